@@ -1,0 +1,233 @@
+// The typed model of applicationHost.config that every service reads. Durations are milliseconds,
+// memory sizes are kilobytes as in IIS, enum values carry IIS's canonical casing.
+// This file is the contract between packages/config and its consumers: loaders fill it, nothing else
+// in poolhost reads XML.
+
+export interface SourcePosition {
+  file: string;
+  line: number;
+  column: number;
+}
+
+export type StartMode = 'OnDemand' | 'AlwaysRunning';
+export type ManagedPipelineMode = 'Integrated' | 'Classic';
+export type IdentityType = 'LocalSystem' | 'LocalService' | 'NetworkService' | 'SpecificUser' | 'ApplicationPoolIdentity';
+export type IdleTimeoutAction = 'Terminate' | 'Suspend';
+export type LoadBalancerCapabilities = 'TcpLevel' | 'HttpLevel';
+export type LogonType = 'LogonBatch' | 'LogonService';
+export type CpuAction = 'NoAction' | 'KillW3wp' | 'Throttle' | 'ThrottleUnderLoad';
+/** `recycling@logEventOnRecycle` flag names, also the reasons a worker is recycled for. */
+export type RecycleReason =
+  | 'Time'
+  | 'Requests'
+  | 'Schedule'
+  | 'Memory'
+  | 'IsapiUnhealthy'
+  | 'OnDemand'
+  | 'ConfigChange'
+  | 'PrivateMemory';
+
+export interface ProcessModel {
+  identityType: IdentityType;
+  userName: string;
+  password: string;
+  loadUserProfile: boolean;
+  setProfileEnvironment: boolean;
+  logonType: LogonType;
+  manualGroupMembership: boolean;
+  /** ms; 0 disables idle shutdown. */
+  idleTimeout: number;
+  idleTimeoutAction: IdleTimeoutAction;
+  /** >1 is a web garden; 0 means one worker per NUMA node (treated as 1 on Linux). */
+  maxProcesses: number;
+  shutdownTimeLimit: number;
+  startupTimeLimit: number;
+  pingingEnabled: boolean;
+  pingInterval: number;
+  pingResponseTime: number;
+  logEventOnProcessModel: Array<'IdleTimeout'>;
+}
+
+export interface PeriodicRestart {
+  /** ms since worker start; 0 disables. */
+  time: number;
+  requests: number;
+  /** virtual memory, KB; 0 disables. */
+  memory: number;
+  /** private bytes, KB; 0 disables. */
+  privateMemory: number;
+  /** local times of day, ms since midnight, in file order. */
+  schedule: number[];
+}
+
+export interface Recycling {
+  disallowOverlappingRotation: boolean;
+  disallowRotationOnConfigChange: boolean;
+  logEventOnRecycle: RecycleReason[];
+  periodicRestart: PeriodicRestart;
+}
+
+export interface Failure {
+  rapidFailProtection: boolean;
+  rapidFailProtectionInterval: number;
+  rapidFailProtectionMaxCrashes: number;
+  loadBalancerCapabilities: LoadBalancerCapabilities;
+  orphanWorkerProcess: boolean;
+  orphanActionExe: string;
+  orphanActionParams: string;
+  autoShutdownExe: string;
+  autoShutdownParams: string;
+}
+
+export interface Cpu {
+  /** 1/1000 of a percent; 0 = off. */
+  limit: number;
+  action: CpuAction;
+  resetInterval: number;
+  smpAffinitized: boolean;
+  smpProcessorAffinityMask: number;
+  smpProcessorAffinityMask2: number;
+}
+
+export interface EnvironmentVariable {
+  name: string;
+  value: string;
+}
+
+export interface ApplicationPool {
+  name: string;
+  queueLength: number;
+  autoStart: boolean;
+  enable32BitAppOnWin64: boolean;
+  managedRuntimeVersion: string;
+  managedRuntimeLoader: string;
+  enableConfigurationOverride: boolean;
+  managedPipelineMode: ManagedPipelineMode;
+  CLRConfigFile: string;
+  passAnonymousToken: boolean;
+  startMode: StartMode;
+  processModel: ProcessModel;
+  recycling: Recycling;
+  failure: Failure;
+  cpu: Cpu;
+  environmentVariables: EnvironmentVariable[];
+  position: SourcePosition;
+}
+
+export interface Binding {
+  protocol: string;
+  /** As written, e.g. `*:8080:www.contoso.com`. */
+  bindingInformation: string;
+  /** `*` for all addresses, else the literal address without brackets. */
+  ip: string;
+  port: number;
+  /** Lower-cased host header; '' matches any host. */
+  host: string;
+  sslFlags: number;
+  position: SourcePosition;
+}
+
+export interface VirtualDirectory {
+  /** `/` or `/a/b`, relative to its application. */
+  path: string;
+  /** As written in the file. */
+  physicalPathRaw: string;
+  /** Absolute Linux path: `%VAR%` expanded, `\` turned into `/`, relative paths resolved against the config file's folder. */
+  physicalPath: string;
+  userName: string;
+  logonMethod: 'Interactive' | 'Batch' | 'Network' | 'ClearText';
+  allowSubDirConfig: boolean;
+  position: SourcePosition;
+}
+
+export interface Application {
+  /** `/` or `/a/b` (no trailing slash). */
+  path: string;
+  applicationPool: string;
+  enabledProtocols: string;
+  preloadEnabled: boolean;
+  serviceAutoStartEnabled: boolean;
+  serviceAutoStartProvider: string;
+  virtualDirectories: VirtualDirectory[];
+  position: SourcePosition;
+}
+
+export interface SiteLimits {
+  maxBandwidth: number;
+  maxConnections: number;
+  connectionTimeout: number;
+  maxUrlSegments: number;
+}
+
+export type LogFormat = 'IIS' | 'NCSA' | 'W3C' | 'Custom';
+export type LogPeriod = 'MaxSize' | 'Daily' | 'Weekly' | 'Monthly' | 'Hourly';
+
+export interface LogFile {
+  logFormat: LogFormat;
+  /** Absolute Linux path (expanded like physicalPath); files go to `<directory>/W3SVC<siteId>/`. */
+  directory: string;
+  period: LogPeriod;
+  truncateSize: number;
+  localTimeRollover: boolean;
+  enabled: boolean;
+  logExtFileFlags: string[];
+  logSiteId: boolean;
+}
+
+export interface TraceFailedRequestsLogging {
+  enabled: boolean;
+  directory: string;
+  maxLogFiles: number;
+}
+
+export interface Site {
+  name: string;
+  id: number;
+  serverAutoStart: boolean;
+  bindings: Binding[];
+  limits: SiteLimits;
+  logFile: LogFile;
+  traceFailedRequestsLogging: TraceFailedRequestsLogging;
+  applications: Application[];
+  position: SourcePosition;
+}
+
+/** `system.applicationHost/webLimits` (server-wide). */
+export interface WebLimits {
+  connectionTimeout: number;
+  /** ms; 0 means HTTP.SYS's default of 2 minutes. */
+  headerWaitTimeout: number;
+  minBytesPerSecond: number;
+  maxGlobalBandwidth: number;
+  demandStartThreshold: number;
+  dynamicIdleThreshold: number;
+  dynamicRegistrationThreshold: number;
+}
+
+/**
+ * HTTP.SYS's registry parameters (KB820129), which IIS keeps outside applicationHost.config.
+ * poolhost reads them from the optional `system.applicationHost/httpSys` element (a poolhost extension).
+ */
+export interface HttpSysParameters {
+  maxFieldLength: number;
+  maxRequestBytes: number;
+  urlSegmentMaxLength: number;
+  urlSegmentMaxCount: number;
+  enableErrorLogging: boolean;
+  /** Absolute folder of the HTTPERR log files (`httperr<N>.log`). */
+  errorLoggingDir: string;
+  errorLogFileTruncateSize: number;
+}
+
+/** Everything `system.applicationHost` declares, with every default applied. */
+export interface ApplicationHostConfig {
+  /** Absolute path of the applicationHost.config this was read from. */
+  file: string;
+  applicationPoolDefaults: Omit<ApplicationPool, 'name' | 'position'>;
+  applicationPools: ApplicationPool[];
+  sites: Site[];
+  webLimits: WebLimits;
+  httpSys: HttpSysParameters;
+  /** Every file read to build this model (applicationHost.config first, then each web.config found), for watching. */
+  files: string[];
+}
