@@ -1,0 +1,2 @@
+export { createLogger, type Logger, type LoggerOptions, type ServiceName } from './logger.js';
+export { StateMachine, InvalidTransitionError, type Transition } from './state-machine.js';

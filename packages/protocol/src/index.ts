@@ -1,0 +1,26 @@
+export type * from './messages/config-plane.js';
+export type * from './messages/activation.js';
+export type * from './messages/worker-control.js';
+export type * from './messages/management.js';
+export type * from './messages/catalogue.js';
+export type { Envelope, Transport, RemoteErrorInfo } from './channel/transport.js';
+export { createSocketTransport } from './channel/socket-transport.js';
+export { createIpcTransport, type IpcEndpoint } from './channel/ipc-transport.js';
+export {
+  ControlChannel,
+  ChannelClosedError,
+  ChannelTimeoutError,
+  RemoteError,
+  type HandlerTable,
+  type MessageHandler,
+  type ControlChannelOptions,
+} from './channel/control-channel.js';
+export {
+  listenUnixSocket,
+  listenControlSocket,
+  connectUnixSocket,
+  connectControlSocket,
+  maintainControlConnection,
+} from './channel/control-socket.js';
+export { defaultRunDirectory, resolveRunDirectory, ensureRunDirectory, socketPath, pidFilePath, type SocketName } from './run-directory.js';
+export { executablePath, repositoryRoot, type ExecutableName } from './executables.js';

@@ -1,0 +1,105 @@
+// Config plane: what `was` tells `w3svc`, and what `w3svc` programs into `httpsys`.
+// Both carry the full desired state, so a restarted service is brought up to date by one message.
+
+export interface BindingDescriptor {
+  protocol: string;
+  bindingInformation: string;
+  /** `*` for all addresses. */
+  ip: string;
+  port: number;
+  /** Lower-cased; '' matches any host. */
+  host: string;
+}
+
+export interface ApplicationRoute {
+  /** `/` or `/a/b`, no trailing slash. */
+  path: string;
+  applicationPool: string;
+}
+
+export type SiteState = 'Starting' | 'Started' | 'Stopping' | 'Stopped' | 'Unknown';
+export type ApplicationPoolState = 'Starting' | 'Started' | 'Stopping' | 'Stopped' | 'Unknown';
+
+export interface SiteDescriptor {
+  id: number;
+  name: string;
+  serverAutoStart: boolean;
+  bindings: BindingDescriptor[];
+  applications: ApplicationRoute[];
+  /** ms: entity-body, idle-connection and queue-wait timer for the site's connections. */
+  connectionTimeout: number;
+  maxConnections: number;
+  maxUrlSegments: number;
+}
+
+/** Why a disabled request queue turns requests away; becomes the HTTPERR reason phrase. */
+export type RequestQueueDisabledReason = 'AppOffline' | 'Disabled' | 'AppShutdown';
+
+export interface RequestQueueSettings {
+  /** The queue is named after its application pool, as in HTTP.SYS. */
+  applicationPool: string;
+  queueLength: number;
+  loadBalancerCapabilities: 'HttpLevel' | 'TcpLevel';
+  /** Web garden size: the listener asks for more workers while fewer than this are attached and all are busy. */
+  maxProcesses: number;
+}
+
+export interface RequestQueueState {
+  applicationPool: string;
+  enabled: boolean;
+  /** Set when `enabled` is false. */
+  disabledReason?: RequestQueueDisabledReason;
+}
+
+/** Server-wide listener limits: `webLimits` plus the HTTP.SYS parameters (`system.applicationHost/httpSys`). */
+export interface ListenerLimits {
+  /** ms; 0 means HTTP.SYS's default of 2 minutes. */
+  headerWaitTimeout: number;
+  connectionTimeout: number;
+  minBytesPerSecond: number;
+  maxFieldLength: number;
+  maxRequestBytes: number;
+  urlSegmentMaxLength: number;
+  urlSegmentMaxCount: number;
+  enableErrorLogging: boolean;
+  errorLoggingDir: string;
+  errorLogFileTruncateSize: number;
+}
+
+/** was -> w3svc: the sites and request queues the configuration declares. */
+export interface ApplySiteConfiguration {
+  type: 'ApplySiteConfiguration';
+  sites: SiteDescriptor[];
+  requestQueues: RequestQueueSettings[];
+  queueStates: RequestQueueState[];
+  limits: ListenerLimits;
+}
+
+/** was -> w3svc -> httpsys: a pool was started, stopped or disabled (rapid-fail). */
+export interface SetRequestQueueState {
+  type: 'SetRequestQueueState';
+  state: RequestQueueState;
+}
+
+export interface UrlGroup {
+  siteId: number;
+  siteName: string;
+  /** A stopped site keeps no URL group routes: httpsys answers its bindings with 404. */
+  state: SiteState;
+  bindings: BindingDescriptor[];
+  applications: ApplicationRoute[];
+  connectionTimeout: number;
+  maxConnections: number;
+  maxUrlSegments: number;
+}
+
+/** w3svc -> httpsys: the whole routing table; httpsys opens, keeps and closes listeners to match it. */
+export interface ApplyUrlGroups {
+  type: 'ApplyUrlGroups';
+  urlGroups: UrlGroup[];
+  requestQueues: RequestQueueSettings[];
+  queueStates: RequestQueueState[];
+  limits: ListenerLimits;
+}
+
+export type ConfigPlaneMessage = ApplySiteConfiguration | SetRequestQueueState | ApplyUrlGroups;

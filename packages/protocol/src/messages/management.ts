@@ -1,0 +1,185 @@
+// Management: appcmd and `poolhost status|stop` asking the running services.
+import type { ApplicationPoolState, SiteState } from './config-plane.js';
+
+export type RecycleReasonName =
+  | 'Time'
+  | 'Requests'
+  | 'Schedule'
+  | 'Memory'
+  | 'IsapiUnhealthy'
+  | 'OnDemand'
+  | 'ConfigChange'
+  | 'PrivateMemory';
+
+export type WorkerProcessState = 'Starting' | 'Running' | 'Stopping' | 'Unknown';
+
+export interface WorkerProcessInfo {
+  pid: number;
+  applicationPool: string;
+  state: WorkerProcessState;
+  startedAt: string;
+  requestsServed: number;
+  requestsInFlight: number;
+}
+
+/** One entry of the event journal: an IIS event id with IIS's wording, or a poolhost lifecycle fact. */
+export interface JournalEvent {
+  time: string;
+  eventId: number;
+  level: 'Information' | 'Warning' | 'Error';
+  source: string;
+  message: string;
+  applicationPool?: string;
+  pid?: number;
+  /** Why a worker ended: `crash (exit code 3)`, `ping timeout`, `recycle (Time)`, `idle timeout`, … */
+  reason?: string;
+}
+
+/** A worker that has ended, kept so operators can see why. */
+export interface WorkerProcessHistoryEntry {
+  pid: number;
+  applicationPool: string;
+  startedAt: string;
+  endedAt: string;
+  reason: string;
+}
+
+export interface ListApplicationPools {
+  type: 'ListApplicationPools';
+}
+
+export interface ApplicationPoolStatus {
+  name: string;
+  state: ApplicationPoolState;
+  /** Set when a pool was disabled by rapid-fail protection. */
+  disabledReason?: string;
+  workers: number;
+}
+
+export interface ApplicationPoolList {
+  type: 'ApplicationPoolList';
+  applicationPools: ApplicationPoolStatus[];
+}
+
+export interface ListWorkerProcesses {
+  type: 'ListWorkerProcesses';
+  applicationPool?: string;
+}
+
+export interface WorkerProcessList {
+  type: 'WorkerProcessList';
+  workers: WorkerProcessInfo[];
+}
+
+export interface StartApplicationPool {
+  type: 'StartApplicationPool';
+  name: string;
+}
+
+export interface StopApplicationPool {
+  type: 'StopApplicationPool';
+  name: string;
+}
+
+export interface RecycleApplicationPool {
+  type: 'RecycleApplicationPool';
+  name: string;
+}
+
+export interface ListSites {
+  type: 'ListSites';
+}
+
+export interface SiteStatus {
+  id: number;
+  name: string;
+  state: SiteState;
+}
+
+export interface SiteList {
+  type: 'SiteList';
+  sites: SiteStatus[];
+}
+
+export interface StartSite {
+  type: 'StartSite';
+  name: string;
+}
+
+export interface StopSite {
+  type: 'StopSite';
+  name: string;
+}
+
+export interface GetEventJournal {
+  type: 'GetEventJournal';
+  applicationPool?: string;
+  limit?: number;
+}
+
+export interface EventJournal {
+  type: 'EventJournal';
+  events: JournalEvent[];
+  workerHistory: WorkerProcessHistoryEntry[];
+}
+
+export interface ListRequests {
+  type: 'ListRequests';
+  applicationPool?: string;
+}
+
+export interface RequestList {
+  type: 'RequestList';
+  requests: Array<import('./worker-control.js').ExecutingRequest & { pid: number; applicationPool: string }>;
+}
+
+export interface ServiceStatus {
+  name: 'httpsys' | 'w3svc' | 'was';
+  pid: number | null;
+  state: 'Starting' | 'Running' | 'Stopping' | 'Stopped';
+  restarts: number;
+}
+
+export interface GetServerStatus {
+  type: 'GetServerStatus';
+}
+
+export interface ServerStatus {
+  type: 'ServerStatus';
+  pid: number;
+  configFile: string;
+  runDirectory: string;
+  services: ServiceStatus[];
+  workers: WorkerProcessInfo[];
+}
+
+export interface StopServer {
+  type: 'StopServer';
+}
+
+/** Generic positive reply to an imperative request. */
+export interface Acknowledged {
+  type: 'Acknowledged';
+  detail?: string;
+}
+
+export type ManagementMessage =
+  | ListApplicationPools
+  | ApplicationPoolList
+  | ListWorkerProcesses
+  | WorkerProcessList
+  | StartApplicationPool
+  | StopApplicationPool
+  | RecycleApplicationPool
+  | ListSites
+  | SiteList
+  | StartSite
+  | StopSite
+  | GetEventJournal
+  | EventJournal
+  | ListRequests
+  | RequestList
+  | GetServerStatus
+  | ServerStatus
+  | StopServer
+  | Acknowledged;

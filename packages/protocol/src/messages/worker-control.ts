@@ -1,0 +1,73 @@
+// Worker control: was <-> w3wp over the Node IPC channel was opens when it spawns the worker.
+import type { RecycleReasonName } from './management.js';
+
+/** w3wp -> was: attached to its queue in httpsys and loaded its applications. `Starting -> Running`. */
+export interface WorkerReady {
+  type: 'WorkerReady';
+  pid: number;
+  /** Requests the worker takes at once (what it declared to httpsys). */
+  capacity: number;
+}
+
+/** w3wp -> was: the worker cannot start (e.g. an application failed to load). */
+export interface WorkerStartupFailed {
+  type: 'WorkerStartupFailed';
+  message: string;
+}
+
+/** w3wp -> was: a recycle condition the worker detects itself was reached (time, requests, schedule). */
+export interface WorkerRecycleRequested {
+  type: 'WorkerRecycleRequested';
+  reason: RecycleReasonName;
+}
+
+/** was -> w3wp, request; answered with WorkerHealth. */
+export interface PingWorker {
+  type: 'PingWorker';
+}
+
+export interface WorkerHealth {
+  type: 'WorkerHealth';
+  requestsServed: number;
+  requestsInFlight: number;
+}
+
+/** was -> w3wp, request: stop taking requests, finish those in flight, exit. Answered with Acknowledged. */
+export interface StopWorker {
+  type: 'StopWorker';
+  reason: string;
+  /** ms the worker has before was kills it; long-lived streams are closed before then. */
+  shutdownTimeLimit: number;
+}
+
+/** was -> w3wp, request; answered with WorkerRequestList. */
+export interface ListWorkerRequests {
+  type: 'ListWorkerRequests';
+}
+
+export interface ExecutingRequest {
+  requestId: string;
+  siteId: number;
+  verb: string;
+  url: string;
+  clientIp: string;
+  /** Pipeline stage name, e.g. `ExecuteRequestHandler`. */
+  stage: string;
+  module: string;
+  elapsedMs: number;
+}
+
+export interface WorkerRequestList {
+  type: 'WorkerRequestList';
+  requests: ExecutingRequest[];
+}
+
+export type WorkerControlMessage =
+  | WorkerReady
+  | WorkerStartupFailed
+  | WorkerRecycleRequested
+  | PingWorker
+  | WorkerHealth
+  | StopWorker
+  | ListWorkerRequests
+  | WorkerRequestList;

@@ -1,0 +1,35 @@
+// The run directory holds every socket and pid file of one poolhost instance (mode 0700, sockets 0600).
+import { mkdirSync, chmodSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+export type SocketName = 'poolhost' | 'httpsys' | 'httpsys-data' | 'w3svc' | 'was';
+
+export function defaultRunDirectory(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.XDG_RUNTIME_DIR) return join(env.XDG_RUNTIME_DIR, 'poolhost');
+  const uid = typeof process.getuid === 'function' ? process.getuid() : 0;
+  return `/tmp/poolhost-${uid}`;
+}
+
+/** `--run-dir`, then `POOLHOST_RUN_DIR`, then the default. */
+export function resolveRunDirectory(explicit: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  return resolve(explicit ?? env.POOLHOST_RUN_DIR ?? defaultRunDirectory(env));
+}
+
+/** Creates the run directory 0700 and refuses one owned by another user (someone could be listening there). */
+export function ensureRunDirectory(directory: string): void {
+  mkdirSync(directory, { recursive: true, mode: 0o700 });
+  chmodSync(directory, 0o700);
+  const owner = statSync(directory).uid;
+  const uid = typeof process.getuid === 'function' ? process.getuid() : owner;
+  if (owner !== uid) {
+    throw new Error(`run directory ${directory} belongs to uid ${owner}, not to this user (uid ${uid}); choose another with --run-dir`);
+  }
+}
+
+export function socketPath(runDirectory: string, name: SocketName): string {
+  return join(runDirectory, `${name}.sock`);
+}
+
+export function pidFilePath(runDirectory: string): string {
+  return join(runDirectory, 'poolhost.pid');
+}
