@@ -3,6 +3,8 @@
 // This file is the contract between packages/config and its consumers: loaders fill it, nothing else
 // in poolhost reads XML.
 
+import type { ConfigFileSections } from './web-server/model.js';
+
 export interface SourcePosition {
   file: string;
   line: number;
@@ -230,4 +232,9 @@ export interface ApplicationHostConfig {
   httpSys: HttpSysParameters;
   /** Every file read to build this model (applicationHost.config first, then each web.config found), for watching. */
   files: string[];
+  /**
+   * The system.webServer sections, location tags and section registrations of applicationHost.config,
+   * kept raw (JSON-safe) for getEffectiveWebServerConfig. Optional so hand-built models stay valid.
+   */
+  webServer?: ConfigFileSections;
 }

@@ -1,0 +1,101 @@
+// Writes applicationHost.config text for a test: pools and sites as data, IIS's element layout.
+
+export interface PoolSpec {
+  name: string;
+  /** Extra attributes on `<add>` (startMode, queueLength, autoStart …). */
+  attributes?: Record<string, string>;
+  processModel?: Record<string, string>;
+  failure?: Record<string, string>;
+  recycling?: Record<string, string>;
+  periodicRestart?: Record<string, string>;
+  environmentVariables?: Record<string, string>;
+}
+
+export interface ApplicationSpec {
+  path: string;
+  pool?: string;
+  physicalPath: string;
+}
+
+export interface SiteSpec {
+  name: string;
+  id: number;
+  bindings: string[];
+  applications: ApplicationSpec[];
+  attributes?: Record<string, string>;
+  limits?: Record<string, string>;
+}
+
+function attributes(values: Record<string, string> | undefined): string {
+  if (!values) return '';
+  return Object.entries(values)
+    .map(([name, value]) => ` ${name}="${value.replaceAll('&', '&amp;').replaceAll('"', '&quot;').replaceAll('<', '&lt;')}"`)
+    .join('');
+}
+
+function pool(spec: PoolSpec): string {
+  const children: string[] = [];
+  if (spec.processModel) children.push(`        <processModel${attributes(spec.processModel)} />`);
+  if (spec.failure) children.push(`        <failure${attributes(spec.failure)} />`);
+  if (spec.recycling || spec.periodicRestart) {
+    children.push(`        <recycling${attributes(spec.recycling)}>`);
+    if (spec.periodicRestart) children.push(`          <periodicRestart${attributes(spec.periodicRestart)} />`);
+    children.push('        </recycling>');
+  }
+  if (spec.environmentVariables) {
+    children.push('        <environmentVariables>');
+    for (const [name, value] of Object.entries(spec.environmentVariables)) {
+      children.push(`          <add${attributes({ name, value })} />`);
+    }
+    children.push('        </environmentVariables>');
+  }
+  const open = `      <add name="${spec.name}"${attributes(spec.attributes)}`;
+  return children.length === 0 ? `${open} />` : `${open}>\n${children.join('\n')}\n      </add>`;
+}
+
+function site(spec: SiteSpec): string {
+  const applications = spec.applications
+    .map(
+      (application) =>
+        `        <application path="${application.path}"${application.pool ? ` applicationPool="${application.pool}"` : ''}>\n` +
+        `          <virtualDirectory path="/" physicalPath="${application.physicalPath}" />\n` +
+        '        </application>',
+    )
+    .join('\n');
+  const bindings = spec.bindings.map((binding) => `          <binding protocol="http" bindingInformation="${binding}" />`).join('\n');
+  const limits = spec.limits ? `\n        <limits${attributes(spec.limits)} />` : '';
+  return (
+    `      <site name="${spec.name}" id="${spec.id}"${attributes(spec.attributes)}>\n${applications}\n` +
+    `        <bindings>\n${bindings}\n        </bindings>${limits}\n      </site>`
+  );
+}
+
+export function applicationHostConfig(options: {
+  pools: PoolSpec[];
+  sites: SiteSpec[];
+  webLimits?: Record<string, string>;
+  httpSys?: Record<string, string>;
+}): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<configuration>
+  <system.applicationHost>
+    <applicationPools>
+${options.pools.map(pool).join('\n')}
+      <applicationPoolDefaults managedRuntimeVersion="">
+        <processModel identityType="ApplicationPoolIdentity" />
+      </applicationPoolDefaults>
+    </applicationPools>
+    <sites>
+${options.sites.map(site).join('\n')}
+      <siteDefaults>
+        <logFile logFormat="W3C" directory="{{root}}/logs/LogFiles" />
+        <traceFailedRequestsLogging directory="{{root}}/logs/FailedReqLogFiles" />
+      </siteDefaults>
+      <applicationDefaults applicationPool="DefaultAppPool" />
+    </sites>
+    <webLimits${attributes(options.webLimits)} />
+    <httpSys errorLoggingDir="{{root}}/logs/HTTPERR"${attributes(options.httpSys)} />
+  </system.applicationHost>
+</configuration>
+`;
+}

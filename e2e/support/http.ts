@@ -1,0 +1,105 @@
+// Real HTTP clients for the e2e suite: Node's http module, and raw bytes over a TCP socket.
+import { request as httpRequestRaw, type Agent, type IncomingHttpHeaders } from 'node:http';
+import { connect } from 'node:net';
+
+export interface HttpResponse {
+  status: number;
+  statusMessage: string;
+  headers: IncomingHttpHeaders;
+  rawHeaders: string[];
+  body: Buffer;
+  text: string;
+}
+
+export interface HttpRequestOptions {
+  port: number;
+  path?: string;
+  method?: string;
+  host?: string;
+  headers?: Record<string, string | number>;
+  body?: string | Buffer;
+  timeoutMs?: number;
+  agent?: Agent | false;
+}
+
+export function httpRequest(options: HttpRequestOptions): Promise<HttpResponse> {
+  return new Promise((resolve, reject) => {
+    const headers: Record<string, string | number> = { ...options.headers };
+    if (options.host !== undefined) headers.host = options.host;
+    const request = httpRequestRaw(
+      {
+        host: '127.0.0.1',
+        port: options.port,
+        path: options.path ?? '/',
+        method: options.method ?? 'GET',
+        headers,
+        agent: options.agent ?? false,
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => {
+          const body = Buffer.concat(chunks);
+          resolve({
+            status: response.statusCode ?? 0,
+            statusMessage: response.statusMessage ?? '',
+            headers: response.headers,
+            rawHeaders: response.rawHeaders,
+            body,
+            text: body.toString('utf8'),
+          });
+        });
+        response.on('error', reject);
+      },
+    );
+    request.setTimeout(options.timeoutMs ?? 10_000, () => request.destroy(new Error(`request ${options.path ?? '/'} timed out`)));
+    request.on('error', reject);
+    request.end(options.body);
+  });
+}
+
+/** Sends raw bytes and collects everything the server writes until it closes or the time runs out. */
+export function rawRequest(port: number, data: string | Buffer, timeoutMs = 5_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    const chunks: Buffer[] = [];
+    const timer = setTimeout(() => socket.destroy(), timeoutMs);
+    socket.on('connect', () => socket.write(data));
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('error', (error) => {
+      clearTimeout(timer);
+      if (chunks.length > 0) resolve(Buffer.concat(chunks).toString('latin1'));
+      else reject(error);
+    });
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolve(Buffer.concat(chunks).toString('latin1'));
+    });
+  });
+}
+
+/** A free TCP port on loopback (listen on 0, read it, close). */
+export async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** True when something accepts TCP connections on the loopback port. */
+export function tcpAccepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}

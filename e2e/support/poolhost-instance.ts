@@ -1,0 +1,172 @@
+// Starts a real poolhost (the bundled executables) on a temporary configuration and run directory,
+// and ends it — and only it — afterwards.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { processesOfRunDirectory, waitForNoProcesses, type ProcessInfo } from './processes.js';
+import { FatalWaitError, waitFor } from './wait.js';
+import { tcpAccepts } from './http.js';
+
+export const repositoryRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const poolhostBin = join(repositoryRoot, 'packages', 'poolhost', 'dist', 'poolhost.js');
+
+export interface PoolhostOptions {
+  /** applicationHost.config text; `{{root}}` is replaced by the instance's folder. */
+  config: string;
+  /** Files to create under the instance's folder (path relative to it → contents). */
+  files?: Record<string, string>;
+  /** A port the test expects to answer; start() waits until it does. */
+  waitForPort?: number;
+  env?: Record<string, string>;
+}
+
+export interface LogLine {
+  [key: string]: unknown;
+  msg?: string;
+  eventId?: number;
+  service?: string;
+}
+
+export class PoolhostInstance {
+  readonly root: string;
+  readonly runDirectory: string;
+  readonly configFile: string;
+  private child: ChildProcess | null = null;
+  private exitPromise: Promise<number | null> | null = null;
+  readonly logLines: LogLine[] = [];
+  private stdoutTail = '';
+  stderr = '';
+
+  constructor(private readonly options: PoolhostOptions) {
+    this.root = mkdtempSync(join(tmpdir(), 'poolhost-e2e-'));
+    this.runDirectory = join(this.root, 'run');
+    this.configFile = join(this.root, 'applicationHost.config');
+    for (const [path, contents] of Object.entries(options.files ?? {})) {
+      const full = join(this.root, path);
+      mkdirSync(dirname(full), { recursive: true });
+      writeFileSync(full, contents.replaceAll('{{root}}', this.root));
+    }
+    writeFileSync(this.configFile, options.config.replaceAll('{{root}}', this.root));
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  async start(): Promise<void> {
+    const child = spawn(process.execPath, [poolhostBin, 'start', '--config', this.configFile, '--run-dir', this.runDirectory], {
+      cwd: this.root,
+      env: { ...process.env, POOLHOST_LOG_LEVEL: 'info', ...this.options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child = child;
+    this.exitPromise = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+    child.stdout!.setEncoding('utf8');
+    child.stdout!.on('data', (chunk: string) => this.collect(chunk));
+    child.stderr!.setEncoding('utf8');
+    child.stderr!.on('data', (chunk: string) => {
+      this.stderr += chunk;
+    });
+    const port = this.options.waitForPort;
+    if (port !== undefined) {
+      await waitFor(`poolhost to answer on port ${port}`, async () => {
+        if (child.exitCode !== null) throw new FatalWaitError(`poolhost exited with ${child.exitCode}: ${this.stderr}${this.stdoutTail}`);
+        // A bare TCP connect: an HTTP request would demand-start a worker before the test looks.
+        return tcpAccepts(port);
+      }, 15_000);
+    }
+  }
+
+  private collect(chunk: string): void {
+    this.stdoutTail += chunk;
+    let newline = this.stdoutTail.indexOf('\n');
+    while (newline !== -1) {
+      const line = this.stdoutTail.slice(0, newline);
+      this.stdoutTail = this.stdoutTail.slice(newline + 1);
+      if (line.startsWith('{')) {
+        try {
+          this.logLines.push(JSON.parse(line) as LogLine);
+        } catch {
+          // a non-JSON line from a child; kept out of the structured list
+        }
+      }
+      newline = this.stdoutTail.indexOf('\n');
+    }
+  }
+
+  /** Log lines that carry an IIS event id. */
+  events(eventId: number): LogLine[] {
+    return this.logLines.filter((line) => line.eventId === eventId);
+  }
+
+  async waitForEvent(eventId: number, count = 1, timeoutMs = 10_000): Promise<LogLine[]> {
+    await waitFor(`event ${eventId} x${count}`, () => this.events(eventId).length >= count, timeoutMs);
+    return this.events(eventId);
+  }
+
+  /** The processes of this instance still alive (services and workers), found through /proc. */
+  processes(): ProcessInfo[] {
+    return processesOfRunDirectory(this.runDirectory);
+  }
+
+  workers(applicationPool?: string): ProcessInfo[] {
+    return this.processes().filter(
+      (info) => info.role === 'w3wp' && (applicationPool === undefined || info.applicationPool === applicationPool),
+    );
+  }
+
+  /** Runs `poolhost <args>` against this instance and returns its exit code and output. */
+  async cli(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+    const child = spawn(process.execPath, [poolhostBin, ...args, '--run-dir', this.runDirectory], {
+      env: { ...process.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', (exitCode) => resolve(exitCode)));
+    return { code, stdout, stderr };
+  }
+
+  /** Stops poolhost with SIGTERM and waits for it; then ends anything of this instance still alive. */
+  async stop(): Promise<{ exitCode: number | null; leftovers: ProcessInfo[] }> {
+    let exitCode: number | null = null;
+    if (this.child && this.child.exitCode === null && this.child.signalCode === null) {
+      this.child.kill('SIGTERM');
+      exitCode = await Promise.race([this.exitPromise!, new Promise<null>((resolve) => setTimeout(() => resolve(null), 20_000))]);
+    } else if (this.child) {
+      exitCode = this.child.exitCode;
+    }
+    const leftovers = await waitForNoProcesses(this.runDirectory, 3_000);
+    for (const info of leftovers) {
+      try {
+        process.kill(info.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    return { exitCode, leftovers };
+  }
+
+  async waitForExit(timeoutMs: number): Promise<number | null> {
+    return Promise.race([this.exitPromise!, new Promise<null>((_, reject) => setTimeout(() => reject(new Error('poolhost did not exit')), timeoutMs))]);
+  }
+
+  cleanup(): void {
+    rmSync(this.root, { recursive: true, force: true });
+  }
+}
+
+/** Creates, starts and registers the instance for teardown with the test's `after` hook. */
+export async function startPoolhost(options: PoolhostOptions, after: (fn: () => Promise<void>) => void): Promise<PoolhostInstance> {
+  const instance = new PoolhostInstance(options);
+  after(async () => {
+    await instance.stop();
+    instance.cleanup();
+  });
+  await instance.start();
+  return instance;
+}

@@ -1,0 +1,108 @@
+// `system.applicationHost/applicationPools` → ApplicationPool[] with applicationPoolDefaults applied.
+
+import type { ApplicationPool, EnvironmentVariable } from '../model.js';
+import { ConfigErrors } from '../validation/error-registry.js';
+import { readAttributes } from '../validation/read-attributes.js';
+import { parseAttributeValue } from '../values/attribute-type.js';
+import type { XmlElement } from '../xml/xml-node.js';
+import { childElements, findAttribute } from '../xml/xml-node.js';
+import { collectionEntries } from './collection-entries.js';
+import { child, positionOf, type ReadContext } from './read-context.js';
+import {
+  APPLICATION_POOL_SCHEMA,
+  CPU_SCHEMA,
+  FAILURE_SCHEMA,
+  PERIODIC_RESTART_SCHEMA,
+  PROCESS_MODEL_SCHEMA,
+  RECYCLING_SCHEMA,
+  SCHEDULE_ENTRY_SCHEMA,
+} from './schema/application-pool-schema.js';
+
+type PoolSettings = Omit<ApplicationPool, 'name' | 'position'>;
+
+const POOL_NAME_FORBIDDEN = '|<>&"/[]+=;:,?*@';
+
+export interface ApplicationPoolsRead {
+  applicationPoolDefaults: PoolSettings;
+  applicationPools: ApplicationPool[];
+}
+
+export function readApplicationPools(section: XmlElement | undefined, context: ReadContext): ApplicationPoolsRead {
+  const defaults = child(section, 'applicationPoolDefaults');
+  const applicationPools: ApplicationPool[] = [];
+  const seen = new Map<string, XmlElement>();
+  for (const add of section ? childElements(section, 'add') : []) {
+    const nameAttribute = findAttribute(add, 'name');
+    if (!nameAttribute || nameAttribute.value.trim() === '') {
+      context.diagnostics.report(ConfigErrors.missingAttribute, { element: 'add', attribute: 'name' }, add.start);
+      continue;
+    }
+    const name = nameAttribute.value;
+    const forbidden = [...name].find((character) => POOL_NAME_FORBIDDEN.includes(character));
+    if (forbidden) context.diagnostics.report(ConfigErrors.invalidPoolName, { value: name, character: forbidden }, nameAttribute.start);
+    const first = seen.get(name.toLowerCase());
+    if (first) {
+      context.diagnostics.report(ConfigErrors.duplicatePool, { value: name, first: context.diagnostics.where(first.start) }, nameAttribute.start);
+      continue;
+    }
+    seen.set(name.toLowerCase(), add);
+    applicationPools.push({ name, ...readPoolSettings(add, defaults, context), position: positionOf(context, add) });
+  }
+  return { applicationPoolDefaults: readPoolSettings(defaults, undefined, context), applicationPools };
+}
+
+function readPoolSettings(pool: XmlElement | undefined, defaults: XmlElement | undefined, context: ReadContext): PoolSettings {
+  const d = context.diagnostics;
+  const both = (name: string): Array<XmlElement | undefined> => [child(pool, name), child(defaults, name)];
+  const [recycling, defaultRecycling] = both('recycling');
+  const periodicRestart = child(recycling, 'periodicRestart');
+  const defaultPeriodicRestart = child(defaultRecycling, 'periodicRestart');
+  const top = readAttributes<Omit<PoolSettings, 'processModel' | 'recycling' | 'failure' | 'cpu' | 'environmentVariables'>>(
+    APPLICATION_POOL_SCHEMA,
+    [pool, defaults],
+    d,
+  );
+  return {
+    ...top,
+    processModel: readAttributes(PROCESS_MODEL_SCHEMA, both('processModel'), d),
+    recycling: {
+      ...readAttributes<Omit<PoolSettings['recycling'], 'periodicRestart'>>(RECYCLING_SCHEMA, [recycling, defaultRecycling], d),
+      periodicRestart: {
+        ...readAttributes<Omit<PoolSettings['recycling']['periodicRestart'], 'schedule'>>(
+          PERIODIC_RESTART_SCHEMA,
+          [periodicRestart, defaultPeriodicRestart],
+          d,
+        ),
+        schedule: readSchedule(child(periodicRestart, 'schedule'), child(defaultPeriodicRestart, 'schedule'), context),
+      },
+    },
+    failure: readAttributes(FAILURE_SCHEMA, both('failure'), d),
+    cpu: readAttributes(CPU_SCHEMA, both('cpu'), d),
+    environmentVariables: readEnvironmentVariables(child(pool, 'environmentVariables'), child(defaults, 'environmentVariables'), context),
+  };
+}
+
+function readSchedule(own: XmlElement | undefined, inherited: XmlElement | undefined, context: ReadContext): number[] {
+  const entries = collectionEntries(collectionEntries([], inherited, 'value'), own, 'value');
+  const times: number[] = [];
+  for (const entry of entries) {
+    const value = readAttributes<{ value: number }>(SCHEDULE_ENTRY_SCHEMA, [entry], context.diagnostics).value;
+    if (!findAttribute(entry, 'value')) context.diagnostics.report(ConfigErrors.missingAttribute, { element: 'add', attribute: 'value' }, entry.start);
+    else if (parseAttributeValue(SCHEDULE_ENTRY_SCHEMA.value!.type, findAttribute(entry, 'value')!.value).ok) times.push(value);
+  }
+  return times;
+}
+
+function readEnvironmentVariables(own: XmlElement | undefined, inherited: XmlElement | undefined, context: ReadContext): EnvironmentVariable[] {
+  const entries = collectionEntries(collectionEntries([], inherited, 'name'), own, 'name');
+  const variables: EnvironmentVariable[] = [];
+  for (const entry of entries) {
+    const name = findAttribute(entry, 'name');
+    if (!name || name.value === '') {
+      context.diagnostics.report(ConfigErrors.missingAttribute, { element: 'add', attribute: 'name' }, entry.start);
+      continue;
+    }
+    variables.push({ name: name.value, value: findAttribute(entry, 'value')?.value ?? '' });
+  }
+  return variables;
+}

@@ -1,0 +1,26 @@
+// Server-wide elements: `webLimits` (reference §4.4) and poolhost's `httpSys` extension, which holds
+// HTTP.SYS's registry parameters (reference §7.4, KB820129).
+
+import { bool, INT_MAX, string, timeSpan, uint, UINT_MAX } from '../../values/attribute-type.js';
+import type { ElementSchema } from '../../values/attribute-type.js';
+
+export const WEB_LIMITS_SCHEMA: ElementSchema = {
+  connectionTimeout: timeSpan('00:02:00', 0, 4294967),
+  headerWaitTimeout: timeSpan('00:00:00', 0, 4294967),
+  minBytesPerSecond: uint(240),
+  maxGlobalBandwidth: uint(UINT_MAX),
+  demandStartThreshold: uint(INT_MAX, 0, INT_MAX),
+  dynamicIdleThreshold: uint(0),
+  dynamicRegistrationThreshold: uint(100),
+};
+
+export const HTTP_SYS_SCHEMA: ElementSchema = {
+  maxFieldLength: uint(16384, 64, 65534),
+  maxRequestBytes: uint(16384, 256, 16777216),
+  urlSegmentMaxLength: uint(260, 0, 32766),
+  urlSegmentMaxCount: uint(255, 0, 16383),
+  enableErrorLogging: bool(true),
+  /** '' means `<logs>/HTTPERR`, logs being where `%SystemDrive%\inetpub\logs\LogFiles` maps to. */
+  errorLoggingDir: string(''),
+  errorLogFileTruncateSize: uint(1048576, 1048576, UINT_MAX),
+};

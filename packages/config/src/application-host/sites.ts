@@ -1,0 +1,227 @@
+// `system.applicationHost/sites` → Site[], with siteDefaults, applicationDefaults and
+// virtualDirectoryDefaults applied (global ones under <sites>, per-site ones inside <site>, and
+// virtualDirectoryDefaults inside <application>).
+
+import type { Application, Binding, LogFile, Site, TraceFailedRequestsLogging, VirtualDirectory } from '../model.js';
+import { ConfigErrors } from '../validation/error-registry.js';
+import { readAttributes } from '../validation/read-attributes.js';
+import { parseAttributeValue, UINT_MAX } from '../values/attribute-type.js';
+import type { XmlElement } from '../xml/xml-node.js';
+import { childElements, findAttribute } from '../xml/xml-node.js';
+import { parseBindingInformation, usesHttpBindingForm } from './binding-information.js';
+import { child, mapPath, positionOf, type ReadContext } from './read-context.js';
+import {
+  APPLICATION_SCHEMA,
+  BINDING_SCHEMA,
+  LOG_FILE_SCHEMA,
+  SITE_LIMITS_SCHEMA,
+  SITE_SCHEMA,
+  TRACE_FAILED_REQUESTS_LOGGING_SCHEMA,
+  VIRTUAL_DIRECTORY_SCHEMA,
+} from './schema/site-schema.js';
+import { urlPathProblem } from './url-path-rules.js';
+
+// Where each binding's bindingInformation attribute sits, for the cross-site duplicate check.
+const bindingOffsets = new WeakMap<Binding, number>();
+
+/** `poolNames` are the declared pools (lower-cased), for checking each application's applicationPool. */
+export function readSites(section: XmlElement | undefined, context: ReadContext, poolNames: Map<string, string>): Site[] {
+  const siteDefaults = child(section, 'siteDefaults');
+  const globalApplicationDefaults = child(section, 'applicationDefaults');
+  const globalVirtualDirectoryDefaults = child(section, 'virtualDirectoryDefaults');
+  const sites: Site[] = [];
+  const names = new Map<string, XmlElement>();
+  const ids = new Map<number, XmlElement>();
+  const bindingOwners = new Map<string, { site: string; offset: number }>();
+  for (const element of section ? childElements(section, 'site') : []) {
+    const site = readSite(element, siteDefaults, globalApplicationDefaults, globalVirtualDirectoryDefaults, context, poolNames);
+    if (!site) continue;
+    const nameAttribute = findAttribute(element, 'name')!;
+    const idAttribute = findAttribute(element, 'id')!;
+    const sameName = names.get(site.name.toLowerCase());
+    const sameId = ids.get(site.id);
+    if (sameName) {
+      context.diagnostics.report(ConfigErrors.duplicateSiteName, { value: site.name, first: context.diagnostics.where(sameName.start) }, nameAttribute.start);
+      continue;
+    }
+    if (sameId) {
+      context.diagnostics.report(ConfigErrors.duplicateSiteId, { value: String(site.id), first: context.diagnostics.where(sameId.start) }, idAttribute.start);
+      continue;
+    }
+    names.set(site.name.toLowerCase(), element);
+    ids.set(site.id, element);
+    for (const binding of site.bindings) {
+      const key = binding.port ? `${binding.protocol}|${binding.ip}|${binding.port}|${binding.host}` : `${binding.protocol}|${binding.bindingInformation.toLowerCase()}`;
+      const owner = bindingOwners.get(key);
+      const offset = bindingOffsets.get(binding)!;
+      if (owner && owner.site !== site.name) {
+        const params = { value: `${binding.protocol}/${binding.bindingInformation}`, site: site.name, otherSite: owner.site, first: context.diagnostics.where(owner.offset) };
+        context.diagnostics.report(ConfigErrors.duplicateBinding, params, offset);
+      } else if (!owner) bindingOwners.set(key, { site: site.name, offset });
+    }
+    sites.push(site);
+  }
+  return sites;
+}
+
+function readSite(
+  element: XmlElement,
+  siteDefaults: XmlElement | undefined,
+  globalApplicationDefaults: XmlElement | undefined,
+  globalVirtualDirectoryDefaults: XmlElement | undefined,
+  context: ReadContext,
+  poolNames: Map<string, string>,
+): Site | undefined {
+  const d = context.diagnostics;
+  const nameAttribute = findAttribute(element, 'name');
+  const idAttribute = findAttribute(element, 'id');
+  if (!nameAttribute || nameAttribute.value.trim() === '') {
+    d.report(ConfigErrors.missingAttribute, { element: 'site', attribute: 'name' }, element.start);
+    return undefined;
+  }
+  const name = nameAttribute.value;
+  const forbidden = [...name].find((character) => character === '/' || character === '?');
+  if (forbidden) d.report(ConfigErrors.invalidSiteName, { value: name, character: forbidden }, nameAttribute.start);
+  if (!idAttribute) {
+    d.report(ConfigErrors.missingAttribute, { element: 'site', attribute: 'id' }, element.start);
+    return undefined;
+  }
+  const id = parseAttributeValue({ kind: 'uint', min: 1, max: UINT_MAX }, idAttribute.value);
+  if (!id.ok) {
+    if (id.problem === 'outOfRange') d.report(ConfigErrors.outOfRange, { attribute: 'id', value: idAttribute.value, min: 1, max: UINT_MAX }, idAttribute.start);
+    else d.report(ConfigErrors.notNumber, { attribute: 'id', value: idAttribute.value }, idAttribute.start);
+    return undefined;
+  }
+  const both = (childName: string): Array<XmlElement | undefined> => [child(element, childName), child(siteDefaults, childName)];
+  const logFile = readAttributes<LogFile>(LOG_FILE_SCHEMA, both('logFile'), d);
+  logFile.directory = mapPath(context, logFile.directory);
+  const traceFailedRequestsLogging = readAttributes<TraceFailedRequestsLogging>(TRACE_FAILED_REQUESTS_LOGGING_SCHEMA, both('traceFailedRequestsLogging'), d);
+  traceFailedRequestsLogging.directory = mapPath(context, traceFailedRequestsLogging.directory);
+  const applicationDefaults = [child(element, 'applicationDefaults'), globalApplicationDefaults];
+  const virtualDirectoryDefaults = [child(element, 'virtualDirectoryDefaults'), globalVirtualDirectoryDefaults];
+  return {
+    name,
+    id: id.value as number,
+    ...readAttributes<{ serverAutoStart: boolean }>(SITE_SCHEMA, [element, siteDefaults], d),
+    bindings: readBindings(child(element, 'bindings'), context),
+    limits: readAttributes(SITE_LIMITS_SCHEMA, both('limits'), d),
+    logFile,
+    traceFailedRequestsLogging,
+    applications: readApplications(element, name, applicationDefaults, virtualDirectoryDefaults, context, poolNames),
+    position: positionOf(context, element),
+  };
+}
+
+function readBindings(bindings: XmlElement | undefined, context: ReadContext): Binding[] {
+  const out: Binding[] = [];
+  for (const element of bindings ? childElements(bindings, 'binding') : []) {
+    const protocolAttribute = findAttribute(element, 'protocol');
+    const informationAttribute = findAttribute(element, 'bindingInformation');
+    if (!protocolAttribute || !informationAttribute) {
+      const missing = protocolAttribute ? 'bindingInformation' : 'protocol';
+      context.diagnostics.report(ConfigErrors.missingAttribute, { element: 'binding', attribute: missing }, element.start);
+      continue;
+    }
+    const protocol = protocolAttribute.value.toLowerCase();
+    const bindingInformation = informationAttribute.value;
+    const { sslFlags } = readAttributes<{ sslFlags: number }>(BINDING_SCHEMA, [element], context.diagnostics);
+    let address = { ip: '', port: 0, host: '' };
+    if (usesHttpBindingForm(protocol)) {
+      const parsed = parseBindingInformation(bindingInformation);
+      if (!parsed.ok) {
+        context.diagnostics.report(ConfigErrors.invalidBindingInformation, { value: bindingInformation, reason: parsed.reason }, informationAttribute.start);
+        continue;
+      }
+      address = parsed;
+    }
+    const binding: Binding = { protocol, bindingInformation, ip: address.ip, port: address.port, host: address.host, sslFlags, position: positionOf(context, element) };
+    bindingOffsets.set(binding, informationAttribute.start);
+    out.push(binding);
+  }
+  return out;
+}
+
+function readApplications(
+  site: XmlElement,
+  siteName: string,
+  applicationDefaults: Array<XmlElement | undefined>,
+  virtualDirectoryDefaults: Array<XmlElement | undefined>,
+  context: ReadContext,
+  poolNames: Map<string, string>,
+): Application[] {
+  const d = context.diagnostics;
+  const applications: Application[] = [];
+  const seen = new Map<string, XmlElement>();
+  for (const element of childElements(site, 'application')) {
+    const pathAttribute = findAttribute(element, 'path');
+    if (!pathAttribute) {
+      d.report(ConfigErrors.missingAttribute, { element: 'application', attribute: 'path' }, element.start);
+      continue;
+    }
+    const path = pathAttribute.value;
+    const problem = urlPathProblem(path);
+    if (problem) {
+      d.report(ConfigErrors.invalidApplicationPath, { value: path, kind: 'application', reason: problem }, pathAttribute.start);
+      continue;
+    }
+    const first = seen.get(path.toLowerCase());
+    if (first) {
+      d.report(ConfigErrors.duplicateApplication, { value: path, site: siteName, first: d.where(first.start) }, pathAttribute.start);
+      continue;
+    }
+    seen.set(path.toLowerCase(), element);
+    const settings = readAttributes<Omit<Application, 'path' | 'virtualDirectories' | 'position'>>(APPLICATION_SCHEMA, [element, ...applicationDefaults], d);
+    const declaredPool = poolNames.get(settings.applicationPool.toLowerCase());
+    if (declaredPool === undefined) {
+      const source = [element, ...applicationDefaults].find((candidate) => candidate && findAttribute(candidate, 'applicationPool'));
+      const params = { value: settings.applicationPool, application: `${siteName}${path}`, pools: [...poolNames.values()] };
+      d.report(ConfigErrors.unknownApplicationPool, params, source ? findAttribute(source, 'applicationPool')!.start : element.start);
+    } else settings.applicationPool = declaredPool;
+    const virtualDirectories = readVirtualDirectories(element, `${siteName}${path}`, [child(element, 'virtualDirectoryDefaults'), ...virtualDirectoryDefaults], context);
+    applications.push({ path, ...settings, virtualDirectories, position: positionOf(context, element) });
+  }
+  return applications;
+}
+
+function readVirtualDirectories(
+  application: XmlElement,
+  applicationName: string,
+  defaults: Array<XmlElement | undefined>,
+  context: ReadContext,
+): VirtualDirectory[] {
+  const d = context.diagnostics;
+  const out: VirtualDirectory[] = [];
+  const seen = new Map<string, XmlElement>();
+  for (const element of childElements(application, 'virtualDirectory')) {
+    const pathAttribute = findAttribute(element, 'path');
+    if (!pathAttribute) {
+      d.report(ConfigErrors.missingAttribute, { element: 'virtualDirectory', attribute: 'path' }, element.start);
+      continue;
+    }
+    const path = pathAttribute.value;
+    const problem = urlPathProblem(path);
+    if (problem) {
+      d.report(ConfigErrors.invalidApplicationPath, { value: path, kind: 'virtualDirectory', reason: problem }, pathAttribute.start);
+      continue;
+    }
+    const first = seen.get(path.toLowerCase());
+    if (first) {
+      d.report(ConfigErrors.duplicateVirtualDirectory, { value: path, application: applicationName, first: d.where(first.start) }, pathAttribute.start);
+      continue;
+    }
+    seen.set(path.toLowerCase(), element);
+    const settings = readAttributes<Omit<VirtualDirectory, 'path' | 'physicalPathRaw' | 'position'> & { physicalPath: string }>(
+      VIRTUAL_DIRECTORY_SCHEMA,
+      [element, ...defaults],
+      d,
+    );
+    out.push({
+      path,
+      ...settings,
+      physicalPathRaw: settings.physicalPath,
+      physicalPath: mapPath(context, settings.physicalPath),
+      position: positionOf(context, element),
+    });
+  }
+  return out;
+}

@@ -1,0 +1,136 @@
+// Every configuration error poolhost reports, in one place: a stable code, the message naming the bad
+// value, and the hint saying how to fix it (STYLE.md "One error registry").
+
+import { formatTimeSpan } from '../values/time-span.js';
+
+export interface ErrorDefinition<P> {
+  code: string;
+  message: (params: P) => string;
+  hint: (params: P) => string;
+}
+
+const define = <P>(code: string, message: (params: P) => string, hint: (params: P) => string): ErrorDefinition<P> => ({ code, message, hint });
+
+type Attr = { attribute: string; value: string };
+const seconds = (s: number): string => formatTimeSpan(s * 1000);
+const list = (values: readonly string[]): string => values.join(', ');
+
+export const ConfigErrors = {
+  xmlMalformed: define<{ detail: string }>(
+    'POOLHOST_CONFIG_XML_MALFORMED',
+    (p) => `the file is not well-formed XML: ${p.detail}`,
+    () => 'correct the XML syntax at this position (quotes around attribute values, every element closed, one root element)',
+  ),
+  rootNotConfiguration: define<{ name: string }>(
+    'POOLHOST_CONFIG_ROOT_ELEMENT',
+    (p) => `the root element is <${p.name}>, not <configuration>`,
+    () => 'wrap the file in <configuration> ... </configuration>',
+  ),
+  notBoolean: define<Attr>(
+    'POOLHOST_CONFIG_NOT_BOOLEAN',
+    (p) => `${p.attribute}="${p.value}" is not a boolean`,
+    (p) => `write ${p.attribute}="true" or ${p.attribute}="false"`,
+  ),
+  notNumber: define<Attr>(
+    'POOLHOST_CONFIG_NOT_NUMBER',
+    (p) => `${p.attribute}="${p.value}" is not a whole number`,
+    (p) => `write ${p.attribute} as decimal digits only, e.g. ${p.attribute}="1000"`,
+  ),
+  outOfRange: define<Attr & { min: number; max: number }>(
+    'POOLHOST_CONFIG_OUT_OF_RANGE',
+    (p) => `${p.attribute}="${p.value}" is out of range: it must be between ${p.min} and ${p.max}`,
+    (p) => `set ${p.attribute} to a whole number from ${p.min} to ${p.max}`,
+  ),
+  notEnum: define<Attr & { values: readonly string[] }>(
+    'POOLHOST_CONFIG_NOT_ENUM',
+    (p) => `${p.attribute}="${p.value}" is not one of ${list(p.values)}`,
+    (p) => `use one of ${list(p.values)} (case does not matter)`,
+  ),
+  notFlags: define<Attr & { unknown: string; values: readonly string[] }>(
+    'POOLHOST_CONFIG_NOT_FLAGS',
+    (p) => `${p.attribute}="${p.value}" contains "${p.unknown}", which is not a known flag`,
+    (p) => `write a comma-separated list of ${list(p.values)}`,
+  ),
+  notTimeSpan: define<Attr & { detail: string }>(
+    'POOLHOST_CONFIG_NOT_TIMESPAN',
+    (p) => `${p.attribute}="${p.value}" is not a timeSpan (${p.detail})`,
+    (p) => `write ${p.attribute} as hh:mm:ss or d.hh:mm:ss, e.g. ${p.attribute}="00:20:00"`,
+  ),
+  timeSpanOutOfRange: define<Attr & { minSeconds: number; maxSeconds: number }>(
+    'POOLHOST_CONFIG_TIMESPAN_OUT_OF_RANGE',
+    (p) => `${p.attribute}="${p.value}" is out of range: it must be between ${seconds(p.minSeconds)} and ${seconds(p.maxSeconds)}`,
+    (p) => `set ${p.attribute} to a timeSpan from ${seconds(p.minSeconds)} to ${seconds(p.maxSeconds)}`,
+  ),
+  timeSpanGranularity: define<Attr & { granularitySeconds: number }>(
+    'POOLHOST_CONFIG_TIMESPAN_GRANULARITY',
+    (p) => `${p.attribute}="${p.value}" is not a whole number of ${p.granularitySeconds === 60 ? 'minutes' : `${p.granularitySeconds}-second steps`}`,
+    (p) => `round ${p.attribute} to ${p.granularitySeconds === 60 ? 'whole minutes, e.g. 00:05:00' : `a multiple of ${p.granularitySeconds} seconds`}`,
+  ),
+  emptyValue: define<Attr>(
+    'POOLHOST_CONFIG_EMPTY_VALUE',
+    (p) => `${p.attribute}="${p.value}" must not be empty`,
+    (p) => `give ${p.attribute} a value`,
+  ),
+  missingAttribute: define<{ element: string; attribute: string }>(
+    'POOLHOST_CONFIG_MISSING_ATTRIBUTE',
+    (p) => `<${p.element}> has no ${p.attribute} attribute, which is required`,
+    (p) => `add ${p.attribute}="..." to this <${p.element}>`,
+  ),
+  invalidPoolName: define<{ value: string; character: string }>(
+    'POOLHOST_CONFIG_POOL_NAME_INVALID',
+    (p) => `application pool name "${p.value}" contains "${p.character}", which IIS does not allow in pool names`,
+    () => 'rename the pool without any of the characters | < > & " / [ ] + = ; : , ? * @',
+  ),
+  invalidSiteName: define<{ value: string; character: string }>(
+    'POOLHOST_CONFIG_SITE_NAME_INVALID',
+    (p) => `site name "${p.value}" contains "${p.character}", which IIS does not allow in site names`,
+    () => 'rename the site without "/" or "?"',
+  ),
+  duplicatePool: define<{ value: string; first: string }>(
+    'POOLHOST_CONFIG_DUPLICATE_POOL',
+    (p) => `application pool "${p.value}" is declared twice (first at ${p.first})`,
+    () => 'remove one of the two <add> elements or give it another name (pool names are case-insensitive)',
+  ),
+  duplicateSiteName: define<{ value: string; first: string }>(
+    'POOLHOST_CONFIG_DUPLICATE_SITE_NAME',
+    (p) => `site name "${p.value}" is used twice (first at ${p.first})`,
+    () => 'give every <site> a unique name',
+  ),
+  duplicateSiteId: define<{ value: string; first: string }>(
+    'POOLHOST_CONFIG_DUPLICATE_SITE_ID',
+    (p) => `site id="${p.value}" is used twice (first at ${p.first})`,
+    () => 'give every <site> a unique id (log folders are named W3SVC<id>)',
+  ),
+  duplicateBinding: define<{ value: string; site: string; otherSite: string; first: string }>(
+    'POOLHOST_CONFIG_DUPLICATE_BINDING',
+    (p) => `binding "${p.value}" of site "${p.site}" is already used by site "${p.otherSite}" (at ${p.first})`,
+    () => 'change the port, IP address or host name of one of the two bindings',
+  ),
+  duplicateApplication: define<{ value: string; site: string; first: string }>(
+    'POOLHOST_CONFIG_DUPLICATE_APPLICATION',
+    (p) => `application path="${p.value}" appears twice in site "${p.site}" (first at ${p.first})`,
+    () => 'remove or rename one of the two <application> elements',
+  ),
+  duplicateVirtualDirectory: define<{ value: string; application: string; first: string }>(
+    'POOLHOST_CONFIG_DUPLICATE_VIRTUAL_DIRECTORY',
+    (p) => `virtual directory path="${p.value}" appears twice in application "${p.application}" (first at ${p.first})`,
+    () => 'remove or rename one of the two <virtualDirectory> elements',
+  ),
+  unknownApplicationPool: define<{ value: string; application: string; pools: string[] }>(
+    'POOLHOST_CONFIG_UNKNOWN_APPLICATION_POOL',
+    (p) => `application "${p.application}" uses applicationPool="${p.value}", which is not declared in <applicationPools>`,
+    (p) => `add <add name="${p.value}" /> to <applicationPools> or use one of: ${p.pools.join(', ') || '(no pools declared)'}`,
+  ),
+  invalidBindingInformation: define<{ value: string; reason: string }>(
+    'POOLHOST_CONFIG_BINDING_INFORMATION_INVALID',
+    (p) => `bindingInformation="${p.value}" is invalid: ${p.reason}`,
+    () => 'write bindingInformation as IP:port:host, e.g. "*:80:" or "*:8080:www.contoso.com" or "[::1]:443:"',
+  ),
+  invalidApplicationPath: define<{ value: string; kind: 'application' | 'virtualDirectory'; reason: string }>(
+    'POOLHOST_CONFIG_PATH_INVALID',
+    (p) => `${p.kind === 'application' ? 'application' : 'virtual directory'} path="${p.value}" is invalid: ${p.reason}`,
+    () => 'write the path as "/" or "/name/sub": it starts with "/", has no trailing "/" and no "." or ".." segment',
+  ),
+} as const;
+
+export type ConfigErrorName = keyof typeof ConfigErrors;

@@ -1,0 +1,56 @@
+// Reads a config file into the one XML tree (with offsets), after fast-xml-parser has checked that it
+// is well-formed. The text keeps every byte of the file, so an unedited document saves identically.
+
+import { XMLValidator } from 'fast-xml-parser';
+import { LineIndex } from './line-index.js';
+import { scanXml, XmlScanError } from './scan-xml.js';
+import type { XmlElement, XmlNode } from './xml-node.js';
+
+export type TextEncoding = 'utf8' | 'latin1' | 'utf16le';
+
+export interface XmlDocument {
+  file: string;
+  text: string;
+  encoding: TextEncoding;
+  nodes: XmlNode[];
+  root: XmlElement;
+  lines: LineIndex;
+}
+
+export class XmlSyntaxError extends Error {
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    readonly column: number,
+    readonly detail: string,
+  ) {
+    super(`${file}:${line}:${column}: ${detail}`);
+  }
+}
+
+/** Decodes file bytes so that encoding the text again gives the same bytes. */
+export function decodeConfigBytes(bytes: Buffer): { text: string; encoding: TextEncoding } {
+  if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) return { text: bytes.toString('utf16le'), encoding: 'utf16le' };
+  const text = bytes.toString('utf8');
+  if (Buffer.from(text, 'utf8').equals(bytes)) return { text, encoding: 'utf8' };
+  return { text: bytes.toString('latin1'), encoding: 'latin1' };
+}
+
+export function parseXmlDocument(text: string, file: string, encoding: TextEncoding = 'utf8'): XmlDocument {
+  const lines = new LineIndex(text);
+  const verdict = XMLValidator.validate(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  if (verdict !== true) {
+    throw new XmlSyntaxError(file, verdict.err.line, verdict.err.col, verdict.err.msg);
+  }
+  try {
+    const { nodes, root } = scanXml(text);
+    if (!root) throw new XmlScanError('the file has no root element', 0);
+    return { file, text, encoding, nodes, root, lines };
+  } catch (error) {
+    if (error instanceof XmlScanError) {
+      const at = lines.position(error.offset);
+      throw new XmlSyntaxError(file, at.line, at.column, error.message);
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,28 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, statSync, chmodSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { defaultRunDirectory, ensureRunDirectory, resolveRunDirectory, socketPath } from '../src/index.js';
+
+test('the run directory comes from --run-dir, then POOLHOST_RUN_DIR, then XDG_RUNTIME_DIR, then /tmp', () => {
+  assert.equal(resolveRunDirectory('/a/b', { POOLHOST_RUN_DIR: '/c' }), '/a/b');
+  assert.equal(resolveRunDirectory(undefined, { POOLHOST_RUN_DIR: '/c' }), '/c');
+  assert.equal(defaultRunDirectory({ XDG_RUNTIME_DIR: '/run/user/1000' }), '/run/user/1000/poolhost');
+  assert.match(defaultRunDirectory({}), /^\/tmp\/poolhost-\d+$/);
+  assert.equal(socketPath('/r', 'was'), '/r/was.sock');
+});
+
+test('ensureRunDirectory creates the folder 0700 and tightens a looser existing one', () => {
+  const parent = mkdtempSync(join(tmpdir(), 'poolhost-run-'));
+  try {
+    const directory = join(parent, 'run');
+    ensureRunDirectory(directory);
+    assert.equal(statSync(directory).mode & 0o777, 0o700);
+    chmodSync(directory, 0o755);
+    ensureRunDirectory(directory);
+    assert.equal(statSync(directory).mode & 0o777, 0o700);
+  } finally {
+    rmSync(parent, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,94 @@
+// WAS events with IIS's event ids, levels and wording (Microsoft-Windows-WAS, reference/iis.md §8.9).
+// Placeholders are %1, %2, %3 as in the message templates.
+import type { JournalEvent } from '@poolhost/protocol';
+
+export interface EventTemplate {
+  level: JournalEvent['level'];
+  template: string;
+}
+
+export const wasEvents = {
+  5002: {
+    level: 'Error',
+    template: "Application pool '%1' is being automatically disabled due to a series of failures in the process(es) serving that application pool.",
+  },
+  5009: {
+    level: 'Warning',
+    template: "A process serving application pool '%1' terminated unexpectedly. The process id was '%2'. The process exit code was '%3'.",
+  },
+  5010: {
+    level: 'Warning',
+    template: "A process serving application pool '%1' failed to respond to a ping. The process id was '%2'.",
+  },
+  5011: {
+    level: 'Warning',
+    template:
+      "A process serving application pool '%1' suffered a fatal communication error with the Windows Process Activation Service. The process id was '%2'. The data field contains the error number.",
+  },
+  5012: {
+    level: 'Warning',
+    template: "A process serving application pool '%1' exceeded time limits during start up. The process id was '%2'.",
+  },
+  5013: {
+    level: 'Warning',
+    template: "A process serving application pool '%1' exceeded time limits during shut down. The process id was '%2'.",
+  },
+  5074: {
+    level: 'Information',
+    template:
+      "A worker process with process id of '%1' serving application pool '%2' has requested a recycle because the worker process reached its allowed processing time limit.",
+  },
+  5075: {
+    level: 'Information',
+    template:
+      "A worker process with process id of '%1' serving application pool '%2' has requested a recycle because it reached its allowed request limit.",
+  },
+  5076: {
+    level: 'Information',
+    template:
+      "A worker process with process id of '%1' serving application pool '%2' has requested a recycle because it reached its scheduled recycle time.",
+  },
+  5077: {
+    level: 'Information',
+    template:
+      "A worker process with process id of '%1' serving application pool '%2' has requested a recycle because it reached its virtual memory limit.",
+  },
+  5078: {
+    level: 'Information',
+    template:
+      "A worker process with process id of '%1' serving application pool '%2' has requested a recycle because an ISAPI extension reported itself unhealthy.",
+  },
+  5079: {
+    level: 'Information',
+    template: "An administrator has requested a recycle of all worker processes in application pool '%1'.",
+  },
+  5080: {
+    level: 'Information',
+    template:
+      "The worker processes serving application pool '%1' are being recycled due to 1 or more configuration changes in the application pool properties which necessitate a restart of the processes.",
+  },
+  5093: {
+    level: 'Warning',
+    template: "WAS failed to overlap recycle for application pool '%1' worker process '%2'.",
+  },
+  5117: {
+    level: 'Information',
+    template:
+      "A worker process serving application pool '%1' has requested a recycle because it reached its private bytes memory limit.",
+  },
+  5186: {
+    level: 'Information',
+    template:
+      "A worker process with process id of '%1' serving application pool '%2' was shutdown due to inactivity. Application Pool timeout configuration was set to %3 minutes. A new worker process will be started when needed.",
+  },
+} as const satisfies Record<number, EventTemplate>;
+
+export type WasEventId = keyof typeof wasEvents;
+
+/** Fills %1, %2, … with the given values, in order. */
+export function formatEventMessage(eventId: WasEventId, values: ReadonlyArray<string | number>): string {
+  return wasEvents[eventId].template.replace(/%(\d+)/g, (placeholder, index: string) => {
+    const value = values[Number(index) - 1];
+    return value === undefined ? placeholder : String(value);
+  });
+}

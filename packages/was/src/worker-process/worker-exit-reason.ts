@@ -1,0 +1,65 @@
+// Why a worker process ended. Decided before the worker is asked to stop or is killed; an exit
+// nobody asked for is a crash.
+import type { RecycleReasonName } from '@poolhost/protocol';
+
+export type WorkerExitReason =
+  | { kind: 'crash'; exitCode: number | null; signal: string | null }
+  | { kind: 'startupFailed'; message: string }
+  | { kind: 'spawnFailed'; message: string }
+  | { kind: 'pingTimeout' }
+  | { kind: 'startupTimeout' }
+  | { kind: 'communicationError' }
+  | { kind: 'recycle'; trigger: RecycleReasonName }
+  | { kind: 'idleTimeout' }
+  | { kind: 'adminStop' }
+  | { kind: 'rapidFailProtection' }
+  | { kind: 'configChange' }
+  | { kind: 'shutdown' };
+
+/** Exits that count toward rapid-fail protection (IIS: 5009, 5010, 5011, 5012). */
+export function isFailure(reason: WorkerExitReason): boolean {
+  switch (reason.kind) {
+    case 'crash':
+    case 'startupFailed':
+    case 'pingTimeout':
+    case 'startupTimeout':
+    case 'communicationError':
+      return true;
+    default:
+      return false;
+  }
+}
+
+export function describeExitReason(reason: WorkerExitReason): string {
+  switch (reason.kind) {
+    case 'crash':
+      return reason.signal ? `crash (signal ${reason.signal})` : `crash (exit code ${reason.exitCode ?? 'unknown'})`;
+    case 'startupFailed':
+      return `startup failed: ${reason.message}`;
+    case 'spawnFailed':
+      return `could not be started: ${reason.message}`;
+    case 'pingTimeout':
+      return 'ping timeout';
+    case 'startupTimeout':
+      return 'startup time limit exceeded';
+    case 'communicationError':
+      return 'fatal communication error';
+    case 'recycle':
+      return `recycle (${reason.trigger})`;
+    case 'idleTimeout':
+      return 'idle timeout';
+    case 'adminStop':
+      return 'application pool stopped by an administrator';
+    case 'rapidFailProtection':
+      return 'application pool disabled by rapid-fail protection';
+    case 'configChange':
+      return 'configuration change';
+    case 'shutdown':
+      return 'service shutdown';
+  }
+}
+
+/** The planned stop reason told to the worker in StopWorker. */
+export function stopReasonForWorker(reason: WorkerExitReason): string {
+  return describeExitReason(reason);
+}

@@ -1,0 +1,328 @@
+// One w3wp: its state machine (Starting -> Running -> Stopping -> Exited), the startup, ping and
+// shutdown time limits, and the reason it ended. The application pool decides what to do next.
+import { StateMachine, type Logger } from '@poolhost/common';
+import type { ApplicationPool } from '@poolhost/config';
+import { ChannelTimeoutError, type HandlerTable, type WorkerHealth, type WorkerProcessInfo, type RecycleReasonName } from '@poolhost/protocol';
+import type { Clock, TimerHandle } from '../clock/clock.js';
+import type { EventLog } from '../event-log/event-log.js';
+import { describeExitReason, isFailure, type WorkerExitReason } from './worker-exit-reason.js';
+import { workerProcessTransitions, type WorkerProcessEvent, type WorkerProcessStateName } from './worker-process-states.js';
+import type { SpawnedWorker, WorkerExit, WorkerSpawner } from './worker-spawner.js';
+
+/** How long a broken IPC channel may precede the exit event before it counts as a communication error. */
+const communicationGraceMs = 1_000;
+/** A worker that reported a startup failure gets this long to exit by itself after SIGTERM. */
+const startupFailureKillMs = 2_000;
+
+export interface WorkerProcessEvents {
+  ready(worker: WorkerProcess): void;
+  exited(worker: WorkerProcess, reason: WorkerExitReason): void;
+  recycleRequested(worker: WorkerProcess, trigger: RecycleReasonName): void;
+  idle(worker: WorkerProcess): void;
+}
+
+export interface WorkerProcessOptions {
+  workerId: string;
+  applicationPool: ApplicationPool;
+  spawner: WorkerSpawner;
+  clock: Clock;
+  logger: Logger;
+  eventLog: EventLog;
+  events: WorkerProcessEvents;
+  /** AlwaysRunning pools keep their worker; idle shutdown applies to OnDemand pools only. */
+  idleShutdown: boolean;
+}
+
+export class WorkerProcess {
+  readonly workerId: string;
+  readonly applicationPoolName: string;
+  readonly startedAt: string;
+  pid = 0;
+  capacity = 0;
+  requestsServed = 0;
+  requestsInFlight = 0;
+  /** Set while this worker is the new half of an overlapped recycle. */
+  replacing: WorkerProcess | null = null;
+  /** Set while a replacement for this worker is starting. */
+  replacedBy: WorkerProcess | null = null;
+  private readonly machine: StateMachine<WorkerProcessStateName, WorkerProcessEvent>;
+  private readonly logger: Logger;
+  private process: SpawnedWorker | null = null;
+  private plannedReason: WorkerExitReason | null = null;
+  private startupTimer: TimerHandle | null = null;
+  private healthTimer: TimerHandle | null = null;
+  private shutdownTimer: TimerHandle | null = null;
+  private communicationTimer: TimerHandle | null = null;
+  private lastActivity: number;
+  private stopRequested = false;
+  private readonly exitWaiters: Array<(reason: WorkerExitReason) => void> = [];
+  private finalReason: WorkerExitReason | null = null;
+
+  constructor(private readonly options: WorkerProcessOptions) {
+    this.workerId = options.workerId;
+    this.applicationPoolName = options.applicationPool.name;
+    this.startedAt = new Date(options.clock.now()).toISOString();
+    this.lastActivity = options.clock.now();
+    this.logger = options.logger.child({ workerId: options.workerId });
+    this.machine = new StateMachine(`worker ${options.workerId}`, 'Starting', workerProcessTransitions, this.logger);
+  }
+
+  get state(): WorkerProcessStateName {
+    return this.machine.state;
+  }
+
+  /** Starting or Running: counts toward maxProcesses. */
+  get active(): boolean {
+    return this.state === 'Starting' || this.state === 'Running';
+  }
+
+  get exitReason(): WorkerExitReason | null {
+    return this.finalReason;
+  }
+
+  info(): WorkerProcessInfo {
+    return {
+      pid: this.pid,
+      applicationPool: this.applicationPoolName,
+      state: this.state === 'Exited' ? 'Unknown' : this.state,
+      startedAt: this.startedAt,
+      requestsServed: this.requestsServed,
+      requestsInFlight: this.requestsInFlight,
+    };
+  }
+
+  /** Resolves when the process is gone, with the reason it ended. */
+  whenExited(): Promise<WorkerExitReason> {
+    if (this.finalReason) return Promise.resolve(this.finalReason);
+    return new Promise((resolve) => this.exitWaiters.push(resolve));
+  }
+
+  async launch(): Promise<void> {
+    const { processModel } = this.options.applicationPool;
+    this.startupTimer = this.options.clock.setTimeout(() => this.onStartupTimeLimit(), processModel.startupTimeLimit);
+    let spawned: SpawnedWorker;
+    try {
+      spawned = await this.options.spawner.spawn({
+        applicationPool: this.options.applicationPool,
+        workerId: this.workerId,
+        handlers: this.handlers(),
+      });
+    } catch (error) {
+      if (this.state === 'Exited') return;
+      const message = error instanceof Error ? error.message : String(error);
+      this.logger.error({ err: error }, `worker process for application pool '${this.applicationPoolName}' could not be started: ${message}`);
+      if (this.state !== 'Stopping') this.machine.fire('stop', 'spawn failed');
+      this.plannedReason ??= { kind: 'spawnFailed', message };
+      this.onExit({ exitCode: null, signal: null });
+      return;
+    }
+    if (this.state === 'Exited') {
+      // The startup time limit ended this worker while it was still being spawned.
+      spawned.kill('SIGKILL');
+      return;
+    }
+    this.process = spawned;
+    this.pid = spawned.pid;
+    this.logger.info({ workerPid: spawned.pid }, `worker process ${spawned.pid} started for application pool '${this.applicationPoolName}'`);
+    spawned.onExit((exit) => this.onExit(exit));
+    spawned.control.onClose(() => this.onControlClosed());
+    if (this.state === 'Stopping' && this.plannedReason) {
+      if (isFailure(this.plannedReason)) spawned.kill('SIGKILL');
+      else this.sendStop();
+    }
+  }
+
+  /** Planned, graceful stop: Starting|Running -> Stopping, StopWorker, then a kill at shutdownTimeLimit (5013). */
+  stop(reason: WorkerExitReason): Promise<WorkerExitReason> {
+    if (this.state === 'Starting' || this.state === 'Running') {
+      this.plannedReason = reason;
+      this.machine.fire('stop', describeExitReason(reason));
+      this.cancelHealthTimers();
+      if (this.process) this.sendStop();
+    }
+    return this.whenExited();
+  }
+
+  /** Unhealthy worker: Starting|Running -> Stopping and killed at once; the reason is decided first. */
+  terminate(reason: WorkerExitReason, signal: NodeJS.Signals = 'SIGKILL'): void {
+    if (this.state !== 'Starting' && this.state !== 'Running') return;
+    this.plannedReason = reason;
+    this.machine.fire('stop', describeExitReason(reason));
+    this.cancelHealthTimers();
+    this.process?.kill(signal);
+    if (signal !== 'SIGKILL') {
+      this.shutdownTimer = this.options.clock.setTimeout(() => this.process?.kill('SIGKILL'), startupFailureKillMs);
+    }
+  }
+
+  /** Shutdown: a worker that is stuck gets killed without waiting any longer. */
+  kill(): void {
+    this.process?.kill('SIGKILL');
+  }
+
+  private handlers(): HandlerTable {
+    return {
+      WorkerReady: (message) => {
+        this.capacity = message.capacity;
+        this.onReady();
+      },
+      WorkerStartupFailed: (message) => {
+        this.logger.error({ workerPid: this.pid }, `worker process ${this.pid} of application pool '${this.applicationPoolName}' failed to start: ${message.message}`);
+        this.terminate({ kind: 'startupFailed', message: message.message }, 'SIGTERM');
+      },
+      WorkerRecycleRequested: (message) => {
+        if (this.state === 'Running') this.options.events.recycleRequested(this, message.reason);
+      },
+    };
+  }
+
+  // Starting -> Running
+  private onReady(): void {
+    if (this.state !== 'Starting') return;
+    this.startupTimer?.cancel();
+    this.startupTimer = null;
+    this.machine.fire('ready', 'WorkerReady');
+    this.lastActivity = this.options.clock.now();
+    this.scheduleHealthCheck();
+    this.options.events.ready(this);
+  }
+
+  private onStartupTimeLimit(): void {
+    this.startupTimer = null;
+    if (this.state !== 'Starting') return;
+    this.options.eventLog.write(5012, [this.applicationPoolName, this.pid], {
+      applicationPool: this.applicationPoolName,
+      pid: this.pid,
+      reason: 'startup time limit exceeded',
+    });
+    this.terminate({ kind: 'startupTimeout' });
+    // A worker whose spawn never completed has no process to kill: it ends here.
+    if (!this.process) this.onExit({ exitCode: null, signal: null });
+  }
+
+  private get pingsEnabled(): boolean {
+    return this.options.applicationPool.processModel.pingingEnabled;
+  }
+
+  private get idleTimeout(): number {
+    return this.options.idleShutdown ? this.options.applicationPool.processModel.idleTimeout : 0;
+  }
+
+  private scheduleHealthCheck(): void {
+    const { pingInterval } = this.options.applicationPool.processModel;
+    if (!this.pingsEnabled && this.idleTimeout === 0) return;
+    const delay = this.pingsEnabled ? pingInterval : Math.min(pingInterval, this.idleTimeout);
+    this.healthTimer = this.options.clock.setTimeout(() => this.checkHealth(), delay);
+  }
+
+  // Ping over IPC; no WorkerHealth within pingResponseTime means the worker hangs (5010).
+  private checkHealth(): void {
+    this.healthTimer = null;
+    if (this.state !== 'Running' || !this.process) return;
+    const { pingResponseTime } = this.options.applicationPool.processModel;
+    this.process.control.request<WorkerHealth>({ type: 'PingWorker' }, pingResponseTime).then(
+      (health) => {
+        if (this.state !== 'Running') return;
+        if (health.requestsInFlight > 0 || health.requestsServed !== this.requestsServed) this.lastActivity = this.options.clock.now();
+        this.requestsServed = health.requestsServed;
+        this.requestsInFlight = health.requestsInFlight;
+        if (this.idleTimeout > 0 && this.options.clock.now() - this.lastActivity >= this.idleTimeout) {
+          this.options.events.idle(this);
+          return;
+        }
+        this.scheduleHealthCheck();
+      },
+      (error: unknown) => {
+        if (this.state !== 'Running') return;
+        if (error instanceof ChannelTimeoutError && this.pingsEnabled) {
+          this.options.eventLog.write(5010, [this.applicationPoolName, this.pid], {
+            applicationPool: this.applicationPoolName,
+            pid: this.pid,
+            reason: 'ping timeout',
+          });
+          this.terminate({ kind: 'pingTimeout' });
+          return;
+        }
+        if (error instanceof ChannelTimeoutError) this.scheduleHealthCheck();
+      },
+    );
+  }
+
+  private sendStop(): void {
+    if (this.stopRequested || !this.process || !this.plannedReason) return;
+    this.stopRequested = true;
+    const { shutdownTimeLimit } = this.options.applicationPool.processModel;
+    const reason = describeExitReason(this.plannedReason);
+    this.shutdownTimer = this.options.clock.setTimeout(() => this.onShutdownTimeLimit(), shutdownTimeLimit);
+    this.process.control.request({ type: 'StopWorker', reason, shutdownTimeLimit }, shutdownTimeLimit).catch((error: unknown) => {
+      this.logger.debug({ err: error, workerPid: this.pid }, 'StopWorker was not acknowledged');
+    });
+  }
+
+  private onShutdownTimeLimit(): void {
+    this.shutdownTimer = null;
+    if (this.state === 'Exited') return;
+    this.options.eventLog.write(5013, [this.applicationPoolName, this.pid], {
+      applicationPool: this.applicationPoolName,
+      pid: this.pid,
+      reason: this.plannedReason ? describeExitReason(this.plannedReason) : 'shutdown',
+    });
+    this.process?.kill('SIGKILL');
+  }
+
+  // The IPC channel broke. A dying process closes it just before its exit is reported, so wait a
+  // moment: an exit that follows is a crash (5009); a process still alive lost its channel (5011).
+  private onControlClosed(): void {
+    if (this.state !== 'Starting' && this.state !== 'Running') return;
+    this.communicationTimer = this.options.clock.setTimeout(() => {
+      this.communicationTimer = null;
+      if (this.state !== 'Starting' && this.state !== 'Running') return;
+      this.options.eventLog.write(5011, [this.applicationPoolName, this.pid], {
+        applicationPool: this.applicationPoolName,
+        pid: this.pid,
+        reason: 'fatal communication error',
+      });
+      this.terminate({ kind: 'communicationError' });
+    }, communicationGraceMs);
+  }
+
+  private onExit(exit: WorkerExit): void {
+    if (this.state === 'Exited') return;
+    this.startupTimer?.cancel();
+    this.shutdownTimer?.cancel();
+    this.communicationTimer?.cancel();
+    this.cancelHealthTimers();
+    // Planned stop versus crash is decided by the state: only an exit in Stopping was asked for.
+    const reason: WorkerExitReason =
+      this.state === 'Stopping' && this.plannedReason
+        ? this.plannedReason
+        : { kind: 'crash', exitCode: exit.exitCode, signal: exit.signal };
+    this.finalReason = reason;
+    this.machine.fire('exit', describeExitReason(reason));
+    this.process?.control.close();
+    if (reason.kind === 'crash') {
+      const exitCode = exit.signal ? `${exit.signal} (terminated by signal)` : String(exit.exitCode ?? 'unknown');
+      this.options.eventLog.write(5009, [this.applicationPoolName, this.pid, exitCode], {
+        applicationPool: this.applicationPoolName,
+        pid: this.pid,
+        reason: describeExitReason(reason),
+      });
+    }
+    if (this.pid !== 0) {
+      this.options.eventLog.recordWorkerEnded({
+        pid: this.pid,
+        applicationPool: this.applicationPoolName,
+        startedAt: this.startedAt,
+        endedAt: new Date(this.options.clock.now()).toISOString(),
+        reason: describeExitReason(reason),
+      });
+    }
+    this.options.events.exited(this, reason);
+    for (const waiter of this.exitWaiters.splice(0)) waiter(reason);
+  }
+
+  private cancelHealthTimers(): void {
+    this.healthTimer?.cancel();
+    this.healthTimer = null;
+  }
+}

@@ -1,0 +1,35 @@
+// The seam between worker lifecycle logic and real processes: the real spawner runs
+// `node w3wp.js -ap "<pool>"` with execa; tests use a fake.
+import type { ApplicationPool } from '@poolhost/config';
+import type { ControlMessage, HandlerTable } from '@poolhost/protocol';
+
+export interface WorkerSpawnRequest {
+  applicationPool: ApplicationPool;
+  workerId: string;
+  /** The messages the worker may send to was (WorkerReady, WorkerStartupFailed, WorkerRecycleRequested). */
+  handlers: HandlerTable;
+}
+
+export interface WorkerExit {
+  exitCode: number | null;
+  signal: string | null;
+}
+
+/** The control channel to one worker, as the lifecycle code needs it. */
+export interface WorkerControl {
+  request<R extends ControlMessage = ControlMessage>(message: ControlMessage, timeoutMs?: number): Promise<R>;
+  /** The IPC channel broke (the worker exited, or the pipe failed). */
+  onClose(listener: () => void): void;
+  close(): void;
+}
+
+export interface SpawnedWorker {
+  pid: number;
+  control: WorkerControl;
+  onExit(listener: (exit: WorkerExit) => void): void;
+  kill(signal: NodeJS.Signals): void;
+}
+
+export interface WorkerSpawner {
+  spawn(request: WorkerSpawnRequest): Promise<SpawnedWorker>;
+}
