@@ -26,7 +26,7 @@ export const string = (defaultValue = '', nonEmpty = false): AttributeSpec => ({
 export const enumOf = (values: readonly string[], defaultValue: string): AttributeSpec => ({ type: { kind: 'enum', values }, default: defaultValue });
 export const flagsOf = (values: readonly string[], defaultValue: readonly string[]): AttributeSpec => ({
   type: { kind: 'flags', values },
-  default: [...defaultValue],
+  default: values.filter((value) => defaultValue.includes(value)),
 });
 /** A timeSpan whose default is written in IIS form; ranges are in seconds as in IIS_schema.xml. */
 export const timeSpan = (defaultValue: string, minSeconds: number, maxSeconds: number, granularitySeconds?: number): AttributeSpec => ({

@@ -1,0 +1,41 @@
+// Public API of @poolhost/config: the only place in poolhost that knows the applicationHost.config format.
+
+export type * from './model.js';
+export type * from './web-server/model.js';
+
+export { loadApplicationHostConfig, parseApplicationHostConfig, type LoadOptions } from './application-host/load-application-host-config.js';
+export { parseBindingInformation, type ParsedBindingInformation } from './application-host/binding-information.js';
+export { ConfigError, formatIssue, type ConfigIssue } from './validation/config-error.js';
+export { ConfigErrors, type ErrorDefinition, type ConfigErrorName } from './validation/error-registry.js';
+export { parseTimeSpan, formatTimeSpan } from './values/time-span.js';
+export { mapPhysicalPath, expandEnvironmentVariables, type Environment } from './paths/map-physical-path.js';
+
+export { getEffectiveWebServerConfig, type EffectiveConfigOptions } from './web-server/effective-config.js';
+export { resolveUrl, type ResolvedUrl } from './web-server/resolve-url.js';
+export { parseWebConfig } from './web-server/read-web-config.js';
+export { LOCKED_SECTION_MESSAGE, ERROR_CODES as CONFIGURATION_ERROR_CODES } from './web-server/configuration-fault.js';
+
+export { ConfigDocument, ConfigElement, type CollectionKey } from './editing/config-document.js';
+export { writeFileAtomic } from './editing/atomic-write.js';
+
+export {
+  diffApplicationHostConfig,
+  type ApplicationHostConfigDiff,
+  type ObjectSetDiff,
+  type ObjectChange,
+  type BindingKey,
+  type ApplicationKey,
+  type VirtualDirectoryKey,
+} from './diff/diff-application-host-config.js';
+export {
+  describeElement,
+  describeCollection,
+  checkAttributeValue,
+  parseAttributeValue,
+  formatAttributeValue,
+  type ElementDescription,
+  type CollectionDescription,
+  type AttributeSpec,
+  type AttributeType,
+  type ElementSchema,
+} from './editing/element-schemas.js';

@@ -1,0 +1,147 @@
+// The effective system.webServer configuration for one (site, URL path), the way IIS computes it for
+// MACHINE/WEBROOT/APPHOST/<site>/<path> (reference §4.6 step 6 and §5). Level by level, from
+// APPHOST down to the URL:
+//   1. applicationHost.config: the global sections (level APPHOST) and <location path> tags whose path
+//      is exactly this level (`""`/`"."` = APPHOST, `Site`, `Site/app/dir`);
+//   2. location tags of web.config files above this level that point at it;
+//   3. the web.config in the level's physical folder, unless the request's pool sets
+//      enableConfigurationOverride="false" or a virtual directory above sets allowSubDirConfig="false".
+//      Each section it sets is first checked against locks (500.19, 0x80070021).
+
+import type { ApplicationHostConfig, Site } from '../model.js';
+import type { ConfigFileSections, ConfigLocation, ConfigurationFault, EffectiveWebServerConfig, OverrideMode, RawElement } from './model.js';
+import { ConfigurationFaultError, duplicateEntryFault, lockedSectionFault, malformedFault } from './configuration-fault.js';
+import { DuplicateCollectionEntry, mergeElement } from './merge-sections.js';
+import { readFileIfPresent, readWebConfig, type ReadFile } from './read-web-config.js';
+import { resolveUrl } from './resolve-url.js';
+import { builtInSectionDefinition } from './section-definitions.js';
+import { buildWebServerConfig, InvalidSectionValue } from './typed-sections.js';
+
+export interface EffectiveConfigOptions {
+  /** Reads a web.config; returns undefined when absent. Defaults to the file system. */
+  readFile?: ReadFile;
+}
+
+const PREFIX = 'system.webServer/';
+const EMPTY_FILE: ConfigFileSections = { file: '', sections: {}, locations: [], sectionGroups: [], sectionDefinitions: {} };
+
+interface Level {
+  /** Config path below APPHOST: '' for APPHOST itself, `Site`, `Site/a/b`. */
+  configPath: string;
+  /** The folder whose web.config belongs to this level; undefined for APPHOST or when not read. */
+  folder: string | undefined;
+}
+
+interface LockSource {
+  configPath: string;
+  overrideMode: OverrideMode;
+  sections: Record<string, RawElement>;
+}
+
+const same = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
+const isAtOrBelow = (ancestor: string, path: string): boolean =>
+  ancestor === '' || same(ancestor, path) || path.toLowerCase().startsWith(`${ancestor.toLowerCase()}/`);
+
+function locationPath(base: string, location: ConfigLocation): string {
+  const path = location.path.replace(/^\/+|\/+$/g, '');
+  if (path === '' || path === '.') return base;
+  return base ? `${base}/${path}` : path;
+}
+
+export function getEffectiveWebServerConfig(
+  host: ApplicationHostConfig,
+  siteName: string,
+  urlPath: string,
+  options: EffectiveConfigOptions = {},
+): EffectiveWebServerConfig {
+  const site = host.sites.find((candidate) => same(candidate.name, siteName));
+  if (!site) throw new Error(`site "${siteName}" is not declared in ${host.file}; declared sites: ${host.sites.map((s) => s.name).join(', ')}`);
+  const files: string[] = [];
+  try {
+    const sections = mergeLevels(host, site, urlPath, options.readFile ?? readFileIfPresent, files);
+    return { ok: true, config: buildWebServerConfig(sections), files };
+  } catch (error) {
+    if (error instanceof ConfigurationFaultError) return { ok: false, fault: error.fault, files };
+    if (error instanceof InvalidSectionValue) {
+      const fault: ConfigurationFault = malformedFault(error.message, error.element.position);
+      return { ok: false, fault, files };
+    }
+    throw error;
+  }
+}
+
+function levelsFor(host: ApplicationHostConfig, site: Site, urlPath: string): Level[] {
+  const segments = urlPath.split(/[?#]/)[0]!.split('/').filter(Boolean);
+  const request = resolveUrl(site, `/${segments.join('/')}`);
+  const pool = request && host.applicationPools.find((candidate) => same(candidate.name, request.application.applicationPool));
+  const overridesAllowed = pool ? pool.enableConfigurationOverride : true;
+  const levels: Level[] = [{ configPath: '', folder: undefined }];
+  for (let depth = 0; depth <= segments.length; depth++) {
+    const url = `/${segments.slice(0, depth).join('/')}`;
+    const configPath = [site.name, ...segments.slice(0, depth)].join('/');
+    const resolved = resolveUrl(site, url);
+    let folder = overridesAllowed ? resolved?.physicalPath : undefined;
+    // allowSubDirConfig="false": the virtual directory's own web.config counts, folders below it do not.
+    if (resolved && !resolved.virtualDirectory.allowSubDirConfig && !same(resolved.virtualDirectoryUrl, url)) folder = undefined;
+    levels.push({ configPath, folder });
+  }
+  return levels;
+}
+
+function mergeLevels(host: ApplicationHostConfig, site: Site, urlPath: string, readFile: ReadFile, files: string[]): Record<string, RawElement> {
+  const apphost = host.webServer ?? { ...EMPTY_FILE, file: host.file };
+  const merged: Record<string, RawElement> = {};
+  const apply = (sections: Record<string, RawElement>): void => {
+    for (const [path, element] of Object.entries(sections)) {
+      if (!path.startsWith(PREFIX)) continue;
+      const relative = path.slice(PREFIX.length);
+      try {
+        merged[relative] = mergeElement(merged[relative], element, relative);
+      } catch (error) {
+        if (error instanceof DuplicateCollectionEntry) throw new ConfigurationFaultError(duplicateEntryFault(error.message, path, error.element));
+        throw error;
+      }
+    }
+  };
+  const apphostLocks: LockSource[] = apphost.locations.map((location) => ({ ...location, configPath: locationPath('', location) }));
+  const webConfigLocks: LockSource[] = [];
+  const webConfigs: Array<{ configPath: string; sections: ConfigFileSections }> = [];
+  const groups = apphost.sectionGroups;
+
+  for (const level of levelsFor(host, site, urlPath)) {
+    if (level.configPath === '') apply(apphost.sections);
+    for (const location of apphost.locations) if (same(locationPath('', location), level.configPath)) apply(location.sections);
+    for (const parent of webConfigs) {
+      for (const location of parent.sections.locations) {
+        const target = locationPath(parent.configPath, location);
+        if (!same(target, parent.configPath) && same(target, level.configPath)) apply(location.sections);
+      }
+    }
+    if (!level.folder) continue;
+    const webConfig = readWebConfig(level.folder, groups, readFile);
+    if (!webConfig) continue;
+    files.push(webConfig.file);
+    const own: Record<string, RawElement> = { ...webConfig.sections };
+    for (const location of webConfig.locations) if (same(locationPath(level.configPath, location), level.configPath)) Object.assign(own, location.sections);
+    for (const [path, element] of Object.entries(own)) {
+      if (isLocked(path, level.configPath, apphost, apphostLocks, webConfigLocks)) throw new ConfigurationFaultError(lockedSectionFault(path, element));
+    }
+    apply(own);
+    webConfigs.push({ configPath: level.configPath, sections: webConfig });
+    for (const location of webConfig.locations) webConfigLocks.push({ ...location, configPath: locationPath(level.configPath, location) });
+  }
+  return merged;
+}
+
+/** Whether a web.config at `configPath` may set section `path` (reference §5: overrideModeDefault, location overrideMode / allowOverride). */
+function isLocked(path: string, configPath: string, apphost: ConfigFileSections, apphostLocks: LockSource[], webConfigLocks: LockSource[]): boolean {
+  const definition = apphost.sectionDefinitions[path] ?? builtInSectionDefinition(path);
+  if (definition.allowDefinition === 'AppHostOnly' || definition.allowDefinition === 'MachineOnly' || definition.allowDefinition === 'MachineToWebRoot') return true;
+  let mode: 'Allow' | 'Deny' = definition.overrideModeDefault;
+  const applicable = (sources: LockSource[]): LockSource[] =>
+    sources
+      .filter((source) => source.overrideMode !== 'Inherit' && path in source.sections && isAtOrBelow(source.configPath, configPath))
+      .sort((a, b) => a.configPath.length - b.configPath.length);
+  for (const source of [...applicable(apphostLocks), ...applicable(webConfigLocks)]) mode = source.overrideMode === 'Deny' ? 'Deny' : 'Allow';
+  return mode === 'Deny';
+}
