@@ -59,7 +59,3 @@ export function describeExitReason(reason: WorkerExitReason): string {
   }
 }
 
-/** The planned stop reason told to the worker in StopWorker. */
-export function stopReasonForWorker(reason: WorkerExitReason): string {
-  return describeExitReason(reason);
-}

@@ -2,7 +2,7 @@
 // shutdown time limits, and the reason it ended. The application pool decides what to do next.
 import { StateMachine, type Logger } from '@poolhost/common';
 import type { ApplicationPool } from '@poolhost/config';
-import { ChannelTimeoutError, type HandlerTable, type WorkerHealth, type WorkerProcessInfo, type RecycleReasonName } from '@poolhost/protocol';
+import { ChannelTimeoutError, type ControlMessage, type HandlerTable, type WorkerHealth, type WorkerProcessInfo, type RecycleReasonName } from '@poolhost/protocol';
 import type { Clock, TimerHandle } from '../clock/clock.js';
 import type { EventLog } from '../event-log/event-log.js';
 import { describeExitReason, isFailure, type WorkerExitReason } from './worker-exit-reason.js';
@@ -153,6 +153,25 @@ export class WorkerProcess {
     if (signal !== 'SIGKILL') {
       this.shutdownTimer = this.options.clock.setTimeout(() => this.process?.kill('SIGKILL'), startupFailureKillMs);
     }
+  }
+
+  /** Asks a running worker for fresh counters (for `list wp` and `poolhost status`); never kills it. */
+  async refreshCounters(timeoutMs: number): Promise<void> {
+    if (this.state !== 'Running' || !this.process) return;
+    try {
+      const health = await this.process.control.request<WorkerHealth>({ type: 'PingWorker' }, timeoutMs);
+      if (health.requestsInFlight > 0 || health.requestsServed !== this.requestsServed) this.lastActivity = this.options.clock.now();
+      this.requestsServed = health.requestsServed;
+      this.requestsInFlight = health.requestsInFlight;
+    } catch {
+      // A slow or hung worker is the health check's business; the listing shows the last known counters.
+    }
+  }
+
+  /** A control request to a running worker (ListWorkerRequests). */
+  request<R extends ControlMessage>(message: ControlMessage, timeoutMs: number): Promise<R> {
+    if (!this.process) return Promise.reject(new Error(`worker ${this.workerId} has no process yet`));
+    return this.process.control.request<R>(message, timeoutMs);
   }
 
   /** Shutdown: a worker that is stuck gets killed without waiting any longer. */

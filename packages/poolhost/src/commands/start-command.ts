@@ -1,0 +1,81 @@
+// `poolhost start`: validate the configuration, take the run directory, run in the foreground.
+import { existsSync, readFileSync } from 'node:fs';
+import { createLogger } from '@poolhost/common';
+import { loadApplicationHostConfig, type ApplicationHostConfig } from '@poolhost/config';
+import { connectUnixSocket, ensureRunDirectory, pidFilePath, socketPath } from '@poolhost/protocol';
+import { createLogOutput } from '../output/log-output.js';
+import { createPoolhost } from '../poolhost.js';
+import { createExecaServiceLauncher } from '../services/service-launcher.js';
+import { formatConfigError } from './config-error.js';
+
+export interface StartCommandOptions {
+  configFile: string;
+  runDirectory: string;
+}
+
+/** Margin on top of the longest shutdownTimeLimit before poolhost kills was itself. */
+const wasStopMarginMs = 15_000;
+
+export async function runStartCommand(options: StartCommandOptions): Promise<number> {
+  let config: ApplicationHostConfig;
+  try {
+    config = loadApplicationHostConfig(options.configFile);
+  } catch (error) {
+    process.stderr.write(`poolhost: invalid configuration: ${formatConfigError(error)}\n`);
+    return 1;
+  }
+  try {
+    ensureRunDirectory(options.runDirectory);
+  } catch (error) {
+    process.stderr.write(`poolhost: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+  const running = await runningInstance(options.runDirectory);
+  if (running) {
+    process.stderr.write(`poolhost: already running (pid ${running}) with run directory ${options.runDirectory}\n`);
+    return 1;
+  }
+
+  process.title = 'poolhost';
+  const output = createLogOutput();
+  const logger = createLogger({ service: 'poolhost', destination: output.stream });
+  const longestShutdown = Math.max(0, ...config.applicationPools.map((pool) => pool.processModel.shutdownTimeLimit));
+  const poolhost = createPoolhost({
+    configFile: config.file,
+    runDirectory: options.runDirectory,
+    logger,
+    launcher: createExecaServiceLauncher({ configFile: config.file, runDirectory: options.runDirectory }),
+    wasStopTimeoutMs: longestShutdown + wasStopMarginMs,
+    onLaunched: (name, service) => {
+      output.forward(service.stdout, name, 'stdout');
+      output.forward(service.stderr, name, 'stderr');
+    },
+  });
+  process.on('SIGINT', () => void poolhost.stop('SIGINT'));
+  process.on('SIGTERM', () => void poolhost.stop('SIGTERM'));
+  process.on('SIGHUP', () => void poolhost.stop('SIGHUP'));
+  await poolhost.start();
+  await poolhost.stopped;
+  await new Promise<void>((resolve) => logger.flush(() => resolve()));
+  return 0;
+}
+
+/** The pid of a poolhost that answers on this run directory's socket, if any. */
+async function runningInstance(runDirectory: string): Promise<number | null> {
+  const pidFile = pidFilePath(runDirectory);
+  if (!existsSync(pidFile)) return null;
+  const pid = Number(readFileSync(pidFile, 'utf8').trim());
+  if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return null;
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return null;
+  }
+  try {
+    const socket = await connectUnixSocket(socketPath(runDirectory, 'poolhost'), 1_000);
+    socket.destroy();
+    return pid;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,146 @@
+// poolhost as the Service Control Manager: starts httpsys, w3svc and was, restarts one that dies,
+// answers `poolhost status|stop` on its socket, and stops everything in order.
+import type { Server } from 'node:net';
+import { rmSync, writeFileSync } from 'node:fs';
+import type { Logger } from '@poolhost/common';
+import {
+  connectControlSocket,
+  listenControlSocket,
+  pidFilePath,
+  socketPath,
+  type ControlChannel,
+  type HandlerTable,
+  type ServerStatus,
+  type WorkerProcessInfo,
+  type WorkerProcessList,
+} from '@poolhost/protocol';
+import { systemClock, type Clock } from './services/service-clock.js';
+import type { LaunchedService, ServiceLauncher, ServiceName } from './services/service-launcher.js';
+import { ServiceSupervisor, type RestartPolicy } from './services/service-supervisor.js';
+
+export interface PoolhostOptions {
+  configFile: string;
+  runDirectory: string;
+  logger: Logger;
+  launcher: ServiceLauncher;
+  /** How long was may take to drain its workers: the longest shutdownTimeLimit plus a margin. */
+  wasStopTimeoutMs: number;
+  serviceStopTimeoutMs?: number;
+  clock?: Clock;
+  restartPolicy?: RestartPolicy;
+  onLaunched?(name: ServiceName, service: LaunchedService): void;
+  /** Asks was for its workers (for ServerStatus); injectable for tests. */
+  listWorkers?(): Promise<WorkerProcessInfo[]>;
+}
+
+export interface Poolhost {
+  readonly handlers: HandlerTable;
+  start(): Promise<void>;
+  /** Stops was (which drains its workers), then w3svc and httpsys; resolves when all have exited. */
+  stop(reason: string): Promise<void>;
+  /** Resolves once poolhost has stopped, whoever asked. */
+  readonly stopped: Promise<void>;
+  status(): Promise<ServerStatus>;
+}
+
+/** Services start in this order (httpsys first so was can connect worker data sockets to it). */
+const serviceNames: ServiceName[] = ['httpsys', 'w3svc', 'was'];
+
+export function createPoolhost(options: PoolhostOptions): Poolhost {
+  const clock = options.clock ?? systemClock;
+  const { logger, runDirectory } = options;
+  const supervisors = new Map<ServiceName, ServiceSupervisor>(
+    serviceNames.map((name) => [
+      name,
+      new ServiceSupervisor({
+        name,
+        launcher: options.launcher,
+        clock,
+        logger,
+        ...(options.restartPolicy ? { policy: options.restartPolicy } : {}),
+        onLaunched: (service) => options.onLaunched?.(name, service),
+      }),
+    ]),
+  );
+  const clients = new Set<ControlChannel>();
+  let server: Server | null = null;
+  let stopping: Promise<void> | null = null;
+  let resolveStopped!: () => void;
+  const stopped = new Promise<void>((resolve) => (resolveStopped = resolve));
+
+  const listWorkers =
+    options.listWorkers ??
+    (async () => {
+      const channel = await connectControlSocket(socketPath(runDirectory, 'was'), { peer: 'was', handlers: {} }, 1_000);
+      try {
+        const reply = await channel.request<WorkerProcessList>({ type: 'ListWorkerProcesses' }, 2_000);
+        return reply.workers;
+      } finally {
+        channel.close();
+      }
+    });
+
+  const status = async (): Promise<ServerStatus> => {
+    let workers: WorkerProcessInfo[] = [];
+    try {
+      workers = await listWorkers();
+    } catch (error) {
+      logger.debug({ err: error }, 'was did not list its workers');
+    }
+    return {
+      type: 'ServerStatus',
+      pid: process.pid,
+      configFile: options.configFile,
+      runDirectory,
+      services: [...supervisors.values()].map((supervisor) => supervisor.status()),
+      workers,
+    };
+  };
+
+  const stop = (reason: string): Promise<void> => {
+    if (stopping) return stopping;
+    stopping = (async () => {
+      logger.info(`${reason}: stopping poolhost`);
+      // was first: it drains every worker within its pool's shutdownTimeLimit while the listener still carries their responses.
+      await supervisors.get('was')!.stop(options.wasStopTimeoutMs);
+      const serviceStopTimeoutMs = options.serviceStopTimeoutMs ?? 10_000;
+      await Promise.all([supervisors.get('w3svc')!.stop(serviceStopTimeoutMs), supervisors.get('httpsys')!.stop(serviceStopTimeoutMs)]);
+      server?.close();
+      for (const client of clients) client.close();
+      rmSync(socketPath(runDirectory, 'poolhost'), { force: true });
+      rmSync(pidFilePath(runDirectory), { force: true });
+      logger.info('poolhost stopped');
+      resolveStopped();
+    })();
+    return stopping;
+  };
+
+  const handlers: HandlerTable = {
+    GetServerStatus: () => status(),
+    StopServer: () => {
+      // Answer first; the client then waits for this connection to close when poolhost exits.
+      setImmediate(() => void stop('poolhost stop'));
+      return { type: 'Acknowledged', detail: 'stopping' };
+    },
+  };
+
+  return {
+    handlers,
+    stopped,
+    status,
+    stop,
+    async start() {
+      writeFileSync(pidFilePath(runDirectory), `${process.pid}\n`, { mode: 0o600 });
+      server = await listenControlSocket(
+        socketPath(runDirectory, 'poolhost'),
+        () => ({ peer: 'poolhost client', handlers, onProtocolError: (error) => logger.warn({ err: error }, error.message) }),
+        (channel) => {
+          clients.add(channel);
+          channel.onClose(() => clients.delete(channel));
+        },
+      );
+      for (const name of serviceNames) supervisors.get(name)!.start();
+      logger.info({ configFile: options.configFile, runDirectory }, `poolhost started (config ${options.configFile}, run directory ${runDirectory})`);
+    },
+  };
+}

@@ -1,0 +1,84 @@
+// The seam between service supervision and real processes: `node <bundle> --run-dir <dir>`.
+import type { Readable } from 'node:stream';
+import { execa } from 'execa';
+import { executablePath } from '@poolhost/protocol';
+
+export type ServiceName = 'httpsys' | 'w3svc' | 'was';
+
+export interface ServiceExit {
+  exitCode: number | null;
+  signal: string | null;
+}
+
+export interface LaunchedService {
+  pid: number;
+  stdout: Readable | null;
+  stderr: Readable | null;
+  onExit(listener: (exit: ServiceExit) => void): void;
+  kill(signal: NodeJS.Signals): void;
+}
+
+export interface ServiceLauncher {
+  launch(name: ServiceName): LaunchedService;
+}
+
+export interface ExecaServiceLauncherOptions {
+  configFile: string;
+  runDirectory: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+export function createExecaServiceLauncher(options: ExecaServiceLauncherOptions): ServiceLauncher {
+  const env = options.env ?? process.env;
+  return {
+    launch(name) {
+      const args = [executablePath(name, env), '--run-dir', options.runDirectory];
+      if (name === 'was') args.push('--config', options.configFile);
+      const subprocess = execa(process.execPath, args, {
+        env: { ...env, POOLHOST_RUN_DIR: options.runDirectory, POOLHOST_CONFIG: options.configFile },
+        extendEnv: false,
+        stdin: 'ignore',
+        stdout: 'pipe',
+        stderr: 'pipe',
+        // The IPC channel is a lifeline: a service sees it disconnect if poolhost is killed, and exits.
+        ipc: true,
+        serialization: 'json',
+        buffer: false,
+        reject: false,
+        cleanup: false,
+        // Own process group: Ctrl-C reaches poolhost alone, which stops the services in order.
+        detached: true,
+      });
+      subprocess.catch(() => undefined);
+      let exited: ServiceExit | null = null;
+      const listeners: Array<(exit: ServiceExit) => void> = [];
+      subprocess.on('exit', (exitCode, signal) => {
+        exited = { exitCode, signal };
+        for (const listener of listeners) listener(exited);
+      });
+      // A spawn failure (ENOENT) has no pid and no exit event.
+      subprocess.on('error', () => {
+        if (exited) return;
+        exited = { exitCode: null, signal: null };
+        for (const listener of listeners) listener(exited);
+      });
+      return {
+        pid: subprocess.pid ?? 0,
+        stdout: subprocess.stdout,
+        stderr: subprocess.stderr,
+        onExit(listener) {
+          if (exited) listener(exited);
+          else listeners.push(listener);
+        },
+        kill(signal) {
+          if (exited) return;
+          try {
+            subprocess.kill(signal);
+          } catch {
+            // already gone
+          }
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,41 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { formatServerStatus } from '../../src/commands/status-table.js';
+import { formatConfigError } from '../../src/commands/config-error.js';
+
+test('status prints services and workers as aligned tables', () => {
+  const text = formatServerStatus({
+    type: 'ServerStatus',
+    pid: 10,
+    configFile: '/srv/applicationHost.config',
+    runDirectory: '/run/poolhost',
+    services: [
+      { name: 'httpsys', pid: 11, state: 'Running', restarts: 0 },
+      { name: 'was', pid: null, state: 'Starting', restarts: 2 },
+    ],
+    workers: [{ pid: 4242, applicationPool: 'DefaultAppPool', state: 'Running', startedAt: '2024-01-01T00:00:00.000Z', requestsServed: 7, requestsInFlight: 1 }],
+  });
+  assert.equal(
+    text,
+    [
+      'poolhost 10 running',
+      '  config:        /srv/applicationHost.config',
+      '  run directory: /run/poolhost',
+      '',
+      'SERVICE  PID  STATE     RESTARTS',
+      'httpsys  11   Running   0',
+      'was      -    Starting  2',
+      '',
+      'WORKER PID  APPLICATION POOL  STATE    REQUESTS  IN FLIGHT  STARTED',
+      '4242        DefaultAppPool    Running  7         1          2024-01-01T00:00:00.000Z',
+      '',
+    ].join('\n'),
+  );
+});
+
+test('config errors read file:line:column', () => {
+  const error = Object.assign(new Error('bad value'), { file: '/a.config', line: 3, column: 7 });
+  assert.equal(formatConfigError(error), '/a.config:3:7: bad value');
+  const enoent = Object.assign(new Error('ENOENT'), { code: 'ENOENT', path: '/nope.config' });
+  assert.match(formatConfigError(enoent), /^\/nope.config: no such file/);
+});

@@ -1,0 +1,50 @@
+// What was tells w3svc: the sites, bindings and applications of the configuration, and one request
+// queue per application pool with its settings and current enabled state.
+import type { ApplicationHostConfig } from '@poolhost/config';
+import type { ApplySiteConfiguration, RequestQueueState, SiteDescriptor } from '@poolhost/protocol';
+
+const listenerProtocols = new Set(['http', 'https']);
+
+export function buildSiteConfiguration(config: ApplicationHostConfig, queueStates: RequestQueueState[]): ApplySiteConfiguration {
+  const sites: SiteDescriptor[] = config.sites.map((site) => ({
+    id: site.id,
+    name: site.name,
+    serverAutoStart: site.serverAutoStart,
+    bindings: site.bindings
+      .filter((binding) => listenerProtocols.has(binding.protocol.toLowerCase()))
+      .map((binding) => ({
+        protocol: binding.protocol,
+        bindingInformation: binding.bindingInformation,
+        ip: binding.ip,
+        port: binding.port,
+        host: binding.host,
+      })),
+    applications: site.applications.map((application) => ({ path: application.path, applicationPool: application.applicationPool })),
+    connectionTimeout: site.limits.connectionTimeout,
+    maxConnections: site.limits.maxConnections,
+    maxUrlSegments: site.limits.maxUrlSegments,
+  }));
+  return {
+    type: 'ApplySiteConfiguration',
+    sites,
+    requestQueues: config.applicationPools.map((pool) => ({
+      applicationPool: pool.name,
+      queueLength: pool.queueLength,
+      loadBalancerCapabilities: pool.failure.loadBalancerCapabilities,
+      maxProcesses: Math.max(1, pool.processModel.maxProcesses),
+    })),
+    queueStates,
+    limits: {
+      headerWaitTimeout: config.webLimits.headerWaitTimeout,
+      connectionTimeout: config.webLimits.connectionTimeout,
+      minBytesPerSecond: config.webLimits.minBytesPerSecond,
+      maxFieldLength: config.httpSys.maxFieldLength,
+      maxRequestBytes: config.httpSys.maxRequestBytes,
+      urlSegmentMaxLength: config.httpSys.urlSegmentMaxLength,
+      urlSegmentMaxCount: config.httpSys.urlSegmentMaxCount,
+      enableErrorLogging: config.httpSys.enableErrorLogging,
+      errorLoggingDir: config.httpSys.errorLoggingDir,
+      errorLogFileTruncateSize: config.httpSys.errorLogFileTruncateSize,
+    },
+  } satisfies ApplySiteConfiguration;
+}

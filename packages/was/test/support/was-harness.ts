@@ -1,0 +1,56 @@
+// A was built in-process on fakes: real pools and workers logic, fake processes, fake time.
+import { Writable } from 'node:stream';
+import { createLogger } from '@poolhost/common';
+import type { ControlMessage, MessageOfType, RequestQueueState } from '@poolhost/protocol';
+import { createWas, type Was } from '../../src/was.js';
+import { configWithPools, type PoolFixture } from './config-fixture.js';
+import { FakeClock, settle } from './fake-clock.js';
+import { FakeSpawner } from './fake-spawner.js';
+
+export interface Harness {
+  was: Was;
+  clock: FakeClock;
+  spawner: FakeSpawner;
+  logLines: Array<Record<string, unknown>>;
+  queueStates: RequestQueueState[];
+  /** Calls a was handler as a peer would. */
+  call<T extends ControlMessage['type']>(message: MessageOfType<T>): Promise<ControlMessage | void>;
+  eventIds(): number[];
+}
+
+export async function createHarness(pools: PoolFixture[]): Promise<Harness> {
+  const clock = new FakeClock();
+  const spawner = new FakeSpawner(clock);
+  const logLines: Array<Record<string, unknown>> = [];
+  const destination = new Writable({
+    write(chunk, _encoding, done) {
+      for (const line of String(chunk).split('\n')) if (line) logLines.push(JSON.parse(line) as Record<string, unknown>);
+      done();
+    },
+  });
+  const logger = createLogger({ service: 'was', destination, level: 'debug' });
+  const was = createWas({ config: configWithPools(pools), runDirectory: '/tmp/poolhost-test', logger, spawner, clock });
+  const queueStates: RequestQueueState[] = [];
+  // Register a fake listener adapter so queue state changes are observable.
+  const adapterChannel = {
+    notify: (message: ControlMessage) => {
+      if (message.type === 'SetRequestQueueState') queueStates.push(message.state);
+    },
+    onClose: () => undefined,
+  };
+  const call = async <T extends ControlMessage['type']>(message: MessageOfType<T>): Promise<ControlMessage | void> => {
+    const handler = was.handlers[message.type] as ((message: MessageOfType<T>, channel: never) => unknown) | undefined;
+    if (!handler) throw new Error(`was has no handler for ${message.type}`);
+    const result = (await handler(message, adapterChannel as never)) as ControlMessage | void;
+    await settle();
+    return result;
+  };
+  await call({ type: 'RegisterListenerAdapter', pid: 1 });
+  await was.start();
+  await settle();
+  return { was, clock, spawner, logLines, queueStates, call, eventIds: () => was.eventLog.journal().events.map((event) => event.eventId) };
+}
+
+export function demand(applicationPool: string, reason: 'NoWorker' | 'AllWorkersBusy' = 'NoWorker'): MessageOfType<'WorkerDemanded'> {
+  return { type: 'WorkerDemanded', applicationPool, reason, queuedRequests: 1, attachedWorkers: 0 };
+}
