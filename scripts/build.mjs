@@ -8,16 +8,23 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const packagesDir = join(root, 'packages');
 
-// Keep third-party packages external: they load from node_modules as usual; workspace code is inlined.
-const externalThirdParty = {
+// Workspace code is inlined. A third-party package the executable's own package depends on stays
+// external and loads from its node_modules; one that only an inlined workspace package depends on
+// (fast-xml-parser through @poolhost/config) is inlined too, since the bundle could not resolve it.
+function packageName(specifier) {
+  const parts = specifier.split('/');
+  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+}
+const externalThirdParty = (packageDirectory) => ({
   name: 'external-third-party',
   setup(b) {
     b.onResolve({ filter: /^[^./]/ }, (args) => {
-      if (args.path.startsWith('@poolhost/')) return undefined;
-      return { path: args.path, external: true };
+      if (args.path.startsWith('@poolhost/') || args.path.startsWith('node:')) return undefined;
+      if (existsSync(join(packageDirectory, 'node_modules', packageName(args.path)))) return { path: args.path, external: true };
+      return undefined;
     });
   },
-};
+});
 
 const started = Date.now();
 const jobs = [];
@@ -37,7 +44,7 @@ for (const name of readdirSync(packagesDir)) {
       target: 'node20',
       sourcemap: 'linked',
       logLevel: 'warning',
-      plugins: [externalThirdParty],
+      plugins: [externalThirdParty(join(packagesDir, name))],
       banner: { js: "import { createRequire as __poolhostCreateRequire } from 'node:module'; const require = __poolhostCreateRequire(import.meta.url);" },
     }));
   }
