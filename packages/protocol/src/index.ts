@@ -24,3 +24,6 @@ export {
 } from './channel/control-socket.js';
 export { defaultRunDirectory, resolveRunDirectory, ensureRunDirectory, socketPath, pidFilePath, type SocketName } from './run-directory.js';
 export { executablePath, repositoryRoot, type ExecutableName } from './executables.js';
+export * from './data-plane/index.js';
+export type * from './messages/request-queue-activity.js';
+export { requestQueueActivityIntervalMs } from './messages/request-queue-activity.js';

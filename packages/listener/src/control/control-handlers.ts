@@ -1,0 +1,17 @@
+// httpsys' one handler table for its control channel (w3svc is the client).
+import type { HandlerTable } from '@poolhost/protocol';
+import type { HttpSys } from '../http-sys.js';
+
+export function controlHandlers(httpSys: HttpSys): HandlerTable {
+  return {
+    ApplyUrlGroups: async (message) => {
+      const failures = await httpSys.applyUrlGroups(message);
+      return failures.length === 0
+        ? { type: 'Acknowledged' }
+        : { type: 'Acknowledged', detail: failures.map((failure) => failure.message).join('; ') };
+    },
+    SetRequestQueueState: (message) => {
+      httpSys.setRequestQueueState(message.state);
+    },
+  };
+}

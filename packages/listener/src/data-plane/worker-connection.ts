@@ -1,0 +1,192 @@
+// httpsys' end of one worker's data connection: ATTACH binds it to its pool's request queue; after that
+// it routes frames to the streams (requests) it carries. When the connection dies, its requests are
+// retried or failed, never lost silently.
+import type { Socket } from 'node:net';
+import type { Logger } from 'pino';
+import {
+  FrameDecoder,
+  FrameType,
+  FrameWriter,
+  decodeAttach,
+  decodeWindowUpdate,
+  frameTypeNames,
+  type FrameHandler,
+} from '@poolhost/protocol';
+import type { ListenerRequest } from '../requests/listener-request.js';
+import type { RequestQueue } from '../request-queue/request-queue.js';
+
+export interface WorkerConnectionHost {
+  /** The queue a worker of this pool attaches to (created on demand if the pool is not declared yet). */
+  queueFor(applicationPool: string): RequestQueue;
+  workerAttached(worker: WorkerConnection): void;
+  workerGone(worker: WorkerConnection, clean: boolean): void;
+}
+
+export class WorkerConnection implements FrameHandler {
+  readonly writer: FrameWriter;
+  private readonly decoder: FrameDecoder;
+  pid = 0;
+  workerId = '';
+  capacity = 0;
+  applicationPool = '';
+  queue: RequestQueue | null = null;
+  detached = false;
+  /** Streams counted against capacity (upgraded streams leave this count once answered). */
+  inFlight = 0;
+  requestsServed = 0;
+  private readonly streams = new Map<number, ListenerRequest>();
+  private nextStreamId = 1;
+  private closed = false;
+  private logger: Logger;
+
+  constructor(readonly socket: Socket, private readonly host: WorkerConnectionHost, logger: Logger) {
+    this.logger = logger;
+    this.writer = new FrameWriter(socket);
+    this.decoder = new FrameDecoder(this);
+    socket.setNoDelay?.(true);
+    socket.on('data', (chunk: Buffer) => {
+      try {
+        this.decoder.push(chunk);
+      } catch (error) {
+        this.logger.error({ err: error }, 'worker broke the data-plane framing; closing its connection');
+        socket.destroy();
+      }
+    });
+    socket.on('drain', () => {
+      this.writer.sinkWritable = true;
+    });
+    socket.on('error', (error) => this.logger.debug({ err: error }, 'worker data connection error'));
+    socket.on('close', () => this.onClose());
+  }
+
+  forEachStream(visit: (request: ListenerRequest) => void): void {
+    for (const request of this.streams.values()) visit(request);
+  }
+
+  get streamCount(): number {
+    return this.streams.size;
+  }
+
+  onFrame(type: number, flags: number, streamId: number, payload: Buffer): void {
+    if (streamId !== 0) {
+      const request = this.streams.get(streamId);
+      if (!request) return; // a frame for a stream that has already ended on this side
+      switch (type) {
+        case FrameType.ResponseBody:
+        case FrameType.UpgradeData:
+          request.onResponseData(payload);
+          return;
+        case FrameType.ResponseHead:
+          request.onResponseHead(payload);
+          return;
+        case FrameType.ResponseEnd:
+          request.onResponseEnd();
+          return;
+        case FrameType.WindowUpdate:
+          request.onWindowUpdate(decodeWindowUpdate(payload));
+          return;
+        case FrameType.Abort:
+          request.onWorkerAbort();
+          return;
+        default:
+          this.protocolError(`unexpected ${frameTypeNames[type] ?? type} frame on stream ${streamId}`);
+          return;
+      }
+    }
+    switch (type) {
+      case FrameType.Attach:
+        this.onAttach(payload);
+        return;
+      case FrameType.Detach:
+        this.onDetach();
+        return;
+      default:
+        this.protocolError(`unexpected ${frameTypeNames[type] ?? type} frame on the connection`);
+    }
+  }
+
+  private onAttach(payload: Buffer): void {
+    if (this.queue) return this.protocolError('ATTACH sent twice');
+    const attach = decodeAttach(payload);
+    if (!attach.applicationPool) {
+      this.writer.rejected('ATTACH names no application pool');
+      this.writer.flush();
+      this.socket.end();
+      return;
+    }
+    this.pid = attach.pid;
+    this.workerId = attach.workerId;
+    this.capacity = Math.max(1, attach.capacity);
+    this.applicationPool = attach.applicationPool;
+    this.logger = this.logger.child({ pool: attach.applicationPool, workerPid: attach.pid, workerId: attach.workerId });
+    this.queue = this.host.queueFor(attach.applicationPool);
+    this.writer.empty(FrameType.Attached, 0);
+    this.logger.info({ capacity: this.capacity }, `worker ${attach.pid} attached to request queue ${attach.applicationPool}`);
+    this.host.workerAttached(this);
+    this.queue.addWorker(this);
+  }
+
+  private onDetach(): void {
+    if (this.detached) return;
+    this.detached = true;
+    this.logger.info({ inFlight: this.inFlight }, `worker ${this.pid} detached from request queue ${this.applicationPool}`);
+    // Echo: from here on no new stream can reach the worker.
+    this.writer.empty(FrameType.Detach, 0);
+    if (this.queue && this.queue.queued > 0) this.queue.dispatchWaiting();
+  }
+
+  /** Opens a stream for a request (the queue checked capacity). */
+  dispatch(request: ListenerRequest): void {
+    let streamId = this.nextStreamId++;
+    if (this.nextStreamId > 0xffffffff) this.nextStreamId = 1;
+    while (this.streams.has(streamId)) streamId = this.nextStreamId++;
+    this.streams.set(streamId, request);
+    this.inFlight++;
+    request.dispatch(this, streamId);
+  }
+
+  /** The worker wrote its first bytes on an upgrade stream: a long-lived stream no longer takes a slot. */
+  upgradeAnswered(request: ListenerRequest): void {
+    request.upgraded = true;
+    this.inFlight--;
+    this.queue?.dispatchWaiting();
+  }
+
+  /** A stream ended (normally or not): frees its slot and lets the queue dispatch the next request. */
+  endStream(request: ListenerRequest): void {
+    if (!this.streams.delete(request.streamId)) return;
+    if (!request.upgraded) this.inFlight--;
+    this.requestsServed++;
+    if (!this.closed && this.queue && this.queue.queued > 0) this.queue.dispatchWaiting();
+  }
+
+  private protocolError(message: string): void {
+    this.logger.error(message);
+    this.socket.destroy();
+  }
+
+  private onClose(): void {
+    if (this.closed) return;
+    this.closed = true;
+    const queue = this.queue;
+    const orphans = [...this.streams.values()];
+    const clean = orphans.length === 0;
+    if (queue) queue.removeWorker(this);
+    if (orphans.length > 0) {
+      this.logger.warn({ requests: orphans.length }, `worker ${this.pid} data connection lost with requests in flight`);
+    } else if (this.detached) {
+      this.logger.info(`worker ${this.pid} drained and disconnected`);
+    } else if (queue) {
+      this.logger.warn(`worker ${this.pid} data connection closed without DETACH`);
+    }
+    const retries: ListenerRequest[] = [];
+    for (const request of orphans) {
+      if (request.onWorkerLost() === 'retry') retries.push(request);
+    }
+    this.streams.clear();
+    this.inFlight = 0;
+    // Retries go back to the front, in their original order.
+    for (let i = retries.length - 1; i >= 0; i--) queue!.requeueFront(retries[i]!);
+    this.host.workerGone(this, clean);
+  }
+}

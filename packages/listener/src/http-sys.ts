@@ -1,0 +1,294 @@
+// The httpsys service: listening sockets, routing, request queues, the worker data plane, HTTPERR.
+import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
+import type { Server, Socket } from 'node:net';
+import type { Logger } from 'pino';
+import {
+  ControlChannel,
+  ensureRunDirectory,
+  listenControlSocket,
+  listenUnixSocket,
+  socketPath,
+  type ApplyUrlGroups,
+  type ListenerLimits,
+  type RequestQueueState,
+  type WorkerDemanded,
+} from '@poolhost/protocol';
+import { RoutingTable } from './routing/routing-table.js';
+import { RequestQueue, type DemandReason, type RequestQueueEvents } from './request-queue/request-queue.js';
+import { HttpErrLog } from './httperr-log/httperr-log.js';
+import { EndpointSet, type EndpointFailure } from './endpoints/endpoint-set.js';
+import { RequestIntake, type IntakeState } from './requests/request-intake.js';
+import { RequestState, type ListenerRequest } from './requests/listener-request.js';
+import { WorkerConnection, type WorkerConnectionHost } from './data-plane/worker-connection.js';
+import { defaultListenerLimits, headerWaitMs } from './limits/listener-limits.js';
+import { SiteCounterTable, type ListenerCountersSnapshot } from './counters/listener-counters.js';
+import { controlHandlers } from './control/control-handlers.js';
+import { HttpSysErrors } from './error-responses/http-sys-errors.js';
+
+export interface HttpSysOptions {
+  runDirectory: string;
+  logger: Logger;
+}
+
+const SWEEP_INTERVAL_MS = 250;
+
+export class HttpSys implements RequestQueueEvents, WorkerConnectionHost {
+  private readonly state: IntakeState = {
+    routing: new RoutingTable([]),
+    limits: defaultListenerLimits(),
+    queues: new Map(),
+  };
+  private readonly httpServer: HttpServer;
+  private readonly httpErrLog: HttpErrLog;
+  private readonly siteCounters = new SiteCounterTable();
+  private readonly intake: RequestIntake;
+  private readonly endpoints: EndpointSet;
+  private readonly workers = new Set<WorkerConnection>();
+  private readonly controlChannels = new Set<ControlChannel>();
+  private controlServer: Server | null = null;
+  private dataServer: Server | null = null;
+  private sweepTimer: NodeJS.Timeout | null = null;
+  private readonly logger: Logger;
+
+  constructor(private readonly options: HttpSysOptions) {
+    this.logger = options.logger;
+    this.httpErrLog = new HttpErrLog(this.logger.child({ component: 'httperr' }));
+    this.intake = new RequestIntake(this.state, this.httpErrLog, this.siteCounters, this.logger);
+    const intake = this.intake;
+    this.httpServer = createHttpServer({
+      requireHostHeader: false,
+      maxHeaderSize: this.state.limits.maxRequestBytes,
+      requestTimeout: 0,
+      headersTimeout: headerWaitMs(this.state.limits),
+      keepAliveTimeout: this.state.limits.connectionTimeout,
+      connectionsCheckingInterval: 1_000,
+      joinDuplicateHeaders: false,
+    });
+    const httpServer = this.httpServer;
+    httpServer.on('request', (req: IncomingMessage, res: ServerResponse) => intake.onRequest(req, res));
+    // Expect: 100-continue is answered when a worker takes the request (ListenerRequest.dispatch).
+    httpServer.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => intake.onRequest(req, res));
+    httpServer.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => intake.onUpgrade(req, socket, head));
+    httpServer.on('clientError', (error: Error, socket: Socket) => intake.onClientError(error, socket));
+    httpServer.on('timeout', (socket: Socket) => intake.onIdleTimeout(socket));
+    // Node starts its header/request timer check when a server emits 'listening'; our sockets are
+    // accepted by the endpoint servers and handed over, so start it here.
+    httpServer.emit('listening');
+    this.endpoints = new EndpointSet((socket) => {
+      socket.once('close', () => intake.onConnectionClosed(socket));
+      httpServer.emit('connection', socket);
+    }, this.logger.child({ component: 'endpoints' }));
+  }
+
+  async start(): Promise<void> {
+    ensureRunDirectory(this.options.runDirectory);
+    this.dataServer = await listenUnixSocket(socketPath(this.options.runDirectory, 'httpsys-data'), (socket) => this.onWorkerConnection(socket));
+    this.controlServer = await listenControlSocket(
+      socketPath(this.options.runDirectory, 'httpsys'),
+      () => ({
+        peer: 'w3svc',
+        handlers: controlHandlers(this),
+        onProtocolError: (error) => this.logger.warn({ err: error }, 'control protocol error'),
+      }),
+      (channel) => {
+        this.controlChannels.add(channel);
+        channel.onClose(() => this.controlChannels.delete(channel));
+      },
+    );
+    this.sweepTimer = setInterval(() => this.sweep(), SWEEP_INTERVAL_MS);
+    this.sweepTimer.unref();
+    this.logger.info({ runDirectory: this.options.runDirectory }, 'httpsys started');
+  }
+
+  async stop(): Promise<void> {
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+    this.controlServer?.close();
+    this.dataServer?.close();
+    for (const channel of this.controlChannels) channel.close();
+    for (const worker of this.workers) worker.socket.destroy();
+    this.httpServer.closeAllConnections();
+    await this.endpoints.closeAll();
+    await this.httpErrLog.close();
+    this.logger.info('httpsys stopped');
+  }
+
+  // --- configuration (from w3svc) ----------------------------------------------------------------
+
+  async applyUrlGroups(message: ApplyUrlGroups): Promise<EndpointFailure[]> {
+    this.applyLimits(message.limits);
+    const queues = this.state.queues;
+    const declared = new Set<string>();
+    for (const settings of message.requestQueues) {
+      declared.add(settings.applicationPool);
+      const queue = this.queueFor(settings.applicationPool);
+      queue.settings = { ...settings };
+      queue.declared = true;
+    }
+    for (const [name, queue] of queues) {
+      if (declared.has(name)) continue;
+      queue.declared = false;
+      if (queue.workers.length === 0) {
+        this.rejectWaiting(queue, 'N/A');
+        queues.delete(name);
+      }
+    }
+    for (const state of message.queueStates) this.setRequestQueueState(state);
+    this.state.routing = new RoutingTable(message.urlGroups);
+    const failures = await this.endpoints.apply(this.state.routing.endpoints());
+    this.logger.info(
+      { sites: message.urlGroups.length, requestQueues: message.requestQueues.length, endpoints: this.endpoints.counters().length },
+      'URL groups applied',
+    );
+    return failures;
+  }
+
+  setRequestQueueState(state: RequestQueueState): void {
+    const queue = this.state.queues.get(state.applicationPool);
+    if (!queue) return;
+    const wasEnabled = queue.enabled;
+    queue.enabled = state.enabled;
+    queue.disabledReason = state.enabled ? undefined : (state.disabledReason ?? 'AppOffline');
+    if (wasEnabled !== queue.enabled) {
+      this.logger.info({ pool: queue.name, enabled: queue.enabled, reason: queue.disabledReason }, `request queue ${queue.name} ${queue.enabled ? 'enabled' : 'disabled'}`);
+    }
+    if (!queue.enabled) this.rejectWaiting(queue, queue.disabledReason!);
+    else queue.dispatchWaiting();
+  }
+
+  private applyLimits(limits: ListenerLimits): void {
+    this.state.limits = limits;
+    const server = this.httpServer as HttpServer & { maxHeaderSize: number };
+    server.maxHeaderSize = limits.maxRequestBytes;
+    server.headersTimeout = headerWaitMs(limits);
+    server.keepAliveTimeout = limits.connectionTimeout;
+    this.httpErrLog.configure({
+      enabled: limits.enableErrorLogging,
+      directory: limits.errorLoggingDir,
+      truncateSize: limits.errorLogFileTruncateSize,
+    });
+  }
+
+  /** Requests waiting in a queue that has just been disabled get the queue's 503. */
+  private rejectWaiting(queue: RequestQueue, reason: string): void {
+    const waiting: ListenerRequest[] = [];
+    queue.waiting.retain((request) => {
+      if (!request.cancelled) waiting.push(request);
+      return false;
+    });
+    queue.queued = 0;
+    for (const request of waiting) {
+      request.state = RequestState.Done;
+      this.intake.completed(request);
+      this.intake.logHttpErr(request.req, request.connection, 503, request.site, reason, queue.name);
+      if (request.res) {
+        const error = HttpSysErrors.ServiceUnavailable;
+        request.res.writeHead(503, error.title, ['Content-Type', 'text/html; charset=us-ascii', 'Server', 'Microsoft-HTTPAPI/2.0', 'Connection', 'close', 'Content-Length', String(error.body.length)]);
+        request.res.end(error.body);
+      } else {
+        request.socket.destroy();
+      }
+    }
+  }
+
+  // --- RequestQueueEvents ------------------------------------------------------------------------
+
+  workerDemanded(queue: RequestQueue, reason: DemandReason): void {
+    const message = {
+      type: 'WorkerDemanded',
+      applicationPool: queue.name,
+      reason,
+      queuedRequests: queue.queued,
+      attachedWorkers: queue.activeWorkers,
+    } satisfies WorkerDemanded;
+    this.logger.debug(message, `worker demanded for ${queue.name} (${reason})`);
+    for (const channel of this.controlChannels) channel.notify(message);
+  }
+
+  requestExpired(request: ListenerRequest): void {
+    this.intake.expired(request);
+  }
+
+  // --- WorkerConnectionHost ----------------------------------------------------------------------
+
+  queueFor(applicationPool: string): RequestQueue {
+    let queue = this.state.queues.get(applicationPool);
+    if (!queue) {
+      queue = new RequestQueue(applicationPool, this);
+      this.state.queues.set(applicationPool, queue);
+    }
+    return queue;
+  }
+
+  workerAttached(worker: WorkerConnection): void {
+    this.workers.add(worker);
+  }
+
+  workerGone(worker: WorkerConnection, _clean: boolean): void {
+    this.workers.delete(worker);
+    const queue = worker.queue;
+    if (queue && !queue.declared && queue.workers.length === 0 && queue.queued === 0) this.state.queues.delete(queue.name);
+  }
+
+  private onWorkerConnection(socket: Socket): void {
+    const worker = new WorkerConnection(socket, this, this.logger.child({ component: 'data-plane' }));
+    socket.once('close', () => this.workers.delete(worker));
+  }
+
+  // --- timers ------------------------------------------------------------------------------------
+
+  private sweep(): void {
+    const now = Date.now();
+    for (const queue of this.state.queues.values()) queue.sweep(now);
+    const minimumRate = this.state.limits.minBytesPerSecond;
+    if (minimumRate <= 0) return;
+    for (const worker of this.workers) {
+      worker.forEachStream((request) => {
+        if (!request.stalled || request.responseStartedAt === 0) return;
+        const elapsed = now - request.responseStartedAt;
+        if (elapsed < 1_000) return;
+        const delivered = request.responseBytes - (request.res ? request.socket.writableLength : request.socket.writableLength);
+        if ((delivered * 1000) / elapsed >= minimumRate) return;
+        this.intake.logHttpErr(request.req, request.connection, undefined, request.site, 'Timer_MinBytesPerSecond', request.queue.name);
+        request.cutOff();
+      });
+    }
+  }
+
+  // --- observability -----------------------------------------------------------------------------
+
+  counters(): ListenerCountersSnapshot {
+    const endpoints = this.endpoints.counters();
+    return {
+      sites: this.siteCounters.snapshot(),
+      requestQueues: [...this.state.queues.values()].map((queue) => ({
+        applicationPool: queue.name,
+        enabled: queue.enabled,
+        queueLength: queue.queued,
+        maxQueueLength: queue.settings.queueLength,
+        requests: queue.requests,
+        rejected: queue.rejected,
+        retried: queue.retried,
+        workers: queue.activeWorkers,
+        inFlight: queue.workers.reduce((sum, worker) => sum + worker.inFlight, 0),
+      })),
+      endpoints,
+      currentConnections: endpoints.reduce((sum, endpoint) => sum + endpoint.currentConnections, 0),
+    };
+  }
+
+  /** The port bound for an endpoint key such as `*:8080` (tests bind port 0 through a real binding). */
+  boundPort(endpointKey: string): number | null {
+    return this.endpoints.address(endpointKey);
+  }
+
+  /** Buffered HTTPERR lines are written out (tests, shutdown). */
+  flushHttpErrLog(): Promise<void> {
+    return this.httpErrLog.flush();
+  }
+}
+
+export async function createHttpSys(options: HttpSysOptions): Promise<HttpSys> {
+  const httpSys = new HttpSys(options);
+  await httpSys.start();
+  return httpSys;
+}

@@ -1,0 +1,37 @@
+// Addresses of a client connection, read once per connection (socket address getters call into libuv).
+import type { Socket } from 'node:net';
+import { normalizeAddress } from '../routing/host-header.js';
+import type { ListenerRequest } from './listener-request.js';
+
+export interface ConnectionInfo {
+  clientIp: string;
+  clientPort: number;
+  localIp: string;
+  localPort: number;
+  /** Requests of this connection not yet finished (pipelining can make it more than one). */
+  active: ListenerRequest[];
+}
+
+const kConnectionInfo = Symbol('poolhost.connectionInfo');
+
+type SocketWithInfo = Socket & { [kConnectionInfo]?: ConnectionInfo };
+
+export function connectionInfo(socket: Socket): ConnectionInfo {
+  const holder = socket as SocketWithInfo;
+  let info = holder[kConnectionInfo];
+  if (!info) {
+    info = {
+      clientIp: normalizeAddress(socket.remoteAddress),
+      clientPort: socket.remotePort ?? 0,
+      localIp: normalizeAddress(socket.localAddress),
+      localPort: socket.localPort ?? 0,
+      active: [],
+    };
+    holder[kConnectionInfo] = info;
+  }
+  return info;
+}
+
+export function peekConnectionInfo(socket: Socket): ConnectionInfo | undefined {
+  return (socket as SocketWithInfo)[kConnectionInfo];
+}

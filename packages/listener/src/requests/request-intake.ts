@@ -1,0 +1,293 @@
+// Everything between Node's HTTP parser and a request queue: limits, routing (site by binding, then
+// application by path), and HTTP.SYS' own answers — 400/404/414/503 with its exact bodies, a dropped
+// connection for TcpLevel queues, and an HTTPERR line for each.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Logger } from 'pino';
+import type { ListenerLimits } from '@poolhost/protocol';
+import { RequestFlags } from '@poolhost/protocol';
+import type { RoutingTable, SiteRoute } from '../routing/routing-table.js';
+import { hostName } from '../routing/host-header.js';
+import type { RequestQueue } from '../request-queue/request-queue.js';
+import type { HttpErrLog } from '../httperr-log/httperr-log.js';
+import type { HttpErrRecord } from '../httperr-log/httperr-line.js';
+import { HttpSysErrors, errorHeaders, errorResponseBytes, type HttpSysError } from '../error-responses/http-sys-errors.js';
+import { checkUrl } from '../limits/url-limits.js';
+import type { SiteCounterTable } from '../counters/listener-counters.js';
+import { ListenerRequest, RequestState, type RequestOutcomes } from './listener-request.js';
+import { connectionInfo, peekConnectionInfo, type ConnectionInfo } from './connection-info.js';
+
+export interface IntakeState {
+  routing: RoutingTable;
+  limits: ListenerLimits;
+  queues: Map<string, RequestQueue>;
+}
+
+/** llhttp error codes -> HTTPERR reason and the answer HTTP.SYS gives. */
+function classifyParseError(code: string | undefined): { reason: string; error: HttpSysError | null } {
+  switch (code) {
+    case 'HPE_HEADER_OVERFLOW':
+      return { reason: 'RequestLength', error: HttpSysErrors.RequestTooLong };
+    case 'HPE_INVALID_VERSION':
+      return { reason: 'Version_N/S', error: HttpSysErrors.VersionNotSupported };
+    case 'HPE_INVALID_METHOD':
+      return { reason: 'Verb', error: HttpSysErrors.BadRequest };
+    case 'HPE_INVALID_URL':
+      return { reason: 'URL', error: HttpSysErrors.BadRequest };
+    case 'HPE_INVALID_HEADER_TOKEN':
+    case 'HPE_UNEXPECTED_SPACE':
+      return { reason: 'Header', error: HttpSysErrors.BadRequest };
+    case 'HPE_LF_EXPECTED':
+    case 'HPE_CR_EXPECTED':
+    case 'HPE_STRICT':
+      return { reason: 'Invalid_CR/LF', error: HttpSysErrors.BadRequest };
+    case 'HPE_INVALID_CONTENT_LENGTH':
+    case 'HPE_UNEXPECTED_CONTENT_LENGTH':
+      return { reason: 'Number', error: HttpSysErrors.BadRequest };
+    case 'HPE_INVALID_TRANSFER_ENCODING':
+      return { reason: 'N/I', error: HttpSysErrors.BadRequest };
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+      // HTTP.SYS closes a connection whose headers did not arrive in time, without a response.
+      return { reason: 'Timer_HeaderWait', error: null };
+    default:
+      return { reason: 'BadRequest', error: HttpSysErrors.BadRequest };
+  }
+}
+
+function hasBody(req: IncomingMessage): boolean {
+  const headers = req.rawHeaders;
+  for (let i = 0; i < headers.length; i += 2) {
+    const name = headers[i]!;
+    if (name.length === 14 && name.toLowerCase() === 'content-length') return headers[i + 1] !== '0';
+    if (name.length === 17 && name.toLowerCase() === 'transfer-encoding') return true;
+  }
+  return false;
+}
+
+export class RequestIntake implements RequestOutcomes {
+  constructor(
+    private readonly state: IntakeState,
+    private readonly httpErrLog: HttpErrLog,
+    private readonly siteCounters: SiteCounterTable,
+    private readonly logger: Logger,
+  ) {}
+
+  onRequest(req: IncomingMessage, res: ServerResponse): void {
+    this.intake(req, res, req.socket, null);
+  }
+
+  onUpgrade(req: IncomingMessage, socket: Socket, head: Buffer): void {
+    this.intake(req, null, socket, head);
+  }
+
+  private intake(req: IncomingMessage, res: ServerResponse | null, socket: Socket, upgradeHead: Buffer | null): void {
+    const connection = connectionInfo(socket);
+    const limits = this.state.limits;
+    // One pass over the headers: MaxFieldLength per header, and the Host header.
+    const raw = req.rawHeaders;
+    const maxField = limits.maxFieldLength;
+    let host: string | undefined;
+    for (let i = 0; i < raw.length; i += 2) {
+      const name = raw[i]!;
+      const value = raw[i + 1]!;
+      if (name.length + value.length + 2 > maxField) {
+        return this.reject(req, res, socket, connection, HttpSysErrors.RequestTooLong, 'FieldLength', null, null);
+      }
+      if (host === undefined && name.length === 4 && (name === 'Host' || name.toLowerCase() === 'host')) host = value;
+    }
+    let url = req.url!;
+    if (url.charCodeAt(0) !== 47 /* / */ && url !== '*') {
+      // absolute-form (RFC 9112 §3.2.2): the authority in the URL wins over Host.
+      try {
+        const parsed = new URL(url);
+        host = parsed.host;
+        url = req.url = parsed.pathname + parsed.search;
+      } catch {
+        return this.reject(req, res, socket, connection, HttpSysErrors.BadRequest, 'URL', null, null);
+      }
+    }
+    if (host === undefined && req.httpVersionMinor >= 1) {
+      return this.reject(req, res, socket, connection, HttpSysErrors.InvalidHostname, 'Hostname', null, null);
+    }
+    const site = this.state.routing.findSite(connection.localIp, connection.localPort, hostName(host));
+    if (!site) return this.reject(req, res, socket, connection, HttpSysErrors.InvalidHostname, 'Hostname', null, null);
+    const urlVerdict = checkUrl(url, limits, site.maxUrlSegments);
+    if (urlVerdict === 'URL_Length') return this.reject(req, res, socket, connection, HttpSysErrors.UrlTooLong, urlVerdict, site, null);
+    if (urlVerdict) return this.reject(req, res, socket, connection, HttpSysErrors.BadRequest, urlVerdict, site, null);
+    const siteCounters = this.siteCounters.get(site.siteId);
+    siteCounters.requests++;
+    if (!site.started) return this.reject(req, res, socket, connection, HttpSysErrors.NotFound, 'NotFound', site, null);
+    const application = site.applications.match(url);
+    if (!application) return this.reject(req, res, socket, connection, HttpSysErrors.NotFound, 'NotFound', site, null);
+    const queue = this.state.queues.get(application.applicationPool);
+    if (!queue || !queue.declared) return this.reject(req, res, socket, connection, HttpSysErrors.ServiceUnavailable, 'N/A', site, null);
+
+    let flags = 0;
+    if (upgradeHead) flags |= RequestFlags.Upgrade;
+    else if (hasBody(req)) flags |= RequestFlags.HasBody;
+    if (res && res.shouldKeepAlive) flags |= RequestFlags.KeepAlive;
+    if (res && (res as ServerResponse & { _expect_continue?: boolean })._expect_continue) flags |= RequestFlags.ExpectContinue;
+    const request = new ListenerRequest(req, res, socket, upgradeHead, connection, site, application, queue, flags, this);
+    const rejection = queue.submit(request);
+    if (rejection) {
+      request.state = RequestState.Done;
+      if (queue.settings.loadBalancerCapabilities === 'TcpLevel') {
+        this.logHttpErr(req, connection, undefined, site, rejection, queue.name);
+        siteCounters.errors++;
+        socket.destroy();
+        return;
+      }
+      return this.reject(req, res, socket, connection, HttpSysErrors.ServiceUnavailable, rejection, site, queue.name);
+    }
+    if (request.state !== RequestState.Done) connection.active.push(request);
+  }
+
+  /** HTTP.SYS answers the request itself and closes the connection. */
+  private reject(
+    req: IncomingMessage,
+    res: ServerResponse | null,
+    socket: Socket,
+    connection: ConnectionInfo,
+    error: HttpSysError,
+    reason: string,
+    site: SiteRoute | null,
+    queueName: string | null,
+  ): void {
+    this.logHttpErr(req, connection, error.statusCode, site, reason, queueName ?? undefined);
+    if (site) this.siteCounters.get(site.siteId).errors++;
+    if (res) {
+      res.writeHead(error.statusCode, error.title, errorHeaders(error));
+      res.end(error.body);
+    } else {
+      socket.end(errorResponseBytes(error));
+    }
+  }
+
+  /** Node's parser rejected the bytes (or a header timer fired) before there was a request. */
+  onClientError(error: Error & { code?: string }, socket: Socket): void {
+    if (error.code === 'ECONNRESET' || error.code === 'EPIPE' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    let { reason, error: answer } = classifyParseError(error.code);
+    if (error.code === 'HPE_HEADER_OVERFLOW') {
+      // HTTP.SYS checks the URL and each field as it parses: a request line over MaxFieldLength is a 414,
+      // one header over it is FieldLength; only then does the total (MaxRequestBytes) count.
+      const packet = (error as { rawPacket?: Buffer }).rawPacket;
+      const maxField = this.state.limits.maxFieldLength;
+      if (packet && firstLineLength(packet) > maxField) {
+        reason = 'URL_Length';
+        answer = HttpSysErrors.UrlTooLong;
+      } else if (hasLongLine(packet, maxField)) {
+        reason = 'FieldLength';
+      }
+    }
+    const connection = peekConnectionInfo(socket) ?? connectionInfo(socket);
+    this.httpErrLog.write({
+      clientIp: connection.clientIp,
+      clientPort: connection.clientPort,
+      serverIp: connection.localIp,
+      serverPort: connection.localPort,
+      statusCode: answer?.statusCode,
+      reason,
+    });
+    const inResponse = (socket as Socket & { _httpMessage?: { _headerSent?: boolean } | null })._httpMessage;
+    if (answer && (!inResponse || !inResponse._headerSent)) socket.end(errorResponseBytes(answer));
+    socket.destroy();
+  }
+
+  /** A keep-alive connection sat idle past connectionTimeout. */
+  onIdleTimeout(socket: Socket): void {
+    const connection = connectionInfo(socket);
+    this.httpErrLog.write({
+      clientIp: connection.clientIp,
+      clientPort: connection.clientPort,
+      serverIp: connection.localIp,
+      serverPort: connection.localPort,
+      reason: 'Timer_ConnectionIdle',
+    });
+    socket.destroy();
+  }
+
+  /** The client's connection closed: requests still queued are dropped, dispatched ones aborted. */
+  onConnectionClosed(socket: Socket): void {
+    const connection = peekConnectionInfo(socket);
+    if (!connection || connection.active.length === 0) return;
+    const active = connection.active;
+    connection.active = [];
+    for (const request of active) {
+      if (request.onClientGone()) this.logHttpErr(request.req, connection, undefined, request.site, 'Connection_Dropped', request.queue.name);
+    }
+  }
+
+  // RequestOutcomes ------------------------------------------------------------------------------
+
+  completed(request: ListenerRequest): void {
+    removeActive(request);
+  }
+
+  abandoned(request: ListenerRequest, reason: string): void {
+    removeActive(request);
+    this.logHttpErr(request.req, request.connection, request.responseStartedAt ? undefined : 502, request.site, reason, request.queue.name);
+  }
+
+  /** A waiting request outlived the site's connectionTimeout: the connection is dropped (Timer_AppPool). */
+  expired(request: ListenerRequest): void {
+    request.state = RequestState.Done;
+    removeActive(request);
+    this.logHttpErr(request.req, request.connection, undefined, request.site, 'Timer_AppPool', request.queue.name);
+    request.socket.destroy();
+  }
+
+  logHttpErr(
+    req: IncomingMessage,
+    connection: ConnectionInfo,
+    statusCode: number | undefined,
+    site: SiteRoute | null,
+    reason: string,
+    queueName: string | undefined,
+  ): void {
+    const record: HttpErrRecord = {
+      clientIp: connection.clientIp,
+      clientPort: connection.clientPort,
+      serverIp: connection.localIp,
+      serverPort: connection.localPort,
+      protocolVersion: `HTTP/${req.httpVersion}`,
+      method: req.method,
+      uri: req.url,
+      statusCode,
+      siteId: site?.siteId,
+      reason,
+      queueName,
+    };
+    this.httpErrLog.write(record);
+    this.logger.debug({ reason, statusCode, url: req.url }, 'HTTPERR');
+  }
+}
+
+function firstLineLength(packet: Buffer): number {
+  const end = packet.indexOf(10);
+  return end < 0 ? packet.length : end;
+}
+
+function hasLongLine(packet: Buffer | undefined, maxLength: number): boolean {
+  if (!packet) return false;
+  let start = 0;
+  while (start < packet.length) {
+    let end = packet.indexOf(10, start);
+    if (end < 0) end = packet.length;
+    if (end - start > maxLength) return true;
+    start = end + 1;
+  }
+  return false;
+}
+
+function removeActive(request: ListenerRequest): void {
+  const active = request.connection.active;
+  if (active.length === 1 && active[0] === request) {
+    active.length = 0;
+    return;
+  }
+  const index = active.indexOf(request);
+  if (index >= 0) active.splice(index, 1);
+}

@@ -1,0 +1,108 @@
+// Binding -> site with HTTP.SYS host-specifier precedence (reference §4.6 step 2): explicit host name
+// (an IP-specific binding before `*`) -> IP-bound weak wildcard (the local address the request came in
+// on) -> weak wildcard `*`. Built once per ApplyUrlGroups; a lookup is two or three Map probes.
+import type { UrlGroup } from '@poolhost/protocol';
+import { ApplicationMatcher } from './application-matcher.js';
+
+export interface SiteRoute {
+  siteId: number;
+  siteName: string;
+  /** A stopped site's bindings still answer, with 404. */
+  started: boolean;
+  connectionTimeout: number;
+  maxUrlSegments: number;
+  maxConnections: number;
+  applications: ApplicationMatcher;
+}
+
+class PortRoutes {
+  /** host -> (binding ip or `*`) -> site */
+  readonly explicitHosts = new Map<string, Map<string, SiteRoute>>();
+  readonly ipBound = new Map<string, SiteRoute>();
+  wildcard: SiteRoute | null = null;
+
+  add(ip: string, host: string, site: SiteRoute): void {
+    if (host) {
+      let byIp = this.explicitHosts.get(host);
+      if (!byIp) this.explicitHosts.set(host, (byIp = new Map()));
+      setPreferringStarted(byIp, ip, site);
+    } else if (ip === '*') {
+      if (!this.wildcard || !this.wildcard.started) this.wildcard = site;
+    } else {
+      setPreferringStarted(this.ipBound, ip, site);
+    }
+  }
+
+  lookup(localAddress: string, host: string): SiteRoute | null {
+    if (host) {
+      const byIp = this.explicitHosts.get(host);
+      if (byIp) {
+        const site = byIp.get(localAddress) ?? byIp.get('*');
+        if (site) return site;
+      }
+    }
+    return this.ipBound.get(localAddress) ?? this.wildcard;
+  }
+}
+
+// Two sites with the same binding cannot both be started (IIS refuses the second); a stopped one may share it.
+function setPreferringStarted(map: Map<string, SiteRoute>, key: string, site: SiteRoute): void {
+  const existing = map.get(key);
+  if (!existing || (!existing.started && site.started)) map.set(key, site);
+}
+
+export interface ListenEndpoint {
+  /** `*` or a literal address. */
+  ip: string;
+  port: number;
+}
+
+export class RoutingTable {
+  private readonly ports = new Map<number, PortRoutes>();
+  readonly sites: SiteRoute[] = [];
+
+  constructor(urlGroups: readonly UrlGroup[]) {
+    for (const group of urlGroups) {
+      const site: SiteRoute = {
+        siteId: group.siteId,
+        siteName: group.siteName,
+        started: group.state === 'Started',
+        connectionTimeout: group.connectionTimeout,
+        maxUrlSegments: group.maxUrlSegments,
+        maxConnections: group.maxConnections,
+        applications: new ApplicationMatcher(group.applications),
+      };
+      this.sites.push(site);
+      for (const binding of group.bindings) {
+        if (binding.protocol !== 'http') continue;
+        let port = this.ports.get(binding.port);
+        if (!port) this.ports.set(binding.port, (port = new PortRoutes()));
+        port.add(binding.ip || '*', binding.host.toLowerCase(), site);
+      }
+    }
+  }
+
+  /** The site for a request that arrived on `localAddress:localPort` with this host name (lower-cased, no port). */
+  findSite(localAddress: string, localPort: number, host: string): SiteRoute | null {
+    return this.ports.get(localPort)?.lookup(localAddress, host) ?? null;
+  }
+
+  /**
+   * The sockets to listen on: one per port when any binding on it is `*` (a wildcard socket also serves
+   * IP-bound bindings of that port — Linux would refuse the second bind), else one per address.
+   */
+  endpoints(): ListenEndpoint[] {
+    const result: ListenEndpoint[] = [];
+    for (const [port, routes] of this.ports) {
+      const wildcard = routes.wildcard !== null || [...routes.explicitHosts.values()].some((byIp) => byIp.has('*'));
+      if (wildcard) {
+        result.push({ ip: '*', port });
+        continue;
+      }
+      const addresses = new Set<string>(routes.ipBound.keys());
+      for (const byIp of routes.explicitHosts.values()) for (const ip of byIp.keys()) addresses.add(ip);
+      for (const ip of addresses) result.push({ ip, port });
+    }
+    return result;
+  }
+}

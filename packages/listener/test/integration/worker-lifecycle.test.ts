@@ -1,0 +1,84 @@
+// w3wp's process contract: StopWorker drains and exits 0; an application's throw answers 500 and exits
+// 1; process.exit(3) in the application is the worker's exit code; losing httpsys exits 75.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { ChildProcess } from 'node:child_process';
+import { Harness, request } from './harness.js';
+
+const harness = new Harness([
+  {
+    name: 'LifecyclePool',
+    files: {
+      'server.js': `
+module.exports = (req, res) => {
+  if (req.url === '/throw') throw new Error('application bug');
+  if (req.url === '/exit3') process.exit(3);
+  if (req.url === '/slow') return setTimeout(() => res.end('slow done'), 300);
+  res.end('ok ' + process.pid);
+};
+`,
+    },
+  },
+]);
+
+before(() => harness.start());
+after(() => harness.stop());
+
+function exitOf(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) resolve(child.exitCode);
+    else child.once('exit', (code) => resolve(code));
+  });
+}
+
+function controlRequest(child: ChildProcess, seq: number, message: object): Promise<unknown> {
+  return new Promise((resolve) => {
+    const onMessage = (envelope: { re?: number; message?: unknown }): void => {
+      if (envelope.re !== seq) return;
+      child.off('message', onMessage);
+      resolve(envelope.message);
+    };
+    child.on('message', onMessage);
+    child.send({ seq, message });
+  });
+}
+
+test('PingWorker, ListWorkerRequests, then StopWorker: acknowledged, in-flight request finishes, exit 0', async () => {
+  const worker = await harness.startWorker('LifecyclePool');
+  assert.equal((await request(harness.port, '/')).status, 200);
+  assert.deepEqual(await controlRequest(worker, 1, { type: 'PingWorker' }), { type: 'WorkerHealth', requestsServed: 1, requestsInFlight: 0 });
+  const slow = request(harness.port, '/slow');
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  const list = (await controlRequest(worker, 2, { type: 'ListWorkerRequests' })) as { requests: Array<{ url: string; verb: string; stage: string }> };
+  assert.equal(list.requests.length, 1);
+  assert.equal(list.requests[0]!.url, '/slow');
+  assert.equal(list.requests[0]!.stage, 'ExecuteRequestHandler');
+  assert.deepEqual(await controlRequest(worker, 3, { type: 'StopWorker', reason: 'test', shutdownTimeLimit: 5_000 }), { type: 'Acknowledged' });
+  const response = await slow;
+  assert.equal(response.body.toString(), 'slow done');
+  assert.equal(await exitOf(worker), 0);
+});
+
+test('an uncaught exception in the application answers 500 and exits 1', async () => {
+  const worker = await harness.startWorker('LifecyclePool');
+  const response = await request(harness.port, '/throw');
+  assert.equal(response.status, 500);
+  assert.equal(await exitOf(worker), 1);
+});
+
+test('process.exit(3) in the application ends the worker with 3', async () => {
+  const worker = await harness.startWorker('LifecyclePool');
+  const exited = exitOf(worker);
+  // A POST is not retried on the next worker: the client gets 502.
+  const response = await request(harness.port, '/exit3', { method: 'POST', body: 'x' });
+  assert.equal(response.status, 502);
+  assert.equal(await exited, 3);
+});
+
+test('losing the data connection to httpsys exits 75', async () => {
+  const worker = await harness.startWorker('LifecyclePool');
+  const exited = exitOf(worker);
+  // What httpsys dying looks like to the worker: its data connection closes.
+  for (const connection of (harness.httpSys as unknown as { workers: Set<{ socket: { destroy(): void } }> }).workers) connection.socket.destroy();
+  assert.equal(await exited, 75);
+});

@@ -1,0 +1,25 @@
+export {
+  FRAME_HEADER_SIZE,
+  FrameType,
+  frameTypeNames,
+  RequestFlags,
+  AbortReason,
+  INITIAL_STREAM_WINDOW,
+  WINDOW_UPDATE_THRESHOLD,
+  MAX_DATA_FRAME_PAYLOAD,
+  MAX_FRAME_PAYLOAD,
+} from './frame-type.js';
+export { FrameDecoder, FrameProtocolError, type FrameHandler } from './frame-decoder.js';
+export { FrameWriter, type FrameSink } from './frame-writer.js';
+export {
+  decodeRequestHead,
+  decodeResponseHead,
+  decodeAttach,
+  decodeRejected,
+  decodeAbortReason,
+  decodeWindowUpdate,
+  type RequestHead,
+  type ResponseHead,
+  type AttachRequest,
+} from './head-codec.js';
+export { StreamCredit } from './stream-credit.js';

@@ -1,0 +1,189 @@
+// The worker's end of its data connection to httpsys: ATTACH, then one WorkerStream per REQUEST_HEAD,
+// handed to the application the head names (site id + application path); DETACH to drain.
+import type { Socket } from 'node:net';
+import type { Logger } from 'pino';
+import {
+  FrameDecoder,
+  FrameType,
+  FrameWriter,
+  RequestFlags,
+  decodeRejected,
+  decodeRequestHead,
+  decodeWindowUpdate,
+  frameTypeNames,
+  type FrameHandler,
+} from '@poolhost/protocol';
+import { WorkerStream } from './worker-stream.js';
+import type { ApplicationTable } from '../hosting/application-table.js';
+
+const EMPTY = Buffer.alloc(0);
+
+function rethrow(error: unknown): never {
+  throw error;
+}
+
+export interface DataConnectionEvents {
+  /** The connection to httpsys is gone (the worker cannot serve anything any more). */
+  lost(error?: Error): void;
+  /** A stream ended; `inFlight` is what is left (drain watches this). */
+  streamEnded(inFlight: number): void;
+}
+
+export class DataConnection implements FrameHandler {
+  readonly writer: FrameWriter;
+  private readonly decoder: FrameDecoder;
+  readonly streams = new Map<number, WorkerStream>();
+  requestsServed = 0;
+  private attachWaiter: { resolve(): void; reject(error: Error): void } | null = null;
+  private detachWaiter: (() => void) | null = null;
+  detached = false;
+  private closing = false;
+
+  constructor(
+    readonly socket: Socket,
+    private readonly applications: ApplicationTable,
+    private readonly events: DataConnectionEvents,
+    private readonly logger: Logger,
+  ) {
+    this.writer = new FrameWriter(socket);
+    this.decoder = new FrameDecoder(this);
+    socket.setNoDelay?.(true);
+    socket.on('data', (chunk: Buffer) => {
+      try {
+        this.decoder.push(chunk);
+      } catch (error) {
+        this.logger.error({ err: error }, 'httpsys broke the data-plane framing');
+        socket.destroy(error as Error);
+      }
+    });
+    socket.on('error', (error) => this.logger.debug({ err: error }, 'data connection error'));
+    socket.on('close', () => {
+      const error = new Error('the data connection to httpsys closed');
+      this.attachWaiter?.reject(error);
+      this.attachWaiter = null;
+      this.detachWaiter?.();
+      this.detachWaiter = null;
+      if (!this.closing) this.events.lost(error);
+    });
+  }
+
+  /** Requests the application is working on (upgraded streams excluded: they are long-lived). */
+  get inFlight(): number {
+    let count = 0;
+    for (const stream of this.streams.values()) if (!stream.upgraded) count++;
+    return count;
+  }
+
+  attach(applicationPool: string, capacity: number, workerId: string, timeoutMs = 10_000): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.attachWaiter = null;
+        reject(new Error(`httpsys did not answer ATTACH within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.attachWaiter = {
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+        reject: (error) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      };
+      this.writer.attach(process.pid, capacity, applicationPool, workerId);
+    });
+  }
+
+  /** Asks httpsys to stop dispatching; resolves when it confirms that no new stream can arrive. */
+  detach(): Promise<void> {
+    if (this.detached || this.socket.destroyed) return Promise.resolve();
+    this.detached = true;
+    return new Promise((resolve) => {
+      this.detachWaiter = resolve;
+      this.writer.empty(FrameType.Detach, 0);
+    });
+  }
+
+  /** Closes the connection on purpose (after draining). */
+  close(): Promise<void> {
+    this.closing = true;
+    this.writer.flush();
+    return new Promise((resolve) => {
+      if (this.socket.destroyed) return resolve();
+      this.socket.once('close', () => resolve());
+      this.socket.end();
+      setTimeout(() => this.socket.destroy(), 1_000).unref();
+    });
+  }
+
+  onFrame(type: number, flags: number, streamId: number, payload: Buffer): void {
+    if (streamId !== 0) {
+      if (type === FrameType.RequestHead) return this.openStream(streamId, flags, payload);
+      const stream = this.streams.get(streamId);
+      if (!stream) return; // the stream already ended here
+      switch (type) {
+        case FrameType.RequestBody:
+        case FrameType.UpgradeData:
+          stream.onRequestBody(payload);
+          return;
+        case FrameType.RequestEnd:
+          stream.onRequestEnd();
+          return;
+        case FrameType.WindowUpdate:
+          stream.onWindowUpdate(decodeWindowUpdate(payload));
+          return;
+        case FrameType.Abort:
+          stream.onAbort();
+          return;
+        default:
+          this.logger.warn(`unexpected ${frameTypeNames[type] ?? type} frame on stream ${streamId}`);
+          return;
+      }
+    }
+    switch (type) {
+      case FrameType.Attached:
+        this.attachWaiter?.resolve();
+        this.attachWaiter = null;
+        return;
+      case FrameType.Rejected:
+        this.attachWaiter?.reject(new Error(`httpsys refused the worker: ${decodeRejected(payload)}`));
+        this.attachWaiter = null;
+        return;
+      case FrameType.Detach:
+        this.detachWaiter?.();
+        this.detachWaiter = null;
+        return;
+      default:
+        this.logger.warn(`unexpected ${frameTypeNames[type] ?? type} frame on the connection`);
+    }
+  }
+
+  private openStream(streamId: number, flags: number, payload: Buffer): void {
+    const head = decodeRequestHead(payload);
+    const application = this.applications.find(head.siteId, head.applicationPath);
+    const upgrade = (flags & RequestFlags.Upgrade) !== 0 && application !== null && application.acceptsUpgrade();
+    const stream = new WorkerStream(this, streamId, head, (flags & RequestFlags.HasBody) !== 0, upgrade, application);
+    this.streams.set(streamId, stream);
+    if (!application) {
+      const res = stream.res!;
+      res.statusCode = 404;
+      res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+      res.end(`The application ${head.applicationPath} of site ${head.siteId} is not loaded in this worker process.\n`);
+      return;
+    }
+    try {
+      if (upgrade) application.upgrade(stream.req, stream.upgradeSocket!, EMPTY);
+      else application.handle(stream.req, stream.res!);
+    } catch (error) {
+      // A throw from a request listener crashes a Node server; here too (after the frames of this chunk).
+      process.nextTick(rethrow, error);
+    }
+  }
+
+  streamEnded(stream: WorkerStream): void {
+    if (this.streams.delete(stream.id)) {
+      this.requestsServed++;
+      this.events.streamEnded(this.inFlight);
+    }
+  }
+}

@@ -1,0 +1,72 @@
+// Node's own ServerResponse, with the three points where it would put HTTP/1.1 bytes on a socket
+// redirected to frames: the head becomes RESPONSE_HEAD (status, reason, header pairs — Node's framing
+// headers left out), body bytes go out without chunked framing, and the end becomes RESPONSE_END.
+import { ServerResponse, type IncomingMessage } from 'node:http';
+import type { OutgoingInternals } from './node-http-internals.js';
+import type { WorkerStream } from './worker-stream.js';
+
+const base = ServerResponse.prototype as unknown as OutgoingInternals;
+
+/** Connection-level headers Node writes for its own framing; httpsys frames the client response itself. */
+function isFramingHeader(name: string): boolean {
+  switch (name.length) {
+    case 10:
+      return name.toLowerCase() === 'connection' || name.toLowerCase() === 'keep-alive';
+    case 17:
+      return name.toLowerCase() === 'transfer-encoding';
+    case 7:
+      return name.toLowerCase() === 'trailer';
+    default:
+      return false;
+  }
+}
+
+/** `Name: value\r\n` lines of Node's rendered head -> flat pairs, without the status line and framing headers. */
+export function headerPairs(head: string): string[] {
+  const pairs: string[] = [];
+  let lineStart = head.indexOf('\r\n') + 2;
+  const end = head.length - 2;
+  while (lineStart < end) {
+    const lineEnd = head.indexOf('\r\n', lineStart);
+    if (lineEnd < 0) break;
+    const colon = head.indexOf(':', lineStart);
+    if (colon > lineStart && colon < lineEnd) {
+      const name = head.slice(lineStart, colon);
+      if (!isFramingHeader(name)) {
+        let valueStart = colon + 1;
+        if (head.charCodeAt(valueStart) === 32) valueStart++;
+        pairs.push(name, head.slice(valueStart, lineEnd));
+      }
+    }
+    lineStart = lineEnd + 2;
+  }
+  return pairs;
+}
+
+export class StreamResponse extends ServerResponse {
+  stream: WorkerStream | null = null;
+
+  constructor(req: IncomingMessage) {
+    super(req);
+  }
+}
+
+const proto = StreamResponse.prototype as unknown as OutgoingInternals & { stream: WorkerStream | null };
+
+proto._storeHeader = function storeHeader(this: OutgoingInternals & { stream: WorkerStream | null; statusCode: number; statusMessage: string }, firstLine: string, headers: unknown): void {
+  base._storeHeader.call(this, firstLine, headers);
+  // Body bytes go out as frames; never chunk-encode them here.
+  this.chunkedEncoding = false;
+  this.stream?.sendResponseHead(this.statusCode, this.statusMessage, headerPairs(this._header!));
+};
+
+proto._send = function send(this: OutgoingInternals, data: unknown, encoding: unknown, callback: unknown, byteLength?: number): boolean {
+  // The head already went out as RESPONSE_HEAD: never prepend it to the body.
+  this._headerSent = true;
+  return this._writeRaw(data, encoding, callback, byteLength);
+};
+
+proto._finish = function finish(this: OutgoingInternals & { stream: WorkerStream | null }): void {
+  this.stream?.responseEnded();
+  base._finish.call(this);
+};

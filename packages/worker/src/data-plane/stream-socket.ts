@@ -1,0 +1,150 @@
+// The `socket` a request and its response see inside the worker: just enough of net.Socket for Node's
+// ServerResponse and for what frameworks read (addresses, setTimeout, destroy), backed by one stream of
+// the data connection. An EventEmitter, not a stream.Duplex: it is created for every request.
+import { EventEmitter } from 'node:events';
+import type { WorkerStream } from './worker-stream.js';
+
+interface WritableStateLike {
+  corked: number;
+  length: number;
+  needDrain: boolean;
+  ended: boolean;
+}
+
+export class StreamSocket extends EventEmitter {
+  readonly remoteAddress: string;
+  readonly remotePort: number;
+  readonly remoteFamily: string;
+  readonly localAddress: string;
+  readonly localPort: number;
+  readable = true;
+  writable = true;
+  destroyed = false;
+  connecting = false;
+  pending = false;
+  readonly readyState = 'open';
+  bytesRead = 0;
+  bytesWritten = 0;
+  timeout: number | undefined = undefined;
+  readonly readableHighWaterMark = 16 * 1024;
+  readonly writableHighWaterMark = 16 * 1024;
+  readonly _writableState: WritableStateLike = { corked: 0, length: 0, needDrain: false, ended: false };
+  _httpMessage: unknown = null;
+  _paused = false;
+  parser = null;
+
+  constructor(readonly stream: WorkerStream, clientIp: string, clientPort: number, localIp: string, localPort: number) {
+    super();
+    this.remoteAddress = clientIp;
+    this.remotePort = clientPort;
+    this.remoteFamily = clientIp.includes(':') ? 'IPv6' : 'IPv4';
+    this.localAddress = localIp;
+    this.localPort = localPort;
+  }
+
+  write(data: string | Uint8Array, encoding?: BufferEncoding | ((error?: Error | null) => void) | null, callback?: (error?: Error | null) => void): boolean {
+    if (typeof encoding === 'function') {
+      callback = encoding;
+      encoding = null;
+    }
+    return this.stream.writeResponseData(data, encoding ?? undefined, callback);
+  }
+
+  end(data?: unknown, encoding?: unknown, callback?: unknown): this {
+    if (typeof data === 'function') callback = data;
+    else if (data !== undefined && data !== null && typeof data !== 'function') this.write(data as string, encoding as BufferEncoding);
+    this.stream.endFromSocket();
+    if (typeof callback === 'function') process.nextTick(callback as () => void);
+    return this;
+  }
+
+  destroy(error?: Error): this {
+    this.stream.destroyFromApplication(error);
+    return this;
+  }
+
+  destroySoon(): void {
+    this.end();
+  }
+
+  cork(): void {
+    this._writableState.corked++;
+  }
+
+  uncork(): void {
+    if (this._writableState.corked > 0) this._writableState.corked--;
+  }
+
+  get writableCorked(): number {
+    return this._writableState.corked;
+  }
+
+  get writableLength(): number {
+    return 0;
+  }
+
+  get writableNeedDrain(): boolean {
+    return this.stream.needDrain;
+  }
+
+  get writableEnded(): boolean {
+    return this._writableState.ended;
+  }
+
+  /** IncomingMessage._read() calls this when the application wants more of the body. */
+  resume(): this {
+    this.stream.bodyConsumerReady();
+    return this;
+  }
+
+  pause(): this {
+    return this;
+  }
+
+  isPaused(): boolean {
+    return false;
+  }
+
+  setTimeout(timeout: number, callback?: () => void): this {
+    this.timeout = timeout;
+    if (callback) this.once('timeout', callback);
+    return this;
+  }
+
+  setNoDelay(): this {
+    return this;
+  }
+
+  setKeepAlive(): this {
+    return this;
+  }
+
+  setEncoding(): this {
+    return this;
+  }
+
+  ref(): this {
+    return this;
+  }
+
+  unref(): this {
+    return this;
+  }
+
+  address(): { address: string; family: string; port: number } {
+    return { address: this.localAddress, family: this.localAddress.includes(':') ? 'IPv6' : 'IPv4', port: this.localPort };
+  }
+
+  /** Marks the socket closed and tells listeners (ServerResponse's 'close', frameworks). */
+  closeNow(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    this.readable = false;
+    this.writable = false;
+    process.nextTick(emitClose, this);
+  }
+}
+
+function emitClose(socket: StreamSocket): void {
+  socket.emit('close', false);
+}

@@ -1,0 +1,258 @@
+// One request inside the worker: Node's IncomingMessage fed from REQUEST_BODY frames (credit returned
+// as the application reads), and a StreamResponse flushed as RESPONSE_* frames (writes report
+// backpressure when the stream's window is spent; 'drain' when httpsys returns credit).
+import { IncomingMessage, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { AbortReason, FrameType, INITIAL_STREAM_WINDOW, StreamCredit, type RequestHead } from '@poolhost/protocol';
+import { StreamSocket } from './stream-socket.js';
+import { StreamResponse } from './stream-response.js';
+import { UpgradeSocket } from './upgrade-socket.js';
+import { incomingInternals, kNeedDrain, type OutgoingInternals } from './node-http-internals.js';
+import type { DataConnection } from './data-connection.js';
+import type { HostedApplication } from '../hosting/hosted-application.js';
+
+const HTTP_VERSIONS: Record<string, string> = { '1.1': '1.1', '1.0': '1.0' };
+
+function connectionReset(): Error {
+  const error = new Error('aborted') as Error & { code: string };
+  error.code = 'ECONNRESET';
+  return error;
+}
+
+function onResponseFinish(this: StreamResponse): void {
+  const stream = this.stream;
+  if (!stream) return;
+  const req = incomingInternals(stream.req);
+  // As Node's server does: a body nobody read is drained so the request can end and close.
+  if (!req._consuming && !req._readableState.resumeScheduled) req._dump();
+  (this as unknown as OutgoingInternals).detachSocket(stream.socket);
+  process.nextTick(emitResponseClose, this);
+}
+
+function emitResponseClose(res: StreamResponse): void {
+  const internals = res as unknown as OutgoingInternals & { destroyed: boolean };
+  if (internals._closed) return;
+  internals.destroyed = true;
+  internals._closed = true;
+  res.emit('close');
+}
+
+export class WorkerStream {
+  readonly req: IncomingMessage;
+  readonly res: StreamResponse | null;
+  readonly socket: StreamSocket;
+  readonly upgradeSocket: UpgradeSocket | null;
+  readonly startedAt = Date.now();
+  sendWindow = INITIAL_STREAM_WINDOW;
+  needDrain = false;
+  headSent = false;
+  /** RESPONSE_END (or ABORT) sent or received: the stream is over for the data connection. */
+  closed = false;
+  private readonly credit = new StreamCredit();
+  private held = 0;
+
+  constructor(
+    readonly connection: DataConnection,
+    readonly id: number,
+    readonly head: RequestHead,
+    hasBody: boolean,
+    upgrade: boolean,
+    readonly application: HostedApplication | null,
+  ) {
+    const socket = new StreamSocket(this, head.clientIp, head.clientPort, head.localIp, head.localPort);
+    this.socket = socket;
+    this.upgradeSocket = upgrade ? new UpgradeSocket(this, head.clientIp, head.clientPort, head.localIp, head.localPort) : null;
+    const req = new IncomingMessage((this.upgradeSocket ?? socket) as unknown as Socket);
+    req.method = head.method;
+    req.url = head.url;
+    req.httpVersionMajor = head.httpVersionMajor;
+    req.httpVersionMinor = head.httpVersionMinor;
+    const version = `${head.httpVersionMajor}.${head.httpVersionMinor}`;
+    req.httpVersion = HTTP_VERSIONS[version] ?? version;
+    const internals = incomingInternals(req);
+    internals._addHeaderLines(head.rawHeaders, head.rawHeaders.length);
+    internals.upgrade = upgrade;
+    if (!hasBody || upgrade) {
+      internals.complete = true;
+      req.push(null);
+    }
+    this.req = req;
+    if (upgrade) {
+      this.res = null;
+      return;
+    }
+    const res = new StreamResponse(req);
+    res.stream = this;
+    (res as unknown as OutgoingInternals).assignSocket(socket);
+    res.on('finish', onResponseFinish);
+    this.res = res;
+  }
+
+  get upgraded(): boolean {
+    return this.upgradeSocket !== null;
+  }
+
+  // --- response (worker -> httpsys) --------------------------------------------------------------
+
+  sendResponseHead(statusCode: number, reason: string, headers: string[]): void {
+    if (this.closed || this.headSent) return;
+    this.headSent = true;
+    this.connection.writer.responseHead(this.id, statusCode, reason, headers);
+  }
+
+  writeResponseData(data: string | Uint8Array, encoding: BufferEncoding | undefined, callback?: (error?: Error | null) => void): boolean {
+    if (this.closed || !this.headSent) {
+      // After the end, or an informational response (100/102/103) written raw before the head: nothing to send.
+      if (callback) process.nextTick(callback);
+      return !this.closed;
+    }
+    const writer = this.connection.writer;
+    let bytes: number;
+    if (typeof data === 'string') {
+      bytes = writer.dataString(FrameType.ResponseBody, this.id, data, encoding ?? 'utf8', callback);
+    } else {
+      bytes = data.byteLength;
+      if (bytes > 0) writer.data(FrameType.ResponseBody, this.id, data, callback);
+      else if (callback) writer.afterFlush(callback);
+    }
+    this.socket.bytesWritten += bytes;
+    this.sendWindow -= bytes;
+    if (this.sendWindow > 0) return true;
+    this.needDrain = true;
+    return false;
+  }
+
+  /** StreamResponse ended: everything is queued, the stream is complete. */
+  responseEnded(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.connection.writer.empty(FrameType.ResponseEnd, this.id);
+    this.connection.streamEnded(this);
+  }
+
+  onWindowUpdate(credit: number): void {
+    this.sendWindow += credit;
+    if (this.upgradeSocket) {
+      this.upgradeSocket.onCredit();
+      return;
+    }
+    if (this.needDrain && this.sendWindow > 0) {
+      this.needDrain = false;
+      const res = this.res as unknown as Record<symbol, boolean> & ServerResponse;
+      if (res[kNeedDrain]) {
+        res[kNeedDrain] = false;
+        res.emit('drain');
+      }
+      this.socket.emit('drain');
+    }
+  }
+
+  // --- request body (httpsys -> worker) ----------------------------------------------------------
+
+  onRequestBody(payload: Buffer): void {
+    if (this.upgradeSocket) {
+      this.upgradeSocket.receive(payload);
+      return;
+    }
+    const internals = incomingInternals(this.req);
+    if (internals.complete) return;
+    this.socket.bytesRead += payload.length;
+    if (this.req.push(payload) && this.held === 0) {
+      const credit = this.credit.consumed(payload.length);
+      if (credit > 0) this.connection.writer.windowUpdate(this.id, credit);
+    } else {
+      this.held += payload.length;
+    }
+  }
+
+  onRequestEnd(): void {
+    if (this.upgradeSocket) {
+      this.upgradeSocket.receiveEnd();
+      return;
+    }
+    const internals = incomingInternals(this.req);
+    if (internals.complete) return;
+    internals.complete = true;
+    this.req.push(null);
+  }
+
+  /** IncomingMessage wants more: return the credit held back while its buffer was full. */
+  bodyConsumerReady(): void {
+    if (this.held === 0 || this.closed) return;
+    const credit = this.held + this.credit.takeAll();
+    this.held = 0;
+    this.connection.writer.windowUpdate(this.id, credit);
+  }
+
+  // --- endings -----------------------------------------------------------------------------------
+
+  /** ABORT from httpsys: the client went away (or a timer cut the response). */
+  onAbort(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.connection.streamEnded(this);
+    if (this.upgradeSocket) {
+      this.upgradeSocket.destroy();
+      return;
+    }
+    this.socket.closeNow();
+    const req = this.req;
+    if (!req.complete || !req.readableEnded) req.destroy(connectionReset());
+  }
+
+  /** The application destroyed the socket (or the request/response, which destroy it). */
+  destroyFromApplication(_error?: Error): void {
+    if (!this.closed) {
+      this.closed = true;
+      this.connection.writer.abort(this.id, AbortReason.ApplicationError);
+      this.connection.streamEnded(this);
+    }
+    this.socket.closeNow();
+  }
+
+  /** The application called `socket.end()` itself. */
+  endFromSocket(): void {
+    if (!this.closed) {
+      this.closed = true;
+      if (this.headSent) this.connection.writer.empty(FrameType.ResponseEnd, this.id);
+      else this.connection.writer.abort(this.id, AbortReason.ApplicationError);
+      this.connection.streamEnded(this);
+    }
+    this.socket._writableState.ended = true;
+    this.socket.closeNow();
+  }
+
+  /** Both halves of an upgraded stream are done, or it was destroyed. */
+  upgradeClosed(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.connection.streamEnded(this);
+  }
+
+  /** Shutdown: a long-lived stream (upgrade, SSE) is cut when the time limit nears. */
+  cut(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.connection.writer.abort(this.id, AbortReason.ShuttingDown);
+    this.connection.streamEnded(this);
+    if (this.upgradeSocket) this.upgradeSocket.destroy();
+    else {
+      this.socket.closeNow();
+      if (!this.req.readableEnded) this.req.destroy(connectionReset());
+    }
+  }
+
+  /** An uncaught exception is taking the worker down: answer 500 if nothing was sent yet. */
+  failWithServerError(): void {
+    if (this.closed) return;
+    if (!this.headSent && !this.upgradeSocket) {
+      const body = 'The page cannot be displayed because an internal server error has occurred.';
+      this.connection.writer.responseHead(this.id, 500, 'Internal Server Error', ['Content-Type', 'text/plain; charset=utf-8', 'Content-Length', String(body.length)]);
+      this.connection.writer.dataString(FrameType.ResponseBody, this.id, body, 'latin1');
+      this.connection.writer.empty(FrameType.ResponseEnd, this.id);
+    } else {
+      this.connection.writer.abort(this.id, AbortReason.ApplicationError);
+    }
+    this.closed = true;
+  }
+}

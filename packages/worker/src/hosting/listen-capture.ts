@@ -1,0 +1,43 @@
+// Applications written to `listen()` — on any port, on process.env.PORT — are captured instead: the
+// server never binds; the worker feeds it requests with `server.emit('request')` (what iisnode achieves
+// with a named pipe). Only HTTP servers are captured; other net servers listen for real.
+import { Server as HttpServer } from 'node:http';
+import { Server as HttpsServer } from 'node:https';
+import { Server as NetServer } from 'node:net';
+
+type Listen = NetServer['listen'];
+
+export interface CapturedServer {
+  server: HttpServer;
+}
+
+let installed = false;
+let capture: ((server: HttpServer) => void) | null = null;
+const placeholderAddress = { address: '127.0.0.1', family: 'IPv4', port: 0 };
+
+/** Where the next captured server goes (the application being loaded); null lets servers listen for real. */
+export function setCaptureTarget(target: ((server: HttpServer) => void) | null): void {
+  capture = target;
+}
+
+export function installListenCapture(): void {
+  if (installed) return;
+  installed = true;
+  const originalListen = NetServer.prototype.listen as Listen;
+  NetServer.prototype.listen = function listen(this: NetServer, ...args: unknown[]): NetServer {
+    if (!capture || !(this instanceof HttpServer || this instanceof HttpsServer)) {
+      return (originalListen as (...a: unknown[]) => NetServer).apply(this, args);
+    }
+    const server = this as HttpServer;
+    const callback = args.findLast((argument) => typeof argument === 'function') as (() => void) | undefined;
+    // Apps log `server.address().port`; give them something that is not null.
+    Object.defineProperty(server, 'address', { value: () => placeholderAddress, configurable: true });
+    Object.defineProperty(server, 'listening', { value: true, configurable: true });
+    capture(server);
+    process.nextTick(() => {
+      if (callback) server.once('listening', callback);
+      server.emit('listening');
+    });
+    return server;
+  } as Listen;
+}

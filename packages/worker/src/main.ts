@@ -1,0 +1,55 @@
+// w3wp: `node w3wp.js -ap "<pool>"` with APP_POOL_ID, POOLHOST_CONFIG, POOLHOST_RUN_DIR,
+// POOLHOST_WORKER_ID and optionally POOLHOST_DATA_FD (see docs/data-plane.md for the contract).
+import { createLogger } from '@poolhost/common';
+import { resolveRunDirectory } from '@poolhost/protocol';
+import { createWorkerProcess, type WorkerProcess } from './worker-process.js';
+import { WorkerExitCode } from './exit-codes.js';
+
+const argv = process.argv.slice(2);
+const apIndex = argv.indexOf('-ap');
+const applicationPool = (apIndex >= 0 ? argv[apIndex + 1] : undefined) ?? process.env.APP_POOL_ID ?? '';
+process.title = `poolhost: w3wp ${applicationPool}`;
+const workerId = process.env.POOLHOST_WORKER_ID ?? String(process.pid);
+const logger = createLogger({ service: 'w3wp', bindings: { pool: applicationPool, workerId } });
+
+function exit(code: number): void {
+  logger.flush();
+  process.exit(code);
+}
+
+if (!applicationPool || !process.env.POOLHOST_CONFIG) {
+  const message = 'w3wp needs -ap "<pool>" (or APP_POOL_ID) and POOLHOST_CONFIG';
+  logger.error(message);
+  process.send?.({ message: { type: 'WorkerStartupFailed', message } }, () => exit(WorkerExitCode.Failed));
+  if (!process.send) exit(WorkerExitCode.Failed);
+} else {
+  let worker: WorkerProcess | null = null;
+  // Application code that throws ends the process, as it would under plain Node — after a 500 for the
+  // requests that have not started their response. was counts the crash.
+  process.on('uncaughtException', (error) => {
+    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    if (worker) worker.crash(error);
+    else exit(WorkerExitCode.Failed);
+  });
+  const dataFd = process.env.POOLHOST_DATA_FD ? Number(process.env.POOLHOST_DATA_FD) : undefined;
+  const capacity = Number(process.env.POOLHOST_WORKER_CAPACITY ?? 1000) || 1000;
+  createWorkerProcess({
+    applicationPool,
+    configFile: process.env.POOLHOST_CONFIG,
+    runDirectory: resolveRunDirectory(undefined),
+    workerId,
+    dataFd,
+    capacity,
+    ipc: process.send ? process : null,
+    logger,
+    exit,
+  }).then(
+    (started) => {
+      worker = started;
+      const stop = (signal: string): void => void started.stop(signal, started.configuredShutdownTimeLimit);
+      process.on('SIGTERM', () => stop('SIGTERM'));
+      process.on('SIGINT', () => stop('SIGINT'));
+    },
+    () => undefined, // reported and exiting
+  );
+}

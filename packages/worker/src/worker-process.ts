@@ -1,0 +1,204 @@
+// w3wp: loads the pool's applications, attaches to the pool's request queue in httpsys over the data
+// plane, answers was on the control channel, and drains on stop.
+import { Socket } from 'node:net';
+import type { Logger } from 'pino';
+import { loadApplicationHostConfig } from '@poolhost/config';
+import {
+  ControlChannel,
+  connectUnixSocket,
+  createIpcTransport,
+  socketPath,
+  type ExecutingRequest,
+  type IpcEndpoint,
+} from '@poolhost/protocol';
+import { DataConnection } from './data-plane/data-connection.js';
+import { poolApplications } from './configuration/pool-applications.js';
+import { loadApplications } from './hosting/load-applications.js';
+import { controlHandlers } from './control/control-handlers.js';
+import { WorkerExitCode } from './exit-codes.js';
+import type { ApplicationTable } from './hosting/application-table.js';
+
+export interface WorkerProcessOptions {
+  applicationPool: string;
+  configFile: string;
+  runDirectory: string;
+  workerId: string;
+  /** An inherited, already connected socket to httpsys-data (POOLHOST_DATA_FD). */
+  dataFd?: number;
+  /** Requests taken at once (declared in ATTACH). */
+  capacity: number;
+  /** The IPC channel to was (`process`), when there is one. */
+  ipc: IpcEndpoint | null;
+  logger: Logger;
+  exit(code: number): void;
+}
+
+/** The margin kept before shutdownTimeLimit so was never has to kill a draining worker. */
+function shutdownMargin(limitMs: number): number {
+  return Math.min(1_000, Math.floor(limitMs * 0.1));
+}
+
+export class WorkerProcess {
+  private connection: DataConnection | null = null;
+  private channel: ControlChannel | null = null;
+  private applications: ApplicationTable | null = null;
+  private shutdownTimeLimit = 90_000;
+  private stopping: Promise<void> | null = null;
+  private readonly logger: Logger;
+
+  constructor(private readonly options: WorkerProcessOptions) {
+    this.logger = options.logger;
+  }
+
+  get requestsServed(): number {
+    return this.connection?.requestsServed ?? 0;
+  }
+
+  /** The pool's processModel.shutdownTimeLimit (ms), once the configuration is read. */
+  get configuredShutdownTimeLimit(): number {
+    return this.shutdownTimeLimit;
+  }
+
+  get requestsInFlight(): number {
+    return this.connection?.inFlight ?? 0;
+  }
+
+  async start(): Promise<void> {
+    const { options } = this;
+    if (options.ipc) {
+      this.channel = new ControlChannel(createIpcTransport(options.ipc), {
+        peer: 'was',
+        handlers: controlHandlers(this),
+        onProtocolError: (error) => this.logger.warn({ err: error }, 'control protocol error'),
+      });
+      // No worker may outlive its was.
+      this.channel.onClose(() => void this.stop('was disconnected', this.shutdownTimeLimit));
+    }
+    try {
+      const config = loadApplicationHostConfig(options.configFile);
+      const pool = config.applicationPools.find((candidate) => candidate.name.toLowerCase() === options.applicationPool.toLowerCase());
+      if (!pool) throw new Error(`application pool "${options.applicationPool}" is not declared in ${options.configFile}`);
+      this.shutdownTimeLimit = pool.processModel.shutdownTimeLimit;
+      const applications = poolApplications(config, pool.name, this.logger);
+      this.applications = await loadApplications(
+        applications,
+        { listenWaitMs: Math.min(pool.processModel.startupTimeLimit, 10_000), portPlaceholder: `\\\\.\\pipe\\poolhost-${process.pid}` },
+        this.logger,
+      );
+      const socket = options.dataFd !== undefined
+        ? new Socket({ fd: options.dataFd, readable: true, writable: true })
+        : await connectUnixSocket(socketPath(options.runDirectory, 'httpsys-data'));
+      this.connection = new DataConnection(socket, this.applications, {
+        lost: () => this.onDataConnectionLost(),
+        streamEnded: () => this.drainProgress?.(),
+      }, this.logger);
+      await this.connection.attach(pool.name, options.capacity, options.workerId);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.logger.error({ err: error }, `worker failed to start: ${message}`);
+      this.channel?.notify({ type: 'WorkerStartupFailed', message });
+      this.connection?.socket.destroy();
+      setImmediate(() => options.exit(WorkerExitCode.Failed));
+      throw error;
+    }
+    this.logger.info({ applications: this.applications.all.length, capacity: options.capacity }, 'worker attached and ready');
+    this.channel?.notify({ type: 'WorkerReady', pid: process.pid, capacity: options.capacity });
+  }
+
+  private drainProgress: (() => void) | null = null;
+
+  /**
+   * Stop: DETACH (httpsys sends nothing new), let requests in flight finish, cut long-lived streams
+   * (upgrades, SSE) at shutdownTimeLimit minus a margin, close the data connection, exit 0.
+   */
+  stop(reason: string, shutdownTimeLimit: number): Promise<void> {
+    if (this.stopping) return this.stopping;
+    this.stopping = (async () => {
+      const connection = this.connection;
+      this.logger.info({ reason, shutdownTimeLimit }, `worker stopping (${reason})`);
+      if (connection && !connection.socket.destroyed) {
+        const deadline = Date.now() + Math.max(0, shutdownTimeLimit - shutdownMargin(shutdownTimeLimit));
+        await withTimeout(connection.detach(), Math.max(0, deadline - Date.now()));
+        await new Promise<void>((resolve) => {
+          const check = (): void => {
+            if (connection.streams.size === 0) resolve();
+          };
+          this.drainProgress = check;
+          const timer = setTimeout(resolve, Math.max(0, deadline - Date.now()));
+          timer.unref();
+          check();
+        });
+        this.drainProgress = null;
+        if (connection.streams.size > 0) {
+          this.logger.warn({ streams: connection.streams.size }, 'shutdown time limit reached; closing the remaining streams');
+          for (const stream of [...connection.streams.values()]) stream.cut();
+        }
+        await connection.close();
+      }
+      this.logger.info('worker stopped');
+      this.channel?.close();
+      this.options.exit(WorkerExitCode.Stopped);
+    })();
+    return this.stopping;
+  }
+
+  private onDataConnectionLost(): void {
+    if (this.stopping && this.connection?.streams.size === 0) return;
+    this.logger.error(`lost the data connection to httpsys; exiting with ${WorkerExitCode.DataConnectionLost}`);
+    this.options.exit(WorkerExitCode.DataConnectionLost);
+  }
+
+  /** An application threw and nothing caught it: answer what can still be answered, then crash. */
+  crash(error: unknown): void {
+    this.logger.fatal({ err: error }, 'unhandled exception in application code; the worker process ends');
+    const connection = this.connection;
+    if (connection) {
+      for (const stream of connection.streams.values()) stream.failWithServerError();
+      connection.writer.flush();
+    }
+    this.options.exit(WorkerExitCode.Failed);
+  }
+
+  executingRequests(): ExecutingRequest[] {
+    const connection = this.connection;
+    if (!connection) return [];
+    const now = Date.now();
+    const requests: ExecutingRequest[] = [];
+    for (const stream of connection.streams.values()) {
+      requests.push({
+        requestId: `${process.pid.toString(16).padStart(8, '0')}${stream.id.toString(16).padStart(8, '0')}`,
+        siteId: stream.head.siteId,
+        verb: stream.head.method,
+        url: stream.head.url,
+        clientIp: stream.head.clientIp,
+        stage: 'ExecuteRequestHandler',
+        module: stream.application?.kind ?? 'ProtocolSupportModule',
+        elapsedMs: now - stream.startedAt,
+      });
+    }
+    return requests;
+  }
+}
+
+function withTimeout(promise: Promise<void>, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    timer.unref();
+    promise.then(
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+    );
+  });
+}
+
+export async function createWorkerProcess(options: WorkerProcessOptions): Promise<WorkerProcess> {
+  const worker = new WorkerProcess(options);
+  await worker.start();
+  return worker;
+}

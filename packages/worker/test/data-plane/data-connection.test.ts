@@ -1,0 +1,210 @@
+// The worker's data plane in-process: a fake httpsys on a Unix socket speaks frames to a DataConnection.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer, connect, type Server, type Socket } from 'node:net';
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import {
+  FrameDecoder,
+  FrameType,
+  FrameWriter,
+  INITIAL_STREAM_WINDOW,
+  RequestFlags,
+  decodeAttach,
+  decodeResponseHead,
+} from '@poolhost/protocol';
+import { DataConnection } from '../../src/data-plane/data-connection.js';
+import { ApplicationTable } from '../../src/hosting/application-table.js';
+import type { HostedApplication } from '../../src/hosting/hosted-application.js';
+
+interface Frame {
+  type: number;
+  streamId: number;
+  payload: Buffer;
+}
+
+class FakeHttpSys {
+  frames: Frame[] = [];
+  writer!: FrameWriter;
+  socket!: Socket;
+  private waiters: Array<() => void> = [];
+  readonly decoder = new FrameDecoder({
+    onFrame: (type, _flags, streamId, payload) => {
+      this.frames.push({ type, streamId, payload: Buffer.from(payload) });
+      for (const waiter of this.waiters.splice(0)) waiter();
+    },
+  });
+
+  accept(socket: Socket): void {
+    this.socket = socket;
+    this.writer = new FrameWriter(socket);
+    socket.on('data', (chunk: Buffer) => this.decoder.push(chunk));
+  }
+
+  async waitFor(predicate: (frames: Frame[]) => boolean, timeoutMs = 3_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!predicate(this.frames)) {
+      if (Date.now() > deadline) throw new Error(`timed out; frames: ${this.frames.map((f) => f.type).join(',')}`);
+      await new Promise<void>((resolve) => {
+        this.waiters.push(resolve);
+        setTimeout(resolve, 50);
+      });
+    }
+  }
+
+  sendRequest(streamId: number, method: string, url: string, flags = 0, headers: string[] = ['Host', 'localhost']): void {
+    this.writer.requestHead(streamId, flags, 1, method, url, 1, 1, headers, '10.1.2.3', 50000, '127.0.0.1', 80, '/');
+  }
+}
+
+const directory = mkdtempSync(join(tmpdir(), 'w3wp-data-'));
+const path = join(directory, 'data.sock');
+const fake = new FakeHttpSys();
+let server: Server;
+let connection: DataConnection;
+let handler: (req: IncomingMessage, res: ServerResponse) => void = () => undefined;
+
+before(async () => {
+  server = createServer((socket) => fake.accept(socket));
+  await new Promise<void>((resolve) => server.listen(path, resolve));
+  const applications = new ApplicationTable();
+  const application: HostedApplication = {
+    siteId: 1,
+    siteName: 'Default Web Site',
+    path: '/',
+    kind: 'iisnode',
+    handle: (req, res) => handler(req, res),
+    acceptsUpgrade: () => false,
+    upgrade: () => undefined,
+  };
+  applications.add(application);
+  const socket = connect(path);
+  await new Promise((resolve) => socket.once('connect', resolve));
+  connection = new DataConnection(socket, applications, { lost: () => undefined, streamEnded: () => undefined }, pino({ level: 'silent' }));
+  const attached = connection.attach('TestPool', 7, 'w-1');
+  await fake.waitFor((frames) => frames.some((frame) => frame.type === FrameType.Attach));
+  assert.deepEqual(decodeAttach(fake.frames[0]!.payload), { pid: process.pid, capacity: 7, applicationPool: 'TestPool', workerId: 'w-1' });
+  fake.writer.empty(FrameType.Attached, 0);
+  await attached;
+});
+
+after(() => {
+  connection.socket.destroy();
+  server.close();
+  rmSync(directory, { recursive: true, force: true });
+});
+
+function framesOf(streamId: number): Frame[] {
+  return fake.frames.filter((frame) => frame.streamId === streamId);
+}
+
+test('applications get Node request/response objects and res.end() becomes head + body + end frames', async () => {
+  let seen: { url?: string; host?: string; remote?: string; isRequest?: boolean; isResponse?: boolean } = {};
+  handler = (req, res) => {
+    seen = { url: req.url, host: req.headers.host, remote: req.socket.remoteAddress, isRequest: req instanceof IncomingMessage, isResponse: res instanceof ServerResponse };
+    res.setHeader('X-Test', 'yes');
+    res.end('hello');
+  };
+  fake.sendRequest(1, 'GET', '/a?b=1');
+  await fake.waitFor(() => framesOf(1).some((frame) => frame.type === FrameType.ResponseEnd));
+  assert.deepEqual(seen, { url: '/a?b=1', host: 'localhost', remote: '10.1.2.3', isRequest: true, isResponse: true });
+  const [head, body, end] = framesOf(1);
+  const decoded = decodeResponseHead(head!.payload);
+  assert.equal(decoded.statusCode, 200);
+  assert.equal(decoded.reason, 'OK');
+  const headers = Object.fromEntries(Array.from({ length: decoded.headers.length / 2 }, (_, i) => [decoded.headers[2 * i]!.toLowerCase(), decoded.headers[2 * i + 1]]));
+  assert.equal(headers['x-test'], 'yes');
+  assert.equal(headers['content-length'], '5');
+  assert.equal(headers.connection, undefined, 'framing headers stay out');
+  assert.equal(body!.type, FrameType.ResponseBody);
+  assert.equal(body!.payload.toString(), 'hello');
+  assert.equal(end!.type, FrameType.ResponseEnd);
+});
+
+test('a streamed response without Content-Length is not chunk-encoded by the worker', async () => {
+  handler = (_req, res) => {
+    res.write('one,');
+    res.write(Buffer.from('two,'));
+    res.end('three');
+  };
+  fake.sendRequest(2, 'GET', '/stream');
+  await fake.waitFor(() => framesOf(2).some((frame) => frame.type === FrameType.ResponseEnd));
+  const body = Buffer.concat(framesOf(2).filter((frame) => frame.type === FrameType.ResponseBody).map((frame) => frame.payload)).toString();
+  assert.equal(body, 'one,two,three');
+});
+
+test('res.write returns false once the stream window is spent, and drain follows WINDOW_UPDATE', async () => {
+  let drained = false;
+  let firstFalseAt = -1;
+  handler = (_req, res) => {
+    const chunk = Buffer.alloc(32 * 1024);
+    let written = 0;
+    while (written < INITIAL_STREAM_WINDOW * 2) {
+      written += chunk.length;
+      if (!res.write(chunk)) {
+        firstFalseAt = written;
+        break;
+      }
+    }
+    res.once('drain', () => {
+      drained = true;
+      res.end();
+    });
+  };
+  fake.sendRequest(3, 'GET', '/big');
+  await fake.waitFor(() => framesOf(3).filter((frame) => frame.type === FrameType.ResponseBody).length >= INITIAL_STREAM_WINDOW / (32 * 1024));
+  assert.equal(firstFalseAt, INITIAL_STREAM_WINDOW);
+  assert.equal(drained, false);
+  fake.writer.windowUpdate(3, INITIAL_STREAM_WINDOW);
+  await fake.waitFor(() => framesOf(3).some((frame) => frame.type === FrameType.ResponseEnd));
+  assert.equal(drained, true);
+});
+
+test('request body credit is returned as the application reads', async () => {
+  let received = 0;
+  handler = (req, res) => {
+    req.on('data', (chunk: Buffer) => (received += chunk.length));
+    req.on('end', () => res.end(String(received)));
+  };
+  fake.sendRequest(4, 'POST', '/upload', RequestFlags.HasBody);
+  const chunk = Buffer.alloc(64 * 1024, 1);
+  for (let i = 0; i < 4; i++) fake.writer.data(FrameType.RequestBody, 4, chunk);
+  await fake.waitFor(() => framesOf(4).some((frame) => frame.type === FrameType.WindowUpdate));
+  fake.writer.empty(FrameType.RequestEnd, 4);
+  await fake.waitFor(() => framesOf(4).some((frame) => frame.type === FrameType.ResponseEnd));
+  const credit = framesOf(4).filter((frame) => frame.type === FrameType.WindowUpdate).reduce((sum, frame) => sum + frame.payload.readUInt32LE(0), 0);
+  assert.equal(received, 4 * chunk.length);
+  assert.ok(credit >= 3 * chunk.length, `credit ${credit}`);
+});
+
+test('ABORT from httpsys closes the request and the response', async () => {
+  const closed: string[] = [];
+  handler = (req, res) => {
+    req.on('close', () => closed.push('req'));
+    res.on('close', () => closed.push('res'));
+  };
+  fake.sendRequest(5, 'GET', '/slow');
+  await fake.waitFor(() => connection.streams.has(5));
+  fake.writer.abort(5, 1);
+  await fake.waitFor(() => closed.length === 2);
+  assert.deepEqual(closed.sort(), ['req', 'res']);
+  assert.equal(connection.streams.has(5), false);
+});
+
+test('HEAD and 204 responses carry no body frames', async () => {
+  handler = (req, res) => {
+    if (req.url === '/nobody') {
+      res.statusCode = 204;
+      res.end('ignored');
+    } else res.end('ignored too');
+  };
+  fake.sendRequest(6, 'HEAD', '/head');
+  fake.sendRequest(7, 'GET', '/nobody');
+  await fake.waitFor(() => framesOf(6).some((f) => f.type === FrameType.ResponseEnd) && framesOf(7).some((f) => f.type === FrameType.ResponseEnd));
+  assert.deepEqual(framesOf(6).map((f) => f.type), [FrameType.ResponseHead, FrameType.ResponseEnd]);
+  assert.deepEqual(framesOf(7).map((f) => f.type), [FrameType.ResponseHead, FrameType.ResponseEnd]);
+  assert.equal(decodeResponseHead(framesOf(7)[0]!.payload).statusCode, 204);
+});
