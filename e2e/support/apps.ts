@@ -79,3 +79,39 @@ const until = Date.now() + 60_000;
 while (Date.now() < until) {}
 module.exports = (req, res) => res.end('unreachable');
 `;
+
+/** `/allocate?mb=N` keeps N MiB of touched memory (private bytes); `/reserve?mb=N` reserves N MiB of address space it never touches (virtual bytes). Otherwise answers its PID. */
+export const memoryApp = `
+const kept = [];
+module.exports = (req, res) => {
+  const url = new URL(req.url, 'http://x');
+  const mb = Number(url.searchParams.get('mb') || 0);
+  if (url.pathname.endsWith('/allocate')) kept.push(Buffer.alloc(mb * 1024 * 1024, 1));
+  if (url.pathname.endsWith('/reserve')) kept.push(new SharedArrayBuffer(mb * 1024 * 1024));
+  res.end(String(process.pid));
+};
+`;
+
+/** `/events` is a server-sent event stream that never ends by itself (one event every 200 ms); anything else answers the PID. */
+export const eventStreamApp = `
+module.exports = (req, res) => {
+  if (req.url.endsWith('/events')) {
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+    res.write('data: ' + process.pid + '\\n\\n');
+    const timer = setInterval(() => res.write('data: tick\\n\\n'), 200);
+    req.on('close', () => clearInterval(timer));
+    return;
+  }
+  res.end(String(process.pid));
+};
+`;
+
+/** Serves from its first worker; every later worker fails while loading (so a recycle cannot overlap). */
+export const failAfterFirstStartApp = `
+const fs = require('node:fs');
+const path = require('node:path');
+const marker = path.join(__dirname, 'first-worker');
+if (fs.existsSync(marker)) throw new Error('only the first worker may load this application');
+fs.writeFileSync(marker, String(process.pid));
+module.exports = (req, res) => res.end(String(process.pid));
+`;

@@ -8,6 +8,8 @@ export interface PoolSpec {
   failure?: Record<string, string>;
   recycling?: Record<string, string>;
   periodicRestart?: Record<string, string>;
+  /** `periodicRestart/schedule/add@value` times of day, e.g. `03:00:00`. */
+  schedule?: string[];
   environmentVariables?: Record<string, string>;
 }
 
@@ -37,9 +39,17 @@ function pool(spec: PoolSpec): string {
   const children: string[] = [];
   if (spec.processModel) children.push(`        <processModel${attributes(spec.processModel)} />`);
   if (spec.failure) children.push(`        <failure${attributes(spec.failure)} />`);
-  if (spec.recycling || spec.periodicRestart) {
+  if (spec.recycling || spec.periodicRestart || spec.schedule) {
     children.push(`        <recycling${attributes(spec.recycling)}>`);
-    if (spec.periodicRestart) children.push(`          <periodicRestart${attributes(spec.periodicRestart)} />`);
+    if (spec.schedule) {
+      children.push(`          <periodicRestart${attributes(spec.periodicRestart)}>`);
+      children.push('            <schedule>');
+      for (const value of spec.schedule) children.push(`              <add${attributes({ value })} />`);
+      children.push('            </schedule>');
+      children.push('          </periodicRestart>');
+    } else if (spec.periodicRestart) {
+      children.push(`          <periodicRestart${attributes(spec.periodicRestart)} />`);
+    }
     children.push('        </recycling>');
   }
   if (spec.environmentVariables) {

@@ -25,6 +25,7 @@ try {
     config,
     runDirectory,
     logger,
+    watchConfiguration: true,
     spawner: createExecaWorkerSpawner({
       configFile: config.file,
       runDirectory,

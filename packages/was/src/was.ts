@@ -1,24 +1,21 @@
 // The Windows Process Activation Service: application pools and their worker processes, the
-// listener adapter registration, the event log, and the runtime queries appcmd and poolhost ask.
+// listener adapter registration, live reconfiguration, the event log, and the runtime queries
+// appcmd and poolhost ask.
 import type { Server } from 'node:net';
 import { rmSync } from 'node:fs';
 import type { Logger } from '@poolhost/common';
-import type { ApplicationHostConfig } from '@poolhost/config';
-import {
-  listenControlSocket,
-  socketPath,
-  type ControlChannel,
-  type HandlerTable,
-  type RequestList,
-  type WorkerRequestList,
-  type WorkerProcessList,
-} from '@poolhost/protocol';
+import { ConfigError, formatIssue, parseApplicationHostConfig, type ApplicationHostConfig, type ApplicationPool as ApplicationPoolConfig } from '@poolhost/config';
+import { listenControlSocket, socketPath, type ControlChannel, type HandlerTable } from '@poolhost/protocol';
 import { ApplicationPool } from './application-pool/application-pool.js';
 import { systemClock, type Clock } from './clock/clock.js';
+import { ConfigWatcher } from './configuration/config-watcher.js';
+import { applyConfiguration, describeDiff } from './configuration/reconfiguration.js';
 import { buildSiteConfiguration } from './configuration/site-configuration.js';
+import { applicationPoolsToRecycle } from './configuration/web-config-changes.js';
 import { EventLog } from './event-log/event-log.js';
 import { ListenerAdapters } from './listener-adapter/listener-adapters.js';
-import { wasErrors } from './management/was-errors.js';
+import { wasHandlers } from './management/was-handlers.js';
+import { procMemorySampler, type MemorySampler } from './recycling/memory-sampler.js';
 import type { WorkerSpawner } from './worker-process/worker-spawner.js';
 
 export interface WasOptions {
@@ -27,24 +24,31 @@ export interface WasOptions {
   logger: Logger;
   spawner: WorkerSpawner;
   clock?: Clock;
+  memorySampler?: MemorySampler;
+  /** Watch applicationHost.config and the web.config files and apply changes live (the service does; tests may call reconfigure). */
+  watchConfiguration?: boolean;
 }
 
 export interface Was {
   readonly eventLog: EventLog;
   /** Messages was accepts from w3svc, appcmd and poolhost. */
   readonly handlers: HandlerTable;
+  /** The configuration in force (the last one that loaded, validated and applied). */
+  readonly configuration: ApplicationHostConfig;
   applicationPool(name: string): ApplicationPool | undefined;
-  /** Starts every autoStart pool. */
+  /** Starts every autoStart pool (and the configuration watcher). */
   start(): Promise<void>;
   /** Listens on `was.sock` in the run directory. */
   listen(): Promise<void>;
+  /** Applies a new configuration as a diff; false (and the running configuration kept) when it cannot be applied. */
+  reconfigure(next: ApplicationHostConfig): Promise<boolean>;
+  /** applicationHost.config text changed: load, validate and apply it, or keep the last known good one. */
+  applicationHostChanged(text: string): Promise<boolean>;
+  /** web.config files changed: recycle the pools of the applications they configure. */
+  webConfigsChanged(files: string[]): Promise<void>;
   /** Stops every worker gracefully (each within its pool's shutdownTimeLimit) and closes the socket. */
   stop(): Promise<void>;
 }
-
-const workerRequestTimeoutMs = 5_000;
-/** `list wp` waits this long for fresh request counters before showing the last known ones. */
-const countersTimeoutMs = 500;
 
 export function createWas(options: WasOptions): Was {
   const clock = options.clock ?? systemClock;
@@ -54,102 +58,115 @@ export function createWas(options: WasOptions): Was {
   let config = options.config;
   let shuttingDown = false;
   let server: Server | null = null;
+  let watcher: ConfigWatcher | null = null;
   const clients = new Set<ControlChannel>();
+  const retiring = new Set<Promise<void>>();
   let nextWorkerId = 1;
 
   const pools = new Map<string, ApplicationPool>();
-  for (const poolConfig of config.applicationPools) {
-    pools.set(
-      poolConfig.name.toLowerCase(),
-      new ApplicationPool({
-        config: poolConfig,
-        spawner: options.spawner,
-        clock,
-        logger,
-        eventLog,
-        nextWorkerId: () => String(nextWorkerId++),
-        publishQueueState: (state) => {
-          if (!shuttingDown) listenerAdapters.publishQueueState(state);
-        },
-      }),
-    );
-  }
-
-  const find = (name: string): ApplicationPool => {
-    const pool = pools.get(name.toLowerCase());
-    if (!pool) throw wasErrors.applicationPoolNotFound(name);
-    return pool;
-  };
-  const selected = (name: string | undefined): ApplicationPool[] => (name === undefined ? [...pools.values()] : [find(name)]);
+  const createPool = (poolConfig: ApplicationPoolConfig): ApplicationPool =>
+    new ApplicationPool({
+      config: poolConfig,
+      spawner: options.spawner,
+      clock,
+      logger,
+      eventLog,
+      memorySampler: options.memorySampler ?? procMemorySampler,
+      nextWorkerId: () => String(nextWorkerId++),
+      publishQueueState: (state) => {
+        if (!shuttingDown) listenerAdapters.publishQueueState(state);
+      },
+    });
+  for (const poolConfig of config.applicationPools) pools.set(poolConfig.name.toLowerCase(), createPool(poolConfig));
   const queueStates = () => [...pools.values()].map((pool) => pool.queueState());
 
-  const handlers: HandlerTable = {
-    RegisterListenerAdapter: (message, channel) => {
-      listenerAdapters.register(channel);
-      logger.info({ adapterPid: message.pid }, `listener adapter ${message.pid} registered`);
-      return buildSiteConfiguration(config, queueStates());
-    },
-    WorkerDemanded: (message) => {
-      const pool = pools.get(message.applicationPool.toLowerCase());
-      if (!pool) {
-        logger.warn({ pool: message.applicationPool }, `a worker was demanded for unknown application pool '${message.applicationPool}'`);
-        return;
-      }
-      if (!shuttingDown) pool.demand(message);
-    },
-    ListApplicationPools: () => ({ type: 'ApplicationPoolList', applicationPools: [...pools.values()].map((pool) => pool.status()) }),
-    ListWorkerProcesses: async (message) => {
-      const chosen = selected(message.applicationPool);
-      await Promise.all(chosen.flatMap((pool) => pool.liveWorkers()).map((worker) => worker.refreshCounters(countersTimeoutMs)));
-      return { type: 'WorkerProcessList', workers: chosen.flatMap((pool) => pool.workerProcesses()) } satisfies WorkerProcessList;
-    },
-    StartApplicationPool: async (message) => {
-      if (shuttingDown) throw wasErrors.shuttingDown();
-      const pool = find(message.name);
-      if (pool.state === 'Started' || pool.state === 'Starting') throw wasErrors.alreadyStarted();
-      await pool.start('started by an administrator');
-      return { type: 'Acknowledged', detail: `"${pool.name}" successfully started.` };
-    },
-    StopApplicationPool: async (message) => {
-      const pool = find(message.name);
-      if (pool.state === 'Stopped') throw wasErrors.notStarted();
-      await pool.stop({ kind: 'adminStop' }, 'stopped by an administrator');
-      return { type: 'Acknowledged', detail: `"${pool.name}" successfully stopped.` };
-    },
-    RecycleApplicationPool: (message) => {
-      const pool = find(message.name);
-      if (pool.state !== 'Started') throw wasErrors.notStarted();
-      pool.logRecycle('OnDemand', 0);
-      pool.recycle('OnDemand');
-      return { type: 'Acknowledged', detail: `"${pool.name}" successfully recycled` };
-    },
-    GetEventJournal: (message) => ({ type: 'EventJournal', ...eventLog.journal(message.applicationPool, message.limit) }),
-    ListRequests: async (message) => {
-      const workers = selected(message.applicationPool).flatMap((pool) => pool.liveWorkers());
-      const lists = await Promise.all(
-        workers.map(async (worker) => {
-          try {
-            const reply = await worker.request<WorkerRequestList>({ type: 'ListWorkerRequests' }, workerRequestTimeoutMs);
-            return reply.requests.map((request) => ({ ...request, pid: worker.pid, applicationPool: worker.applicationPoolName }));
-          } catch (error) {
-            logger.warn({ err: error, pool: worker.applicationPoolName, workerPid: worker.pid }, `worker ${worker.pid} did not list its requests`);
-            return [];
-          }
-        }),
+  const handlers = wasHandlers({
+    pools,
+    listenerAdapters,
+    eventLog,
+    logger,
+    configuration: () => config,
+    queueStates,
+    shuttingDown: () => shuttingDown,
+  });
+
+  const reconfigure = async (next: ApplicationHostConfig): Promise<boolean> => {
+    if (shuttingDown) return false;
+    try {
+      const diff = await applyConfiguration(
+        {
+          pools,
+          logger,
+          createPool,
+          retirePool: (pool) => {
+            const done = pool.shutdown({ kind: 'applicationPoolRemoved' }, 'removed from the configuration').finally(() => retiring.delete(done));
+            retiring.add(done);
+          },
+          publishSiteConfiguration: (applied) => listenerAdapters.publishSiteConfiguration(buildSiteConfiguration(applied, queueStates())),
+        },
+        config,
+        next,
       );
-      return { type: 'RequestList', requests: lists.flat() } satisfies RequestList;
-    },
+      config = next;
+      if (diff.hasChanges) logger.info({ file: next.file }, `configuration change applied: ${describeDiff(diff)}`);
+      return true;
+    } catch (error) {
+      logger.error({ err: error, file: next.file }, `configuration change could not be applied; the running configuration stays in force: ${error instanceof Error ? error.message : String(error)}`);
+      return false;
+    }
+  };
+
+  const applicationHostChanged = async (text: string): Promise<boolean> => {
+    let next: ApplicationHostConfig;
+    try {
+      next = parseApplicationHostConfig(text, config.file);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      logger.error(
+        { configError: { file: error.file, line: error.line, column: error.column, code: error.code }, issues: error.issues.map(formatIssue) },
+        `The configuration file '${error.file}' could not be applied; the running configuration stays in force (last known good): ${formatIssue(error.issues[0]!)}`,
+      );
+      return false;
+    }
+    return reconfigure(next);
+  };
+
+  const webConfigsChanged = async (files: string[]): Promise<void> => {
+    if (shuttingDown) return;
+    for (const [name, causes] of applicationPoolsToRecycle(config, files, logger)) {
+      const pool = pools.get(name.toLowerCase());
+      if (!pool) continue;
+      logger.info({ pool: pool.name, files: causes }, `application pool '${pool.name}' recycles for a changed web.config: ${causes.join(', ')}`);
+      pool.recycle('ConfigChange');
+    }
   };
 
   return {
     eventLog,
     handlers,
+    get configuration() {
+      return config;
+    },
     applicationPool: (name) => pools.get(name.toLowerCase()),
+    reconfigure,
+    applicationHostChanged,
+    webConfigsChanged,
     async start() {
       for (const pool of pools.values()) {
         if (pool.configuration.autoStart) await pool.start('autoStart');
       }
       logger.info({ applicationPools: pools.size }, `the Windows Process Activation Service started with ${pools.size} application pools`);
+      if (options.watchConfiguration) {
+        watcher = new ConfigWatcher({
+          file: config.file,
+          webConfigFolders: () => [...new Set(config.sites.flatMap((site) => site.applications.flatMap((application) => application.virtualDirectories.map((vdir) => vdir.physicalPath))))],
+          applicationHostChanged: async (text) => void (await applicationHostChanged(text)),
+          webConfigsChanged,
+          logger: logger.child({ component: 'config-watcher' }),
+        });
+        await watcher.start();
+        logger.info({ file: config.file }, `watching ${config.file} and the web.config files of its virtual directories`);
+      }
     },
     async listen() {
       const path = socketPath(options.runDirectory, 'was');
@@ -166,8 +183,9 @@ export function createWas(options: WasOptions): Was {
     async stop() {
       if (shuttingDown) return;
       shuttingDown = true;
+      watcher?.close();
       logger.info('the Windows Process Activation Service is stopping; stopping every worker process');
-      await Promise.all([...pools.values()].map((pool) => pool.shutdown()));
+      await Promise.all([...[...pools.values()].map((pool) => pool.shutdown()), ...retiring]);
       if (server) {
         server.close();
         for (const client of clients) client.close();

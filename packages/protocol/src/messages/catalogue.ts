@@ -1,9 +1,10 @@
 // The one catalogue of control messages. Requests are imperative, events past-tense facts, replies nouns.
 import type { ConfigPlaneMessage } from './config-plane.js';
 import type { ActivationMessage } from './activation.js';
+import type { RequestQueueActivityMessage } from './request-queue-activity.js';
 import type { WorkerControlMessage } from './worker-control.js';
 import type { ManagementMessage } from './management.js';
 
-export type ControlMessage = ConfigPlaneMessage | ActivationMessage | WorkerControlMessage | ManagementMessage;
+export type ControlMessage = ConfigPlaneMessage | ActivationMessage | RequestQueueActivityMessage | WorkerControlMessage | ManagementMessage;
 export type ControlMessageType = ControlMessage['type'];
 export type MessageOfType<T extends ControlMessageType> = Extract<ControlMessage, { type: T }>;

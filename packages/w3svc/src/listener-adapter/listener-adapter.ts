@@ -1,10 +1,12 @@
 // The WWW service as HTTP listener adapter: turns the site configuration from was into URL groups
-// and request queues in httpsys, relays queue state changes down and demand-start requests up.
+// and request queues in httpsys (again on every configuration change), relays queue state changes
+// down and activation (WorkerDemanded, RequestQueueActive) up.
 import type { Logger } from '@poolhost/common';
 import type {
   ApplySiteConfiguration,
   ApplyUrlGroups,
   HandlerTable,
+  RequestQueueActive,
   RequestQueueState,
   SetRequestQueueState,
   SiteList,
@@ -17,7 +19,7 @@ export interface ListenerAdapterLinks {
   /** Sends to httpsys; false when httpsys is not connected (it gets everything again on connect). */
   toHttpSys(message: ApplyUrlGroups | SetRequestQueueState): boolean;
   /** Sends to was; false when was is not connected. */
-  toWas(message: WorkerDemanded): boolean;
+  toWas(message: WorkerDemanded | RequestQueueActive): boolean;
 }
 
 export class ListenerAdapter {
@@ -59,6 +61,13 @@ export class ListenerAdapter {
     }
   }
 
+  /** A queue is receiving requests again: was thaws a worker it suspended for inactivity. */
+  requestQueueActive(message: RequestQueueActive): void {
+    if (!this.links.toWas(message)) {
+      this.logger.warn({ pool: message.applicationPool }, `request queue '${message.applicationPool}' is active but was is not connected`);
+    }
+  }
+
   /** Called on every (re)connect of httpsys and on every change: httpsys always gets the whole table. */
   programHttpSys(): void {
     if (!this.configuration) return;
@@ -81,6 +90,7 @@ export class ListenerAdapter {
   httpSysHandlers(): HandlerTable {
     return {
       WorkerDemanded: (message) => this.workerDemanded(message),
+      RequestQueueActive: (message) => this.requestQueueActive(message),
     };
   }
 

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { createLogger } from '@poolhost/common';
-import type { ApplySiteConfiguration, ApplyUrlGroups, ControlMessage, MessageOfType, SetRequestQueueState, WorkerDemanded } from '@poolhost/protocol';
+import type { ApplySiteConfiguration, ApplyUrlGroups, ControlMessage, MessageOfType, RequestQueueActive, SetRequestQueueState, WorkerDemanded } from '@poolhost/protocol';
 import { ListenerAdapter } from '../../src/listener-adapter/listener-adapter.js';
 
 const configuration: ApplySiteConfiguration = {
@@ -53,7 +53,7 @@ const configuration: ApplySiteConfiguration = {
 
 function setup(connected = { httpsys: true, was: true }) {
   const toHttpSys: Array<ApplyUrlGroups | SetRequestQueueState> = [];
-  const toWas: WorkerDemanded[] = [];
+  const toWas: Array<WorkerDemanded | RequestQueueActive> = [];
   const logger = createLogger({ service: 'w3svc', destination: new Writable({ write: (_chunk, _encoding, done) => done() }) });
   const adapter = new ListenerAdapter(
     {
@@ -132,4 +132,47 @@ test('unknown sites get appcmd wording', () => {
   call(adapter.wasHandlers(), configuration);
   assert.throws(() => call(adapter.managementHandlers(), { type: 'StopSite', name: 'Nope' }), { message: 'Cannot find SITE object with identifier "Nope".' });
   assert.throws(() => call(adapter.managementHandlers(), { type: 'StopSite', name: 'Parked' }), { message: 'The service has not been started.' });
+});
+
+test('RequestQueueActive from httpsys is relayed to was', () => {
+  const { adapter, toWas, call } = setup();
+  call(adapter.httpSysHandlers(), { type: 'RequestQueueActive', applicationPool: 'AppA' });
+  assert.deepEqual(toWas, [{ type: 'RequestQueueActive', applicationPool: 'AppA' }]);
+});
+
+test('a new site configuration from was (live reconfiguration) reprograms httpsys with the whole table', () => {
+  const { adapter, toHttpSys, call } = setup();
+  call(adapter.wasHandlers(), configuration);
+  call(adapter.managementHandlers(), { type: 'StartSite', name: 'Parked' });
+  const added = {
+    ...configuration.sites[0]!,
+    id: 3,
+    name: 'Added',
+    bindings: [{ protocol: 'http', bindingInformation: '*:8083:', ip: '*', port: 8083, host: '' }],
+    applications: [{ path: '/', applicationPool: 'AppC' }],
+  };
+  const moved = { ...configuration.sites[1]!, applications: [{ path: '/', applicationPool: 'AppC' }] };
+  call(adapter.wasHandlers(), {
+    ...configuration,
+    sites: [moved, added],
+    requestQueues: [...configuration.requestQueues, { applicationPool: 'AppC', queueLength: 1000, loadBalancerCapabilities: 'HttpLevel', maxProcesses: 2 }],
+    queueStates: [...configuration.queueStates, { applicationPool: 'AppC', enabled: true }],
+  });
+  const groups = lastUrlGroups(toHttpSys);
+  assert.deepEqual(
+    groups.urlGroups.map((group) => [group.siteName, group.state, group.bindings.map((binding) => binding.port), group.applications.map((application) => application.applicationPool)]),
+    [
+      ['Parked', 'Started', [8081], ['AppC']],
+      ['Added', 'Started', [8083], ['AppC']],
+    ],
+    'the removed site is gone, the kept one keeps its runtime state, the added one starts (serverAutoStart)',
+  );
+  assert.deepEqual(groups.requestQueues.map((queue) => queue.applicationPool), ['AppA', 'AppB', 'AppC']);
+  assert.deepEqual(call(adapter.managementHandlers(), { type: 'ListSites' }), {
+    type: 'SiteList',
+    sites: [
+      { id: 2, name: 'Parked', state: 'Started' },
+      { id: 3, name: 'Added', state: 'Started' },
+    ],
+  });
 });

@@ -1,16 +1,19 @@
 // One application pool at runtime: its state machine, its workers (demand start, web garden,
-// AlwaysRunning), overlapped recycling and rapid-fail protection.
+// AlwaysRunning), recycling, idle shutdown or suspension, live reconfiguration and rapid-fail protection.
 import { StateMachine, type Logger } from '@poolhost/common';
 import type { ApplicationPool as ApplicationPoolConfig } from '@poolhost/config';
 import type { ApplicationPoolStatus, RecycleReasonName, RequestQueueState, WorkerDemanded, WorkerProcessInfo } from '@poolhost/protocol';
 import type { Clock, TimerHandle } from '../clock/clock.js';
 import type { EventLog } from '../event-log/event-log.js';
 import { RapidFailProtection } from '../rapid-fail/rapid-fail-protection.js';
+import type { MemorySampler } from '../recycling/memory-sampler.js';
 import { isFailure, type WorkerExitReason } from '../worker-process/worker-exit-reason.js';
 import { WorkerProcess } from '../worker-process/worker-process.js';
 import type { WorkerSpawner } from '../worker-process/worker-spawner.js';
 import { applicationPoolTransitions, type ApplicationPoolEvent, type ApplicationPoolStateName } from './application-pool-states.js';
 import { recycleEventIds, recycleEventValues } from './recycle-events.js';
+import { requiresRestart } from './restart-attributes.js';
+import { WorkerRotation } from './worker-rotation.js';
 
 /** An AlwaysRunning pool waits this long before replacing a worker that failed, so a broken app cannot spin. */
 const alwaysRunningRestartDelayMs = 1_000;
@@ -21,6 +24,7 @@ export interface ApplicationPoolOptions {
   clock: Clock;
   logger: Logger;
   eventLog: EventLog;
+  memorySampler: MemorySampler;
   nextWorkerId(): string;
   /** Tells the listener (through w3svc) whether the pool's queue takes requests. */
   publishQueueState(state: RequestQueueState): void;
@@ -33,8 +37,10 @@ export class ApplicationPool {
   private readonly logger: Logger;
   private readonly rapidFail: RapidFailProtection;
   private readonly workers = new Set<WorkerProcess>();
-  /** New worker -> the worker it replaces and why, while an overlapped recycle is under way. */
-  private readonly recycles = new Map<WorkerProcess, { old: WorkerProcess; trigger: RecycleReasonName }>();
+  private readonly rotation: WorkerRotation;
+  /** Bumped by every configuration change that needs new workers; a worker started before it is recycled when ready. */
+  private configGeneration = 0;
+  private readonly workerGeneration = new Map<WorkerProcess, number>();
   private disabledReason: string | undefined;
   private stoppedWaiters: Array<() => void> = [];
   private alwaysRunningTimer: TimerHandle | null = null;
@@ -45,6 +51,10 @@ export class ApplicationPool {
     this.logger = options.logger.child({ pool: this.name });
     this.machine = new StateMachine(`application pool '${this.name}'`, 'Stopped', applicationPoolTransitions, this.logger);
     this.rapidFail = new RapidFailProtection(this.rapidFailPolicy(), options.clock);
+    this.rotation = new WorkerRotation({
+      startWorker: (why) => this.startWorker(why),
+      failedToOverlap: (old) => this.options.eventLog.write(5093, [this.name, old.pid], { applicationPool: this.name, pid: old.pid, reason: 'replacement failed to start' }),
+    });
   }
 
   get state(): ApplicationPoolStateName {
@@ -77,7 +87,7 @@ export class ApplicationPool {
     return [...this.workers].filter((worker) => worker.pid !== 0).map((worker) => worker.info());
   }
 
-  /** The workers that can answer control requests (ListWorkerRequests). */
+  /** The workers that can answer control requests (ListWorkerRequests); a suspended one cannot. */
   liveWorkers(): WorkerProcess[] {
     return [...this.workers].filter((worker) => worker.state === 'Running');
   }
@@ -109,11 +119,14 @@ export class ApplicationPool {
     if (this.state === 'Stopping') await this.whenStopped();
   }
 
-  /** Service shutdown: every worker gets StopWorker and its shutdownTimeLimit; the queue is left to the listener. */
-  async shutdown(): Promise<void> {
+  /**
+   * Service shutdown, or the pool was removed from the configuration: every worker gets StopWorker
+   * and its shutdownTimeLimit; the queue is left to the listener (it is gone from the URL groups).
+   */
+  async shutdown(reason: WorkerExitReason = { kind: 'shutdown' }, description = 'service shutdown'): Promise<void> {
     if (this.state === 'Starting' || this.state === 'Started') {
-      this.machine.fire('stop', 'service shutdown');
-      this.stopAllWorkers({ kind: 'shutdown' });
+      this.machine.fire('stop', description);
+      this.stopAllWorkers(reason);
     }
     if (this.state === 'Stopping') await this.whenStopped();
   }
@@ -124,30 +137,54 @@ export class ApplicationPool {
       this.logger.debug({ reason: message.reason }, `worker demanded for application pool '${this.name}' in state ${this.state}; ignored`);
       return;
     }
+    this.resumeSuspended(`worker demanded (${message.reason})`);
+    if (this.rotation.holdsNewWorkers) {
+      this.rotation.holdDemand();
+      return;
+    }
     const active = this.activeWorkers.length;
     if (message.reason === 'NoWorker' ? active === 0 : active < this.maxProcesses) {
       this.startWorker(`demand: ${message.reason}, ${message.queuedRequests} queued`);
     }
   }
 
-  /**
-   * Overlapped recycle (IIS default): a replacement starts first; when it is ready the old worker
-   * stops taking requests and drains. With disallowOverlappingRotation the old one stops first.
-   */
-  recycle(trigger: RecycleReasonName, only?: WorkerProcess): number {
+  /** A request reached the pool's queue (RequestQueueActive): a suspended worker must run to answer it. */
+  queueActive(): void {
+    this.resumeSuspended('request queue active');
+  }
+
+  /** Recycles the given worker, or every worker; the event is written (if logEventOnRecycle has the flag) only when something is recycled. */
+  recycle(trigger: RecycleReasonName, only?: WorkerProcess, options: { logEvent?: boolean } = {}): number {
     if (this.state !== 'Started') return 0;
-    const targets = (only ? [only] : this.liveWorkers()).filter((worker) => worker.state === 'Running' && !worker.replacedBy);
-    for (const old of targets) {
-      if (this.config.recycling.disallowOverlappingRotation) {
-        void old.stop({ kind: 'recycle', trigger });
-        continue;
-      }
-      const replacement = this.startWorker(`recycle (${trigger}) of worker ${old.pid}`);
-      old.replacedBy = replacement;
-      replacement.replacing = old;
-      this.recycles.set(replacement, { old, trigger });
-    }
+    const targets = (only ? [only] : [...this.workers]).filter(
+      (worker) => (worker.state === 'Running' || worker.state === 'Suspended') && !this.rotation.isRotating(worker),
+    );
+    if (targets.length === 0) return 0;
+    if (options.logEvent ?? true) this.logRecycle(trigger, only ? only.pid : 0);
+    this.logger.info({ trigger, workers: targets.map((worker) => worker.pid) }, `recycling ${targets.length} worker process(es) of application pool '${this.name}' (${trigger})`);
+    this.rotation.rotate(targets, trigger, !this.config.recycling.disallowOverlappingRotation, this.maxProcesses);
     return targets.length;
+  }
+
+  /**
+   * Live reconfiguration: the pool takes its new settings. A change that needs new workers recycles
+   * them (overlapped, 5080) unless disallowRotationOnConfigChange; new workers always start with the
+   * new settings.
+   */
+  reconfigure(next: ApplicationPoolConfig, changedAttributes: string[]): void {
+    this.config = next;
+    this.rapidFail.updatePolicy(this.rapidFailPolicy());
+    const restart = changedAttributes.filter(requiresRestart);
+    this.logger.info({ attributes: changedAttributes }, `application pool '${this.name}' reconfigured: ${changedAttributes.join(', ')}`);
+    if (restart.length > 0) {
+      if (next.recycling.disallowRotationOnConfigChange) {
+        this.logger.info(`application pool '${this.name}': running workers keep their settings (disallowRotationOnConfigChange)`);
+      } else {
+        this.configGeneration++;
+        this.recycle('ConfigChange');
+      }
+    }
+    this.ensureAlwaysRunning();
   }
 
   /** Writes the recycle event if `logEventOnRecycle` has the reason's flag. */
@@ -168,54 +205,57 @@ export class ApplicationPool {
       clock: this.options.clock,
       logger: this.logger,
       eventLog: this.options.eventLog,
+      memorySampler: this.options.memorySampler,
       idleShutdown: this.config.startMode !== 'AlwaysRunning',
       events: {
         ready: (ready) => this.onWorkerReady(ready),
         exited: (exited, reason) => this.onWorkerExited(exited, reason),
-        recycleRequested: (requester, trigger) => {
-          this.logRecycle(trigger, requester.pid);
-          this.recycle(trigger, requester);
+        recycleRequested: (requester, trigger, detail) => {
+          if (this.recycle(trigger, requester) > 0) this.logger.info({ workerPid: requester.pid, trigger }, `worker process ${requester.pid} recycled: ${detail}`);
         },
         idle: (idle) => this.onWorkerIdle(idle),
       },
     });
     this.workers.add(worker);
+    this.workerGeneration.set(worker, this.configGeneration);
     this.logger.info({ workerId: worker.workerId }, `starting a worker process for application pool '${this.name}' (${why})`);
     void worker.launch();
     return worker;
   }
 
   private onWorkerReady(worker: WorkerProcess): void {
-    const recycle = this.recycles.get(worker);
-    if (!recycle) return;
-    this.recycles.delete(worker);
-    worker.replacing = null;
-    recycle.old.replacedBy = null;
-    void recycle.old.stop({ kind: 'recycle', trigger: recycle.trigger });
+    this.rotation.workerReady(worker);
+    // Started before the latest configuration change: it runs old settings, so it is replaced too.
+    if ((this.workerGeneration.get(worker) ?? 0) < this.configGeneration) this.recycle('ConfigChange', worker, { logEvent: false });
   }
 
+  // idleTimeout reached: Terminate stops the worker (5186); Suspend freezes it until the next request.
   private onWorkerIdle(worker: WorkerProcess): void {
-    const minutes = Math.round(this.config.processModel.idleTimeout / 60_000);
-    if (this.config.processModel.logEventOnProcessModel.includes('IdleTimeout')) {
+    const { idleTimeout, idleTimeoutAction, logEventOnProcessModel } = worker.configuration.processModel;
+    const minutes = Math.round(idleTimeout / 60_000);
+    if (idleTimeoutAction === 'Suspend') {
+      this.logger.info({ workerPid: worker.pid }, `worker process ${worker.pid} of application pool '${this.name}' suspended after ${minutes} minutes without requests`);
+      worker.suspend();
+      return;
+    }
+    if (logEventOnProcessModel.includes('IdleTimeout')) {
       this.options.eventLog.write(5186, [worker.pid, this.name, minutes], { applicationPool: this.name, pid: worker.pid, reason: 'idle timeout' });
     }
     void worker.stop({ kind: 'idleTimeout' });
   }
 
+  private resumeSuspended(why: string): void {
+    for (const worker of this.workers) {
+      if (worker.state !== 'Suspended') continue;
+      this.logger.info({ workerPid: worker.pid }, `worker process ${worker.pid} of application pool '${this.name}' resumed (${why})`);
+      worker.resume(why);
+    }
+  }
+
   private onWorkerExited(worker: WorkerProcess, reason: WorkerExitReason): void {
     this.workers.delete(worker);
-    const recycle = this.recycles.get(worker);
-    if (recycle) {
-      // The replacement never became ready: the old worker keeps serving (never killed on a timer alone).
-      this.recycles.delete(worker);
-      recycle.old.replacedBy = null;
-      this.options.eventLog.write(5093, [this.name, recycle.old.pid], { applicationPool: this.name, pid: recycle.old.pid, reason: 'replacement failed to start' });
-    }
-    if (worker.replacedBy) {
-      const replacement = worker.replacedBy;
-      this.recycles.delete(replacement);
-      replacement.replacing = null;
-    }
+    this.workerGeneration.delete(worker);
+    const heldDemand = this.rotation.workerExited(worker);
     if (isFailure(reason) && this.state === 'Started' && this.rapidFail.recordFailure()) {
       this.disable();
     }
@@ -224,7 +264,9 @@ export class ApplicationPool {
       for (const waiter of this.stoppedWaiters.splice(0)) waiter();
       return;
     }
-    if (this.state === 'Started' && this.config.startMode === 'AlwaysRunning') {
+    if (this.state !== 'Started') return;
+    if (heldDemand && this.activeWorkers.length === 0) this.startWorker('demand held during a non-overlapped recycle');
+    if (this.config.startMode === 'AlwaysRunning') {
       const delay = isFailure(reason) || reason.kind === 'spawnFailed' ? alwaysRunningRestartDelayMs : 0;
       this.scheduleAlwaysRunning(delay);
     }
@@ -237,13 +279,13 @@ export class ApplicationPool {
     this.options.eventLog.write(5002, [this.name], { applicationPool: this.name, reason: this.disabledReason });
     this.machine.fire('disable', this.disabledReason);
     this.options.publishQueueState(this.queueState());
-    this.alwaysRunningTimer?.cancel();
     this.stopAllWorkers({ kind: 'rapidFailProtection' });
   }
 
   private stopAllWorkers(reason: WorkerExitReason): void {
     this.alwaysRunningTimer?.cancel();
     this.alwaysRunningTimer = null;
+    this.rotation.clear();
     for (const worker of this.workers) void worker.stop(reason);
     if (this.workers.size === 0 && this.state === 'Stopping') {
       this.machine.fire('stopped', this.disabledReason ?? 'no worker processes were running');
@@ -262,7 +304,7 @@ export class ApplicationPool {
 
   /** AlwaysRunning: one worker is started at pool start and kept running without waiting for traffic. */
   private ensureAlwaysRunning(): void {
-    if (this.state !== 'Started' || this.config.startMode !== 'AlwaysRunning') return;
+    if (this.state !== 'Started' || this.config.startMode !== 'AlwaysRunning' || this.rotation.holdsNewWorkers) return;
     if (this.activeWorkers.length === 0) this.startWorker('startMode AlwaysRunning');
   }
 

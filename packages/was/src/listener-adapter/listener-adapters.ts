@@ -1,6 +1,6 @@
 // The listener adapters (w3svc) registered with was. They get the site configuration when they
-// register and every request queue state change afterwards.
-import type { ControlChannel, RequestQueueState } from '@poolhost/protocol';
+// register, again on every configuration change, and every request queue state change.
+import type { ApplySiteConfiguration, ControlChannel, RequestQueueState } from '@poolhost/protocol';
 
 export class ListenerAdapters {
   private readonly channels = new Set<ControlChannel>();
@@ -17,5 +17,10 @@ export class ListenerAdapters {
 
   publishQueueState(state: RequestQueueState): void {
     for (const channel of this.channels) channel.notify({ type: 'SetRequestQueueState', state });
+  }
+
+  /** The whole site configuration after a change; w3svc re-programs httpsys from it. */
+  publishSiteConfiguration(configuration: ApplySiteConfiguration): void {
+    for (const channel of this.channels) channel.notify(configuration);
   }
 }

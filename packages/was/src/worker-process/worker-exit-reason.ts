@@ -13,7 +13,7 @@ export type WorkerExitReason =
   | { kind: 'idleTimeout' }
   | { kind: 'adminStop' }
   | { kind: 'rapidFailProtection' }
-  | { kind: 'configChange' }
+  | { kind: 'applicationPoolRemoved' }
   | { kind: 'shutdown' };
 
 /** Exits that count toward rapid-fail protection (IIS: 5009, 5010, 5011, 5012). */
@@ -52,8 +52,8 @@ export function describeExitReason(reason: WorkerExitReason): string {
       return 'application pool stopped by an administrator';
     case 'rapidFailProtection':
       return 'application pool disabled by rapid-fail protection';
-    case 'configChange':
-      return 'configuration change';
+    case 'applicationPoolRemoved':
+      return 'application pool removed from the configuration';
     case 'shutdown':
       return 'service shutdown';
   }

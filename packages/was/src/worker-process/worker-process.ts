@@ -1,12 +1,16 @@
-// One w3wp: its state machine (Starting -> Running -> Stopping -> Exited), the startup, ping and
-// shutdown time limits, and the reason it ended. The application pool decides what to do next.
+// One w3wp: its state machine (Starting -> Running [<-> Suspended] -> Stopping -> Exited), the
+// startup and shutdown time limits, and the reason it ended. Health, idle and periodic restart are
+// watched by WorkerMonitors; the application pool decides what to do next.
 import { StateMachine, type Logger } from '@poolhost/common';
 import type { ApplicationPool } from '@poolhost/config';
-import { ChannelTimeoutError, type ControlMessage, type HandlerTable, type WorkerHealth, type WorkerProcessInfo, type RecycleReasonName } from '@poolhost/protocol';
+import type { ControlMessage, HandlerTable, RecycleReasonName, WorkerHealth, WorkerProcessInfo } from '@poolhost/protocol';
 import type { Clock, TimerHandle } from '../clock/clock.js';
 import type { EventLog } from '../event-log/event-log.js';
+import type { MemorySampler } from '../recycling/memory-sampler.js';
 import { describeExitReason, isFailure, type WorkerExitReason } from './worker-exit-reason.js';
-import { workerProcessTransitions, type WorkerProcessEvent, type WorkerProcessStateName } from './worker-process-states.js';
+import { writeWorkerEvent } from './worker-events.js';
+import { WorkerMonitors } from './worker-monitors.js';
+import { liveStates, workerProcessTransitions, type WorkerProcessEvent, type WorkerProcessStateName } from './worker-process-states.js';
 import type { SpawnedWorker, WorkerExit, WorkerSpawner } from './worker-spawner.js';
 
 /** How long a broken IPC channel may precede the exit event before it counts as a communication error. */
@@ -17,17 +21,20 @@ const startupFailureKillMs = 2_000;
 export interface WorkerProcessEvents {
   ready(worker: WorkerProcess): void;
   exited(worker: WorkerProcess, reason: WorkerExitReason): void;
-  recycleRequested(worker: WorkerProcess, trigger: RecycleReasonName): void;
+  /** A recycle condition was reached: detected by was (periodicRestart) or reported by the worker. */
+  recycleRequested(worker: WorkerProcess, trigger: RecycleReasonName, detail: string): void;
   idle(worker: WorkerProcess): void;
 }
 
 export interface WorkerProcessOptions {
   workerId: string;
+  /** The pool's configuration when this worker was started; the worker keeps it for its whole life. */
   applicationPool: ApplicationPool;
   spawner: WorkerSpawner;
   clock: Clock;
   logger: Logger;
   eventLog: EventLog;
+  memorySampler: MemorySampler;
   events: WorkerProcessEvents;
   /** AlwaysRunning pools keep their worker; idle shutdown applies to OnDemand pools only. */
   idleShutdown: boolean;
@@ -47,13 +54,12 @@ export class WorkerProcess {
   replacedBy: WorkerProcess | null = null;
   private readonly machine: StateMachine<WorkerProcessStateName, WorkerProcessEvent>;
   private readonly logger: Logger;
+  private readonly monitors: WorkerMonitors;
   private process: SpawnedWorker | null = null;
   private plannedReason: WorkerExitReason | null = null;
   private startupTimer: TimerHandle | null = null;
-  private healthTimer: TimerHandle | null = null;
   private shutdownTimer: TimerHandle | null = null;
   private communicationTimer: TimerHandle | null = null;
-  private lastActivity: number;
   private stopRequested = false;
   private readonly exitWaiters: Array<(reason: WorkerExitReason) => void> = [];
   private finalReason: WorkerExitReason | null = null;
@@ -61,19 +67,44 @@ export class WorkerProcess {
   constructor(private readonly options: WorkerProcessOptions) {
     this.workerId = options.workerId;
     this.applicationPoolName = options.applicationPool.name;
-    this.startedAt = new Date(options.clock.now()).toISOString();
-    this.lastActivity = options.clock.now();
+    const startedAt = options.clock.now();
+    this.startedAt = new Date(startedAt).toISOString();
     this.logger = options.logger.child({ workerId: options.workerId });
     this.machine = new StateMachine(`worker ${options.workerId}`, 'Starting', workerProcessTransitions, this.logger);
+    this.monitors = new WorkerMonitors({
+      applicationPool: options.applicationPool,
+      clock: options.clock,
+      memorySampler: options.memorySampler,
+      startedAt,
+      idleShutdown: options.idleShutdown,
+      pid: () => this.pid,
+      probe: (timeoutMs) => this.request<WorkerHealth>({ type: 'PingWorker' }, timeoutMs),
+      counters: (health) => {
+        this.requestsServed = health.requestsServed;
+        this.requestsInFlight = health.requestsInFlight;
+      },
+      unresponsive: () => this.onUnresponsive(),
+      idle: () => {
+        if (this.state === 'Running') options.events.idle(this);
+      },
+      recycleDue: (trigger, detail) => {
+        if (this.state === 'Running' || this.state === 'Suspended') options.events.recycleRequested(this, trigger, detail);
+      },
+    });
   }
 
   get state(): WorkerProcessStateName {
     return this.machine.state;
   }
 
-  /** Starting or Running: counts toward maxProcesses. */
+  /** Starting, Running or Suspended: counts toward maxProcesses. */
   get active(): boolean {
-    return this.state === 'Starting' || this.state === 'Running';
+    return liveStates.has(this.state);
+  }
+
+  /** The pool configuration this worker was started with. */
+  get configuration(): ApplicationPool {
+    return this.options.applicationPool;
   }
 
   get exitReason(): WorkerExitReason | null {
@@ -81,10 +112,11 @@ export class WorkerProcess {
   }
 
   info(): WorkerProcessInfo {
+    const state = this.state === 'Exited' ? 'Unknown' : this.state === 'Suspended' ? 'Running' : this.state;
     return {
       pid: this.pid,
       applicationPool: this.applicationPoolName,
-      state: this.state === 'Exited' ? 'Unknown' : this.state,
+      state,
       startedAt: this.startedAt,
       requestsServed: this.requestsServed,
       requestsInFlight: this.requestsInFlight,
@@ -132,43 +164,58 @@ export class WorkerProcess {
     }
   }
 
-  /** Planned, graceful stop: Starting|Running -> Stopping, StopWorker, then a kill at shutdownTimeLimit (5013). */
+  /** Planned, graceful stop: -> Stopping, StopWorker, then a kill at shutdownTimeLimit (5013). A suspended worker is thawed first. */
   stop(reason: WorkerExitReason): Promise<WorkerExitReason> {
-    if (this.state === 'Starting' || this.state === 'Running') {
+    if (liveStates.has(this.state)) {
+      if (this.state === 'Suspended') this.process?.kill('SIGCONT');
       this.plannedReason = reason;
       this.machine.fire('stop', describeExitReason(reason));
-      this.cancelHealthTimers();
+      this.monitors.stop();
       if (this.process) this.sendStop();
     }
     return this.whenExited();
   }
 
-  /** Unhealthy worker: Starting|Running -> Stopping and killed at once; the reason is decided first. */
+  /** Unhealthy worker: -> Stopping and killed at once; the reason is decided first. */
   terminate(reason: WorkerExitReason, signal: NodeJS.Signals = 'SIGKILL'): void {
-    if (this.state !== 'Starting' && this.state !== 'Running') return;
+    if (!liveStates.has(this.state)) return;
     this.plannedReason = reason;
     this.machine.fire('stop', describeExitReason(reason));
-    this.cancelHealthTimers();
+    this.monitors.stop();
     this.process?.kill(signal);
     if (signal !== 'SIGKILL') {
       this.shutdownTimer = this.options.clock.setTimeout(() => this.process?.kill('SIGKILL'), startupFailureKillMs);
     }
   }
 
+  // Running -> Suspended: idleTimeoutAction="Suspend". The process is frozen (SIGSTOP) but stays
+  // attached to its queue; pings pause so a frozen worker is not taken for a hung one.
+  suspend(): void {
+    if (this.state !== 'Running' || !this.process) return;
+    this.machine.fire('suspend', 'idle timeout (idleTimeoutAction Suspend)');
+    this.monitors.pause();
+    this.process.kill('SIGSTOP');
+  }
+
+  // Suspended -> Running: a request reached its queue, or a worker was demanded for the pool.
+  resume(why: string): void {
+    if (this.state !== 'Suspended') return;
+    this.process?.kill('SIGCONT');
+    this.machine.fire('resume', why);
+    this.monitors.resume();
+  }
+
   /** Asks a running worker for fresh counters (for `list wp` and `poolhost status`); never kills it. */
   async refreshCounters(timeoutMs: number): Promise<void> {
     if (this.state !== 'Running' || !this.process) return;
     try {
-      const health = await this.process.control.request<WorkerHealth>({ type: 'PingWorker' }, timeoutMs);
-      if (health.requestsInFlight > 0 || health.requestsServed !== this.requestsServed) this.lastActivity = this.options.clock.now();
-      this.requestsServed = health.requestsServed;
-      this.requestsInFlight = health.requestsInFlight;
+      this.monitors.observe(await this.request<WorkerHealth>({ type: 'PingWorker' }, timeoutMs));
     } catch {
-      // A slow or hung worker is the health check's business; the listing shows the last known counters.
+      // A slow or hung worker is the ping monitor's business; the listing shows the last known counters.
     }
   }
 
-  /** A control request to a running worker (ListWorkerRequests). */
+  /** A control request to a running worker (PingWorker, ListWorkerRequests). */
   request<R extends ControlMessage>(message: ControlMessage, timeoutMs: number): Promise<R> {
     if (!this.process) return Promise.reject(new Error(`worker ${this.workerId} has no process yet`));
     return this.process.control.request<R>(message, timeoutMs);
@@ -190,7 +237,7 @@ export class WorkerProcess {
         this.terminate({ kind: 'startupFailed', message: message.message }, 'SIGTERM');
       },
       WorkerRecycleRequested: (message) => {
-        if (this.state === 'Running') this.options.events.recycleRequested(this, message.reason);
+        if (this.state === 'Running') this.options.events.recycleRequested(this, message.reason, 'requested by the worker process');
       },
     };
   }
@@ -201,70 +248,24 @@ export class WorkerProcess {
     this.startupTimer?.cancel();
     this.startupTimer = null;
     this.machine.fire('ready', 'WorkerReady');
-    this.lastActivity = this.options.clock.now();
-    this.scheduleHealthCheck();
+    this.monitors.start();
     this.options.events.ready(this);
   }
 
   private onStartupTimeLimit(): void {
     this.startupTimer = null;
     if (this.state !== 'Starting') return;
-    this.options.eventLog.write(5012, [this.applicationPoolName, this.pid], {
-      applicationPool: this.applicationPoolName,
-      pid: this.pid,
-      reason: 'startup time limit exceeded',
-    });
+    writeWorkerEvent(this.options.eventLog, 5012, this, 'startup time limit exceeded');
     this.terminate({ kind: 'startupTimeout' });
     // A worker whose spawn never completed has no process to kill: it ends here.
     if (!this.process) this.onExit({ exitCode: null, signal: null });
   }
 
-  private get pingsEnabled(): boolean {
-    return this.options.applicationPool.processModel.pingingEnabled;
-  }
-
-  private get idleTimeout(): number {
-    return this.options.idleShutdown ? this.options.applicationPool.processModel.idleTimeout : 0;
-  }
-
-  private scheduleHealthCheck(): void {
-    const { pingInterval } = this.options.applicationPool.processModel;
-    if (!this.pingsEnabled && this.idleTimeout === 0) return;
-    const delay = this.pingsEnabled ? pingInterval : Math.min(pingInterval, this.idleTimeout);
-    this.healthTimer = this.options.clock.setTimeout(() => this.checkHealth(), delay);
-  }
-
-  // Ping over IPC; no WorkerHealth within pingResponseTime means the worker hangs (5010).
-  private checkHealth(): void {
-    this.healthTimer = null;
-    if (this.state !== 'Running' || !this.process) return;
-    const { pingResponseTime } = this.options.applicationPool.processModel;
-    this.process.control.request<WorkerHealth>({ type: 'PingWorker' }, pingResponseTime).then(
-      (health) => {
-        if (this.state !== 'Running') return;
-        if (health.requestsInFlight > 0 || health.requestsServed !== this.requestsServed) this.lastActivity = this.options.clock.now();
-        this.requestsServed = health.requestsServed;
-        this.requestsInFlight = health.requestsInFlight;
-        if (this.idleTimeout > 0 && this.options.clock.now() - this.lastActivity >= this.idleTimeout) {
-          this.options.events.idle(this);
-          return;
-        }
-        this.scheduleHealthCheck();
-      },
-      (error: unknown) => {
-        if (this.state !== 'Running') return;
-        if (error instanceof ChannelTimeoutError && this.pingsEnabled) {
-          this.options.eventLog.write(5010, [this.applicationPoolName, this.pid], {
-            applicationPool: this.applicationPoolName,
-            pid: this.pid,
-            reason: 'ping timeout',
-          });
-          this.terminate({ kind: 'pingTimeout' });
-          return;
-        }
-        if (error instanceof ChannelTimeoutError) this.scheduleHealthCheck();
-      },
-    );
+  // No WorkerHealth within pingResponseTime: the worker hangs (5010).
+  private onUnresponsive(): void {
+    if (this.state !== 'Running') return;
+    writeWorkerEvent(this.options.eventLog, 5010, this, 'ping timeout');
+    this.terminate({ kind: 'pingTimeout' });
   }
 
   private sendStop(): void {
@@ -278,29 +279,22 @@ export class WorkerProcess {
     });
   }
 
+  // Still alive at shutdownTimeLimit (a long-lived connection, a stuck request): killed, 5013, not a failure.
   private onShutdownTimeLimit(): void {
     this.shutdownTimer = null;
     if (this.state === 'Exited') return;
-    this.options.eventLog.write(5013, [this.applicationPoolName, this.pid], {
-      applicationPool: this.applicationPoolName,
-      pid: this.pid,
-      reason: this.plannedReason ? describeExitReason(this.plannedReason) : 'shutdown',
-    });
+    writeWorkerEvent(this.options.eventLog, 5013, this, this.plannedReason ? describeExitReason(this.plannedReason) : 'shutdown');
     this.process?.kill('SIGKILL');
   }
 
   // The IPC channel broke. A dying process closes it just before its exit is reported, so wait a
   // moment: an exit that follows is a crash (5009); a process still alive lost its channel (5011).
   private onControlClosed(): void {
-    if (this.state !== 'Starting' && this.state !== 'Running') return;
+    if (!liveStates.has(this.state)) return;
     this.communicationTimer = this.options.clock.setTimeout(() => {
       this.communicationTimer = null;
-      if (this.state !== 'Starting' && this.state !== 'Running') return;
-      this.options.eventLog.write(5011, [this.applicationPoolName, this.pid], {
-        applicationPool: this.applicationPoolName,
-        pid: this.pid,
-        reason: 'fatal communication error',
-      });
+      if (!liveStates.has(this.state)) return;
+      writeWorkerEvent(this.options.eventLog, 5011, this, 'fatal communication error');
       this.terminate({ kind: 'communicationError' });
     }, communicationGraceMs);
   }
@@ -310,22 +304,16 @@ export class WorkerProcess {
     this.startupTimer?.cancel();
     this.shutdownTimer?.cancel();
     this.communicationTimer?.cancel();
-    this.cancelHealthTimers();
+    this.monitors.stop();
     // Planned stop versus crash is decided by the state: only an exit in Stopping was asked for.
     const reason: WorkerExitReason =
-      this.state === 'Stopping' && this.plannedReason
-        ? this.plannedReason
-        : { kind: 'crash', exitCode: exit.exitCode, signal: exit.signal };
+      this.state === 'Stopping' && this.plannedReason ? this.plannedReason : { kind: 'crash', exitCode: exit.exitCode, signal: exit.signal };
     this.finalReason = reason;
     this.machine.fire('exit', describeExitReason(reason));
     this.process?.control.close();
     if (reason.kind === 'crash') {
       const exitCode = exit.signal ? `${exit.signal} (terminated by signal)` : String(exit.exitCode ?? 'unknown');
-      this.options.eventLog.write(5009, [this.applicationPoolName, this.pid, exitCode], {
-        applicationPool: this.applicationPoolName,
-        pid: this.pid,
-        reason: describeExitReason(reason),
-      });
+      writeWorkerEvent(this.options.eventLog, 5009, this, describeExitReason(reason), exitCode);
     }
     if (this.pid !== 0) {
       this.options.eventLog.recordWorkerEnded({
@@ -338,10 +326,5 @@ export class WorkerProcess {
     }
     this.options.events.exited(this, reason);
     for (const waiter of this.exitWaiters.splice(0)) waiter(reason);
-  }
-
-  private cancelHealthTimers(): void {
-    this.healthTimer?.cancel();
-    this.healthTimer = null;
   }
 }

@@ -1,9 +1,10 @@
 // A was built in-process on fakes: real pools and workers logic, fake processes, fake time.
 import { Writable } from 'node:stream';
 import { createLogger } from '@poolhost/common';
-import type { ControlMessage, MessageOfType, RequestQueueState } from '@poolhost/protocol';
+import type { ApplySiteConfiguration, ControlMessage, MessageOfType, RequestQueueState } from '@poolhost/protocol';
+import type { MemorySample } from '../../src/recycling/memory-sampler.js';
 import { createWas, type Was } from '../../src/was.js';
-import { configWithPools, type PoolFixture } from './config-fixture.js';
+import { configWithPools, type ConfigFixtureOptions, type PoolFixture } from './config-fixture.js';
 import { FakeClock, settle } from './fake-clock.js';
 import { FakeSpawner } from './fake-spawner.js';
 
@@ -13,12 +14,16 @@ export interface Harness {
   spawner: FakeSpawner;
   logLines: Array<Record<string, unknown>>;
   queueStates: RequestQueueState[];
+  /** ApplySiteConfiguration sent to the listener adapter after registration (live reconfiguration). */
+  siteConfigurations: ApplySiteConfiguration[];
+  /** What the memory sampler reports for a pid (default: 50 MB private, 1 GB virtual). */
+  memory: Map<number, MemorySample>;
   /** Calls a was handler as a peer would. */
   call<T extends ControlMessage['type']>(message: MessageOfType<T>): Promise<ControlMessage | void>;
   eventIds(): number[];
 }
 
-export async function createHarness(pools: PoolFixture[]): Promise<Harness> {
+export async function createHarness(pools: PoolFixture[], options: ConfigFixtureOptions = {}): Promise<Harness> {
   const clock = new FakeClock();
   const spawner = new FakeSpawner(clock);
   const logLines: Array<Record<string, unknown>> = [];
@@ -29,12 +34,16 @@ export async function createHarness(pools: PoolFixture[]): Promise<Harness> {
     },
   });
   const logger = createLogger({ service: 'was', destination, level: 'debug' });
-  const was = createWas({ config: configWithPools(pools), runDirectory: '/tmp/poolhost-test', logger, spawner, clock });
+  const memory = new Map<number, MemorySample>();
+  const memorySampler = { sample: async (pid: number) => memory.get(pid) ?? { virtualKb: 1_048_576, privateKb: 51_200 } };
+  const was = createWas({ config: configWithPools(pools, options), runDirectory: '/tmp/poolhost-test', logger, spawner, clock, memorySampler });
   const queueStates: RequestQueueState[] = [];
+  const siteConfigurations: ApplySiteConfiguration[] = [];
   // Register a fake listener adapter so queue state changes are observable.
   const adapterChannel = {
     notify: (message: ControlMessage) => {
       if (message.type === 'SetRequestQueueState') queueStates.push(message.state);
+      if (message.type === 'ApplySiteConfiguration') siteConfigurations.push(message);
     },
     onClose: () => undefined,
   };
@@ -48,9 +57,18 @@ export async function createHarness(pools: PoolFixture[]): Promise<Harness> {
   await call({ type: 'RegisterListenerAdapter', pid: 1 });
   await was.start();
   await settle();
-  return { was, clock, spawner, logLines, queueStates, call, eventIds: () => was.eventLog.journal().events.map((event) => event.eventId) };
+  return { was, clock, spawner, logLines, queueStates, siteConfigurations, memory, call, eventIds: () => was.eventLog.journal().events.map((event) => event.eventId) };
 }
 
 export function demand(applicationPool: string, reason: 'NoWorker' | 'AllWorkersBusy' = 'NoWorker'): MessageOfType<'WorkerDemanded'> {
   return { type: 'WorkerDemanded', applicationPool, reason, queuedRequests: 1, attachedWorkers: 0 };
+}
+
+/** Demand-starts a worker for `applicationPool` and makes it ready. */
+export async function runningWorker(harness: Harness, applicationPool: string) {
+  await harness.call(demand(applicationPool));
+  const worker = harness.spawner.last;
+  worker.ready();
+  await settle();
+  return worker;
 }

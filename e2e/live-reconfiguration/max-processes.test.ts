@@ -1,0 +1,29 @@
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startPoolhost } from '../support/poolhost-instance.js';
+import { freePort, httpRequest } from '../support/http.js';
+import { pidApp } from '../support/apps.js';
+import { waitFor } from '../support/wait.js';
+import { saveConfig, singlePoolConfig, workerPids } from '../recycling/recycling-support.js';
+
+test("editing a pool's maxProcesses recycles it (5080) and changes how many workers serve it", async () => {
+  const port = await freePort();
+  const config = (maxProcesses: string) => singlePoolConfig(port, { name: 'Garden', processModel: { maxProcesses } });
+  const poolhost = await startPoolhost({ config: config('1'), files: { 'app/server.js': pidApp }, waitForPort: port }, after);
+  const load = () => Promise.all(Array.from({ length: 6 }, (_, index) => httpRequest({ port, path: `/${index}?delay=300` })));
+  await load();
+  assert.equal((await workerPids(poolhost, 'Garden')).length, 1);
+
+  saveConfig(poolhost, config('3'));
+  await poolhost.waitForEvent(5080, 1, 5_000);
+  await waitFor('the web garden to grow to 3 under load', async () => {
+    await load();
+    return (await workerPids(poolhost, 'Garden')).length === 3;
+  }, 20_000, 0);
+
+  saveConfig(poolhost, config('1'));
+  await poolhost.waitForEvent(5080, 2, 5_000);
+  await waitFor('the web garden to shrink to 1', async () => (await workerPids(poolhost, 'Garden')).length === 1, 15_000, 100);
+  await load();
+  assert.equal((await workerPids(poolhost, 'Garden')).length, 1, 'load does not grow it past the new maxProcesses');
+});

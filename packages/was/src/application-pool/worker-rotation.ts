@@ -1,0 +1,98 @@
+// Recycling as a rotation of workers (reference §8.5).
+// Overlapped (default): each old worker is paired with a replacement that starts first; when the
+// replacement says WorkerReady the old one gets StopWorker (it detaches from its queue, finishes what
+// it has in flight, exits — or is killed at shutdownTimeLimit). A replacement that never becomes
+// ready leaves the old worker serving (5093): it is never stopped on a timer alone.
+// disallowOverlappingRotation: the old workers stop first while requests wait in the queue; the
+// new worker starts once they have exited (on the demand held meanwhile, or AlwaysRunning).
+import type { RecycleReasonName } from '@poolhost/protocol';
+import type { WorkerProcess } from '../worker-process/worker-process.js';
+
+export interface WorkerRotationHost {
+  startWorker(why: string): WorkerProcess;
+  /** 5093: the replacement for `old` did not become ready. */
+  failedToOverlap(old: WorkerProcess): void;
+}
+
+export class WorkerRotation {
+  /** Replacement -> the worker it replaces and why. */
+  private readonly replacements = new Map<WorkerProcess, { old: WorkerProcess; trigger: RecycleReasonName }>();
+  /** Old workers stopping before their replacement may start (disallowOverlappingRotation). */
+  private readonly stoppingFirst = new Set<WorkerProcess>();
+  private demandHeld = false;
+
+  constructor(private readonly host: WorkerRotationHost) {}
+
+  /** A worker that is already being replaced or stopped by a rotation is not rotated again. */
+  isRotating(worker: WorkerProcess): boolean {
+    return worker.replacedBy !== null || this.stoppingFirst.has(worker);
+  }
+
+  /** While old workers of a non-overlapped rotation drain, new ones wait. */
+  get holdsNewWorkers(): boolean {
+    return this.stoppingFirst.size > 0;
+  }
+
+  /** A demand arrived while new workers wait; one is started when the old ones have exited. */
+  holdDemand(): void {
+    this.demandHeld = true;
+  }
+
+  /**
+   * Overlapped: the first `maxReplacements` targets get a replacement each; the rest (a web garden
+   * shrunk by a maxProcesses change) are stopped at once, while their paired siblings keep serving.
+   */
+  rotate(targets: WorkerProcess[], trigger: RecycleReasonName, overlapped: boolean, maxReplacements: number): void {
+    targets.forEach((old, index) => {
+      if (!overlapped) {
+        this.stoppingFirst.add(old);
+        void old.stop({ kind: 'recycle', trigger });
+        return;
+      }
+      if (index >= maxReplacements) {
+        void old.stop({ kind: 'recycle', trigger });
+        return;
+      }
+      const replacement = this.host.startWorker(`recycle (${trigger}) of worker ${old.pid}`);
+      old.replacedBy = replacement;
+      replacement.replacing = old;
+      this.replacements.set(replacement, { old, trigger });
+    });
+  }
+
+  /** The replacement is attached and ready: the old worker stops taking requests and drains. */
+  workerReady(worker: WorkerProcess): void {
+    const pair = this.replacements.get(worker);
+    if (!pair) return;
+    this.replacements.delete(worker);
+    worker.replacing = null;
+    pair.old.replacedBy = null;
+    void pair.old.stop({ kind: 'recycle', trigger: pair.trigger });
+  }
+
+  /** Returns true when a held demand should now start a worker. */
+  workerExited(worker: WorkerProcess): boolean {
+    const pair = this.replacements.get(worker);
+    if (pair) {
+      this.replacements.delete(worker);
+      pair.old.replacedBy = null;
+      // The old worker keeps serving; it is recycled again on its next trigger.
+      if (pair.old.active) this.host.failedToOverlap(pair.old);
+    }
+    if (worker.replacedBy) {
+      this.replacements.delete(worker.replacedBy);
+      worker.replacedBy.replacing = null;
+      worker.replacedBy = null;
+    }
+    if (this.stoppingFirst.delete(worker) && this.stoppingFirst.size === 0 && this.demandHeld) {
+      this.demandHeld = false;
+      return true;
+    }
+    return false;
+  }
+
+  clear(): void {
+    this.stoppingFirst.clear();
+    this.demandHeld = false;
+  }
+}

@@ -1,0 +1,52 @@
+// Samples a running worker between pings, for what pings are too coarse for: idle detection,
+// periodicRestart@requests (counters over IPC) and @memory/@privateMemory (/proc). A sample that
+// fails is skipped: hangs are the ping monitor's business.
+import type { WorkerHealth } from '@poolhost/protocol';
+import type { Clock, TimerHandle } from '../clock/clock.js';
+import type { MemorySample } from '../recycling/memory-sampler.js';
+
+export interface SamplingMonitorOptions {
+  clock: Clock;
+  intervalMs: number;
+  /** Set when counters are needed. */
+  probeCounters?: () => Promise<WorkerHealth>;
+  /** Set when memory is needed. */
+  sampleMemory?: () => Promise<MemorySample>;
+  counters(health: WorkerHealth): void;
+  memory(sample: MemorySample): void;
+}
+
+export class SamplingMonitor {
+  private timer: TimerHandle | null = null;
+  private running = false;
+
+  constructor(private readonly options: SamplingMonitorOptions) {}
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.schedule();
+  }
+
+  stop(): void {
+    this.running = false;
+    this.timer?.cancel();
+    this.timer = null;
+  }
+
+  private schedule(): void {
+    this.timer = this.options.clock.setTimeout(() => void this.sample(), this.options.intervalMs);
+  }
+
+  private async sample(): Promise<void> {
+    this.timer = null;
+    const { probeCounters, sampleMemory } = this.options;
+    const [health, memory] = await Promise.all([
+      probeCounters ? probeCounters().catch(() => null) : null,
+      sampleMemory ? sampleMemory().catch(() => null) : null,
+    ]);
+    if (this.running && health) this.options.counters(health);
+    if (this.running && memory) this.options.memory(memory);
+    if (this.running) this.schedule();
+  }
+}

@@ -1,0 +1,120 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { settle } from '../support/fake-clock.js';
+import { applicationHostText, configWithPools, type PoolFixture } from '../support/config-fixture.js';
+import { createHarness, demand, runningWorker } from '../support/was-harness.js';
+
+const pools: PoolFixture[] = [{ name: 'AppA' }, { name: 'AppB' }];
+
+test('a pool whose settings changed is recycled (overlapped, 5080) and its new workers use the new settings', async () => {
+  const harness = await createHarness(pools);
+  const old = await runningWorker(harness, 'AppA');
+  const applied = await harness.was.reconfigure(configWithPools([{ name: 'AppA', children: '<processModel maxProcesses="3" />' }, { name: 'AppB' }]));
+  assert.equal(applied, true);
+  assert.equal(harness.spawner.workers.length, 2, 'a replacement starts');
+  assert.equal(harness.spawner.last.request.applicationPool.processModel.maxProcesses, 3);
+  harness.spawner.last.ready();
+  await settle();
+  assert.equal(old.hasExited, true);
+  assert.deepEqual(harness.eventIds(), [5080]);
+  assert.equal(harness.was.eventLog.journal().workerHistory[0]!.reason, 'recycle (ConfigChange)');
+  assert.deepEqual(harness.siteConfigurations.at(-1)!.requestQueues.map((queue) => [queue.applicationPool, queue.maxProcesses]), [
+    ['AppA', 3],
+    ['AppB', 1],
+  ]);
+  // The web garden now grows to 3 on demand.
+  await harness.call(demand('AppA', 'AllWorkersBusy'));
+  await harness.call(demand('AppA', 'AllWorkersBusy'));
+  await harness.call(demand('AppA', 'AllWorkersBusy'));
+  assert.equal(harness.spawner.alive('AppA').length, 3);
+});
+
+test('shrinking maxProcesses replaces only as many workers as the new size; the others stop', async () => {
+  const harness = await createHarness([{ name: 'AppA', children: '<processModel maxProcesses="2" />' }]);
+  await runningWorker(harness, 'AppA');
+  await harness.call(demand('AppA', 'AllWorkersBusy'));
+  harness.spawner.last.ready();
+  await settle();
+  await harness.was.reconfigure(configWithPools([{ name: 'AppA', children: '<processModel maxProcesses="1" />' }]));
+  harness.spawner.last.ready();
+  await settle();
+  assert.equal(harness.spawner.alive('AppA').length, 1);
+  assert.equal(harness.spawner.workers.length, 3);
+});
+
+test('disallowRotationOnConfigChange keeps the workers; settings HTTP.SYS or WAS apply themselves recycle nothing', async () => {
+  const harness = await createHarness(pools);
+  await runningWorker(harness, 'AppA');
+  await runningWorker(harness, 'AppB');
+  await harness.was.reconfigure(
+    configWithPools([
+      { name: 'AppA', children: '<processModel maxProcesses="2" /><recycling disallowRotationOnConfigChange="true" />' },
+      { name: 'AppB', attributes: 'queueLength="50"', children: '<failure rapidFailProtectionMaxCrashes="9" />' },
+    ]),
+  );
+  assert.equal(harness.spawner.workers.length, 2);
+  assert.deepEqual(harness.eventIds(), []);
+  assert.equal(harness.siteConfigurations.at(-1)!.requestQueues[1]!.queueLength, 50);
+});
+
+test('a worker that was still starting when the settings changed is replaced once it is ready', async () => {
+  const harness = await createHarness(pools);
+  await harness.call(demand('AppA'));
+  const starting = harness.spawner.last;
+  await harness.was.reconfigure(configWithPools([{ name: 'AppA', children: '<processModel pingInterval="00:00:10" />' }, { name: 'AppB' }]));
+  starting.ready();
+  await settle();
+  assert.equal(harness.spawner.workers.length, 2);
+  assert.equal(harness.spawner.last.request.applicationPool.processModel.pingInterval, 10_000);
+  harness.spawner.last.ready();
+  await settle();
+  assert.equal(starting.hasExited, true);
+});
+
+test('an added pool is created and started; a removed one is stopped after draining; sites go to w3svc', async () => {
+  const harness = await createHarness(pools);
+  const b = await runningWorker(harness, 'AppB');
+  b.exitsOnStop = false;
+  await harness.was.reconfigure(configWithPools([{ name: 'AppA' }, { name: 'AppC', attributes: 'startMode="AlwaysRunning"' }]));
+  assert.equal(harness.was.applicationPool('AppC')!.state, 'Started');
+  assert.equal(harness.spawner.last.poolName, 'AppC', 'AlwaysRunning: its worker starts at once');
+  assert.equal(harness.was.applicationPool('AppB'), undefined);
+  const configuration = harness.siteConfigurations.at(-1)!;
+  assert.deepEqual(configuration.requestQueues.map((queue) => queue.applicationPool), ['AppA', 'AppC']);
+  assert.deepEqual(configuration.queueStates, [
+    { applicationPool: 'AppA', enabled: true },
+    { applicationPool: 'AppC', enabled: true },
+  ]);
+  assert.deepEqual(configuration.sites[0]!.applications.map((application) => application.applicationPool), ['AppA', 'AppC']);
+  assert.deepEqual(b.received.find((message) => message.type === 'StopWorker'), { type: 'StopWorker', reason: 'application pool removed from the configuration', shutdownTimeLimit: 90_000 });
+  assert.equal(b.hasExited, false, 'it drains');
+  b.exit(0, null);
+  await settle();
+  assert.equal(harness.was.eventLog.journal().workerHistory[0]!.reason, 'application pool removed from the configuration');
+});
+
+test('an application moved to another pool is routed to the new queue; no pool recycles', async () => {
+  const harness = await createHarness(pools);
+  await runningWorker(harness, 'AppA');
+  await harness.was.reconfigure(configWithPools(pools, { rootPool: 'AppB' }));
+  assert.deepEqual(harness.siteConfigurations.at(-1)!.sites[0]!.applications[0], { path: '/', applicationPool: 'AppB' });
+  assert.deepEqual(harness.eventIds(), []);
+  assert.equal(harness.spawner.workers.length, 1);
+});
+
+test('a broken edit is logged with file:line:column and the running configuration stays in force', async () => {
+  const harness = await createHarness(pools);
+  const before = harness.was.configuration;
+  const broken = applicationHostText([{ name: 'AppA', children: '<processModel maxProcesses="lots" />' }, { name: 'AppB' }]);
+  assert.equal(await harness.was.applicationHostChanged(broken), false);
+  assert.equal(harness.was.configuration, before);
+  assert.equal(harness.siteConfigurations.length, 0);
+  const line = harness.logLines.find((entry) => entry.configError !== undefined)!;
+  assert.deepEqual(line.configError, { file: '/tmp/poolhost-test/applicationHost.config', line: 5, column: 39, code: (line.configError as { code: string }).code });
+  assert.match(String(line.msg), /could not be applied; the running configuration stays in force \(last known good\): .*applicationHost\.config:5:39: .*maxProcesses/);
+  const malformed = await harness.was.applicationHostChanged('<configuration><system.applicationHost>');
+  assert.equal(malformed, false);
+  // A valid file afterwards is applied as usual.
+  assert.equal(await harness.was.applicationHostChanged(applicationHostText([{ name: 'AppA' }, { name: 'AppB' }, { name: 'AppD' }])), true);
+  assert.ok(harness.was.applicationPool('AppD'));
+});
