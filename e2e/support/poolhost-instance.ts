@@ -51,6 +51,10 @@ export class PoolhostInstance {
     writeFileSync(this.configFile, options.config.replaceAll('{{root}}', this.root));
   }
 
+  private ownPids(): number[] {
+    return this.child?.pid !== undefined && this.child.exitCode === null && this.child.signalCode === null ? [this.child.pid] : [];
+  }
+
   get pid(): number | undefined {
     return this.child?.pid;
   }
@@ -108,7 +112,7 @@ export class PoolhostInstance {
 
   /** The processes of this instance still alive (services and workers), found through /proc. */
   processes(): ProcessInfo[] {
-    return processesOfRunDirectory(this.runDirectory);
+    return processesOfRunDirectory(this.runDirectory, this.ownPids());
   }
 
   workers(applicationPool?: string): ProcessInfo[] {
@@ -140,7 +144,7 @@ export class PoolhostInstance {
     } else if (this.child) {
       exitCode = this.child.exitCode;
     }
-    const leftovers = await waitForNoProcesses(this.runDirectory, 3_000);
+    const leftovers = await waitForNoProcesses(this.runDirectory, 3_000, this.ownPids());
     for (const info of leftovers) {
       try {
         process.kill(info.pid, 'SIGKILL');

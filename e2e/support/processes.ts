@@ -17,15 +17,24 @@ function readNulSeparated(path: string): string[] | null {
   }
 }
 
+const roles = ['httpsys', 'w3svc', 'was', 'w3wp', 'poolhost'] as const;
+
+/** Services set process.title (`poolhost: was`, `poolhost: w3wp Pool`), which replaces their command line. */
 function roleOf(commandLine: string[]): ProcessInfo['role'] {
+  const title = (commandLine[0] ?? '').trim();
+  if (title === 'poolhost') return 'poolhost';
+  const titled = /^poolhost: (\S+)/.exec(title)?.[1];
+  for (const role of roles) if (titled === role) return role;
   const script = commandLine.find((part) => part.endsWith('.js')) ?? '';
-  for (const role of ['httpsys', 'w3svc', 'was', 'w3wp', 'poolhost'] as const) {
-    if (script.endsWith(`/${role}.js`)) return role;
-  }
+  for (const role of roles) if (script.endsWith(`/${role}.js`)) return role;
   return 'other';
 }
 
-export function processesOfRunDirectory(runDirectory: string): ProcessInfo[] {
+/**
+ * The processes of one instance: those whose command line or environment names its run directory,
+ * plus `extraPids` (the `poolhost` process itself, whose run directory is an argument its title hides).
+ */
+export function processesOfRunDirectory(runDirectory: string, extraPids: number[] = []): ProcessInfo[] {
   const found: ProcessInfo[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -36,7 +45,8 @@ export function processesOfRunDirectory(runDirectory: string): ProcessInfo[] {
     const environment = readNulSeparated(`/proc/${entry}/environ`) ?? [];
     const mentions =
       commandLine.includes(runDirectory) ||
-      environment.includes(`POOLHOST_RUN_DIR=${runDirectory}`);
+      environment.includes(`POOLHOST_RUN_DIR=${runDirectory}`) ||
+      extraPids.includes(pid);
     if (!mentions) continue;
     // A zombie has no command line; a stopped or running process does.
     const status = readFileSync(`/proc/${entry}/stat`, 'latin1');
@@ -50,12 +60,12 @@ export function processesOfRunDirectory(runDirectory: string): ProcessInfo[] {
 }
 
 /** Waits until no process of the run directory is left; returns those still there at the deadline. */
-export async function waitForNoProcesses(runDirectory: string, timeoutMs: number): Promise<ProcessInfo[]> {
+export async function waitForNoProcesses(runDirectory: string, timeoutMs: number, extraPids: number[] = []): Promise<ProcessInfo[]> {
   const deadline = Date.now() + timeoutMs;
-  let left = processesOfRunDirectory(runDirectory);
+  let left = processesOfRunDirectory(runDirectory, extraPids);
   while (left.length > 0 && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 50));
-    left = processesOfRunDirectory(runDirectory);
+    left = processesOfRunDirectory(runDirectory, extraPids);
   }
   return left;
 }

@@ -12,6 +12,7 @@ import {
   type ListenerLimits,
   type RequestQueueState,
   type WorkerDemanded,
+  type RequestQueueActive,
 } from '@poolhost/protocol';
 import { RoutingTable } from './routing/routing-table.js';
 import { RequestQueue, type DemandReason, type RequestQueueEvents } from './request-queue/request-queue.js';
@@ -201,6 +202,11 @@ export class HttpSys implements RequestQueueEvents, WorkerConnectionHost {
       attachedWorkers: queue.activeWorkers,
     } satisfies WorkerDemanded;
     this.logger.debug(message, `worker demanded for ${queue.name} (${reason})`);
+    for (const channel of this.controlChannels) channel.notify(message);
+  }
+
+  queueActive(queue: RequestQueue): void {
+    const message = { type: 'RequestQueueActive', applicationPool: queue.name } satisfies RequestQueueActive;
     for (const channel of this.controlChannels) channel.notify(message);
   }
 

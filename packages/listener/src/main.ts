@@ -26,6 +26,8 @@ try {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  // poolhost holds an IPC channel to each service: when poolhost dies, so does httpsys.
+  if (process.send) process.on('disconnect', () => stop('poolhost gone'));
 } catch (error) {
   logger.fatal({ err: error }, 'httpsys failed to start');
   process.exitCode = 1;

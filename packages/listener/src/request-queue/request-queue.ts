@@ -1,6 +1,6 @@
 // One bounded request queue per application pool (HTTP.SYS §7.1). Requests wait here for a worker;
 // each is dispatched to the attached worker with the fewest requests in flight, within its capacity.
-import type { RequestQueueDisabledReason, RequestQueueSettings } from '@poolhost/protocol';
+import { requestQueueActivityIntervalMs, type RequestQueueDisabledReason, type RequestQueueSettings } from '@poolhost/protocol';
 import { RequestDeque } from './request-deque.js';
 import type { ListenerRequest } from '../requests/listener-request.js';
 import type { WorkerConnection } from '../data-plane/worker-connection.js';
@@ -12,6 +12,8 @@ export interface RequestQueueEvents {
   workerDemanded(queue: RequestQueue, reason: DemandReason): void;
   /** A waiting request outlived its site's connectionTimeout (Timer_AppPool). */
   requestExpired(request: ListenerRequest): void;
+  /** The queue accepted a request after a quiet spell (throttled here): was thaws a suspended worker. */
+  queueActive(queue: RequestQueue): void;
 }
 
 /** How often WorkerDemanded may be repeated for one queue while requests keep waiting. */
@@ -28,6 +30,7 @@ export class RequestQueue {
   queued = 0;
   readonly workers: WorkerConnection[] = [];
   private lastDemand: Record<DemandReason, number> = { NoWorker: 0, AllWorkersBusy: 0 };
+  private lastActive = 0;
   // counters
   requests = 0;
   rejected = 0;
@@ -44,6 +47,11 @@ export class RequestQueue {
       return this.disabledReason ?? 'AppOffline';
     }
     this.requests++;
+    const now = Date.now();
+    if (now - this.lastActive >= requestQueueActivityIntervalMs) {
+      this.lastActive = now;
+      this.events.queueActive(this);
+    }
     if (this.queued === 0) {
       const worker = this.pickWorker();
       if (worker) {
@@ -56,7 +64,7 @@ export class RequestQueue {
       this.rejected++;
       return 'QueueFull';
     }
-    request.enqueuedAt = Date.now();
+    request.enqueuedAt = now;
     this.waiting.push(request);
     this.queued++;
     this.checkDemand(request.enqueuedAt);

@@ -29,16 +29,30 @@ function fakeWorker(capacity: number): WorkerConnection & { dispatched: string[]
   return worker as unknown as WorkerConnection & { dispatched: string[] };
 }
 
-function queueWithEvents(): { queue: RequestQueue; demands: DemandReason[]; expired: string[] } {
+function queueWithEvents(): { queue: RequestQueue; demands: DemandReason[]; expired: string[]; activity: number[] } {
   const demands: DemandReason[] = [];
   const expired: string[] = [];
+  const activity: number[] = [];
   const queue = new RequestQueue('Pool', {
     workerDemanded: (_queue, reason) => demands.push(reason),
     requestExpired: (request) => expired.push((request as unknown as FakeRequest).name),
+    queueActive: () => activity.push(Date.now()),
   });
   queue.declared = true;
-  return { queue, demands, expired };
+  return { queue, demands, expired, activity };
 }
+
+test('an accepted request announces queue activity at most once a second; a refused one does not', () => {
+  const { queue, activity } = queueWithEvents();
+  queue.enabled = false;
+  assert.equal(queue.submit(fakeRequest('refused')), 'AppOffline');
+  assert.equal(activity.length, 0);
+  queue.enabled = true;
+  queue.submit(fakeRequest('a'));
+  queue.submit(fakeRequest('b'));
+  queue.submit(fakeRequest('c'));
+  assert.equal(activity.length, 1, 'three requests within a second announce the queue once');
+});
 
 test('requests wait while no worker is attached, demand one once, and go to the first worker that attaches', () => {
   const { queue, demands } = queueWithEvents();

@@ -43,30 +43,38 @@ export function headerPairs(head: string): string[] {
   return pairs;
 }
 
+type StreamResponseInternals = OutgoingInternals & { stream: WorkerStream | null; statusCode: number; statusMessage: string };
+
+function storeHeader(this: StreamResponseInternals, firstLine: string, headers: unknown): void {
+  base._storeHeader.call(this, firstLine, headers);
+  // Body bytes go out as frames; never chunk-encode them here.
+  this.chunkedEncoding = false;
+  this.stream?.sendResponseHead(this.statusCode, this.statusMessage, headerPairs(this._header!));
+}
+
+function send(this: OutgoingInternals, data: unknown, encoding: unknown, callback: unknown, byteLength?: number): boolean {
+  // The head already went out as RESPONSE_HEAD: never prepend it to the body.
+  this._headerSent = true;
+  return this._writeRaw(data, encoding, callback, byteLength);
+}
+
+function finish(this: StreamResponseInternals): void {
+  this.stream?.responseEnded();
+  base._finish.call(this);
+}
+
+/**
+ * The overrides are own properties, not prototype methods: Express (and others) re-parent `res` with
+ * `Object.setPrototypeOf(res, app.response)`, which would silently drop methods of a subclass prototype.
+ */
 export class StreamResponse extends ServerResponse {
   stream: WorkerStream | null = null;
 
   constructor(req: IncomingMessage) {
     super(req);
+    const internals = this as unknown as StreamResponseInternals;
+    internals._storeHeader = storeHeader;
+    internals._send = send;
+    internals._finish = finish;
   }
 }
-
-const proto = StreamResponse.prototype as unknown as OutgoingInternals & { stream: WorkerStream | null };
-
-proto._storeHeader = function storeHeader(this: OutgoingInternals & { stream: WorkerStream | null; statusCode: number; statusMessage: string }, firstLine: string, headers: unknown): void {
-  base._storeHeader.call(this, firstLine, headers);
-  // Body bytes go out as frames; never chunk-encode them here.
-  this.chunkedEncoding = false;
-  this.stream?.sendResponseHead(this.statusCode, this.statusMessage, headerPairs(this._header!));
-};
-
-proto._send = function send(this: OutgoingInternals, data: unknown, encoding: unknown, callback: unknown, byteLength?: number): boolean {
-  // The head already went out as RESPONSE_HEAD: never prepend it to the body.
-  this._headerSent = true;
-  return this._writeRaw(data, encoding, callback, byteLength);
-};
-
-proto._finish = function finish(this: OutgoingInternals & { stream: WorkerStream | null }): void {
-  this.stream?.responseEnded();
-  base._finish.call(this);
-};
