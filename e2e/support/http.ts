@@ -26,6 +26,10 @@ export function httpRequest(options: HttpRequestOptions): Promise<HttpResponse> 
   return new Promise((resolve, reject) => {
     const headers: Record<string, string | number> = { ...options.headers };
     if (options.host !== undefined) headers.host = options.host;
+    // Node's client sends a DELETE/OPTIONS body with no framing at all unless told its length.
+    if (options.body !== undefined && !Object.keys(headers).some((name) => name.toLowerCase() === 'content-length' || name.toLowerCase() === 'transfer-encoding')) {
+      headers['content-length'] = Buffer.byteLength(options.body);
+    }
     const request = httpRequestRaw(
       {
         host: '127.0.0.1',

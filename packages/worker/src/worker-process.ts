@@ -107,6 +107,13 @@ export class WorkerProcess {
 
   private drainProgress: (() => void) | null = null;
 
+  /** Resolves when httpsys has confirmed the DETACH sent by stop() (or at once with no connection). */
+  stoppedTakingRequests(): Promise<void> {
+    const connection = this.connection;
+    if (!connection || connection.socket.destroyed) return Promise.resolve();
+    return withTimeout(connection.detach(), 2_000);
+  }
+
   /**
    * Stop: DETACH (httpsys sends nothing new), let requests in flight finish, cut long-lived streams
    * (upgrades, SSE) at shutdownTimeLimit minus a margin, close the data connection, exit 0.

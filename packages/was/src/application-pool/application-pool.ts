@@ -88,6 +88,18 @@ export class ApplicationPool {
   }
 
   /** The workers that can answer control requests (ListWorkerRequests); a suspended one cannot. */
+  /** Resolves when every stopping worker has stopped taking requests (bounded by `timeoutMs`). */
+  async stoppingWorkersDetached(timeoutMs: number): Promise<void> {
+    const stopping = [...this.workers].filter((worker) => worker.state === 'Stopping');
+    if (stopping.length === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all(stopping.map((worker) => worker.stoppedTakingRequests())),
+      new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs))),
+    ]);
+    clearTimeout(timer);
+  }
+
   liveWorkers(): WorkerProcess[] {
     return [...this.workers].filter((worker) => worker.state === 'Running');
   }

@@ -68,11 +68,14 @@ export function wasHandlers(context: WasHandlerContext): HandlerTable {
       return { type: 'Acknowledged', detail: `"${pool.name}" successfully stopped.` };
     },
     // 5079 is written for the request itself; a started pool with no worker has nothing else to do.
-    RecycleApplicationPool: (message) => {
+    RecycleApplicationPool: async (message) => {
       const pool = find(message.name);
       if (pool.state !== 'Started') throw wasErrors.notStarted();
       pool.logRecycle('OnDemand', 0);
       pool.recycle('OnDemand', undefined, { logEvent: false });
+      // Non-overlapped: the old workers stop first; reply once they have detached from the queue, so a
+      // request sent after the reply waits for the new worker. (Overlapped: nothing is stopping yet.)
+      await pool.stoppingWorkersDetached(2_000);
       return { type: 'Acknowledged', detail: `"${pool.name}" successfully recycled` };
     },
     GetEventJournal: (message) => ({ type: 'EventJournal', ...eventLog.journal(message.applicationPool, message.limit) }),

@@ -268,15 +268,28 @@ export class WorkerProcess {
     this.terminate({ kind: 'pingTimeout' });
   }
 
+  private stopAcknowledgement: Promise<void> | null = null;
+
   private sendStop(): void {
     if (this.stopRequested || !this.process || !this.plannedReason) return;
     this.stopRequested = true;
     const { shutdownTimeLimit } = this.options.applicationPool.processModel;
     const reason = describeExitReason(this.plannedReason);
     this.shutdownTimer = this.options.clock.setTimeout(() => this.onShutdownTimeLimit(), shutdownTimeLimit);
-    this.process.control.request({ type: 'StopWorker', reason, shutdownTimeLimit }, shutdownTimeLimit).catch((error: unknown) => {
-      this.logger.debug({ err: error, workerPid: this.pid }, 'StopWorker was not acknowledged');
-    });
+    this.stopAcknowledgement = this.process.control.request({ type: 'StopWorker', reason, shutdownTimeLimit }, shutdownTimeLimit).then(
+      () => undefined,
+      (error: unknown) => {
+        this.logger.debug({ err: error, workerPid: this.pid }, 'StopWorker was not acknowledged');
+      },
+    );
+  }
+
+  /**
+   * Resolves once the worker acknowledged StopWorker — it acknowledges after httpsys confirmed its
+   * DETACH, so from then on no new request reaches it — or once that can no longer happen.
+   */
+  stoppedTakingRequests(): Promise<void> {
+    return this.stopAcknowledgement ?? Promise.resolve();
   }
 
   // Still alive at shutdownTimeLimit (a long-lived connection, a stuck request): killed, 5013, not a failure.

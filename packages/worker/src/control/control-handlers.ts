@@ -10,9 +10,10 @@ export function controlHandlers(worker: WorkerProcess): HandlerTable {
         requestsServed: worker.requestsServed,
         requestsInFlight: worker.requestsInFlight,
       }) satisfies WorkerHealth,
-    StopWorker: (message) => {
-      // Acknowledge first; the drain runs after the reply is on its way.
-      setImmediate(() => void worker.stop(message.reason, message.shutdownTimeLimit));
+    StopWorker: async (message) => {
+      void worker.stop(message.reason, message.shutdownTimeLimit);
+      // Acknowledged once httpsys confirmed the DETACH: from then on no new request reaches this worker.
+      await worker.stoppedTakingRequests();
       return { type: 'Acknowledged' };
     },
     ListWorkerRequests: () => ({ type: 'WorkerRequestList', requests: worker.executingRequests() }) satisfies WorkerRequestList,

@@ -96,13 +96,17 @@ export class DataConnection implements FrameHandler {
 
   /** Asks httpsys to stop dispatching; resolves when it confirms that no new stream can arrive. */
   detach(): Promise<void> {
-    if (this.detached || this.socket.destroyed) return Promise.resolve();
+    if (this.detachConfirmed) return this.detachConfirmed;
+    if (this.socket.destroyed) return Promise.resolve();
     this.detached = true;
-    return new Promise((resolve) => {
+    this.detachConfirmed = new Promise((resolve) => {
       this.detachWaiter = resolve;
       this.writer.empty(FrameType.Detach, 0);
     });
+    return this.detachConfirmed;
   }
+
+  private detachConfirmed: Promise<void> | null = null;
 
   /** Closes the connection on purpose (after draining). */
   close(): Promise<void> {
