@@ -31,7 +31,7 @@ if (selected.length === 0) {
   console.error('no test files matched');
   process.exit(1);
 }
-const concurrency = process.env.POOLHOST_TEST_CONCURRENCY ?? '2';
+const concurrency = process.env.POOLHOST_TEST_CONCURRENCY ?? '4';
 const child = spawn(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...selected], {
   cwd: root,
   stdio: 'inherit',
