@@ -140,7 +140,8 @@ export class PoolhostInstance {
     let exitCode: number | null = null;
     if (this.child && this.child.exitCode === null && this.child.signalCode === null) {
       this.child.kill('SIGTERM');
-      exitCode = await Promise.race([this.exitPromise!, new Promise<null>((resolve) => setTimeout(() => resolve(null), 20_000))]);
+      // unref'd: a pending timer would keep the test file's process alive for its whole length.
+      exitCode = await Promise.race([this.exitPromise!, new Promise<null>((resolve) => setTimeout(() => resolve(null), 20_000).unref())]);
     } else if (this.child) {
       exitCode = this.child.exitCode;
     }
@@ -156,7 +157,7 @@ export class PoolhostInstance {
   }
 
   async waitForExit(timeoutMs: number): Promise<number | null> {
-    return Promise.race([this.exitPromise!, new Promise<null>((_, reject) => setTimeout(() => reject(new Error('poolhost did not exit')), timeoutMs))]);
+    return Promise.race([this.exitPromise!, new Promise<null>((_, reject) => setTimeout(() => reject(new Error('poolhost did not exit')), timeoutMs).unref())]);
   }
 
   cleanup(): void {

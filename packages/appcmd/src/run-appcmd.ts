@@ -1,6 +1,7 @@
 // The whole of appcmd behind one function, so tests can run it in-process: words in, text and an exit
 // code out. main.ts only wires it to argv, stdin, stdout and the environment.
-import type { ApplicationHostConfig, ConfigDocument } from '@poolhost/config';
+import { existsSync } from 'node:fs';
+import { ConfigLockTimeoutError, lockConfigFile, type ApplicationHostConfig, type ConfigDocument, type ConfigLock } from '@poolhost/config';
 import { resolveRunDirectory } from '@poolhost/protocol';
 import { AppcmdError, Errors } from './errors.js';
 import { commitConfigDocument, modelOf, openConfigDocument, resolveConfigFile } from './configuration/config-file.js';
@@ -106,6 +107,9 @@ async function dispatch(words: readonly string[], environment: AppcmdEnvironment
 
   let document: ConfigDocument | undefined;
   let model: ApplicationHostConfig | undefined;
+  // Held from the first read of the configuration to the end of the command, so that appcmd
+  // processes editing at once apply their changes one after the other and none is lost.
+  let lock: ConfigLock | undefined;
   const context: CommandContext = {
     verb: line.verb,
     objectType: object.name,
@@ -118,6 +122,14 @@ async function dispatch(words: readonly string[], environment: AppcmdEnvironment
     runtime,
     input,
     document() {
+      if (!document && existsSync(configFile)) {
+        try {
+          lock ??= lockConfigFile(configFile);
+        } catch (error) {
+          if (error instanceof ConfigLockTimeoutError) throw Errors.commitFailed(error.message);
+          throw error;
+        }
+      }
       document ??= openConfigDocument(configFile);
       return document;
     },
@@ -131,6 +143,10 @@ async function dispatch(words: readonly string[], environment: AppcmdEnvironment
     },
     write,
   };
-  await verb.run(context);
+  try {
+    await verb.run(context);
+  } finally {
+    lock?.release();
+  }
   return 0;
 }

@@ -17,6 +17,7 @@ export { LOCKED_SECTION_MESSAGE, ERROR_CODES as CONFIGURATION_ERROR_CODES } from
 
 export { ConfigDocument, ConfigElement, type CollectionKey } from './editing/config-document.js';
 export { writeFileAtomic } from './editing/atomic-write.js';
+export { lockConfigFile, ConfigLockTimeoutError, type ConfigLock } from './editing/config-lock.js';
 
 export {
   diffApplicationHostConfig,

@@ -13,7 +13,10 @@ const workerId = process.env.POOLHOST_WORKER_ID ?? String(process.pid);
 const logger = createLogger({ service: 'w3wp', bindings: { pool: applicationPool, workerId } });
 
 function exit(code: number): void {
-  logger.flush();
+  // With was gone nobody reads stdout: sonic-boom's synchronous flush (here, and pino's own on
+  // 'exit') retries a write that fails with EPIPE forever, and the worker would outlive its was.
+  if (process.connected === false) process.removeAllListeners('exit');
+  else logger.flush();
   process.exit(code);
 }
 

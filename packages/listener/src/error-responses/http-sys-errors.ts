@@ -29,6 +29,8 @@ export const HttpSysErrors = {
   RequestTooLong: define(400, 'Bad Request', 'Bad Request - Request Too Long', 'The size of the request headers is too long.'),
   BadRequest: define(400, 'Bad Request', 'Bad Request', 'The request is badly formed.'),
   NotFound: define(404, 'Not Found', 'Not Found', 'The requested resource is not found.'),
+  LengthRequired: define(411, 'Length Required', 'Length Required', 'The request must be chunked or have a content length.'),
+  EntityTooLarge: define(413, 'Request Entity Too Large', 'Request Entity Too Large', 'The request entity is too large.'),
   UrlTooLong: define(414, 'Request URL Too Long', 'Request URL Too Long', 'The request URL is too long.'),
   VersionNotSupported: define(505, 'HTTP Version Not Supported', 'HTTP Version Not Supported', 'The HTTP version is not supported.'),
   // Not in HTTP.SYS: poolhost's answer when the worker serving a request died before responding.

@@ -10,6 +10,8 @@ export interface ConnectionInfo {
   localPort: number;
   /** Requests of this connection not yet finished (pipelining can make it more than one). */
   active: ListenerRequest[];
+  /** HTTP.SYS answered an error on it: it closes, and nothing more it carries is routed. */
+  closing: boolean;
 }
 
 const kConnectionInfo = Symbol('poolhost.connectionInfo');
@@ -26,6 +28,7 @@ export function connectionInfo(socket: Socket): ConnectionInfo {
       localIp: normalizeAddress(socket.localAddress),
       localPort: socket.localPort ?? 0,
       active: [],
+      closing: false,
     };
     holder[kConnectionInfo] = info;
   }

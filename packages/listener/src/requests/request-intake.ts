@@ -16,6 +16,7 @@ import { checkUrl } from '../limits/url-limits.js';
 import type { SiteCounterTable } from '../counters/listener-counters.js';
 import { ListenerRequest, RequestState, type RequestOutcomes } from './listener-request.js';
 import { connectionInfo, peekConnectionInfo, type ConnectionInfo } from './connection-info.js';
+import { bodyFraming, checkFraming, checkPath, parseAbsoluteTarget, validHost, versionSupported } from './request-checks.js';
 
 export interface IntakeState {
   routing: RoutingTable;
@@ -82,33 +83,57 @@ export class RequestIntake implements RequestOutcomes {
 
   private intake(req: IncomingMessage, res: ServerResponse | null, socket: Socket, upgradeHead: Buffer | null): void {
     const connection = connectionInfo(socket);
+    // A connection HTTP.SYS has answered with an error is closing: requests pipelined behind the bad one
+    // (a smuggled request among them) are never routed.
+    if (connection.closing) {
+      if (res) res.destroy();
+      else socket.destroy();
+      return;
+    }
     const limits = this.state.limits;
-    // One pass over the headers: MaxFieldLength per header, and the Host header.
+    if (!versionSupported(req.httpVersionMajor, req.httpVersionMinor)) {
+      return this.reject(req, res, socket, connection, HttpSysErrors.VersionNotSupported, 'Version_N/S', null, null);
+    }
+    // One pass over the headers: MaxFieldLength per header, and the Host header (exactly one).
     const raw = req.rawHeaders;
     const maxField = limits.maxFieldLength;
     let host: string | undefined;
+    let hostCount = 0;
     for (let i = 0; i < raw.length; i += 2) {
       const name = raw[i]!;
       const value = raw[i + 1]!;
       if (name.length + value.length + 2 > maxField) {
         return this.reject(req, res, socket, connection, HttpSysErrors.RequestTooLong, 'FieldLength', null, null);
       }
-      if (host === undefined && name.length === 4 && (name === 'Host' || name.toLowerCase() === 'host')) host = value;
+      if (name.length === 4 && (name === 'Host' || name.toLowerCase() === 'host')) {
+        hostCount++;
+        host ??= value;
+      }
+    }
+    if (hostCount > 1 || (host !== undefined && !validHost(host))) {
+      return this.reject(req, res, socket, connection, HttpSysErrors.InvalidHostname, 'Hostname', null, null);
     }
     let url = req.url!;
-    if (url.charCodeAt(0) !== 47 /* / */ && url !== '*') {
-      // absolute-form (RFC 9112 §3.2.2): the authority in the URL wins over Host.
-      try {
-        const parsed = new URL(url);
-        host = parsed.host;
-        url = req.url = parsed.pathname + parsed.search;
-      } catch {
-        return this.reject(req, res, socket, connection, HttpSysErrors.BadRequest, 'URL', null, null);
+    if (url.charCodeAt(0) !== 47 /* / */) {
+      if (url === '*' && req.method === 'OPTIONS') {
+        // OPTIONS * asks about the server itself; it is routed like `/`.
+      } else {
+        // absolute-form (RFC 9112 §3.2.2): the authority in the URL wins over Host.
+        const target = parseAbsoluteTarget(url);
+        if (!target) return this.reject(req, res, socket, connection, HttpSysErrors.BadRequest, 'URL', null, null);
+        host = target.host;
+        url = req.url = target.path;
       }
     }
     if (host === undefined && req.httpVersionMinor >= 1) {
       return this.reject(req, res, socket, connection, HttpSysErrors.InvalidHostname, 'Hostname', null, null);
     }
+    if (url.length <= maxField && checkPath(url)) {
+      return this.reject(req, res, socket, connection, HttpSysErrors.BadRequest, 'URL', null, null);
+    }
+    const framingVerdict = upgradeHead ? null : checkFraming(req.method!, bodyFraming(raw));
+    if (framingVerdict === 'LengthRequired') return this.reject(req, res, socket, connection, HttpSysErrors.LengthRequired, framingVerdict, null, null);
+    if (framingVerdict) return this.reject(req, res, socket, connection, HttpSysErrors.BadRequest, framingVerdict, null, null);
     const site = this.state.routing.findSite(connection.localIp, connection.localPort, hostName(host));
     if (!site) return this.reject(req, res, socket, connection, HttpSysErrors.InvalidHostname, 'Hostname', null, null);
     const urlVerdict = checkUrl(url, limits, site.maxUrlSegments);
@@ -128,12 +153,29 @@ export class RequestIntake implements RequestOutcomes {
     if (res && res.shouldKeepAlive) flags |= RequestFlags.KeepAlive;
     if (res && (res as ServerResponse & { _expect_continue?: boolean })._expect_continue) flags |= RequestFlags.ExpectContinue;
     const request = new ListenerRequest(req, res, socket, upgradeHead, connection, site, application, queue, flags, this);
+    if (flags & RequestFlags.HasBody) {
+      // A body that breaks its framing in the same packet as the head (a bad chunk size, a smuggled
+      // request) makes Node's parser fail after this 'request' event, while it reads that packet: the
+      // request is answered 400 there and must never reach a worker, so it is queued once the packet
+      // has been read (parser callbacks may run microtasks in between, so not a microtask).
+      setImmediate(() => {
+        if (socket.destroyed || connection.closing) return;
+        this.enqueue(request, siteCounters);
+      });
+      return;
+    }
+    this.enqueue(request, siteCounters);
+  }
+
+  private enqueue(request: ListenerRequest, siteCounters: { errors: number }): void {
+    const { req, res, socket, connection, site, queue } = request;
     const rejection = queue.submit(request);
     if (rejection) {
       request.state = RequestState.Done;
       if (queue.settings.loadBalancerCapabilities === 'TcpLevel') {
         this.logHttpErr(req, connection, undefined, site, rejection, queue.name);
         siteCounters.errors++;
+        connection.closing = true;
         socket.destroy();
         return;
       }
@@ -155,6 +197,7 @@ export class RequestIntake implements RequestOutcomes {
   ): void {
     this.logHttpErr(req, connection, error.statusCode, site, reason, queueName ?? undefined);
     if (site) this.siteCounters.get(site.siteId).errors++;
+    connection.closing = true;
     if (res) {
       res.writeHead(error.statusCode, error.title, errorHeaders(error));
       res.end(error.body);
@@ -163,17 +206,26 @@ export class RequestIntake implements RequestOutcomes {
     }
   }
 
+  /** CONNECT (authority-form target): HTTP.SYS is no proxy; 400 `URL`. */
+  onConnect(req: IncomingMessage, socket: Socket): void {
+    const connection = connectionInfo(socket);
+    connection.closing = true;
+    this.logHttpErr(req, connection, 400, null, 'URL', undefined);
+    socket.end(errorResponseBytes(HttpSysErrors.BadRequest));
+  }
+
   /** Node's parser rejected the bytes (or a header timer fired) before there was a request. */
   onClientError(error: Error & { code?: string }, socket: Socket): void {
-    if (error.code === 'ECONNRESET' || error.code === 'EPIPE' || !socket.writable) {
+    // Bytes after a request HTTP.SYS has already refused are not another request: one answer, one line.
+    if (error.code === 'ECONNRESET' || error.code === 'EPIPE' || !socket.writable || peekConnectionInfo(socket)?.closing) {
       socket.destroy();
       return;
     }
+    const packet = (error as { rawPacket?: Buffer }).rawPacket;
     let { reason, error: answer } = classifyParseError(error.code);
     if (error.code === 'HPE_HEADER_OVERFLOW') {
       // HTTP.SYS checks the URL and each field as it parses: a request line over MaxFieldLength is a 414,
       // one header over it is FieldLength; only then does the total (MaxRequestBytes) count.
-      const packet = (error as { rawPacket?: Buffer }).rawPacket;
       const maxField = this.state.limits.maxFieldLength;
       if (packet && firstLineLength(packet) > maxField) {
         reason = 'URL_Length';
@@ -181,8 +233,24 @@ export class RequestIntake implements RequestOutcomes {
       } else if (hasLongLine(packet, maxField)) {
         reason = 'FieldLength';
       }
+    } else if (error.code === 'HPE_INVALID_VERSION' && packet) {
+      // A well-formed version HTTP.SYS does not serve is a 505; a version that is not `HTTP/d.d` (or a
+      // method llhttp only knows from the HTTP/2 preface) is a plain parse error.
+      const line = packet.subarray(0, firstLineLength(packet)).toString('latin1');
+      if (line.startsWith('PRI ')) {
+        reason = 'Verb';
+        answer = HttpSysErrors.BadRequest;
+      } else if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+ \S+ HTTP\/\d+\.\d+\r?$/.test(line)) {
+        reason = 'BadRequest';
+        answer = HttpSysErrors.BadRequest;
+      }
+    } else if (error.code === 'HPE_INVALID_CONTENT_LENGTH' && packet && /\ncontent-length:[ \t]*\d{20,}[ \t]*\r?\n/i.test(packet.toString('latin1'))) {
+      // A length that does not fit in 64 bits is too large, not malformed.
+      reason = 'EntityTooLarge';
+      answer = HttpSysErrors.EntityTooLarge;
     }
     const connection = peekConnectionInfo(socket) ?? connectionInfo(socket);
+    connection.closing = true;
     this.httpErrLog.write({
       clientIp: connection.clientIp,
       clientPort: connection.clientPort,

@@ -12,7 +12,9 @@ export interface IpcEndpoint {
 
 export function createIpcTransport(endpoint: IpcEndpoint): Transport {
   const closeListeners: Array<(error?: Error) => void> = [];
-  let closed = false;
+  // A child whose parent died before this ran (while its modules were still loading) has already
+  // missed the 'disconnect' event: it must see the channel as closed, or it outlives its parent.
+  let closed = endpoint.connected === false;
   endpoint.on('disconnect', () => {
     if (closed) return;
     closed = true;

@@ -4,6 +4,8 @@ import type { RecycleReasonName } from '@poolhost/protocol';
 
 export type WorkerExitReason =
   | { kind: 'crash'; exitCode: number | null; signal: string | null }
+  /** The worker exited 75 because its data connection to httpsys closed: httpsys died, not the application. */
+  | { kind: 'listenerLost' }
   | { kind: 'startupFailed'; message: string }
   | { kind: 'spawnFailed'; message: string }
   | { kind: 'pingTimeout' }
@@ -15,6 +17,9 @@ export type WorkerExitReason =
   | { kind: 'rapidFailProtection' }
   | { kind: 'applicationPoolRemoved' }
   | { kind: 'shutdown' };
+
+/** w3wp's exit code when its data connection to httpsys closed (EX_TEMPFAIL). */
+export const DATA_CONNECTION_LOST_EXIT_CODE = 75;
 
 /** Exits that count toward rapid-fail protection (IIS: 5009, 5010, 5011, 5012). */
 export function isFailure(reason: WorkerExitReason): boolean {
@@ -56,6 +61,8 @@ export function describeExitReason(reason: WorkerExitReason): string {
       return 'application pool removed from the configuration';
     case 'shutdown':
       return 'service shutdown';
+    case 'listenerLost':
+      return 'the data connection to httpsys was lost';
   }
 }
 

@@ -1,0 +1,41 @@
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startPoolhost } from '../support/poolhost-instance.js';
+import { applicationHostConfig } from '../support/config-builder.js';
+import { freePort, httpRequest } from '../support/http.js';
+import { pidApp } from '../support/apps.js';
+import { waitFor } from '../support/wait.js';
+import { orphanedWorkers, servicePid } from './support/orphans.js';
+
+test('SIGKILL of httpsys: connections and queued requests are lost, poolhost restarts it, workers are replaced, no failure is charged to the pool', async () => {
+  const port = await freePort();
+  const poolhost = await startPoolhost(
+    {
+      config: applicationHostConfig({
+        pools: [{ name: 'A', failure: { rapidFailProtectionMaxCrashes: '2' } }],
+        sites: [{ name: 'Site', id: 1, bindings: [`127.0.0.1:${port}:`], applications: [{ path: '/', pool: 'A', physicalPath: '{{root}}/app' }] }],
+      }),
+      files: { 'app/server.js': pidApp },
+      waitForPort: port,
+    },
+    after,
+  );
+  for (let round = 0; round < 3; round++) {
+    const first = await httpRequest({ port, path: '/' });
+    assert.equal(first.status, 200);
+    const oldWorker = Number(first.text);
+    const oldHttpsys = servicePid(poolhost, 'httpsys')!;
+    // A request in flight when httpsys dies: its connection is reset (nothing else can answer it).
+    const inFlight = httpRequest({ port, path: '/slow?delay=2000' }).then((response) => response.status, () => 'reset');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    process.kill(oldHttpsys, 'SIGKILL');
+    assert.equal(await inFlight, 'reset');
+    await waitFor('the old worker to exit (its data connection closed)', () => !poolhost.workers().some((info) => info.pid === oldWorker), 10_000);
+    await waitFor('httpsys to answer again', async () => (await httpRequest({ port, path: '/', timeoutMs: 2_000 })).status === 200, 15_000, 100);
+    assert.notEqual(servicePid(poolhost, 'httpsys'), oldHttpsys);
+    assert.deepEqual(orphanedWorkers(poolhost), []);
+  }
+  // Three httpsys deaths took three workers each time; none of it is the application's fault.
+  assert.equal(poolhost.events(5002).length, 0, 'rapid-fail protection was not tripped');
+  assert.equal((await httpRequest({ port, path: '/' })).status, 200);
+});

@@ -1,0 +1,55 @@
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startPoolhost } from '../support/poolhost-instance.js';
+import { applicationHostConfig } from '../support/config-builder.js';
+import { freePort } from '../support/http.js';
+import { pidApp } from '../support/apps.js';
+import { askWas } from '../support/runtime-client.js';
+import { sleep, waitFor } from '../support/wait.js';
+import { getLoad, statusSummary } from './support/load.js';
+
+test('a recycle every 200 ms for 10 s under load: zero failed requests, no worker left over', async () => {
+  const port = await freePort();
+  const poolhost = await startPoolhost(
+    {
+      config: applicationHostConfig({
+        pools: [{ name: 'Storm', processModel: { maxProcesses: '2', shutdownTimeLimit: '00:00:05' } }, { name: 'Calm' }],
+        sites: [
+          {
+            name: 'Storm',
+            id: 1,
+            bindings: [`127.0.0.1:${port}:`],
+            applications: [
+              { path: '/', pool: 'Storm', physicalPath: '{{root}}/app' },
+              { path: '/calm', pool: 'Calm', physicalPath: '{{root}}/app' },
+            ],
+          },
+        ],
+      }),
+      files: { 'app/server.js': pidApp },
+      waitForPort: port,
+    },
+    after,
+  );
+  const load = getLoad(port, 8, (client, sequence) => (client === 0 ? `/calm/${sequence}` : `/storm/${client}-${sequence}?delay=15`));
+  after(() => load.stop().then(() => undefined));
+  await waitFor('load to flow', () => load.completed() > 50, 10_000);
+  const calmWorker = poolhost.workers('Calm').map((info) => info.pid);
+  let recycles = 0;
+  const until = Date.now() + 10_000;
+  while (Date.now() < until) {
+    await askWas(poolhost.runDirectory, { type: 'RecycleApplicationPool', name: 'Storm' });
+    recycles++;
+    await sleep(200);
+  }
+  await sleep(1_000);
+  const result = await load.stop();
+
+  assert.ok(recycles >= 40, `${recycles} recycles`);
+  assert.deepEqual(result.failures.slice(0, 10), [], `${result.failures.length} failures; ${statusSummary(result)}`);
+  assert.ok(result.total > 500, `load went on through the storm (${result.total})`);
+  // Every old worker drains and exits: at most maxProcesses remain once the storm is over.
+  await waitFor('the storm pool to settle at maxProcesses or fewer', () => poolhost.workers('Storm').length <= 2, 10_000);
+  assert.deepEqual(poolhost.workers('Calm').map((info) => info.pid), calmWorker, 'the other pool was untouched');
+  assert.ok(poolhost.events(5079).length >= recycles / 2, `${poolhost.events(5079).length} recycle events`);
+});
