@@ -108,6 +108,8 @@ export interface ApplicationPool {
   CLRConfigFile: string;
   passAnonymousToken: boolean;
   startMode: StartMode;
+  /** poolhost extension: a pre-started, loaded worker waits unattached to requests and takes over from a crashed one. */
+  standbyWorker: boolean;
   processModel: ProcessModel;
   recycling: Recycling;
   failure: Failure;

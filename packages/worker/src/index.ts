@@ -2,6 +2,10 @@ export { createWorkerProcess, WorkerProcess, type WorkerProcessOptions } from '.
 export { WorkerExitCode } from './exit-codes.js';
 export { DataConnection } from './data-plane/data-connection.js';
 export { ApplicationTable } from './hosting/application-table.js';
-export { StaticFileApplication, DEFAULT_DOCUMENTS } from './hosting/static-file-application.js';
 export { NodeApplication } from './hosting/node-application.js';
 export { findEntryScript } from './hosting/entry-script.js';
+export { HttpContext, httpContextOf } from './pipeline/http-context.js';
+export { REQUEST_STAGES, type RequestStage } from './pipeline/request-stage.js';
+export { compileApplication } from './pipeline/compile-application.js';
+export { PipelineApplication } from './pipeline/pipeline-application.js';
+export { WorkerServices } from './pipeline/worker-services.js';

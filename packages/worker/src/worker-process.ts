@@ -17,6 +17,9 @@ import { loadApplications } from './hosting/load-applications.js';
 import { controlHandlers } from './control/control-handlers.js';
 import { WorkerExitCode } from './exit-codes.js';
 import type { ApplicationTable } from './hosting/application-table.js';
+import { WorkerServices } from './pipeline/worker-services.js';
+import { httpContextOf } from './pipeline/http-context.js';
+import { REQUEST_STAGES } from './pipeline/request-stage.js';
 
 export interface WorkerProcessOptions {
   applicationPool: string;
@@ -45,9 +48,13 @@ export class WorkerProcess {
   private shutdownTimeLimit = 90_000;
   private stopping: Promise<void> | null = null;
   private readonly logger: Logger;
+  readonly services: WorkerServices;
 
   constructor(private readonly options: WorkerProcessOptions) {
     this.logger = options.logger;
+    this.services = new WorkerServices(options.applicationPool, options.logger);
+    // Buffered W3C log lines are written before the process ends, however it ends.
+    process.once('exit', () => this.services.flush());
   }
 
   get requestsServed(): number {
@@ -83,6 +90,7 @@ export class WorkerProcess {
       this.applications = await loadApplications(
         applications,
         { listenWaitMs: Math.min(pool.processModel.startupTimeLimit, 10_000), portPlaceholder: `\\\\.\\pipe\\poolhost-${process.pid}` },
+        this.services,
         this.logger,
       );
       const socket = options.dataFd !== undefined
@@ -172,14 +180,15 @@ export class WorkerProcess {
     const now = Date.now();
     const requests: ExecutingRequest[] = [];
     for (const stream of connection.streams.values()) {
+      const context = httpContextOf(stream.req);
       requests.push({
         requestId: `${process.pid.toString(16).padStart(8, '0')}${stream.id.toString(16).padStart(8, '0')}`,
         siteId: stream.head.siteId,
         verb: stream.head.method,
         url: stream.head.url,
         clientIp: stream.head.clientIp,
-        stage: 'ExecuteRequestHandler',
-        module: stream.application?.kind ?? 'ProtocolSupportModule',
+        stage: context ? (REQUEST_STAGES[context.stageIndex] ?? 'EndRequest') : 'ExecuteRequestHandler',
+        module: context ? context.module : stream.upgraded ? 'iisnode' : 'IIS Web Core',
         elapsedMs: now - stream.startedAt,
       });
     }

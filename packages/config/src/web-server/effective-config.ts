@@ -15,11 +15,14 @@ import { DuplicateCollectionEntry, mergeElement } from './merge-sections.js';
 import { readFileIfPresent, readWebConfig, type ReadFile } from './read-web-config.js';
 import { resolveUrl } from './resolve-url.js';
 import { builtInSectionDefinition } from './section-definitions.js';
+import { BASELINE_UNLOCKED_SECTIONS, baselineBeneath, baselineSections } from './baseline.js';
 import { buildWebServerConfig, InvalidSectionValue } from './typed-sections.js';
 
 export interface EffectiveConfigOptions {
   /** Reads a web.config; returns undefined when absent. Defaults to the file system. */
   readFile?: ReadFile;
+  /** Merge poolhost's baseline (IIS's shipped system.webServer defaults) beneath APPHOST; default true. */
+  baseline?: boolean;
 }
 
 const PREFIX = 'system.webServer/';
@@ -58,7 +61,7 @@ export function getEffectiveWebServerConfig(
   if (!site) throw new Error(`site "${siteName}" is not declared in ${host.file}; declared sites: ${host.sites.map((s) => s.name).join(', ')}`);
   const files: string[] = [];
   try {
-    const sections = mergeLevels(host, site, urlPath, options.readFile ?? readFileIfPresent, files);
+    const sections = mergeLevels(host, site, urlPath, options.readFile ?? readFileIfPresent, files, options.baseline ?? true);
     return { ok: true, config: buildWebServerConfig(sections), files };
   } catch (error) {
     if (error instanceof ConfigurationFaultError) return { ok: false, fault: error.fault, files };
@@ -88,7 +91,7 @@ function levelsFor(host: ApplicationHostConfig, site: Site, urlPath: string): Le
   return levels;
 }
 
-function mergeLevels(host: ApplicationHostConfig, site: Site, urlPath: string, readFile: ReadFile, files: string[]): Record<string, RawElement> {
+function mergeLevels(host: ApplicationHostConfig, site: Site, urlPath: string, readFile: ReadFile, files: string[], withBaseline: boolean): Record<string, RawElement> {
   const apphost = host.webServer ?? { ...EMPTY_FILE, file: host.file };
   const merged: Record<string, RawElement> = {};
   const apply = (sections: Record<string, RawElement>): void => {
@@ -104,12 +107,16 @@ function mergeLevels(host: ApplicationHostConfig, site: Site, urlPath: string, r
     }
   };
   const apphostLocks: LockSource[] = apphost.locations.map((location) => ({ ...location, configPath: locationPath('', location) }));
+  if (withBaseline) apphostLocks.unshift(...baselineLocks(apphost));
   const webConfigLocks: LockSource[] = [];
   const webConfigs: Array<{ configPath: string; sections: ConfigFileSections }> = [];
   const groups = apphost.sectionGroups;
 
   for (const level of levelsFor(host, site, urlPath)) {
-    if (level.configPath === '') apply(apphost.sections);
+    if (level.configPath === '') {
+      if (withBaseline) apply(baselineFor(apphost));
+      apply(apphost.sections);
+    }
     for (const location of apphost.locations) if (same(locationPath('', location), level.configPath)) apply(location.sections);
     for (const parent of webConfigs) {
       for (const location of parent.sections.locations) {
@@ -144,4 +151,25 @@ function isLocked(path: string, configPath: string, apphost: ConfigFileSections,
       .sort((a, b) => a.configPath.length - b.configPath.length);
   for (const source of [...applicable(apphostLocks), ...applicable(webConfigLocks)]) mode = source.overrideMode === 'Deny' ? 'Deny' : 'Allow';
   return mode === 'Deny';
+}
+
+/** The baseline sections beneath what applicationHost.config declares at APPHOST (its own sections and `<location path="">`). */
+function baselineFor(apphost: ConfigFileSections): Record<string, RawElement> {
+  const declaredAtApphost = [apphost.sections, ...apphost.locations.filter((location) => locationPath('', location) === '').map((location) => location.sections)];
+  const out: Record<string, RawElement> = {};
+  for (const [path, element] of Object.entries(baselineSections())) {
+    const declared = declaredAtApphost.map((sections) => sections[path]).filter((candidate): candidate is RawElement => candidate !== undefined);
+    out[path] = declared.length ? baselineBeneath(element, declared, path.slice(PREFIX.length)) : element;
+  }
+  return out;
+}
+
+/** handlers/modules unlocked as IIS ships them, unless applicationHost.config registers the section itself. */
+function baselineLocks(apphost: ConfigFileSections): LockSource[] {
+  const sections = baselineSections();
+  return BASELINE_UNLOCKED_SECTIONS.filter((path) => !apphost.sectionDefinitions[path]).map((path) => ({
+    configPath: '',
+    overrideMode: 'Allow' as const,
+    sections: { [path]: sections[path]! },
+  }));
 }

@@ -71,7 +71,7 @@ function ok(result: ReturnType<typeof getEffectiveWebServerConfig>): WebServerCo
 const webConfig = (inner: string): string => `<?xml version="1.0"?>\n<configuration>\n  <system.webServer>\n${inner}\n  </system.webServer>\n</configuration>\n`;
 
 test('without web.config files the global sections apply, with schema defaults for the rest', () => {
-  const { at } = setup({});
+  const { at, root } = setup({});
   const config = ok(at('/'));
   assert.deepEqual(config.handlers.handlers.map((h) => h.name), ['TRACEVerbHandler', 'StaticFile']);
   assert.deepEqual(config.handlers.accessPolicy, ['Read', 'Script']);
@@ -81,7 +81,9 @@ test('without web.config files the global sections apply, with schema defaults f
   assert.deepEqual(config.defaultDocument, { enabled: true, files: ['Default.htm', 'index.html'] });
   assert.deepEqual(config.directoryBrowse, { enabled: false, showFlags: ['Date', 'Time', 'Size', 'Extension'] });
   assert.equal(config.httpErrors.errorMode, 'DetailedLocalOnly');
-  assert.equal(config.requestFiltering.requestLimits.maxAllowedContentLength, 30000000);
+  // poolhost's baseline lifts IIS's 30000000 (bodies stream); the schema default stays IIS's.
+  assert.equal(config.requestFiltering.requestLimits.maxAllowedContentLength, 4294967295);
+  assert.equal(ok(getEffectiveWebServerConfig(loadApplicationHostConfig(join(root, 'applicationHost.config'), { env: {} }), 'Default Web Site', '/', { baseline: false })).requestFiltering.requestLimits.maxAllowedContentLength, 30000000);
   assert.equal(config.requestFiltering.requestLimits.maxUrl, 4096);
   assert.equal(config.requestFiltering.requestLimits.maxQueryString, 2048);
   assert.deepEqual(config.requestFiltering.hiddenSegments.segments, ['web.config', 'bin']);

@@ -1,19 +1,22 @@
 // The applications this worker hosts: every application of every site whose applicationPool is ours,
-// with what hosting needs from applicationHost.config and the application's effective web.config.
-import { getEffectiveWebServerConfig, type ApplicationHostConfig } from '@poolhost/config';
+// with its site and its effective system.webServer configuration at the application root (or the
+// 500.19 fault that configuration has — the application then answers every request with that page).
+import { getEffectiveWebServerConfig, type ApplicationHostConfig, type ConfigurationFault, type Site, type WebServerConfig } from '@poolhost/config';
 import type { Logger } from 'pino';
 
 export interface PoolApplication {
+  site: Site;
   siteId: number;
   siteName: string;
   path: string;
+  applicationPool: string;
   /** The physical folder of the application's root virtual directory. */
   physicalPath: string;
   virtualDirectories: Array<{ path: string; physicalPath: string }>;
+  config: WebServerConfig | null;
+  fault: ConfigurationFault | null;
   /** `<handlers><add modules="iisnode" path="…">` from the effective configuration, if any. */
   iisnodeHandlerPath: string | null;
-  /** Effective `defaultDocument` files (null when disabled or unknown: hosting uses IIS's defaults). */
-  defaultDocuments: string[] | null;
 }
 
 export function poolApplications(config: ApplicationHostConfig, applicationPool: string, logger: Logger): PoolApplication[] {
@@ -24,31 +27,38 @@ export function poolApplications(config: ApplicationHostConfig, applicationPool:
       if (application.applicationPool.toLowerCase() !== wanted) continue;
       const root = application.virtualDirectories.find((directory) => directory.path === '/') ?? application.virtualDirectories[0];
       if (!root) continue;
-      let iisnodeHandlerPath: string | null = null;
-      let defaultDocuments: string[] | null = null;
+      let effectiveConfig: WebServerConfig | null = null;
+      let fault: ConfigurationFault | null = null;
       try {
         const effective = getEffectiveWebServerConfig(config, site.name, application.path);
-        if (effective.ok) {
-          const handler = effective.config.handlers.handlers.find((entry) => /(^|,)\s*iisnode\s*(,|$)/i.test(entry.modules));
-          iisnodeHandlerPath = handler?.path ?? null;
-          const documents = effective.config.defaultDocument;
-          defaultDocuments = documents.enabled ? documents.files : [];
-        } else {
-          logger.warn({ site: site.name, application: application.path, fault: effective.fault }, 'the application configuration is not usable; hosting with defaults');
+        if (effective.ok) effectiveConfig = effective.config;
+        else {
+          fault = effective.fault;
+          logger.warn({ site: site.name, application: application.path, fault }, `the configuration of ${site.name}${application.path} cannot be used (HTTP 500.19): ${fault.file}:${fault.line}:${fault.column}: ${fault.message}`);
         }
       } catch (error) {
-        logger.warn({ err: error, site: site.name, application: application.path }, 'cannot read the effective configuration; hosting with defaults');
+        const message = error instanceof Error ? error.message : String(error);
+        fault = { httpStatus: 500, subStatus: 19, errorCode: '0x8007000d', message, file: config.file, line: 0, column: 0 };
+        logger.warn({ err: error, site: site.name, application: application.path }, 'cannot read the effective configuration (HTTP 500.19)');
       }
+      const handler = effectiveConfig?.handlers.handlers.find((entry) => isIisnodeHandler(entry.modules));
       result.push({
+        site,
         siteId: site.id,
         siteName: site.name,
         path: application.path,
+        applicationPool: application.applicationPool,
         physicalPath: root.physicalPath,
         virtualDirectories: application.virtualDirectories.map((directory) => ({ path: directory.path, physicalPath: directory.physicalPath })),
-        iisnodeHandlerPath,
-        defaultDocuments,
+        config: effectiveConfig,
+        fault,
+        iisnodeHandlerPath: handler?.path ?? null,
       });
     }
   }
   return result;
+}
+
+export function isIisnodeHandler(modules: string): boolean {
+  return /(^|,)\s*iisnode\s*(,|$)/i.test(modules);
 }

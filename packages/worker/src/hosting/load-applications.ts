@@ -1,13 +1,16 @@
-// Loads every application of the pool: a Node application where an entry script exists, else the
-// static file handler. Node applications load one after another so a `listen()` is attributed to the
-// application that made it.
+// Loads every application of the pool: its Node code where an entry script exists (iisnode handler
+// path → package.json main → server.js, app.js, index.js), then its pipeline, compiled once. Node
+// applications load one after another so a `listen()` is attributed to the application that made it.
+// An application whose configuration has a 500.19 fault loads no code: it answers with that page.
 import type { Logger } from 'pino';
 import type { PoolApplication } from '../configuration/pool-applications.js';
+import { compileApplication } from '../pipeline/compile-application.js';
+import { installServerVariablesGetter } from '../pipeline/server-variables.js';
+import type { WorkerServices } from '../pipeline/worker-services.js';
 import { ApplicationTable } from './application-table.js';
 import { findEntryScript } from './entry-script.js';
 import { installListenCapture } from './listen-capture.js';
 import { NodeApplication } from './node-application.js';
-import { DEFAULT_DOCUMENTS, StaticFileApplication } from './static-file-application.js';
 
 export interface LoadApplicationsOptions {
   /** How long an application that neither exported a listener nor listened yet may take to call listen(). */
@@ -16,40 +19,63 @@ export interface LoadApplicationsOptions {
   portPlaceholder: string;
 }
 
-export async function loadApplications(applications: PoolApplication[], options: LoadApplicationsOptions, logger: Logger): Promise<ApplicationTable> {
+export async function loadApplications(
+  applications: PoolApplication[],
+  options: LoadApplicationsOptions,
+  services: WorkerServices,
+  logger: Logger,
+): Promise<ApplicationTable> {
   const table = new ApplicationTable();
-  const plans = applications.map((application) => ({ application, entry: findEntryScript(application.physicalPath, application.iisnodeHandlerPath) }));
+  installServerVariablesGetter();
+  const plans = applications.map((application) => ({
+    application,
+    entry: application.fault ? null : findEntryScript(application.physicalPath, application.iisnodeHandlerPath),
+  }));
   const nodeApplications = plans.filter((plan) => plan.entry !== null);
   if (nodeApplications.length > 0) {
     installListenCapture();
     process.env.PORT = options.portPlaceholder;
     // iisnode runs an application in its own folder; with one Node application per pool, so does w3wp.
     const folders = new Set(nodeApplications.map((plan) => plan.application.physicalPath));
-    if (folders.size === 1) process.chdir([...folders][0]!);
+    if (folders.size === 1) {
+      const folder = [...folders][0]!;
+      process.chdir(folder);
+      process.env.APPL_PHYSICAL_PATH = folder.endsWith('/') ? folder : `${folder}/`;
+    }
   }
   const loadedEntries = new Map<string, NodeApplication>();
   for (const { application, entry } of plans) {
+    let node: NodeApplication | null = null;
     if (entry) {
-      const hosted = new NodeApplication(application.siteId, application.siteName, application.path, entry);
+      node = new NodeApplication(application.siteId, application.siteName, application.path, entry);
       const sameScript = loadedEntries.get(entry);
-      if (sameScript) {
-        hosted.shareWith(sameScript);
-        table.add(hosted);
-        continue;
+      if (sameScript) node.shareWith(sameScript);
+      else {
+        loadedEntries.set(entry, node);
+        try {
+          await node.load(options.listenWaitMs);
+        } catch (error) {
+          throw new Error(`application ${application.siteName}${application.path} (${entry}) failed to load: ${(error as Error).message}`, { cause: error });
+        }
+        logger.info({ site: application.siteName, application: application.path, entry }, `loaded Node application ${application.path}`);
       }
-      loadedEntries.set(entry, hosted);
-      try {
-        await hosted.load(options.listenWaitMs);
-      } catch (error) {
-        throw new Error(`application ${application.siteName}${application.path} (${entry}) failed to load: ${(error as Error).message}`, { cause: error });
-      }
-      table.add(hosted);
-      logger.info({ site: application.siteName, application: application.path, entry }, `loaded Node application ${application.path}`);
-    } else {
-      const documents = application.defaultDocuments ?? DEFAULT_DOCUMENTS;
-      table.add(new StaticFileApplication(application.siteId, application.siteName, application.path, application.virtualDirectories, documents));
-      logger.info({ site: application.siteName, application: application.path, folder: application.physicalPath }, `serving static files for ${application.path}`);
     }
+    const hosted = await compileApplication(
+      {
+        site: application.site,
+        path: application.path,
+        applicationPool: application.applicationPool,
+        physicalPath: application.physicalPath,
+        virtualDirectories: application.virtualDirectories,
+        config: application.config,
+        fault: application.fault,
+        logger: logger.child({ site: application.siteName, application: application.path }),
+        services,
+      },
+      node,
+    );
+    table.add(hosted);
+    if (!node) logger.info({ site: application.siteName, application: application.path, folder: application.physicalPath }, `serving ${application.path} through the pipeline (no Node entry script)`);
   }
   return table;
 }

@@ -14,6 +14,8 @@ export const APPLICATION_POOL_SCHEMA: ElementSchema = {
   CLRConfigFile: string(''),
   passAnonymousToken: bool(true),
   startMode: enumOf(['OnDemand', 'AlwaysRunning'], 'OnDemand'),
+  // poolhost extension (not in IIS's schema): keep one pre-started worker that takes over when a worker crashes.
+  standbyWorker: bool(false),
 };
 
 const ONE_SECOND_TO_MAX = [1, 4294967] as const;

@@ -1,0 +1,154 @@
+// The StaticFile handler (modules="StaticFileModule,DefaultDocumentModule,DirectoryListingModule"):
+//   - never a byte outside the virtual directory's folder: the URL reaching here is already decoded and
+//     dot-resolved (a climb above the root was a 400); a backslash or NUL in it is 404; the file's real
+//     path (symbolic links resolved) must still be inside the folder's real path, else 404;
+//   - a folder without its trailing slash: 301 to the slash form; with it, the first defaultDocument
+//     file that exists is served, else the directory listing when directoryBrowse is enabled, else 403.14;
+//   - a file: GET/HEAD only (405 with Allow otherwise), a staticContent mimeMap or 404.3, then `send`
+//     streams it with ETag, Last-Modified, conditional GET (304/412) and Range (206/416);
+//     staticContent/clientCache adds Cache-Control or Expires.
+import { realpathSync, statSync, type Stats } from 'node:fs';
+import { join, sep } from 'node:path';
+import send from 'send';
+import type { WebServerConfig } from '@poolhost/config';
+import type { HttpContext } from '../pipeline/http-context.js';
+import type { RequestHandler } from '../pipeline/handler-mapping.js';
+import type { PipelineApplication } from '../pipeline/pipeline-application.js';
+import { directoryListingPage } from './directory-listing.js';
+import { compileMimeMap } from './mime-map.js';
+
+export interface StaticFileOptions {
+  defaultDocumentModule: boolean;
+  directoryListingModule: boolean;
+}
+
+const encodePath = (path: string): string => path.split('/').map(encodeURIComponent).join('/');
+
+function movedPage(location: string): string {
+  return `<head><title>Document Moved</title></head>\n<body><h1>Object Moved</h1>This document may be found <a HREF="${location.replace(/"/g, '&quot;')}">here</a></body>`;
+}
+
+export function staticFileHandler(application: PipelineApplication, config: WebServerConfig, options: StaticFileOptions): RequestHandler {
+  const mimeType = compileMimeMap(config.staticContent);
+  const defaultDocuments = options.defaultDocumentModule && config.defaultDocument.enabled ? config.defaultDocument.files : [];
+  const browse = options.directoryListingModule && config.directoryBrowse.enabled ? config.directoryBrowse : null;
+  const hidden = new Set(config.requestFiltering.hiddenSegments.segments.map((segment) => segment.toLowerCase()));
+  const cache = config.staticContent.clientCache;
+  const setEtag = cache.setEtag;
+  const realRoots = new Map<string, string | null>();
+
+  const realRoot = (root: string): string | null => {
+    let real = realRoots.get(root);
+    if (real === undefined) {
+      try {
+        real = realpathSync(root);
+      } catch {
+        real = null;
+      }
+      realRoots.set(root, real);
+    }
+    return real;
+  };
+
+  /** The real path of `physical` when it lies inside the virtual directory's real folder, else null. */
+  const inside = (context: HttpContext, physical: string): string | null => {
+    const root = application.rootFor(context.path);
+    const rootReal = root === null ? null : realRoot(root);
+    if (rootReal === null) return null;
+    let real: string;
+    try {
+      real = realpathSync(physical);
+    } catch {
+      return null;
+    }
+    return real === rootReal || real.startsWith(rootReal.endsWith(sep) ? rootReal : rootReal + sep) ? real : null;
+  };
+
+  const applyClientCache = (context: HttpContext): void => {
+    switch (cache.cacheControlMode) {
+      case 'DisableCache':
+        context.res.setHeader('Cache-Control', 'no-cache');
+        break;
+      case 'UseMaxAge':
+        context.res.setHeader('Cache-Control', `max-age=${Math.floor(cache.cacheControlMaxAge / 1000)}${cache.cacheControlCustom ? `,${cache.cacheControlCustom}` : ''}`);
+        break;
+      case 'UseExpires':
+        if (cache.httpExpires) context.res.setHeader('Expires', cache.httpExpires);
+        break;
+      default:
+        if (cache.cacheControlCustom) context.res.setHeader('Cache-Control', cache.cacheControlCustom);
+    }
+  };
+
+  const serveFile = (context: HttpContext, file: string, fileName: string): void | Promise<void> => {
+    const type = mimeType(fileName);
+    if (type === undefined) return context.sendError(404, 3);
+    const { req, res } = context;
+    res.setHeader('Content-Type', type);
+    applyClientCache(context);
+    return new Promise<void>((resolve) => {
+      res.once('close', resolve);
+      send(req, encodePath(file), { etag: setEtag, lastModified: true, acceptRanges: true, cacheControl: false, dotfiles: 'allow', index: false })
+        .on('error', (error: { status?: number; statusCode?: number }) => {
+          const status = error.status ?? error.statusCode ?? 500;
+          res.removeHeader('Content-Type');
+          context.sendError(status, 0, error);
+          resolve();
+        })
+        .pipe(res);
+    });
+  };
+
+  const execute = (context: HttpContext): void | Promise<void> => {
+    const method = context.req.method;
+    const path = context.path;
+    if (method !== 'GET' && method !== 'HEAD') {
+      context.res.setHeader('Allow', 'GET, HEAD, OPTIONS, TRACE');
+      return context.sendError(405, 0);
+    }
+    const physical = context.physicalPath;
+    if (physical === null || path.includes('\\') || path.includes('\0')) return context.sendError(404, 0);
+    const real = inside(context, physical);
+    if (real === null) return context.sendError(404, 0);
+    let stats: Stats | undefined = context.resourceStats;
+    if (stats === undefined) {
+      try {
+        stats = statSync(real);
+      } catch {
+        return context.sendError(404, 0);
+      }
+    }
+    if (!stats.isDirectory()) return serveFile(context, real, path.slice(path.lastIndexOf('/') + 1));
+    if (!path.endsWith('/')) {
+      const location = `${encodePath(path)}/${context.query ? `?${context.query}` : ''}`;
+      const res = context.res;
+      res.statusCode = 301;
+      res.setHeader('Location', location);
+      res.setHeader('Content-Type', 'text/html; charset=UTF-8');
+      res.end(movedPage(location));
+      return;
+    }
+    for (const document of defaultDocuments) {
+      const candidate = join(real, document);
+      let candidateStats: Stats;
+      try {
+        candidateStats = statSync(candidate);
+      } catch {
+        continue;
+      }
+      if (!candidateStats.isFile()) continue;
+      const realDocument = inside(context, candidate);
+      if (realDocument === null) continue;
+      return serveFile(context, realDocument, document);
+    }
+    if (browse !== null) {
+      const res = context.res;
+      res.setHeader('Content-Type', 'text/html; charset=utf-8');
+      res.end(directoryListingPage(real, path, context.req.headers.host ?? 'localhost', browse.showFlags, (name) => hidden.has(name.toLowerCase())));
+      return;
+    }
+    context.sendError(403, 14);
+  };
+
+  return { module: 'StaticFileModule', dynamic: false, execute };
+}

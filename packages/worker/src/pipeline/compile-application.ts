@@ -1,0 +1,147 @@
+// Compiles one application's pipeline, once, when the worker loads it: the modules enabled by the
+// effective `system.webServer/modules` list (built-in ones by name, application modules by their .js
+// `type`), in list order per stage; the handler mappings of `handlers`; the error responder
+// (CustomErrorModule). Nothing here runs per request.
+import type { HttpHandlerEntry, WebServerConfig } from '@poolhost/config';
+import type { NodeApplication } from '../hosting/node-application.js';
+import { isIisnodeHandler } from '../configuration/pool-applications.js';
+import { anonymousAuthenticationModule, isAuthenticationEnabled } from '../modules/anonymous-authentication.js';
+import { basicAuthenticationModule, basicChallenge } from '../modules/basic-authentication.js';
+import { compressionModule } from '../modules/compression.js';
+import { customErrorResponder } from '../modules/custom-errors/custom-error-module.js';
+import { customHeadersModule } from '../modules/custom-headers.js';
+import { failedRequestTracingModule } from '../modules/failed-request-tracing/failed-request-tracing-module.js';
+import { httpLoggingModule } from '../modules/http-logging/http-logging-module.js';
+import { ipRestrictionModule } from '../modules/ip-restriction.js';
+import { requestFilteringModule } from '../modules/request-filtering.js';
+import { rewriteModule } from '../modules/url-rewrite.js';
+import { isApplicationModuleType, loadApplicationModule } from '../modules/application-module.js';
+import { iisnodeHandler, missingEntryScriptHandler } from '../handlers/iisnode-handler.js';
+import { protocolSupportHandler } from '../handlers/protocol-support-handler.js';
+import { staticFileHandler } from '../handlers/static-file-handler.js';
+import type { ApplicationSetup } from './application-setup.js';
+import { compileHandlerMappings, mapRequestHandler, type RequestHandler } from './handler-mapping.js';
+import type { HttpContext } from './http-context.js';
+import type { HttpModule, ModuleStep } from './http-module.js';
+import { PipelineApplication } from './pipeline-application.js';
+import { CORE_MODULE, HANDLER_STEP, RequestPipeline } from './request-pipeline.js';
+import { Stage } from './request-stage.js';
+
+/** The handler entry poolhost adds for a Node application whose configuration names no iisnode handler. */
+export const IMPLICIT_IISNODE_HANDLER: Omit<HttpHandlerEntry, 'position'> = {
+  name: 'iisnode',
+  path: '*',
+  verb: '*',
+  type: '',
+  modules: 'iisnode',
+  scriptProcessor: '',
+  resourceType: 'Unspecified',
+  requireAccess: 'Script',
+  allowPathInfo: false,
+  preCondition: '',
+  responseBufferLimit: 0,
+};
+
+export async function compileApplication(setup: ApplicationSetup, node: NodeApplication | null): Promise<PipelineApplication> {
+  const application = new PipelineApplication(setup, node);
+  const { logger, services } = setup;
+  const config = setup.config;
+  if (config === null) {
+    // 500.19: nothing of the application's configuration can be trusted; log with the site's settings.
+    const logging = httpLoggingModule({ dontLog: false, selectiveLogging: 'LogAll' }, services.logWriter(setup.site));
+    application.pipeline = new RequestPipeline(application, logging ? [logging] : [], {}, logger);
+    application.pipeline.errorResponder = customErrorResponder(null, setup.physicalPath);
+    return application;
+  }
+
+  const sections = config.sections;
+  const enabled = new Set(config.modules.modules.map((entry) => entry.name.toLowerCase()));
+  const modules: HttpModule[] = [];
+  for (const entry of config.modules.modules) {
+    if (entry.type && isApplicationModuleType(entry.type)) {
+      modules.push(await loadApplicationModule(entry.name, entry.type, setup.physicalPath));
+      continue;
+    }
+    const module = builtInModule(entry.name, config, setup);
+    if (module) modules.push(module);
+  }
+
+  const staticHandler = staticFileHandler(application, config, {
+    defaultDocumentModule: enabled.has('defaultdocumentmodule'),
+    directoryListingModule: enabled.has('directorylistingmodule'),
+  });
+  const nodeHandler = node ? iisnodeHandler(application, node, sections['iisnode']) : null;
+  const resolveHandler = (entry: HttpHandlerEntry): RequestHandler | null => {
+    const names = entry.modules.split(',').map((name) => name.trim().toLowerCase());
+    if (isIisnodeHandler(entry.modules)) return nodeHandler ?? missingEntryScriptHandler(entry.path);
+    if (names.some((name) => name === 'staticfilemodule' || name === 'defaultdocumentmodule' || name === 'directorylistingmodule')) return staticHandler;
+    if (names.includes('protocolsupportmodule')) return protocolSupportHandler;
+    return null;
+  };
+  const handlerEntries = [...config.handlers.handlers];
+  if (node && !handlerEntries.some((entry) => isIisnodeHandler(entry.modules))) {
+    handlerEntries.unshift({ ...IMPLICIT_IISNODE_HANDLER, position: { file: setup.physicalPath, line: 0, column: 0 } });
+  }
+  const mappings = compileHandlerMappings(handlerEntries, config.handlers.accessPolicy, resolveHandler);
+
+  const coreSteps: Partial<Record<number, { before?: ModuleStep[]; after?: ModuleStep[] }>> = {
+    [Stage.MapRequestHandler]: { before: [{ module: CORE_MODULE, run: (context) => mapRequestHandler(context, mappings) }] },
+    [Stage.ExecuteRequestHandler]: { after: [{ module: HANDLER_STEP, run: executeHandler }] },
+  };
+  const anonymous = enabled.has('anonymousauthenticationmodule') && isAuthenticationEnabled(sections['security/authentication/anonymousAuthentication'], true);
+  if (!anonymous) {
+    const basic = enabled.has('basicauthenticationmodule') && isAuthenticationEnabled(sections['security/authentication/basicAuthentication'], false);
+    const basicSection = sections['security/authentication/basicAuthentication'];
+    coreSteps[Stage.AuthenticateRequest] = {
+      after: [
+        {
+          module: CORE_MODULE,
+          run: (context) => {
+            if (context.user !== null) return;
+            if (basic) context.res.setHeader('WWW-Authenticate', basicChallenge(basicSection, context.req.headers.host ?? ''));
+            context.sendError(401, 2);
+          },
+        },
+      ],
+    };
+  }
+  application.pipeline = new RequestPipeline(application, modules, coreSteps, logger);
+  if (enabled.has('customerrormodule')) application.pipeline.errorResponder = customErrorResponder(config.httpErrors, setup.physicalPath);
+  logger.debug({ application: setup.path, modules: modules.map((module) => module.name), handlers: mappings.map((mapping) => mapping.name) }, 'pipeline compiled');
+  return application;
+}
+
+function executeHandler(context: HttpContext): void | Promise<void> {
+  const mapping = context.handler;
+  if (mapping === null || mapping.handler === null) return context.sendError(404, 4);
+  return mapping.handler.execute(context);
+}
+
+function builtInModule(name: string, config: WebServerConfig, setup: ApplicationSetup): HttpModule | null {
+  const sections = config.sections;
+  switch (name.toLowerCase()) {
+    case 'httploggingmodule':
+      return httpLoggingModule(config.httpLogging, setup.services.logWriter(setup.site));
+    case 'failedrequeststracingmodule':
+      return failedRequestTracingModule(config.traceFailedRequests, setup.services.traceWriter(setup.site), setup.applicationPool);
+    case 'staticcompressionmodule':
+      return compressionModule('static', sections['urlCompression'], sections['httpCompression']);
+    case 'dynamiccompressionmodule':
+      return compressionModule('dynamic', sections['urlCompression'], sections['httpCompression']);
+    case 'anonymousauthenticationmodule':
+      return anonymousAuthenticationModule(sections['security/authentication/anonymousAuthentication']);
+    case 'basicauthenticationmodule':
+      return basicAuthenticationModule(sections['security/authentication/basicAuthentication'], setup.physicalPath, setup.logger);
+    case 'iprestrictionmodule':
+      return ipRestrictionModule(sections['security/ipSecurity']);
+    case 'requestfilteringmodule':
+      return requestFilteringModule(config.requestFiltering);
+    case 'rewritemodule':
+      return rewriteModule(sections['rewrite/rules'], setup.path);
+    case 'protocolsupportmodule':
+      return customHeadersModule(sections['httpProtocol']);
+    default:
+      // Handler modules (StaticFileModule, iisnode …), CustomErrorModule, and IIS modules poolhost has no counterpart for.
+      return null;
+  }
+}

@@ -1,0 +1,91 @@
+// An application as the data plane sees it: every request becomes an HttpContext and walks the
+// application's compiled RequestPipeline. Upgrade requests (WebSocket) go straight to the Node
+// application's `upgrade` listeners, with the forwarded headers added.
+import { join } from 'node:path';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { HostedApplication } from '../hosting/hosted-application.js';
+import type { NodeApplication } from '../hosting/node-application.js';
+import type { ApplicationSetup, VirtualDirectoryMapping } from './application-setup.js';
+import { HttpContext } from './http-context.js';
+import type { RequestPipeline } from './request-pipeline.js';
+import { addForwardedHeaders } from './forwarded-headers.js';
+
+export class PipelineApplication implements HostedApplication {
+  readonly kind = 'pipeline' as const;
+  readonly siteId: number;
+  readonly siteName: string;
+  readonly path: string;
+  pipeline!: RequestPipeline;
+  /** Set for every request when the application's configuration cannot be used (500.19). */
+  private readonly faulted: boolean;
+  private readonly virtualDirectories: VirtualDirectoryMapping[];
+  private readonly prefix: string;
+  /** `on` when the site has an https binding on a port (HTTPS server variable, x-forwarded-proto). */
+  private readonly httpsPorts: ReadonlySet<number>;
+
+  constructor(
+    readonly setup: ApplicationSetup,
+    readonly node: NodeApplication | null,
+  ) {
+    this.siteId = setup.site.id;
+    this.siteName = setup.site.name;
+    this.path = setup.path;
+    this.faulted = setup.fault !== null;
+    this.virtualDirectories = [...setup.virtualDirectories].sort((a, b) => b.path.length - a.path.length);
+    this.prefix = setup.path === '/' ? '' : setup.path.toLowerCase();
+    this.httpsPorts = new Set(setup.site.bindings.filter((binding) => binding.protocol === 'https').map((binding) => binding.port));
+  }
+
+  handle(req: IncomingMessage, res: ServerResponse): void {
+    const context = new HttpContext(req, res, this.pipeline);
+    if (this.faulted) context.sendError(500, 19, this.setup.fault);
+    else if (context.badRequest) context.sendError(400, 0);
+    this.pipeline.run(context);
+  }
+
+  acceptsUpgrade(): boolean {
+    return this.node !== null && !this.faulted && this.node.acceptsUpgrade();
+  }
+
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    addForwardedHeaders(req, this.isHttps(req.socket.localPort ?? 0));
+    this.node!.upgrade(req, socket, head);
+  }
+
+  isHttps(localPort: number): boolean {
+    return this.httpsPorts.size > 0 && this.httpsPorts.has(localPort);
+  }
+
+  /** URL path (decoded, canonical) → physical path through the application's virtual directories; null outside them. */
+  mapPath(urlPath: string): string | null {
+    let relative = urlPath;
+    if (this.prefix !== '') {
+      const lower = urlPath.toLowerCase();
+      if (lower === this.prefix) relative = '/';
+      else if (lower.startsWith(this.prefix) && lower.charCodeAt(this.prefix.length) === 47) relative = urlPath.slice(this.prefix.length);
+      else return null;
+    }
+    for (const directory of this.virtualDirectories) {
+      if (directory.path === '/') return join(directory.physicalPath, relative);
+      const lower = relative.toLowerCase();
+      const prefix = directory.path.toLowerCase();
+      if (lower === prefix || (lower.startsWith(prefix) && lower.charCodeAt(prefix.length) === 47)) {
+        return join(directory.physicalPath, relative.slice(prefix.length) || '/');
+      }
+    }
+    return null;
+  }
+
+  /** The physical root of the virtual directory a URL path falls in (the boundary the static handler keeps to). */
+  rootFor(urlPath: string): string | null {
+    const relative = this.prefix === '' ? urlPath : urlPath.slice(this.prefix.length) || '/';
+    for (const directory of this.virtualDirectories) {
+      if (directory.path === '/') return directory.physicalPath;
+      const lower = relative.toLowerCase();
+      const prefix = directory.path.toLowerCase();
+      if (lower === prefix || (lower.startsWith(prefix) && lower.charCodeAt(prefix.length) === 47)) return directory.physicalPath;
+    }
+    return null;
+  }
+}

@@ -1,0 +1,123 @@
+// The integrated pipeline of one application, compiled once: for each of the twelve stages, the list of
+// module steps subscribed to it (null when none — skipped with one check). A request walks the stages in
+// order; a module may complete the request early, after which only LogRequest and EndRequest run. Every
+// error takes the one error path: sendError → the custom error module's page → LogRequest → EndRequest
+// (docs/request-pipeline.md).
+import type { Logger } from 'pino';
+import type { HttpContext } from './http-context.js';
+import type { HttpModule, ModuleStep } from './http-module.js';
+import { REQUEST_STAGES, Stage } from './request-stage.js';
+import type { PipelineApplication } from './pipeline-application.js';
+
+/** Renders an error response (the CustomErrorModule, or a bare fallback when it is removed). */
+export type ErrorResponder = (context: HttpContext, status: number, subStatus: number) => void;
+
+/** Steps the pipeline itself runs (IIS's "IIS Web Core"): handler mapping, the 401.2 check. */
+export const CORE_MODULE = 'IIS Web Core';
+/** The ExecuteRequestHandler step: shown (and traced) as the module of the handler chosen. */
+export const HANDLER_STEP = 'Handler';
+
+export class RequestPipeline {
+  /** REQUEST_STAGES.length entries; null = nobody subscribed. */
+  readonly stages: Array<ModuleStep[] | null>;
+  errorResponder: ErrorResponder = bareErrorResponse;
+
+  constructor(
+    readonly application: PipelineApplication,
+    modules: HttpModule[],
+    coreSteps: Partial<Record<number, { before?: ModuleStep[]; after?: ModuleStep[] }>>,
+    private readonly logger: Logger,
+  ) {
+    this.stages = REQUEST_STAGES.map((stage, index) => {
+      const steps: ModuleStep[] = [...(coreSteps[index]?.before ?? [])];
+      for (const module of modules) {
+        const run = module.stages[stage];
+        if (run) steps.push({ module: module.name, run });
+      }
+      steps.push(...(coreSteps[index]?.after ?? []));
+      return steps.length ? steps : null;
+    });
+  }
+
+  /** Runs (or resumes) the request from where it stands. */
+  run(context: HttpContext): void {
+    const stages = this.stages;
+    while (context.stageIndex < 12) {
+      let index = context.stageIndex;
+      if (context.completed && index < Stage.LogRequest) {
+        index = context.stageIndex = Stage.LogRequest;
+        context.stepIndex = 0;
+      }
+      const steps = stages[index];
+      if (steps !== null) {
+        while (context.stepIndex < steps.length) {
+          const step = steps[context.stepIndex++]!;
+          context.module = step.module === HANDLER_STEP ? (context.handler?.handler?.module ?? CORE_MODULE) : step.module;
+          const trace = context.trace;
+          if (trace !== null) trace.moduleStart(context.module, index);
+          let result: void | Promise<void>;
+          try {
+            result = step.run(context);
+          } catch (error) {
+            this.fail(context, error);
+            result = undefined;
+          }
+          if (result !== undefined) {
+            result.then(
+              () => this.resume(context),
+              (error: unknown) => {
+                this.fail(context, error);
+                this.resume(context);
+              },
+            );
+            return;
+          }
+          if (trace !== null) trace.moduleEnd(context.module, index, context);
+          if (context.completed && index < Stage.LogRequest) break;
+        }
+      }
+      context.stageIndex = index + 1;
+      context.stepIndex = 0;
+    }
+  }
+
+  private resume(context: HttpContext): void {
+    context.trace?.moduleEnd(context.module, context.stageIndex, context);
+    this.run(context);
+  }
+
+  /** The one error path (see the class comment). */
+  sendError(context: HttpContext, status: number, subStatus: number, error?: unknown): void {
+    context.completed = true;
+    context.subStatus = subStatus;
+    if (error !== undefined) context.error = error;
+    context.trace?.errorStatus(context, status, subStatus);
+    const res = context.res;
+    if (res.headersSent) {
+      // Too late for a page: the client sees the connection cut, as with IIS.
+      if (!res.writableEnded) res.destroy();
+      return;
+    }
+    res.statusCode = status;
+    try {
+      this.errorResponder(context, status, subStatus);
+    } catch (responderError) {
+      this.logger.error({ err: responderError }, 'the custom error module failed');
+      if (!res.headersSent) bareErrorResponse(context, status, subStatus);
+    }
+  }
+
+  private fail(context: HttpContext, error: unknown): void {
+    const stage = REQUEST_STAGES[context.stageIndex] ?? 'EndRequest';
+    this.logger.error({ err: error, module: context.module, stage, url: context.req.url }, `module ${context.module} failed in ${stage}`);
+    if (context.stageIndex >= Stage.LogRequest && context.res.writableEnded) return;
+    this.sendError(context, 500, 0, error);
+  }
+}
+
+function bareErrorResponse(context: HttpContext, status: number, subStatus: number): void {
+  const res = context.res;
+  res.statusCode = status;
+  res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+  res.end(`HTTP Error ${status}.${subStatus}\n`);
+}
