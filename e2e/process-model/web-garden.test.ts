@@ -27,11 +27,9 @@ test('a web garden of 3 starts workers as load asks and spreads concurrent reque
       },
     );
 
-  // Busy workers make httpsys ask for more, up to maxProcesses.
-  await waitFor('three workers in the garden', async () => {
-    await concurrentRound(6);
-    return poolhost.workers('Garden').length === 3;
-  }, 20_000, 0);
+  // Busy workers make httpsys ask for more, up to maxProcesses; wait until all three are attached and
+  // serving (a process that exists may still be starting).
+  await waitFor('three workers serving in the garden', async () => new Set(await concurrentRound(6)).size === 3, 20_000, 0);
   const round = await concurrentRound(6);
   const counts = new Map<string, number>();
   for (const pid of round) counts.set(pid, (counts.get(pid) ?? 0) + 1);
