@@ -77,6 +77,8 @@ export function scanXml(text: string, from = 0, to = text.length, parent?: XmlEl
       i = close;
     } else {
       const element = scanStartTag(text, i, to, current());
+      // XML 1.0 §2.1: exactly one root element.
+      if (!stack.length && !parent && root) throw new XmlScanError(`a second root element <${element.name}> after </${root.name}>`, i);
       push(element);
       if (!stack.length && !parent && !root) root = element;
       if (!element.selfClosing) stack.push(element);

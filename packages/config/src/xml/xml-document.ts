@@ -36,11 +36,22 @@ export function decodeConfigBytes(bytes: Buffer): { text: string; encoding: Text
   return { text: bytes.toString('latin1'), encoding: 'latin1' };
 }
 
+const FORBIDDEN_CHARACTER = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]/;
+
 export function parseXmlDocument(text: string, file: string, encoding: TextEncoding = 'utf8'): XmlDocument {
   const lines = new LineIndex(text);
+  // XML 1.0 §2.2: control characters other than tab, CR and LF may not appear anywhere, not even
+  // escaped; the validator below lets them through.
+  const forbidden = FORBIDDEN_CHARACTER.exec(text);
+  if (forbidden) {
+    const at = lines.position(forbidden.index);
+    const code = forbidden[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
+    throw new XmlSyntaxError(file, at.line, at.column, `character U+${code} is not allowed in XML`);
+  }
   const verdict = XMLValidator.validate(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   if (verdict !== true) {
-    throw new XmlSyntaxError(file, verdict.err.line, verdict.err.col, verdict.err.msg);
+    // The validator reports no column for some errors (an empty file): the start of the line then.
+    throw new XmlSyntaxError(file, verdict.err.line || 1, verdict.err.col || 1, verdict.err.msg);
   }
   try {
     const { nodes, root } = scanXml(text);

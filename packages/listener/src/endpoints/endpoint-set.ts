@@ -46,7 +46,10 @@ export class EndpointSet {
           server.on('connection', (socket: Socket) => {
             entry.currentConnections++;
             entry.totalConnections++;
-            socket.once('close', () => entry.currentConnections--);
+            // A shared listener and a symbol, not a closure per connection: 10,000 idle connections each
+            // carried a `once` wrapper (~250 B) here (docs/performance.md, idle connections).
+            (socket as EndpointSocket)[kEndpoint] = entry;
+            socket.on('close', onEndpointSocketClose);
             this.onConnection(socket);
           });
           server.on('error', (error) => this.logger.error({ err: error, endpoint: key }, `listener ${key} failed`));
@@ -101,11 +104,23 @@ export class EndpointSet {
   }
 }
 
+const kEndpoint = Symbol('poolhost.endpoint');
+type EndpointSocket = Socket & { [kEndpoint]?: OpenEndpoint };
+
+function onEndpointSocketClose(this: EndpointSocket): void {
+  const entry = this[kEndpoint];
+  if (entry) entry.currentConnections--;
+}
+
+const LISTEN_BACKLOG = 65_535;
+
 function listenOn(host: string, port: number, ipv6Only: boolean): Promise<Server> {
   return new Promise((resolve, reject) => {
     const server = createServer({ noDelay: true });
     server.once('error', reject);
-    server.listen({ host, port, ipv6Only, backlog: 511 }, () => {
+    // HTTP.SYS accepts on its own; with Node's 511 a burst of connects overflowed the accept queue and
+    // clients whose handshake was dropped believed they were connected. The kernel caps it (somaxconn).
+    server.listen({ host, port, ipv6Only, backlog: LISTEN_BACKLOG }, () => {
       server.off('error', reject);
       resolve(server);
     });

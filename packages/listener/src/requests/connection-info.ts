@@ -12,6 +12,19 @@ export interface ConnectionInfo {
   active: ListenerRequest[];
   /** HTTP.SYS answered an error on it: it closes, and nothing more it carries is routed. */
   closing: boolean;
+  /**
+   * Pipelined requests parsed while `MAX_PIPELINE_DISPATCH` of this connection's requests were already
+   * queued or on a worker: they wait here, in order, not in the pool's queue (see request-intake.ts).
+   */
+  held: HeldRequest[];
+  socket: Socket;
+  /** httpsys stopped reading the connection because too many requests are held. */
+  readPaused: boolean;
+}
+
+export interface HeldRequest {
+  request: ListenerRequest;
+  siteCounters: { errors: number };
 }
 
 const kConnectionInfo = Symbol('poolhost.connectionInfo');
@@ -29,6 +42,9 @@ export function connectionInfo(socket: Socket): ConnectionInfo {
       localPort: socket.localPort ?? 0,
       active: [],
       closing: false,
+      held: [],
+      socket,
+      readPaused: false,
     };
     holder[kConnectionInfo] = info;
   }

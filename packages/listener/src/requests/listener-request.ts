@@ -202,6 +202,21 @@ export class ListenerRequest {
     return this.drainPending;
   }
 
+  /**
+   * MinBytesPerSecond, called by the sweep: true when the response is backlogged on the client socket
+   * and, since it started, the client has taken fewer than `minimumRate` bytes a second. As in HTTP.SYS,
+   * a byte counts once the TCP stack has it: a client that stops reading is only noticed once the
+   * kernel's socket buffers (megabytes on loopback) are full and the average has fallen below the
+   * minimum — see reliability.md.
+   */
+  belowSendRate(now: number, minimumRate: number): boolean {
+    if (!this.drainPending || this.responseStartedAt === 0) return false;
+    const elapsed = now - this.responseStartedAt;
+    if (elapsed < 1_000) return false;
+    const delivered = this.responseBytes - this.socket.writableLength;
+    return (delivered * 1_000) / elapsed < minimumRate;
+  }
+
   private drained(): void {
     this.drainPending = false;
     if (this.state === RequestState.Done) return;
@@ -273,12 +288,15 @@ export class ListenerRequest {
     return true;
   }
 
-  /** Cuts the response (Timer_MinBytesPerSecond). */
+  /** Cuts the response (Timer_MinBytesPerSecond): an abortive close, as HTTP.SYS does. */
   cutOff(): void {
     if (this.state === RequestState.Done) return;
     this.worker?.writer.abort(this.streamId, AbortReason.Timeout);
     this.finish();
-    this.socket.destroy();
+    // A plain close would queue the FIN behind the megabytes still in the send buffer, which the slow
+    // client would take minutes to reach: a reset ends the connection now.
+    if (typeof this.socket.resetAndDestroy === 'function' && !this.socket.destroyed) this.socket.resetAndDestroy();
+    else this.socket.destroy();
   }
 
   private finish(): void {

@@ -16,6 +16,43 @@ import { checkUrl } from '../limits/url-limits.js';
 import type { SiteCounterTable } from '../counters/listener-counters.js';
 import { ListenerRequest, RequestState, type RequestOutcomes } from './listener-request.js';
 import { connectionInfo, peekConnectionInfo, type ConnectionInfo } from './connection-info.js';
+
+/**
+ * Pipelining bounds. Responses on a connection go out in order, so a pipelined request's response can
+ * only be buffered until those before it are done: at most this many requests of one connection are
+ * queued or on a worker at a time (each can buffer up to a stream window of response), the rest are held
+ * in order on the connection...
+ */
+export const MAX_PIPELINE_DISPATCH = 4;
+/** ...and once this many are held, httpsys stops reading the connection until they have been dispatched. */
+export const MAX_PIPELINE_HELD = 64;
+
+type NodeServerSocket = Socket & { _paused?: boolean; parser?: { pause(): void; resume(): void } | null };
+
+const kHoldListener = Symbol('poolhost.holdListener');
+const kDrainListener = Symbol('poolhost.drainListener');
+
+/**
+ * Stops reading a connection with too many held requests. Node's own pipelining pause (`_paused`, which
+ * also stops its parser after the current packet) is undone by Node whenever a response's outgoing data
+ * drains — every time a small response completes — so a 'resume' listener (after Node's own) stops the
+ * socket again for as long as httpsys holds the connection paused.
+ */
+function pauseReading(connection: ConnectionInfo): void {
+  connection.readPaused = true;
+  const socket = connection.socket as NodeServerSocket & { [kHoldListener]?: boolean };
+  if (!socket[kHoldListener]) {
+    socket[kHoldListener] = true;
+    socket.on('resume', () => {
+      if (connection.readPaused && !socket.destroyed) {
+        socket._paused = true;
+        socket.pause();
+      }
+    });
+  }
+  socket._paused = true;
+  socket.pause();
+}
 import { bodyFraming, checkFraming, checkPath, parseAbsoluteTarget, validHost, versionSupported } from './request-checks.js';
 
 export interface IntakeState {
@@ -168,6 +205,56 @@ export class RequestIntake implements RequestOutcomes {
   }
 
   private enqueue(request: ListenerRequest, siteCounters: { errors: number }): void {
+    const connection = request.connection;
+    if (connection.held.length > 0 || connection.active.length >= MAX_PIPELINE_DISPATCH || this.backlogged(connection)) {
+      // A pipelined request behind several unfinished ones: held, and the connection no longer read
+      // once too many are held (a client pipelining thousands of requests without reading the answers).
+      connection.held.push({ request, siteCounters });
+      if (connection.held.length >= MAX_PIPELINE_HELD && !connection.readPaused) pauseReading(connection);
+      return;
+    }
+    this.submit(request, siteCounters);
+  }
+
+  /**
+   * True while the client has not taken the responses already written to it: pipelined requests wait
+   * (otherwise a client that never reads would have every response of its pipeline buffered in httpsys).
+   * Releasing resumes on the socket's 'drain'.
+   */
+  private backlogged(connection: ConnectionInfo): boolean {
+    const socket = connection.socket as Socket & { [kDrainListener]?: boolean };
+    if (!socket.writableNeedDrain) return false;
+    if (!socket[kDrainListener]) {
+      socket[kDrainListener] = true;
+      socket.on('drain', () => {
+        if (connection.held.length > 0) this.release(connection);
+      });
+    }
+    return true;
+  }
+
+  /** Requests held behind finished ones go to their queues, in order; reading resumes once all are out. */
+  private release(connection: ConnectionInfo): void {
+    while (connection.held.length > 0 && connection.active.length < MAX_PIPELINE_DISPATCH && !connection.closing && !this.backlogged(connection)) {
+      const { request, siteCounters } = connection.held.shift()!;
+      if (request.socket.destroyed) {
+        connection.held.length = 0;
+        break;
+      }
+      this.submit(request, siteCounters);
+    }
+    if (connection.readPaused && connection.held.length === 0) {
+      connection.readPaused = false;
+      const socket = connection.socket as NodeServerSocket;
+      if (!socket.destroyed) {
+        socket._paused = false;
+        socket.parser?.resume();
+        socket.resume();
+      }
+    }
+  }
+
+  private submit(request: ListenerRequest, siteCounters: { errors: number }): void {
     const { req, res, socket, connection, site, queue } = request;
     const rejection = queue.submit(request);
     if (rejection) {
@@ -280,6 +367,7 @@ export class RequestIntake implements RequestOutcomes {
   /** The client's connection closed: requests still queued are dropped, dispatched ones aborted. */
   onConnectionClosed(socket: Socket): void {
     const connection = peekConnectionInfo(socket);
+    if (connection) connection.held.length = 0;
     if (!connection || connection.active.length === 0) return;
     const active = connection.active;
     connection.active = [];
@@ -292,10 +380,12 @@ export class RequestIntake implements RequestOutcomes {
 
   completed(request: ListenerRequest): void {
     removeActive(request);
+    if (request.connection.held.length > 0) this.release(request.connection);
   }
 
   abandoned(request: ListenerRequest, reason: string): void {
     removeActive(request);
+    if (request.connection.held.length > 0) this.release(request.connection);
     this.logHttpErr(request.req, request.connection, request.responseStartedAt ? undefined : 502, request.site, reason, request.queue.name);
   }
 

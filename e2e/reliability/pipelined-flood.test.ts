@@ -1,0 +1,78 @@
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startPoolhost } from '../support/poolhost-instance.js';
+import { applicationHostConfig } from '../support/config-builder.js';
+import { freePort, httpRequest } from '../support/http.js';
+import { streamingApp } from '../support/apps.js';
+import { sleep } from '../support/wait.js';
+import { getLoad, statusSummary } from './support/load.js';
+import { rssKiB } from './support/raw-client.js';
+import { pipelineFlood } from './support/slow-clients.js';
+import { servicePid } from './support/orphans.js';
+
+// High, so that a reader is noticed within seconds: the kernel takes the first ~4 MiB of a response at
+// once on loopback and, as in HTTP.SYS, those bytes count as sent (see reliability.md).
+const MIN_BYTES_PER_SECOND = 2_000_000;
+
+async function startInstance() {
+  const port = await freePort();
+  const poolhost = await startPoolhost(
+    {
+      config: applicationHostConfig({
+        pools: [{ name: 'A' }],
+        sites: [{ name: 'Site', id: 1, bindings: [`127.0.0.1:${port}:`], applications: [{ path: '/', pool: 'A', physicalPath: '{{root}}/app' }] }],
+        webLimits: { minBytesPerSecond: String(MIN_BYTES_PER_SECOND) },
+      }),
+      files: { 'app/server.js': streamingApp },
+      waitForPort: port,
+    },
+    after,
+  );
+  assert.equal((await httpRequest({ port, path: '/' })).status, 200);
+  return { port, poolhost };
+}
+
+async function floodRun(floodPath: string, connections: number) {
+  const { port, poolhost } = await startInstance();
+  const httpsys = servicePid(poolhost, 'httpsys')!;
+  const rssBefore = rssKiB(httpsys);
+  const samples: { at: number; rss: number }[] = [];
+  const sampler = setInterval(() => {
+    try {
+      samples.push({ at: Date.now(), rss: rssKiB(httpsys) });
+    } catch {
+      // gone: asserted below
+    }
+  }, 100);
+  after(() => clearInterval(sampler));
+  const load = getLoad(port, 2, (client, sequence) => `/other/${client}-${sequence}`);
+  after(() => load.stop().then(() => undefined));
+  await sleep(500);
+  const started = Date.now();
+  const servedBefore = load.completed();
+  const flooded = await Promise.all(Array.from({ length: connections }, () => pipelineFlood(port, floodPath, 50_000, 5_000)));
+  const servedDuring = load.completed() - servedBefore;
+  const loadResult = await load.stop();
+  clearInterval(sampler);
+  const peak = Math.max(rssBefore, ...samples.map((sample) => sample.rss));
+  console.log(`pipelined flood of ${floodPath} on ${connections} connections: ${flooded.map((flood) => `${flood.requestsWritten} written`).join(', ')}; httpsys RSS ${Math.round(rssBefore / 1024)} MiB -> peak ${Math.round(peak / 1024)} MiB in ${Date.now() - started} ms; ${servedDuring} other requests meanwhile, max ${loadResult.maxLatencyMs} ms`);
+  assert.equal(servicePid(poolhost, 'httpsys'), httpsys, 'httpsys never restarted');
+  assert.deepEqual(loadResult.failures, [], statusSummary(loadResult));
+  assert.ok(servedDuring > 200, `the other client kept being served (${servedDuring})`);
+  // Generous: the suite runs four files at once on a small box.
+  assert.ok(loadResult.maxLatencyMs < 5_000, `slowest other request ${loadResult.maxLatencyMs} ms`);
+  return { growthMiB: (peak - rssBefore) / 1024 };
+}
+
+test('pipelined floods of 1 MiB downloads that are never read: httpsys RSS stays bounded (< 100 MiB growth), another client is not starved', async () => {
+  const { growthMiB } = await floodRun('/download?mb=1', 4);
+  assert.ok(growthMiB < 100, `httpsys RSS grew by ${growthMiB.toFixed(1)} MiB`);
+});
+
+// Small answers fit the kernel's buffers by the ten thousand (~10 MB on loopback), so this flood is
+// served at full speed for the whole run, like a fast client: what grows is V8's heap under that load,
+// not a backlog (held requests stay bounded as above).
+test('a pipelined flood of small requests that is never read: another client is not starved, httpsys RSS < 200 MiB growth', async () => {
+  const { growthMiB } = await floodRun('/flood', 1);
+  assert.ok(growthMiB < 200, `httpsys RSS grew by ${growthMiB.toFixed(1)} MiB`);
+});
