@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { startSite } from './pipeline-support.js';
 import { rawRequest } from '../support/http.js';
 
-test('no URL serves a byte from outside the application folder: ../, %2e%2e, %252e, backslashes, NUL, symlinks out', async () => {
+test('no URL serves a byte from outside the application folder: ../, %2e%2e, %252e, overlong UTF-8, backslashes, NUL, symlinks out', async () => {
   const site = await startSite(
     { files: { 'www/index.html': 'inside', 'www/sub/page.txt': 'page', 'secret.txt': 'TOP-SECRET', 'outside/other.txt': 'TOP-SECRET too' } },
     after,
@@ -22,6 +22,10 @@ test('no URL serves a byte from outside the application folder: ../, %2e%2e, %25
     '/..%5csecret.txt',
     '/sub\\..\\..\\secret.txt',
     '/%5c..%5c..%5csecret.txt',
+    '/%c0%ae%c0%ae/secret.txt',
+    '/sub/%c0%ae%c0%ae%c0%af%c0%ae%c0%ae%c0%afsecret.txt',
+    '/%e0%80%ae%e0%80%ae/secret.txt',
+    '/..%c0%afsecret.txt',
     '/secret.txt%00.html',
     '/link.txt',
     '/linkdir/other.txt',
