@@ -44,7 +44,10 @@ for (const name of readdirSync(packagesDir)) {
       target: 'node20',
       sourcemap: 'linked',
       logLevel: 'warning',
-      plugins: [externalThirdParty(join(packagesDir, name))],
+      // w3wp is spawned on every demand start and crash: its third-party packages are inlined too, which
+      // saves ~60 ms of module resolution per start (measured: pino + send + fast-xml-parser load in
+      // ~75 ms from node_modules, ~15 ms from one file). See docs/performance.md (cold start).
+      plugins: bin === 'w3wp' ? [] : [externalThirdParty(join(packagesDir, name))],
       banner: { js: "import { createRequire as __poolhostCreateRequire } from 'node:module'; const require = __poolhostCreateRequire(import.meta.url);" },
     }));
   }

@@ -66,17 +66,25 @@ export class HttpSys implements RequestQueueEvents, WorkerConnectionHost {
       joinDuplicateHeaders: false,
     });
     const httpServer = this.httpServer;
+    // Node drops headers past the 2000th without a word (a Transfer-Encoding among them would go
+    // unseen by the checks); MaxRequestBytes is HTTP.SYS' only bound, so Node's count limit is off.
+    httpServer.maxHeadersCount = 0;
     httpServer.on('request', (req: IncomingMessage, res: ServerResponse) => intake.onRequest(req, res));
     // Expect: 100-continue is answered when a worker takes the request (ListenerRequest.dispatch).
     httpServer.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => intake.onRequest(req, res));
     httpServer.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => intake.onUpgrade(req, socket, head));
+    httpServer.on('connect', (req: IncomingMessage, socket: Socket) => intake.onConnect(req, socket));
     httpServer.on('clientError', (error: Error, socket: Socket) => intake.onClientError(error, socket));
     httpServer.on('timeout', (socket: Socket) => intake.onIdleTimeout(socket));
     // Node starts its header/request timer check when a server emits 'listening'; our sockets are
     // accepted by the endpoint servers and handed over, so start it here.
     httpServer.emit('listening');
+    // One 'close' listener shared by every client socket (a closure per connection costs ~250 B each).
+    const onClientSocketClose = function (this: Socket): void {
+      intake.onConnectionClosed(this);
+    };
     this.endpoints = new EndpointSet((socket) => {
-      socket.once('close', () => intake.onConnectionClosed(socket));
+      socket.on('close', onClientSocketClose);
       httpServer.emit('connection', socket);
     }, this.logger.child({ component: 'endpoints' }));
   }
@@ -249,11 +257,7 @@ export class HttpSys implements RequestQueueEvents, WorkerConnectionHost {
     if (minimumRate <= 0) return;
     for (const worker of this.workers) {
       worker.forEachStream((request) => {
-        if (!request.stalled || request.responseStartedAt === 0) return;
-        const elapsed = now - request.responseStartedAt;
-        if (elapsed < 1_000) return;
-        const delivered = request.responseBytes - (request.res ? request.socket.writableLength : request.socket.writableLength);
-        if ((delivered * 1000) / elapsed >= minimumRate) return;
+        if (!request.belowSendRate(now, minimumRate)) return;
         this.intake.logHttpErr(request.req, request.connection, undefined, request.site, 'Timer_MinBytesPerSecond', request.queue.name);
         request.cutOff();
       });

@@ -4,6 +4,7 @@
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import {
+  AttachFlags,
   FrameDecoder,
   FrameType,
   FrameWriter,
@@ -22,6 +23,9 @@ export interface WorkerConnectionHost {
   workerGone(worker: WorkerConnection, clean: boolean): void;
 }
 
+/** Standby workers per queue: attached and loaded, not dispatched to until a worker of the pool is lost. */
+const standbyWorkers = new WeakMap<RequestQueue, WorkerConnection[]>();
+
 export class WorkerConnection implements FrameHandler {
   readonly writer: FrameWriter;
   private readonly decoder: FrameDecoder;
@@ -31,6 +35,8 @@ export class WorkerConnection implements FrameHandler {
   applicationPool = '';
   queue: RequestQueue | null = null;
   detached = false;
+  /** Attached as a standby (ATTACH flag): out of dispatch until promoted. */
+  standby = false;
   /** Streams counted against capacity (upgraded streams leave this count once answered). */
   inFlight = 0;
   requestsServed = 0;
@@ -95,7 +101,7 @@ export class WorkerConnection implements FrameHandler {
     }
     switch (type) {
       case FrameType.Attach:
-        this.onAttach(payload);
+        this.onAttach(payload, flags);
         return;
       case FrameType.Detach:
         this.onDetach();
@@ -105,7 +111,7 @@ export class WorkerConnection implements FrameHandler {
     }
   }
 
-  private onAttach(payload: Buffer): void {
+  private onAttach(payload: Buffer, flags: number): void {
     if (this.queue) return this.protocolError('ATTACH sent twice');
     const attach = decodeAttach(payload);
     if (!attach.applicationPool) {
@@ -121,14 +127,38 @@ export class WorkerConnection implements FrameHandler {
     this.logger = this.logger.child({ pool: attach.applicationPool, workerPid: attach.pid, workerId: attach.workerId });
     this.queue = this.host.queueFor(attach.applicationPool);
     this.writer.empty(FrameType.Attached, 0);
-    this.logger.info({ capacity: this.capacity }, `worker ${attach.pid} attached to request queue ${attach.applicationPool}`);
     this.host.workerAttached(this);
+    if (flags & AttachFlags.Standby) {
+      this.standby = true;
+      this.logger.info({ capacity: this.capacity }, `worker ${attach.pid} attached to request queue ${attach.applicationPool} as its standby`);
+      let list = standbyWorkers.get(this.queue);
+      if (!list) standbyWorkers.set(this.queue, (list = []));
+      list.push(this);
+      return;
+    }
+    this.logger.info({ capacity: this.capacity }, `worker ${attach.pid} attached to request queue ${attach.applicationPool}`);
     this.queue.addWorker(this);
+  }
+
+  private leaveStandby(): void {
+    const list = this.queue && standbyWorkers.get(this.queue);
+    const index = list ? list.indexOf(this) : -1;
+    if (index >= 0) list!.splice(index, 1);
+  }
+
+  /** A worker of the pool was lost: its standby (if any) takes requests from now on (was promotes it on its side too). */
+  private promoteStandby(queue: RequestQueue): void {
+    const standby = standbyWorkers.get(queue)?.shift();
+    if (!standby) return;
+    standby.standby = false;
+    standby.logger.info(`standby worker ${standby.pid} takes over from worker ${this.pid} in request queue ${queue.name}`);
+    queue.addWorker(standby);
   }
 
   private onDetach(): void {
     if (this.detached) return;
     this.detached = true;
+    if (this.standby) this.leaveStandby();
     this.logger.info({ inFlight: this.inFlight }, `worker ${this.pid} detached from request queue ${this.applicationPool}`);
     // Echo: from here on no new stream can reach the worker.
     this.writer.empty(FrameType.Detach, 0);
@@ -171,7 +201,12 @@ export class WorkerConnection implements FrameHandler {
     const queue = this.queue;
     const orphans = [...this.streams.values()];
     const clean = orphans.length === 0;
-    if (queue) queue.removeWorker(this);
+    if (this.standby) this.leaveStandby();
+    else if (queue) {
+      queue.removeWorker(this);
+      // Lost without DETACH (a crash): the standby takes over before the retries below are dispatched.
+      if (!this.detached) this.promoteStandby(queue);
+    }
     if (orphans.length > 0) {
       this.logger.warn({ requests: orphans.length }, `worker ${this.pid} data connection lost with requests in flight`);
     } else if (this.detached) {

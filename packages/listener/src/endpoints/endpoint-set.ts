@@ -43,13 +43,15 @@ export class EndpointSet {
         try {
           const server = await this.listen(endpoint);
           const entry: OpenEndpoint = { key, server, currentConnections: 0, totalConnections: 0 };
+          // One listener per endpoint, not a `once` closure per connection (~250 B each with 10,000 idle
+          // connections; docs/performance.md).
+          const onSocketClose = (): void => {
+            entry.currentConnections--;
+          };
           server.on('connection', (socket: Socket) => {
             entry.currentConnections++;
             entry.totalConnections++;
-            // A shared listener and a symbol, not a closure per connection: 10,000 idle connections each
-            // carried a `once` wrapper (~250 B) here (docs/performance.md, idle connections).
-            (socket as EndpointSocket)[kEndpoint] = entry;
-            socket.on('close', onEndpointSocketClose);
+            socket.on('close', onSocketClose);
             this.onConnection(socket);
           });
           server.on('error', (error) => this.logger.error({ err: error, endpoint: key }, `listener ${key} failed`));
@@ -102,14 +104,6 @@ export class EndpointSet {
     this.open.clear();
     await Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
   }
-}
-
-const kEndpoint = Symbol('poolhost.endpoint');
-type EndpointSocket = Socket & { [kEndpoint]?: OpenEndpoint };
-
-function onEndpointSocketClose(this: EndpointSocket): void {
-  const entry = this[kEndpoint];
-  if (entry) entry.currentConnections--;
 }
 
 const LISTEN_BACKLOG = 65_535;

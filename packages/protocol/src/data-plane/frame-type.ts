@@ -46,6 +46,12 @@ export const RequestFlags = {
   ExpectContinue: 8,
 } as const;
 
+/** Flags of an ATTACH frame (header flags byte). */
+export const AttachFlags = {
+  /** A standby worker: httpsys keeps it out of dispatch until a worker of its pool is lost (poolhost's standbyWorker). */
+  Standby: 1,
+} as const;
+
 /** Reason codes carried by Abort frames. */
 export const AbortReason = {
   /** The client closed its connection. */

@@ -32,10 +32,10 @@ export class FrameWriter {
 
   // --- connection frames -------------------------------------------------------------------------
 
-  attach(pid: number, capacity: number, applicationPool: string, workerId: string): void {
+  attach(pid: number, capacity: number, applicationPool: string, workerId: string, flags = 0): void {
     const poolBytes = Buffer.byteLength(applicationPool);
     const idBytes = Buffer.byteLength(workerId);
-    const at = this.begin(FrameType.Attach, 0, 0, 12 + poolBytes + idBytes);
+    const at = this.begin(FrameType.Attach, flags, 0, 12 + poolBytes + idBytes);
     const slab = this.slab;
     slab.writeUInt32LE(pid >>> 0, at);
     slab.writeUInt32LE(capacity >>> 0, at + 4);

@@ -3,6 +3,7 @@ export {
   FrameType,
   frameTypeNames,
   RequestFlags,
+  AttachFlags,
   AbortReason,
   INITIAL_STREAM_WINDOW,
   WINDOW_UPDATE_THRESHOLD,

@@ -70,8 +70,25 @@ export class ApplicationPool {
     return Math.max(1, this.config.processModel.maxProcesses);
   }
 
+  /** Live workers that take requests (the standby does not, until promoted). */
   get activeWorkers(): WorkerProcess[] {
-    return [...this.workers].filter((worker) => worker.active);
+    return [...this.workers].filter((worker) => worker.active && !worker.standby);
+  }
+
+  private get standbyWorker(): WorkerProcess | undefined {
+    for (const worker of this.workers) if (worker.active && worker.standby) return worker;
+    return undefined;
+  }
+
+  /**
+   * standbyWorker="true" (poolhost extension): once the pool has a worker, one more is started, loaded and
+   * attached to the queue as a standby. httpsys dispatches to it only when a worker crashes, so the crash
+   * costs no process start; was then promotes it here and starts the next standby.
+   */
+  private ensureStandby(): void {
+    if (!this.config.standbyWorker || this.state !== 'Started' || this.rotation.holdsNewWorkers) return;
+    if (this.activeWorkers.length === 0 || this.standbyWorker) return;
+    this.startWorker('standby worker', true);
   }
 
   status(): ApplicationPoolStatus {
@@ -169,7 +186,7 @@ export class ApplicationPool {
   recycle(trigger: RecycleReasonName, only?: WorkerProcess, options: { logEvent?: boolean } = {}): number {
     if (this.state !== 'Started') return 0;
     const targets = (only ? [only] : [...this.workers]).filter(
-      (worker) => (worker.state === 'Running' || worker.state === 'Suspended') && !this.rotation.isRotating(worker),
+      (worker) => (worker.state === 'Running' || worker.state === 'Suspended') && !worker.standby && !this.rotation.isRotating(worker),
     );
     if (targets.length === 0) return 0;
     if (options.logEvent ?? true) this.logRecycle(trigger, only ? only.pid : 0);
@@ -209,16 +226,17 @@ export class ApplicationPool {
     });
   }
 
-  private startWorker(why: string): WorkerProcess {
+  private startWorker(why: string, standby = false): WorkerProcess {
     const worker = new WorkerProcess({
       workerId: this.options.nextWorkerId(),
+      standby,
       applicationPool: this.config,
       spawner: this.options.spawner,
       clock: this.options.clock,
       logger: this.logger,
       eventLog: this.options.eventLog,
       memorySampler: this.options.memorySampler,
-      idleShutdown: this.config.startMode !== 'AlwaysRunning',
+      idleShutdown: this.config.startMode !== 'AlwaysRunning' && !standby,
       events: {
         ready: (ready) => this.onWorkerReady(ready),
         exited: (exited, reason) => this.onWorkerExited(exited, reason),
@@ -237,12 +255,14 @@ export class ApplicationPool {
 
   private onWorkerReady(worker: WorkerProcess): void {
     this.rotation.workerReady(worker);
+    if (!worker.standby) this.ensureStandby();
     // Started before the latest configuration change: it runs old settings, so it is replaced too.
     if ((this.workerGeneration.get(worker) ?? 0) < this.configGeneration) this.recycle('ConfigChange', worker, { logEvent: false });
   }
 
   // idleTimeout reached: Terminate stops the worker (5186); Suspend freezes it until the next request.
   private onWorkerIdle(worker: WorkerProcess): void {
+    if (worker.standby) return;
     const { idleTimeout, idleTimeoutAction, logEventOnProcessModel } = worker.configuration.processModel;
     const minutes = Math.round(idleTimeout / 60_000);
     if (idleTimeoutAction === 'Suspend') {
@@ -268,6 +288,13 @@ export class ApplicationPool {
     this.workers.delete(worker);
     this.workerGeneration.delete(worker);
     const heldDemand = this.rotation.workerExited(worker);
+    const standby = this.standbyWorker;
+    if (!worker.standby && worker.attached && isFailure(reason) && standby && this.state === 'Started') {
+      // httpsys has already handed the crashed worker's queue to the standby: it saw the connection of an
+      // attached worker drop without DETACH (a worker that never attached promotes nothing there either).
+      standby.standby = false;
+      this.logger.info({ workerPid: standby.pid }, `standby worker process ${standby.pid} of application pool '${this.name}' took over from crashed worker ${worker.pid}`);
+    }
     if (isFailure(reason) && this.state === 'Started' && this.rapidFail.recordFailure()) {
       this.disable();
     }
@@ -278,6 +305,7 @@ export class ApplicationPool {
     }
     if (this.state !== 'Started') return;
     if (heldDemand && this.activeWorkers.length === 0) this.startWorker('demand held during a non-overlapped recycle');
+    this.ensureStandby();
     if (this.config.startMode === 'AlwaysRunning') {
       const delay = isFailure(reason) || reason.kind === 'spawnFailed' ? alwaysRunningRestartDelayMs : 0;
       this.scheduleAlwaysRunning(delay);

@@ -13,6 +13,7 @@ import {
 } from '@poolhost/protocol';
 import { resolveWorkerIdentity } from './worker-identity.js';
 import { forwardWorkerOutput } from './worker-output.js';
+import { ensurePoolTempDirectory } from './pool-temp-directory.js';
 import type { SpawnedWorker, WorkerExit, WorkerSpawnRequest, WorkerSpawner } from './worker-spawner.js';
 
 /** The worker finds its data-plane connection to httpsys on this inherited file descriptor. */
@@ -33,9 +34,14 @@ export function createExecaWorkerSpawner(options: ExecaWorkerSpawnerOptions): Wo
     async spawn(request: WorkerSpawnRequest): Promise<SpawnedWorker> {
       const pool = request.applicationPool;
       const identity = resolveWorkerIdentity(pool, options.logger);
+      const tempDirectory = ensurePoolTempDirectory(options.runDirectory, pool.name, identity);
       // was opens the data connection, so a worker never needs access to the run directory's listener sockets.
       const dataSocket: Socket = await connectUnixSocket(socketPath(options.runDirectory, 'httpsys-data'));
       const env: NodeJS.ProcessEnv = {
+        // The pool's private temp folder, unless its own environmentVariables say otherwise.
+        TMPDIR: tempDirectory,
+        TEMP: tempDirectory,
+        TMP: tempDirectory,
         ...Object.fromEntries(pool.environmentVariables.map((variable) => [variable.name, variable.value])),
         ...(identity && pool.processModel.setProfileEnvironment
           ? { HOME: identity.home, USER: identity.userName, LOGNAME: identity.userName }
@@ -45,6 +51,7 @@ export function createExecaWorkerSpawner(options: ExecaWorkerSpawnerOptions): Wo
         POOLHOST_RUN_DIR: options.runDirectory,
         POOLHOST_WORKER_ID: request.workerId,
         POOLHOST_DATA_FD: String(workerDataFd),
+        ...(request.standby ? { POOLHOST_STANDBY: '1' } : {}),
       };
       let subprocess;
       try {

@@ -7,7 +7,7 @@ import type { ControlMessage, HandlerTable, RecycleReasonName, WorkerHealth, Wor
 import type { Clock, TimerHandle } from '../clock/clock.js';
 import type { EventLog } from '../event-log/event-log.js';
 import type { MemorySampler } from '../recycling/memory-sampler.js';
-import { describeExitReason, isFailure, type WorkerExitReason } from './worker-exit-reason.js';
+import { DATA_CONNECTION_LOST_EXIT_CODE, describeExitReason, isFailure, type WorkerExitReason } from './worker-exit-reason.js';
 import { writeWorkerEvent } from './worker-events.js';
 import { WorkerMonitors } from './worker-monitors.js';
 import { liveStates, workerProcessTransitions, type WorkerProcessEvent, type WorkerProcessStateName } from './worker-process-states.js';
@@ -38,6 +38,8 @@ export interface WorkerProcessOptions {
   events: WorkerProcessEvents;
   /** AlwaysRunning pools keep their worker; idle shutdown applies to OnDemand pools only. */
   idleShutdown: boolean;
+  /** Started as the pool's standby worker (attached but not dispatched to until promoted). */
+  standby?: boolean;
 }
 
 export class WorkerProcess {
@@ -48,6 +50,10 @@ export class WorkerProcess {
   capacity = 0;
   requestsServed = 0;
   requestsInFlight = 0;
+  /** The pool's standby: loaded and attached, takes requests only once promoted after a crash. */
+  standby: boolean;
+  /** Sent WorkerReady: it was attached to its queue in httpsys (whose loss there hands the queue to a standby). */
+  attached = false;
   /** Set while this worker is the new half of an overlapped recycle. */
   replacing: WorkerProcess | null = null;
   /** Set while a replacement for this worker is starting. */
@@ -66,6 +72,7 @@ export class WorkerProcess {
 
   constructor(private readonly options: WorkerProcessOptions) {
     this.workerId = options.workerId;
+    this.standby = options.standby ?? false;
     this.applicationPoolName = options.applicationPool.name;
     const startedAt = options.clock.now();
     this.startedAt = new Date(startedAt).toISOString();
@@ -137,6 +144,7 @@ export class WorkerProcess {
       spawned = await this.options.spawner.spawn({
         applicationPool: this.options.applicationPool,
         workerId: this.workerId,
+        standby: this.standby,
         handlers: this.handlers(),
       });
     } catch (error) {
@@ -230,6 +238,7 @@ export class WorkerProcess {
     return {
       WorkerReady: (message) => {
         this.capacity = message.capacity;
+        this.attached = true;
         this.onReady();
       },
       WorkerStartupFailed: (message) => {
@@ -319,8 +328,13 @@ export class WorkerProcess {
     this.communicationTimer?.cancel();
     this.monitors.stop();
     // Planned stop versus crash is decided by the state: only an exit in Stopping was asked for.
+    // An unplanned exit 75 means httpsys went away (restarted by poolhost): not the application's failure.
     const reason: WorkerExitReason =
-      this.state === 'Stopping' && this.plannedReason ? this.plannedReason : { kind: 'crash', exitCode: exit.exitCode, signal: exit.signal };
+      this.state === 'Stopping' && this.plannedReason
+        ? this.plannedReason
+        : exit.exitCode === DATA_CONNECTION_LOST_EXIT_CODE
+          ? { kind: 'listenerLost' }
+          : { kind: 'crash', exitCode: exit.exitCode, signal: exit.signal };
     this.finalReason = reason;
     this.machine.fire('exit', describeExitReason(reason));
     this.process?.control.close();

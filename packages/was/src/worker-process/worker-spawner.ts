@@ -6,6 +6,8 @@ import type { ControlMessage, HandlerTable } from '@poolhost/protocol';
 export interface WorkerSpawnRequest {
   applicationPool: ApplicationPool;
   workerId: string;
+  /** The pool's standby worker (standbyWorker="true"): started with POOLHOST_STANDBY=1. */
+  standby?: boolean;
   /** The messages the worker may send to was (WorkerReady, WorkerStartupFailed, WorkerRecycleRequested). */
   handlers: HandlerTable;
 }

@@ -3,6 +3,7 @@
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import {
+  AttachFlags,
   FrameDecoder,
   FrameType,
   FrameWriter,
@@ -69,10 +70,11 @@ export class DataConnection implements FrameHandler {
 
   /** Requests the application is working on (upgraded streams excluded: they are long-lived). */
   get inFlight(): number {
-    let count = 0;
-    for (const stream of this.streams.values()) if (!stream.upgraded) count++;
-    return count;
+    return this.streams.size - this.upgradedStreams;
   }
+
+  /** Open upgraded streams (kept as a count: inFlight is read after every stream, and must not walk them all). */
+  private upgradedStreams = 0;
 
   attach(applicationPool: string, capacity: number, workerId: string, timeoutMs = 10_000): Promise<void> {
     return new Promise((resolve, reject) => {
@@ -90,7 +92,10 @@ export class DataConnection implements FrameHandler {
           reject(error);
         },
       };
-      this.writer.attach(process.pid, capacity, applicationPool, workerId);
+      // was starts a pool's standby worker (standbyWorker="true") with POOLHOST_STANDBY=1: it attaches, loaded,
+      // but httpsys dispatches to it only once a worker of the pool is lost.
+      const flags = process.env.POOLHOST_STANDBY === '1' ? AttachFlags.Standby : 0;
+      this.writer.attach(process.pid, capacity, applicationPool, workerId, flags);
     });
   }
 
@@ -168,6 +173,7 @@ export class DataConnection implements FrameHandler {
     const upgrade = (flags & RequestFlags.Upgrade) !== 0 && application !== null && application.acceptsUpgrade();
     const stream = new WorkerStream(this, streamId, head, (flags & RequestFlags.HasBody) !== 0, upgrade, application);
     this.streams.set(streamId, stream);
+    if (stream.upgraded) this.upgradedStreams++;
     if (!application) {
       const res = stream.res!;
       res.statusCode = 404;
@@ -186,6 +192,7 @@ export class DataConnection implements FrameHandler {
 
   streamEnded(stream: WorkerStream): void {
     if (this.streams.delete(stream.id)) {
+      if (stream.upgraded) this.upgradedStreams--;
       this.requestsServed++;
       this.events.streamEnded(this.inFlight);
     }

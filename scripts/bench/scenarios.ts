@@ -1,0 +1,524 @@
+// Every scenario of `pnpm bench`, with the contenders it compares and the target it checks.
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { request, Agent } from 'node:http';
+import { connect, type Socket } from 'node:net';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { performance } from 'node:perf_hooks';
+import { scriptOf, STATIC_FILE, type ApplicationName } from './applications.js';
+import type { BenchContext } from './context.js';
+import { runWrk } from './load-generator.js';
+import { TreeMonitor, processTree } from './process-stats.js';
+import {
+  NginxServer,
+  NodeServer,
+  Pm2Server,
+  PoolhostServer,
+  endTree,
+  freePort,
+  get,
+  repositoryRoot,
+  sleep,
+
+  waitUntil,
+  type PoolhostSetup,
+  type PoolSpec,
+} from './servers.js';
+import { median, fixed, megabytes } from './statistics.js';
+import { runThroughput, type Contender, type ThroughputResult } from './throughput.js';
+
+const MB = 1024 * 1024;
+
+// --- contenders ---------------------------------------------------------------------------------
+
+function singlePool(physicalPath: string, pool: Partial<PoolSpec> = {}): PoolhostSetup {
+  return {
+    pools: [{ name: 'Bench', ...pool }],
+    applications: [{ path: '/', pool: 'Bench', physicalPath }],
+  };
+}
+
+function poolhost(name: string, setup: PoolhostSetup, ready?: Contender['ready']): Contender {
+  return { name, create: (port, folder) => new PoolhostServer(name, port, folder, setup), ready };
+}
+
+function plainNode(context: BenchContext, application: ApplicationName, name = 'node'): Contender {
+  return { name, create: (port, folder) => new NodeServer(name, port, scriptOf(context.applications, application), folder) };
+}
+
+function nodeCluster(context: BenchContext, application: ApplicationName, instances: number): Contender {
+  const name = `node cluster ×${instances}`;
+  return { name, create: (port, folder) => new NodeServer(name, port, scriptOf(context.applications, application), folder, instances) };
+}
+
+function nginx(context: BenchContext, application: ApplicationName, name = 'nginx→node'): Contender {
+  const staticRoot = application === 'static' ? context.applications.static : undefined;
+  return { name, create: (port, folder) => new NginxServer(name, port, scriptOf(context.applications, application), folder, staticRoot) };
+}
+
+function pm2(context: BenchContext, application: ApplicationName, instances: number): Contender {
+  const name = `pm2 cluster ×${instances}`;
+  return { name, create: (port, folder) => new Pm2Server(name, port, scriptOf(context.applications, application), folder, instances) };
+}
+
+/** The repository's own `<system.webServer>`: whatever module set poolhost ships with by default. */
+function defaultWebServerSection(): string {
+  const text = readFileSync(join(repositoryRoot, 'applicationHost.config'), 'utf8');
+  return /<system\.webServer>([\s\S]*?)<\/system\.webServer>/.exec(text)?.[1] ?? '';
+}
+
+// --- reporting helpers --------------------------------------------------------------------------
+
+function reportThroughput(context: BenchContext, result: ThroughputResult, scenario: string): void {
+  let first = true;
+  for (const [server, m] of result.medians) {
+    const ratio = result.ratios.get(server);
+    context.report.add({
+      scenario,
+      server,
+      requestsPerSecond: m.requestsPerSecond,
+      p50Ms: m.p50Ms,
+      p99Ms: m.p99Ms,
+      cpuMicrosecondsPerRequest: m.cpuMicrosecondsPerRequest,
+      peakRssMegabytes: m.peakRssBytes / MB,
+      errors: m.errors,
+      ratio: first ? '' : `${fixed(ratio!.throughput, 2)}×`,
+    });
+    first = false;
+  }
+}
+
+function ratioTarget(context: BenchContext, result: ThroughputResult, against: string, minimum: number, label: string): void {
+  const ratio = result.ratios.get(against)!.throughput;
+  context.report.target(`${label} ≥ ${minimum}× ${against}`, `${fixed(ratio, 2)}×`, ratio >= minimum);
+}
+
+// --- throughput scenarios -----------------------------------------------------------------------
+
+export async function helloWorld(context: BenchContext): Promise<void> {
+  const result = await runThroughput(context, {
+    name: 'hello world, 1 worker',
+    path: '/',
+    contenders: [poolhost('poolhost', singlePool(context.applications.hello)), nginx(context, 'hello'), plainNode(context, 'hello')],
+  });
+  reportThroughput(context, result, 'hello world, 1 worker');
+  ratioTarget(context, result, 'nginx→node', 1.1, 'hello world throughput');
+  const p99 = result.ratios.get('nginx→node')!.p99;
+  context.report.target('hello world p99 ≤ nginx→node p99', `nginx p99 ÷ poolhost p99 = ${fixed(p99, 2)}`, p99 >= 1);
+}
+
+export async function webGarden(context: BenchContext): Promise<void> {
+  const garden = singlePool(context.applications.hello, { processModel: { maxProcesses: '2' } });
+  const result = await runThroughput(context, {
+    name: 'web garden of 2',
+    path: '/',
+    contenders: [
+      poolhost('poolhost ×2', garden, async (server) => {
+        await waitUntil('both workers of the web garden', () => (server as PoolhostServer).workers().length === 2, 10_000);
+      }),
+      pm2(context, 'hello', 2),
+      nodeCluster(context, 'hello', 2),
+    ],
+  });
+  reportThroughput(context, result, 'web garden of 2');
+  ratioTarget(context, result, 'pm2 cluster ×2', 0.8, 'web garden of 2');
+}
+
+export async function expressApp(context: BenchContext): Promise<void> {
+  const result = await runThroughput(context, {
+    name: 'Express',
+    path: '/',
+    contenders: [poolhost('poolhost + Express', singlePool(context.applications.express)), plainNode(context, 'express', 'Express alone')],
+  });
+  reportThroughput(context, result, 'Express app');
+  ratioTarget(context, result, 'Express alone', 0.8, 'Express in poolhost');
+}
+
+export async function staticFile(context: BenchContext): Promise<void> {
+  const result = await runThroughput(context, {
+    name: 'static 50 KB',
+    path: `/${STATIC_FILE}`,
+    contenders: [
+      poolhost('poolhost static', singlePool(context.applications.static)),
+      nginx(context, 'static', 'nginx static'),
+      plainNode(context, 'static', 'node fs stream'),
+    ],
+  });
+  reportThroughput(context, result, 'static file 50 KB');
+}
+
+export async function streamedResponse(context: BenchContext): Promise<void> {
+  const result = await runThroughput(context, {
+    name: 'stream 1 MiB',
+    path: '/',
+    connections: 10,
+    contenders: [poolhost('poolhost', singlePool(context.applications.stream)), nginx(context, 'stream'), plainNode(context, 'stream')],
+  });
+  reportThroughput(context, result, '1 MiB streamed response (10 conns)');
+}
+
+export async function postBody(context: BenchContext): Promise<void> {
+  const result = await runThroughput(context, {
+    name: 'POST 1 MiB',
+    path: '/',
+    postBytes: MB,
+    connections: 10,
+    contenders: [poolhost('poolhost', singlePool(context.applications.upload)), nginx(context, 'upload'), plainNode(context, 'upload')],
+  });
+  reportThroughput(context, result, 'POST 1 MiB body (10 conns)');
+}
+
+export async function manyApplications(context: BenchContext): Promise<void> {
+  const hello = context.applications.hello;
+  const many: PoolhostSetup = {
+    pools: [{ name: 'Bench' }],
+    applications: [{ path: '/', pool: 'Bench', physicalPath: hello }],
+  };
+  for (let i = 1; i < 1000; i++) many.applications.push({ path: `/app${i}`, pool: 'Bench', physicalPath: hello });
+  const result = await runThroughput(context, {
+    name: '1000 applications',
+    path: '/app500/',
+    contenders: [poolhost('1000 applications', many), poolhost('1 application', singlePool(hello))],
+  });
+  reportThroughput(context, result, '1000 apps vs 1 (by path)');
+  ratioTarget(context, result, '1 application', 0.95, '1000 applications');
+}
+
+export async function moduleSet(context: BenchContext): Promise<void> {
+  const webServer = defaultWebServerSection();
+  const full: PoolhostSetup = { ...singlePool(context.applications.hello), webServer };
+  const bare: PoolhostSetup = {
+    ...singlePool(context.applications.hello),
+    webServer,
+    // Every module removed except the handler's (iisnode) and anonymous authentication (without any
+    // authentication module IIS answers 401).
+    extra:
+      '<location path="Bench" overrideMode="Allow"><system.webServer><modules><clear />' +
+      '<add name="AnonymousAuthenticationModule" /><add name="iisnode" /></modules></system.webServer></location>',
+  };
+  const result = await runThroughput(context, {
+    name: 'default modules',
+    path: '/',
+    contenders: [poolhost('default module set', full), poolhost('bare handler', bare)],
+  });
+  reportThroughput(context, result, 'all default modules vs bare handler');
+  ratioTarget(context, result, 'bare handler', 0.9, 'default module set');
+}
+
+// --- start-up: cold start and crash replacement ------------------------------------------------
+
+/** The floor: spawn `node` with the hello app and poll until it answers HTTP. */
+async function spawnFloor(context: BenchContext): Promise<number> {
+  const port = await freePort();
+  const started = performance.now();
+  const child = spawn(process.execPath, [scriptOf(context.applications, 'hello')], { env: { ...process.env, PORT: String(port) }, stdio: 'ignore' });
+  try {
+    await waitUntil('node to answer', async () => (await get(port, '/')).status === 200, 10_000, 1);
+    return performance.now() - started;
+  } finally {
+    await endTree([child.pid!]);
+  }
+}
+
+export async function coldStart(context: BenchContext): Promise<void> {
+  console.log('\ncold start');
+  const floors: number[] = [];
+  const colds: number[] = [];
+  const rounds = context.quick ? 1 : Math.max(5, context.rounds);
+  for (let round = 0; round < rounds; round++) {
+    floors.push(await spawnFloor(context));
+    const port = await freePort();
+    const server = new PoolhostServer('poolhost', port, join(context.work, 'cold-start', String(round)), singlePool(context.applications.hello));
+    try {
+      await server.start();
+      await sleep(300);
+      const started = performance.now();
+      const answer = await get(port, '/', 20_000);
+      colds.push(answer.status === 200 ? performance.now() - started : Number.NaN);
+    } finally {
+      await server.stop();
+    }
+  }
+  const floor = median(floors);
+  const cold = median(colds);
+  context.report.add({ scenario: 'cold start (first request, OnDemand pool)', server: 'poolhost', p50Ms: cold, ratio: `${fixed(cold / floor, 2)}× floor`, note: `rounds: ${colds.map((v) => fixed(v)).join(', ')} ms` });
+  context.report.add({ scenario: 'cold start (first request, OnDemand pool)', server: 'floor: spawn node until it answers', p50Ms: floor, note: `rounds: ${floors.map((v) => fixed(v)).join(', ')} ms` });
+  context.report.target('cold start ≤ 1.5× spawn-to-answer floor', `${fixed(cold)} ms vs ${fixed(floor)} ms (${fixed(cold / floor, 2)}×)`, cold <= 1.5 * floor);
+}
+
+function post(port: number, path: string): Promise<number> {
+  return new Promise((resolve) => {
+    const req = request({ host: '127.0.0.1', port, path, method: 'POST', agent: false }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode!));
+    });
+    req.on('error', () => resolve(0));
+    req.end();
+  });
+}
+
+async function crashRounds(context: BenchContext, label: string, pool: Partial<PoolSpec>): Promise<number[]> {
+  const port = await freePort();
+  const setup = singlePool(context.applications.crash, { ...pool, children: '<failure rapidFailProtection="false" />' });
+  const server = new PoolhostServer(label, port, join(context.work, 'crash', label.replace(/\W+/g, '-')), setup);
+  const times: number[] = [];
+  try {
+    await server.start();
+    let pid = (await get(port, '/', 20_000)).body;
+    const rounds = context.quick ? 1 : Math.max(5, context.rounds);
+    for (let round = 0; round < rounds; round++) {
+      await sleep(500); // a standby worker (if any) is started again meanwhile
+      const started = performance.now();
+      await post(port, '/crash');
+      let answer = await get(port, '/', 20_000);
+      while (answer.body === pid) answer = await get(port, '/', 20_000);
+      times.push(performance.now() - started);
+      pid = answer.body;
+    }
+  } finally {
+    await server.stop();
+  }
+  return times;
+}
+
+export async function crashReplacement(context: BenchContext): Promise<void> {
+  console.log('\ncrash to replacement serving');
+  const floors: number[] = [];
+  const rounds = context.quick ? 1 : 3;
+  for (let i = 0; i < rounds; i++) floors.push(await spawnFloor(context));
+  const plain = await crashRounds(context, 'poolhost', {});
+  const standby = await crashRounds(context, 'poolhost with standby worker', { attributes: { standbyWorker: 'true' } });
+  for (let i = 0; i < rounds; i++) floors.push(await spawnFloor(context));
+  const floor = median(floors);
+  const scenario = 'crash → replacement serving';
+  context.report.add({ scenario, server: 'poolhost', p50Ms: median(plain), ratio: `${fixed(median(plain) / floor, 2)}× floor`, note: `rounds: ${plain.map((v) => fixed(v)).join(', ')} ms` });
+  context.report.add({ scenario, server: 'poolhost, standbyWorker', p50Ms: median(standby), ratio: `${fixed(median(standby) / floor, 2)}× floor`, note: `rounds: ${standby.map((v) => fixed(v)).join(', ')} ms` });
+  context.report.add({ scenario, server: 'floor: spawn node until it answers', p50Ms: floor });
+  const best = Math.min(median(plain), median(standby));
+  context.report.target('crash to replacement serving ≤ 1.5× floor', `${fixed(median(plain))} ms (standby: ${fixed(median(standby))} ms) vs ${fixed(floor)} ms`, best <= 1.5 * floor);
+}
+
+// --- recycle under load -------------------------------------------------------------------------
+
+export async function recycleUnderLoad(context: BenchContext): Promise<void> {
+  console.log('\nrecycle under load');
+  const seconds = context.quick ? 2 : Math.max(10, context.seconds * 2);
+  const recycles = context.quick ? 1 : 4;
+  const poolhostServer = new PoolhostServer('poolhost', await freePort(), join(context.work, 'recycle', 'poolhost'), singlePool(context.applications.hello));
+  const pm2Server = new Pm2Server('pm2 cluster ×1', await freePort(), scriptOf(context.applications, 'hello'), join(context.work, 'recycle', 'pm2'), 1);
+  try {
+    await poolhostServer.start();
+    await pm2Server.start();
+    for (const server of [poolhostServer, pm2Server]) {
+      await waitUntil('first answer', async () => (await get(server.port, '/', 20_000)).status === 200);
+      await runWrk({ url: `http://127.0.0.1:${server.port}/`, connections: context.connections, seconds: context.warmupSeconds, workDirectory: context.work });
+    }
+    const rows: { server: string; calm: number[]; recycling: number[]; errors: number; p99: number[]; done: number }[] = [
+      { server: 'poolhost (appcmd recycle apppool)', calm: [], recycling: [], errors: 0, p99: [], done: 0 },
+      { server: 'pm2 cluster ×1 (pm2 reload)', calm: [], recycling: [], errors: 0, p99: [], done: 0 },
+    ];
+    const rounds = context.quick ? 1 : Math.max(2, Math.ceil(context.rounds / 2));
+    for (let round = 0; round < rounds; round++) {
+      for (const [index, server] of [poolhostServer, pm2Server].entries()) {
+        const row = rows[index]!;
+        const url = `http://127.0.0.1:${server.port}/`;
+        row.calm.push((await runWrk({ url, connections: context.connections, seconds, workDirectory: context.work })).requestsPerSecond);
+        const load = runWrk({ url, connections: context.connections, seconds, workDirectory: context.work });
+        for (let i = 0; i < recycles; i++) {
+          await sleep((seconds * 1000) / (recycles + 1));
+          if (server instanceof PoolhostServer) server.appcmd('recycle', 'apppool', '/apppool.name:Bench');
+          else server.reload();
+          row.done++;
+        }
+        const result = await load;
+        row.recycling.push(result.requestsPerSecond);
+        row.p99.push(result.p99Ms);
+        row.errors += result.errors;
+      }
+    }
+    for (const row of rows) {
+      const dip = median(row.recycling) / median(row.calm);
+      context.report.add({
+        scenario: 'recycle under load',
+        server: row.server,
+        requestsPerSecond: median(row.recycling),
+        p99Ms: median(row.p99),
+        errors: row.errors,
+        note: `${row.done} recycles; throughput ${fixed(dip * 100)} % of a calm run (${fixed(median(row.calm))} req/s)`,
+      });
+    }
+    context.report.target('recycle under load: 0 failed requests', `${rows[0]!.errors} failed in ${rows[0]!.done} recycles`, rows[0]!.errors === 0);
+  } finally {
+    await poolhostServer.stop();
+    await pm2Server.stop();
+  }
+}
+
+// --- idle keep-alive connections ----------------------------------------------------------------
+
+async function openIdleConnections(port: number, count: number): Promise<Socket[]> {
+  const sockets: Socket[] = [];
+  const openOne = () =>
+    new Promise<void>((resolve, reject) => {
+      const socket = connect(port, '127.0.0.1');
+      socket.setTimeout(30_000, () => socket.destroy(new Error('idle connection timed out opening')));
+      socket.once('error', reject);
+      socket.once('connect', () => socket.write('GET / HTTP/1.1\r\nHost: localhost\r\n\r\n'));
+      socket.on('data', (chunk: Buffer) => {
+        if (chunk.includes('hello world')) {
+          socket.setTimeout(0);
+          socket.removeListener('error', reject);
+          socket.on('error', () => {});
+          sockets.push(socket);
+          resolve();
+        }
+      });
+    });
+  const batch = 250;
+  for (let i = 0; i < count; i += batch) await Promise.all(Array.from({ length: Math.min(batch, count - i) }, openOne));
+  return sockets;
+}
+
+export async function idleConnections(context: BenchContext): Promise<void> {
+  console.log('\nidle keep-alive connections');
+  const count = context.quick ? 1000 : 10_000;
+  const scenario = `${count.toLocaleString('en-US')} idle keep-alive connections`;
+  const contenders: { name: string; server: PoolhostServer | NodeServer | NginxServer; listener: () => number[] }[] = [];
+  const poolhostServer = new PoolhostServer('poolhost', await freePort(), join(context.work, 'idle', 'poolhost'), singlePool(context.applications.hello));
+  contenders.push({ name: 'poolhost (httpsys)', server: poolhostServer, listener: () => [poolhostServer.listenerPid()!] });
+  const nginxServer = new NginxServer('nginx→node', await freePort(), scriptOf(context.applications, 'hello'), join(context.work, 'idle', 'nginx'));
+  contenders.push({ name: 'nginx (master + worker)', server: nginxServer, listener: () => processTree([nginxServer.roots()[0]!]).map((p) => p.pid) });
+  const nodeServer = new NodeServer('node', await freePort(), scriptOf(context.applications, 'hello'), join(context.work, 'idle', 'node'));
+  contenders.push({ name: 'node', server: nodeServer, listener: () => nodeServer.roots() });
+  let poolhostRss = Number.NaN;
+  for (const contender of contenders) {
+    try {
+      await contender.server.start();
+      await waitUntil('first answer', async () => (await get(contender.server.port, '/', 20_000)).status === 200);
+      await runWrk({ url: `http://127.0.0.1:${contender.server.port}/`, connections: context.connections, seconds: context.warmupSeconds, workDirectory: context.work });
+      const rss = () => processTree(contender.listener()).reduce((sum, p) => sum + p.rssBytes, 0);
+      await sleep(500);
+      const before = rss();
+      const sockets = await openIdleConnections(contender.server.port, count);
+      await sleep(1_000);
+      const justOpened = rss();
+      // Idle for a while: V8's memory reducer collects the garbage of the burst that opened them.
+      await sleep(context.quick ? 1_000 : 10_000);
+      const settled = rss();
+      for (const socket of sockets) socket.destroy();
+      context.report.add({
+        scenario,
+        server: contender.name,
+        peakRssMegabytes: Math.max(justOpened, settled) / MB,
+        note:
+          `${sockets.length} open; RSS ${megabytes(before)} → ${megabytes(justOpened)} MB 1 s after opening → ${megabytes(settled)} MB ` +
+          `after ${context.quick ? 2 : 11} s idle (${fixed((settled - before) / sockets.length)} B per connection)`,
+      });
+      if (contender.server === poolhostServer) poolhostRss = settled;
+    } finally {
+      await contender.server.stop();
+    }
+  }
+  context.report.target(`${scenario}: listener RSS ≤ 150 MB (idle, settled)`, `${megabytes(poolhostRss)} MB`, poolhostRss <= 150 * MB);
+}
+
+// --- 1 GiB each way -----------------------------------------------------------------------------
+
+function download(port: number, bytes: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path: `/?bytes=${bytes}`, agent: new Agent() }, (res) => {
+      let received = 0;
+      res.on('data', (chunk: Buffer) => (received += chunk.length));
+      res.on('end', () => (received === bytes ? resolve(received) : reject(new Error(`downloaded ${received} of ${bytes} bytes`))));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+function upload(port: number, bytes: number): Promise<number> {
+  const chunk = Buffer.alloc(64 * 1024, 121);
+  let left = bytes;
+  const body = new Readable({
+    read() {
+      if (left <= 0) return void this.push(null);
+      const part = left >= chunk.length ? chunk : chunk.subarray(0, left);
+      left -= part.length;
+      this.push(part);
+    },
+  });
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path: '/', method: 'POST', headers: { 'Content-Length': bytes } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8').on('data', (data: string) => (text += data));
+      res.on('end', () => (Number(text) === bytes ? resolve(bytes) : reject(new Error(`the server read ${text} of ${bytes} bytes`))));
+    });
+    req.on('error', reject);
+    body.pipe(req);
+  });
+}
+
+export async function bulkTransfers(context: BenchContext): Promise<void> {
+  console.log('\nbulk transfers');
+  const bytes = context.quick ? 64 * MB : 1024 * MB;
+  const label = context.quick ? '64 MiB' : '1 GiB';
+  const scenario = `${label} download + ${label} upload`;
+  const contenders = [
+    new PoolhostServer('poolhost', await freePort(), join(context.work, 'bulk', 'poolhost'), singlePool(context.applications.bulk)),
+    new NginxServer('nginx→node', await freePort(), scriptOf(context.applications, 'bulk'), join(context.work, 'bulk', 'nginx')),
+    new NodeServer('node', await freePort(), scriptOf(context.applications, 'bulk'), join(context.work, 'bulk', 'node')),
+  ];
+  let worstPoolhostGrowth = 0;
+  let worstProcess = '';
+  for (const server of contenders) {
+    try {
+      await server.start();
+      await waitUntil('first answer', async () => (await get(server.port, '/?bytes=10', 20_000)).status === 200);
+      await sleep(300);
+      const monitor = new TreeMonitor(() => server.roots(), 50);
+      monitor.start();
+      const started = performance.now();
+      await download(server.port, bytes);
+      const downloaded = performance.now();
+      await upload(server.port, bytes);
+      const uploaded = performance.now();
+      monitor.stop();
+      const processes = monitor.perProcess().sort((a, b) => b.growth - a.growth);
+      const worst = processes[0]!;
+      context.report.add({
+        scenario,
+        server: server.name,
+        peakRssMegabytes: monitor.peakTotalRss / MB,
+        note:
+          `down ${fixed(bytes / MB / ((downloaded - started) / 1000))} MB/s, up ${fixed(bytes / MB / ((uploaded - downloaded) / 1000))} MB/s; RSS growth: ` +
+          processes.map((p) => `${p.name} +${megabytes(p.growth)}`).join(', ') + ' MB',
+      });
+      if (server instanceof PoolhostServer) {
+        worstPoolhostGrowth = worst.growth;
+        worstProcess = worst.name;
+      }
+    } finally {
+      await server.stop();
+    }
+  }
+  context.report.target(`${scenario}: RSS growth ≤ 50 MB in every process`, `worst: ${worstProcess} +${megabytes(worstPoolhostGrowth)} MB`, worstPoolhostGrowth <= 50 * MB);
+}
+
+export const scenarios: Record<string, (context: BenchContext) => Promise<void>> = {
+  hello: helloWorld,
+  garden: webGarden,
+  express: expressApp,
+  static: staticFile,
+  stream: streamedResponse,
+  post: postBody,
+  apps: manyApplications,
+  modules: moduleSet,
+  'cold-start': coldStart,
+  crash: crashReplacement,
+  recycle: recycleUnderLoad,
+  idle: idleConnections,
+  bulk: bulkTransfers,
+};
+
