@@ -13,10 +13,7 @@ const workerId = process.env.POOLHOST_WORKER_ID ?? String(process.pid);
 const logger = createLogger({ service: 'w3wp', bindings: { pool: applicationPool, workerId } });
 
 function exit(code: number): void {
-  // With was gone nobody reads stdout: sonic-boom's synchronous flush (here, and pino's own on
-  // 'exit') retries a write that fails with EPIPE forever, and the worker would outlive its was.
-  if (process.connected === false) process.removeAllListeners('exit');
-  else logger.flush();
+  // The logger writes synchronously to stdout (packages/common), and drops lines once was is gone.
   process.exit(code);
 }
 
