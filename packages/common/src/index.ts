@@ -1,2 +1,3 @@
 export { createLogger, type Logger, type LoggerOptions, type ServiceName } from './logger.js';
 export { StateMachine, InvalidTransitionError, type Transition } from './state-machine.js';
+export { systemClock, type Clock, type TimerHandle } from './clock.js';

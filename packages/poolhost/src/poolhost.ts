@@ -14,7 +14,7 @@ import {
   type WorkerProcessInfo,
   type WorkerProcessList,
 } from '@poolhost/protocol';
-import { systemClock, type Clock } from './services/service-clock.js';
+import { systemClock, type Clock } from '@poolhost/common';
 import type { LaunchedService, ServiceLauncher, ServiceName } from './services/service-launcher.js';
 import { ServiceSupervisor, type RestartPolicy } from './services/service-supervisor.js';
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pidFilePath, socketPath, type ControlMessage } from '@poolhost/protocol';
 import { createPoolhost } from '../src/poolhost.js';
-import { FakeClock, settle } from './support/fake-clock.js';
+import { FakeClock, settle } from '@poolhost/common/testing';
 import { FakeLauncher } from './support/fake-launcher.js';
 import { quietLogger } from './support/quiet-logger.js';
 

@@ -3,4 +3,4 @@ export { ApplicationPool } from './application-pool/application-pool.js';
 export { WorkerProcess } from './worker-process/worker-process.js';
 export { createExecaWorkerSpawner } from './worker-process/execa-worker-spawner.js';
 export type { WorkerSpawner, SpawnedWorker, WorkerControl, WorkerExit, WorkerSpawnRequest } from './worker-process/worker-spawner.js';
-export { systemClock, type Clock, type TimerHandle } from './clock/clock.js';
+export { systemClock, type Clock, type TimerHandle } from '@poolhost/common';

@@ -7,7 +7,7 @@ import type { Logger } from '@poolhost/common';
 import { ConfigError, formatIssue, parseApplicationHostConfig, type ApplicationHostConfig, type ApplicationPool as ApplicationPoolConfig } from '@poolhost/config';
 import { listenControlSocket, socketPath, type ControlChannel, type HandlerTable } from '@poolhost/protocol';
 import { ApplicationPool } from './application-pool/application-pool.js';
-import { systemClock, type Clock } from './clock/clock.js';
+import { systemClock, type Clock } from '@poolhost/common';
 import { ConfigWatcher } from './configuration/config-watcher.js';
 import { applyConfiguration, describeDiff } from './configuration/reconfiguration.js';
 import { buildSiteConfiguration } from './configuration/site-configuration.js';

@@ -2,7 +2,7 @@
 // when it dies, stops it with SIGTERM and a deadline (then SIGKILL) when poolhost stops.
 import type { Logger } from '@poolhost/common';
 import type { ServiceStatus } from '@poolhost/protocol';
-import type { Clock, TimerHandle } from './service-clock.js';
+import type { Clock, TimerHandle } from '@poolhost/common';
 import type { LaunchedService, ServiceExit, ServiceLauncher, ServiceName } from './service-launcher.js';
 
 export interface RestartPolicy {

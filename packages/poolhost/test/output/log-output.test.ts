@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import { createLogOutput } from '../../src/output/log-output.js';
-import { settle } from '../support/fake-clock.js';
+import { settle } from '@poolhost/common/testing';
 
 test('raw output passes JSON lines through and wraps anything else with the service name', async () => {
   const destination = new PassThrough();

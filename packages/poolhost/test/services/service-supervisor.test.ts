@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ServiceSupervisor } from '../../src/services/service-supervisor.js';
-import { FakeClock, settle } from '../support/fake-clock.js';
+import { FakeClock, settle } from '@poolhost/common/testing';
 import { FakeLauncher } from '../support/fake-launcher.js';
 import { quietLogger } from '../support/quiet-logger.js';
 

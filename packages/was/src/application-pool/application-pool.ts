@@ -3,7 +3,7 @@
 import { StateMachine, type Logger } from '@poolhost/common';
 import type { ApplicationPool as ApplicationPoolConfig } from '@poolhost/config';
 import type { ApplicationPoolStatus, RecycleReasonName, RequestQueueState, WorkerDemanded, WorkerProcessInfo } from '@poolhost/protocol';
-import type { Clock, TimerHandle } from '../clock/clock.js';
+import type { Clock, TimerHandle } from '@poolhost/common';
 import type { EventLog } from '../event-log/event-log.js';
 import { RapidFailProtection } from '../rapid-fail/rapid-fail-protection.js';
 import type { MemorySampler } from '../recycling/memory-sampler.js';

@@ -2,7 +2,7 @@
 // in-memory journal (plus the last ended workers of each pool) that GetEventJournal returns.
 import type { Logger } from '@poolhost/common';
 import type { JournalEvent, WorkerProcessHistoryEntry } from '@poolhost/protocol';
-import type { Clock } from '../clock/clock.js';
+import type { Clock } from '@poolhost/common';
 import { formatEventMessage, wasEvents, type WasEventId } from './event-templates.js';
 
 export interface EventLogLimits {

@@ -1,6 +1,6 @@
 // Rapid-fail protection as data: "rapidFailProtectionMaxCrashes failures within
 // rapidFailProtectionInterval" disables the pool (IIS event 5002), like OTP's intensity/period.
-import type { Clock } from '../clock/clock.js';
+import type { Clock } from '@poolhost/common';
 
 export interface RapidFailPolicy {
   enabled: boolean;

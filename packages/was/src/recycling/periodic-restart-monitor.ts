@@ -3,7 +3,7 @@
 // private bytes (5117). was detects them all itself; the worker's own WorkerRecycleRequested is
 // honoured too. A worker is asked to recycle once: after that the pool replaces it.
 import type { PeriodicRestart, RecycleReason } from '@poolhost/config';
-import type { Clock, TimerHandle } from '../clock/clock.js';
+import type { Clock, TimerHandle } from '@poolhost/common';
 import type { MemorySample } from './memory-sampler.js';
 import { msUntilNextScheduledTime } from './schedule.js';
 

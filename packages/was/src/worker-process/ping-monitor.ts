@@ -1,7 +1,7 @@
 // processModel pinging (reference §8.3): every pingInterval was pings the worker; no WorkerHealth
 // within pingResponseTime means it hangs (the caller writes 5010 and kills it).
 import { ChannelTimeoutError, type WorkerHealth } from '@poolhost/protocol';
-import type { Clock, TimerHandle } from '../clock/clock.js';
+import type { Clock, TimerHandle } from '@poolhost/common';
 
 export interface PingMonitorOptions {
   clock: Clock;

@@ -2,7 +2,7 @@
 // periodicRestart@requests (counters over IPC) and @memory/@privateMemory (/proc). A sample that
 // fails is skipped: hangs are the ping monitor's business.
 import type { WorkerHealth } from '@poolhost/protocol';
-import type { Clock, TimerHandle } from '../clock/clock.js';
+import type { Clock, TimerHandle } from '@poolhost/common';
 import type { MemorySample } from '../recycling/memory-sampler.js';
 
 export interface SamplingMonitorOptions {

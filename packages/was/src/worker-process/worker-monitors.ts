@@ -3,7 +3,7 @@
 // the periodicRestart timers.
 import type { ApplicationPool } from '@poolhost/config';
 import type { WorkerHealth } from '@poolhost/protocol';
-import type { Clock } from '../clock/clock.js';
+import type { Clock } from '@poolhost/common';
 import { IdleTracker, idleSamplingIntervalMs } from '../idle/idle-tracker.js';
 import type { MemorySample, MemorySampler } from '../recycling/memory-sampler.js';
 import { memorySamplingIntervalMs, PeriodicRestartMonitor, requestsSamplingIntervalMs, type PeriodicRestartTrigger } from '../recycling/periodic-restart-monitor.js';

@@ -4,7 +4,7 @@
 import { StateMachine, type Logger } from '@poolhost/common';
 import type { ApplicationPool } from '@poolhost/config';
 import type { ControlMessage, HandlerTable, RecycleReasonName, WorkerHealth, WorkerProcessInfo } from '@poolhost/protocol';
-import type { Clock, TimerHandle } from '../clock/clock.js';
+import type { Clock, TimerHandle } from '@poolhost/common';
 import type { EventLog } from '../event-log/event-log.js';
 import type { MemorySampler } from '../recycling/memory-sampler.js';
 import { DATA_CONNECTION_LOST_EXIT_CODE, describeExitReason, isFailure, type WorkerExitReason } from './worker-exit-reason.js';

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { settle } from '../support/fake-clock.js';
+import { settle } from '@poolhost/common/testing';
 import { createHarness, demand } from '../support/was-harness.js';
 
 test('an overlapped recycle starts the new worker first and stops the old one once it is ready', async () => {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHarness, demand } from '../support/was-harness.js';
-import { settle } from '../support/fake-clock.js';
+import { settle } from '@poolhost/common/testing';
 
 test('standbyWorker: a standby is started once the pool has a worker, and takes over when that worker crashes', async () => {
   const { spawner, call } = await createHarness([{ name: 'Hot', attributes: 'standbyWorker="true"' }]);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { settle } from '../support/fake-clock.js';
+import { settle } from '@poolhost/common/testing';
 import { applicationHostText, configWithPools, type PoolFixture } from '../support/config-fixture.js';
 import { createHarness, demand, runningWorker } from '../support/was-harness.js';
 

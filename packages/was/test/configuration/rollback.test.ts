@@ -6,7 +6,7 @@ import { ApplicationPool } from '../../src/application-pool/application-pool.js'
 import { EventLog } from '../../src/event-log/event-log.js';
 import { applyConfiguration } from '../../src/configuration/reconfiguration.js';
 import { configWithPools } from '../support/config-fixture.js';
-import { FakeClock } from '../support/fake-clock.js';
+import { FakeClock } from '@poolhost/common/testing';
 import { FakeSpawner } from '../support/fake-spawner.js';
 
 test('when a step fails, the pools it created are removed and stopped and the ones it removed come back', async () => {

@@ -4,7 +4,7 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { applicationsConfiguredBy } from '../../src/configuration/web-config-scope.js';
-import { settle } from '../support/fake-clock.js';
+import { settle } from '@poolhost/common/testing';
 import { configWithPools } from '../support/config-fixture.js';
 import { createHarness, runningWorker } from '../support/was-harness.js';
 

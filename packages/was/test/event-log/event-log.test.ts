@@ -4,7 +4,7 @@ import { Writable } from 'node:stream';
 import { createLogger } from '@poolhost/common';
 import { EventLog } from '../../src/event-log/event-log.js';
 import { formatEventMessage } from '../../src/event-log/event-templates.js';
-import { FakeClock } from '../support/fake-clock.js';
+import { FakeClock } from '@poolhost/common/testing';
 
 test('templates are filled in order with IIS wording', () => {
   assert.equal(

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RapidFailProtection } from '../../src/rapid-fail/rapid-fail-protection.js';
-import { FakeClock } from '../support/fake-clock.js';
+import { FakeClock } from '@poolhost/common/testing';
 
 test('N failures within T trip protection, on the Nth exactly', async () => {
   const clock = new FakeClock();

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { settle } from '../support/fake-clock.js';
+import { settle } from '@poolhost/common/testing';
 import { createHarness, runningWorker } from '../support/was-harness.js';
 
 const recycled = (harness: Awaited<ReturnType<typeof createHarness>>) => harness.was.eventLog.journal().workerHistory.map((entry) => entry.reason);

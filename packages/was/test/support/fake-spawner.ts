@@ -2,7 +2,7 @@
 // says, exits when told to, and lets the test send WorkerReady and friends.
 import { ChannelClosedError, ChannelTimeoutError, type ControlMessage, type HandlerTable, type WorkerReady, type WorkerRecycleRequested, type WorkerStartupFailed } from '@poolhost/protocol';
 import type { SpawnedWorker, WorkerExit, WorkerSpawnRequest, WorkerSpawner } from '../../src/worker-process/worker-spawner.js';
-import type { FakeClock } from './fake-clock.js';
+import type { FakeClock } from '@poolhost/common/testing';
 
 export class FakeWorker implements SpawnedWorker {
   /** Answers pings; false simulates a hung (SIGSTOPped) worker. */

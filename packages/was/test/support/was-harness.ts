@@ -5,7 +5,7 @@ import type { ApplySiteConfiguration, ControlMessage, MessageOfType, RequestQueu
 import type { MemorySample } from '../../src/recycling/memory-sampler.js';
 import { createWas, type Was } from '../../src/was.js';
 import { configWithPools, type ConfigFixtureOptions, type PoolFixture } from './config-fixture.js';
-import { FakeClock, settle } from './fake-clock.js';
+import { FakeClock, settle } from '@poolhost/common/testing';
 import { FakeSpawner } from './fake-spawner.js';
 
 export interface Harness {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { settle } from '../support/fake-clock.js';
+import { settle } from '@poolhost/common/testing';
 import { createHarness, demand } from '../support/was-harness.js';
 
 const fast = '<processModel pingInterval="00:00:01" pingResponseTime="00:00:02" startupTimeLimit="00:00:03" shutdownTimeLimit="00:00:04" />';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { PassThrough, Writable } from 'node:stream';
 import { createLogger } from '@poolhost/common';
 import { forwardWorkerOutput } from '../../src/worker-process/worker-output.js';
-import { settle } from '../support/fake-clock.js';
+import { settle } from '@poolhost/common/testing';
 
 test('worker JSON lines pass through with pool, pid and workerId; other lines are wrapped and prefixed', async () => {
   const written: string[] = [];

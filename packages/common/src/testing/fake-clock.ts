@@ -1,5 +1,5 @@
 // A clock tests move by hand: timers fire in order, with pending promise callbacks run between them.
-import type { Clock, TimerHandle } from '../../src/services/service-clock.js';
+import type { Clock, TimerHandle } from '../clock.js';
 
 interface FakeTimer {
   at: number;
@@ -23,11 +23,18 @@ export class FakeClock implements Clock {
     return { cancel: () => void (timer.cancelled = true) };
   }
 
+  get pendingTimers(): number {
+    return this.timers.filter((timer) => !timer.cancelled).length;
+  }
+
+  /** Moves time forward by `ms`, firing every timer that falls due. */
   async advance(ms: number): Promise<void> {
     const target = this.current + ms;
     await settle();
     for (;;) {
-      const next = this.timers.filter((timer) => !timer.cancelled && timer.at <= target).sort((a, b) => a.at - b.at || a.order - b.order)[0];
+      const next = this.timers
+        .filter((timer) => !timer.cancelled && timer.at <= target)
+        .sort((a, b) => a.at - b.at || a.order - b.order)[0];
       if (!next) break;
       this.timers = this.timers.filter((timer) => timer !== next);
       this.current = next.at;
@@ -39,6 +46,7 @@ export class FakeClock implements Clock {
   }
 }
 
+/** Lets queued promise callbacks run. */
 export async function settle(): Promise<void> {
   for (let i = 0; i < 10; i++) await new Promise<void>((resolve) => setImmediate(resolve));
 }

@@ -1,5 +1,5 @@
-// Time as a seam: pools, workers and rapid-fail protection read the clock and set timers through
-// this interface, so tests drive startup, ping and shutdown limits with a fake clock.
+// Time as a seam: supervision (restart backoff, stop deadlines), pools, workers and rapid-fail
+// protection read the clock and set timers through this interface, so tests drive them with a fake.
 
 export interface TimerHandle {
   cancel(): void;
