@@ -33,12 +33,7 @@ export function processState(pid: number): string | null {
 }
 
 /** One site on `port` whose root application runs in the given pool, from `{{root}}/app`. */
-export function singlePoolConfig(port: number, pool: PoolSpec): string {
-  return applicationHostConfig({
-    pools: [pool],
-    sites: [{ name: 'Recycling', id: 1, bindings: [`127.0.0.1:${port}:`], applications: [{ path: '/', pool: pool.name, physicalPath: '{{root}}/app' }] }],
-  });
-}
+export { singlePoolConfig } from '../support/config-builder.js';
 
 export function configText(pools: PoolSpec[], sites: SiteSpec[]): string {
   return applicationHostConfig({ pools, sites });

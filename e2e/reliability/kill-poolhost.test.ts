@@ -1,7 +1,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startPoolhost } from '../support/poolhost-instance.js';
-import { applicationHostConfig } from '../support/config-builder.js';
+import { poolsBehindOneSite } from '../support/config-builder.js';
 import { freePort, httpRequest } from '../support/http.js';
 import { pidApp } from '../support/apps.js';
 import { waitForNoProcesses } from '../support/processes.js';
@@ -10,20 +10,7 @@ test('SIGKILL of poolhost itself: every service and worker notices and exits, no
   const port = await freePort();
   const poolhost = await startPoolhost(
     {
-      config: applicationHostConfig({
-        pools: [{ name: 'A' }, { name: 'Garden', processModel: { maxProcesses: '2' } }],
-        sites: [
-          {
-            name: 'Site',
-            id: 1,
-            bindings: [`127.0.0.1:${port}:`],
-            applications: [
-              { path: '/', pool: 'A', physicalPath: '{{root}}/app' },
-              { path: '/garden', pool: 'Garden', physicalPath: '{{root}}/app' },
-            ],
-          },
-        ],
-      }),
+      config: poolsBehindOneSite(port, [{ name: 'A' }, { name: 'Garden', processModel: { maxProcesses: '2' } }], { '/': 'A', '/garden': 'Garden' }),
       files: { 'app/server.js': pidApp },
       waitForPort: port,
     },

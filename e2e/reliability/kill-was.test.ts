@@ -1,7 +1,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startPoolhost } from '../support/poolhost-instance.js';
-import { applicationHostConfig } from '../support/config-builder.js';
+import { poolsBehindOneSite } from '../support/config-builder.js';
 import { freePort, httpRequest } from '../support/http.js';
 import { pidApp } from '../support/apps.js';
 import { waitFor } from '../support/wait.js';
@@ -12,20 +12,7 @@ test('SIGKILL of was: its workers finish what they have and exit, poolhost resta
   const port = await freePort();
   const poolhost = await startPoolhost(
     {
-      config: applicationHostConfig({
-        pools: [{ name: 'A', processModel: { maxProcesses: '2' } }, { name: 'B' }],
-        sites: [
-          {
-            name: 'Site',
-            id: 1,
-            bindings: [`127.0.0.1:${port}:`],
-            applications: [
-              { path: '/', pool: 'A', physicalPath: '{{root}}/app' },
-              { path: '/b', pool: 'B', physicalPath: '{{root}}/app' },
-            ],
-          },
-        ],
-      }),
+      config: poolsBehindOneSite(port, [{ name: 'A', processModel: { maxProcesses: '2' } }, { name: 'B' }], { '/': 'A', '/b': 'B' }),
       files: { 'app/server.js': pidApp },
       waitForPort: port,
     },

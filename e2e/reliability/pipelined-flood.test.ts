@@ -1,12 +1,9 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startPoolhost } from '../support/poolhost-instance.js';
-import { applicationHostConfig } from '../support/config-builder.js';
-import { freePort, httpRequest } from '../support/http.js';
-import { streamingApp } from '../support/apps.js';
 import { sleep } from '../support/wait.js';
 import { getLoad, statusSummary } from './support/load.js';
 import { rssKiB } from './support/raw-client.js';
+import { startStreamingInstance } from './support/streaming-instance.js';
 import { pipelineFlood } from './support/slow-clients.js';
 import { servicePid } from './support/orphans.js';
 
@@ -14,26 +11,9 @@ import { servicePid } from './support/orphans.js';
 // once on loopback and, as in HTTP.SYS, those bytes count as sent (see reliability.md).
 const MIN_BYTES_PER_SECOND = 2_000_000;
 
-async function startInstance() {
-  const port = await freePort();
-  const poolhost = await startPoolhost(
-    {
-      config: applicationHostConfig({
-        pools: [{ name: 'A' }],
-        sites: [{ name: 'Site', id: 1, bindings: [`127.0.0.1:${port}:`], applications: [{ path: '/', pool: 'A', physicalPath: '{{root}}/app' }] }],
-        webLimits: { minBytesPerSecond: String(MIN_BYTES_PER_SECOND) },
-      }),
-      files: { 'app/server.js': streamingApp },
-      waitForPort: port,
-    },
-    after,
-  );
-  assert.equal((await httpRequest({ port, path: '/' })).status, 200);
-  return { port, poolhost };
-}
 
 async function floodRun(floodPath: string, connections: number) {
-  const { port, poolhost } = await startInstance();
+  const { port, poolhost } = await startStreamingInstance(MIN_BYTES_PER_SECOND);
   const httpsys = servicePid(poolhost, 'httpsys')!;
   const rssBefore = rssKiB(httpsys);
   const samples: { at: number; rss: number }[] = [];

@@ -1,39 +1,20 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { startPoolhost } from '../support/poolhost-instance.js';
-import { applicationHostConfig } from '../support/config-builder.js';
-import { freePort, httpRequest } from '../support/http.js';
-import { streamingApp } from '../support/apps.js';
+import { httpRequest } from '../support/http.js';
 import { waitFor } from '../support/wait.js';
 import { getLoad, statusSummary } from './support/load.js';
 import { readHttpErr } from './support/raw-client.js';
+import { startStreamingInstance } from './support/streaming-instance.js';
 import { slowReader } from './support/slow-clients.js';
 
 // High, so that a reader is noticed within seconds: the kernel takes the first ~4 MiB of a response at
 // once on loopback and, as in HTTP.SYS, those bytes count as sent (see reliability.md).
 const MIN_BYTES_PER_SECOND = 2_000_000;
 
-async function startInstance() {
-  const port = await freePort();
-  const poolhost = await startPoolhost(
-    {
-      config: applicationHostConfig({
-        pools: [{ name: 'A' }],
-        sites: [{ name: 'Site', id: 1, bindings: [`127.0.0.1:${port}:`], applications: [{ path: '/', pool: 'A', physicalPath: '{{root}}/app' }] }],
-        webLimits: { minBytesPerSecond: String(MIN_BYTES_PER_SECOND) },
-      }),
-      files: { 'app/server.js': streamingApp },
-      waitForPort: port,
-    },
-    after,
-  );
-  assert.equal((await httpRequest({ port, path: '/' })).status, 200);
-  return { port, poolhost };
-}
 
 test('a reader below minBytesPerSecond is cut off with Timer_MinBytesPerSecond; other clients are unaffected', async () => {
-  const { port, poolhost } = await startInstance();
+  const { port, poolhost } = await startStreamingInstance(MIN_BYTES_PER_SECOND);
   const load = getLoad(port, 4, (client, sequence) => `/other/${client}-${sequence}`);
   after(() => load.stop().then(() => undefined));
   // 2 KB every 100 ms = 20 KB/s of a 200 MiB download.

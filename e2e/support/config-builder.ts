@@ -109,3 +109,27 @@ ${options.sites.map(site).join('\n')}
 </configuration>
 `;
 }
+
+/** One pool serving the root application of one site bound to 127.0.0.1:<port>, files in {{root}}/app. */
+export function singlePoolConfig(port: number, pool: PoolSpec, options: { siteName?: string; webLimits?: Record<string, string> } = {}): string {
+  return applicationHostConfig({
+    pools: [pool],
+    sites: [{ name: options.siteName ?? 'Site', id: 1, bindings: [`127.0.0.1:${port}:`], applications: [{ path: '/', pool: pool.name, physicalPath: '{{root}}/app' }] }],
+    ...(options.webLimits ? { webLimits: options.webLimits } : {}),
+  });
+}
+
+/** Several pools, each serving one application path of one site on 127.0.0.1:<port>, all from {{root}}/app. */
+export function poolsBehindOneSite(port: number, pools: PoolSpec[], routes: Record<string, string>): string {
+  return applicationHostConfig({
+    pools,
+    sites: [
+      {
+        name: 'Site',
+        id: 1,
+        bindings: [`127.0.0.1:${port}:`],
+        applications: Object.entries(routes).map(([path, pool]) => ({ path, pool, physicalPath: '{{root}}/app' })),
+      },
+    ],
+  });
+}

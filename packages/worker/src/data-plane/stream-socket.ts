@@ -2,6 +2,7 @@
 // ServerResponse and for what frameworks read (addresses, setTimeout, destroy), backed by one stream of
 // the data connection. An EventEmitter, not a stream.Duplex: it is created for every request.
 import { EventEmitter } from 'node:events';
+import { installNetSocketSurface, type NetSocketSurface } from './net-socket-surface.js';
 import type { WorkerStream } from './worker-stream.js';
 
 interface WritableStateLike {
@@ -105,35 +106,10 @@ export class StreamSocket extends EventEmitter {
     return false;
   }
 
-  setTimeout(timeout: number, callback?: () => void): this {
-    this.timeout = timeout;
-    if (callback) this.once('timeout', callback);
-    return this;
-  }
-
-  setNoDelay(): this {
-    return this;
-  }
-
-  setKeepAlive(): this {
-    return this;
-  }
-
   setEncoding(): this {
     return this;
   }
 
-  ref(): this {
-    return this;
-  }
-
-  unref(): this {
-    return this;
-  }
-
-  address(): { address: string; family: string; port: number } {
-    return { address: this.localAddress, family: this.localAddress.includes(':') ? 'IPv6' : 'IPv4', port: this.localPort };
-  }
 
   /** Marks the socket closed and tells listeners (ServerResponse's 'close', frameworks). */
   closeNow(): void {
@@ -148,3 +124,6 @@ export class StreamSocket extends EventEmitter {
 function emitClose(socket: StreamSocket): void {
   socket.emit('close', false);
 }
+
+export interface StreamSocket extends NetSocketSurface {}
+installNetSocketSurface(StreamSocket);

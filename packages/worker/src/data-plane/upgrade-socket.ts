@@ -1,6 +1,7 @@
 // The socket an application gets in `server.on('upgrade', (req, socket, head))`: a real Duplex whose
 // bytes travel as UPGRADE_DATA frames, with the same per-stream flow control as bodies.
 import { Duplex } from 'node:stream';
+import { installNetSocketSurface, type NetSocketSurface } from './net-socket-surface.js';
 import { AbortReason, FrameType, StreamCredit } from '@poolhost/protocol';
 import type { WorkerStream } from './worker-stream.js';
 
@@ -85,30 +86,7 @@ export class UpgradeSocket extends Duplex {
     this.stream.upgradeClosed();
     callback(error);
   }
-
-  setTimeout(timeout: number, callback?: () => void): this {
-    this.timeout = timeout;
-    if (callback) this.once('timeout', callback);
-    return this;
-  }
-
-  setNoDelay(): this {
-    return this;
-  }
-
-  setKeepAlive(): this {
-    return this;
-  }
-
-  ref(): this {
-    return this;
-  }
-
-  unref(): this {
-    return this;
-  }
-
-  address(): { address: string; family: string; port: number } {
-    return { address: this.localAddress, family: this.localAddress.includes(':') ? 'IPv6' : 'IPv4', port: this.localPort };
-  }
 }
+
+export interface UpgradeSocket extends NetSocketSurface {}
+installNetSocketSurface(UpgradeSocket);
