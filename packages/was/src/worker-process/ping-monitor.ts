@@ -1,7 +1,8 @@
 // processModel pinging (reference §8.3): every pingInterval was pings the worker; no WorkerHealth
 // within pingResponseTime means it hangs (the caller writes 5010 and kills it).
 import { ChannelTimeoutError, type WorkerHealth } from '@poolhost/protocol';
-import type { Clock, TimerHandle } from '@poolhost/common';
+import type { Clock } from '@poolhost/common';
+import { PeriodicCheck } from './periodic-check.js';
 
 export interface PingMonitorOptions {
   clock: Clock;
@@ -12,30 +13,12 @@ export interface PingMonitorOptions {
   unresponsive(): void;
 }
 
-export class PingMonitor {
-  private timer: TimerHandle | null = null;
-  private running = false;
-
-  constructor(private readonly options: PingMonitorOptions) {}
-
-  start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.schedule();
+export class PingMonitor extends PeriodicCheck {
+  constructor(private readonly options: PingMonitorOptions) {
+    super(options.clock, options.intervalMs);
   }
 
-  stop(): void {
-    this.running = false;
-    this.timer?.cancel();
-    this.timer = null;
-  }
-
-  private schedule(): void {
-    this.timer = this.options.clock.setTimeout(() => this.ping(), this.options.intervalMs);
-  }
-
-  private ping(): void {
-    this.timer = null;
+  protected run(): void {
     this.options.ping(this.options.responseTimeMs).then(
       (health) => {
         if (!this.running) return;

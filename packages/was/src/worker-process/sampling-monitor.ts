@@ -2,7 +2,8 @@
 // periodicRestart@requests (counters over IPC) and @memory/@privateMemory (/proc). A sample that
 // fails is skipped: hangs are the ping monitor's business.
 import type { WorkerHealth } from '@poolhost/protocol';
-import type { Clock, TimerHandle } from '@poolhost/common';
+import type { Clock } from '@poolhost/common';
+import { PeriodicCheck } from './periodic-check.js';
 import type { MemorySample } from '../recycling/memory-sampler.js';
 
 export interface SamplingMonitorOptions {
@@ -16,30 +17,16 @@ export interface SamplingMonitorOptions {
   memory(sample: MemorySample): void;
 }
 
-export class SamplingMonitor {
-  private timer: TimerHandle | null = null;
-  private running = false;
-
-  constructor(private readonly options: SamplingMonitorOptions) {}
-
-  start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.schedule();
+export class SamplingMonitor extends PeriodicCheck {
+  constructor(private readonly options: SamplingMonitorOptions) {
+    super(options.clock, options.intervalMs);
   }
 
-  stop(): void {
-    this.running = false;
-    this.timer?.cancel();
-    this.timer = null;
-  }
-
-  private schedule(): void {
-    this.timer = this.options.clock.setTimeout(() => void this.sample(), this.options.intervalMs);
+  protected run(): void {
+    void this.sample();
   }
 
   private async sample(): Promise<void> {
-    this.timer = null;
     const { probeCounters, sampleMemory } = this.options;
     const [health, memory] = await Promise.all([
       probeCounters ? probeCounters().catch(() => null) : null,
