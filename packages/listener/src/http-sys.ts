@@ -1,5 +1,4 @@
 // The httpsys service: listening sockets, routing, request queues, the worker data plane, HTTPERR.
-import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import type { Server, Socket } from 'node:net';
 import type { Logger } from 'pino';
 import {
@@ -13,6 +12,7 @@ import {
   type RequestQueueState,
   type WorkerDemanded,
   type RequestQueueActive,
+  RequestFlags,
 } from '@poolhost/protocol';
 import { RoutingTable } from './routing/routing-table.js';
 import { RequestQueue, type DemandReason, type RequestQueueEvents } from './request-queue/request-queue.js';
@@ -20,6 +20,7 @@ import { HttpErrLog } from './httperr-log/httperr-log.js';
 import { EndpointSet, type EndpointFailure } from './endpoints/endpoint-set.js';
 import { RequestIntake, type IntakeState } from './requests/request-intake.js';
 import { RequestState, type ListenerRequest } from './requests/listener-request.js';
+import { ClientConnection } from './connections/client-connection.js';
 import { WorkerConnection, type WorkerConnectionHost } from './data-plane/worker-connection.js';
 import { defaultListenerLimits, headerWaitMs } from './limits/listener-limits.js';
 import { SiteCounterTable, type ListenerCountersSnapshot } from './counters/listener-counters.js';
@@ -39,7 +40,7 @@ export class HttpSys implements RequestQueueEvents, WorkerConnectionHost {
     limits: defaultListenerLimits(),
     queues: new Map(),
   };
-  private readonly httpServer: HttpServer;
+  private readonly connections = new Set<ClientConnection>();
   private readonly httpErrLog: HttpErrLog;
   private readonly siteCounters = new SiteCounterTable();
   private readonly intake: RequestIntake;
@@ -55,37 +56,11 @@ export class HttpSys implements RequestQueueEvents, WorkerConnectionHost {
     this.logger = options.logger;
     this.httpErrLog = new HttpErrLog(this.logger.child({ component: 'httperr' }));
     this.intake = new RequestIntake(this.state, this.httpErrLog, this.siteCounters, this.logger);
+    const connections = this.connections;
     const intake = this.intake;
-    this.httpServer = createHttpServer({
-      requireHostHeader: false,
-      maxHeaderSize: this.state.limits.maxRequestBytes,
-      requestTimeout: 0,
-      headersTimeout: headerWaitMs(this.state.limits),
-      keepAliveTimeout: this.state.limits.connectionTimeout,
-      connectionsCheckingInterval: 1_000,
-      joinDuplicateHeaders: false,
-    });
-    const httpServer = this.httpServer;
-    // Node drops headers past the 2000th without a word (a Transfer-Encoding among them would go
-    // unseen by the checks); MaxRequestBytes is HTTP.SYS' only bound, so Node's count limit is off.
-    httpServer.maxHeadersCount = 0;
-    httpServer.on('request', (req: IncomingMessage, res: ServerResponse) => intake.onRequest(req, res));
-    // Expect: 100-continue is answered when a worker takes the request (ListenerRequest.dispatch).
-    httpServer.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => intake.onRequest(req, res));
-    httpServer.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => intake.onUpgrade(req, socket, head));
-    httpServer.on('connect', (req: IncomingMessage, socket: Socket) => intake.onConnect(req, socket));
-    httpServer.on('clientError', (error: Error, socket: Socket) => intake.onClientError(error, socket));
-    httpServer.on('timeout', (socket: Socket) => intake.onIdleTimeout(socket));
-    // Node starts its header/request timer check when a server emits 'listening'; our sockets are
-    // accepted by the endpoint servers and handed over, so start it here.
-    httpServer.emit('listening');
-    // One 'close' listener shared by every client socket (a closure per connection costs ~250 B each).
-    const onClientSocketClose = function (this: Socket): void {
-      intake.onConnectionClosed(this);
-    };
+    const state = this.state;
     this.endpoints = new EndpointSet((socket) => {
-      socket.on('close', onClientSocketClose);
-      httpServer.emit('connection', socket);
+      connections.add(new ClientConnection(socket, intake, state.limits.maxRequestBytes, connections));
     }, this.logger.child({ component: 'endpoints' }));
   }
 
@@ -115,7 +90,7 @@ export class HttpSys implements RequestQueueEvents, WorkerConnectionHost {
     this.dataServer?.close();
     for (const channel of this.controlChannels) channel.close();
     for (const worker of this.workers) worker.socket.destroy();
-    this.httpServer.closeAllConnections();
+    for (const connection of this.connections) connection.socket.destroy();
     await this.endpoints.closeAll();
     await this.httpErrLog.close();
     this.logger.info('httpsys stopped');
@@ -165,11 +140,8 @@ export class HttpSys implements RequestQueueEvents, WorkerConnectionHost {
   }
 
   private applyLimits(limits: ListenerLimits): void {
+    // New connections parse with the new MaxRequestBytes; the sweep reads the timers from here.
     this.state.limits = limits;
-    const server = this.httpServer as HttpServer & { maxHeaderSize: number };
-    server.maxHeaderSize = limits.maxRequestBytes;
-    server.headersTimeout = headerWaitMs(limits);
-    server.keepAliveTimeout = limits.connectionTimeout;
     this.httpErrLog.configure({
       enabled: limits.enableErrorLogging,
       directory: limits.errorLoggingDir,
@@ -188,14 +160,9 @@ export class HttpSys implements RequestQueueEvents, WorkerConnectionHost {
     for (const request of waiting) {
       request.state = RequestState.Done;
       this.intake.completed(request);
-      this.intake.logHttpErr(request.req, request.connection, 503, request.site, reason, queue.name);
-      if (request.res) {
-        const error = HttpSysErrors.ServiceUnavailable;
-        request.res.writeHead(503, error.title, ['Content-Type', 'text/html; charset=us-ascii', 'Server', 'Microsoft-HTTPAPI/2.0', 'Connection', 'close', 'Content-Length', String(error.body.length)]);
-        request.res.end(error.body);
-      } else {
-        request.socket.destroy();
-      }
+      this.intake.logHttpErr(request.head, request.connection, 503, request.site, reason, queue.name);
+      if (request.flags & RequestFlags.Upgrade) request.socket.destroy();
+      else request.answer(HttpSysErrors.ServiceUnavailable);
     }
   }
 
@@ -253,14 +220,28 @@ export class HttpSys implements RequestQueueEvents, WorkerConnectionHost {
   private sweep(): void {
     const now = Date.now();
     for (const queue of this.state.queues.values()) queue.sweep(now);
+    this.sweepConnections(now);
     const minimumRate = this.state.limits.minBytesPerSecond;
     if (minimumRate <= 0) return;
     for (const worker of this.workers) {
       worker.forEachStream((request) => {
         if (!request.belowSendRate(now, minimumRate)) return;
-        this.intake.logHttpErr(request.req, request.connection, undefined, request.site, 'Timer_MinBytesPerSecond', request.queue.name);
+        this.intake.logHttpErr(request.head, request.connection, undefined, request.site, 'Timer_MinBytesPerSecond', request.queue.name);
         request.cutOff();
       });
+    }
+  }
+
+  /** HeaderWait and IdleConnection: checked here rather than with a timer per connection. */
+  private sweepConnections(now: number): void {
+    const headerWait = headerWaitMs(this.state.limits);
+    const idleTimeout = this.state.limits.connectionTimeout;
+    for (const connection of this.connections) {
+      if (connection.headStartedAt !== 0) {
+        if (now - connection.headStartedAt >= headerWait) this.intake.onHeaderWaitExpired(connection);
+      } else if (connection.idleSince !== 0 && idleTimeout > 0 && now - connection.idleSince >= idleTimeout) {
+        this.intake.onIdleTimeout(connection);
+      }
     }
   }
 

@@ -13,7 +13,7 @@ import {
   frameTypeNames,
   type FrameHandler,
 } from '@poolhost/protocol';
-import type { ListenerRequest } from '../requests/listener-request.js';
+import { writeResponsesAfter, type ListenerRequest } from '../requests/listener-request.js';
 import type { RequestQueue } from '../request-queue/request-queue.js';
 
 export interface WorkerConnectionHost {
@@ -43,6 +43,8 @@ export class WorkerConnection implements FrameHandler {
   private readonly streams = new Map<number, ListenerRequest>();
   private nextStreamId = 1;
   private closed = false;
+  /** The chunk being decoded (set around writeResponsesAfter, which takes no arguments). */
+  private received: Buffer | null = null;
   private logger: Logger;
 
   constructor(readonly socket: Socket, private readonly host: WorkerConnectionHost, logger: Logger) {
@@ -50,13 +52,18 @@ export class WorkerConnection implements FrameHandler {
     this.writer = new FrameWriter(socket);
     this.decoder = new FrameDecoder(this);
     socket.setNoDelay?.(true);
-    socket.on('data', (chunk: Buffer) => {
+    const decode = (): void => {
       try {
-        this.decoder.push(chunk);
+        this.decoder.push(this.received!);
       } catch (error) {
         this.logger.error({ err: error }, 'worker broke the data-plane framing; closing its connection');
         socket.destroy();
       }
+    };
+    socket.on('data', (chunk: Buffer) => {
+      this.received = chunk;
+      writeResponsesAfter(decode);
+      this.received = null;
     });
     socket.on('drain', () => {
       this.writer.sinkWritable = true;

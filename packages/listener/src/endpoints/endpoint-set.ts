@@ -110,7 +110,8 @@ const LISTEN_BACKLOG = 65_535;
 
 function listenOn(host: string, port: number, ipv6Only: boolean): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const server = createServer({ noDelay: true });
+    // Half-open: a client that sends FIN after its request still gets the response (ClientConnection).
+    const server = createServer({ noDelay: true, allowHalfOpen: true });
     server.once('error', reject);
     // HTTP.SYS accepts on its own; with Node's 511 a burst of connects overflowed the accept queue and
     // clients whose handshake was dropped believed they were connected. The kernel caps it (somaxconn).

@@ -1,7 +1,7 @@
 // One request from intake to its last byte: waits in its pool's queue, becomes a stream on a worker's
 // data connection, carries the body there under flow control, and writes the worker's response to the
-// client with backpressure (credit is returned only as the client socket takes the bytes).
-import type { IncomingMessage, ServerResponse } from 'node:http';
+// client — framed by httpsys (Content-Length as given, else chunked, else close), in the connection's
+// request order, with backpressure (credit is returned only as the client socket takes the bytes).
 import type { Socket } from 'node:net';
 import {
   AbortReason,
@@ -15,9 +15,10 @@ import type { SiteRoute } from '../routing/routing-table.js';
 import type { ApplicationEntry } from '../routing/application-matcher.js';
 import type { RequestQueue } from '../request-queue/request-queue.js';
 import type { WorkerConnection } from '../data-plane/worker-connection.js';
-import type { ConnectionInfo } from './connection-info.js';
+import { ReadBlock, type ClientConnection, type RequestHead } from '../connections/client-connection.js';
 import { stripHopByHop } from './hop-by-hop.js';
-import { HttpSysErrors, errorHeaders } from '../error-responses/http-sys-errors.js';
+import { HttpSysErrors, errorResponseBytes, type HttpSysError } from '../error-responses/http-sys-errors.js';
+import { httpDate } from '../error-responses/http-date.js';
 
 export const RequestState = {
   Queued: 0,
@@ -36,6 +37,29 @@ export interface RequestOutcomes {
 /** RFC 9110 §9.2.2: a request that may be repeated without a different effect. */
 const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
 
+/** Body bytes a queued request keeps before httpsys stops reading its connection (Node's stream default). */
+const QUEUED_BODY_LIMIT = 64 * 1024;
+/** Output up to this size is joined into one buffer: one `write` instead of a `writev` of pieces. */
+const JOIN_OUTPUT_LIMIT = 16 * 1024;
+const CONTINUE = Buffer.from('HTTP/1.1 100 Continue\r\n\r\n', 'latin1');
+const LAST_CHUNK = Buffer.from('0\r\n\r\n', 'latin1');
+const CRLF = Buffer.from('\r\n', 'latin1');
+
+// Responses written while a worker's packet of frames is decoded are flushed once it is done, so a
+// response whose head, body and end arrived together leaves in one write.
+let outputBatch: ListenerRequest[] | null = null;
+
+/** Runs `decode` (frames from a worker) and then writes every client response it produced. */
+export function writeResponsesAfter(decode: () => void): void {
+  const batch: ListenerRequest[] = (outputBatch = []);
+  try {
+    decode();
+  } finally {
+    outputBatch = null;
+    for (let i = 0; i < batch.length; i++) batch[i]!.flushOutput();
+  }
+}
+
 export class ListenerRequest {
   state: RequestState = RequestState.Queued;
   enqueuedAt = 0;
@@ -45,27 +69,38 @@ export class ListenerRequest {
   retried = false;
   /** Upgrade streams stop counting against the worker's capacity once it has answered. */
   upgraded = false;
+  /** Bytes read past an upgrade request's head (set once the packet is parsed). */
+  upgradeHead: Buffer | null = null;
   // request body -> worker
   private sendWindow = INITIAL_STREAM_WINDOW;
   bodyBytesForwarded = 0;
-  private bodyPaused = false;
-  private onBodyData: ((chunk: Buffer) => void) | null = null;
-  private onBodyEnd: (() => void) | null = null;
+  private bodyEnded = false;
+  /** Body chunks that arrived while the request waited for a worker. */
+  private queuedBody: Buffer[] | null = null;
+  private queuedBodyBytes = 0;
+  private onUpgradeData: ((chunk: Buffer) => void) | null = null;
+  private onUpgradeEnd: (() => void) | null = null;
   // worker response -> client
   responseStartedAt = 0;
   responseBytes = 0;
+  private headWritten = false;
+  private chunked = false;
+  /** HEAD, 204, 304: whatever body the worker sends is not the client's. */
+  private bodyless = false;
+  /** The connection ends after this response. */
+  private closeAfter = false;
+  private responseComplete = false;
+  private output: (Buffer | string)[] | null = null;
+  private outputBytes = 0;
+  private flushScheduled = false;
   private credit: StreamCredit | null = null;
   private heldCredit = 0;
   private drainPending = false;
   private onDrain: (() => void) | null = null;
 
   constructor(
-    readonly req: IncomingMessage,
-    /** null for an upgrade request: the socket is ours to write raw. */
-    readonly res: ServerResponse | null,
-    readonly socket: Socket,
-    readonly upgradeHead: Buffer | null,
-    readonly connection: ConnectionInfo,
+    readonly head: RequestHead,
+    readonly connection: ClientConnection,
     readonly site: SiteRoute,
     readonly application: ApplicationEntry,
     readonly queue: RequestQueue,
@@ -73,8 +108,12 @@ export class ListenerRequest {
     private readonly outcomes: RequestOutcomes,
   ) {}
 
+  get socket(): Socket {
+    return this.connection.socket;
+  }
+
   get idempotent(): boolean {
-    return IDEMPOTENT_METHODS.has(this.req.method!);
+    return IDEMPOTENT_METHODS.has(this.head.method);
   }
 
   /** Sends the head (and, for an upgrade, the bytes read past it) and starts the body. */
@@ -83,60 +122,77 @@ export class ListenerRequest {
     this.streamId = streamId;
     this.state = RequestState.Dispatched;
     this.sendWindow = INITIAL_STREAM_WINDOW;
-    const req = this.req;
+    const head = this.head;
     const connection = this.connection;
     worker.writer.requestHead(
       streamId,
       this.flags,
       this.site.siteId,
-      req.method!,
-      req.url!,
-      req.httpVersionMajor,
-      req.httpVersionMinor,
-      req.rawHeaders,
+      head.method,
+      head.url,
+      head.httpVersionMajor,
+      head.httpVersionMinor,
+      head.rawHeaders,
       connection.clientIp,
       connection.clientPort,
       connection.localIp,
       connection.localPort,
       this.application.path,
     );
-    if (this.upgradeHead) {
-      if (this.upgradeHead.length > 0) this.forwardBody(this.upgradeHead, FrameType.UpgradeData);
+    if (this.flags & RequestFlags.Upgrade) {
+      if (this.upgradeHead && this.upgradeHead.length > 0) this.forwardBody(this.upgradeHead, FrameType.UpgradeData);
       this.startUpgradeRelay();
     } else if (this.flags & RequestFlags.HasBody) {
       // HTTP.SYS answers `Expect: 100-continue` itself, once a worker has the request.
-      if (this.flags & RequestFlags.ExpectContinue) this.res!.writeContinue();
-      this.startBodyRelay();
+      if (this.flags & RequestFlags.ExpectContinue && !this.bodyEnded && this.queuedBodyBytes === 0) this.write(CONTINUE);
+      const queued = this.queuedBody;
+      if (queued) {
+        this.queuedBody = null;
+        this.queuedBodyBytes = 0;
+        for (const chunk of queued) this.forwardBody(chunk, FrameType.RequestBody);
+        this.connection.unblockReading(ReadBlock.QueuedBody);
+      }
+      if (this.bodyEnded) worker.writer.empty(FrameType.RequestEnd, streamId);
     }
   }
 
-  private startBodyRelay(): void {
-    const req = this.req;
-    this.onBodyData ??= (chunk: Buffer) => this.forwardBody(chunk, FrameType.RequestBody);
-    this.onBodyEnd ??= () => {
-      if (this.state === RequestState.Dispatched || this.state === RequestState.Responding) this.worker!.writer.empty(FrameType.RequestEnd, this.streamId);
-    };
-    req.on('data', this.onBodyData);
-    req.on('end', this.onBodyEnd);
-    if (req.isPaused()) req.resume();
+  // --- request body ------------------------------------------------------------------------------
+
+  /** A body chunk from the parser. */
+  onRequestBody(chunk: Buffer): void {
+    if (this.state === RequestState.Dispatched || this.state === RequestState.Responding) {
+      this.forwardBody(chunk, FrameType.RequestBody);
+      return;
+    }
+    if (this.state !== RequestState.Queued) return;
+    (this.queuedBody ??= []).push(chunk);
+    this.queuedBodyBytes += chunk.length;
+    if (this.queuedBodyBytes >= QUEUED_BODY_LIMIT) this.connection.blockReading(ReadBlock.QueuedBody);
+  }
+
+  onRequestBodyEnd(): void {
+    this.bodyEnded = true;
+    if (this.state === RequestState.Dispatched || this.state === RequestState.Responding) this.worker!.writer.empty(FrameType.RequestEnd, this.streamId);
   }
 
   private startUpgradeRelay(): void {
     const socket = this.socket;
-    this.onBodyData ??= (chunk: Buffer) => this.forwardBody(chunk, FrameType.UpgradeData);
-    this.onBodyEnd ??= () => {
+    this.onUpgradeData ??= (chunk: Buffer) => this.forwardBody(chunk, FrameType.UpgradeData);
+    this.onUpgradeEnd ??= () => {
       if (this.state !== RequestState.Done) this.worker!.writer.empty(FrameType.RequestEnd, this.streamId);
     };
-    socket.on('data', this.onBodyData);
-    socket.on('end', this.onBodyEnd);
+    socket.on('data', this.onUpgradeData);
+    socket.on('end', this.onUpgradeEnd);
     socket.resume();
   }
 
   private stopBodyRelay(): void {
-    const source = this.upgradeHead ? this.socket : this.req;
-    if (this.onBodyData) source.removeListener('data', this.onBodyData);
-    if (this.onBodyEnd) source.removeListener('end', this.onBodyEnd);
-    source.pause();
+    if (this.onUpgradeData) {
+      this.socket.removeListener('data', this.onUpgradeData);
+      this.socket.removeListener('end', this.onUpgradeEnd!);
+      this.socket.pause();
+    }
+    if (this.connection.bodyTarget === this) this.connection.unblockReading(ReadBlock.BodyWindow);
   }
 
   private forwardBody(chunk: Buffer, type: FrameType): void {
@@ -144,62 +200,171 @@ export class ListenerRequest {
     this.worker!.writer.data(type, this.streamId, chunk);
     this.bodyBytesForwarded += chunk.length;
     this.sendWindow -= chunk.length;
-    if (this.sendWindow <= 0 && !this.bodyPaused) {
-      this.bodyPaused = true;
-      (this.upgradeHead ? this.socket : this.req).pause();
-    }
+    if (this.sendWindow <= 0) this.connection.blockReading(ReadBlock.BodyWindow);
   }
 
   /** WINDOW_UPDATE from the worker: it consumed body bytes. */
   onWindowUpdate(credit: number): void {
     this.sendWindow += credit;
-    if (this.bodyPaused && this.sendWindow > 0) {
-      this.bodyPaused = false;
-      (this.upgradeHead ? this.socket : this.req).resume();
-    }
+    if (this.sendWindow > 0) this.connection.unblockReading(ReadBlock.BodyWindow);
   }
+
+  // --- response ----------------------------------------------------------------------------------
 
   onResponseHead(payload: Buffer): void {
     if (this.state !== RequestState.Dispatched) return;
     this.state = RequestState.Responding;
     this.responseStartedAt = Date.now();
     const head = decodeResponseHead(payload);
-    if (this.res) {
-      this.res.writeHead(head.statusCode, head.reason, stripHopByHop(head.headers));
-      return;
+    this.writeHead(head.statusCode, head.reason, stripHopByHop(head.headers));
+  }
+
+  private writeHead(statusCode: number, reason: string, headers: string[]): void {
+    this.headWritten = true;
+    const request = this.head;
+    let text = `HTTP/1.1 ${statusCode} ${reason}\r\n`;
+    let hasLength = false;
+    let hasDate = false;
+    for (let i = 0; i < headers.length; i += 2) {
+      const name = headers[i]!;
+      text += `${name}: ${headers[i + 1]!}\r\n`;
+      if (name.length === 14) hasLength ||= name.toLowerCase() === 'content-length';
+      else if (name.length === 4) hasDate ||= name.toLowerCase() === 'date';
     }
-    // The application did not take the upgrade: an ordinary response, then the connection closes.
-    const headers = stripHopByHop(head.headers);
-    let text = `HTTP/1.1 ${head.statusCode} ${head.reason}\r\n`;
-    for (let i = 0; i < headers.length; i += 2) text += `${headers[i]}: ${headers[i + 1]}\r\n`;
-    this.socket.write(`${text}Connection: close\r\n\r\n`, 'latin1');
+    if (!hasDate) text += `Date: ${httpDate()}\r\n`;
+    if (this.flags & RequestFlags.Upgrade) {
+      // The application did not take the upgrade: an ordinary response, then the connection closes.
+      this.closeAfter = true;
+    } else {
+      this.bodyless = request.method === 'HEAD' || statusCode === 204 || statusCode === 304 || statusCode < 200;
+      if (!this.bodyless && !hasLength) {
+        if (request.httpVersionMinor >= 1) {
+          text += 'Transfer-Encoding: chunked\r\n';
+          this.chunked = true;
+        } else {
+          this.closeAfter = true; // an HTTP/1.0 body without a length ends with the connection
+        }
+      }
+      if (!request.keepAlive || this.connection.closing) this.closeAfter = true;
+    }
+    if (this.closeAfter) text += 'Connection: close\r\n\r\n';
+    else if (request.httpVersionMinor === 0) text += 'Connection: keep-alive\r\n\r\n';
+    else text += '\r\n';
+    this.write(text);
   }
 
   /** RESPONSE_BODY or UPGRADE_DATA from the worker. */
   onResponseData(payload: Buffer): void {
     if (this.state === RequestState.Done) return;
-    if (this.upgradeHead && !this.upgraded) this.worker!.upgradeAnswered(this);
+    if (this.flags & RequestFlags.Upgrade && !this.upgraded) this.worker!.upgradeAnswered(this);
     if (this.state === RequestState.Dispatched) {
       this.state = RequestState.Responding;
       this.responseStartedAt = Date.now();
+      // Raw bytes (an upgrade's own 101 and what follows) carry their own head.
+      if (!(this.flags & RequestFlags.Upgrade)) this.writeHead(200, 'OK', []);
+      else this.headWritten = true;
     }
     this.responseBytes += payload.length;
-    const written = this.res ? this.res.write(payload) : this.socket.write(payload);
-    if (written && !this.drainPending) {
-      const credit = (this.credit ??= new StreamCredit()).consumed(payload.length);
-      if (credit > 0) this.worker!.writer.windowUpdate(this.streamId, credit);
+    if (this.bodyless || payload.length === 0) {
+      this.returnCredit(payload.length);
       return;
     }
     this.heldCredit += payload.length;
-    if (this.drainPending) return;
-    this.drainPending = true;
-    this.onDrain ??= () => this.drained();
-    (this.res ?? this.socket).once('drain', this.onDrain);
+    if (this.chunked) {
+      this.write(`${payload.length.toString(16)}\r\n`);
+      this.write(payload);
+      this.write(CRLF);
+    } else {
+      this.write(payload);
+    }
   }
 
-  /** True while the client has not taken the last response bytes (for the minimum send rate timer). */
-  get stalled(): boolean {
-    return this.drainPending;
+  onResponseEnd(): void {
+    if (this.state === RequestState.Done) return;
+    if (this.flags & RequestFlags.Upgrade) {
+      this.closeAfter = true;
+    } else {
+      if (this.state === RequestState.Dispatched) this.writeHead(200, 'OK', ['Content-Length', '0']);
+      if (this.chunked) this.write(LAST_CHUNK);
+    }
+    this.responseComplete = true;
+    this.scheduleFlush();
+    this.finish();
+    this.outcomes.completed(this);
+  }
+
+  /** httpsys answers the request itself (a 503 from a disabled queue, a 502 for a lost worker), then closes. */
+  answer(error: HttpSysError): void {
+    this.headWritten = true;
+    this.closeAfter = true;
+    this.responseComplete = true;
+    this.output = null;
+    this.outputBytes = 0;
+    this.write(errorResponseBytes(error));
+  }
+
+  private write(data: Buffer | string): void {
+    (this.output ??= []).push(data);
+    this.outputBytes += data.length;
+    this.scheduleFlush();
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    if (this.connection.outgoing[0] !== this) return; // written when the responses before it are out
+    if (outputBatch) {
+      this.flushScheduled = true;
+      outputBatch.push(this);
+    } else {
+      this.flushOutput();
+    }
+  }
+
+  /** Writes what the response has produced so far (called when it is first in line on its connection). */
+  flushOutput(): void {
+    this.flushScheduled = false;
+    const socket = this.socket;
+    const output = this.output;
+    if (output && !socket.destroyed) {
+      this.output = null;
+      if (output.length === 1) {
+        const only = output[0]!;
+        if (typeof only === 'string') socket.write(only, 'latin1');
+        else socket.write(only);
+      } else if (this.outputBytes <= JOIN_OUTPUT_LIMIT) {
+        socket.write(joinOutput(output, this.outputBytes));
+      } else {
+        socket.cork();
+        for (const piece of output) {
+          if (typeof piece === 'string') socket.write(piece, 'latin1');
+          else socket.write(piece);
+        }
+        socket.uncork();
+      }
+      this.outputBytes = 0;
+    }
+    if (this.responseComplete) {
+      this.responseComplete = false;
+      this.connection.responseWritten(this, this.closeAfter);
+      return;
+    }
+    if (this.heldCredit > 0 && !this.drainPending) {
+      if (socket.writableNeedDrain) {
+        this.drainPending = true;
+        this.onDrain ??= () => this.drained();
+        socket.once('drain', this.onDrain);
+      } else {
+        const credit = this.heldCredit;
+        this.heldCredit = 0;
+        this.returnCredit(credit);
+      }
+    }
+  }
+
+  private returnCredit(bytes: number): void {
+    if (this.state === RequestState.Done || bytes === 0) return;
+    const credit = (this.credit ??= new StreamCredit()).consumed(bytes);
+    if (credit > 0) this.worker!.writer.windowUpdate(this.streamId, credit);
   }
 
   /**
@@ -225,28 +390,11 @@ export class ListenerRequest {
     if (credit > 0) this.worker!.writer.windowUpdate(this.streamId, credit);
   }
 
-  onResponseEnd(): void {
-    if (this.state === RequestState.Done) return;
-    if (this.state === RequestState.Dispatched && !this.res) {
-      // An upgrade request the worker ended without a byte.
-      this.socket.end();
-    } else if (this.res) {
-      if (this.state === RequestState.Dispatched) this.res.writeHead(200);
-      this.res.end();
-    } else {
-      this.socket.end();
-    }
-    this.finish();
-    this.outcomes.completed(this);
-  }
-
   /** ABORT from the worker: its application failed this request. */
   onWorkerAbort(): void {
     if (this.state === RequestState.Done) return;
-    const started = this.state === RequestState.Responding;
     this.finish();
-    if (!started && this.res && !this.res.headersSent) this.answer(HttpSysErrors.BadGateway);
-    else this.socket.destroy();
+    this.fail();
     this.outcomes.abandoned(this, 'Connection_Abandoned_By_ReqQueue');
   }
 
@@ -257,7 +405,7 @@ export class ListenerRequest {
    */
   onWorkerLost(): 'retry' | 'failed' {
     if (this.state === RequestState.Done) return 'failed';
-    const untouched = this.state === RequestState.Dispatched && this.bodyBytesForwarded === 0 && !this.upgradeHead;
+    const untouched = this.state === RequestState.Dispatched && this.bodyBytesForwarded === 0 && !(this.flags & RequestFlags.Upgrade);
     if (untouched && !this.retried && this.idempotent) {
       this.retried = true;
       this.stopBodyRelay();
@@ -266,12 +414,16 @@ export class ListenerRequest {
       this.state = RequestState.Queued;
       return 'retry';
     }
-    const started = this.state === RequestState.Responding;
     this.finish();
-    if (!started && this.res && !this.res.headersSent) this.answer(HttpSysErrors.BadGateway);
-    else this.socket.destroy();
+    this.fail();
     this.outcomes.abandoned(this, 'Connection_Abandoned_By_ReqQueue');
     return 'failed';
+  }
+
+  /** 502 when nothing of the response was written yet, else the connection is reset. */
+  private fail(): void {
+    if (!this.headWritten && !(this.flags & RequestFlags.Upgrade)) this.answer(HttpSysErrors.BadGateway);
+    else this.socket.destroy();
   }
 
   /** The client's connection closed. Returns true when a worker was still working on the request. */
@@ -302,13 +454,22 @@ export class ListenerRequest {
   private finish(): void {
     const worker = this.worker;
     this.state = RequestState.Done;
-    if (this.onBodyData) this.stopBodyRelay();
+    this.queuedBody = null;
+    this.stopBodyRelay();
+    if (this.connection.bodyTarget === this) this.connection.bodyTarget = null;
     if (worker) worker.endStream(this);
   }
+}
 
-  private answer(error: (typeof HttpSysErrors)[keyof typeof HttpSysErrors]): void {
-    const res = this.res!;
-    res.writeHead(error.statusCode, error.title, errorHeaders(error));
-    res.end(error.body);
+function joinOutput(output: (Buffer | string)[], bytes: number): Buffer {
+  const joined = Buffer.allocUnsafe(bytes);
+  let offset = 0;
+  for (const piece of output) {
+    if (typeof piece === 'string') offset += joined.latin1Write(piece, offset);
+    else {
+      piece.copy(joined, offset);
+      offset += piece.length;
+    }
   }
+  return joined;
 }

@@ -1,8 +1,6 @@
-// Everything between Node's HTTP parser and a request queue: limits, routing (site by binding, then
+// Everything between the parser and a request queue: limits, routing (site by binding, then
 // application by path), and HTTP.SYS' own answers — 400/404/414/503 with its exact bodies, a dropped
 // connection for TcpLevel queues, and an HTTPERR line for each.
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import type { ListenerLimits } from '@poolhost/protocol';
 import { RequestFlags } from '@poolhost/protocol';
@@ -11,11 +9,13 @@ import { hostName } from '../routing/host-header.js';
 import type { RequestQueue } from '../request-queue/request-queue.js';
 import type { HttpErrLog } from '../httperr-log/httperr-log.js';
 import type { HttpErrRecord } from '../httperr-log/httperr-line.js';
-import { HttpSysErrors, errorHeaders, errorResponseBytes, type HttpSysError } from '../error-responses/http-sys-errors.js';
+import { HttpSysErrors, errorResponseBytes, type HttpSysError } from '../error-responses/http-sys-errors.js';
 import { checkUrl } from '../limits/url-limits.js';
 import type { SiteCounterTable } from '../counters/listener-counters.js';
 import { ListenerRequest, RequestState, type RequestOutcomes } from './listener-request.js';
-import { connectionInfo, peekConnectionInfo, type ConnectionInfo } from './connection-info.js';
+import { ReadBlock, type ClientConnection, type ConnectionEvents, type RequestHead } from '../connections/client-connection.js';
+import type { ParseError } from '../connections/http-parser.js';
+import { bodyFraming, checkFraming, checkPath, parseAbsoluteTarget, validHost, versionSupported } from './request-checks.js';
 
 /**
  * Pipelining bounds. Responses on a connection go out in order, so a pipelined request's response can
@@ -27,33 +27,7 @@ export const MAX_PIPELINE_DISPATCH = 4;
 /** ...and once this many are held, httpsys stops reading the connection until they have been dispatched. */
 export const MAX_PIPELINE_HELD = 64;
 
-type NodeServerSocket = Socket & { _paused?: boolean; parser?: { pause(): void; resume(): void } | null };
-
-const kHoldListener = Symbol('poolhost.holdListener');
 const kDrainListener = Symbol('poolhost.drainListener');
-
-/**
- * Stops reading a connection with too many held requests. Node's own pipelining pause (`_paused`, which
- * also stops its parser after the current packet) is undone by Node whenever a response's outgoing data
- * drains — every time a small response completes — so a 'resume' listener (after Node's own) stops the
- * socket again for as long as httpsys holds the connection paused.
- */
-function pauseReading(connection: ConnectionInfo): void {
-  connection.readPaused = true;
-  const socket = connection.socket as NodeServerSocket & { [kHoldListener]?: boolean };
-  if (!socket[kHoldListener]) {
-    socket[kHoldListener] = true;
-    socket.on('resume', () => {
-      if (connection.readPaused && !socket.destroyed) {
-        socket._paused = true;
-        socket.pause();
-      }
-    });
-  }
-  socket._paused = true;
-  socket.pause();
-}
-import { bodyFraming, checkFraming, checkPath, parseAbsoluteTarget, validHost, versionSupported } from './request-checks.js';
 
 export interface IntakeState {
   routing: RoutingTable;
@@ -84,25 +58,28 @@ function classifyParseError(code: string | undefined): { reason: string; error: 
       return { reason: 'Number', error: HttpSysErrors.BadRequest };
     case 'HPE_INVALID_TRANSFER_ENCODING':
       return { reason: 'N/I', error: HttpSysErrors.BadRequest };
-    case 'ERR_HTTP_REQUEST_TIMEOUT':
-      // HTTP.SYS closes a connection whose headers did not arrive in time, without a response.
-      return { reason: 'Timer_HeaderWait', error: null };
     default:
       return { reason: 'BadRequest', error: HttpSysErrors.BadRequest };
   }
 }
 
-function hasBody(req: IncomingMessage): boolean {
-  const headers = req.rawHeaders;
+/** Body framing and `Expect` of a head, in one pass over its headers. */
+function bodyFlags(headers: string[]): number {
+  let flags = 0;
   for (let i = 0; i < headers.length; i += 2) {
     const name = headers[i]!;
-    if (name.length === 14 && name.toLowerCase() === 'content-length') return headers[i + 1] !== '0';
-    if (name.length === 17 && name.toLowerCase() === 'transfer-encoding') return true;
+    if (name.length === 14 && name.toLowerCase() === 'content-length') {
+      if (headers[i + 1] !== '0') flags |= RequestFlags.HasBody;
+    } else if (name.length === 17 && name.toLowerCase() === 'transfer-encoding') {
+      flags |= RequestFlags.HasBody;
+    } else if (name.length === 6 && name.toLowerCase() === 'expect' && headers[i + 1]!.toLowerCase() === '100-continue') {
+      flags |= RequestFlags.ExpectContinue;
+    }
   }
-  return false;
+  return flags;
 }
 
-export class RequestIntake implements RequestOutcomes {
+export class RequestIntake implements RequestOutcomes, ConnectionEvents {
   constructor(
     private readonly state: IntakeState,
     private readonly httpErrLog: HttpErrLog,
@@ -110,29 +87,20 @@ export class RequestIntake implements RequestOutcomes {
     private readonly logger: Logger,
   ) {}
 
-  onRequest(req: IncomingMessage, res: ServerResponse): void {
-    this.intake(req, res, req.socket, null);
-  }
-
-  onUpgrade(req: IncomingMessage, socket: Socket, head: Buffer): void {
-    this.intake(req, null, socket, head);
-  }
-
-  private intake(req: IncomingMessage, res: ServerResponse | null, socket: Socket, upgradeHead: Buffer | null): void {
-    const connection = connectionInfo(socket);
+  onRequestHead(connection: ClientConnection, head: RequestHead): void {
     // A connection HTTP.SYS has answered with an error is closing: requests pipelined behind the bad one
     // (a smuggled request among them) are never routed.
-    if (connection.closing) {
-      if (res) res.destroy();
-      else socket.destroy();
-      return;
+    if (connection.closing) return;
+    if (head.upgrade && head.method === 'CONNECT') {
+      // CONNECT (authority-form target): HTTP.SYS is no proxy; 400 `URL`.
+      return this.reject(head, connection, HttpSysErrors.BadRequest, 'URL', null, null);
     }
     const limits = this.state.limits;
-    if (!versionSupported(req.httpVersionMajor, req.httpVersionMinor)) {
-      return this.reject(req, res, socket, connection, HttpSysErrors.VersionNotSupported, 'Version_N/S', null, null);
+    if (!versionSupported(head.httpVersionMajor, head.httpVersionMinor)) {
+      return this.reject(head, connection, HttpSysErrors.VersionNotSupported, 'Version_N/S', null, null);
     }
     // One pass over the headers: MaxFieldLength per header, and the Host header (exactly one).
-    const raw = req.rawHeaders;
+    const raw = head.rawHeaders;
     const maxField = limits.maxFieldLength;
     let host: string | undefined;
     let hostCount = 0;
@@ -140,7 +108,7 @@ export class RequestIntake implements RequestOutcomes {
       const name = raw[i]!;
       const value = raw[i + 1]!;
       if (name.length + value.length + 2 > maxField) {
-        return this.reject(req, res, socket, connection, HttpSysErrors.RequestTooLong, 'FieldLength', null, null);
+        return this.reject(head, connection, HttpSysErrors.RequestTooLong, 'FieldLength', null, null);
       }
       if (name.length === 4 && (name === 'Host' || name.toLowerCase() === 'host')) {
         hostCount++;
@@ -148,60 +116,52 @@ export class RequestIntake implements RequestOutcomes {
       }
     }
     if (hostCount > 1 || (host !== undefined && !validHost(host))) {
-      return this.reject(req, res, socket, connection, HttpSysErrors.InvalidHostname, 'Hostname', null, null);
+      return this.reject(head, connection, HttpSysErrors.InvalidHostname, 'Hostname', null, null);
     }
-    let url = req.url!;
+    let url = head.url;
     if (url.charCodeAt(0) !== 47 /* / */) {
-      if (url === '*' && req.method === 'OPTIONS') {
+      if (url === '*' && head.method === 'OPTIONS') {
         // OPTIONS * asks about the server itself; it is routed like `/`.
       } else {
         // absolute-form (RFC 9112 §3.2.2): the authority in the URL wins over Host.
         const target = parseAbsoluteTarget(url);
-        if (!target) return this.reject(req, res, socket, connection, HttpSysErrors.BadRequest, 'URL', null, null);
+        if (!target) return this.reject(head, connection, HttpSysErrors.BadRequest, 'URL', null, null);
         host = target.host;
-        url = req.url = target.path;
+        url = head.url = target.path;
       }
     }
-    if (host === undefined && req.httpVersionMinor >= 1) {
-      return this.reject(req, res, socket, connection, HttpSysErrors.InvalidHostname, 'Hostname', null, null);
+    if (host === undefined && head.httpVersionMinor >= 1) {
+      return this.reject(head, connection, HttpSysErrors.InvalidHostname, 'Hostname', null, null);
     }
     if (url.length <= maxField && checkPath(url)) {
-      return this.reject(req, res, socket, connection, HttpSysErrors.BadRequest, 'URL', null, null);
+      return this.reject(head, connection, HttpSysErrors.BadRequest, 'URL', null, null);
     }
-    const framingVerdict = upgradeHead ? null : checkFraming(req.method!, bodyFraming(raw));
-    if (framingVerdict === 'LengthRequired') return this.reject(req, res, socket, connection, HttpSysErrors.LengthRequired, framingVerdict, null, null);
-    if (framingVerdict) return this.reject(req, res, socket, connection, HttpSysErrors.BadRequest, framingVerdict, null, null);
+    const framingVerdict = head.upgrade ? null : checkFraming(head.method, bodyFraming(raw));
+    if (framingVerdict === 'LengthRequired') return this.reject(head, connection, HttpSysErrors.LengthRequired, framingVerdict, null, null);
+    if (framingVerdict) return this.reject(head, connection, HttpSysErrors.BadRequest, framingVerdict, null, null);
     const site = this.state.routing.findSite(connection.localIp, connection.localPort, hostName(host));
-    if (!site) return this.reject(req, res, socket, connection, HttpSysErrors.InvalidHostname, 'Hostname', null, null);
+    if (!site) return this.reject(head, connection, HttpSysErrors.InvalidHostname, 'Hostname', null, null);
     const urlVerdict = checkUrl(url, limits, site.maxUrlSegments);
-    if (urlVerdict === 'URL_Length') return this.reject(req, res, socket, connection, HttpSysErrors.UrlTooLong, urlVerdict, site, null);
-    if (urlVerdict) return this.reject(req, res, socket, connection, HttpSysErrors.BadRequest, urlVerdict, site, null);
+    if (urlVerdict === 'URL_Length') return this.reject(head, connection, HttpSysErrors.UrlTooLong, urlVerdict, site, null);
+    if (urlVerdict) return this.reject(head, connection, HttpSysErrors.BadRequest, urlVerdict, site, null);
     const siteCounters = this.siteCounters.get(site.siteId);
     siteCounters.requests++;
-    if (!site.started) return this.reject(req, res, socket, connection, HttpSysErrors.NotFound, 'NotFound', site, null);
+    if (!site.started) return this.reject(head, connection, HttpSysErrors.NotFound, 'NotFound', site, null);
     const application = site.applications.match(url);
-    if (!application) return this.reject(req, res, socket, connection, HttpSysErrors.NotFound, 'NotFound', site, null);
+    if (!application) return this.reject(head, connection, HttpSysErrors.NotFound, 'NotFound', site, null);
     const queue = this.state.queues.get(application.applicationPool);
-    if (!queue || !queue.declared) return this.reject(req, res, socket, connection, HttpSysErrors.ServiceUnavailable, 'N/A', site, null);
+    if (!queue || !queue.declared) return this.reject(head, connection, HttpSysErrors.ServiceUnavailable, 'N/A', site, null);
 
-    let flags = 0;
-    if (upgradeHead) flags |= RequestFlags.Upgrade;
-    else if (hasBody(req)) flags |= RequestFlags.HasBody;
-    if (res && res.shouldKeepAlive) flags |= RequestFlags.KeepAlive;
-    if (res && (res as ServerResponse & { _expect_continue?: boolean })._expect_continue) flags |= RequestFlags.ExpectContinue;
-    const request = new ListenerRequest(req, res, socket, upgradeHead, connection, site, application, queue, flags, this);
-    if (flags & RequestFlags.HasBody) {
-      // A body that breaks its framing in the same packet as the head (a bad chunk size, a smuggled
-      // request) makes Node's parser fail after this 'request' event, while it reads that packet: the
-      // request is answered 400 there and must never reach a worker, so it is queued once the packet
-      // has been read (parser callbacks may run microtasks in between, so not a microtask).
-      setImmediate(() => {
-        if (socket.destroyed || connection.closing) return;
-        this.enqueue(request, siteCounters);
-      });
-      return;
-    }
-    this.enqueue(request, siteCounters);
+    let flags = head.upgrade ? RequestFlags.Upgrade : bodyFlags(raw);
+    if (head.keepAlive) flags |= RequestFlags.KeepAlive;
+    const request = new ListenerRequest(head, connection, site, application, queue, flags, this);
+    if (flags & RequestFlags.HasBody) connection.bodyTarget = request;
+    // Queued once the packet carrying it has parsed without error (ClientConnection.packetParsed).
+    connection.accepted(request);
+  }
+
+  submitParsed(request: ListenerRequest): void {
+    this.enqueue(request, this.siteCounters.get(request.site.siteId));
   }
 
   private enqueue(request: ListenerRequest, siteCounters: { errors: number }): void {
@@ -210,7 +170,7 @@ export class RequestIntake implements RequestOutcomes {
       // A pipelined request behind several unfinished ones: held, and the connection no longer read
       // once too many are held (a client pipelining thousands of requests without reading the answers).
       connection.held.push({ request, siteCounters });
-      if (connection.held.length >= MAX_PIPELINE_HELD && !connection.readPaused) pauseReading(connection);
+      if (connection.held.length >= MAX_PIPELINE_HELD) connection.blockReading(ReadBlock.Pipeline);
       return;
     }
     this.submit(request, siteCounters);
@@ -221,8 +181,8 @@ export class RequestIntake implements RequestOutcomes {
    * (otherwise a client that never reads would have every response of its pipeline buffered in httpsys).
    * Releasing resumes on the socket's 'drain'.
    */
-  private backlogged(connection: ConnectionInfo): boolean {
-    const socket = connection.socket as Socket & { [kDrainListener]?: boolean };
+  private backlogged(connection: ClientConnection): boolean {
+    const socket = connection.socket as ClientConnection['socket'] & { [kDrainListener]?: boolean };
     if (!socket.writableNeedDrain) return false;
     if (!socket[kDrainListener]) {
       socket[kDrainListener] = true;
@@ -234,7 +194,7 @@ export class RequestIntake implements RequestOutcomes {
   }
 
   /** Requests held behind finished ones go to their queues, in order; reading resumes once all are out. */
-  private release(connection: ConnectionInfo): void {
+  private release(connection: ClientConnection): void {
     while (connection.held.length > 0 && connection.active.length < MAX_PIPELINE_DISPATCH && !connection.closing && !this.backlogged(connection)) {
       const { request, siteCounters } = connection.held.shift()!;
       if (request.socket.destroyed) {
@@ -243,72 +203,47 @@ export class RequestIntake implements RequestOutcomes {
       }
       this.submit(request, siteCounters);
     }
-    if (connection.readPaused && connection.held.length === 0) {
-      connection.readPaused = false;
-      const socket = connection.socket as NodeServerSocket;
-      if (!socket.destroyed) {
-        socket._paused = false;
-        socket.parser?.resume();
-        socket.resume();
-      }
-    }
+    if (connection.held.length === 0) connection.unblockReading(ReadBlock.Pipeline);
   }
 
   private submit(request: ListenerRequest, siteCounters: { errors: number }): void {
-    const { req, res, socket, connection, site, queue } = request;
+    const { connection, site, queue } = request;
     const rejection = queue.submit(request);
     if (rejection) {
       request.state = RequestState.Done;
-      if (queue.settings.loadBalancerCapabilities === 'TcpLevel') {
-        this.logHttpErr(req, connection, undefined, site, rejection, queue.name);
-        siteCounters.errors++;
-        connection.closing = true;
-        socket.destroy();
-        return;
-      }
-      return this.reject(req, res, socket, connection, HttpSysErrors.ServiceUnavailable, rejection, site, queue.name);
+      this.logHttpErr(request.head, connection, queue.settings.loadBalancerCapabilities === 'TcpLevel' ? undefined : 503, site, rejection, queue.name);
+      siteCounters.errors++;
+      connection.closing = true;
+      if (queue.settings.loadBalancerCapabilities === 'TcpLevel') connection.socket.destroy();
+      else request.answer(HttpSysErrors.ServiceUnavailable);
+      return;
     }
     if (request.state !== RequestState.Done) connection.active.push(request);
   }
 
   /** HTTP.SYS answers the request itself and closes the connection. */
   private reject(
-    req: IncomingMessage,
-    res: ServerResponse | null,
-    socket: Socket,
-    connection: ConnectionInfo,
+    head: RequestHead,
+    connection: ClientConnection,
     error: HttpSysError,
     reason: string,
     site: SiteRoute | null,
     queueName: string | null,
   ): void {
-    this.logHttpErr(req, connection, error.statusCode, site, reason, queueName ?? undefined);
+    this.logHttpErr(head, connection, error.statusCode, site, reason, queueName ?? undefined);
     if (site) this.siteCounters.get(site.siteId).errors++;
-    connection.closing = true;
-    if (res) {
-      res.writeHead(error.statusCode, error.title, errorHeaders(error));
-      res.end(error.body);
-    } else {
-      socket.end(errorResponseBytes(error));
-    }
+    connection.answerLast(errorResponseBytes(error));
   }
 
-  /** CONNECT (authority-form target): HTTP.SYS is no proxy; 400 `URL`. */
-  onConnect(req: IncomingMessage, socket: Socket): void {
-    const connection = connectionInfo(socket);
-    connection.closing = true;
-    this.logHttpErr(req, connection, 400, null, 'URL', undefined);
-    socket.end(errorResponseBytes(HttpSysErrors.BadRequest));
-  }
-
-  /** Node's parser rejected the bytes (or a header timer fired) before there was a request. */
-  onClientError(error: Error & { code?: string }, socket: Socket): void {
+  /** llhttp rejected the bytes (or the client closed mid-request) before there was a request. */
+  onParseError(connection: ClientConnection, error: ParseError): void {
+    const socket = connection.socket;
     // Bytes after a request HTTP.SYS has already refused are not another request: one answer, one line.
-    if (error.code === 'ECONNRESET' || error.code === 'EPIPE' || !socket.writable || peekConnectionInfo(socket)?.closing) {
+    if (!socket.writable || connection.closing) {
       socket.destroy();
       return;
     }
-    const packet = (error as { rawPacket?: Buffer }).rawPacket;
+    const packet = error.rawPacket;
     let { reason, error: answer } = classifyParseError(error.code);
     if (error.code === 'HPE_HEADER_OVERFLOW') {
       // HTTP.SYS checks the URL and each field as it parses: a request line over MaxFieldLength is a 414,
@@ -336,7 +271,6 @@ export class RequestIntake implements RequestOutcomes {
       reason = 'EntityTooLarge';
       answer = HttpSysErrors.EntityTooLarge;
     }
-    const connection = peekConnectionInfo(socket) ?? connectionInfo(socket);
     connection.closing = true;
     this.httpErrLog.write({
       clientIp: connection.clientIp,
@@ -346,33 +280,44 @@ export class RequestIntake implements RequestOutcomes {
       statusCode: answer?.statusCode,
       reason,
     });
-    const inResponse = (socket as Socket & { _httpMessage?: { _headerSent?: boolean } | null })._httpMessage;
-    if (answer && (!inResponse || !inResponse._headerSent)) socket.end(errorResponseBytes(answer));
+    const responding = connection.outgoing[0];
+    if (answer && (!responding || responding.responseStartedAt === 0)) socket.end(errorResponseBytes(answer));
     socket.destroy();
   }
 
+  /** No request head arrived in full within headerWaitTimeout: dropped without an answer. */
+  onHeaderWaitExpired(connection: ClientConnection): void {
+    connection.closing = true;
+    connection.headStartedAt = 0; // one line, even if the next sweep comes before the socket's close
+    this.logConnection(connection, 'Timer_HeaderWait');
+    connection.socket.destroy();
+  }
+
   /** A keep-alive connection sat idle past connectionTimeout. */
-  onIdleTimeout(socket: Socket): void {
-    const connection = connectionInfo(socket);
+  onIdleTimeout(connection: ClientConnection): void {
+    connection.idleSince = 0;
+    this.logConnection(connection, 'Timer_ConnectionIdle');
+    connection.socket.destroy();
+  }
+
+  private logConnection(connection: ClientConnection, reason: string): void {
     this.httpErrLog.write({
       clientIp: connection.clientIp,
       clientPort: connection.clientPort,
       serverIp: connection.localIp,
       serverPort: connection.localPort,
-      reason: 'Timer_ConnectionIdle',
+      reason,
     });
-    socket.destroy();
   }
 
   /** The client's connection closed: requests still queued are dropped, dispatched ones aborted. */
-  onConnectionClosed(socket: Socket): void {
-    const connection = peekConnectionInfo(socket);
-    if (connection) connection.held.length = 0;
-    if (!connection || connection.active.length === 0) return;
+  onConnectionClosed(connection: ClientConnection): void {
+    connection.held.length = 0;
+    if (connection.active.length === 0) return;
     const active = connection.active;
     connection.active = [];
     for (const request of active) {
-      if (request.onClientGone()) this.logHttpErr(request.req, connection, undefined, request.site, 'Connection_Dropped', request.queue.name);
+      if (request.onClientGone()) this.logHttpErr(request.head, connection, undefined, request.site, 'Connection_Dropped', request.queue.name);
     }
   }
 
@@ -386,20 +331,20 @@ export class RequestIntake implements RequestOutcomes {
   abandoned(request: ListenerRequest, reason: string): void {
     removeActive(request);
     if (request.connection.held.length > 0) this.release(request.connection);
-    this.logHttpErr(request.req, request.connection, request.responseStartedAt ? undefined : 502, request.site, reason, request.queue.name);
+    this.logHttpErr(request.head, request.connection, request.responseStartedAt ? undefined : 502, request.site, reason, request.queue.name);
   }
 
   /** A waiting request outlived the site's connectionTimeout: the connection is dropped (Timer_AppPool). */
   expired(request: ListenerRequest): void {
     request.state = RequestState.Done;
     removeActive(request);
-    this.logHttpErr(request.req, request.connection, undefined, request.site, 'Timer_AppPool', request.queue.name);
+    this.logHttpErr(request.head, request.connection, undefined, request.site, 'Timer_AppPool', request.queue.name);
     request.socket.destroy();
   }
 
   logHttpErr(
-    req: IncomingMessage,
-    connection: ConnectionInfo,
+    head: RequestHead,
+    connection: ClientConnection,
     statusCode: number | undefined,
     site: SiteRoute | null,
     reason: string,
@@ -410,16 +355,16 @@ export class RequestIntake implements RequestOutcomes {
       clientPort: connection.clientPort,
       serverIp: connection.localIp,
       serverPort: connection.localPort,
-      protocolVersion: `HTTP/${req.httpVersion}`,
-      method: req.method,
-      uri: req.url,
+      protocolVersion: `HTTP/${head.httpVersionMajor}.${head.httpVersionMinor}`,
+      method: head.method,
+      uri: head.url,
       statusCode,
       siteId: site?.siteId,
       reason,
       queueName,
     };
     this.httpErrLog.write(record);
-    this.logger.debug({ reason, statusCode, url: req.url }, 'HTTPERR');
+    this.logger.debug({ reason, statusCode, url: head.url }, 'HTTPERR');
   }
 }
 

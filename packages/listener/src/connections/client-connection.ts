@@ -1,0 +1,393 @@
+// One client connection, from accept to close: llhttp reads it (in C++, straight from the socket), each
+// request head goes to intake, body chunks to the request that owns them, and the responses go back out
+// in the order the requests came in. The HTTP.SYS connection timers (HeaderWait, IdleConnection) are
+// kept here as timestamps that httpsys' sweep checks, so an idle connection costs no timer.
+import type { Socket } from 'node:net';
+import { normalizeAddress } from '../routing/host-header.js';
+import { HTTPParser, METHODS, type LlhttpParser, type ParseError } from './http-parser.js';
+import type { ListenerRequest } from '../requests/listener-request.js';
+
+/** A request line and its headers, as parsed. */
+export interface RequestHead {
+  method: string;
+  url: string;
+  httpVersionMajor: number;
+  httpVersionMinor: number;
+  /** Name, value, name, value … as received. */
+  rawHeaders: string[];
+  /** llhttp's verdict from the version and Connection header. */
+  keepAlive: boolean;
+  /** An Upgrade (or CONNECT) request: after its head the connection carries raw bytes. */
+  upgrade: boolean;
+}
+
+/** What a connection hands to httpsys (RequestIntake implements it). */
+export interface ConnectionEvents {
+  /** A request head was parsed; intake checks and routes it (and rejects it on the connection if it must). */
+  onRequestHead(connection: ClientConnection, head: RequestHead): void;
+  /** The packet that carried these requests parsed cleanly: they may go to their queues, in order. */
+  submitParsed(request: ListenerRequest): void;
+  /** llhttp refused the bytes (or the client closed mid-request). */
+  onParseError(connection: ClientConnection, error: ParseError): void;
+  onConnectionClosed(connection: ClientConnection): void;
+}
+
+/** Why reading a connection is stopped; reading resumes when no reason is left. */
+export const ReadBlock = {
+  /** Too many pipelined requests are held (request-intake.ts). */
+  Pipeline: 1,
+  /** The request body's stream window towards the worker is used up. */
+  BodyWindow: 2,
+  /** A queued request's body is buffered up to its limit until a worker takes the request. */
+  QueuedBody: 4,
+} as const;
+
+export interface HeldRequest {
+  request: ListenerRequest;
+  siteCounters: { errors: number };
+}
+
+// Parsers are reused across connections, as Node's http server does (creating one is a C++ allocation).
+const parserPool: LlhttpParser[] = [];
+const PARSER_POOL_SIZE = 1000;
+
+type ConnectionParser = LlhttpParser & { connection: ClientConnection | null };
+
+function onMessageBegin(this: ConnectionParser): number {
+  this.connection?.messageBegan();
+  return 0;
+}
+
+function onHeaders(this: ConnectionParser, headers: string[], url: string): void {
+  this.connection?.headersFlushed(headers, url);
+}
+
+function onHeadersComplete(
+  this: ConnectionParser,
+  versionMajor: number,
+  versionMinor: number,
+  headers: string[] | undefined,
+  method: number,
+  url: string | undefined,
+  _statusCode: unknown,
+  _statusMessage: unknown,
+  upgrade: boolean,
+  keepAlive: boolean,
+): number {
+  this.connection?.headersComplete(versionMajor, versionMinor, headers, method, url, upgrade, keepAlive);
+  return 0;
+}
+
+function onBody(this: ConnectionParser, chunk: Buffer): void {
+  this.connection?.bodyTarget?.onRequestBody(chunk);
+}
+
+function onMessageComplete(this: ConnectionParser): void {
+  this.connection?.messageComplete();
+}
+
+function onExecute(this: ConnectionParser, result: number | ParseError): void {
+  this.connection?.packetParsed(result);
+}
+
+function takeParser(): ConnectionParser {
+  const parser = (parserPool.pop() ?? new HTTPParser()) as ConnectionParser;
+  parser[HTTPParser.kOnMessageBegin] = onMessageBegin;
+  parser[HTTPParser.kOnHeaders] = onHeaders;
+  parser[HTTPParser.kOnHeadersComplete] = onHeadersComplete;
+  parser[HTTPParser.kOnBody] = onBody;
+  parser[HTTPParser.kOnMessageComplete] = onMessageComplete;
+  parser[HTTPParser.kOnExecute] = onExecute;
+  return parser;
+}
+
+function releaseParser(parser: ConnectionParser): void {
+  parser.connection = null;
+  if (parserPool.length < PARSER_POOL_SIZE) {
+    parserPool.push(parser);
+    return;
+  }
+  // Not from inside its own callback: Node closes surplus parsers on the next turn too.
+  setImmediate(() => parser.close());
+}
+
+type ConsumableHandle = { reading: boolean; readStart(): number; readStop(): number };
+
+const kConnection = Symbol('poolhost.clientConnection');
+type ConnectionSocket = Socket & { [kConnection]: ClientConnection };
+
+// Shared socket listeners (a closure per connection would cost memory on every idle connection).
+function onSocketEnd(this: ConnectionSocket): void {
+  this[kConnection].clientEnded();
+}
+
+function onSocketClose(this: ConnectionSocket): void {
+  this[kConnection].closed();
+}
+
+function ignoreSocketError(): void {
+  // 'close' follows; a reset client is not httpsys' error.
+}
+
+export class ClientConnection {
+  readonly clientIp: string;
+  readonly clientPort: number;
+  readonly localIp: string;
+  readonly localPort: number;
+  /** Requests of this connection queued or on a worker (pipelining can make it more than one). */
+  active: ListenerRequest[] = [];
+  /**
+   * Pipelined requests parsed while `MAX_PIPELINE_DISPATCH` of this connection's requests were already
+   * queued or on a worker: they wait here, in order, not in the pool's queue (see request-intake.ts).
+   */
+  held: HeldRequest[] = [];
+  /** Requests whose responses are not all written, in the order they arrived: the first one writes. */
+  readonly outgoing: ListenerRequest[] = [];
+  /** HTTP.SYS answered an error on it: it closes, and nothing more it carries is routed. */
+  closing = false;
+  /** The request receiving body bytes from the parser. */
+  bodyTarget: ListenerRequest | null = null;
+  /** When the head being received began (0: none is); HeaderWait runs from here. */
+  headStartedAt = 0;
+  /** When the connection last became idle: no request in progress, no response outstanding (0: busy). */
+  idleSince: number;
+  private parser: ConnectionParser | null;
+  private partialHeaders: string[] = [];
+  private partialUrl = '';
+  /** Requests parsed from the packet being read; submitted once all of it parsed without error. */
+  private readonly parsed: ListenerRequest[] = [];
+  private upgradeRequest: ListenerRequest | null = null;
+  private readBlocks = 0;
+  /** An error answer HTTP.SYS writes once the responses before it are out; then the connection ends. */
+  private finalAnswer: Buffer | null = null;
+  /** The client half-closed: end once the responses it is owed are written. */
+  private endWhenDone = false;
+
+  constructor(
+    readonly socket: Socket,
+    private readonly events: ConnectionEvents,
+    maxRequestBytes: number,
+    /** httpsys' set of open connections (for its timer sweep and shutdown); left on close. */
+    private readonly registry: Set<ClientConnection>,
+  ) {
+    // One getpeername/getsockname each, into a scratch object: Node's address getters would cache an
+    // address object on every socket.
+    const handle = (socket as Socket & { _handle: { getpeername(out: object): number; getsockname(out: object): number } })._handle;
+    const address = { address: '', port: 0 };
+    handle.getpeername(address);
+    this.clientIp = normalizeAddress(address.address);
+    this.clientPort = address.port;
+    handle.getsockname(address);
+    this.localIp = normalizeAddress(address.address);
+    this.localPort = address.port;
+    this.idleSince = Date.now();
+    const parser = takeParser();
+    parser.initialize(HTTPParser.REQUEST, this, maxRequestBytes, HTTPParser.kLenientNone);
+    parser.connection = this;
+    parser.consume(handle);
+    this.parser = parser;
+    (socket as ConnectionSocket)[kConnection] = this;
+    socket.on('end', onSocketEnd);
+    socket.on('close', onSocketClose);
+    socket.on('error', ignoreSocketError);
+  }
+
+  // --- parser callbacks --------------------------------------------------------------------------
+
+  messageBegan(): void {
+    this.headStartedAt = Date.now();
+    this.idleSince = 0;
+  }
+
+  headersFlushed(headers: string[], url: string): void {
+    for (let i = 0; i < headers.length; i++) this.partialHeaders.push(headers[i]!);
+    this.partialUrl += url;
+  }
+
+  headersComplete(
+    versionMajor: number,
+    versionMinor: number,
+    headers: string[] | undefined,
+    method: number,
+    url: string | undefined,
+    upgrade: boolean,
+    keepAlive: boolean,
+  ): void {
+    this.headStartedAt = 0;
+    if (headers === undefined) {
+      headers = this.partialHeaders;
+      this.partialHeaders = [];
+    }
+    if (url === undefined) {
+      url = this.partialUrl;
+      this.partialUrl = '';
+    }
+    const head: RequestHead = {
+      method: METHODS[method] ?? String(method),
+      url,
+      httpVersionMajor: versionMajor,
+      httpVersionMinor: versionMinor,
+      rawHeaders: headers,
+      keepAlive,
+      upgrade,
+    };
+    this.events.onRequestHead(this, head);
+  }
+
+  messageComplete(): void {
+    const target = this.bodyTarget;
+    this.bodyTarget = null;
+    target?.onRequestBodyEnd();
+  }
+
+  packetParsed(result: number | ParseError): void {
+    const parsed = this.parsed;
+    if (typeof result !== 'number') {
+      // A request parsed before the error in the same packet (a smuggled one among them) never reaches a
+      // queue: the connection is answered 400 and closed.
+      for (const request of parsed) this.dropOutgoing(request);
+      parsed.length = 0;
+      this.bodyTarget = null;
+      result.rawPacket ??= this.parser?.getCurrentBuffer();
+      this.events.onParseError(this, result);
+      return;
+    }
+    const upgrade = this.upgradeRequest;
+    if (upgrade) {
+      // llhttp stopped at the end of the upgrade head: what follows is the new protocol's, read raw.
+      const buffer = this.parser!.getCurrentBuffer();
+      upgrade.upgradeHead = buffer.subarray(result);
+      this.upgradeRequest = null;
+      this.detachParser();
+    }
+    if (parsed.length === 0) return;
+    for (let i = 0; i < parsed.length; i++) this.events.submitParsed(parsed[i]!);
+    parsed.length = 0;
+  }
+
+  // --- requests ----------------------------------------------------------------------------------
+
+  /** Intake accepted a request: its response takes its place in line; it is submitted after the packet. */
+  accepted(request: ListenerRequest): void {
+    this.outgoing.push(request);
+    this.parsed.push(request);
+    if (request.head.upgrade) this.upgradeRequest = request;
+  }
+
+  /** The first request in line wrote its last byte: the next one may write. */
+  responseWritten(request: ListenerRequest, close: boolean): void {
+    const outgoing = this.outgoing;
+    if (outgoing[0] === request) outgoing.shift();
+    else this.dropOutgoing(request);
+    if (close) {
+      this.closing = true;
+      this.endSocket();
+      return;
+    }
+    const next = outgoing[0];
+    if (next) {
+      next.flushOutput();
+      return;
+    }
+    this.becameIdle();
+  }
+
+  private becameIdle(): void {
+    if (this.finalAnswer) {
+      const answer = this.finalAnswer;
+      this.finalAnswer = null;
+      this.socket.end(answer);
+      return;
+    }
+    if (this.endWhenDone) {
+      this.endSocket();
+      return;
+    }
+    if (this.active.length === 0 && this.held.length === 0 && this.headStartedAt === 0) this.idleSince = Date.now();
+  }
+
+  private dropOutgoing(request: ListenerRequest): void {
+    const index = this.outgoing.indexOf(request);
+    if (index >= 0) this.outgoing.splice(index, 1);
+  }
+
+  /**
+   * HTTP.SYS answers the connection itself (a 400 for a bad head, a 404 for no site …) and closes it,
+   * after the responses of the requests before it. Requests held behind it are never routed.
+   */
+  answerLast(answer: Buffer): void {
+    this.closing = true;
+    for (const { request } of this.held) this.dropOutgoing(request);
+    this.held.length = 0;
+    if (this.outgoing.length === 0) this.socket.end(answer);
+    else this.finalAnswer = answer;
+  }
+
+  // --- reading -----------------------------------------------------------------------------------
+
+  blockReading(reason: number): void {
+    if (this.readBlocks === 0) this.setReading(false);
+    this.readBlocks |= reason;
+  }
+
+  unblockReading(reason: number): void {
+    if (this.readBlocks === 0) return;
+    this.readBlocks &= ~reason;
+    if (this.readBlocks === 0) this.setReading(true);
+  }
+
+  private setReading(on: boolean): void {
+    const socket = this.socket;
+    if (socket.destroyed) return;
+    if (!this.parser) {
+      // An upgraded connection is read as a stream.
+      if (on) socket.resume();
+      else socket.pause();
+      return;
+    }
+    const handle = (socket as Socket & { _handle: ConsumableHandle | null })._handle;
+    if (!handle) return;
+    handle.reading = on;
+    if (on) handle.readStart();
+    else handle.readStop();
+  }
+
+  // --- the socket's end --------------------------------------------------------------------------
+
+  /** The client sent FIN. A request cut short is an error; otherwise the owed responses are still written. */
+  clientEnded(): void {
+    const error = this.parser?.finish();
+    if (error) {
+      this.packetParsed(error as ParseError);
+      return;
+    }
+    if (this.parser === null) return; // upgraded: the relay sees the end
+    if (this.outgoing.length === 0 && !this.finalAnswer) this.endSocket();
+    else this.endWhenDone = true;
+  }
+
+  private endSocket(): void {
+    if (!this.socket.destroyed && !this.socket.writableEnded) this.socket.end();
+  }
+
+  closed(): void {
+    this.registry.delete(this);
+    this.detachParser();
+    this.bodyTarget = null;
+    this.parsed.length = 0;
+    this.events.onConnectionClosed(this);
+    this.outgoing.length = 0;
+  }
+
+  private detachParser(): void {
+    const parser = this.parser;
+    if (!parser) return;
+    this.parser = null;
+    parser.unconsume();
+    releaseParser(parser);
+  }
+
+  get upgraded(): boolean {
+    return this.parser === null && !this.socket.destroyed;
+  }
+}
