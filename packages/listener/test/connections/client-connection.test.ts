@@ -1,0 +1,138 @@
+// The client side of httpsys without Node's HTTP server: response order on a pipelined connection,
+// framing httpsys adds (chunked, close for HTTP/1.0, keep-alive), a half-closed client, 100-continue and
+// the idle-connection timer — over raw sockets against real w3wp workers.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { connect } from 'node:net';
+import { Harness, rawRequest } from '../integration/harness.js';
+
+const APP = `
+const http = require('http');
+http.createServer((req, res) => {
+  const url = new URL(req.url, 'http://x');
+  if (url.pathname === '/slow') {
+    setTimeout(() => res.end('slow ' + process.pid), Number(url.searchParams.get('ms')));
+    return;
+  }
+  if (url.pathname === '/unframed') {
+    res.write('part one, ');
+    setTimeout(() => res.end('part two'), 20);
+    return;
+  }
+  if (url.pathname === '/sized') {
+    // Node's own ServerResponse sends no length to an HTTP/1.0 client unless the application sets one.
+    const body = 'sized ' + process.pid;
+    res.setHeader('Content-Length', Buffer.byteLength(body));
+    res.end(body);
+    return;
+  }
+  if (url.pathname === '/echo') {
+    let bytes = 0;
+    req.on('data', (chunk) => { bytes += chunk.length; });
+    req.on('end', () => res.end('received ' + bytes));
+    return;
+  }
+  res.end('fast ' + process.pid);
+}).listen(process.env.PORT);
+`;
+
+const IDLE_TIMEOUT_SECONDS = 1;
+const harness = new Harness([{ name: 'ConnectionPool', maxProcesses: 2, files: { 'server.js': APP } }], { connectionTimeout: IDLE_TIMEOUT_SECONDS * 1_000 });
+
+before(async () => {
+  await harness.start();
+  await harness.startWorker('ConnectionPool');
+  await harness.startWorker('ConnectionPool');
+});
+
+after(() => harness.stop());
+
+const get = (path: string, extra = ''): string => `GET ${path} HTTP/1.1\r\nHost: localhost\r\n${extra}\r\n`;
+
+function bodies(text: string): string[] {
+  return text
+    .split('HTTP/1.1 ')
+    .slice(1)
+    .map((response) => response.slice(response.indexOf('\r\n\r\n') + 4));
+}
+
+test('pipelined requests are answered in order even when a later one finishes first on another worker', async () => {
+  const answer = (await rawRequest(harness.port, get('/slow?ms=300') + get('/fast') + get('/fast', 'Connection: close\r\n'))).toString('latin1');
+  const [slow, fast, last] = bodies(answer);
+  assert.match(slow!, /^slow \d+$/);
+  assert.match(fast!, /^fast \d+$/);
+  assert.match(last!, /^fast \d+$/);
+  assert.notEqual(slow!.split(' ')[1], fast!.split(' ')[1], 'the two requests ran on different workers at once');
+});
+
+test('a response without a length is chunked for HTTP/1.1 (the connection stays open) and unframed for HTTP/1.0 (then closed)', async () => {
+  const chunked = (await rawRequest(harness.port, get('/unframed') + get('/fast', 'Connection: close\r\n'))).toString('latin1');
+  assert.match(chunked, /^HTTP\/1\.1 200 OK\r\n/);
+  assert.match(chunked, /\r\nTransfer-Encoding: chunked\r\n/);
+  assert.match(chunked, /\r\n\r\na\r\npart one, \r\n8\r\npart two\r\n0\r\n\r\nHTTP\/1\.1 200 OK\r\n/, 'chunks, the last chunk, then the next response');
+  assert.match(chunked, /\r\nConnection: close\r\n\r\nfast \d+$/);
+
+  const unframed = (await rawRequest(harness.port, 'GET /unframed HTTP/1.0\r\n\r\n')).toString('latin1');
+  assert.doesNotMatch(unframed, /Transfer-Encoding|Content-Length/);
+  assert.match(unframed, /\r\nConnection: close\r\n\r\npart one, part two$/, 'the body ends with the connection');
+});
+
+test('an HTTP/1.0 keep-alive request with a length is answered keep-alive and the connection serves the next one', async () => {
+  const request = 'GET /sized HTTP/1.0\r\nConnection: keep-alive\r\n\r\n';
+  const answer = (await rawRequest(harness.port, request + request, (text) => bodies(text).length === 2 && /\r\n\r\nsized \d+$/.test(text))).toString('latin1');
+  assert.equal(answer.match(/Connection: keep-alive\r\n/g)?.length, 2, answer);
+  assert.equal(answer.match(/\r\nContent-Length: \d+\r\n/g)?.length, 2);
+});
+
+test('a client that half-closes after its request still gets the whole response', async () => {
+  const answer = await new Promise<string>((resolve, reject) => {
+    const socket = connect(harness.port, '127.0.0.1');
+    let text = '';
+    socket.on('data', (chunk) => (text += chunk.toString('latin1')));
+    socket.on('end', () => resolve(text));
+    socket.on('error', reject);
+    socket.end(get('/slow?ms=200'));
+  });
+  assert.match(answer, /^HTTP\/1\.1 200 OK\r\n[\s\S]*\r\n\r\nslow \d+$/);
+});
+
+test('Expect: 100-continue gets HTTP.SYS\' interim answer once a worker has the request, then the final one', async () => {
+  const answer = await new Promise<string>((resolve, reject) => {
+    const socket = connect(harness.port, '127.0.0.1');
+    let text = '';
+    socket.on('data', (chunk) => {
+      text += chunk.toString('latin1');
+      if (text === 'HTTP/1.1 100 Continue\r\n\r\n') socket.write('hello');
+      if (/received \d+$/.test(text)) socket.end();
+    });
+    socket.on('end', () => resolve(text));
+    socket.on('error', reject);
+    socket.write('POST /echo HTTP/1.1\r\nHost: localhost\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n');
+  });
+  assert.match(answer, /^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 200 OK\r\n[\s\S]*received 5$/);
+});
+
+test('a keep-alive connection left idle past connectionTimeout is closed with a Timer_ConnectionIdle line', async () => {
+  const started = Date.now();
+  const { text, clientPort } = await new Promise<{ text: string; clientPort: number }>((resolve, reject) => {
+    const socket = connect(harness.port, '127.0.0.1');
+    let received = '';
+    let clientPort = 0;
+    socket.on('connect', () => (clientPort = socket.localPort!));
+    socket.on('data', (chunk) => (received += chunk.toString('latin1')));
+    socket.on('close', () => resolve({ text: received, clientPort }));
+    socket.on('error', reject);
+    socket.write(get('/fast'));
+  });
+  const closedAfter = Date.now() - started;
+  assert.match(text, /^HTTP\/1\.1 200 OK\r\n[\s\S]*fast \d+$/, 'answered, then left open');
+  assert.ok(closedAfter >= IDLE_TIMEOUT_SECONDS * 1_000 - 50, `closed after ${closedAfter} ms`);
+  await harness.httpSys.flushHttpErrLog();
+  const log = readdirSync(harness.logDirectory)
+    .map((file) => readFileSync(join(harness.logDirectory, file), 'latin1'))
+    .join('');
+  const lines = log.split('\n').filter((line) => line.includes(` ${clientPort} `) && line.includes('Timer_ConnectionIdle'));
+  assert.equal(lines.length, 1, log);
+});
