@@ -1,7 +1,8 @@
 // Bundles every executable (src/main.ts of each package with a bin) into dist/<bin>.js with esbuild.
 // Workers are spawned on demand, so they start from one plain JavaScript file, never through tsx.
 import { build } from 'esbuild';
-import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync, readdirSync, existsSync, unlinkSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -35,22 +36,54 @@ for (const name of readdirSync(packagesDir)) {
   const entry = join(packagesDir, name, 'src', 'main.ts');
   if (!manifest.bin || !existsSync(entry)) continue;
   for (const bin of Object.keys(manifest.bin)) {
-    jobs.push(build({
+    const dist = join(packagesDir, name, 'dist');
+    const options = {
       entryPoints: [entry],
-      outfile: join(packagesDir, name, 'dist', `${bin}.js`),
+      outfile: join(dist, `${bin}.js`),
       bundle: true,
       platform: 'node',
       format: 'esm',
       target: 'node20',
       sourcemap: 'linked',
       logLevel: 'warning',
-      // w3wp is spawned on every demand start and crash: its third-party packages are inlined too, which
-      // saves ~60 ms of module resolution per start (measured: pino + send + fast-xml-parser load in
-      // ~75 ms from node_modules, ~15 ms from one file). See docs/performance.md (cold start).
-      plugins: bin === 'w3wp' ? [] : [externalThirdParty(join(packagesDir, name))],
+      plugins: [externalThirdParty(join(packagesDir, name))],
       banner: { js: "import { createRequire as __poolhostCreateRequire } from 'node:module'; const require = __poolhostCreateRequire(import.meta.url);" },
-    }));
+    };
+    jobs.push(bin === 'w3wp' ? buildWorker(options, dist) : build(options));
   }
 }
+
+/**
+ * w3wp is spawned on every demand start and crash. Its third-party packages are inlined too, which
+ * saves ~60 ms of module resolution per start (measured: pino + send + fast-xml-parser load in ~75 ms
+ * from node_modules, ~15 ms from one file). The bundle is a CommonJS function expression,
+ * dist/w3wp.bundle.cjs, that dist/w3wp.js (src/startup/w3wp-loader.ts) compiles with V8's code cache,
+ * named after the bundle's hash. See docs/performance.md (cold start).
+ */
+async function buildWorker(options, dist) {
+  const bundle = join(dist, 'w3wp.bundle.cjs');
+  await build({
+    ...options,
+    outfile: bundle,
+    format: 'cjs',
+    plugins: [],
+    // The loader calls this function with CommonJS' arguments and the bundle's URL for import.meta.url
+    // (the worker resolves `compression` relative to it). Strict, as the ESM bundle was.
+    define: { 'import.meta.url': '__poolhostImportMetaUrl' },
+    banner: { js: '(function (exports, require, module, __filename, __dirname, __poolhostImportMetaUrl) {"use strict";' },
+    footer: { js: '})' },
+  });
+  const hash = createHash('sha256').update(readFileSync(bundle)).digest('hex').slice(0, 16);
+  for (const file of readdirSync(dist)) {
+    if (file.endsWith('.v8cache') && !file.includes(hash)) unlinkSync(join(dist, file));
+  }
+  await build({
+    ...options,
+    entryPoints: [join(packagesDir, 'worker', 'src', 'startup', 'w3wp-loader.ts')],
+    define: { W3WP_BUNDLE_HASH: JSON.stringify(hash) },
+    banner: {},
+  });
+}
+
 await Promise.all(jobs);
 if (!process.env.POOLHOST_BUILD_QUIET) console.log(`built ${jobs.length} executables in ${Date.now() - started} ms`);

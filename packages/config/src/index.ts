@@ -10,7 +10,7 @@ export { ConfigErrors, type ErrorDefinition, type ConfigErrorName } from './vali
 export { parseTimeSpan, formatTimeSpan } from './values/time-span.js';
 export { mapPhysicalPath, expandEnvironmentVariables, type Environment } from './paths/map-physical-path.js';
 
-export { getEffectiveWebServerConfig, type EffectiveConfigOptions } from './web-server/effective-config.js';
+export { EffectiveConfigCache, getEffectiveWebServerConfig, type EffectiveConfigOptions } from './web-server/effective-config.js';
 export { resolveUrl, type ResolvedUrl } from './web-server/resolve-url.js';
 export { parseWebConfig } from './web-server/read-web-config.js';
 export { LOCKED_SECTION_MESSAGE, ERROR_CODES as CONFIGURATION_ERROR_CODES } from './web-server/configuration-fault.js';

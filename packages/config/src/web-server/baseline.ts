@@ -14,8 +14,7 @@
 // served by the iisnode handler the worker adds (docs/hosting.md); no `X-Powered-By: ASP.NET`.
 
 import { KNOWN_COLLECTIONS } from './collection-schema.js';
-import type { ConfigFileSections, RawElement } from './model.js';
-import { parseWebConfig } from './read-web-config.js';
+import type { RawElement } from './model.js';
 import { SHIPPED_MIME_MAPS } from './shipped-mime-maps.js';
 
 export const BASELINE_FILE = 'poolhost:baseline (IIS shipped defaults)';
@@ -58,58 +57,64 @@ export const BASELINE_MODULES = [
  */
 export const MAX_ALLOWED_CONTENT_LENGTH = 4294967295;
 
-const escape = (text: string): string => text.replaceAll('&', '&amp;').replaceAll('"', '&quot;').replaceAll('<', '&lt;');
+/** Builds the baseline as the RawElement tree parsing its XML would give: one line per element, in document order. */
+class BaselineBuilder {
+  private line = 0;
 
-function baselineXml(): string {
-  const lines = [
-    '<configuration>',
-    '<system.webServer>',
-    '<modules>',
-    ...BASELINE_MODULES.map((name) => `<add name="${name}" />`),
-    '</modules>',
-    '<handlers accessPolicy="Read, Script">',
-    '<add name="TRACEVerbHandler" path="*" verb="TRACE" modules="ProtocolSupportModule" requireAccess="None" />',
-    '<add name="OPTIONSVerbHandler" path="*" verb="OPTIONS" modules="ProtocolSupportModule" requireAccess="None" />',
-    '<add name="StaticFile" path="*" verb="*" modules="StaticFileModule,DefaultDocumentModule,DirectoryListingModule" resourceType="Either" requireAccess="Read" />',
-    '</handlers>',
-    '<defaultDocument enabled="true"><files>',
-    ...['Default.htm', 'Default.asp', 'index.htm', 'index.html', 'iisstart.htm'].map((value) => `<add value="${value}" />`),
-    '</files></defaultDocument>',
-    '<directoryBrowse enabled="false" />',
-    '<httpErrors errorMode="DetailedLocalOnly" existingResponse="Auto" />',
-    '<httpLogging dontLog="false" />',
-    '<security>',
-    '<authentication>',
-    '<anonymousAuthentication enabled="true" />',
-    '<basicAuthentication enabled="false" />',
-    '</authentication>',
-    '<ipSecurity allowUnlisted="true" />',
-    '<requestFiltering>',
-    '<fileExtensions allowUnlisted="true" applyToWebDAV="true">',
-    ...FILE_EXTENSIONS_DENIED.map((extension) => `<add fileExtension="${extension}" allowed="false" />`),
-    '</fileExtensions>',
-    '<hiddenSegments applyToWebDAV="true">',
-    ...HIDDEN_SEGMENTS.map((segment) => `<add segment="${segment}" />`),
-    '</hiddenSegments>',
-    `<requestLimits maxAllowedContentLength="${MAX_ALLOWED_CONTENT_LENGTH}" />`,
-    '</requestFiltering>',
-    '</security>',
-    '<staticContent>',
-    ...SHIPPED_MIME_MAPS.map(([extension, type]) => `<mimeMap fileExtension="${escape(extension)}" mimeType="${escape(type)}" />`),
-    '</staticContent>',
-    '<urlCompression doStaticCompression="true" doDynamicCompression="true" />',
-    '</system.webServer>',
-    '</configuration>',
-  ];
-  return lines.join('\n');
+  element(name: string, attributes: Record<string, string> = {}, children: Array<(builder: BaselineBuilder) => RawElement> = []): RawElement {
+    const position = { file: BASELINE_FILE, line: ++this.line, column: 1 };
+    return { name, attributes, children: children.map((child) => child(this)), position };
+  }
 }
 
-let parsed: ConfigFileSections | null = null;
+type Child = (builder: BaselineBuilder) => RawElement;
+const element = (name: string, attributes: Record<string, string> = {}, children: Child[] = []): Child => (builder) => builder.element(name, attributes, children);
+const add = (attributes: Record<string, string>): Child => element('add', attributes);
 
-/** The baseline sections, keyed like a file's sections (`system.webServer/handlers`); parsed once. */
+/** The sections of IIS's shipped system.webServer, keyed like a file's sections; built as objects, not parsed (cold start). */
+function buildBaselineSections(): Record<string, RawElement> {
+  const builder = new BaselineBuilder();
+  const section = (child: Child): RawElement => child(builder);
+  builder.element('configuration');
+  builder.element('system.webServer');
+  return {
+    'system.webServer/modules': section(element('modules', {}, BASELINE_MODULES.map((name) => add({ name })))),
+    'system.webServer/handlers': section(
+      element('handlers', { accessPolicy: 'Read, Script' }, [
+        add({ name: 'TRACEVerbHandler', path: '*', verb: 'TRACE', modules: 'ProtocolSupportModule', requireAccess: 'None' }),
+        add({ name: 'OPTIONSVerbHandler', path: '*', verb: 'OPTIONS', modules: 'ProtocolSupportModule', requireAccess: 'None' }),
+        add({ name: 'StaticFile', path: '*', verb: '*', modules: 'StaticFileModule,DefaultDocumentModule,DirectoryListingModule', resourceType: 'Either', requireAccess: 'Read' }),
+      ]),
+    ),
+    'system.webServer/defaultDocument': section(
+      element('defaultDocument', { enabled: 'true' }, [element('files', {}, ['Default.htm', 'Default.asp', 'index.htm', 'index.html', 'iisstart.htm'].map((value) => add({ value })))]),
+    ),
+    'system.webServer/directoryBrowse': section(element('directoryBrowse', { enabled: 'false' })),
+    'system.webServer/httpErrors': section(element('httpErrors', { errorMode: 'DetailedLocalOnly', existingResponse: 'Auto' })),
+    'system.webServer/httpLogging': section(element('httpLogging', { dontLog: 'false' })),
+    'system.webServer/security/authentication/anonymousAuthentication': section(element('anonymousAuthentication', { enabled: 'true' })),
+    'system.webServer/security/authentication/basicAuthentication': section(element('basicAuthentication', { enabled: 'false' })),
+    'system.webServer/security/ipSecurity': section(element('ipSecurity', { allowUnlisted: 'true' })),
+    'system.webServer/security/requestFiltering': section(
+      element('requestFiltering', {}, [
+        element('fileExtensions', { allowUnlisted: 'true', applyToWebDAV: 'true' }, FILE_EXTENSIONS_DENIED.map((fileExtension) => add({ fileExtension, allowed: 'false' }))),
+        element('hiddenSegments', { applyToWebDAV: 'true' }, HIDDEN_SEGMENTS.map((segment) => add({ segment }))),
+        element('requestLimits', { maxAllowedContentLength: String(MAX_ALLOWED_CONTENT_LENGTH) }),
+      ]),
+    ),
+    'system.webServer/staticContent': section(
+      element('staticContent', {}, SHIPPED_MIME_MAPS.map(([fileExtension, mimeType]) => element('mimeMap', { fileExtension, mimeType }))),
+    ),
+    'system.webServer/urlCompression': section(element('urlCompression', { doStaticCompression: 'true', doDynamicCompression: 'true' })),
+  };
+}
+
+let built: Record<string, RawElement> | null = null;
+
+/** The baseline sections, keyed like a file's sections (`system.webServer/handlers`); built once. */
 export function baselineSections(): Record<string, RawElement> {
-  parsed ??= parseWebConfig(baselineXml(), BASELINE_FILE);
-  return parsed.sections;
+  built ??= buildBaselineSections();
+  return built;
 }
 
 /**

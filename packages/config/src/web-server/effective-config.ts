@@ -9,7 +9,7 @@
 //      Each section it sets is first checked against locks (500.19, 0x80070021).
 
 import type { ApplicationHostConfig, Site } from '../model.js';
-import type { ConfigFileSections, ConfigLocation, ConfigurationFault, EffectiveWebServerConfig, OverrideMode, RawElement } from './model.js';
+import type { ConfigFileSections, ConfigLocation, ConfigurationFault, EffectiveWebServerConfig, OverrideMode, RawElement, WebServerConfig } from './model.js';
 import { ConfigurationFaultError, duplicateEntryFault, lockedSectionFault, malformedFault } from './configuration-fault.js';
 import { DuplicateCollectionEntry, mergeElement } from './merge-sections.js';
 import { readFileIfPresent, readWebConfig, type ReadFile } from './read-web-config.js';
@@ -23,6 +23,44 @@ export interface EffectiveConfigOptions {
   readFile?: ReadFile;
   /** Merge poolhost's baseline (IIS's shipped system.webServer defaults) beneath APPHOST; default true. */
   baseline?: boolean;
+  /** Shared by the calls made for one reading of applicationHost.config (see EffectiveConfigCache). */
+  cache?: EffectiveConfigCache;
+}
+
+/**
+ * For the many (site, path) of one applicationHost.config — a worker loading its pool's applications:
+ * each web.config file is read and parsed once, and (site, path)s whose levels bring exactly the same
+ * sections get the same WebServerConfig object, merged once. 1000 applications of one folder then
+ * cost one configuration, not 1000 (docs/performance.md, 1000 applications). Files are read once per
+ * cache: make a new cache for each reading of the configuration.
+ */
+export class EffectiveConfigCache {
+  private readonly webConfigs = new Map<string, ConfigFileSections | undefined>();
+  private readonly configs = new Map<string, WebServerConfig>();
+  private readonly identities = new WeakMap<object, number>();
+  private nextIdentity = 1;
+
+  readWebConfig(folder: string, groups: string[], readFile: ReadFile): ConfigFileSections | undefined {
+    const key = `${folder}\u0000${groups.join('\u0000')}`;
+    if (this.webConfigs.has(key)) return this.webConfigs.get(key);
+    const sections = readWebConfig(folder, groups, readFile);
+    this.webConfigs.set(key, sections);
+    return sections;
+  }
+
+  /** The configuration merged from `sources`, in order: built once per distinct sequence of section records. */
+  configFor(sources: Array<Record<string, RawElement>>, build: () => WebServerConfig): WebServerConfig {
+    const key = sources.map((sections) => this.identityOf(sections)).join(',');
+    let config = this.configs.get(key);
+    if (!config) this.configs.set(key, (config = build()));
+    return config;
+  }
+
+  private identityOf(sections: object): number {
+    let identity = this.identities.get(sections);
+    if (identity === undefined) this.identities.set(sections, (identity = this.nextIdentity++));
+    return identity;
+  }
 }
 
 const PREFIX = 'system.webServer/';
@@ -61,8 +99,9 @@ export function getEffectiveWebServerConfig(
   if (!site) throw new Error(`site "${siteName}" is not declared in ${host.file}; declared sites: ${host.sites.map((s) => s.name).join(', ')}`);
   const files: string[] = [];
   try {
-    const sections = mergeLevels(host, site, urlPath, options.readFile ?? readFileIfPresent, files, options.baseline ?? true);
-    return { ok: true, config: buildWebServerConfig(sections), files };
+    const sources = levelSources(host, site, urlPath, options, files);
+    const build = (): WebServerConfig => buildWebServerConfig(mergeSources(sources));
+    return { ok: true, config: options.cache ? options.cache.configFor(sources, build) : build(), files };
   } catch (error) {
     if (error instanceof ConfigurationFaultError) return { ok: false, fault: error.fault, files };
     if (error instanceof InvalidSectionValue) {
@@ -91,10 +130,10 @@ function levelsFor(host: ApplicationHostConfig, site: Site, urlPath: string): Le
   return levels;
 }
 
-function mergeLevels(host: ApplicationHostConfig, site: Site, urlPath: string, readFile: ReadFile, files: string[], withBaseline: boolean): Record<string, RawElement> {
-  const apphost = host.webServer ?? { ...EMPTY_FILE, file: host.file };
+/** Merges section records, in order, into the sections of system.webServer (keyed relative to it). */
+function mergeSources(sources: Array<Record<string, RawElement>>): Record<string, RawElement> {
   const merged: Record<string, RawElement> = {};
-  const apply = (sections: Record<string, RawElement>): void => {
+  for (const sections of sources) {
     for (const [path, element] of Object.entries(sections)) {
       if (!path.startsWith(PREFIX)) continue;
       const relative = path.slice(PREFIX.length);
@@ -105,39 +144,59 @@ function mergeLevels(host: ApplicationHostConfig, site: Site, urlPath: string, r
         throw error;
       }
     }
-  };
+  }
+  return merged;
+}
+
+/**
+ * The section records that apply to (site, urlPath), level by level from APPHOST down, in merge order.
+ * A fault found on the way (a locked section, a malformed web.config) is reported only after the
+ * records above it have merged, so a fault at a higher level still wins, as when merging level by level.
+ */
+function levelSources(host: ApplicationHostConfig, site: Site, urlPath: string, options: EffectiveConfigOptions, files: string[]): Array<Record<string, RawElement>> {
+  const apphost = host.webServer ?? { ...EMPTY_FILE, file: host.file };
+  const withBaseline = options.baseline ?? true;
+  const readFile = options.readFile ?? readFileIfPresent;
+  const cache = options.cache;
+  const sources: Array<Record<string, RawElement>> = [];
   const apphostLocks: LockSource[] = apphost.locations.map((location) => ({ ...location, configPath: locationPath('', location) }));
   if (withBaseline) apphostLocks.unshift(...baselineLocks(apphost));
   const webConfigLocks: LockSource[] = [];
   const webConfigs: Array<{ configPath: string; sections: ConfigFileSections }> = [];
   const groups = apphost.sectionGroups;
 
-  for (const level of levelsFor(host, site, urlPath)) {
-    if (level.configPath === '') {
-      if (withBaseline) apply(baselineFor(apphost));
-      apply(apphost.sections);
-    }
-    for (const location of apphost.locations) if (same(locationPath('', location), level.configPath)) apply(location.sections);
-    for (const parent of webConfigs) {
-      for (const location of parent.sections.locations) {
-        const target = locationPath(parent.configPath, location);
-        if (!same(target, parent.configPath) && same(target, level.configPath)) apply(location.sections);
+  try {
+    for (const level of levelsFor(host, site, urlPath)) {
+      if (level.configPath === '') {
+        if (withBaseline) sources.push(baselineFor(host, apphost));
+        sources.push(apphost.sections);
       }
+      for (const location of apphost.locations) if (same(locationPath('', location), level.configPath)) sources.push(location.sections);
+      for (const parent of webConfigs) {
+        for (const location of parent.sections.locations) {
+          const target = locationPath(parent.configPath, location);
+          if (!same(target, parent.configPath) && same(target, level.configPath)) sources.push(location.sections);
+        }
+      }
+      if (!level.folder) continue;
+      const webConfig = cache ? cache.readWebConfig(level.folder, groups, readFile) : readWebConfig(level.folder, groups, readFile);
+      if (!webConfig) continue;
+      files.push(webConfig.file);
+      // A `<location path=".">` of the file replaces the file's own element for the same section.
+      const here = webConfig.locations.filter((location) => same(locationPath(level.configPath, location), level.configPath));
+      const own: Record<string, RawElement> = here.length ? Object.assign({ ...webConfig.sections }, ...here.map((location) => location.sections)) : webConfig.sections;
+      for (const [path, element] of Object.entries(own)) {
+        if (isLocked(path, level.configPath, apphost, apphostLocks, webConfigLocks)) throw new ConfigurationFaultError(lockedSectionFault(path, element));
+      }
+      sources.push(own);
+      webConfigs.push({ configPath: level.configPath, sections: webConfig });
+      for (const location of webConfig.locations) webConfigLocks.push({ ...location, configPath: locationPath(level.configPath, location) });
     }
-    if (!level.folder) continue;
-    const webConfig = readWebConfig(level.folder, groups, readFile);
-    if (!webConfig) continue;
-    files.push(webConfig.file);
-    const own: Record<string, RawElement> = { ...webConfig.sections };
-    for (const location of webConfig.locations) if (same(locationPath(level.configPath, location), level.configPath)) Object.assign(own, location.sections);
-    for (const [path, element] of Object.entries(own)) {
-      if (isLocked(path, level.configPath, apphost, apphostLocks, webConfigLocks)) throw new ConfigurationFaultError(lockedSectionFault(path, element));
-    }
-    apply(own);
-    webConfigs.push({ configPath: level.configPath, sections: webConfig });
-    for (const location of webConfig.locations) webConfigLocks.push({ ...location, configPath: locationPath(level.configPath, location) });
+  } catch (error) {
+    if (error instanceof ConfigurationFaultError) mergeSources(sources);
+    throw error;
   }
-  return merged;
+  return sources;
 }
 
 /** Whether a web.config at `configPath` may set section `path` (reference §5: overrideModeDefault, location overrideMode / allowOverride). */
@@ -153,8 +212,16 @@ function isLocked(path: string, configPath: string, apphost: ConfigFileSections,
   return mode === 'Deny';
 }
 
-/** The baseline sections beneath what applicationHost.config declares at APPHOST (its own sections and `<location path="">`). */
-function baselineFor(apphost: ConfigFileSections): Record<string, RawElement> {
+/** The baseline sections beneath what applicationHost.config declares at APPHOST (its own sections and `<location path="">`), once per configuration. */
+const baselines = new WeakMap<ApplicationHostConfig, Record<string, RawElement>>();
+
+function baselineFor(host: ApplicationHostConfig, apphost: ConfigFileSections): Record<string, RawElement> {
+  let baseline = baselines.get(host);
+  if (!baseline) baselines.set(host, (baseline = baselineBeneathApphost(apphost)));
+  return baseline;
+}
+
+function baselineBeneathApphost(apphost: ConfigFileSections): Record<string, RawElement> {
   const declaredAtApphost = [apphost.sections, ...apphost.locations.filter((location) => locationPath('', location) === '').map((location) => location.sections)];
   const out: Record<string, RawElement> = {};
   for (const [path, element] of Object.entries(baselineSections())) {

@@ -1,7 +1,9 @@
 // The applications this worker hosts: every application of every site whose applicationPool is ours,
 // with its site and its effective system.webServer configuration at the application root (or the
 // 500.19 fault that configuration has — the application then answers every request with that page).
-import { getEffectiveWebServerConfig, type ApplicationHostConfig, type ConfigurationFault, type Site, type WebServerConfig } from '@poolhost/config';
+// Applications whose levels bring the same sections (same folder, no location tag of their own) get
+// the same WebServerConfig object, which the pipeline compiler shares in turn.
+import { EffectiveConfigCache, getEffectiveWebServerConfig, type ApplicationHostConfig, type ConfigurationFault, type Site, type WebServerConfig } from '@poolhost/config';
 import type { Logger } from 'pino';
 
 export interface PoolApplication {
@@ -22,6 +24,7 @@ export interface PoolApplication {
 export function poolApplications(config: ApplicationHostConfig, applicationPool: string, logger: Logger): PoolApplication[] {
   const wanted = applicationPool.toLowerCase();
   const result: PoolApplication[] = [];
+  const cache = new EffectiveConfigCache();
   for (const site of config.sites) {
     for (const application of site.applications) {
       if (application.applicationPool.toLowerCase() !== wanted) continue;
@@ -30,7 +33,7 @@ export function poolApplications(config: ApplicationHostConfig, applicationPool:
       let effectiveConfig: WebServerConfig | null = null;
       let fault: ConfigurationFault | null = null;
       try {
-        const effective = getEffectiveWebServerConfig(config, site.name, application.path);
+        const effective = getEffectiveWebServerConfig(config, site.name, application.path, { cache });
         if (effective.ok) effectiveConfig = effective.config;
         else {
           fault = effective.fault;

@@ -5,7 +5,16 @@ import type { StaticContentSection } from '@poolhost/config';
 
 export type MimeLookup = (fileName: string) => string | undefined;
 
+/** Applications sharing a configuration (packages/config's EffectiveConfigCache) share its lookup table too. */
+const compiled = new WeakMap<StaticContentSection, MimeLookup>();
+
 export function compileMimeMap(section: StaticContentSection): MimeLookup {
+  let lookup = compiled.get(section);
+  if (!lookup) compiled.set(section, (lookup = compileTable(section)));
+  return lookup;
+}
+
+function compileTable(section: StaticContentSection): MimeLookup {
   const table = new Map<string, string>();
   for (const entry of section.mimeMaps) table.set(entry.fileExtension.toLowerCase(), entry.mimeType);
   const wildcard = table.get('.*');

@@ -9,7 +9,7 @@
 //     staticContent/clientCache adds Cache-Control or Expires.
 import { realpathSync, statSync, type Stats } from 'node:fs';
 import { join, sep } from 'node:path';
-import send from 'send';
+import type SendModule from 'send';
 import type { WebServerConfig } from '@poolhost/config';
 import type { HttpContext } from '../pipeline/http-context.js';
 import type { RequestHandler } from '../pipeline/handler-mapping.js';
@@ -20,6 +20,15 @@ import { compileMimeMap } from './mime-map.js';
 export interface StaticFileOptions {
   defaultDocumentModule: boolean;
   directoryListingModule: boolean;
+}
+
+// `send` (with mime-types and mime-db) is loaded when the first file is served, not at worker start:
+// ~17 ms of a cold start that most Node applications never need (docs/performance.md, cold start).
+let send: typeof SendModule | null = null;
+let loadingSend: Promise<typeof SendModule> | null = null;
+function loadSend(): Promise<typeof SendModule> {
+  loadingSend ??= import('send').then((module) => (send = module.default));
+  return loadingSend;
 }
 
 const encodePath = (path: string): string => path.split('/').map(encodeURIComponent).join('/');
@@ -83,12 +92,15 @@ export function staticFileHandler(application: PipelineApplication, config: WebS
   const serveFile = (context: HttpContext, file: string, fileName: string): void | Promise<void> => {
     const type = mimeType(fileName);
     if (type === undefined) return context.sendError(404, 3);
+    // A client gone while `send` loaded has closed its response already: nothing would resolve the wait below.
+    if (send === null) return loadSend().then(() => (context.res.destroyed ? undefined : serveFile(context, file, fileName)));
+    const streamFile = send;
     const { req, res } = context;
     res.setHeader('Content-Type', type);
     applyClientCache(context);
     return new Promise<void>((resolve) => {
       res.once('close', resolve);
-      send(req, encodePath(file), { etag: setEtag, lastModified: true, acceptRanges: true, cacheControl: false, dotfiles: 'allow', index: false })
+      streamFile(req, encodePath(file), { etag: setEtag, lastModified: true, acceptRanges: true, cacheControl: false, dotfiles: 'allow', index: false })
         .on('error', (error: { status?: number; statusCode?: number }) => {
           const status = error.status ?? error.statusCode ?? 500;
           res.removeHeader('Content-Type');

@@ -4,6 +4,7 @@ import { Server as HttpServer, type IncomingMessage, type RequestListener, type 
 import type { Duplex } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import type { HostedApplication } from './hosted-application.js';
+import { importModule } from './import-module.js';
 import { setCaptureTarget } from './listen-capture.js';
 
 type RequestTarget = { kind: 'listener'; listener: RequestListener } | { kind: 'server'; server: HttpServer };
@@ -45,7 +46,7 @@ export class NodeApplication implements HostedApplication {
       if (!captured || captured.listenerCount('request') === 0) captured = server;
       onCapture?.();
     });
-    const namespace = (await import(pathToFileURL(this.entryScript).href)) as Record<string, unknown>;
+    const namespace = await importModule(pathToFileURL(this.entryScript).href);
     let target = captured ? serverTarget(captured) : await exportedTarget(namespace);
     if (!target) {
       await new Promise<void>((resolve) => {

@@ -11,6 +11,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { HttpModule, StageHandler } from '../pipeline/http-module.js';
 import { REQUEST_STAGES, type RequestStage } from '../pipeline/request-stage.js';
+import { importModule } from '../hosting/import-module.js';
 
 export function isApplicationModuleType(type: string): boolean {
   return /\.(?:c|m)?js$/i.test(type.trim());
@@ -18,7 +19,7 @@ export function isApplicationModuleType(type: string): boolean {
 
 export async function loadApplicationModule(name: string, type: string, physicalPath: string): Promise<HttpModule> {
   const file = isAbsolute(type) ? type : resolve(physicalPath, type.replace(/\\/g, '/'));
-  const namespace = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+  const namespace = await importModule(pathToFileURL(file).href);
   const exported = (typeof namespace.default === 'object' && namespace.default !== null ? namespace.default : namespace) as Record<string, unknown>;
   const stages: Partial<Record<RequestStage, StageHandler>> = {};
   for (const stage of REQUEST_STAGES) {

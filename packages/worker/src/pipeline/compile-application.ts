@@ -24,7 +24,7 @@ import { compileHandlerMappings, mapRequestHandler, type RequestHandler } from '
 import type { HttpContext } from './http-context.js';
 import type { HttpModule, ModuleStep } from './http-module.js';
 import { PipelineApplication } from './pipeline-application.js';
-import { CORE_MODULE, HANDLER_STEP, RequestPipeline } from './request-pipeline.js';
+import { CORE_MODULE, HANDLER_STEP, RequestPipeline, type ErrorResponder } from './request-pipeline.js';
 import { Stage } from './request-stage.js';
 
 /** The handler entry poolhost adds for a Node application whose configuration names no iisnode handler. */
@@ -57,12 +57,14 @@ export async function compileApplication(setup: ApplicationSetup, node: NodeAppl
   const sections = config.sections;
   const enabled = new Set(config.modules.modules.map((entry) => entry.name.toLowerCase()));
   const modules: HttpModule[] = [];
-  for (const entry of config.modules.modules) {
-    if (entry.type && isApplicationModuleType(entry.type)) {
-      modules.push(await loadApplicationModule(entry.name, entry.type, setup.physicalPath));
-      continue;
+  const shared = sharedCompilationOf(config, setup).modules;
+  for (const [index, entry] of config.modules.modules.entries()) {
+    const name = entry.name.toLowerCase();
+    let module: HttpModule | null | undefined = PER_APPLICATION_MODULES.has(name) ? undefined : shared.get(index);
+    if (module === undefined) {
+      module = entry.type && isApplicationModuleType(entry.type) ? await loadApplicationModule(entry.name, entry.type, setup.physicalPath) : builtInModule(entry.name, config, setup);
+      if (!PER_APPLICATION_MODULES.has(name)) shared.set(index, module);
     }
-    const module = builtInModule(entry.name, config, setup);
     if (module) modules.push(module);
   }
 
@@ -106,9 +108,39 @@ export async function compileApplication(setup: ApplicationSetup, node: NodeAppl
     };
   }
   application.pipeline = new RequestPipeline(application, modules, coreSteps, logger);
-  if (enabled.has('customerrormodule')) application.pipeline.errorResponder = customErrorResponder(config.httpErrors, setup.physicalPath);
+  if (enabled.has('customerrormodule')) application.pipeline.errorResponder = sharedErrorResponder(config, setup);
   logger.debug({ application: setup.path, modules: modules.map((module) => module.name), handlers: mappings.map((mapping) => mapping.name) }, 'pipeline compiled');
   return application;
+}
+
+/**
+ * Applications with the same effective configuration object (packages/config's EffectiveConfigCache:
+ * 1000 applications of one folder) and the same site and folder share their module instances and
+ * error responder: a module is built from exactly those. Modules that also read the application's
+ * path (URL Rewrite) or its logger (Basic authentication) are built per application.
+ */
+const PER_APPLICATION_MODULES = new Set(['rewritemodule', 'basicauthenticationmodule']);
+
+interface SharedCompilation {
+  /** Index in the modules list → the module built for it (null: nothing to run). */
+  modules: Map<number, HttpModule | null>;
+  errorResponder: ErrorResponder | null;
+}
+
+const sharedCompilations = new WeakMap<WebServerConfig, Map<string, SharedCompilation>>();
+
+function sharedCompilationOf(config: WebServerConfig, setup: ApplicationSetup): SharedCompilation {
+  let bySiteAndFolder = sharedCompilations.get(config);
+  if (!bySiteAndFolder) sharedCompilations.set(config, (bySiteAndFolder = new Map()));
+  const key = `${setup.site.id}\u0000${setup.physicalPath}`;
+  let compilation = bySiteAndFolder.get(key);
+  if (!compilation) bySiteAndFolder.set(key, (compilation = { modules: new Map(), errorResponder: null }));
+  return compilation;
+}
+
+function sharedErrorResponder(config: WebServerConfig, setup: ApplicationSetup): ErrorResponder {
+  const compilation = sharedCompilationOf(config, setup);
+  return (compilation.errorResponder ??= customErrorResponder(config.httpErrors, setup.physicalPath));
 }
 
 function executeHandler(context: HttpContext): void | Promise<void> {
