@@ -386,8 +386,4 @@ export class ClientConnection {
     parser.unconsume();
     releaseParser(parser);
   }
-
-  get upgraded(): boolean {
-    return this.parser === null && !this.socket.destroyed;
-  }
 }
