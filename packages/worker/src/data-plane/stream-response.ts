@@ -78,3 +78,12 @@ export class StreamResponse extends ServerResponse {
     internals._finish = finish;
   }
 }
+
+/** Node's emitCloseNT: the response's 'close', once. */
+export function emitResponseClose(res: StreamResponse): void {
+  const internals = res as unknown as OutgoingInternals & { destroyed: boolean };
+  if (internals._closed) return;
+  internals.destroyed = true;
+  internals._closed = true;
+  res.emit('close');
+}
