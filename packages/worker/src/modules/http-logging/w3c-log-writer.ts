@@ -1,7 +1,7 @@
 // One site's W3C extended log (reference §4.5, §12): `<logFile.directory>/W3SVC<siteId>/u_exYYMMDD.log`
 // (hourly u_exYYMMDDHH, weekly u_exYYMMWW, monthly u_exYYMM, MaxSize u_extend1), rolled over on UTC,
 // records in UTC, IIS's fixed field order for the site's logExtFileFlags. Lines are buffered and
-// appended when 64 KiB are waiting or a second after the first of them (IIS flushes about once a minute;
+// appended when 256 KiB are waiting or a second after the first of them (IIS flushes about once a minute;
 // sooner here so a tail -f shows something). A worker writes the `#Software … #Fields` header block the
 // first time it writes to a file, as IIS does whenever logging restarts. A destination that cannot be
 // written is reported once a minute and its lines dropped; logging never fails a request.
@@ -69,7 +69,8 @@ function encode(value: string | undefined): string {
 }
 
 const pad = (value: number): string => (value < 10 ? `0${value}` : String(value));
-const FLUSH_BYTES = 64 * 1024;
+// Each append opens and closes the file (≈100 µs of CPU): under load, fewer and larger appends.
+const FLUSH_BYTES = 256 * 1024;
 const FLUSH_DELAY_MS = 1_000;
 const SPACE = 32;
 const PLUS = 43;
