@@ -31,18 +31,68 @@ export interface AttachRequest {
   workerId: string;
 }
 
+/**
+ * The string last decoded at one place of a head. Consecutive heads mostly repeat them (method,
+ * addresses, application path, header names, Host, User-Agent …): comparing a short string's bytes
+ * here is cheaper than the native slice call, and the reused string is one allocation less.
+ */
+class RecentString {
+  value = '';
+}
+
+/** Longer strings are always sliced: comparing them costs about what slicing does. */
+const RECENT_MAX = 64;
+
+function decodeLatin1(payload: Buffer, start: number, end: number, recent: RecentString): string {
+  const length = end - start;
+  if (length > RECENT_MAX) return payload.latin1Slice(start, end);
+  const value = recent.value;
+  if (value.length === length) {
+    let index = 0;
+    while (index < length && value.charCodeAt(index) === payload[start + index]) index++;
+    if (index === length) return value;
+  }
+  return (recent.value = payload.latin1Slice(start, end));
+}
+
+/** As decodeLatin1, for UTF-8 text: a remembered string is reused only while it is plain ASCII. */
+function decodeUtf8(payload: Buffer, start: number, end: number, recent: RecentString): string {
+  const length = end - start;
+  if (length > RECENT_MAX) return payload.utf8Slice(start, end);
+  const value = recent.value;
+  if (value.length === length) {
+    let index = 0;
+    while (index < length && value.charCodeAt(index) === payload[start + index] && payload[start + index]! < 0x80) index++;
+    if (index === length) return value;
+  }
+  return (recent.value = payload.utf8Slice(start, end));
+}
+
+const recentMethod = new RecentString();
+const recentClientIp = new RecentString();
+const recentLocalIp = new RecentString();
+const recentApplicationPath = new RecentString();
+const recentUrl = new RecentString();
+const recentReason = new RecentString();
+/** Per header position: names and values, for the first RECENT_PAIRS pairs of a head. */
+const RECENT_PAIRS = 32;
+const recentNames = Array.from({ length: RECENT_PAIRS }, () => new RecentString());
+const recentValues = Array.from({ length: RECENT_PAIRS }, () => new RecentString());
+
 function readHeaderPairs(payload: Buffer, at: number, into: string[]): number {
   const pairs = payload.readUInt16LE(at);
   at += 2;
   for (let i = 0; i < pairs; i++) {
     const nameLength = payload.readUInt16LE(at);
     at += 2;
-    into.push(payload.latin1Slice(at, at + nameLength));
-    at += nameLength;
+    const nameEnd = at + nameLength;
+    into.push(i < RECENT_PAIRS ? decodeLatin1(payload, at, nameEnd, recentNames[i]!) : payload.latin1Slice(at, nameEnd));
+    at = nameEnd;
     const valueLength = payload.readUInt32LE(at);
     at += 4;
-    into.push(payload.latin1Slice(at, at + valueLength));
-    at += valueLength;
+    const valueEnd = at + valueLength;
+    into.push(i < RECENT_PAIRS ? decodeLatin1(payload, at, valueEnd, recentValues[i]!) : payload.latin1Slice(at, valueEnd));
+    at = valueEnd;
   }
   return at;
 }
@@ -55,21 +105,21 @@ export function decodeRequestHead(payload: Buffer): RequestHead {
   const localPort = payload.readUInt16LE(8);
   let at = 10;
   let length = payload[at++]!;
-  const method = payload.latin1Slice(at, at + length);
+  const method = decodeLatin1(payload, at, at + length, recentMethod);
   at += length;
   length = payload[at++]!;
-  const clientIp = payload.latin1Slice(at, at + length);
+  const clientIp = decodeLatin1(payload, at, at + length, recentClientIp);
   at += length;
   length = payload[at++]!;
-  const localIp = payload.latin1Slice(at, at + length);
+  const localIp = decodeLatin1(payload, at, at + length, recentLocalIp);
   at += length;
   length = payload.readUInt16LE(at);
   at += 2;
-  const applicationPath = payload.utf8Slice(at, at + length);
+  const applicationPath = decodeUtf8(payload, at, at + length, recentApplicationPath);
   at += length;
   length = payload.readUInt32LE(at);
   at += 4;
-  const url = payload.latin1Slice(at, at + length);
+  const url = decodeLatin1(payload, at, at + length, recentUrl);
   at += length;
   const rawHeaders: string[] = [];
   readHeaderPairs(payload, at, rawHeaders);
@@ -80,7 +130,7 @@ export function decodeRequestHead(payload: Buffer): RequestHead {
 export function decodeResponseHead(payload: Buffer): ResponseHead {
   const statusCode = payload.readUInt16LE(0);
   const reasonLength = payload.readUInt16LE(2);
-  const reason = payload.latin1Slice(4, 4 + reasonLength);
+  const reason = decodeLatin1(payload, 4, 4 + reasonLength, recentReason);
   const headers: string[] = [];
   readHeaderPairs(payload, 4 + reasonLength, headers);
   return { statusCode, reason, headers };

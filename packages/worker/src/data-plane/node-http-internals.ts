@@ -14,8 +14,6 @@ export interface OutgoingInternals {
   _send(data: unknown, encoding: unknown, callback: unknown, byteLength?: number): boolean;
   _writeRaw(data: unknown, encoding: unknown, callback: unknown, byteLength?: number): boolean;
   _finish(): void;
-  detachSocket(socket: unknown): void;
-  assignSocket(socket: unknown): void;
   _closed: boolean;
 }
 

@@ -7,15 +7,24 @@ import type { WorkerStream } from './worker-stream.js';
 
 const base = ServerResponse.prototype as unknown as OutgoingInternals;
 
+/** `name` equals the lower-case `lower`, ignoring ASCII case (without a lower-cased copy per header). */
+function equalsIgnoringCase(name: string, lower: string): boolean {
+  for (let index = 0; index < lower.length; index++) {
+    const code = name.charCodeAt(index);
+    if ((code >= 65 && code <= 90 ? code + 32 : code) !== lower.charCodeAt(index)) return false;
+  }
+  return true;
+}
+
 /** Connection-level headers Node writes for its own framing; httpsys frames the client response itself. */
 function isFramingHeader(name: string): boolean {
   switch (name.length) {
     case 10:
-      return name.toLowerCase() === 'connection' || name.toLowerCase() === 'keep-alive';
+      return equalsIgnoringCase(name, 'connection') || equalsIgnoringCase(name, 'keep-alive');
     case 17:
-      return name.toLowerCase() === 'transfer-encoding';
+      return equalsIgnoringCase(name, 'transfer-encoding');
     case 7:
-      return name.toLowerCase() === 'trailer';
+      return equalsIgnoringCase(name, 'trailer');
     default:
       return false;
   }
@@ -45,11 +54,24 @@ export function headerPairs(head: string): string[] {
 
 type StreamResponseInternals = OutgoingInternals & { stream: WorkerStream | null; statusCode: number; statusMessage: string };
 
+/**
+ * The last rendered head and its pairs: responses of one application mostly render the same head
+ * (only Node's Date changes, once a second), and comparing the strings is cheaper than splitting again.
+ * The pairs are only read (by FrameWriter.responseHead), so sharing them is safe.
+ */
+let lastHead = '';
+let lastPairs: string[] = [];
+
 function storeHeader(this: StreamResponseInternals, firstLine: string, headers: unknown): void {
   base._storeHeader.call(this, firstLine, headers);
   // Body bytes go out as frames; never chunk-encode them here.
   this.chunkedEncoding = false;
-  this.stream?.sendResponseHead(this.statusCode, this.statusMessage, headerPairs(this._header!));
+  const head = this._header!;
+  if (head !== lastHead) {
+    lastPairs = headerPairs(head);
+    lastHead = head;
+  }
+  this.stream?.sendResponseHead(this.statusCode, this.statusMessage, lastPairs);
 }
 
 function send(this: OutgoingInternals, data: unknown, encoding: unknown, callback: unknown, byteLength?: number): boolean {
@@ -77,4 +99,13 @@ export class StreamResponse extends ServerResponse {
     internals._send = send;
     internals._finish = finish;
   }
+}
+
+/** Node's emitCloseNT: the response's 'close', once. */
+export function emitResponseClose(res: StreamResponse): void {
+  const internals = res as unknown as OutgoingInternals & { destroyed: boolean };
+  if (internals._closed) return;
+  internals.destroyed = true;
+  internals._closed = true;
+  res.emit('close');
 }

@@ -3,6 +3,7 @@
 // the data connection. An EventEmitter, not a stream.Duplex: it is created for every request.
 import { EventEmitter } from 'node:events';
 import { installNetSocketSurface, type NetSocketSurface } from './net-socket-surface.js';
+import { emitResponseClose, type StreamResponse } from './stream-response.js';
 import type { WorkerStream } from './worker-stream.js';
 
 interface WritableStateLike {
@@ -30,7 +31,8 @@ export class StreamSocket extends EventEmitter {
   readonly readableHighWaterMark = 16 * 1024;
   readonly writableHighWaterMark = 16 * 1024;
   readonly _writableState: WritableStateLike = { corked: 0, length: 0, needDrain: false, ended: false };
-  _httpMessage: unknown = null;
+  /** The response using the socket (set and cleared by WorkerStream, as ServerResponse.assignSocket/detachSocket do). */
+  _httpMessage: StreamResponse | null = null;
   _paused = false;
   parser = null;
 
@@ -122,6 +124,9 @@ export class StreamSocket extends EventEmitter {
 }
 
 function emitClose(socket: StreamSocket): void {
+  // First, as Node's onServerResponseClose listener would be: a response still attached closes with its socket.
+  const res = socket._httpMessage;
+  if (res !== null) emitResponseClose(res);
   socket.emit('close', false);
 }
 

@@ -5,13 +5,19 @@ import { IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { AbortReason, FrameType, INITIAL_STREAM_WINDOW, StreamCredit, type RequestHead } from '@poolhost/protocol';
 import { StreamSocket } from './stream-socket.js';
-import { StreamResponse } from './stream-response.js';
+import { StreamResponse, emitResponseClose } from './stream-response.js';
 import { UpgradeSocket } from './upgrade-socket.js';
 import { incomingInternals, kNeedDrain, type OutgoingInternals } from './node-http-internals.js';
 import type { DataConnection } from './data-connection.js';
 import type { HostedApplication } from '../hosting/hosted-application.js';
 
-const HTTP_VERSIONS: Record<string, string> = { '1.1': '1.1', '1.0': '1.0' };
+function httpVersionOf(major: number, minor: number): string {
+  if (major === 1) {
+    if (minor === 1) return '1.1';
+    if (minor === 0) return '1.0';
+  }
+  return `${major}.${minor}`;
+}
 
 function connectionReset(): Error {
   const error = new Error('aborted') as Error & { code: string };
@@ -25,16 +31,10 @@ function onResponseFinish(this: StreamResponse): void {
   const req = incomingInternals(stream.req);
   // As Node's server does: a body nobody read is drained so the request can end and close.
   if (!req._consuming && !req._readableState.resumeScheduled) req._dump();
-  (this as unknown as OutgoingInternals).detachSocket(stream.socket);
+  // ServerResponse.detachSocket, for the socket attached in the WorkerStream constructor.
+  stream.socket._httpMessage = null;
+  (this as unknown as { socket: StreamSocket | null }).socket = null;
   process.nextTick(emitResponseClose, this);
-}
-
-function emitResponseClose(res: StreamResponse): void {
-  const internals = res as unknown as OutgoingInternals & { destroyed: boolean };
-  if (internals._closed) return;
-  internals.destroyed = true;
-  internals._closed = true;
-  res.emit('close');
 }
 
 export class WorkerStream {
@@ -48,7 +48,8 @@ export class WorkerStream {
   headSent = false;
   /** RESPONSE_END (or ABORT) sent or received: the stream is over for the data connection. */
   closed = false;
-  private readonly credit = new StreamCredit();
+  /** Made on the first body bytes: most requests have none. */
+  private credit: StreamCredit | null = null;
   private held = 0;
 
   constructor(
@@ -67,8 +68,7 @@ export class WorkerStream {
     req.url = head.url;
     req.httpVersionMajor = head.httpVersionMajor;
     req.httpVersionMinor = head.httpVersionMinor;
-    const version = `${head.httpVersionMajor}.${head.httpVersionMinor}`;
-    req.httpVersion = HTTP_VERSIONS[version] ?? version;
+    req.httpVersion = httpVersionOf(head.httpVersionMajor, head.httpVersionMinor);
     const internals = incomingInternals(req);
     internals._addHeaderLines(head.rawHeaders, head.rawHeaders.length);
     internals.upgrade = upgrade;
@@ -83,7 +83,10 @@ export class WorkerStream {
     }
     const res = new StreamResponse(req);
     res.stream = this;
-    (res as unknown as OutgoingInternals).assignSocket(socket);
+    // What ServerResponse.assignSocket does, without its 'close' listener on the socket (and its removal
+    // in detachSocket) for every request: StreamSocket.closeNow closes the response itself.
+    socket._httpMessage = res;
+    (res as unknown as { socket: StreamSocket }).socket = socket;
     res.on('finish', onResponseFinish);
     this.res = res;
   }
@@ -158,7 +161,7 @@ export class WorkerStream {
     if (internals.complete) return;
     this.socket.bytesRead += payload.length;
     if (this.req.push(payload) && this.held === 0) {
-      const credit = this.credit.consumed(payload.length);
+      const credit = (this.credit ??= new StreamCredit()).consumed(payload.length);
       if (credit > 0) this.connection.writer.windowUpdate(this.id, credit);
     } else {
       this.held += payload.length;
@@ -179,7 +182,7 @@ export class WorkerStream {
   /** IncomingMessage wants more: return the credit held back while its buffer was full. */
   bodyConsumerReady(): void {
     if (this.held === 0 || this.closed) return;
-    const credit = this.held + this.credit.takeAll();
+    const credit = this.held + (this.credit?.takeAll() ?? 0);
     this.held = 0;
     this.connection.writer.windowUpdate(this.id, credit);
   }

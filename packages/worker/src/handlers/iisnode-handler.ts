@@ -21,17 +21,16 @@ export function iisnodeHandler(application: PipelineApplication, node: NodeAppli
     .map((name) => name.trim())
     .filter(Boolean);
   const addXff = (iisnodeSection?.attributes.enableXFF ?? 'true').toLowerCase() !== 'false';
-  const execute = (context: HttpContext): Promise<void> | void => {
+  const execute = (context: HttpContext): void => {
     const { req, res } = context;
     if (addXff) addForwardedHeaders(req, application.isHttps(req.socket.localPort ?? 0));
     if (promote.length) for (const name of promote) req.headers[`x-iisnode-${name.toLowerCase()}`] = serverVariable(context, name);
-    const done = new Promise<void>((resolve) => res.once('close', resolve));
+    context.pipeline.resumeAfterResponse(context);
     try {
       node.handle(req, res);
     } catch (error) {
       process.nextTick(rethrow, error);
     }
-    return done;
   };
   return { module: 'iisnode', dynamic: true, execute };
 }

@@ -10,6 +10,15 @@ import { parseRequestUrl } from './request-url.js';
 
 export const kHttpContext = Symbol.for('poolhost.httpContext');
 
+/** Where a step that waits for the response stands (RequestPipeline.resumeAfterResponse). */
+export const Pending = {
+  None: 0,
+  /** The running step asked to wait; the pipeline has not returned yet. */
+  Requested: 1,
+  /** The pipeline returned; the response's 'close' resumes it. */
+  Waiting: 2,
+} as const;
+
 export class HttpContext {
   /** Index into REQUEST_STAGES of the stage running now. */
   stageIndex = 0;
@@ -40,6 +49,7 @@ export class HttpContext {
   error: unknown = undefined;
   /** Failed-request-tracing buffer when a rule covers this request. */
   trace: TraceBuffer | null = null;
+  pending: number = Pending.None;
   private physical: string | null | undefined = undefined;
   private itemMap: Map<string, unknown> | null = null;
 

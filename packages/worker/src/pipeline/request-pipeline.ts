@@ -4,7 +4,7 @@
 // error takes the one error path: sendError → the custom error module's page → LogRequest → EndRequest
 // (docs/request-pipeline.md).
 import type { Logger } from 'pino';
-import type { HttpContext } from './http-context.js';
+import { Pending, type HttpContext } from './http-context.js';
 import type { HttpModule, ModuleStep } from './http-module.js';
 import { REQUEST_STAGES, Stage } from './request-stage.js';
 import type { PipelineApplication } from './pipeline-application.js';
@@ -62,6 +62,11 @@ export class RequestPipeline {
             this.fail(context, error);
             result = undefined;
           }
+          if (context.pending === Pending.Requested) {
+            // The step returned RQ_NOTIFICATION_PENDING: resumeAfterResponse picks the request up again.
+            context.pending = Pending.Waiting;
+            return;
+          }
           if (result !== undefined) {
             result.then(
               () => this.resume(context),
@@ -81,9 +86,27 @@ export class RequestPipeline {
     }
   }
 
-  private resume(context: HttpContext): void {
+  /** Picks a suspended request up again where it stands. */
+  resume(context: HttpContext): void {
     context.trace?.moduleEnd(context.module, context.stageIndex, context);
     this.run(context);
+  }
+
+  /**
+   * The running step lasts until the response closes (IIS: RQ_NOTIFICATION_PENDING, then
+   * IndicateCompletion) — what a promise resolved on 'close' would do, without the promise and its
+   * closures per request. The pipeline resumes in a microtask, after every other 'close' listener.
+   */
+  resumeAfterResponse(context: HttpContext): void {
+    context.pending = Pending.Requested;
+    context.res.on('close', () => {
+      // Closed before the step even returned: the pipeline just carries on.
+      if (context.pending === Pending.Requested) context.pending = Pending.None;
+      else if (context.pending === Pending.Waiting) {
+        context.pending = Pending.None;
+        void Promise.resolve(context).then(resumeContext);
+      }
+    });
   }
 
   /** The one error path (see the class comment). */
@@ -113,6 +136,10 @@ export class RequestPipeline {
     if (context.stageIndex >= Stage.LogRequest && context.res.writableEnded) return;
     this.sendError(context, 500, 0, error);
   }
+}
+
+function resumeContext(context: HttpContext): void {
+  context.pipeline.resume(context);
 }
 
 function bareErrorResponse(context: HttpContext, status: number, subStatus: number): void {

@@ -75,3 +75,44 @@ test('a stage handler returning a promise suspends the request there (stage and 
   await new Promise((resolve) => setImmediate(resolve));
   assert.deepEqual(log, ['AcquireRequestState:R', 'EndRequest:R']);
 });
+
+test('a step that waits for the response (RQ_NOTIFICATION_PENDING) resumes once the response closes, after its other close listeners', async () => {
+  const log: string[] = [];
+  const { req, res } = request();
+  const handler: HttpModule = {
+    name: 'Waiter',
+    stages: {
+      ExecuteRequestHandler: (context) => {
+        context.pipeline.resumeAfterResponse(context);
+        res.on('close', () => log.push('application close listener'));
+      },
+    },
+  };
+  const pipeline = new RequestPipeline(application, [handler, recorder('R', log, ['ExecuteRequestHandler', 'LogRequest'])], {}, logger);
+  const context = new HttpContext(req, res, pipeline);
+  pipeline.run(context);
+  assert.equal(context.stageIndex, Stage.ExecuteRequestHandler);
+  assert.equal(context.module, 'Waiter');
+  assert.deepEqual(log, []);
+  res.emit('close');
+  assert.deepEqual(log, ['application close listener']);
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(log, ['application close listener', 'ExecuteRequestHandler:R', 'LogRequest:R']);
+});
+
+test('a response that closes before the waiting step returns lets the pipeline carry on at once', () => {
+  const log: string[] = [];
+  const { req, res } = request();
+  const handler: HttpModule = {
+    name: 'Waiter',
+    stages: {
+      ExecuteRequestHandler: (context) => {
+        context.pipeline.resumeAfterResponse(context);
+        res.emit('close');
+      },
+    },
+  };
+  const pipeline = new RequestPipeline(application, [handler, recorder('R', log, ['ExecuteRequestHandler', 'LogRequest'])], {}, logger);
+  pipeline.run(new HttpContext(req, res, pipeline));
+  assert.deepEqual(log, ['ExecuteRequestHandler:R', 'LogRequest:R']);
+});

@@ -5,6 +5,8 @@ import type { HttpContext } from '../../pipeline/http-context.js';
 import type { HttpModule } from '../../pipeline/http-module.js';
 import type { W3cLogWriter } from './w3c-log-writer.js';
 
+const PROTOCOL_VERSIONS: Readonly<Record<string, string>> = { '1.1': 'HTTP/1.1', '1.0': 'HTTP/1.0' };
+
 export function httpLoggingModule(section: HttpLoggingSection, writer: W3cLogWriter): HttpModule | null {
   if (section.dontLog || !writer.enabled) return null;
   const selective = section.selectiveLogging;
@@ -14,6 +16,7 @@ export function httpLoggingModule(section: HttpLoggingSection, writer: W3cLogWri
     if (selective === 'LogSuccessful' ? status >= 400 : selective === 'LogError' ? status < 400 : false) return;
     const headers = req.headers;
     const socket = req.socket;
+    const now = Date.now();
     writer.log({
       method: req.method ?? '',
       uriStem: context.rawPath,
@@ -22,7 +25,7 @@ export function httpLoggingModule(section: HttpLoggingSection, writer: W3cLogWri
       serverPort: socket.localPort ?? 0,
       userName: context.user ?? '',
       clientIp: socket.remoteAddress ?? '',
-      protocolVersion: `HTTP/${req.httpVersion}`,
+      protocolVersion: PROTOCOL_VERSIONS[req.httpVersion] ?? `HTTP/${req.httpVersion}`,
       userAgent: headers['user-agent'],
       cookie: headers.cookie,
       referer: headers.referer,
@@ -32,8 +35,8 @@ export function httpLoggingModule(section: HttpLoggingSection, writer: W3cLogWri
       win32Status: context.win32Status !== 0 ? context.win32Status : res.writableEnded ? 0 : 64,
       bytesSent: socket.bytesWritten ?? 0,
       bytesReceived: socket.bytesRead ?? 0,
-      timeTaken: Date.now() - context.startedAt,
-    });
+      timeTaken: now - context.startedAt,
+    }, now);
   };
   return { name: 'HttpLoggingModule', stages: { LogRequest: logRequest } };
 }
