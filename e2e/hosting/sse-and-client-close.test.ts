@@ -41,6 +41,7 @@ test("server-sent events stream as they are written, and the app's req.on('close
   });
   assert.deepEqual(events.slice(0, 4), ['data: event 0', 'data: event 1', 'data: event 2', 'data: event 3']);
   const marker = join(site.poolhost.root, 'www', 'closed.txt');
-  await waitFor("the app's close handler", () => existsSync(marker), 5_000);
+  // The app's writeFileSync may have created the file and not yet written it: wait for its words.
+  await waitFor("the app's close handler", () => existsSync(marker) && readFileSync(marker, 'utf8') !== '', 5_000);
   assert.match(readFileSync(marker, 'utf8'), /^closed after \d+ events$/);
 });
