@@ -37,18 +37,7 @@ export const HttpSysErrors = {
   BadGateway: define(502, 'Bad Gateway', 'Bad Gateway', 'The worker process serving the request ended unexpectedly.'),
 } as const;
 
-/** Header list for `ServerResponse.writeHead`, in HTTP.SYS's order. */
-export function errorHeaders(error: HttpSysError): string[] {
-  return [
-    'Content-Type', 'text/html; charset=us-ascii',
-    'Server', 'Microsoft-HTTPAPI/2.0',
-    'Date', httpDate(),
-    'Connection', 'close',
-    'Content-Length', String(error.body.length),
-  ];
-}
-
-/** The whole response, for sockets that have no ServerResponse (parse errors, upgrade requests). */
+/** The whole response, as httpsys writes it. */
 export function errorResponseBytes(error: HttpSysError): Buffer {
   const head =
     `HTTP/1.1 ${error.statusCode} ${error.title}\r\n` +

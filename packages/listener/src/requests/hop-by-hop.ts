@@ -1,5 +1,5 @@
 // Connection-level headers (RFC 9110 §7.6.1) a worker must not set on the client connection:
-// httpsys (Node) frames the response for the client itself.
+// httpsys frames the response for the client itself (ListenerRequest.writeHead).
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'proxy-connection', 'te', 'trailer', 'upgrade']);
 
 function isHopByHop(name: string): boolean {

@@ -1,6 +1,6 @@
 // The checks HTTP.SYS makes on a parsed request head before it routes it (reference §7.4; RFC 9112 §3,
 // §6), as pure functions: each returns null when the request passes, else the HTTPERR reason.
-// Node's parser (llhttp, strict) has already rejected what is not HTTP/1.x syntax; these catch what it
+// llhttp (strict) has already rejected what is not HTTP/1.x syntax; these catch what it
 // lets through: other versions, Host trouble, absolute-form targets that are not http(s) URLs, escaped
 // control characters and dot segments above the root, and bodies whose length HTTP.SYS cannot know.
 
