@@ -78,6 +78,9 @@ export class ListenerRequest {
   /** Body chunks that arrived while the request waited for a worker. */
   private queuedBody: Buffer[] | null = null;
   private queuedBodyBytes = 0;
+  /** This request stopped its connection's reading (stream window used up / queued body at its limit). */
+  private windowBlocked = false;
+  private queuedBodyBlocked = false;
   private onUpgradeData: ((chunk: Buffer) => void) | null = null;
   private onUpgradeEnd: (() => void) | null = null;
   // worker response -> client
@@ -149,8 +152,8 @@ export class ListenerRequest {
       if (queued) {
         this.queuedBody = null;
         this.queuedBodyBytes = 0;
+        this.unblockQueuedBody();
         for (const chunk of queued) this.forwardBody(chunk, FrameType.RequestBody);
-        this.connection.unblockReading(ReadBlock.QueuedBody);
       }
       if (this.bodyEnded) worker.writer.empty(FrameType.RequestEnd, streamId);
     }
@@ -167,7 +170,22 @@ export class ListenerRequest {
     if (this.state !== RequestState.Queued) return;
     (this.queuedBody ??= []).push(chunk);
     this.queuedBodyBytes += chunk.length;
-    if (this.queuedBodyBytes >= QUEUED_BODY_LIMIT) this.connection.blockReading(ReadBlock.QueuedBody);
+    if (this.queuedBodyBytes >= QUEUED_BODY_LIMIT && !this.queuedBodyBlocked) {
+      this.queuedBodyBlocked = true;
+      this.connection.blockReading(ReadBlock.QueuedBody);
+    }
+  }
+
+  private unblockQueuedBody(): void {
+    if (!this.queuedBodyBlocked) return;
+    this.queuedBodyBlocked = false;
+    this.connection.unblockReading(ReadBlock.QueuedBody);
+  }
+
+  private unblockWindow(): void {
+    if (!this.windowBlocked) return;
+    this.windowBlocked = false;
+    this.connection.unblockReading(ReadBlock.BodyWindow);
   }
 
   onRequestBodyEnd(): void {
@@ -192,7 +210,7 @@ export class ListenerRequest {
       this.socket.removeListener('end', this.onUpgradeEnd!);
       this.socket.pause();
     }
-    if (this.connection.bodyTarget === this) this.connection.unblockReading(ReadBlock.BodyWindow);
+    this.unblockWindow();
   }
 
   private forwardBody(chunk: Buffer, type: FrameType): void {
@@ -200,13 +218,16 @@ export class ListenerRequest {
     this.worker!.writer.data(type, this.streamId, chunk);
     this.bodyBytesForwarded += chunk.length;
     this.sendWindow -= chunk.length;
-    if (this.sendWindow <= 0) this.connection.blockReading(ReadBlock.BodyWindow);
+    if (this.sendWindow <= 0 && !this.windowBlocked) {
+      this.windowBlocked = true;
+      this.connection.blockReading(ReadBlock.BodyWindow);
+    }
   }
 
   /** WINDOW_UPDATE from the worker: it consumed body bytes. */
   onWindowUpdate(credit: number): void {
     this.sendWindow += credit;
-    if (this.sendWindow > 0) this.connection.unblockReading(ReadBlock.BodyWindow);
+    if (this.sendWindow > 0) this.unblockWindow();
   }
 
   // --- response ----------------------------------------------------------------------------------
@@ -455,6 +476,7 @@ export class ListenerRequest {
     const worker = this.worker;
     this.state = RequestState.Done;
     this.queuedBody = null;
+    this.unblockQueuedBody();
     this.stopBodyRelay();
     if (this.connection.bodyTarget === this) this.connection.bodyTarget = null;
     if (worker) worker.endStream(this);

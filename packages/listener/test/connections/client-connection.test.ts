@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect } from 'node:net';
+import { INITIAL_STREAM_WINDOW } from '@poolhost/protocol';
 import { Harness, rawRequest } from '../integration/harness.js';
 
 const APP = `
@@ -26,6 +27,10 @@ http.createServer((req, res) => {
     const body = 'sized ' + process.pid;
     res.setHeader('Content-Length', Buffer.byteLength(body));
     res.end(body);
+    return;
+  }
+  if (url.pathname === '/early') {
+    res.end('answered before the body');
     return;
   }
   if (url.pathname === '/echo') {
@@ -135,4 +140,29 @@ test('a keep-alive connection left idle past connectionTimeout is closed with a 
     .join('');
   const lines = log.split('\n').filter((line) => line.includes(` ${clientPort} `) && line.includes('Timer_ConnectionIdle'));
   assert.equal(lines.length, 1, log);
+});
+
+test('a body the application never reads does not stall the connection: the next request on it is answered', async () => {
+  // Exactly one stream window: the last body byte uses the window up as the body completes.
+  const body = Buffer.alloc(INITIAL_STREAM_WINDOW, 97);
+  const answer = await new Promise<string>((resolve, reject) => {
+    const socket = connect(harness.port, '127.0.0.1');
+    let text = '';
+    let askedAgain = false;
+    socket.on('data', (chunk) => {
+      text += chunk.toString('latin1');
+      if (!askedAgain && text.endsWith('answered before the body')) {
+        askedAgain = true;
+        socket.write(get('/fast', 'Connection: close\r\n'));
+      }
+    });
+    socket.on('close', () => resolve(text));
+    socket.on('error', reject);
+    socket.setTimeout(5_000, () => socket.destroy());
+    socket.write(`POST /early HTTP/1.1\r\nHost: localhost\r\nContent-Length: ${body.length}\r\n\r\n`);
+    socket.write(body);
+  });
+  const [early, next] = bodies(answer);
+  assert.equal(early, 'answered before the body');
+  assert.match(next ?? '', /^fast \d+$/);
 });
