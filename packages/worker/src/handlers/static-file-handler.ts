@@ -4,10 +4,12 @@
 //     path (symbolic links resolved) must still be inside the folder's real path, else 404;
 //   - a folder without its trailing slash: 301 to the slash form; with it, the first defaultDocument
 //     file that exists is served, else the directory listing when directoryBrowse is enabled, else 403.14;
-//   - a file: GET/HEAD only (405 with Allow otherwise), a staticContent mimeMap or 404.3, then `send`
-//     streams it with ETag, Last-Modified, conditional GET (304/412) and Range (206/416);
-//     staticContent/clientCache adds Cache-Control or Expires.
+//   - a file: GET/HEAD only (405 with Allow otherwise), a staticContent mimeMap or 404.3; an unconditional
+//     request for a small file is answered from the file cache (file-cache.ts) with the same headers
+//     `send` writes; everything else goes to `send`, which streams it with ETag, Last-Modified,
+//     conditional GET (304/412) and Range (206/416); staticContent/clientCache adds Cache-Control or Expires.
 import { realpathSync, statSync, type Stats } from 'node:fs';
+import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import { join, sep } from 'node:path';
 import type SendModule from 'send';
 import type { WebServerConfig } from '@poolhost/config';
@@ -16,6 +18,7 @@ import type { RequestHandler } from '../pipeline/handler-mapping.js';
 import type { PipelineApplication } from '../pipeline/pipeline-application.js';
 import { directoryListingPage } from './directory-listing.js';
 import { compileMimeMap } from './mime-map.js';
+import { FileCache } from './file-cache.js';
 
 export interface StaticFileOptions {
   defaultDocumentModule: boolean;
@@ -29,6 +32,31 @@ let loadingSend: Promise<typeof SendModule> | null = null;
 function loadSend(): Promise<typeof SendModule> {
   loadingSend ??= import('send').then((module) => (send = module.default));
   return loadingSend;
+}
+
+/** One file cache per worker, shared by its applications (entries are keyed by real path). */
+const fileCache = new FileCache();
+
+/** Range and validators are `send`'s to answer; a plain GET or HEAD may come from the cache. */
+function unconditional(headers: IncomingHttpHeaders): boolean {
+  return (
+    headers.range === undefined &&
+    headers['if-none-match'] === undefined &&
+    headers['if-modified-since'] === undefined &&
+    headers['if-match'] === undefined &&
+    headers['if-unmodified-since'] === undefined &&
+    headers['if-range'] === undefined
+  );
+}
+
+/** The entity headers `send` writes (Accept-Ranges, Last-Modified, a weak ETag from size and time), then the length. */
+function writeCachedFile(res: ServerResponse, method: string, stats: Stats, body: Buffer, etag: boolean): void {
+  if (!res.getHeader('Accept-Ranges')) res.setHeader('Accept-Ranges', 'bytes');
+  if (!res.getHeader('Last-Modified')) res.setHeader('Last-Modified', stats.mtime.toUTCString());
+  if (etag && !res.getHeader('ETag')) res.setHeader('ETag', `W/"${stats.size.toString(16)}-${stats.mtime.getTime().toString(16)}"`);
+  res.setHeader('Content-Length', body.length);
+  if (method === 'HEAD') res.end();
+  else res.end(body);
 }
 
 const encodePath = (path: string): string => path.split('/').map(encodeURIComponent).join('/');
@@ -89,11 +117,20 @@ export function staticFileHandler(application: PipelineApplication, config: WebS
     }
   };
 
-  const serveFile = (context: HttpContext, file: string, fileName: string): void | Promise<void> => {
+  const serveFile = (context: HttpContext, file: string, fileName: string, stats: Stats): void | Promise<void> => {
     const type = mimeType(fileName);
     if (type === undefined) return context.sendError(404, 3);
+    if (unconditional(context.req.headers)) {
+      const cached = fileCache.lookup(file, stats);
+      if (cached) {
+        context.res.setHeader('Content-Type', type);
+        applyClientCache(context);
+        return writeCachedFile(context.res, context.req.method!, stats, cached.body, setEtag);
+      }
+      void fileCache.fill(file, stats);
+    }
     // A client gone while `send` loaded has closed its response already: nothing would resolve the wait below.
-    if (send === null) return loadSend().then(() => (context.res.destroyed ? undefined : serveFile(context, file, fileName)));
+    if (send === null) return loadSend().then(() => (context.res.destroyed ? undefined : serveFile(context, file, fileName, stats)));
     const streamFile = send;
     const { req, res } = context;
     res.setHeader('Content-Type', type);
@@ -130,7 +167,7 @@ export function staticFileHandler(application: PipelineApplication, config: WebS
         return context.sendError(404, 0);
       }
     }
-    if (!stats.isDirectory()) return serveFile(context, real, path.slice(path.lastIndexOf('/') + 1));
+    if (!stats.isDirectory()) return serveFile(context, real, path.slice(path.lastIndexOf('/') + 1), stats);
     if (!path.endsWith('/')) {
       const location = `${encodePath(path)}/${context.query ? `?${context.query}` : ''}`;
       const res = context.res;
@@ -151,7 +188,7 @@ export function staticFileHandler(application: PipelineApplication, config: WebS
       if (!candidateStats.isFile()) continue;
       const realDocument = inside(context, candidate);
       if (realDocument === null) continue;
-      return serveFile(context, realDocument, document);
+      return serveFile(context, realDocument, document, candidateStats);
     }
     if (browse !== null) {
       const res = context.res;
