@@ -31,6 +31,15 @@ if (!applicationPool || !process.env.POOLHOST_CONFIG) {
     if (worker) worker.crash(error);
     else exit(WorkerExitCode.Failed);
   });
+  // Installed at once: without a handler the signal's default action would kill a worker that has just
+  // reported ready but whose start() promise has not resolved yet, without draining. A handler runs on a
+  // later turn, when the worker is there; a worker still starting has taken no request and just exits.
+  const stop = (signal: string): void => {
+    if (worker) void worker.stop(signal, worker.configuredShutdownTimeLimit);
+    else exit(WorkerExitCode.Stopped);
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
   const dataFd = process.env.POOLHOST_DATA_FD ? Number(process.env.POOLHOST_DATA_FD) : undefined;
   const capacity = Number(process.env.POOLHOST_WORKER_CAPACITY ?? 1000) || 1000;
   createWorkerProcess({
@@ -46,9 +55,6 @@ if (!applicationPool || !process.env.POOLHOST_CONFIG) {
   }).then(
     (started) => {
       worker = started;
-      const stop = (signal: string): void => void started.stop(signal, started.configuredShutdownTimeLimit);
-      process.on('SIGTERM', () => stop('SIGTERM'));
-      process.on('SIGINT', () => stop('SIGINT'));
     },
     () => undefined, // reported and exiting
   );
