@@ -8,7 +8,7 @@ import { askWas } from '../support/runtime-client.js';
 import { sleep, waitFor } from '../support/wait.js';
 import { getLoad, statusSummary } from './support/load.js';
 
-test('a recycle every 200 ms for 10 s under load: zero failed requests, no worker left over', async () => {
+test('40 recycles 200 ms apart under load: zero failed requests, no worker left over', async () => {
   const port = await freePort();
   const poolhost = await startPoolhost(
     {
@@ -35,17 +35,16 @@ test('a recycle every 200 ms for 10 s under load: zero failed requests, no worke
   after(() => load.stop().then(() => undefined));
   await waitFor('load to flow', () => load.completed() > 50, 10_000);
   const calmWorker = poolhost.workers('Calm').map((info) => info.pid);
-  let recycles = 0;
-  const until = Date.now() + 10_000;
-  while (Date.now() < until) {
+  // A count, not a duration: on a busy machine each request to was takes longer, and the storm must
+  // still be 40 recycles deep.
+  const recycles = 40;
+  for (let recycle = 0; recycle < recycles; recycle++) {
     await askWas(poolhost.runDirectory, { type: 'RecycleApplicationPool', name: 'Storm' });
-    recycles++;
     await sleep(200);
   }
   await sleep(1_000);
   const result = await load.stop();
 
-  assert.ok(recycles >= 40, `${recycles} recycles`);
   assert.deepEqual(result.failures.slice(0, 10), [], `${result.failures.length} failures; ${statusSummary(result)}`);
   assert.ok(result.total > 500, `load went on through the storm (${result.total})`);
   // Every old worker drains and exits: at most maxProcesses remain once the storm is over.
