@@ -96,6 +96,8 @@ export class DataConnection implements FrameHandler {
       // but httpsys dispatches to it only once a worker of the pool is lost.
       const flags = process.env.POOLHOST_STANDBY === '1' ? AttachFlags.Standby : 0;
       this.writer.attach(process.pid, capacity, applicationPool, workerId, flags);
+      // Now, not at the end of this event-loop turn: a demand-started worker's first request waits for it.
+      this.writer.flush();
     });
   }
 

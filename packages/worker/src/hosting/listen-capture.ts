@@ -2,7 +2,8 @@
 // server never binds; the worker feeds it requests with `server.emit('request')` (what iisnode achieves
 // with a named pipe). Only HTTP servers are captured; other net servers listen for real.
 import { Server as HttpServer } from 'node:http';
-import { Server as HttpsServer } from 'node:https';
+import type { Server as HttpsServer } from 'node:https';
+import { createRequire } from 'node:module';
 import { Server as NetServer } from 'node:net';
 
 type Listen = NetServer['listen'];
@@ -15,6 +16,12 @@ let installed = false;
 let capture: ((server: HttpServer) => void) | null = null;
 const placeholderAddress = { address: '127.0.0.1', family: 'IPv4', port: 0 };
 
+// node:https (with tls and crypto: ~4 ms of worker start-up) is loaded only when a server that is not
+// an http.Server listens; an application that made an https.Server has loaded it already.
+const load = createRequire(import.meta.url);
+let httpsServer: typeof HttpsServer | null = null;
+const isHttpsServer = (server: NetServer): boolean => server instanceof (httpsServer ??= (load('node:https') as typeof import('node:https')).Server);
+
 /** Where the next captured server goes (the application being loaded); null lets servers listen for real. */
 export function setCaptureTarget(target: ((server: HttpServer) => void) | null): void {
   capture = target;
@@ -25,7 +32,7 @@ export function installListenCapture(): void {
   installed = true;
   const originalListen = NetServer.prototype.listen as Listen;
   NetServer.prototype.listen = function listen(this: NetServer, ...args: unknown[]): NetServer {
-    if (!capture || !(this instanceof HttpServer || this instanceof HttpsServer)) {
+    if (!capture || !(this instanceof HttpServer || isHttpsServer(this))) {
       return (originalListen as (...a: unknown[]) => NetServer).apply(this, args);
     }
     const server = this as HttpServer;
