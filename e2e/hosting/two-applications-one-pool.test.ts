@@ -29,3 +29,31 @@ test('two applications in one pool run in one worker, each getting only its own 
   assert.equal((await site.get('/')).text, 'root');
   assert.equal((await site.get('/blogx')).status, 404, 'no application prefix match across a segment');
 });
+
+test('applications of one folder share a compiled pipeline, yet each request is its own application’s', async () => {
+  const site = await startSite(
+    {
+      files: {
+        'app/server.js':
+          "module.exports = (req, res) => res.end([req.headers['x-iisnode-appl_md_path'], req.headers['x-iisnode-path_translated'], req.url].join(' '));",
+        'app/web.config': '<configuration><system.webServer><iisnode promoteServerVars="APPL_MD_PATH,PATH_TRANSLATED" /></system.webServer></configuration>',
+      },
+      applications: [
+        { path: '/', pool: 'Pool', physicalPath: '{{root}}/app' },
+        { path: '/a', pool: 'Pool', physicalPath: '{{root}}/app' },
+        { path: '/b', pool: 'Pool', physicalPath: '{{root}}/app' },
+      ],
+    },
+    after,
+  );
+  const [rootPath, rootFile] = (await site.get('/a2/x')).text.split(' ');
+  const [aPath, aFile, aUrl] = (await site.get('/a/x')).text.split(' ');
+  const [bPath, bFile] = (await site.get('/b/x')).text.split(' ');
+  assert.match(rootPath!, /^\/LM\/W3SVC\/\d+\/ROOT$/);
+  assert.equal(aPath, `${rootPath}/a`);
+  assert.equal(bPath, `${rootPath}/b`);
+  assert.match(rootFile!, /\/app\/a2\/x$/);
+  assert.match(aFile!, /\/app\/x$/);
+  assert.match(bFile!, /\/app\/x$/);
+  assert.equal(aUrl, '/a/x');
+});

@@ -6,8 +6,6 @@
 import type { RawElement } from '@poolhost/config';
 import type { HttpContext } from '../pipeline/http-context.js';
 import type { RequestHandler } from '../pipeline/handler-mapping.js';
-import type { PipelineApplication } from '../pipeline/pipeline-application.js';
-import type { NodeApplication } from '../hosting/node-application.js';
 import { addForwardedHeaders } from '../pipeline/forwarded-headers.js';
 import { serverVariable } from '../pipeline/server-variables.js';
 
@@ -15,19 +13,20 @@ function rethrow(error: unknown): never {
   throw error;
 }
 
-export function iisnodeHandler(application: PipelineApplication, node: NodeApplication, iisnodeSection: RawElement | undefined): RequestHandler {
+/** For the applications of a shared pipeline: each request goes to its own application's Node code. */
+export function iisnodeHandler(iisnodeSection: RawElement | undefined): RequestHandler {
   const promote = (iisnodeSection?.attributes.promoteServerVars ?? '')
     .split(',')
     .map((name) => name.trim())
     .filter(Boolean);
   const addXff = (iisnodeSection?.attributes.enableXFF ?? 'true').toLowerCase() !== 'false';
   const execute = (context: HttpContext): void => {
-    const { req, res } = context;
+    const { req, res, application } = context;
     if (addXff) addForwardedHeaders(req, application.isHttps(req.socket.localPort ?? 0));
     if (promote.length) for (const name of promote) req.headers[`x-iisnode-${name.toLowerCase()}`] = serverVariable(context, name);
     context.pipeline.resumeAfterResponse(context);
     try {
-      node.handle(req, res);
+      application.node!.handle(req, res);
     } catch (error) {
       process.nextTick(rethrow, error);
     }

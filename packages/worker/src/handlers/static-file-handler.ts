@@ -15,7 +15,6 @@ import type SendModule from 'send';
 import type { WebServerConfig } from '@poolhost/config';
 import type { HttpContext } from '../pipeline/http-context.js';
 import type { RequestHandler } from '../pipeline/handler-mapping.js';
-import type { PipelineApplication } from '../pipeline/pipeline-application.js';
 import { directoryListingPage } from './directory-listing.js';
 import { compileMimeMap } from './mime-map.js';
 import { FileCache } from './file-cache.js';
@@ -65,7 +64,7 @@ function movedPage(location: string): string {
   return `<head><title>Document Moved</title></head>\n<body><h1>Object Moved</h1>This document may be found <a HREF="${location.replace(/"/g, '&quot;')}">here</a></body>`;
 }
 
-export function staticFileHandler(application: PipelineApplication, config: WebServerConfig, options: StaticFileOptions): RequestHandler {
+export function staticFileHandler(config: WebServerConfig, options: StaticFileOptions): RequestHandler {
   const mimeType = compileMimeMap(config.staticContent);
   const defaultDocuments = options.defaultDocumentModule && config.defaultDocument.enabled ? config.defaultDocument.files : [];
   const browse = options.directoryListingModule && config.directoryBrowse.enabled ? config.directoryBrowse : null;
@@ -89,7 +88,7 @@ export function staticFileHandler(application: PipelineApplication, config: WebS
 
   /** The real path of `physical` when it lies inside the virtual directory's real folder, else null. */
   const inside = (context: HttpContext, physical: string): string | null => {
-    const root = application.rootFor(context.path);
+    const root = context.application.rootFor(context.path);
     const rootReal = root === null ? null : realRoot(root);
     if (rootReal === null) return null;
     let real: string;

@@ -1,8 +1,9 @@
 // Compiles one application's pipeline, once, when the worker loads it: the modules enabled by the
 // effective `system.webServer/modules` list (built-in ones by name, application modules by their .js
 // `type`), in list order per stage; the handler mappings of `handlers`; the error responder
-// (CustomErrorModule). Nothing here runs per request.
-import type { HttpHandlerEntry, WebServerConfig } from '@poolhost/config';
+// (CustomErrorModule). Nothing here runs per request. Applications with the same configuration, site,
+// folder and entry script (1000 applications of one folder) share one compiled pipeline.
+import type { HttpHandlerEntry, HttpModuleEntry, WebServerConfig } from '@poolhost/config';
 import type { NodeApplication } from '../hosting/node-application.js';
 import { isIisnodeHandler } from '../configuration/pool-applications.js';
 import { anonymousAuthenticationModule, isAuthenticationEnabled } from '../modules/anonymous-authentication.js';
@@ -44,35 +45,62 @@ export const IMPLICIT_IISNODE_HANDLER: Omit<HttpHandlerEntry, 'position'> = {
 
 export async function compileApplication(setup: ApplicationSetup, node: NodeApplication | null): Promise<PipelineApplication> {
   const application = new PipelineApplication(setup, node);
-  const { logger, services } = setup;
+  const { services } = setup;
   const config = setup.config;
   if (config === null) {
     // 500.19: nothing of the application's configuration can be trusted; log with the site's settings.
     const logging = httpLoggingModule({ dontLog: false, selectiveLogging: 'LogAll' }, services.logWriter(setup.site));
-    application.pipeline = new RequestPipeline(application, logging ? [logging] : [], {}, logger);
+    application.pipeline = new RequestPipeline(logging ? [logging] : [], {});
     application.pipeline.errorResponder = customErrorResponder(null, setup.physicalPath);
     return application;
   }
 
+  // Modules built per application; when none of them has anything to run (no rewrite rules, Basic
+  // authentication off), the application shares the pipeline compiled for its configuration.
+  const ownModules = new Map<number, HttpModule>();
+  for (const [index, entry] of config.modules.modules.entries()) {
+    if (!PER_APPLICATION_MODULES.has(entry.name.toLowerCase())) continue;
+    const module = await buildModule(entry, config, setup);
+    if (module) ownModules.set(index, module);
+  }
+  const compilation = sharedCompilationOf(config, setup);
+  if (ownModules.size > 0) {
+    application.pipeline = await compilePipeline(config, setup, node !== null, compilation, ownModules);
+    return application;
+  }
+  const pipelineKey = node?.entryScript ?? '';
+  let pipeline = compilation.pipelines.get(pipelineKey);
+  if (!pipeline) compilation.pipelines.set(pipelineKey, (pipeline = await compilePipeline(config, setup, node !== null, compilation, ownModules)));
+  application.pipeline = pipeline;
+  return application;
+}
+
+function buildModule(entry: HttpModuleEntry, config: WebServerConfig, setup: ApplicationSetup): HttpModule | null | Promise<HttpModule | null> {
+  return entry.type && isApplicationModuleType(entry.type) ? loadApplicationModule(entry.name, entry.type, setup.physicalPath) : builtInModule(entry.name, config, setup);
+}
+
+async function compilePipeline(
+  config: WebServerConfig,
+  setup: ApplicationSetup,
+  hasNode: boolean,
+  compilation: SharedCompilation,
+  ownModules: Map<number, HttpModule>,
+): Promise<RequestPipeline> {
   const sections = config.sections;
   const enabled = new Set(config.modules.modules.map((entry) => entry.name.toLowerCase()));
   const modules: HttpModule[] = [];
-  const shared = sharedCompilationOf(config, setup).modules;
+  const shared = compilation.modules;
   for (const [index, entry] of config.modules.modules.entries()) {
-    const name = entry.name.toLowerCase();
-    let module: HttpModule | null | undefined = PER_APPLICATION_MODULES.has(name) ? undefined : shared.get(index);
-    if (module === undefined) {
-      module = entry.type && isApplicationModuleType(entry.type) ? await loadApplicationModule(entry.name, entry.type, setup.physicalPath) : builtInModule(entry.name, config, setup);
-      if (!PER_APPLICATION_MODULES.has(name)) shared.set(index, module);
-    }
+    let module: HttpModule | null | undefined = PER_APPLICATION_MODULES.has(entry.name.toLowerCase()) ? (ownModules.get(index) ?? null) : shared.get(index);
+    if (module === undefined) shared.set(index, (module = await buildModule(entry, config, setup)));
     if (module) modules.push(module);
   }
 
-  const staticHandler = staticFileHandler(application, config, {
+  const staticHandler = staticFileHandler(config, {
     defaultDocumentModule: enabled.has('defaultdocumentmodule'),
     directoryListingModule: enabled.has('directorylistingmodule'),
   });
-  const nodeHandler = node ? iisnodeHandler(application, node, sections['iisnode']) : null;
+  const nodeHandler = hasNode ? iisnodeHandler(sections['iisnode']) : null;
   const resolveHandler = (entry: HttpHandlerEntry): RequestHandler | null => {
     const names = entry.modules.split(',').map((name) => name.trim().toLowerCase());
     if (isIisnodeHandler(entry.modules)) return nodeHandler ?? missingEntryScriptHandler(entry.path);
@@ -81,7 +109,7 @@ export async function compileApplication(setup: ApplicationSetup, node: NodeAppl
     return null;
   };
   const handlerEntries = [...config.handlers.handlers];
-  if (node && !handlerEntries.some((entry) => isIisnodeHandler(entry.modules))) {
+  if (hasNode && !handlerEntries.some((entry) => isIisnodeHandler(entry.modules))) {
     handlerEntries.unshift({ ...IMPLICIT_IISNODE_HANDLER, position: { file: setup.physicalPath, line: 0, column: 0 } });
   }
   const mappings = compileHandlerMappings(handlerEntries, config.handlers.accessPolicy, resolveHandler);
@@ -107,17 +135,19 @@ export async function compileApplication(setup: ApplicationSetup, node: NodeAppl
       ],
     };
   }
-  application.pipeline = new RequestPipeline(application, modules, coreSteps, logger);
-  if (enabled.has('customerrormodule')) application.pipeline.errorResponder = sharedErrorResponder(config, setup);
-  logger.debug({ application: setup.path, modules: modules.map((module) => module.name), handlers: mappings.map((mapping) => mapping.name) }, 'pipeline compiled');
-  return application;
+  const pipeline = new RequestPipeline(modules, coreSteps);
+  if (enabled.has('customerrormodule')) pipeline.errorResponder = (compilation.errorResponder ??= customErrorResponder(config.httpErrors, setup.physicalPath));
+  setup.logger.debug({ application: setup.path, modules: modules.map((module) => module.name), handlers: mappings.map((mapping) => mapping.name) }, 'pipeline compiled');
+  return pipeline;
 }
 
 /**
  * Applications with the same effective configuration object (packages/config's EffectiveConfigCache:
  * 1000 applications of one folder) and the same site and folder share their module instances and
  * error responder: a module is built from exactly those. Modules that also read the application's
- * path (URL Rewrite) or its logger (Basic authentication) are built per application.
+ * path (URL Rewrite) or its logger (Basic authentication) are built per application, and an
+ * application where one of them has something to do compiles its own pipeline; the others share the
+ * whole compiled pipeline (steps, handler mappings, handlers), per entry script.
  */
 const PER_APPLICATION_MODULES = new Set(['rewritemodule', 'basicauthenticationmodule']);
 
@@ -125,6 +155,8 @@ interface SharedCompilation {
   /** Index in the modules list → the module built for it (null: nothing to run). */
   modules: Map<number, HttpModule | null>;
   errorResponder: ErrorResponder | null;
+  /** Entry script ('' for none) → the pipeline compiled for it. */
+  pipelines: Map<string, RequestPipeline>;
 }
 
 const sharedCompilations = new WeakMap<WebServerConfig, Map<string, SharedCompilation>>();
@@ -134,13 +166,8 @@ function sharedCompilationOf(config: WebServerConfig, setup: ApplicationSetup): 
   if (!bySiteAndFolder) sharedCompilations.set(config, (bySiteAndFolder = new Map()));
   const key = `${setup.site.id}\u0000${setup.physicalPath}`;
   let compilation = bySiteAndFolder.get(key);
-  if (!compilation) bySiteAndFolder.set(key, (compilation = { modules: new Map(), errorResponder: null }));
+  if (!compilation) bySiteAndFolder.set(key, (compilation = { modules: new Map(), errorResponder: null, pipelines: new Map() }));
   return compilation;
-}
-
-function sharedErrorResponder(config: WebServerConfig, setup: ApplicationSetup): ErrorResponder {
-  const compilation = sharedCompilationOf(config, setup);
-  return (compilation.errorResponder ??= customErrorResponder(config.httpErrors, setup.physicalPath));
 }
 
 function executeHandler(context: HttpContext): void | Promise<void> {

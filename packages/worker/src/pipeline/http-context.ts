@@ -3,6 +3,7 @@
 // possibly rewritten), the handler chosen, the user, the IIS substatus, and the trace buffer (FREB).
 import type { Stats } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { PipelineApplication } from './pipeline-application.js';
 import type { RequestPipeline } from './request-pipeline.js';
 import type { HandlerMapping } from './handler-mapping.js';
 import type { TraceBuffer } from '../modules/failed-request-tracing/trace-buffer.js';
@@ -57,6 +58,8 @@ export class HttpContext {
     readonly req: IncomingMessage,
     readonly res: ServerResponse,
     readonly pipeline: RequestPipeline,
+    /** The application the request is for (its pipeline may be shared with other applications). */
+    readonly application: PipelineApplication,
   ) {
     const url = parseRequestUrl(req.url ?? '/');
     this.rawPath = url.rawPath;
@@ -77,7 +80,7 @@ export class HttpContext {
 
   /** The file or folder the (rewritten) URL maps to, or null outside every virtual directory. */
   get physicalPath(): string | null {
-    if (this.physical === undefined) this.physical = this.pipeline.application.mapPath(this.path);
+    if (this.physical === undefined) this.physical = this.application.mapPath(this.path);
     return this.physical;
   }
 

@@ -3,6 +3,7 @@
 // application's `upgrade` listeners, with the forwarded headers added.
 import { join } from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
 import type { Duplex } from 'node:stream';
 import type { HostedApplication } from '../hosting/hosted-application.js';
 import type { NodeApplication } from '../hosting/node-application.js';
@@ -16,6 +17,8 @@ export class PipelineApplication implements HostedApplication {
   readonly siteId: number;
   readonly siteName: string;
   readonly path: string;
+  readonly logger: Logger;
+  /** Compiled once per (configuration, site, folder, entry script): shared by applications that have the same ones. */
   pipeline!: RequestPipeline;
   /** Set for every request when the application's configuration cannot be used (500.19). */
   private readonly faulted: boolean;
@@ -31,6 +34,7 @@ export class PipelineApplication implements HostedApplication {
     this.siteId = setup.site.id;
     this.siteName = setup.site.name;
     this.path = setup.path;
+    this.logger = setup.logger;
     this.faulted = setup.fault !== null;
     this.virtualDirectories = [...setup.virtualDirectories].sort((a, b) => b.path.length - a.path.length);
     this.prefix = setup.path === '/' ? '' : setup.path.toLowerCase();
@@ -38,7 +42,7 @@ export class PipelineApplication implements HostedApplication {
   }
 
   handle(req: IncomingMessage, res: ServerResponse): void {
-    const context = new HttpContext(req, res, this.pipeline);
+    const context = new HttpContext(req, res, this.pipeline, this);
     if (this.faulted) context.sendError(500, 19, this.setup.fault);
     else if (context.badRequest) context.sendError(400, 0);
     this.pipeline.run(context);

@@ -1,13 +1,12 @@
-// The integrated pipeline of one application, compiled once: for each of the twelve stages, the list of
-// module steps subscribed to it (null when none — skipped with one check). A request walks the stages in
-// order; a module may complete the request early, after which only LogRequest and EndRequest run. Every
-// error takes the one error path: sendError → the custom error module's page → LogRequest → EndRequest
-// (docs/request-pipeline.md).
-import type { Logger } from 'pino';
+// The integrated pipeline of an application, compiled once (and shared by applications with the same
+// configuration, site, folder and entry script: the request's HttpContext says which one it is for):
+// for each of the twelve stages, the list of module steps subscribed to it (null when none — skipped
+// with one check). A request walks the stages in order; a module may complete the request early, after
+// which only LogRequest and EndRequest run. Every error takes the one error path: sendError → the custom
+// error module's page → LogRequest → EndRequest (docs/request-pipeline.md).
 import { Pending, type HttpContext } from './http-context.js';
 import type { HttpModule, ModuleStep } from './http-module.js';
 import { REQUEST_STAGES, Stage } from './request-stage.js';
-import type { PipelineApplication } from './pipeline-application.js';
 
 /** Renders an error response (the CustomErrorModule, or a bare fallback when it is removed). */
 export type ErrorResponder = (context: HttpContext, status: number, subStatus: number) => void;
@@ -22,12 +21,7 @@ export class RequestPipeline {
   readonly stages: Array<ModuleStep[] | null>;
   errorResponder: ErrorResponder = bareErrorResponse;
 
-  constructor(
-    readonly application: PipelineApplication,
-    modules: HttpModule[],
-    coreSteps: Partial<Record<number, { before?: ModuleStep[]; after?: ModuleStep[] }>>,
-    private readonly logger: Logger,
-  ) {
+  constructor(modules: HttpModule[], coreSteps: Partial<Record<number, { before?: ModuleStep[]; after?: ModuleStep[] }>>) {
     this.stages = REQUEST_STAGES.map((stage, index) => {
       const steps: ModuleStep[] = [...(coreSteps[index]?.before ?? [])];
       for (const module of modules) {
@@ -125,14 +119,14 @@ export class RequestPipeline {
     try {
       this.errorResponder(context, status, subStatus);
     } catch (responderError) {
-      this.logger.error({ err: responderError }, 'the custom error module failed');
+      context.application.logger.error({ err: responderError }, 'the custom error module failed');
       if (!res.headersSent) bareErrorResponse(context, status, subStatus);
     }
   }
 
   private fail(context: HttpContext, error: unknown): void {
     const stage = REQUEST_STAGES[context.stageIndex] ?? 'EndRequest';
-    this.logger.error({ err: error, module: context.module, stage, url: context.req.url }, `module ${context.module} failed in ${stage}`);
+    context.application.logger.error({ err: error, module: context.module, stage, url: context.req.url }, `module ${context.module} failed in ${stage}`);
     if (context.stageIndex >= Stage.LogRequest && context.res.writableEnded) return;
     this.sendError(context, 500, 0, error);
   }

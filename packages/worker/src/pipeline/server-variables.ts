@@ -13,7 +13,7 @@ export const SERVER_VARIABLE_NAMES = [
 
 export function serverVariable(context: HttpContext, name: string): string {
   const req = context.req;
-  const application = context.pipeline.application;
+  const application = context.application;
   const https = application.isHttps(req.socket.localPort ?? 0);
   switch (name.toUpperCase()) {
     case 'APP_POOL_ID':

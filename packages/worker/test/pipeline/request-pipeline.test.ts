@@ -10,7 +10,7 @@ import type { HttpModule } from '../../src/pipeline/http-module.js';
 import type { PipelineApplication } from '../../src/pipeline/pipeline-application.js';
 
 const logger = pino({ level: 'silent' });
-const application = { mapPath: () => null } as unknown as PipelineApplication;
+const application = { mapPath: () => null, logger } as unknown as PipelineApplication;
 
 function request(url = '/x'): { req: IncomingMessage; res: ServerResponse } {
   const req = new IncomingMessage(new Socket());
@@ -30,32 +30,32 @@ function recorder(name: string, log: string[], stages: Array<keyof typeof Stage>
 
 test('stages run in IIS order, modules in list order within a stage; empty stages are null', () => {
   const log: string[] = [];
-  const pipeline = new RequestPipeline(application, [recorder('A', log, ['EndRequest', 'BeginRequest']), recorder('B', log, ['BeginRequest', 'LogRequest'])], {}, logger);
+  const pipeline = new RequestPipeline([recorder('A', log, ['EndRequest', 'BeginRequest']), recorder('B', log, ['BeginRequest', 'LogRequest'])], {});
   assert.equal(pipeline.stages[Stage.AuthenticateRequest], null);
   const { req, res } = request();
-  pipeline.run(new HttpContext(req, res, pipeline));
+  pipeline.run(new HttpContext(req, res, pipeline, application));
   assert.deepEqual(log, ['BeginRequest:A', 'BeginRequest:B', 'LogRequest:B', 'EndRequest:A']);
 });
 
 test('a module that completes the request skips to LogRequest; EndRequest still runs', () => {
   const log: string[] = [];
   const stopper: HttpModule = { name: 'Stop', stages: { BeginRequest: (context) => context.completeRequest() } };
-  const pipeline = new RequestPipeline(application, [stopper, recorder('R', log, ['BeginRequest', 'AuthorizeRequest', 'ExecuteRequestHandler', 'LogRequest', 'EndRequest'])], {}, logger);
+  const pipeline = new RequestPipeline([stopper, recorder('R', log, ['BeginRequest', 'AuthorizeRequest', 'ExecuteRequestHandler', 'LogRequest', 'EndRequest'])], {});
   const { req, res } = request();
-  pipeline.run(new HttpContext(req, res, pipeline));
+  pipeline.run(new HttpContext(req, res, pipeline, application));
   assert.deepEqual(log, ['LogRequest:R', 'EndRequest:R']);
 });
 
 test('a throwing module takes the one error path: 500 through the error responder, then LogRequest and EndRequest', () => {
   const log: string[] = [];
   const thrower: HttpModule = { name: 'Thrower', stages: { AuthorizeRequest: () => { throw new Error('boom'); } } };
-  const pipeline = new RequestPipeline(application, [thrower, recorder('R', log, ['MapRequestHandler', 'LogRequest', 'EndRequest'])], {}, logger);
+  const pipeline = new RequestPipeline([thrower, recorder('R', log, ['MapRequestHandler', 'LogRequest', 'EndRequest'])], {});
   pipeline.errorResponder = (context, status, subStatus) => {
     log.push(`error ${status}.${subStatus} in ${context.module}: ${(context.error as Error).message}`);
     context.res.end();
   };
   const { req, res } = request();
-  pipeline.run(new HttpContext(req, res, pipeline));
+  pipeline.run(new HttpContext(req, res, pipeline, application));
   assert.deepEqual(log, ['error 500.0 in Thrower: boom', 'LogRequest:R', 'EndRequest:R']);
   assert.equal(res.statusCode, 500);
 });
@@ -64,9 +64,9 @@ test('a stage handler returning a promise suspends the request there (stage and 
   const log: string[] = [];
   let release!: () => void;
   const waiter: HttpModule = { name: 'Waiter', stages: { AcquireRequestState: () => new Promise<void>((resolve) => (release = resolve)) } };
-  const pipeline = new RequestPipeline(application, [waiter, recorder('R', log, ['AcquireRequestState', 'EndRequest'])], {}, logger);
+  const pipeline = new RequestPipeline([waiter, recorder('R', log, ['AcquireRequestState', 'EndRequest'])], {});
   const { req, res } = request();
-  const context = new HttpContext(req, res, pipeline);
+  const context = new HttpContext(req, res, pipeline, application);
   pipeline.run(context);
   assert.equal(context.stageIndex, Stage.AcquireRequestState);
   assert.equal(context.module, 'Waiter');
@@ -88,8 +88,8 @@ test('a step that waits for the response (RQ_NOTIFICATION_PENDING) resumes once 
       },
     },
   };
-  const pipeline = new RequestPipeline(application, [handler, recorder('R', log, ['ExecuteRequestHandler', 'LogRequest'])], {}, logger);
-  const context = new HttpContext(req, res, pipeline);
+  const pipeline = new RequestPipeline([handler, recorder('R', log, ['ExecuteRequestHandler', 'LogRequest'])], {});
+  const context = new HttpContext(req, res, pipeline, application);
   pipeline.run(context);
   assert.equal(context.stageIndex, Stage.ExecuteRequestHandler);
   assert.equal(context.module, 'Waiter');
@@ -112,7 +112,7 @@ test('a response that closes before the waiting step returns lets the pipeline c
       },
     },
   };
-  const pipeline = new RequestPipeline(application, [handler, recorder('R', log, ['ExecuteRequestHandler', 'LogRequest'])], {}, logger);
-  pipeline.run(new HttpContext(req, res, pipeline));
+  const pipeline = new RequestPipeline([handler, recorder('R', log, ['ExecuteRequestHandler', 'LogRequest'])], {});
+  pipeline.run(new HttpContext(req, res, pipeline, application));
   assert.deepEqual(log, ['ExecuteRequestHandler:R', 'LogRequest:R']);
 });

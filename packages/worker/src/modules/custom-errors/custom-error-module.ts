@@ -65,7 +65,7 @@ export function customErrorResponder(section: HttpErrorsSection | null, physical
       }
       const file =
         mode === 'ExecuteURL'
-          ? context.pipeline.application.mapPath(entry.path)
+          ? context.application.mapPath(entry.path)
           : isAbsolute(entry.path)
             ? entry.path
             : join(physicalPath, entry.prefixLanguageFilePath ? join(entry.prefixLanguageFilePath, 'en-US') : '', entry.path);

@@ -149,7 +149,7 @@ export function detailedErrorPage(context: HttpContext, status: number, subStatu
   }
   rows.push(
     ['Requested URL', `http://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`],
-    ['Physical Path', fault ? context.pipeline.application.setup.physicalPath : (context.physicalPath ?? '')],
+    ['Physical Path', fault ? context.application.setup.physicalPath : (context.physicalPath ?? '')],
     ['Logon Method', logon],
     ['Logon User', user],
   );

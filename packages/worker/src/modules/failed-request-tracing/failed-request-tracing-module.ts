@@ -27,7 +27,7 @@ export function failedRequestTracingModule(rules: TraceFailedRequestsRule[], wri
     const trace = new TraceBuffer(rule);
     context.trace = trace;
     const req = context.req;
-    trace.event('GENERAL_REQUEST_START', { SiteId: context.pipeline.application.siteId, AppPoolId: applicationPool, RequestURL: req.url ?? '', RequestVerb: req.method ?? '' });
+    trace.event('GENERAL_REQUEST_START', { SiteId: context.application.siteId, AppPoolId: applicationPool, RequestURL: req.url ?? '', RequestVerb: req.method ?? '' });
     trace.event('GENERAL_ENDPOINT_INFORMATION', { RemoteAddress: req.socket.remoteAddress ?? '', RemotePort: req.socket.remotePort ?? 0, LocalAddress: req.socket.localAddress ?? '', LocalPort: req.socket.localPort ?? 0 });
     trace.event('GENERAL_REQUEST_HEADERS', { Headers: rawHeaderBlock(req.rawHeaders) });
   };
@@ -65,7 +65,7 @@ export function renderTrace(context: HttpContext, trace: TraceBuffer, failureRea
   const url = `http://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`;
   const attributes: Array<[string, string]> = [
     ['url', url],
-    ['siteId', String(context.pipeline.application.siteId)],
+    ['siteId', String(context.application.siteId)],
     ['appPoolId', applicationPool],
     ['processId', String(process.pid)],
     ['verb', req.method ?? ''],
