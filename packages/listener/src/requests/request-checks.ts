@@ -84,23 +84,33 @@ export function checkPath(url: string): 'URL' | null {
   return null;
 }
 
-/** How the body of a request is framed, from its raw headers. */
+/** How the body of a request is framed, and whether it expects 100-continue, from its raw headers (one pass). */
 export interface BodyFraming {
   transferEncoding: string | null;
   hasContentLength: boolean;
+  /** A Content-Length other than 0, or a transfer coding: there are body bytes to relay. */
+  hasBody: boolean;
+  expectContinue: boolean;
 }
 
 export function bodyFraming(rawHeaders: string[]): BodyFraming {
   let transferEncoding: string | null = null;
   let hasContentLength = false;
+  let hasBody = false;
+  let expectContinue = false;
   for (let i = 0; i < rawHeaders.length; i += 2) {
     const name = rawHeaders[i]!;
-    if (name.length === 14 && name.toLowerCase() === 'content-length') hasContentLength = true;
-    else if (name.length === 17 && name.toLowerCase() === 'transfer-encoding') {
+    if (name.length === 14 && name.toLowerCase() === 'content-length') {
+      hasContentLength = true;
+      if (rawHeaders[i + 1] !== '0') hasBody = true;
+    } else if (name.length === 17 && name.toLowerCase() === 'transfer-encoding') {
       transferEncoding = transferEncoding === null ? rawHeaders[i + 1]! : `${transferEncoding}, ${rawHeaders[i + 1]!}`;
+      hasBody = true;
+    } else if (name.length === 6 && name.toLowerCase() === 'expect' && rawHeaders[i + 1]!.toLowerCase() === '100-continue') {
+      expectContinue = true;
     }
   }
-  return { transferEncoding, hasContentLength };
+  return { transferEncoding, hasContentLength, hasBody, expectContinue };
 }
 
 /**

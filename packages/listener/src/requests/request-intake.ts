@@ -63,22 +63,6 @@ function classifyParseError(code: string | undefined): { reason: string; error: 
   }
 }
 
-/** Body framing and `Expect` of a head, in one pass over its headers. */
-function bodyFlags(headers: string[]): number {
-  let flags = 0;
-  for (let i = 0; i < headers.length; i += 2) {
-    const name = headers[i]!;
-    if (name.length === 14 && name.toLowerCase() === 'content-length') {
-      if (headers[i + 1] !== '0') flags |= RequestFlags.HasBody;
-    } else if (name.length === 17 && name.toLowerCase() === 'transfer-encoding') {
-      flags |= RequestFlags.HasBody;
-    } else if (name.length === 6 && name.toLowerCase() === 'expect' && headers[i + 1]!.toLowerCase() === '100-continue') {
-      flags |= RequestFlags.ExpectContinue;
-    }
-  }
-  return flags;
-}
-
 export class RequestIntake implements RequestOutcomes, ConnectionEvents {
   constructor(
     private readonly state: IntakeState,
@@ -136,7 +120,8 @@ export class RequestIntake implements RequestOutcomes, ConnectionEvents {
     if (url.length <= maxField && checkPath(url)) {
       return this.reject(head, connection, HttpSysErrors.BadRequest, 'URL', null, null);
     }
-    const framingVerdict = head.upgrade ? null : checkFraming(head.method, bodyFraming(raw));
+    const framing = head.upgrade ? null : bodyFraming(raw);
+    const framingVerdict = framing && checkFraming(head.method, framing);
     if (framingVerdict === 'LengthRequired') return this.reject(head, connection, HttpSysErrors.LengthRequired, framingVerdict, null, null);
     if (framingVerdict) return this.reject(head, connection, HttpSysErrors.BadRequest, framingVerdict, null, null);
     const site = this.state.routing.findSite(connection.localIp, connection.localPort, hostName(host));
@@ -152,7 +137,9 @@ export class RequestIntake implements RequestOutcomes, ConnectionEvents {
     const queue = this.state.queues.get(application.applicationPool);
     if (!queue || !queue.declared) return this.reject(head, connection, HttpSysErrors.ServiceUnavailable, 'N/A', site, null);
 
-    let flags = head.upgrade ? RequestFlags.Upgrade : bodyFlags(raw);
+    let flags = framing === null ? RequestFlags.Upgrade : 0;
+    if (framing?.hasBody) flags |= RequestFlags.HasBody;
+    if (framing?.expectContinue) flags |= RequestFlags.ExpectContinue;
     if (head.keepAlive) flags |= RequestFlags.KeepAlive;
     const request = new ListenerRequest(head, connection, site, application, queue, flags, this);
     if (flags & RequestFlags.HasBody) connection.bodyTarget = request;
