@@ -1,7 +1,12 @@
-// Runs every test file (packages/*/test and e2e/) with Node's test runner through tsx.
+// Runs every test file (packages/*/test and e2e/) with Node's test runner through tsx, in two stages:
+//   1. every file not named *.serial.test.ts, POOLHOST_TEST_CONCURRENCY (default 4) files at a time;
+//   2. the *.serial.test.ts files — those that load the machine on purpose (floods, slowloris, 10,000
+//      connections, recycle storms) — one at a time, so they neither disturb nor are disturbed.
+// The log closes with one line of totals over both stages.
 // Usage: node scripts/test.mjs [path-substring ...]
 import { spawn } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -31,9 +36,47 @@ if (selected.length === 0) {
   console.error('no test files matched');
   process.exit(1);
 }
-const concurrency = process.env.POOLHOST_TEST_CONCURRENCY ?? '4';
-const child = spawn(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...selected], {
-  cwd: root,
-  stdio: 'inherit',
-});
-child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+
+const isSerial = (file) => file.endsWith('.serial.test.ts');
+const stages = [
+  { name: 'parallel', files: selected.filter((file) => !isSerial(file)), concurrency: process.env.POOLHOST_TEST_CONCURRENCY ?? '4' },
+  { name: 'serial', files: selected.filter(isSerial), concurrency: '1' },
+].filter((stage) => stage.files.length > 0);
+
+const countsDirectory = mkdtempSync(join(tmpdir(), 'poolhost-test-counts-'));
+const reporter = process.stdout.isTTY ? 'spec' : 'tap';
+
+function runStage(stage) {
+  const countsFile = join(countsDirectory, `${stage.name}.json`);
+  console.log(`\n# stage ${stage.name}: ${stage.files.length} files, ${stage.concurrency} at a time\n`);
+  const args = [
+    '--import', 'tsx', '--test', `--test-concurrency=${stage.concurrency}`,
+    `--test-reporter=${reporter}`, '--test-reporter-destination=stdout',
+    `--test-reporter=${join(root, 'scripts', 'test-count-reporter.mjs')}`, `--test-reporter-destination=${countsFile}`,
+    ...stage.files,
+  ];
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, args, { cwd: root, stdio: 'inherit' });
+    child.on('exit', (code, signal) => {
+      let counts = { passed: 0, failed: 0, skipped: 0, failedTests: [] };
+      try { counts = JSON.parse(readFileSync(countsFile, 'utf8')); } catch { /* the runner died before reporting */ }
+      resolve({ ...counts, code: code ?? (signal ? 1 : 0) });
+    });
+  });
+}
+
+const results = [];
+for (const stage of stages) results.push(await runStage(stage));
+rmSync(countsDirectory, { recursive: true, force: true });
+
+const total = results.reduce((sum, result) => ({
+  passed: sum.passed + result.passed,
+  failed: sum.failed + result.failed,
+  skipped: sum.skipped + result.skipped,
+  failedTests: [...sum.failedTests, ...result.failedTests],
+}), { passed: 0, failed: 0, skipped: 0, failedTests: [] });
+const runnerFailed = results.some((result) => result.code !== 0);
+if (total.failedTests.length > 0) console.log(`\nfailed:\n${total.failedTests.map((name) => `  ${name}`).join('\n')}`);
+if (runnerFailed && total.failed === 0) console.log('\na test runner exited non-zero without a failed test (a file that did not load?)');
+console.log(`\n${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
+process.exit(runnerFailed || total.failed > 0 ? 1 : 0);

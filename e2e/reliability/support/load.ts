@@ -18,6 +18,12 @@ export interface LoadRun {
   stop(): Promise<LoadResult>;
   /** Completed requests so far. */
   completed(): number;
+  /**
+   * The clients that completed no request in some part of [from, to] cut in `parts` equal parts, as
+   * "client C in part P/N": [] when every client was served all through. "Not starved" is asserted
+   * this way rather than as a request count or a latency, which depend on how busy the machine is.
+   */
+  starved(from: number, to: number, parts?: number): string[];
 }
 
 function emptyResult(): LoadResult {
@@ -36,6 +42,7 @@ function record(result: LoadResult, path: string, status: number, text: string, 
 export function getLoad(port: number, clients: number, pathOf: (client: number, sequence: number) => string, timeoutMs = 15_000): LoadRun {
   const result = emptyResult();
   const agent = new Agent({ keepAlive: true, maxSockets: clients });
+  const completedAt: number[][] = Array.from({ length: clients }, () => []);
   let running = true;
   const loops = Array.from({ length: clients }, async (_, client) => {
     for (let sequence = 0; running; sequence++) {
@@ -47,10 +54,23 @@ export function getLoad(port: number, clients: number, pathOf: (client: number, 
       } catch (error) {
         record(result, path, 0, '', String(error), Date.now() - started);
       }
+      completedAt[client]!.push(Date.now());
     }
   });
   return {
     completed: () => result.total,
+    starved(from, to, parts = 2) {
+      const starved: string[] = [];
+      const width = (to - from) / parts;
+      for (const [client, times] of completedAt.entries()) {
+        for (let part = 0; part < parts; part++) {
+          const start = from + part * width;
+          const end = start + width;
+          if (!times.some((at) => at >= start && at <= end)) starved.push(`client ${client} in part ${part + 1}/${parts}`);
+        }
+      }
+      return starved;
+    },
     async stop() {
       running = false;
       await Promise.all(loops);

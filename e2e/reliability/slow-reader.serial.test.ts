@@ -17,8 +17,10 @@ test('a reader below minBytesPerSecond is cut off with Timer_MinBytesPerSecond; 
   const { port, poolhost } = await startStreamingInstance(MIN_BYTES_PER_SECOND);
   const load = getLoad(port, 4, (client, sequence) => `/other/${client}-${sequence}`);
   after(() => load.stop().then(() => undefined));
-  // 2 KB every 100 ms = 20 KB/s of a 200 MiB download.
-  const readersDone = Promise.all(Array.from({ length: 4 }, () => slowReader(port, '/download?mb=200', 2_000, 100, 20_000)));
+  const started = Date.now();
+  // 2 KB every 100 ms = 20 KB/s of a 200 MiB download. The readers are cut within seconds on a quiet
+  // machine; the limit here only says when the test gives up waiting for the cut.
+  const readersDone = Promise.all(Array.from({ length: 4 }, () => slowReader(port, '/download?mb=200', 2_000, 100, 60_000)));
   // Meanwhile fast clients download 20 MiB each, one after the other: never cut.
   let fastDownloads = 0;
   let running = true;
@@ -31,6 +33,7 @@ test('a reader below minBytesPerSecond is cut off with Timer_MinBytesPerSecond; 
     }
   })();
   const readers = await readersDone;
+  const starved = load.starved(started, Date.now(), 2);
   running = false;
   await fast;
   const loadResult = await load.stop();
@@ -45,6 +48,6 @@ test('a reader below minBytesPerSecond is cut off with Timer_MinBytesPerSecond; 
   assert.deepEqual(new Set(lines.map((entry) => entry.clientPort)), new Set(readers.map((reader) => reader.clientPort)));
   console.log(`slow readers: cut after ${readers.map((reader) => `${reader.elapsedMs} ms/${reader.bytesReceived} B`).join(', ')}; ${loadResult.total} other requests and ${fastDownloads} fast 20 MiB downloads meanwhile, max ${loadResult.maxLatencyMs} ms`);
   assert.deepEqual(loadResult.failures, [], statusSummary(loadResult));
-  assert.ok(fastDownloads > 3, `fast downloads ${fastDownloads}`);
-  assert.ok(loadResult.total > 20, `other clients kept being served (${loadResult.total})`);
+  assert.ok(fastDownloads >= 1, 'a fast 20 MiB download completed while the slow readers were connected');
+  assert.deepEqual(starved, [], `other clients kept being served while the slow readers were connected (${loadResult.total} requests)`);
 });

@@ -32,15 +32,15 @@ async function floodRun(floodPath: string, connections: number) {
   const servedBefore = load.completed();
   const flooded = await Promise.all(Array.from({ length: connections }, () => pipelineFlood(port, floodPath, 50_000, 5_000)));
   const servedDuring = load.completed() - servedBefore;
+  // Each other client got answers in every quarter of the flood: not starved, whatever the machine's speed.
+  const starved = load.starved(started, Date.now(), 4);
   const loadResult = await load.stop();
   clearInterval(sampler);
   const peak = Math.max(rssBefore, ...samples.map((sample) => sample.rss));
   console.log(`pipelined flood of ${floodPath} on ${connections} connections: ${flooded.map((flood) => `${flood.requestsWritten} written`).join(', ')}; httpsys RSS ${Math.round(rssBefore / 1024)} MiB -> peak ${Math.round(peak / 1024)} MiB in ${Date.now() - started} ms; ${servedDuring} other requests meanwhile, max ${loadResult.maxLatencyMs} ms`);
   assert.equal(servicePid(poolhost, 'httpsys'), httpsys, 'httpsys never restarted');
   assert.deepEqual(loadResult.failures, [], statusSummary(loadResult));
-  assert.ok(servedDuring > 200, `the other client kept being served (${servedDuring})`);
-  // Generous: the suite runs four files at once on a small box.
-  assert.ok(loadResult.maxLatencyMs < 5_000, `slowest other request ${loadResult.maxLatencyMs} ms`);
+  assert.deepEqual(starved, [], `the other clients kept being served all through the flood (${servedDuring} requests)`);
   return { growthMiB: (peak - rssBefore) / 1024 };
 }
 
