@@ -45,7 +45,8 @@ test('`poolhost stop` ends every process even with a hung worker, within shutdow
   const exitCode = await instance.waitForExit(10_000);
   const tookMs = Date.now() - started;
   assert.equal(exitCode, 0);
-  assert.ok(tookMs < 2_000 + 3_000, `stop took ${tookMs} ms`);
+  // shutdownTimeLimit plus a margin for a loaded machine (IIS's default limit is 90 s).
+  assert.ok(tookMs < 2_000 + 7_000, `stop took ${tookMs} ms`);
   assert.deepEqual(await waitForNoProcesses(instance.runDirectory, 1_000, instance.pid ? [instance.pid] : []), []);
   assert.equal(instance.events(5013).length, 1, 'the hung worker was killed at shutdownTimeLimit');
 

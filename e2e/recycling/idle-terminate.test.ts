@@ -17,7 +17,8 @@ test('idleTimeoutAction Terminate: an idle worker exits (5186) and the next requ
   const lastRequest = Date.now();
   const [event] = await poolhost.waitForEvent(5186, 1, 75_000);
   const idleFor = Date.now() - lastRequest;
-  assert.ok(idleFor >= 60_000 && idleFor < 63_000, `shut down ${idleFor} ms after the last request`);
+  // Not before idleTimeout; after it, within the idle check's period plus a margin for a loaded machine.
+  assert.ok(idleFor >= 60_000 && idleFor < 68_000, `shut down ${idleFor} ms after the last request`);
   assert.equal(
     event!.msg,
     `A worker process with process id of '${before}' serving application pool 'Sleepy' was shutdown due to inactivity. Application Pool timeout configuration was set to 1 minutes. A new worker process will be started when needed.`,

@@ -31,6 +31,6 @@ test('an event stream on a recycled worker lasts until shutdownTimeLimit, then i
   assert.equal(pidAlive(before), true, 'the old worker drains while the stream is open');
   const endedAt = await ended;
   const lasted = endedAt - recycledAt;
-  assert.ok(lasted >= 1_500 && lasted <= 3_000 + 1_500, `the stream lasted ${lasted} ms after the recycle (shutdownTimeLimit 3 s)`);
-  await waitFor('the old worker to exit', () => !pidAlive(before), 3_000);
+  assert.ok(lasted >= 1_500 && lasted <= 3_000 + 5_000, `the stream lasted ${lasted} ms after the recycle (shutdownTimeLimit 3 s)`);
+  await waitFor('the old worker to exit', () => !pidAlive(before), 8_000);
 });

@@ -20,7 +20,7 @@ test('poolhost start refuses garbage, wrongly typed and 100 MB configuration fil
     const text = brokenCase.text(good);
     writeFileSync(file, text);
     const runDirectory = join(folder, `run-${index}`);
-    const result = await runPoolhostStart(file, runDirectory, 20_000);
+    const result = await runPoolhostStart(file, runDirectory, 60_000);
     assert.equal(result.timedOut, false, `${brokenCase.name}: poolhost start hung`);
     assert.equal(result.code, 1, `${brokenCase.name}: exit code (stderr: ${result.stderr.slice(0, 300)})`);
     assert.match(result.stderr, /^poolhost: invalid configuration: /, brokenCase.name);
@@ -28,7 +28,8 @@ test('poolhost start refuses garbage, wrongly typed and 100 MB configuration fil
     checkPosition(brokenCase, text, position(result.stderr, file));
     assert.deepEqual(processesOfRunDirectory(runDirectory), [], `${brokenCase.name}: nothing started`);
     timings.push(`${brokenCase.name}: ${result.elapsedMs} ms`);
-    if (text.length > 1_000_000) assert.ok(result.elapsedMs < 10_000, `${brokenCase.name} took ${result.elapsedMs} ms`);
+    // Refused, not hung: 1–9 s alone for 100 MB; the bound only catches a parser that never returns.
+    if (text.length > 1_000_000) assert.ok(result.elapsedMs < 45_000, `${brokenCase.name} took ${result.elapsedMs} ms`);
   });
   // 100 MB of bytes that are not XML at all, on one line.
   const junkFile = join(folder, 'junk.config');
@@ -36,7 +37,7 @@ test('poolhost start refuses garbage, wrongly typed and 100 MB configuration fil
   const block = Buffer.alloc(1024 * 1024, 'A');
   for (let written = 0; written < HUGE_MB; written++) writeSync(descriptor, block);
   closeSync(descriptor);
-  const junk = await runPoolhostStart(junkFile, join(folder, 'run-junk'), 20_000);
+  const junk = await runPoolhostStart(junkFile, join(folder, 'run-junk'), 60_000);
   assert.equal(junk.timedOut, false);
   assert.equal(junk.code, 1);
   position(junk.stderr, junkFile);
