@@ -18,6 +18,7 @@ import { RoutingTable } from './routing/routing-table.js';
 import { RequestQueue, type DemandReason, type RequestQueueEvents } from './request-queue/request-queue.js';
 import { HttpErrLog } from './httperr-log/httperr-log.js';
 import { EndpointSet, type EndpointFailure } from './endpoints/endpoint-set.js';
+import type { ListenSocketSource } from './endpoints/listen-socket-source.js';
 import { RequestIntake, type IntakeState } from './requests/request-intake.js';
 import { RequestState, type ListenerRequest } from './requests/listener-request.js';
 import { ClientConnection } from './connections/client-connection.js';
@@ -30,6 +31,8 @@ import { HttpSysErrors } from './error-responses/http-sys-errors.js';
 export interface HttpSysOptions {
   runDirectory: string;
   logger: Logger;
+  /** Who holds the listening sockets (poolhost); without one httpsys opens its own. */
+  listenSockets?: ListenSocketSource | null;
 }
 
 const SWEEP_INTERVAL_MS = 250;
@@ -61,7 +64,7 @@ export class HttpSys implements RequestQueueEvents, WorkerConnectionHost {
     const state = this.state;
     this.endpoints = new EndpointSet((socket) => {
       connections.add(new ClientConnection(socket, intake, state.limits.maxRequestBytes, connections));
-    }, this.logger.child({ component: 'endpoints' }));
+    }, this.logger.child({ component: 'endpoints' }), options.listenSockets ?? null);
   }
 
   async start(): Promise<void> {

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { createLogger } from '@poolhost/common';
 import { resolveRunDirectory } from '@poolhost/protocol';
 import { createHttpSys } from './http-sys.js';
+import { listenSocketsFromPoolhost } from './endpoints/listen-socket-source.js';
 
 process.title = 'poolhost: httpsys';
 const { values } = parseArgs({ options: { 'run-dir': { type: 'string' } }, strict: false });
@@ -10,7 +11,7 @@ const runDirectory = resolveRunDirectory(typeof values['run-dir'] === 'string' ?
 const logger = createLogger({ service: 'httpsys' });
 
 try {
-  const httpSys = await createHttpSys({ runDirectory, logger });
+  const httpSys = await createHttpSys({ runDirectory, logger, listenSockets: listenSocketsFromPoolhost(process, logger) });
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;

@@ -4,11 +4,12 @@ import type { Server } from 'node:net';
 import { rmSync, writeFileSync } from 'node:fs';
 import type { Logger } from '@poolhost/common';
 import {
+  ControlChannel,
   connectControlSocket,
+  createIpcTransport,
   listenControlSocket,
   pidFilePath,
   socketPath,
-  type ControlChannel,
   type HandlerTable,
   type ServerStatus,
   type WorkerProcessInfo,
@@ -17,6 +18,7 @@ import {
 import { systemClock, type Clock } from '@poolhost/common';
 import type { LaunchedService, ServiceLauncher, ServiceName } from './services/service-launcher.js';
 import { ServiceSupervisor, type RestartPolicy } from './services/service-supervisor.js';
+import { ListenSocketTable } from './listen-sockets/listen-socket-table.js';
 
 export interface PoolhostOptions {
   configFile: string;
@@ -28,6 +30,8 @@ export interface PoolhostOptions {
   serviceStopTimeoutMs?: number;
   clock?: Clock;
   restartPolicy?: RestartPolicy;
+  /** The listening sockets held for httpsys (with systemd's, when socket-activated); a new table if absent. */
+  listenSockets?: ListenSocketTable;
   onLaunched?(name: ServiceName, service: LaunchedService): void;
   /** Asks was for its workers (for ServerStatus); injectable for tests. */
   listWorkers?(): Promise<WorkerProcessInfo[]>;
@@ -49,6 +53,7 @@ const serviceNames: ServiceName[] = ['httpsys', 'w3svc', 'was'];
 export function createPoolhost(options: PoolhostOptions): Poolhost {
   const clock = options.clock ?? systemClock;
   const { logger, runDirectory } = options;
+  const listenSockets = options.listenSockets ?? new ListenSocketTable(logger.child({ component: 'listen-sockets' }));
   const supervisors = new Map<ServiceName, ServiceSupervisor>(
     serviceNames.map((name) => [
       name,
@@ -58,7 +63,10 @@ export function createPoolhost(options: PoolhostOptions): Poolhost {
         clock,
         logger,
         ...(options.restartPolicy ? { policy: options.restartPolicy } : {}),
-        onLaunched: (service) => options.onLaunched?.(name, service),
+        onLaunched: (service) => {
+          if (name === 'httpsys') serveListenSockets(service);
+          options.onLaunched?.(name, service);
+        },
       }),
     ]),
   );
@@ -67,6 +75,16 @@ export function createPoolhost(options: PoolhostOptions): Poolhost {
   let stopping: Promise<void> | null = null;
   let resolveStopped!: () => void;
   const stopped = new Promise<void>((resolve) => (resolveStopped = resolve));
+
+  // Each httpsys asks on its IPC channel for the sockets of its endpoints, and gets the held ones back.
+  const serveListenSockets = (service: LaunchedService): void => {
+    if (!service.ipc) return;
+    new ControlChannel(createIpcTransport(service.ipc), {
+      peer: `httpsys ${service.pid}`,
+      handlers: listenSockets.handlers(),
+      onProtocolError: (error) => logger.warn({ err: error }, `httpsys: ${error.message}`),
+    });
+  };
 
   const listWorkers =
     options.listWorkers ??
@@ -105,6 +123,7 @@ export function createPoolhost(options: PoolhostOptions): Poolhost {
       await supervisors.get('was')!.stop(options.wasStopTimeoutMs);
       const serviceStopTimeoutMs = options.serviceStopTimeoutMs ?? 10_000;
       await Promise.all([supervisors.get('w3svc')!.stop(serviceStopTimeoutMs), supervisors.get('httpsys')!.stop(serviceStopTimeoutMs)]);
+      listenSockets.closeAll();
       server?.close();
       for (const client of clients) client.close();
       rmSync(socketPath(runDirectory, 'poolhost'), { force: true });

@@ -27,3 +27,5 @@ export { executablePath, repositoryRoot, type ExecutableName } from './executabl
 export * from './data-plane/index.js';
 export type * from './messages/request-queue-activity.js';
 export { requestQueueActivityIntervalMs } from './messages/request-queue-activity.js';
+export type * from './messages/listen-sockets.js';
+export { listenEndpointKey } from './messages/listen-sockets.js';

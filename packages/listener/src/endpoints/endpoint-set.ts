@@ -1,9 +1,12 @@
 // The listening sockets: one per distinct (ip, port) of the bindings. Reconciled on each ApplyUrlGroups:
 // new endpoints are opened, unneeded ones stop listening, and no other endpoint's connections are touched.
+// With a socket source (poolhost) the sockets are the source's, and outlive this process.
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Logger } from 'pino';
+import { listenEndpointKey, type ListenSocketHandle } from '@poolhost/protocol';
 import type { ListenEndpoint } from '../routing/routing-table.js';
 import type { EndpointCounters } from '../counters/listener-counters.js';
+import type { ListenSocketSource } from './listen-socket-source.js';
 
 interface OpenEndpoint {
   key: string;
@@ -19,16 +22,28 @@ export interface EndpointFailure {
 }
 
 export function endpointKey(endpoint: ListenEndpoint): string {
-  return endpoint.ip === '*' ? `*:${endpoint.port}` : endpoint.ip.includes(':') ? `[${endpoint.ip}]:${endpoint.port}` : `${endpoint.ip}:${endpoint.port}`;
+  return listenEndpointKey(endpoint.ip, endpoint.port);
 }
 
 export class EndpointSet {
   private readonly open = new Map<string, OpenEndpoint>();
+  /** Reconciliations run one after the other: two at once would open the same endpoint twice. */
+  private applying: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly onConnection: (socket: Socket) => void, private readonly logger: Logger) {}
+  constructor(
+    private readonly onConnection: (socket: Socket) => void,
+    private readonly logger: Logger,
+    private readonly source: ListenSocketSource | null = null,
+  ) {}
 
   /** Opens what is missing, closes what is no longer wanted; failures (port in use…) are reported, not thrown. */
-  async apply(wanted: readonly ListenEndpoint[]): Promise<EndpointFailure[]> {
+  apply(wanted: readonly ListenEndpoint[]): Promise<EndpointFailure[]> {
+    const applied = this.applying.then(() => this.reconcile(wanted));
+    this.applying = applied.catch(() => undefined);
+    return applied;
+  }
+
+  private async reconcile(wanted: readonly ListenEndpoint[]): Promise<EndpointFailure[]> {
     const wantedKeys = new Map(wanted.map((endpoint) => [endpointKey(endpoint), endpoint]));
     for (const [key, endpoint] of this.open) {
       if (wantedKeys.has(key)) continue;
@@ -41,7 +56,7 @@ export class EndpointSet {
       [...wantedKeys].map(async ([key, endpoint]) => {
         if (this.open.has(key)) return;
         try {
-          const server = await this.listen(endpoint);
+          const { server, openedBy } = await this.listen(endpoint);
           const entry: OpenEndpoint = { key, server, currentConnections: 0, totalConnections: 0 };
           // One listener per endpoint, not a `once` closure per connection (~250 B each with 10,000 idle
           // connections; docs/performance.md).
@@ -56,7 +71,7 @@ export class EndpointSet {
           });
           server.on('error', (error) => this.logger.error({ err: error, endpoint: key }, `listener ${key} failed`));
           this.open.set(key, entry);
-          this.logger.info({ endpoint: key }, `listening on ${key}`);
+          this.logger.info({ endpoint: key, openedBy }, `listening on ${key}${openedBy === 'httpsys' ? '' : ` (socket held by poolhost, opened by ${openedBy})`}`);
         } catch (error) {
           const failure = error as NodeJS.ErrnoException;
           const message =
@@ -70,17 +85,22 @@ export class EndpointSet {
         }
       }),
     );
+    this.source?.applied([...this.open.keys()]);
     return failures;
   }
 
-  private async listen(endpoint: ListenEndpoint): Promise<Server> {
-    if (endpoint.ip !== '*') return listenOn(endpoint.ip, endpoint.port, false);
+  private async listen(endpoint: ListenEndpoint): Promise<{ server: Server; openedBy: string }> {
+    if (this.source) {
+      const { handle, openedBy } = await this.source.acquire(endpoint);
+      return { server: await listenOn(handle), openedBy };
+    }
+    if (endpoint.ip !== '*') return { server: await listenOn({ host: endpoint.ip, port: endpoint.port }), openedBy: 'httpsys' };
     try {
       // `*` on a dual-stack host: one IPv6 socket takes IPv4 too.
-      return await listenOn('::', endpoint.port, false);
+      return { server: await listenOn({ host: '::', port: endpoint.port }), openedBy: 'httpsys' };
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'EAFNOSUPPORT' || code === 'EADDRNOTAVAIL') return listenOn('0.0.0.0', endpoint.port, false);
+      if (code === 'EAFNOSUPPORT' || code === 'EADDRNOTAVAIL') return { server: await listenOn({ host: '0.0.0.0', port: endpoint.port }), openedBy: 'httpsys' };
       throw error;
     }
   }
@@ -108,16 +128,19 @@ export class EndpointSet {
 
 const LISTEN_BACKLOG = 65_535;
 
-function listenOn(host: string, port: number, ipv6Only: boolean): Promise<Server> {
+/** Listens on (host, port), or on a socket someone else opened (its handle; listen(2) again is harmless). */
+function listenOn(target: { host: string; port: number } | ListenSocketHandle): Promise<Server> {
   return new Promise((resolve, reject) => {
     // Half-open: a client that sends FIN after its request still gets the response (ClientConnection).
     const server = createServer({ noDelay: true, allowHalfOpen: true });
     server.once('error', reject);
-    // HTTP.SYS accepts on its own; with Node's 511 a burst of connects overflowed the accept queue and
-    // clients whose handshake was dropped believed they were connected. The kernel caps it (somaxconn).
-    server.listen({ host, port, ipv6Only, backlog: LISTEN_BACKLOG }, () => {
+    const listening = (): void => {
       server.off('error', reject);
       resolve(server);
-    });
+    };
+    // HTTP.SYS accepts on its own; with Node's 511 a burst of connects overflowed the accept queue and
+    // clients whose handshake was dropped believed they were connected. The kernel caps it (somaxconn).
+    if ('host' in target) server.listen({ host: target.host, port: target.port, ipv6Only: false, backlog: LISTEN_BACKLOG }, listening);
+    else server.listen(target, LISTEN_BACKLOG, listening);
   });
 }

@@ -7,6 +7,9 @@ import { createLogOutput } from '../output/log-output.js';
 import { createPoolhost } from '../poolhost.js';
 import { createExecaServiceLauncher } from '../services/service-launcher.js';
 import { formatConfigError } from './config-error.js';
+import { ListenSocketTable } from '../listen-sockets/listen-socket-table.js';
+import { takeSystemdListenFds } from '../listen-sockets/systemd-listen-fds.js';
+import { assertTcpListenHandlesAvailable } from '../listen-sockets/tcp-listen-handle.js';
 
 export interface StartCommandOptions {
   configFile: string;
@@ -39,6 +42,16 @@ export async function runStartCommand(options: StartCommandOptions): Promise<num
   process.title = 'poolhost';
   const output = createLogOutput();
   const logger = createLogger({ service: 'poolhost', destination: output.stream });
+  // Socket activation: systemd's sockets are held like the ones poolhost opens (docs/listener.md).
+  const listenSockets = new ListenSocketTable(logger.child({ component: 'listen-sockets' }));
+  try {
+    assertTcpListenHandlesAvailable();
+    listenSockets.adoptSystemdSockets(takeSystemdListenFds(process.env, process.pid));
+  } catch (error) {
+    listenSockets.closeAll();
+    process.stderr.write(`poolhost: socket activation: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
   const longestShutdown = Math.max(0, ...config.applicationPools.map((pool) => pool.processModel.shutdownTimeLimit));
   const poolhost = createPoolhost({
     configFile: config.file,
@@ -46,6 +59,7 @@ export async function runStartCommand(options: StartCommandOptions): Promise<num
     logger,
     launcher: createExecaServiceLauncher({ configFile: config.file, runDirectory: options.runDirectory }),
     wasStopTimeoutMs: longestShutdown + wasStopMarginMs,
+    listenSockets,
     onLaunched: (name, service) => {
       output.forward(service.stdout, name, 'stdout');
       output.forward(service.stderr, name, 'stderr');

@@ -1,7 +1,7 @@
 // The seam between service supervision and real processes: `node <bundle> --run-dir <dir>`.
 import type { Readable } from 'node:stream';
 import { execa } from 'execa';
-import { executablePath } from '@poolhost/protocol';
+import { executablePath, type IpcEndpoint } from '@poolhost/protocol';
 
 export type ServiceName = 'httpsys' | 'w3svc' | 'was';
 
@@ -14,6 +14,8 @@ export interface LaunchedService {
   pid: number;
   stdout: Readable | null;
   stderr: Readable | null;
+  /** The IPC channel to the service (a lifeline; httpsys also asks for its listening sockets on it). */
+  ipc?: IpcEndpoint;
   onExit(listener: (exit: ServiceExit) => void): void;
   kill(signal: NodeJS.Signals): void;
 }
@@ -66,6 +68,7 @@ export function createExecaServiceLauncher(options: ExecaServiceLauncherOptions)
         pid: subprocess.pid ?? 0,
         stdout: subprocess.stdout,
         stderr: subprocess.stderr,
+        ipc: subprocess as unknown as IpcEndpoint,
         onExit(listener) {
           if (exited) listener(exited);
           else listeners.push(listener);

@@ -1,13 +1,19 @@
-// The Node IPC channel that was opens to each w3wp it spawns (`process.send` on the worker side).
+// The Node IPC channel that was opens to each w3wp it spawns (`process.send` on the worker side), and
+// poolhost to httpsys. It is the one transport that can carry an OS handle: a message with a `handle`
+// (a listening socket, `ListenSocket`) has it sent beside the JSON, and put back on arrival.
 import type { Envelope, Transport } from './transport.js';
 
 /** Either side of a Node IPC channel: `process` in the child, the ChildProcess in the parent. */
 export interface IpcEndpoint {
-  send?(message: unknown, callback?: (error: Error | null) => void): boolean;
-  on(event: 'message', listener: (message: unknown) => void): unknown;
+  send?(message: unknown, sendHandle: unknown, callback: (error: Error | null) => void): boolean;
+  on(event: 'message', listener: (message: unknown, sendHandle?: unknown) => void): unknown;
   on(event: 'disconnect', listener: () => void): unknown;
   connected?: boolean;
   disconnect?(): void;
+}
+
+interface CarriesHandle {
+  handle?: unknown;
 }
 
 export function createIpcTransport(endpoint: IpcEndpoint): Transport {
@@ -23,12 +29,21 @@ export function createIpcTransport(endpoint: IpcEndpoint): Transport {
   return {
     send(envelope) {
       if (closed || !endpoint.send || endpoint.connected === false) return;
+      let handle: unknown;
+      const carrier = envelope.message as CarriesHandle | undefined;
+      if (carrier?.handle !== undefined) {
+        ({ handle } = carrier);
+        envelope = { ...envelope, message: { ...envelope.message!, handle: undefined } as Envelope['message'] };
+      }
       // A send racing the peer's exit fails with EPIPE/ERR_IPC_CHANNEL_CLOSED; the disconnect event reports it.
-      endpoint.send(envelope, () => undefined);
+      endpoint.send(envelope, handle, () => undefined);
     },
     onEnvelope(listener) {
-      endpoint.on('message', (message) => {
-        if (message !== null && typeof message === 'object') listener(message as Envelope);
+      endpoint.on('message', (message, handle) => {
+        if (message === null || typeof message !== 'object') return;
+        const envelope = message as Envelope;
+        if (handle !== undefined && envelope.message) (envelope.message as CarriesHandle).handle = handle;
+        listener(envelope);
       });
     },
     onClose(listener) {

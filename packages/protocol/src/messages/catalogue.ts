@@ -4,7 +4,8 @@ import type { ActivationMessage } from './activation.js';
 import type { RequestQueueActivityMessage } from './request-queue-activity.js';
 import type { WorkerControlMessage } from './worker-control.js';
 import type { ManagementMessage } from './management.js';
+import type { ListenSocketMessage } from './listen-sockets.js';
 
-export type ControlMessage = ConfigPlaneMessage | ActivationMessage | RequestQueueActivityMessage | WorkerControlMessage | ManagementMessage;
+export type ControlMessage = ConfigPlaneMessage | ActivationMessage | RequestQueueActivityMessage | WorkerControlMessage | ManagementMessage | ListenSocketMessage;
 export type ControlMessageType = ControlMessage['type'];
 export type MessageOfType<T extends ControlMessageType> = Extract<ControlMessage, { type: T }>;
