@@ -20,6 +20,11 @@ export interface PoolhostOptions {
   /** A port the test expects to answer; start() waits until it does. */
   waitForPort?: number;
   env?: Record<string, string>;
+  /**
+   * Socket activation, as systemd does it: these descriptors of the test process become poolhost's
+   * 3, 4, … with LISTEN_FDS, LISTEN_FDNAMES and LISTEN_PID (set to poolhost's own pid by an `exec`).
+   */
+  systemdSockets?: { fd: number; name: string }[];
 }
 
 export interface LogLine {
@@ -60,10 +65,15 @@ export class PoolhostInstance {
   }
 
   async start(): Promise<void> {
-    const child = spawn(process.execPath, [poolhostBin, 'start', '--config', this.configFile, '--run-dir', this.runDirectory], {
+    const command = [process.execPath, poolhostBin, 'start', '--config', this.configFile, '--run-dir', this.runDirectory];
+    const sockets = this.options.systemdSockets ?? [];
+    const activation = sockets.length === 0 ? {} : { LISTEN_FDS: String(sockets.length), LISTEN_FDNAMES: sockets.map((socket) => socket.name).join(':') };
+    // systemd sets LISTEN_PID between fork and exec; a shell that execs keeps its pid, so `$$` is poolhost's.
+    const [file, ...args] = sockets.length === 0 ? command : ['/bin/sh', '-c', 'LISTEN_PID=$$ exec "$@"', 'sh', ...command];
+    const child = spawn(file!, args, {
       cwd: this.root,
-      env: { ...process.env, POOLHOST_LOG_LEVEL: 'info', ...this.options.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, POOLHOST_LOG_LEVEL: 'info', ...this.options.env, ...activation },
+      stdio: ['ignore', 'pipe', 'pipe', ...sockets.map((socket) => socket.fd)],
     });
     this.child = child;
     this.exitPromise = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
