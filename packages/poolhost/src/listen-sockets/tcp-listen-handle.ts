@@ -38,6 +38,12 @@ export function bindTcpListenHandle(ip: string, port: number): TcpListenHandle {
     const code = getSystemErrorName(result);
     throw new ListenSocketError(code, `bind ${code} ${ip.includes(':') ? `[${ip}]` : ip}:${port}`);
   }
+  // libuv keeps EADDRINUSE from bind(2) for the listen(2) this process never makes, and leaves the socket
+  // unbound: httpsys' listen() would then bind it to a random port. An unbound socket names port 0.
+  if (port !== 0 && localAddress(result).port !== port) {
+    result.close();
+    throw new ListenSocketError('EADDRINUSE', `bind EADDRINUSE ${ip.includes(':') ? `[${ip}]` : ip}:${port}`);
+  }
   return result;
 }
 
