@@ -2,12 +2,12 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startPoolhost } from '../support/poolhost-instance.js';
 import { applicationHostConfig } from '../support/config-builder.js';
-import { freePort, httpRequest } from '../support/http.js';
+import { freePort, httpRequest, tcpAccepts } from '../support/http.js';
 import { pidApp } from '../support/apps.js';
 import { waitFor } from '../support/wait.js';
 import { orphanedWorkers, servicePid } from './support/orphans.js';
 
-test('SIGKILL of httpsys: connections and queued requests are lost, poolhost restarts it, workers are replaced, no failure is charged to the pool', async () => {
+test('SIGKILL of httpsys: its connections and queued requests are lost, the port stays open, poolhost restarts it, workers are replaced, no failure is charged to the pool', async () => {
   const port = await freePort();
   const poolhost = await startPoolhost(
     {
@@ -30,6 +30,8 @@ test('SIGKILL of httpsys: connections and queued requests are lost, poolhost res
     await new Promise((resolve) => setTimeout(resolve, 200));
     process.kill(oldHttpsys, 'SIGKILL');
     assert.equal(await inFlight, 'reset');
+    // poolhost holds the listening socket: the kernel accepts while no httpsys runs.
+    assert.equal(await tcpAccepts(port), true, 'the port accepts while httpsys is down');
     await waitFor('the old worker to exit (its data connection closed)', () => !poolhost.workers().some((info) => info.pid === oldWorker), 10_000);
     await waitFor('httpsys to answer again', async () => (await httpRequest({ port, path: '/', timeoutMs: 2_000 })).status === 200, 15_000, 100);
     assert.notEqual(servicePid(poolhost, 'httpsys'), oldHttpsys);
