@@ -84,7 +84,7 @@ test('SIGKILL of httpsys under a stream of new connections: none is refused, onl
       `${waited.length} connected while httpsys was down and were served; outages ${outages.map((outage) => `${outage.to - outage.from} ms`).join(', ')}`,
   );
 
-  assert.deepEqual(refused, [], 'no connection refused');
+  assert.equal(refused.length, 0, `${refused.length} connections refused (the port closed while httpsys was down)`);
   // Only a request on a connection the killed httpsys had accepted can fail: at most one per client per kill.
   for (let client = 0; client < clients; client++) {
     const ofClient = failed.filter((outcome) => outcome.client === client);
