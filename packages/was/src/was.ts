@@ -88,6 +88,7 @@ export function createWas(options: WasOptions): Was {
     configuration: () => config,
     queueStates,
     shuttingDown: () => shuttingDown,
+    startedAt: new Date(clock.now()).toISOString(),
   });
 
   const reconfigure = async (next: ApplicationHostConfig): Promise<boolean> => {

@@ -10,8 +10,10 @@ import {
   socketPath,
   type ExecutingRequest,
   type IpcEndpoint,
+  type WorkerRequestCounters,
 } from '@poolhost/protocol';
 import { DataConnection } from './data-plane/data-connection.js';
+import { createWorkerRequestCounters } from './counters/worker-request-counters.js';
 import { poolApplications } from './configuration/pool-applications.js';
 import { loadApplications } from './hosting/load-applications.js';
 import { controlHandlers } from './control/control-handlers.js';
@@ -68,6 +70,13 @@ export class WorkerProcess {
 
   get requestsInFlight(): number {
     return this.connection?.inFlight ?? 0;
+  }
+
+  /** W3SVC_W3WP counters (zeros before the data connection exists). */
+  get requestCounters(): WorkerRequestCounters {
+    const connection = this.connection;
+    if (!connection) return createWorkerRequestCounters();
+    return { ...connection.counters, websocketActiveRequests: connection.upgradedStreams };
   }
 
   async start(): Promise<void> {

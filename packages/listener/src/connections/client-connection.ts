@@ -5,6 +5,7 @@
 import type { Socket } from 'node:net';
 import { normalizeAddress } from '../routing/host-header.js';
 import { HTTPParser, METHODS, type LlhttpParser, type ParseError } from './http-parser.js';
+import type { SiteCounters } from '../counters/listener-counters.js';
 import type { ListenerRequest } from '../requests/listener-request.js';
 
 /** A request line and its headers, as parsed. */
@@ -44,7 +45,7 @@ export const ReadBlock = {
 
 export interface HeldRequest {
   request: ListenerRequest;
-  siteCounters: { errors: number };
+  siteCounters: SiteCounters;
 }
 
 // Parsers are reused across connections, as Node's http server does (creating one is a C++ allocation).
@@ -141,6 +142,8 @@ export class ClientConnection {
    * queued or on a worker: they wait here, in order, not in the pool's queue (see request-intake.ts).
    */
   held: HeldRequest[] = [];
+  /** Web Service counters of the site this connection's first routed request went to (Current Connections, bytes). */
+  countedSite: SiteCounters | null = null;
   /** Requests whose responses are not all written, in the order they arrived: the first one writes. */
   readonly outgoing: ListenerRequest[] = [];
   /** HTTP.SYS answered an error on it: it closes, and nothing more it carries is routed. */
@@ -372,6 +375,7 @@ export class ClientConnection {
 
   closed(): void {
     this.registry.delete(this);
+    if (this.countedSite) this.countedSite.connectionClosed(this.socket.bytesWritten, this.socket.bytesRead);
     this.detachParser();
     this.bodyTarget = null;
     this.parsed.length = 0;

@@ -11,7 +11,7 @@ import type { HttpErrLog } from '../httperr-log/httperr-log.js';
 import type { HttpErrRecord } from '../httperr-log/httperr-line.js';
 import { HttpSysErrors, errorResponseBytes, type HttpSysError } from '../error-responses/http-sys-errors.js';
 import { checkUrl } from '../limits/url-limits.js';
-import type { SiteCounterTable } from '../counters/listener-counters.js';
+import { verbSlot, type SiteCounters } from '../counters/listener-counters.js';
 import { ListenerRequest, RequestState, type RequestOutcomes } from './listener-request.js';
 import { ReadBlock, type ClientConnection, type ConnectionEvents, type RequestHead } from '../connections/client-connection.js';
 import type { ParseError } from '../connections/http-parser.js';
@@ -67,7 +67,6 @@ export class RequestIntake implements RequestOutcomes, ConnectionEvents {
   constructor(
     private readonly state: IntakeState,
     private readonly httpErrLog: HttpErrLog,
-    private readonly siteCounters: SiteCounterTable,
     private readonly logger: Logger,
   ) {}
 
@@ -129,8 +128,13 @@ export class RequestIntake implements RequestOutcomes, ConnectionEvents {
     const urlVerdict = checkUrl(url, limits, site.maxUrlSegments);
     if (urlVerdict === 'URL_Length') return this.reject(head, connection, HttpSysErrors.UrlTooLong, urlVerdict, site, null);
     if (urlVerdict) return this.reject(head, connection, HttpSysErrors.BadRequest, urlVerdict, site, null);
-    const siteCounters = this.siteCounters.get(site.siteId);
+    const siteCounters = site.counters;
     siteCounters.requests++;
+    siteCounters.requestsByVerb[verbSlot(head.method)]!++;
+    if (connection.countedSite === null) {
+      connection.countedSite = siteCounters;
+      siteCounters.connectionOpened();
+    }
     if (!site.started) return this.reject(head, connection, HttpSysErrors.NotFound, 'NotFound', site, null);
     const application = site.applications.match(url);
     if (!application) return this.reject(head, connection, HttpSysErrors.NotFound, 'NotFound', site, null);
@@ -148,10 +152,10 @@ export class RequestIntake implements RequestOutcomes, ConnectionEvents {
   }
 
   submitParsed(request: ListenerRequest): void {
-    this.enqueue(request, this.siteCounters.get(request.site.siteId));
+    this.enqueue(request, request.site.counters);
   }
 
-  private enqueue(request: ListenerRequest, siteCounters: { errors: number }): void {
+  private enqueue(request: ListenerRequest, siteCounters: SiteCounters): void {
     const connection = request.connection;
     if (connection.held.length > 0 || connection.active.length >= MAX_PIPELINE_DISPATCH || this.backlogged(connection)) {
       // A pipelined request behind several unfinished ones: held, and the connection no longer read
@@ -193,7 +197,7 @@ export class RequestIntake implements RequestOutcomes, ConnectionEvents {
     if (connection.held.length === 0) connection.unblockReading(ReadBlock.Pipeline);
   }
 
-  private submit(request: ListenerRequest, siteCounters: { errors: number }): void {
+  private submit(request: ListenerRequest, siteCounters: SiteCounters): void {
     const { connection, site, queue } = request;
     const rejection = queue.submit(request);
     if (rejection) {
@@ -218,7 +222,10 @@ export class RequestIntake implements RequestOutcomes, ConnectionEvents {
     queueName: string | null,
   ): void {
     this.logHttpErr(head, connection, error.statusCode, site, reason, queueName ?? undefined);
-    if (site) this.siteCounters.get(site.siteId).errors++;
+    if (site) {
+      site.counters.errors++;
+      site.counters.responded(error.statusCode);
+    }
     connection.answerLast(errorResponseBytes(error));
   }
 

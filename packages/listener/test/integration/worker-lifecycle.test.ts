@@ -46,7 +46,12 @@ function controlRequest(child: ChildProcess, seq: number, message: object): Prom
 test('PingWorker, ListWorkerRequests, then StopWorker: acknowledged, in-flight request finishes, exit 0', async () => {
   const worker = await harness.startWorker('LifecyclePool');
   assert.equal((await request(harness.port, '/')).status, 200);
-  assert.deepEqual(await controlRequest(worker, 1, { type: 'PingWorker' }), { type: 'WorkerHealth', requestsServed: 1, requestsInFlight: 0 });
+  assert.deepEqual(await controlRequest(worker, 1, { type: 'PingWorker' }), {
+    type: 'WorkerHealth',
+    requestsServed: 1,
+    requestsInFlight: 0,
+    counters: { errors401: 0, errors403: 0, errors404: 0, errors500: 0, websocketActiveRequests: 0, websocketConnectionAttempts: 0, websocketConnectionsAccepted: 0, websocketConnectionsRejected: 0 },
+  });
   const slow = request(harness.port, '/slow');
   await new Promise((resolve) => setTimeout(resolve, 100));
   const list = (await controlRequest(worker, 2, { type: 'ListWorkerRequests' })) as { requests: Array<{ url: string; verb: string; stage: string }> };

@@ -5,7 +5,15 @@ import type { RequestQueueActivityMessage } from './request-queue-activity.js';
 import type { WorkerControlMessage } from './worker-control.js';
 import type { ManagementMessage } from './management.js';
 import type { ListenSocketMessage } from './listen-sockets.js';
+import type { PerformanceCounterMessage } from './performance-counters.js';
 
-export type ControlMessage = ConfigPlaneMessage | ActivationMessage | RequestQueueActivityMessage | WorkerControlMessage | ManagementMessage | ListenSocketMessage;
+export type ControlMessage =
+  | ConfigPlaneMessage
+  | ActivationMessage
+  | RequestQueueActivityMessage
+  | WorkerControlMessage
+  | ManagementMessage
+  | ListenSocketMessage
+  | PerformanceCounterMessage;
 export type ControlMessageType = ControlMessage['type'];
 export type MessageOfType<T extends ControlMessageType> = Extract<ControlMessage, { type: T }>;

@@ -1,5 +1,6 @@
 // Worker control: was <-> w3wp over the Node IPC channel was opens when it spawns the worker.
 import type { RecycleReasonName } from './management.js';
+import type { WorkerRequestCounters } from './performance-counters.js';
 
 /** w3wp -> was: attached to its queue in httpsys and loaded its applications. `Starting -> Running`. */
 export interface WorkerReady {
@@ -30,6 +31,8 @@ export interface WorkerHealth {
   type: 'WorkerHealth';
   requestsServed: number;
   requestsInFlight: number;
+  /** The worker's W3SVC_W3WP counters. */
+  counters: WorkerRequestCounters;
 }
 
 /** was -> w3wp, request: stop taking requests, finish those in flight, exit. Answered with Acknowledged. */

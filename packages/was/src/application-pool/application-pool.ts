@@ -2,7 +2,7 @@
 // AlwaysRunning), recycling, idle shutdown or suspension, live reconfiguration and rapid-fail protection.
 import { StateMachine, type Logger } from '@poolhost/common';
 import type { ApplicationPool as ApplicationPoolConfig } from '@poolhost/config';
-import type { ApplicationPoolStatus, RecycleReasonName, RequestQueueState, WorkerDemanded, WorkerProcessInfo } from '@poolhost/protocol';
+import type { ApplicationPoolCounterSet, ApplicationPoolStatus, WorkerProcessCounterSet, RecycleReasonName, RequestQueueState, WorkerDemanded, WorkerProcessInfo } from '@poolhost/protocol';
 import type { Clock, TimerHandle } from '@poolhost/common';
 import type { EventLog } from '../event-log/event-log.js';
 import { RapidFailProtection } from '../rapid-fail/rapid-fail-protection.js';
@@ -14,6 +14,7 @@ import { applicationPoolTransitions, type ApplicationPoolEvent, type Application
 import { recycleEventIds, recycleEventValues } from './recycle-events.js';
 import { requiresRestart } from './restart-attributes.js';
 import { WorkerRotation } from './worker-rotation.js';
+import { ApplicationPoolCounters } from './application-pool-counters.js';
 
 /** An AlwaysRunning pool waits this long before replacing a worker that failed, so a broken app cannot spin. */
 const alwaysRunningRestartDelayMs = 1_000;
@@ -44,6 +45,8 @@ export class ApplicationPool {
   private disabledReason: string | undefined;
   private stoppedWaiters: Array<() => void> = [];
   private alwaysRunningTimer: TimerHandle | null = null;
+  /** APP_POOL_WAS counters. */
+  readonly counters = new ApplicationPoolCounters();
 
   constructor(private readonly options: ApplicationPoolOptions) {
     this.config = options.config;
@@ -100,6 +103,14 @@ export class ApplicationPool {
     };
   }
 
+  counterSet(): ApplicationPoolCounterSet {
+    return this.counters.snapshot(this.name, this.state, this.disabledReason !== undefined, this.activeWorkers.length, this.rapidFail.count);
+  }
+
+  workerCounterSets(): WorkerProcessCounterSet[] {
+    return [...this.workers].filter((worker) => worker.pid !== 0).map((worker) => worker.counterSet());
+  }
+
   workerProcesses(): WorkerProcessInfo[] {
     return [...this.workers].filter((worker) => worker.pid !== 0).map((worker) => worker.info());
   }
@@ -135,6 +146,7 @@ export class ApplicationPool {
     this.disabledReason = undefined;
     this.options.publishQueueState(this.queueState());
     this.machine.fire('started', 'request queue enabled');
+    this.counters.startedAt = this.options.clock.now();
     this.ensureAlwaysRunning();
   }
 
@@ -190,6 +202,7 @@ export class ApplicationPool {
     );
     if (targets.length === 0) return 0;
     if (options.logEvent ?? true) this.logRecycle(trigger, only ? only.pid : 0);
+    this.counters.recycled(trigger);
     this.logger.info({ trigger, workers: targets.map((worker) => worker.pid) }, `recycling ${targets.length} worker process(es) of application pool '${this.name}' (${trigger})`);
     this.rotation.rotate(targets, trigger, !this.config.recycling.disallowOverlappingRotation, this.maxProcesses);
     return targets.length;
@@ -247,6 +260,7 @@ export class ApplicationPool {
       },
     });
     this.workers.add(worker);
+    this.counters.workerCreated(this.activeWorkers.length);
     this.workerGeneration.set(worker, this.configGeneration);
     this.logger.info({ workerId: worker.workerId }, `starting a worker process for application pool '${this.name}' (${why})`);
     void worker.launch();
@@ -287,6 +301,7 @@ export class ApplicationPool {
   private onWorkerExited(worker: WorkerProcess, reason: WorkerExitReason): void {
     this.workers.delete(worker);
     this.workerGeneration.delete(worker);
+    this.counters.workerExited(reason, worker.killedAtShutdownTimeLimit, this.options.clock.now());
     const heldDemand = this.rotation.workerExited(worker);
     const standby = this.standbyWorker;
     if (!worker.standby && worker.attached && isFailure(reason) && standby && this.state === 'Started') {
@@ -300,6 +315,7 @@ export class ApplicationPool {
     }
     if (this.state === 'Stopping' && this.workers.size === 0) {
       this.machine.fire('stopped', this.disabledReason ?? 'all worker processes have exited');
+      this.counters.startedAt = null;
       for (const waiter of this.stoppedWaiters.splice(0)) waiter();
       return;
     }
@@ -329,6 +345,7 @@ export class ApplicationPool {
     for (const worker of this.workers) void worker.stop(reason);
     if (this.workers.size === 0 && this.state === 'Stopping') {
       this.machine.fire('stopped', this.disabledReason ?? 'no worker processes were running');
+      this.counters.startedAt = null;
       for (const waiter of this.stoppedWaiters.splice(0)) waiter();
     }
   }

@@ -1,7 +1,14 @@
 // was's one handler table: what w3svc (activation), appcmd and poolhost (management) may send.
 import type { Logger } from '@poolhost/common';
 import type { ApplicationHostConfig } from '@poolhost/config';
-import type { HandlerTable, RequestList, RequestQueueState, WorkerProcessList, WorkerRequestList } from '@poolhost/protocol';
+import type {
+  ApplicationPoolCounters,
+  HandlerTable,
+  RequestList,
+  RequestQueueState,
+  WorkerProcessList,
+  WorkerRequestList,
+} from '@poolhost/protocol';
 import type { ApplicationPool } from '../application-pool/application-pool.js';
 import { buildSiteConfiguration } from '../configuration/site-configuration.js';
 import type { EventLog } from '../event-log/event-log.js';
@@ -16,6 +23,8 @@ export interface WasHandlerContext {
   configuration(): ApplicationHostConfig;
   queueStates(): RequestQueueState[];
   shuttingDown(): boolean;
+  /** When was started (Total Application Pool Uptime counts from it). */
+  startedAt: string;
 }
 
 const workerRequestTimeoutMs = 5_000;
@@ -53,6 +62,17 @@ export function wasHandlers(context: WasHandlerContext): HandlerTable {
       const chosen = selected(message.applicationPool);
       await Promise.all(chosen.flatMap((pool) => pool.liveWorkers()).map((worker) => worker.refreshCounters(countersTimeoutMs)));
       return { type: 'WorkerProcessList', workers: chosen.flatMap((pool) => pool.workerProcesses()) } satisfies WorkerProcessList;
+    },
+    // APP_POOL_WAS and W3SVC_W3WP: the pools' own counters, and each worker's as fresh as a ping gets them.
+    GetApplicationPoolCounters: async () => {
+      const all = [...pools.values()];
+      await Promise.all(all.flatMap((pool) => pool.liveWorkers()).map((worker) => worker.refreshCounters(countersTimeoutMs)));
+      return {
+        type: 'ApplicationPoolCounters',
+        startedAt: context.startedAt,
+        applicationPools: all.map((pool) => pool.counterSet()),
+        workers: all.flatMap((pool) => pool.workerCounterSets()),
+      } satisfies ApplicationPoolCounters;
     },
     StartApplicationPool: async (message) => {
       if (context.shuttingDown()) throw wasErrors.shuttingDown();

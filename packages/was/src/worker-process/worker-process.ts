@@ -3,7 +3,15 @@
 // watched by WorkerMonitors; the application pool decides what to do next.
 import { StateMachine, type Logger } from '@poolhost/common';
 import type { ApplicationPool } from '@poolhost/config';
-import type { ControlMessage, HandlerTable, RecycleReasonName, WorkerHealth, WorkerProcessInfo } from '@poolhost/protocol';
+import type {
+  ControlMessage,
+  HandlerTable,
+  RecycleReasonName,
+  WorkerHealth,
+  WorkerProcessCounterSet,
+  WorkerProcessInfo,
+  WorkerRequestCounters,
+} from '@poolhost/protocol';
 import type { Clock, TimerHandle } from '@poolhost/common';
 import type { EventLog } from '../event-log/event-log.js';
 import type { MemorySampler } from '../recycling/memory-sampler.js';
@@ -12,6 +20,17 @@ import { writeWorkerEvent } from './worker-events.js';
 import { WorkerMonitors } from './worker-monitors.js';
 import { liveStates, workerProcessTransitions, type WorkerProcessEvent, type WorkerProcessStateName } from './worker-process-states.js';
 import type { SpawnedWorker, WorkerExit, WorkerSpawner } from './worker-spawner.js';
+
+const emptyRequestCounters: WorkerRequestCounters = {
+  errors401: 0,
+  errors403: 0,
+  errors404: 0,
+  errors500: 0,
+  websocketActiveRequests: 0,
+  websocketConnectionAttempts: 0,
+  websocketConnectionsAccepted: 0,
+  websocketConnectionsRejected: 0,
+};
 
 /** How long a broken IPC channel may precede the exit event before it counts as a communication error. */
 const communicationGraceMs = 1_000;
@@ -50,6 +69,10 @@ export class WorkerProcess {
   capacity = 0;
   requestsServed = 0;
   requestsInFlight = 0;
+  /** W3SVC_W3WP counters as of the last WorkerHealth. */
+  requestCounters: WorkerRequestCounters | null = null;
+  /** Still alive at shutdownTimeLimit and killed (5013): Total Worker Process Shutdown Failures. */
+  killedAtShutdownTimeLimit = false;
   /** The pool's standby: loaded and attached, takes requests only once promoted after a crash. */
   standby: boolean;
   /** Sent WorkerReady: it was attached to its queue in httpsys (whose loss there hands the queue to a standby). */
@@ -89,6 +112,7 @@ export class WorkerProcess {
       counters: (health) => {
         this.requestsServed = health.requestsServed;
         this.requestsInFlight = health.requestsInFlight;
+        if (health.counters) this.requestCounters = health.counters;
       },
       unresponsive: () => this.onUnresponsive(),
       idle: () => {
@@ -127,6 +151,20 @@ export class WorkerProcess {
       startedAt: this.startedAt,
       requestsServed: this.requestsServed,
       requestsInFlight: this.requestsInFlight,
+    };
+  }
+
+  /** W3SVC_W3WP, instance `<pid>_<pool>`. */
+  counterSet(): WorkerProcessCounterSet {
+    const info = this.info();
+    return {
+      pid: this.pid,
+      applicationPool: this.applicationPoolName,
+      state: this.state,
+      startedAt: this.startedAt,
+      activeRequests: info.requestsInFlight,
+      totalRequestsServed: info.requestsServed,
+      ...(this.requestCounters ?? emptyRequestCounters),
     };
   }
 
@@ -306,6 +344,7 @@ export class WorkerProcess {
     this.shutdownTimer = null;
     if (this.state === 'Exited') return;
     writeWorkerEvent(this.options.eventLog, 5013, this, this.plannedReason ? describeExitReason(this.plannedReason) : 'shutdown');
+    this.killedAtShutdownTimeLimit = true;
     this.process?.kill('SIGKILL');
   }
 

@@ -1,0 +1,75 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { settle } from '@poolhost/common/testing';
+import type { ApplicationPoolCounters } from '@poolhost/protocol';
+import { createHarness, demand } from '../support/was-harness.js';
+
+const failure = '<failure rapidFailProtectionMaxCrashes="2" rapidFailProtectionInterval="00:01:00" />';
+
+async function counters(call: (message: never) => Promise<unknown>): Promise<ApplicationPoolCounters> {
+  const reply = (await call({ type: 'GetApplicationPoolCounters' } as never)) as ApplicationPoolCounters;
+  assert.equal(reply.type, 'ApplicationPoolCounters');
+  return reply;
+}
+
+test('APP_POOL_WAS counts workers created, crashes, recycles by trigger and exits by reason; W3SVC_W3WP comes from the ping', async () => {
+  const { spawner, call } = await createHarness([{ name: 'Counted', children: failure }]);
+  let reply = await counters(call as never);
+  assert.deepEqual(
+    { ...reply.applicationPools[0]!, startedAt: typeof reply.applicationPools[0]!.startedAt },
+    {
+      applicationPool: 'Counted',
+      state: 'Running',
+      startedAt: 'string',
+      currentWorkerProcesses: 0,
+      maximumWorkerProcesses: 0,
+      recentWorkerProcessFailures: 0,
+      lastWorkerProcessFailureAt: null,
+      totalApplicationPoolRecycles: 0,
+      totalWorkerProcessesCreated: 0,
+      totalWorkerProcessFailures: 0,
+      totalWorkerProcessPingFailures: 0,
+      totalWorkerProcessShutdownFailures: 0,
+      totalWorkerProcessStartupFailures: 0,
+      recyclesByReason: {},
+      workerExitsByReason: {},
+    },
+  );
+
+  await call(demand('Counted'));
+  spawner.last.ready();
+  spawner.last.requestsServed = 7;
+  spawner.last.errors404 = 2;
+  reply = await counters(call as never);
+  assert.equal(reply.applicationPools[0]!.currentWorkerProcesses, 1);
+  assert.equal(reply.workers.length, 1);
+  assert.equal(reply.workers[0]!.pid, spawner.last.pid);
+  assert.equal(reply.workers[0]!.totalRequestsServed, 7);
+  assert.equal(reply.workers[0]!.errors404, 2);
+
+  spawner.last.exit(null, 'SIGKILL');
+  await settle();
+  await call(demand('Counted'));
+  spawner.last.ready();
+  await call({ type: 'RecycleApplicationPool', name: 'Counted' });
+  await settle();
+  spawner.last.ready();
+  await settle();
+
+  reply = await counters(call as never);
+  const pool = reply.applicationPools[0]!;
+  assert.equal(pool.totalWorkerProcessesCreated, 3);
+  assert.equal(pool.totalWorkerProcessFailures, 1);
+  assert.equal(pool.recentWorkerProcessFailures, 1);
+  assert.ok(pool.lastWorkerProcessFailureAt);
+  assert.equal(pool.totalApplicationPoolRecycles, 1);
+  assert.deepEqual(pool.recyclesByReason, { OnDemand: 1 });
+  assert.deepEqual(pool.workerExitsByReason, { crash: 1, recycle: 1 });
+  assert.equal(pool.maximumWorkerProcesses, 2, 'the overlapped recycle ran two workers at once');
+
+  await call({ type: 'StopApplicationPool', name: 'Counted' });
+  reply = await counters(call as never);
+  assert.equal(reply.applicationPools[0]!.state, 'Disabled');
+  assert.equal(reply.applicationPools[0]!.startedAt, null);
+  assert.deepEqual(reply.applicationPools[0]!.workerExitsByReason, { crash: 1, recycle: 1, adminStop: 1 });
+});
