@@ -24,7 +24,18 @@ export {
   connectControlSocket,
   maintainControlConnection,
 } from './channel/control-socket.js';
-export { defaultRunDirectory, resolveRunDirectory, ensureRunDirectory, socketPath, pidFilePath, type SocketName } from './run-directory.js';
+export {
+  defaultRunDirectory,
+  resolveRunDirectory,
+  ensureRunDirectory,
+  socketPath,
+  pidFilePath,
+  administrationTokenPath,
+  createAdministrationToken,
+  readAdministrationToken,
+  type SocketName,
+} from './run-directory.js';
+export { parseListenAddress, isLoopback, formatListenAddress, hostAllowed, type ListenAddress } from './administration-address.js';
 export { executablePath, repositoryRoot, type ExecutableName } from './executables.js';
 export * from './data-plane/index.js';
 export type * from './messages/request-queue-activity.js';

@@ -2,7 +2,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createLogger } from '@poolhost/common';
 import { loadApplicationHostConfig, type ApplicationHostConfig } from '@poolhost/config';
-import { connectUnixSocket, ensureRunDirectory, pidFilePath, socketPath } from '@poolhost/protocol';
+import { connectUnixSocket, createAdministrationToken, ensureRunDirectory, formatListenAddress, pidFilePath, socketPath, type ListenAddress } from '@poolhost/protocol';
+import { checkAdministrationAddress } from './administration-option.js';
 import { createLogOutput } from '../output/log-output.js';
 import { createPoolhost } from '../poolhost.js';
 import { createExecaServiceLauncher } from '../services/service-launcher.js';
@@ -14,6 +15,9 @@ import { assertTcpListenHandlesAvailable } from '../listen-sockets/tcp-listen-ha
 export interface StartCommandOptions {
   configFile: string;
   runDirectory: string;
+  /** `--metrics IP:port`: start inetmgr there. */
+  metrics?: string;
+  metricsRemote?: boolean;
 }
 
 /** Margin on top of the longest shutdownTimeLimit before poolhost kills was itself. */
@@ -27,7 +31,9 @@ export async function runStartCommand(options: StartCommandOptions): Promise<num
     process.stderr.write(`poolhost: invalid configuration: ${formatConfigError(error)}\n`);
     return 1;
   }
+  let administration: ListenAddress | undefined;
   try {
+    if (options.metrics !== undefined) administration = checkAdministrationAddress(options.metrics, options.metricsRemote ?? false, config);
     ensureRunDirectory(options.runDirectory);
   } catch (error) {
     process.stderr.write(`poolhost: ${error instanceof Error ? error.message : String(error)}\n`);
@@ -40,6 +46,14 @@ export async function runStartCommand(options: StartCommandOptions): Promise<num
   }
 
   process.title = 'poolhost';
+  let administrationUrl: string | undefined;
+  if (administration) {
+    // Printed once, before any log line: the token is needed for the dashboard's buttons and the API's actions.
+    const token = createAdministrationToken(options.runDirectory);
+    administrationUrl = `http://${formatListenAddress(administration)}/`;
+    process.stdout.write(`poolhost: dashboard and status API at ${administrationUrl} (Prometheus: ${administrationUrl}metrics)\n`);
+    process.stdout.write(`poolhost: administration token ${token} (also in ${options.runDirectory}/administration.token); open ${administrationUrl}#token=${token}\n`);
+  }
   const output = createLogOutput();
   const logger = createLogger({ service: 'poolhost', destination: output.stream });
   // Socket activation: systemd's sockets are held like the ones poolhost opens (docs/listener.md).
@@ -57,7 +71,12 @@ export async function runStartCommand(options: StartCommandOptions): Promise<num
     configFile: config.file,
     runDirectory: options.runDirectory,
     logger,
-    launcher: createExecaServiceLauncher({ configFile: config.file, runDirectory: options.runDirectory }),
+    launcher: createExecaServiceLauncher({
+      configFile: config.file,
+      runDirectory: options.runDirectory,
+      ...(administration ? { administrationAddress: formatListenAddress(administration) } : {}),
+    }),
+    ...(administrationUrl ? { administration: { url: administrationUrl } } : {}),
     wasStopTimeoutMs: longestShutdown + wasStopMarginMs,
     listenSockets,
     onLaunched: (name, service) => {

@@ -86,6 +86,18 @@ export interface RecycleApplicationPool {
   name: string;
 }
 
+/** Recycles one worker process (IIS Manager's Worker Processes view; appcmd has no per-worker verb). Answered with Acknowledged. */
+export interface RecycleWorkerProcess {
+  type: 'RecycleWorkerProcess';
+  pid: number;
+}
+
+/** Ends one worker process at once (SIGKILL), as ending w3wp.exe in Task Manager does: was sees a crash. Answered with Acknowledged. */
+export interface KillWorkerProcess {
+  type: 'KillWorkerProcess';
+  pid: number;
+}
+
 export interface ListSites {
   type: 'ListSites';
 }
@@ -134,7 +146,7 @@ export interface RequestList {
 }
 
 export interface ServiceStatus {
-  name: 'httpsys' | 'w3svc' | 'was';
+  name: 'httpsys' | 'w3svc' | 'was' | 'inetmgr';
   pid: number | null;
   state: 'Starting' | 'Running' | 'Stopping' | 'Stopped';
   restarts: number;
@@ -151,6 +163,8 @@ export interface ServerStatus {
   runDirectory: string;
   services: ServiceStatus[];
   workers: WorkerProcessInfo[];
+  /** `--metrics`: where inetmgr serves /metrics, the status API and the dashboard. */
+  administration?: { url: string };
 }
 
 export interface StopServer {
@@ -171,6 +185,8 @@ export type ManagementMessage =
   | StartApplicationPool
   | StopApplicationPool
   | RecycleApplicationPool
+  | RecycleWorkerProcess
+  | KillWorkerProcess
   | ListSites
   | SiteList
   | StartSite

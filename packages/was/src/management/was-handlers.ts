@@ -38,6 +38,13 @@ export function wasHandlers(context: WasHandlerContext): HandlerTable {
     if (!pool) throw wasErrors.applicationPoolNotFound(name);
     return pool;
   };
+  const findWorker = (pid: number) => {
+    for (const pool of pools.values()) {
+      const worker = pool.liveWorkers().find((candidate) => candidate.pid === pid);
+      if (worker) return { pool, worker };
+    }
+    throw wasErrors.workerProcessNotFound(pid);
+  };
   const selected = (name: string | undefined): ApplicationPool[] => (name === undefined ? [...pools.values()] : [find(name)]);
   const known = (name: string): ApplicationPool | undefined => {
     const pool = pools.get(name.toLowerCase());
@@ -97,6 +104,19 @@ export function wasHandlers(context: WasHandlerContext): HandlerTable {
       // request sent after the reply waits for the new worker. (Overlapped: nothing is stopping yet.)
       await pool.stoppingWorkersDetached(2_000);
       return { type: 'Acknowledged', detail: `"${pool.name}" successfully recycled` };
+    },
+    RecycleWorkerProcess: (message) => {
+      const { pool, worker } = findWorker(message.pid);
+      if (pool.recycle('OnDemand', worker) === 0) throw wasErrors.notStarted();
+      logger.info({ pool: pool.name, workerPid: worker.pid }, `worker process ${worker.pid} of application pool '${pool.name}' recycled on request`);
+      return { type: 'Acknowledged', detail: `worker process ${worker.pid} of "${pool.name}" is being recycled` };
+    },
+    // Like ending w3wp.exe in Task Manager: no drain; the exit is a crash (5009) and counts for rapid-fail protection.
+    KillWorkerProcess: (message) => {
+      const { pool, worker } = findWorker(message.pid);
+      logger.warn({ pool: pool.name, workerPid: worker.pid }, `worker process ${worker.pid} of application pool '${pool.name}' killed on request`);
+      worker.kill();
+      return { type: 'Acknowledged', detail: `worker process ${worker.pid} of "${pool.name}" killed` };
     },
     GetEventJournal: (message) => ({ type: 'EventJournal', ...eventLog.journal(message.applicationPool, message.limit) }),
     ListRequests: async (message) => {
