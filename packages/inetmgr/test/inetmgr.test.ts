@@ -97,6 +97,12 @@ const inetmgr = createInetmgr({
       if (message.type === 'GetListenerCounters') return listener as unknown as R;
       if (message.type === 'GetApplicationPoolCounters') return pools as unknown as R;
       if (message.type === 'ListSites') return { type: 'SiteList', sites: [{ id: 1, name: 'Default Web Site', state: 'Started' }] } as unknown as R;
+      if (message.type === 'ListApplicationPools') return { type: 'ApplicationPoolList', applicationPools: [{ name: 'DefaultAppPool', state: 'Started', workers: 1 }] } as unknown as R;
+      if (message.type === 'ListRequests') {
+        const requests = [{ requestId: 'r1', siteId: 1, verb: 'GET', url: '/slow', clientIp: '127.0.0.1', stage: 'ExecuteRequestHandler', module: 'iisnode', elapsedMs: 1500, pid: 4242, applicationPool: 'DefaultAppPool' }];
+        return { type: 'RequestList', requests } as unknown as R;
+      }
+      if (message.type === 'GetEventJournal') return { type: 'EventJournal', events: [], workerHistory: [] } as unknown as R;
       if (message.type === 'RecycleApplicationPool') return { type: 'Acknowledged', detail: `"${message.name}" successfully recycled` } as unknown as R;
       throw new Error(`${service} was not expected to get ${message.type}`);
     },
@@ -183,4 +189,38 @@ test('the dashboard and its chart library are served from this address', async (
   const uplot = await call('GET', '/assets/uPlot.iife.min.js');
   assert.equal(uplot.status, 200);
   assert.match(uplot.text, /uPlot/);
+});
+
+test('the status API answers in the IIS Administration API shapes', async () => {
+  const pools = JSON.parse((await call('GET', '/api/webserver/application-pools')).text);
+  assert.equal(pools.app_pools[0].name, 'DefaultAppPool');
+  assert.equal(pools.app_pools[0].status, 'started');
+  assert.equal(pools.app_pools[0].counters.totalWorkerProcessesCreated, 3);
+  assert.equal(pools.app_pools[0]._links.worker_processes.href, '/api/webserver/worker-processes?application_pool.id=DefaultAppPool');
+  assert.equal((await call('GET', '/api/webserver/application-pools/NoSuchPool')).status, 404);
+
+  const workers = JSON.parse((await call('GET', '/api/webserver/worker-processes?application_pool.id=DefaultAppPool')).text);
+  assert.equal(workers.worker_processes.length, 1);
+  assert.equal(workers.worker_processes[0].process_id, '4242');
+  assert.equal(workers.worker_processes[0].name, 'w3wp');
+  assert.deepEqual(workers.worker_processes[0].application_pool, { name: 'DefaultAppPool', id: 'DefaultAppPool', status: 'started' });
+  assert.equal(workers.worker_processes[0]._links.request_monitor.href, '/api/webserver/http-request-monitor/requests?wp.id=4242');
+
+  const requests = JSON.parse((await call('GET', '/api/webserver/http-request-monitor/requests?wp.id=4242')).text);
+  assert.deepEqual(requests.requests[0], {
+    id: 'r1',
+    url: '/slow',
+    method: 'GET',
+    client_ip_address: '127.0.0.1',
+    pipeline_stage: 'ExecuteRequestHandler',
+    module_name: 'iisnode',
+    time_elapsed: 1500,
+    website: { id: '1' },
+    worker_process: { id: '4242', process_id: '4242' },
+    application_pool: { name: 'DefaultAppPool' },
+  });
+  const sites = JSON.parse((await call('GET', '/api/webserver/websites')).text);
+  assert.deepEqual(sites.websites[0], { name: 'Default Web Site', id: '1', status: 'started', _links: { self: { href: '/api/webserver/websites/1' } } });
+  assert.equal((await call('PUT', '/api/webserver/websites')).status, 405);
+  assert.equal((await call('GET', '/api/webserver/nothing')).status, 404);
 });

@@ -73,3 +73,31 @@ test('APP_POOL_WAS counts workers created, crashes, recycles by trigger and exit
   assert.equal(reply.applicationPools[0]!.startedAt, null);
   assert.deepEqual(reply.applicationPools[0]!.workerExitsByReason, { crash: 1, recycle: 1, adminStop: 1 });
 });
+
+test('RecycleWorkerProcess recycles that worker only; KillWorkerProcess ends it as a crash (5009); an unknown PID is named', async () => {
+  const { spawner, call, eventIds } = await createHarness([{ name: 'Garden', children: '<processModel maxProcesses="2" />' }]);
+  await call(demand('Garden'));
+  spawner.last.ready();
+  const first = spawner.last;
+  await call({ type: 'WorkerDemanded', applicationPool: 'Garden', reason: 'AllWorkersBusy', queuedRequests: 1, attachedWorkers: 1 });
+  spawner.last.ready();
+  const second = spawner.last;
+  assert.notEqual(first.pid, second.pid);
+
+  await call({ type: 'RecycleWorkerProcess', pid: first.pid } as never);
+  assert.notEqual(spawner.last, second, 'an overlapped recycle starts a replacement first');
+  spawner.last.ready();
+  await settle();
+  assert.ok(first.received.some((message) => message.type === 'StopWorker'), 'the recycled worker is asked to stop');
+  assert.ok(!second.received.some((message) => message.type === 'StopWorker'), 'the other worker is not');
+
+  await call({ type: 'KillWorkerProcess', pid: second.pid } as never);
+  await settle();
+  assert.deepEqual(second.signals, ['SIGKILL']);
+  assert.ok(eventIds().includes(5009));
+  const reply = await counters(call as never);
+  assert.equal(reply.applicationPools[0]!.totalWorkerProcessFailures, 1);
+  assert.deepEqual(reply.applicationPools[0]!.recyclesByReason, { OnDemand: 1 });
+
+  await assert.rejects(call({ type: 'KillWorkerProcess', pid: 999_999 } as never), /Cannot find WP object with identifier "999999"/);
+});
