@@ -81,6 +81,9 @@ const pools: ApplicationPoolCounters = {
       websocketConnectionAttempts: 0,
       websocketConnectionsAccepted: 0,
       websocketConnectionsRejected: 0,
+      eventLoopDelayP99Ms: 12,
+      eventLoopDelayMaxMs: 40,
+      heapUsedBytes: 9_000_000,
     },
   ],
 };
@@ -155,6 +158,9 @@ test('/metrics prints the windows_exporter iis family from the services counters
     'poolhost_request_queue_wait_seconds_count{app="DefaultAppPool"} 6',
     'poolhost_application_pool_recycles_total{app="DefaultAppPool",reason="OnDemand"} 1',
     'poolhost_worker_process_exits_total{app="DefaultAppPool",reason="crash"} 1',
+    'poolhost_worker_event_loop_delay_p99_seconds{app="DefaultAppPool",pid="4242"} 0.012',
+    'poolhost_worker_event_loop_delay_max_seconds{app="DefaultAppPool",pid="4242"} 0.04',
+    'poolhost_worker_heap_used_bytes{app="DefaultAppPool",pid="4242"} 9000000',
   ]) {
     assert.ok(text.split('\n').includes(line), `missing: ${line}`);
   }

@@ -13,7 +13,7 @@ import {
   type WorkerRequestCounters,
 } from '@poolhost/protocol';
 import { DataConnection } from './data-plane/data-connection.js';
-import { createWorkerRequestCounters } from './counters/worker-request-counters.js';
+import { createWorkerRequestCounters, readRuntimeCounters } from './counters/worker-request-counters.js';
 import { poolApplications } from './configuration/pool-applications.js';
 import { loadApplications } from './hosting/load-applications.js';
 import { controlHandlers } from './control/control-handlers.js';
@@ -75,8 +75,11 @@ export class WorkerProcess {
   /** W3SVC_W3WP counters (zeros before the data connection exists). */
   get requestCounters(): WorkerRequestCounters {
     const connection = this.connection;
-    if (!connection) return createWorkerRequestCounters();
-    return { ...connection.counters, websocketActiveRequests: connection.upgradedStreams };
+    return {
+      ...(connection ? connection.counters : createWorkerRequestCounters()),
+      websocketActiveRequests: connection?.upgradedStreams ?? 0,
+      ...readRuntimeCounters(),
+    };
   }
 
   async start(): Promise<void> {

@@ -1,5 +1,6 @@
 // What no IIS counter set has and poolhost can tell: how long requests waited in each queue, why they
-// were turned away, why pools recycled and workers ended, and each worker's load (pidusage).
+// were turned away, why pools recycled and workers ended, and each worker's load (pidusage, and its
+// own event-loop delay and heap).
 import { queueWaitBucketsMs } from '@poolhost/protocol';
 import type { CounterSnapshot } from '../counters/counter-snapshot.js';
 import { histogramSamples, type MetricFamily, type Sample } from './metric-family.js';
@@ -10,9 +11,11 @@ function byReason(label: string, entries: Array<{ app: string; counts: Record<st
   return entries.flatMap(({ app, counts }) => Object.entries(counts).map(([reason, value]) => ({ labels: { [label]: app, reason }, value })));
 }
 
-const workerSamples = (snapshot: CounterSnapshot, value: (pid: number) => number | undefined): Sample[] =>
+type WorkerSet = NonNullable<CounterSnapshot['applicationPools']>['workers'][number];
+
+const workerSamples = (snapshot: CounterSnapshot, value: (worker: WorkerSet) => number | undefined): Sample[] =>
   (snapshot.applicationPools?.workers ?? []).flatMap((worker) => {
-    const sample = value(worker.pid);
+    const sample = value(worker);
     return sample === undefined ? [] : [{ labels: { app: worker.applicationPool, pid: String(worker.pid) }, value: sample }];
   });
 
@@ -74,14 +77,35 @@ export const poolhostFamilies: readonly MetricFamily[] = [
     type: 'gauge',
     help: 'CPU used by a worker process since the previous reading, percent of one core',
     labelNames: ['app', 'pid'],
-    samples: (snapshot) => workerSamples(snapshot, (pid) => snapshot.usage.get(pid)?.cpuPercent),
+    samples: (snapshot) => workerSamples(snapshot, (worker) => snapshot.usage.get(worker.pid)?.cpuPercent),
   },
   {
     name: 'poolhost_worker_memory_bytes',
     type: 'gauge',
     help: 'Resident memory of a worker process, bytes',
     labelNames: ['app', 'pid'],
-    samples: (snapshot) => workerSamples(snapshot, (pid) => snapshot.usage.get(pid)?.memoryBytes),
+    samples: (snapshot) => workerSamples(snapshot, (worker) => snapshot.usage.get(worker.pid)?.memoryBytes),
+  },
+  {
+    name: 'poolhost_worker_event_loop_delay_p99_seconds',
+    type: 'gauge',
+    help: "99th percentile of a worker process's event-loop delay since the previous reading (by was's ping or a scrape)",
+    labelNames: ['app', 'pid'],
+    samples: (snapshot) => workerSamples(snapshot, (worker) => worker.eventLoopDelayP99Ms / 1000),
+  },
+  {
+    name: 'poolhost_worker_event_loop_delay_max_seconds',
+    type: 'gauge',
+    help: 'Longest event-loop delay of a worker process since the previous reading',
+    labelNames: ['app', 'pid'],
+    samples: (snapshot) => workerSamples(snapshot, (worker) => worker.eventLoopDelayMaxMs / 1000),
+  },
+  {
+    name: 'poolhost_worker_heap_used_bytes',
+    type: 'gauge',
+    help: 'V8 heap in use in a worker process, bytes',
+    labelNames: ['app', 'pid'],
+    samples: (snapshot) => workerSamples(snapshot, (worker) => worker.heapUsedBytes),
   },
   {
     name: 'poolhost_httperr_total',

@@ -141,6 +141,11 @@ export interface WorkerRequestCounters {
   websocketConnectionAttempts: number;
   websocketConnectionsAccepted: number;
   websocketConnectionsRejected: number;
+  /** The worker's event loop: p99 and max delay (ms) since the previous reading (Node's monitorEventLoopDelay). */
+  eventLoopDelayP99Ms: number;
+  eventLoopDelayMaxMs: number;
+  /** V8 heap in use, bytes. */
+  heapUsedBytes: number;
 }
 
 /** W3SVC_W3WP, one instance per worker (`<pid>_<pool>`). */
@@ -164,6 +169,12 @@ export interface ApplicationPoolCounters {
   startedAt: string;
   applicationPools: ApplicationPoolCounterSet[];
   workers: WorkerProcessCounterSet[];
+}
+
+/** Each counter request and its reply (for the catalogue's Replies map). */
+export interface PerformanceCounterReplies {
+  GetListenerCounters: ListenerCounters;
+  GetApplicationPoolCounters: ApplicationPoolCounters;
 }
 
 export type PerformanceCounterMessage = GetListenerCounters | ListenerCounters | GetApplicationPoolCounters | ApplicationPoolCounters;

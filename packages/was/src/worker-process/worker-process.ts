@@ -30,6 +30,9 @@ const emptyRequestCounters: WorkerRequestCounters = {
   websocketConnectionAttempts: 0,
   websocketConnectionsAccepted: 0,
   websocketConnectionsRejected: 0,
+  eventLoopDelayP99Ms: 0,
+  eventLoopDelayMaxMs: 0,
+  heapUsedBytes: 0,
 };
 
 /** How long a broken IPC channel may precede the exit event before it counts as a communication error. */

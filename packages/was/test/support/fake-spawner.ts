@@ -55,6 +55,9 @@ export class FakeWorker implements SpawnedWorker {
             websocketConnectionAttempts: 0,
             websocketConnectionsAccepted: 0,
             websocketConnectionsRejected: 0,
+            eventLoopDelayP99Ms: 0,
+            eventLoopDelayMaxMs: 0,
+            heapUsedBytes: 0,
           },
         } as R);
       }
