@@ -142,12 +142,13 @@ export async function metricsScraped(context: BenchContext): Promise<void> {
   const setup = singlePool(context.applications.hello);
   let scraped: ScrapedPoolhostServer | null = null;
   const result = await runThroughput(context, {
-    name: 'hello world, /metrics scraped every second',
+    // Short names: they become folders, and the run directory's socket paths must stay under 108 bytes.
+    name: 'hello, metrics',
     path: '/',
     contenders: [
       {
-        name: 'poolhost --metrics, scraped 1/s',
-        create: (port, folder) => (scraped = new ScrapedPoolhostServer('poolhost --metrics, scraped 1/s', port, folder, setup, metricsPort)),
+        name: 'poolhost --metrics',
+        create: (port, folder) => (scraped = new ScrapedPoolhostServer('poolhost --metrics', port, folder, setup, metricsPort)),
       },
       poolhost('poolhost', setup),
     ],
