@@ -90,6 +90,7 @@ test('the dashboard shows pools and worker PIDs; a recycle clicked there gives a
   assert.doesNotMatch(listed, new RegExp(`"${frontPid}"`));
   assert.match(listed, new RegExp(`^WP "${backPid}" \\(applicationPool:BackPool\\)$`, 'm'), 'the other pool kept its worker');
   await page.locator('#events li', { hasText: '5079' }).first().waitFor();
+  await page.locator('#flow .lane[data-pool="FrontPool"] .worker', { hasText: `w3wp ${newPid}` }).waitFor();
 
   const screenshot = process.env.POOLHOST_SCREENSHOT;
   if (screenshot) {

@@ -184,6 +184,49 @@ function renderRequests(current) {
   );
 }
 
+// Listener -> queue -> workers, one lane per pool, with the rates between them (for teaching: a web
+// garden spreading load, a crash whose queued requests wait for the replacement, a recycle's overlap).
+function renderFlow(current, previous) {
+  const elapsed = previous ? (current.time - previous.time) / 1000 : 0;
+  const rate = (now, before) => (elapsed > 0 && before !== undefined ? ((now - before) / elapsed).toFixed(1) : '–');
+  const beforePools = new Map((previous?.applicationPools ?? []).map((pool) => [pool.name, pool]));
+  const beforeWorkers = new Map((previous?.workers ?? []).map((worker) => [worker.pid, worker]));
+  const box = (className, text) => {
+    const element = document.createElement('div');
+    element.className = `box ${className}`;
+    element.textContent = text;
+    return element;
+  };
+  const arrow = (text) => {
+    const element = document.createElement('span');
+    element.className = 'arrow';
+    element.textContent = `${text} →`;
+    return element;
+  };
+  const lanes = current.applicationPools.map((pool) => {
+    const lane = document.createElement('div');
+    lane.className = 'lane';
+    lane.dataset.pool = pool.name;
+    const last = beforePools.get(pool.name);
+    const workers = current.workers.filter((worker) => worker.applicationPool === pool.name);
+    const served = workers.reduce((sum, worker) => sum + worker.requestsServed - (beforeWorkers.get(worker.pid)?.requestsServed ?? worker.requestsServed), 0);
+    const queueClass = pool.state !== 'Running' ? 'queue stopped' : pool.queueSize > 0 ? 'queue busy' : 'queue';
+    const workerBoxes = document.createElement('div');
+    workerBoxes.className = 'workers';
+    workerBoxes.append(...(workers.length ? workers.map((worker) => box('worker', `w3wp ${worker.pid}: ${worker.activeRequests} in flight`)) : [box('worker', 'no worker')]));
+    lane.append(
+      box('listener', 'httpsys'),
+      arrow(`${rate(pool.arrivals, last?.arrivals)}/s`),
+      box(queueClass, `${pool.name}: ${pool.queueSize} waiting${pool.state !== 'Running' ? ` (${pool.state})` : ''}`),
+      arrow(''),
+      workerBoxes,
+      arrow(`${elapsed > 0 ? (served / elapsed).toFixed(1) : '–'}/s done`),
+    );
+    return lane;
+  });
+  document.getElementById('flow').replaceChildren(...lanes);
+}
+
 function addEvent(event) {
   const list = document.getElementById('events');
   const item = document.createElement('li');
@@ -249,6 +292,7 @@ function connect() {
     state.latest = current;
     status.textContent = current.unavailable.length ? `live (not answering: ${current.unavailable.join(', ')})` : 'live';
     renderPools(current, state.previous);
+    renderFlow(current, state.previous);
     renderWorkers(current);
     renderRequests(current);
     recordHistory(current);
