@@ -3,6 +3,22 @@
 import type { ApplicationHostConfig } from '@poolhost/config';
 import { formatListenAddress, isLoopback, parseListenAddress, type ListenAddress } from '@poolhost/protocol';
 
+/**
+ * `--metrics` wins; else `system.applicationHost/webManagement` with a port (its enableRemoteManagement
+ * standing for `--metrics-remote`); else none: inetmgr is not started.
+ */
+export function administrationAddressOf(metrics: string | undefined, metricsRemote: boolean, config: ApplicationHostConfig): ListenAddress | undefined {
+  if (metrics !== undefined) return checkAdministrationAddress(metrics, metricsRemote, config);
+  const configured = config.webManagement;
+  if (!configured || configured.port === 0) return undefined;
+  const text = formatListenAddress({ host: configured.ipAddress, port: configured.port });
+  try {
+    return checkAdministrationAddress(text, configured.enableRemoteManagement, config);
+  } catch (error) {
+    throw new Error(`${config.file}: webManagement: ${error instanceof Error ? error.message.replace(/^--metrics /, '').replace('--metrics-remote', 'enableRemoteManagement="true"') : String(error)}`);
+  }
+}
+
 export function checkAdministrationAddress(text: string, allowRemote: boolean, config: ApplicationHostConfig): ListenAddress {
   const address = parseListenAddress(text);
   if (!isLoopback(address.host) && !allowRemote) {

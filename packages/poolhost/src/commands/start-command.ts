@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createLogger } from '@poolhost/common';
 import { loadApplicationHostConfig, type ApplicationHostConfig } from '@poolhost/config';
 import { connectUnixSocket, createAdministrationToken, ensureRunDirectory, formatListenAddress, pidFilePath, socketPath, type ListenAddress } from '@poolhost/protocol';
-import { checkAdministrationAddress } from './administration-option.js';
+import { administrationAddressOf } from './administration-option.js';
 import { createLogOutput } from '../output/log-output.js';
 import { createPoolhost } from '../poolhost.js';
 import { createExecaServiceLauncher } from '../services/service-launcher.js';
@@ -33,7 +33,7 @@ export async function runStartCommand(options: StartCommandOptions): Promise<num
   }
   let administration: ListenAddress | undefined;
   try {
-    if (options.metrics !== undefined) administration = checkAdministrationAddress(options.metrics, options.metricsRemote ?? false, config);
+    administration = administrationAddressOf(options.metrics, options.metricsRemote ?? false, config);
     ensureRunDirectory(options.runDirectory);
   } catch (error) {
     process.stderr.write(`poolhost: ${error instanceof Error ? error.message : String(error)}\n`);
