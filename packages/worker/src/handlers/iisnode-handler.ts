@@ -51,8 +51,9 @@ export function iisnodeHandler(iisnodeSection: RawElement | undefined): RequestH
   return { module: 'iisnode', dynamic: true, execute };
 }
 
+/** The handler names a script that is not there (file names are case-sensitive here): 404, as for any missing file. */
 function missing(context: HttpContext): void {
-  context.sendError(500, 1000, new Error(`iisnode cannot find the entry script "${context.handler?.entry.path ?? ''}" for ${context.path}`));
+  context.sendError(404, 0, new Error(`iisnode cannot find the script "${context.handler?.entry.path ?? ''}" for ${context.path}`));
 }
 
 function isFile(path: string): boolean {
