@@ -12,7 +12,8 @@ test('lockAttributes, lockAllAttributesExcept, lockElements, lockItem, overrideM
     'www/web.config': webConfig(`    <directoryBrowse enabled="false" lockAttributes="enabled" />
     <defaultDocument lockElements="files" />
     <httpProtocol lockAllAttributesExcept="allowKeepAlive" />
-    <staticContent><mimeMap fileExtension=".lockd" mimeType="text/plain" lockItem="true" /></staticContent>`,
+    <staticContent><mimeMap fileExtension=".lockd" mimeType="text/plain" lockItem="true" /></staticContent>
+    <rewrite><rules><rule name="into"><match url="^into-(\\w+)$" /><action type="Rewrite" url="{R:1}/index.html" /></rule></rules></rewrite>`,
     `  <location path="sealed" overrideMode="Deny"><system.webServer><httpErrors /></system.webServer></location>\n`),
     'www/index.html': 'root',
     'www/ok/web.config': webConfig('    <directoryBrowse showFlags="Size" />\n    <defaultDocument enabled="true" />'),
@@ -52,6 +53,9 @@ test('lockAttributes, lockAllAttributesExcept, lockElements, lockItem, overrideM
   await expectFault('/item/', 'www/item/web.config', 5, /Lock violation: &lt;remove&gt; of an entry locked at a parent level/);
   await expectFault('/sealed/', 'www/sealed/web.config', 4, /This configuration section cannot be used at this path\./);
   await expectFault('/modules/', 'www/modules/web.config', 4, /allowDefinition=&quot;MachineToApplication&quot;/);
+  // A rewrite into a folder is mapped with that folder's configuration: its fault too; into a sound one, served.
+  await expectFault('/into-attribute', 'www/attribute/web.config', 4, /Lock violation: attribute 'enabled'/);
+  assert.equal((await site.get('/into-ok')).text, 'ok keeps to the locks');
   // A fault is the folder's: its neighbours and parent keep being served.
   assert.equal((await site.get('/except/')).text, 'keeps to lockAllAttributesExcept');
   assert.equal((await site.get('/')).text, 'root');

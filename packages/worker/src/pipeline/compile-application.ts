@@ -107,8 +107,11 @@ export async function compileFolderPipeline(
 /** A folder whose configuration cannot be used: every request there gets the 500.19 page for `fault`. */
 export function compileFaultPipeline(setup: ApplicationSetup, fault: ConfigurationFault): RequestPipeline {
   const logging = httpLoggingModule({ dontLog: false, selectiveLogging: 'LogAll' }, setup.services.logWriter(setup.site));
+  const answer: ModuleStep = { module: CORE_MODULE, run: (context) => context.sendError(500, 19, fault) };
+  // MapRequestHandler too: a request a rewrite moves into this folder joins the pipeline there.
   const pipeline = new RequestPipeline(logging ? [logging] : [], {
-    [Stage.BeginRequest]: { before: [{ module: CORE_MODULE, run: (context) => context.sendError(500, 19, fault) }] },
+    [Stage.BeginRequest]: { before: [answer] },
+    [Stage.MapRequestHandler]: { before: [answer] },
   });
   pipeline.errorResponder = customErrorResponder(null, setup.physicalPath);
   return pipeline;
