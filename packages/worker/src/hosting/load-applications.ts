@@ -5,6 +5,7 @@
 import type { Logger } from 'pino';
 import type { PoolApplication } from '../configuration/pool-applications.js';
 import { compileApplication } from '../pipeline/compile-application.js';
+import { FolderPipelines } from '../pipeline/folder-pipelines.js';
 import { installServerVariablesGetter } from '../pipeline/server-variables.js';
 import type { WorkerServices } from '../pipeline/worker-services.js';
 import { ApplicationTable } from './application-table.js';
@@ -44,6 +45,7 @@ export async function loadApplications(
     }
   }
   const loadedEntries = new Map<string, NodeApplication>();
+  services.entryScripts.listenWaitMs = options.listenWaitMs;
   for (const { application, entry } of plans) {
     let node: NodeApplication | null = null;
     if (entry) {
@@ -52,6 +54,7 @@ export async function loadApplications(
       if (sameScript) node.shareWith(sameScript);
       else {
         loadedEntries.set(entry, node);
+        services.entryScripts.add(node);
         try {
           await node.load(options.listenWaitMs);
         } catch (error) {
@@ -74,6 +77,7 @@ export async function loadApplications(
       },
       node,
     );
+    if (application.config !== null) hosted.folders = new FolderPipelines(application.host, application.configCache, hosted, application.config);
     table.add(hosted);
     if (!node) logger.info({ site: application.siteName, application: application.path, folder: application.physicalPath }, `serving ${application.path} through the pipeline (no Node entry script)`);
   }

@@ -10,6 +10,7 @@ import type { NodeApplication } from '../hosting/node-application.js';
 import type { ApplicationSetup, VirtualDirectoryMapping } from './application-setup.js';
 import { HttpContext } from './http-context.js';
 import type { RequestPipeline } from './request-pipeline.js';
+import type { FolderPipelines } from './folder-pipelines.js';
 import { addForwardedHeaders } from './forwarded-headers.js';
 
 export class PipelineApplication implements HostedApplication {
@@ -20,6 +21,8 @@ export class PipelineApplication implements HostedApplication {
   readonly logger: Logger;
   /** Compiled once per (configuration, site, folder, entry script): shared by applications that have the same ones. */
   pipeline!: RequestPipeline;
+  /** The pipelines of the application's folders (their own configuration level); null when the root's configuration is faulted. */
+  folders: FolderPipelines | null = null;
   /** Set for every request when the application's configuration cannot be used (500.19). */
   private readonly faulted: boolean;
   private readonly virtualDirectories: VirtualDirectoryMapping[];
@@ -45,7 +48,25 @@ export class PipelineApplication implements HostedApplication {
     const context = new HttpContext(req, res, this.pipeline, this);
     if (this.faulted) context.sendError(500, 19, this.setup.fault);
     else if (context.badRequest) context.sendError(400, 0);
-    this.pipeline.run(context);
+    else if (this.folders !== null) {
+      const pipeline = this.folders.pipelineFor(context.path);
+      if (pipeline instanceof Promise) {
+        // The first request for a folder with a configuration of its own waits for its pipeline.
+        pipeline.then(
+          (compiled) => {
+            context.pipeline = compiled;
+            compiled.run(context);
+          },
+          (error: unknown) => {
+            context.sendError(500, 0, error);
+            context.pipeline.run(context);
+          },
+        );
+        return;
+      }
+      context.pipeline = pipeline;
+    }
+    context.pipeline.run(context);
   }
 
   acceptsUpgrade(): boolean {

@@ -4,10 +4,13 @@ import type { Logger } from 'pino';
 import type { Site } from '@poolhost/config';
 import { W3cLogWriter } from '../modules/http-logging/w3c-log-writer.js';
 import { TraceFileWriter } from '../modules/failed-request-tracing/trace-file-writer.js';
+import { EntryScriptHosts } from '../hosting/entry-script-hosts.js';
 
 export class WorkerServices {
   private readonly logWriters = new Map<number, W3cLogWriter>();
   private readonly traceWriters = new Map<number, TraceFileWriter>();
+  /** The scripts the iisnode handler runs, loaded with the worker or on their first request. */
+  readonly entryScripts = new EntryScriptHosts();
 
   constructor(
     readonly applicationPool: string,
