@@ -103,3 +103,9 @@ export interface ApplyUrlGroups {
 }
 
 export type ConfigPlaneMessage = ApplySiteConfiguration | SetRequestQueueState | ApplyUrlGroups;
+
+/** Each config-plane request and its reply (the rest are events). */
+export interface ConfigPlaneReplies {
+  /** `detail` names what httpsys could not apply (e.g. a port already in use). */
+  ApplyUrlGroups: import('./management.js').Acknowledged;
+}

@@ -183,3 +183,19 @@ export type ManagementMessage =
   | ServerStatus
   | StopServer
   | Acknowledged;
+
+/** Each management request and its reply. */
+export interface ManagementReplies {
+  ListApplicationPools: ApplicationPoolList;
+  ListWorkerProcesses: WorkerProcessList;
+  StartApplicationPool: Acknowledged;
+  StopApplicationPool: Acknowledged;
+  RecycleApplicationPool: Acknowledged;
+  ListSites: SiteList;
+  StartSite: Acknowledged;
+  StopSite: Acknowledged;
+  GetEventJournal: EventJournal;
+  ListRequests: RequestList;
+  GetServerStatus: ServerStatus;
+  StopServer: Acknowledged;
+}

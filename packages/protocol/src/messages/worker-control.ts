@@ -71,3 +71,10 @@ export type WorkerControlMessage =
   | StopWorker
   | ListWorkerRequests
   | WorkerRequestList;
+
+/** Each worker-control request and its reply (WorkerReady, WorkerStartupFailed, WorkerRecycleRequested are events). */
+export interface WorkerControlReplies {
+  PingWorker: WorkerHealth;
+  StopWorker: import('./management.js').Acknowledged;
+  ListWorkerRequests: WorkerRequestList;
+}

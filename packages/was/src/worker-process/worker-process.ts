@@ -3,7 +3,7 @@
 // watched by WorkerMonitors; the application pool decides what to do next.
 import { StateMachine, type Logger } from '@poolhost/common';
 import type { ApplicationPool } from '@poolhost/config';
-import type { ControlMessage, HandlerTable, RecycleReasonName, WorkerHealth, WorkerProcessInfo } from '@poolhost/protocol';
+import type { ControlRequest, HandlerTable, RecycleReasonName, ReplyTo, WorkerProcessInfo } from '@poolhost/protocol';
 import type { Clock, TimerHandle } from '@poolhost/common';
 import type { EventLog } from '../event-log/event-log.js';
 import type { MemorySampler } from '../recycling/memory-sampler.js';
@@ -85,7 +85,7 @@ export class WorkerProcess {
       startedAt,
       idleShutdown: options.idleShutdown,
       pid: () => this.pid,
-      probe: (timeoutMs) => this.request<WorkerHealth>({ type: 'PingWorker' }, timeoutMs),
+      probe: (timeoutMs) => this.request({ type: 'PingWorker' }, timeoutMs),
       counters: (health) => {
         this.requestsServed = health.requestsServed;
         this.requestsInFlight = health.requestsInFlight;
@@ -217,16 +217,16 @@ export class WorkerProcess {
   async refreshCounters(timeoutMs: number): Promise<void> {
     if (this.state !== 'Running' || !this.process) return;
     try {
-      this.monitors.observe(await this.request<WorkerHealth>({ type: 'PingWorker' }, timeoutMs));
+      this.monitors.observe(await this.request({ type: 'PingWorker' }, timeoutMs));
     } catch {
       // A slow or hung worker is the ping monitor's business; the listing shows the last known counters.
     }
   }
 
   /** A control request to a running worker (PingWorker, ListWorkerRequests). */
-  request<R extends ControlMessage>(message: ControlMessage, timeoutMs: number): Promise<R> {
+  request<M extends ControlRequest>(message: M, timeoutMs: number): Promise<ReplyTo<M>> {
     if (!this.process) return Promise.reject(new Error(`worker ${this.workerId} has no process yet`));
-    return this.process.control.request<R>(message, timeoutMs);
+    return this.process.control.request(message, timeoutMs);
   }
 
   /** Shutdown: a worker that is stuck gets killed without waiting any longer. */
