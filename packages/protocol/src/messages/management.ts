@@ -1,16 +1,6 @@
 // Management: appcmd and `poolhost status|stop` asking the running services.
 import type { ApplicationPoolState, SiteState } from './config-plane.js';
 
-export type RecycleReasonName =
-  | 'Time'
-  | 'Requests'
-  | 'Schedule'
-  | 'Memory'
-  | 'IsapiUnhealthy'
-  | 'OnDemand'
-  | 'ConfigChange'
-  | 'PrivateMemory';
-
 export type WorkerProcessState = 'Starting' | 'Running' | 'Stopping' | 'Unknown';
 
 export interface WorkerProcessInfo {

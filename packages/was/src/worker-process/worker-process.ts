@@ -2,8 +2,8 @@
 // startup and shutdown time limits, and the reason it ended. Health, idle and periodic restart are
 // watched by WorkerMonitors; the application pool decides what to do next.
 import { StateMachine, type Logger } from '@poolhost/common';
-import type { ApplicationPool } from '@poolhost/config';
-import type { ControlRequest, HandlerTable, RecycleReasonName, ReplyTo, WorkerProcessInfo } from '@poolhost/protocol';
+import type { ApplicationPool, RecycleReason } from '@poolhost/config';
+import type { ControlRequest, HandlerTable, ReplyTo, WorkerProcessInfo } from '@poolhost/protocol';
 import type { Clock, TimerHandle } from '@poolhost/common';
 import type { EventLog } from '../event-log/event-log.js';
 import type { MemorySampler } from '../recycling/memory-sampler.js';
@@ -22,7 +22,7 @@ export interface WorkerProcessEvents {
   ready(worker: WorkerProcess): void;
   exited(worker: WorkerProcess, reason: WorkerExitReason): void;
   /** A recycle condition was reached: detected by was (periodicRestart) or reported by the worker. */
-  recycleRequested(worker: WorkerProcess, trigger: RecycleReasonName, detail: string): void;
+  recycleRequested(worker: WorkerProcess, trigger: RecycleReason, detail: string): void;
   idle(worker: WorkerProcess): void;
 }
 
