@@ -14,7 +14,6 @@ import {
   type HandlerTable,
   type ServerStatus,
   type WorkerProcessInfo,
-  type WorkerProcessList,
 } from '@poolhost/protocol';
 import { systemClock, type Clock } from '@poolhost/common';
 import type { LaunchedService, ServiceLauncher, ServiceName } from './services/service-launcher.js';
@@ -95,7 +94,7 @@ export function createPoolhost(options: PoolhostOptions): Poolhost {
     (async () => {
       const channel = await connectControlSocket(socketPath(runDirectory, 'was'), { peer: 'was', handlers: {} }, 1_000);
       try {
-        const reply = await channel.request<WorkerProcessList>({ type: 'ListWorkerProcesses' }, 2_000);
+        const reply = await channel.request({ type: 'ListWorkerProcesses' }, 2_000);
         return reply.workers;
       } finally {
         channel.close();

@@ -45,8 +45,8 @@ export class ChangeStream {
   private async tick(): Promise<void> {
     const [snapshot, requests, journal] = await Promise.all([
       this.collector.collect(),
-      this.query.ask<RequestList>('was', { type: 'ListRequests' }).catch(() => null),
-      this.query.ask<EventJournal>('was', { type: 'GetEventJournal', limit: 100 }).catch(() => null),
+      this.query.ask('was', { type: 'ListRequests' }).catch(() => null),
+      this.query.ask('was', { type: 'GetEventJournal', limit: 100 }).catch(() => null),
     ]);
     this.send('state', stateOf(snapshot, requests));
     if (journal) for (const event of this.newEvents(journal.events)) this.send('journal', event);

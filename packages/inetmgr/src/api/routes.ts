@@ -2,11 +2,11 @@
 // the access token is required). Runtime actions are the verbs appcmd uses (Start/Stop/RecycleApplicationPool)
 // plus IIS Manager's per-worker recycle and kill, all sent to was.
 import type {
-  ApplicationPoolList,
-  ControlMessage,
-  EventJournal,
-  RequestList,
-  SiteList,
+  KillWorkerProcess,
+  RecycleApplicationPool,
+  RecycleWorkerProcess,
+  StartApplicationPool,
+  StopApplicationPool,
 } from '@poolhost/protocol';
 import type { CounterCollector } from '../counters/counter-snapshot.js';
 import type { ServiceQuery } from '../runtime/service-query.js';
@@ -40,7 +40,7 @@ export class ApiError extends Error {
 export function createRoutes(query: ServiceQuery, collector: CounterCollector): Route[] {
   const ok = (body: unknown): RouteResult => ({ status: 200, body });
   const applicationPools = async () => {
-    const [list, snapshot] = await Promise.all([query.ask<ApplicationPoolList>('was', { type: 'ListApplicationPools' }), collector.collect()]);
+    const [list, snapshot] = await Promise.all([query.ask('was', { type: 'ListApplicationPools' }), collector.collect()]);
     const counters = new Map((snapshot.applicationPools?.applicationPools ?? []).map((pool) => [pool.applicationPool.toLowerCase(), pool]));
     return list.applicationPools.map((pool) => applicationPoolResource(pool, counters.get(pool.name.toLowerCase())));
   };
@@ -51,9 +51,9 @@ export function createRoutes(query: ServiceQuery, collector: CounterCollector): 
       .filter((worker) => applicationPool === undefined || worker.applicationPool.toLowerCase() === applicationPool.toLowerCase())
       .map((worker) => workerProcessResource(worker, snapshot.usage.get(worker.pid), states.get(worker.applicationPool)));
   };
-  const tell = async (message: ControlMessage): Promise<RouteResult> => {
+  const tell = async (message: StartApplicationPool | StopApplicationPool | RecycleApplicationPool | RecycleWorkerProcess | KillWorkerProcess): Promise<RouteResult> => {
     const reply = await query.ask('was', message, 30_000);
-    return ok({ result: reply.type === 'Acknowledged' ? (reply.detail ?? 'done') : reply.type });
+    return ok({ result: reply.detail ?? 'done' });
   };
   const pid = (text: string): number => {
     const value = Number(text);
@@ -130,7 +130,7 @@ export function createRoutes(query: ServiceQuery, collector: CounterCollector): 
       pattern: /^\/api\/webserver\/http-request-monitor\/requests$/,
       action: false,
       handle: async ({ query: search }) => {
-        const list = await query.ask<RequestList>('was', { type: 'ListRequests' });
+        const list = await query.ask('was', { type: 'ListRequests' });
         const workerId = search.get('wp.id');
         const requests = requestResources(list).filter((request) => workerId === null || request.worker_process.id === workerId);
         return ok({ requests });
@@ -140,7 +140,7 @@ export function createRoutes(query: ServiceQuery, collector: CounterCollector): 
       method: 'GET',
       pattern: /^\/api\/webserver\/websites$/,
       action: false,
-      handle: async () => ok({ websites: (await query.ask<SiteList>('w3svc', { type: 'ListSites' })).sites.map(websiteResource) }),
+      handle: async () => ok({ websites: (await query.ask('w3svc', { type: 'ListSites' })).sites.map(websiteResource) }),
     },
     {
       method: 'GET',
@@ -148,7 +148,7 @@ export function createRoutes(query: ServiceQuery, collector: CounterCollector): 
       action: false,
       handle: async ({ query: search }) => {
         const limit = Number(search.get('limit') ?? 200);
-        const journal = await query.ask<EventJournal>('was', { type: 'GetEventJournal', ...(Number.isInteger(limit) && limit > 0 ? { limit } : {}) });
+        const journal = await query.ask('was', { type: 'GetEventJournal', ...(Number.isInteger(limit) && limit > 0 ? { limit } : {}) });
         return ok(eventResources(journal));
       },
     },

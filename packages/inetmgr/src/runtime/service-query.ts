@@ -1,16 +1,16 @@
 // Asks a running service one question over its control socket, as appcmd's runtime verbs do: connect,
 // request, close. Nothing is kept open, so a restarted service is simply asked again next time.
-import { connectControlSocket, socketPath, type ControlMessage } from '@poolhost/protocol';
+import { connectControlSocket, socketPath, type ControlRequest, type ReplyTo } from '@poolhost/protocol';
 
 export type QueriedService = 'was' | 'w3svc' | 'httpsys';
 
 export interface ServiceQuery {
-  ask<R extends ControlMessage>(service: QueriedService, message: ControlMessage, timeoutMs?: number): Promise<R>;
+  ask<M extends ControlRequest>(service: QueriedService, message: M, timeoutMs?: number): Promise<ReplyTo<M>>;
 }
 
 export function createServiceQuery(runDirectory: string, connectTimeoutMs = 1_000): ServiceQuery {
   return {
-    async ask<R extends ControlMessage>(service: QueriedService, message: ControlMessage, timeoutMs = 5_000): Promise<R> {
+    async ask<M extends ControlRequest>(service: QueriedService, message: M, timeoutMs = 5_000): Promise<ReplyTo<M>> {
       const channel = await connectControlSocket(
         socketPath(runDirectory, service),
         // httpsys announces activation (WorkerDemanded) to every control connection; a query ignores it.
@@ -18,7 +18,7 @@ export function createServiceQuery(runDirectory: string, connectTimeoutMs = 1_00
         connectTimeoutMs,
       );
       try {
-        return await channel.request<R>(message, timeoutMs);
+        return await channel.request(message, timeoutMs);
       } finally {
         channel.close();
       }

@@ -27,7 +27,7 @@ before(async () => {
 after(() => harness.stop());
 
 async function counters(): Promise<ListenerCounters> {
-  const reply = await harness.control.request<ListenerCounters>({ type: 'GetListenerCounters' });
+  const reply = await harness.control.request({ type: 'GetListenerCounters' });
   assert.equal(reply.type, 'ListenerCounters');
   return reply;
 }
@@ -63,10 +63,12 @@ test('Web Service counts requests by verb, not-found and locked answers, bytes a
 });
 
 test('a disabled queue counts its rejections by reason, and HTTPERR lines are counted by reason', async () => {
-  await harness.control.request({ type: 'SetRequestQueueState', state: { applicationPool: 'CountedPool', enabled: false, disabledReason: 'AppOffline' } });
+  harness.control.notify({ type: 'SetRequestQueueState', state: { applicationPool: 'CountedPool', enabled: false, disabledReason: 'AppOffline' } });
+  await counters(); // a round trip on the same channel: the state change has been applied
   assert.equal((await request(harness.port, '/offline')).status, 503);
   assert.equal((await request(harness.port, '/offline')).status, 503);
-  await harness.control.request({ type: 'SetRequestQueueState', state: { applicationPool: 'CountedPool', enabled: true } });
+  harness.control.notify({ type: 'SetRequestQueueState', state: { applicationPool: 'CountedPool', enabled: true } });
+  await counters(); // a round trip on the same channel: the state change has been applied
   const snapshot = await counters();
   const queue = snapshot.requestQueues.find((candidate) => candidate.applicationPool === 'CountedPool')!;
   assert.equal(queue.rejectedRequests, 2);

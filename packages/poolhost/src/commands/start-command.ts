@@ -1,6 +1,6 @@
 // `poolhost start`: validate the configuration, take the run directory, run in the foreground.
 import { existsSync, readFileSync } from 'node:fs';
-import { createLogger } from '@poolhost/common';
+import { createLogger, runService, ServiceExitCode } from '@poolhost/common';
 import { loadApplicationHostConfig, type ApplicationHostConfig } from '@poolhost/config';
 import { connectUnixSocket, createAdministrationToken, ensureRunDirectory, formatListenAddress, pidFilePath, socketPath, type ListenAddress } from '@poolhost/protocol';
 import { administrationAddressOf } from './administration-option.js';
@@ -67,30 +67,37 @@ export async function runStartCommand(options: StartCommandOptions): Promise<num
     return 1;
   }
   const longestShutdown = Math.max(0, ...config.applicationPools.map((pool) => pool.processModel.shutdownTimeLimit));
-  const poolhost = createPoolhost({
-    configFile: config.file,
-    runDirectory: options.runDirectory,
+  return runService({
+    name: 'poolhost',
     logger,
-    launcher: createExecaServiceLauncher({
-      configFile: config.file,
-      runDirectory: options.runDirectory,
-      ...(administration ? { administrationAddress: formatListenAddress(administration) } : {}),
-    }),
-    ...(administrationUrl ? { administration: { url: administrationUrl } } : {}),
-    wasStopTimeoutMs: longestShutdown + wasStopMarginMs,
-    listenSockets,
-    onLaunched: (name, service) => {
-      output.forward(service.stdout, name, 'stdout');
-      output.forward(service.stderr, name, 'stderr');
+    signals: ['SIGINT', 'SIGTERM', 'SIGHUP'],
+    // Stops its children when asked while it is still starting them.
+    create: ({ exit }) => {
+      const poolhost = createPoolhost({
+        configFile: config.file,
+        runDirectory: options.runDirectory,
+        logger,
+        launcher: createExecaServiceLauncher({
+          configFile: config.file,
+          runDirectory: options.runDirectory,
+          ...(administration ? { administrationAddress: formatListenAddress(administration) } : {}),
+        }),
+        ...(administrationUrl ? { administration: { url: administrationUrl } } : {}),
+        wasStopTimeoutMs: longestShutdown + wasStopMarginMs,
+        listenSockets,
+        onLaunched: (name, service) => {
+          output.forward(service.stdout, name, 'stdout');
+          output.forward(service.stderr, name, 'stderr');
+        },
+      });
+      // `poolhost stop` (StopServer) ends it from inside.
+      void poolhost.stopped.then(() => exit(ServiceExitCode.Stopped));
+      return poolhost;
     },
+    start: (poolhost) => poolhost.start(),
+    stop: (poolhost, reason) => poolhost.stop(reason),
+    stopWhenParentGone: false,
   });
-  process.on('SIGINT', () => void poolhost.stop('SIGINT'));
-  process.on('SIGTERM', () => void poolhost.stop('SIGTERM'));
-  process.on('SIGHUP', () => void poolhost.stop('SIGHUP'));
-  await poolhost.start();
-  await poolhost.stopped;
-  await new Promise<void>((resolve) => logger.flush(() => resolve()));
-  return 0;
 }
 
 /** The pid of a poolhost that answers on this run directory's socket, if any. */

@@ -1,16 +1,6 @@
 // Management: appcmd and `poolhost status|stop` asking the running services.
 import type { ApplicationPoolState, SiteState } from './config-plane.js';
 
-export type RecycleReasonName =
-  | 'Time'
-  | 'Requests'
-  | 'Schedule'
-  | 'Memory'
-  | 'IsapiUnhealthy'
-  | 'OnDemand'
-  | 'ConfigChange'
-  | 'PrivateMemory';
-
 export type WorkerProcessState = 'Starting' | 'Running' | 'Stopping' | 'Unknown';
 
 export interface WorkerProcessInfo {
@@ -199,3 +189,21 @@ export type ManagementMessage =
   | ServerStatus
   | StopServer
   | Acknowledged;
+
+/** Each management request and its reply. */
+export interface ManagementReplies {
+  ListApplicationPools: ApplicationPoolList;
+  ListWorkerProcesses: WorkerProcessList;
+  StartApplicationPool: Acknowledged;
+  StopApplicationPool: Acknowledged;
+  RecycleApplicationPool: Acknowledged;
+  RecycleWorkerProcess: Acknowledged;
+  KillWorkerProcess: Acknowledged;
+  ListSites: SiteList;
+  StartSite: Acknowledged;
+  StopSite: Acknowledged;
+  GetEventJournal: EventJournal;
+  ListRequests: RequestList;
+  GetServerStatus: ServerStatus;
+  StopServer: Acknowledged;
+}

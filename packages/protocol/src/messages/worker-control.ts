@@ -1,5 +1,5 @@
 // Worker control: was <-> w3wp over the Node IPC channel was opens when it spawns the worker.
-import type { RecycleReasonName } from './management.js';
+import type { RecycleReason } from '@poolhost/config';
 import type { WorkerRequestCounters } from './performance-counters.js';
 
 /** w3wp -> was: attached to its queue in httpsys and loaded its applications. `Starting -> Running`. */
@@ -19,7 +19,7 @@ export interface WorkerStartupFailed {
 /** w3wp -> was: a recycle condition the worker detects itself was reached (time, requests, schedule). */
 export interface WorkerRecycleRequested {
   type: 'WorkerRecycleRequested';
-  reason: RecycleReasonName;
+  reason: RecycleReason;
 }
 
 /** was -> w3wp, request; answered with WorkerHealth. */
@@ -74,3 +74,10 @@ export type WorkerControlMessage =
   | StopWorker
   | ListWorkerRequests
   | WorkerRequestList;
+
+/** Each worker-control request and its reply (WorkerReady, WorkerStartupFailed, WorkerRecycleRequested are events). */
+export interface WorkerControlReplies {
+  PingWorker: WorkerHealth;
+  StopWorker: import('./management.js').Acknowledged;
+  ListWorkerRequests: WorkerRequestList;
+}

@@ -1,6 +1,7 @@
 // APP_POOL_WAS: the counters WAS keeps per application pool, as plain fields bumped at the moments
 // they describe (a worker started, exited, a recycle began); copied out for GetApplicationPoolCounters.
-import type { ApplicationPoolCounterSet, ApplicationPoolWasState, RecycleReasonName } from '@poolhost/protocol';
+import type { RecycleReason } from '@poolhost/config';
+import type { ApplicationPoolCounterSet, ApplicationPoolWasState } from '@poolhost/protocol';
 import type { WorkerExitReason } from '../worker-process/worker-exit-reason.js';
 import type { ApplicationPoolStateName } from './application-pool-states.js';
 
@@ -23,7 +24,7 @@ export class ApplicationPoolCounters {
     if (currentWorkers > this.maximumWorkerProcesses) this.maximumWorkerProcesses = currentWorkers;
   }
 
-  recycled(trigger: RecycleReasonName): void {
+  recycled(trigger: RecycleReason): void {
     this.recycles++;
     bump(this.recyclesByReason, trigger);
   }

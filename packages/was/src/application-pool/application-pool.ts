@@ -1,8 +1,8 @@
 // One application pool at runtime: its state machine, its workers (demand start, web garden,
 // AlwaysRunning), recycling, idle shutdown or suspension, live reconfiguration and rapid-fail protection.
 import { StateMachine, type Logger } from '@poolhost/common';
-import type { ApplicationPool as ApplicationPoolConfig } from '@poolhost/config';
-import type { ApplicationPoolCounterSet, ApplicationPoolStatus, WorkerProcessCounterSet, RecycleReasonName, RequestQueueState, WorkerDemanded, WorkerProcessInfo } from '@poolhost/protocol';
+import type { ApplicationPool as ApplicationPoolConfig, RecycleReason } from '@poolhost/config';
+import type { ApplicationPoolCounterSet, ApplicationPoolStatus, WorkerProcessCounterSet, RequestQueueState, WorkerDemanded, WorkerProcessInfo } from '@poolhost/protocol';
 import type { Clock, TimerHandle } from '@poolhost/common';
 import type { EventLog } from '../event-log/event-log.js';
 import { RapidFailProtection } from '../rapid-fail/rapid-fail-protection.js';
@@ -195,7 +195,7 @@ export class ApplicationPool {
   }
 
   /** Recycles the given worker, or every worker; the event is written (if logEventOnRecycle has the flag) only when something is recycled. */
-  recycle(trigger: RecycleReasonName, only?: WorkerProcess, options: { logEvent?: boolean } = {}): number {
+  recycle(trigger: RecycleReason, only?: WorkerProcess, options: { logEvent?: boolean } = {}): number {
     if (this.state !== 'Started') return 0;
     const targets = (only ? [only] : [...this.workers]).filter(
       (worker) => (worker.state === 'Running' || worker.state === 'Suspended') && !worker.standby && !this.rotation.isRotating(worker),
@@ -230,7 +230,7 @@ export class ApplicationPool {
   }
 
   /** Writes the recycle event if `logEventOnRecycle` has the reason's flag. */
-  logRecycle(trigger: RecycleReasonName, pid: number): void {
+  logRecycle(trigger: RecycleReason, pid: number): void {
     if (!this.config.recycling.logEventOnRecycle.includes(trigger)) return;
     this.options.eventLog.write(recycleEventIds[trigger], recycleEventValues(trigger, this.name, pid), {
       applicationPool: this.name,

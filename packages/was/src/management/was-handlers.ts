@@ -1,14 +1,7 @@
 // was's one handler table: what w3svc (activation), appcmd and poolhost (management) may send.
 import type { Logger } from '@poolhost/common';
 import type { ApplicationHostConfig } from '@poolhost/config';
-import type {
-  ApplicationPoolCounters,
-  HandlerTable,
-  RequestList,
-  RequestQueueState,
-  WorkerProcessList,
-  WorkerRequestList,
-} from '@poolhost/protocol';
+import type { ApplicationPoolCounters, HandlerTable, RequestList, RequestQueueState, WorkerProcessList, WorkerRequestList } from '@poolhost/protocol';
 import type { ApplicationPool } from '../application-pool/application-pool.js';
 import { buildSiteConfiguration } from '../configuration/site-configuration.js';
 import type { EventLog } from '../event-log/event-log.js';
@@ -124,7 +117,7 @@ export function wasHandlers(context: WasHandlerContext): HandlerTable {
       const lists = await Promise.all(
         workers.map(async (worker) => {
           try {
-            const reply = await worker.request<WorkerRequestList>({ type: 'ListWorkerRequests' }, workerRequestTimeoutMs);
+            const reply = await worker.request({ type: 'ListWorkerRequests' }, workerRequestTimeoutMs);
             return reply.requests.map((request) => ({ ...request, pid: worker.pid, applicationPool: worker.applicationPoolName }));
           } catch (error) {
             logger.warn({ err: error, pool: worker.applicationPoolName, workerPid: worker.pid }, `worker ${worker.pid} did not list its requests`);

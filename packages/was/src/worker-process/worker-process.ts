@@ -2,16 +2,8 @@
 // startup and shutdown time limits, and the reason it ended. Health, idle and periodic restart are
 // watched by WorkerMonitors; the application pool decides what to do next.
 import { StateMachine, type Logger } from '@poolhost/common';
-import type { ApplicationPool } from '@poolhost/config';
-import type {
-  ControlMessage,
-  HandlerTable,
-  RecycleReasonName,
-  WorkerHealth,
-  WorkerProcessCounterSet,
-  WorkerProcessInfo,
-  WorkerRequestCounters,
-} from '@poolhost/protocol';
+import type { ApplicationPool, RecycleReason } from '@poolhost/config';
+import type { ControlRequest, HandlerTable, ReplyTo, WorkerHealth, WorkerProcessCounterSet, WorkerProcessInfo, WorkerRequestCounters } from '@poolhost/protocol';
 import type { Clock, TimerHandle } from '@poolhost/common';
 import type { EventLog } from '../event-log/event-log.js';
 import type { MemorySampler } from '../recycling/memory-sampler.js';
@@ -44,7 +36,7 @@ export interface WorkerProcessEvents {
   ready(worker: WorkerProcess): void;
   exited(worker: WorkerProcess, reason: WorkerExitReason): void;
   /** A recycle condition was reached: detected by was (periodicRestart) or reported by the worker. */
-  recycleRequested(worker: WorkerProcess, trigger: RecycleReasonName, detail: string): void;
+  recycleRequested(worker: WorkerProcess, trigger: RecycleReason, detail: string): void;
   idle(worker: WorkerProcess): void;
 }
 
@@ -111,7 +103,7 @@ export class WorkerProcess {
       startedAt,
       idleShutdown: options.idleShutdown,
       pid: () => this.pid,
-      probe: (timeoutMs) => this.request<WorkerHealth>({ type: 'PingWorker' }, timeoutMs),
+      probe: (timeoutMs) => this.request({ type: 'PingWorker' }, timeoutMs),
       counters: (health) => {
         this.requestsServed = health.requestsServed;
         this.requestsInFlight = health.requestsInFlight;
@@ -258,16 +250,16 @@ export class WorkerProcess {
   async refreshCounters(timeoutMs: number): Promise<void> {
     if (this.state !== 'Running' || !this.process) return;
     try {
-      this.monitors.observe(await this.request<WorkerHealth>({ type: 'PingWorker' }, timeoutMs));
+      this.monitors.observe(await this.request({ type: 'PingWorker' }, timeoutMs));
     } catch {
       // A slow or hung worker is the ping monitor's business; the listing shows the last known counters.
     }
   }
 
   /** A control request to a running worker (PingWorker, ListWorkerRequests). */
-  request<R extends ControlMessage>(message: ControlMessage, timeoutMs: number): Promise<R> {
+  request<M extends ControlRequest>(message: M, timeoutMs: number): Promise<ReplyTo<M>> {
     if (!this.process) return Promise.reject(new Error(`worker ${this.workerId} has no process yet`));
-    return this.process.control.request<R>(message, timeoutMs);
+    return this.process.control.request(message, timeoutMs);
   }
 
   /** Shutdown: a worker that is stuck gets killed without waiting any longer. */
