@@ -2,7 +2,9 @@
 // http.Server it listen()ed on) as Node's own req/res, with x-forwarded-* added and, per
 // `<iisnode promoteServerVars="AUTH_USER,…">`, `x-iisnode-<name>` request headers. The stage lasts
 // until the response is over (finished or the client gone), so LogRequest sees the final status.
-// A throw from the listener crashes the worker, as it would crash a plain Node server.
+// A throw from the listener crashes the worker, as it would crash a plain Node server. An application
+// whose entry script failed to load answers 500.1001 (iisnode's "could not start the application")
+// with the load error and reports itself unhealthy, so was replaces the worker after its wait.
 import type { RawElement } from '@poolhost/config';
 import type { HttpContext } from '../pipeline/http-context.js';
 import type { RequestHandler } from '../pipeline/handler-mapping.js';
@@ -22,6 +24,8 @@ export function iisnodeHandler(iisnodeSection: RawElement | undefined): RequestH
   const addXff = (iisnodeSection?.attributes.enableXFF ?? 'true').toLowerCase() !== 'false';
   const execute = (context: HttpContext): void => {
     const { req, res, application } = context;
+    const loadFailure = application.node!.loadFailure;
+    if (loadFailure) return applicationFailedToLoad(context, loadFailure);
     if (addXff) addForwardedHeaders(req, application.isHttps(req.socket.localPort ?? 0));
     if (promote.length) for (const name of promote) req.headers[`x-iisnode-${name.toLowerCase()}`] = serverVariable(context, name);
     context.pipeline.resumeAfterResponse(context);
@@ -32,6 +36,13 @@ export function iisnodeHandler(iisnodeSection: RawElement | undefined): RequestH
     }
   };
   return { module: 'iisnode', dynamic: true, execute };
+}
+
+// The seam for <iisnode devErrorsEnabled>: context.error carries the load error (its cause is what the
+// entry script threw); the error responder renders IIS's 500 page, or iisnode's developer page.
+function applicationFailedToLoad(context: HttpContext, loadFailure: Error): void {
+  context.application.setup.services.reportUnhealthy(loadFailure.message);
+  context.sendError(500, 1001, loadFailure);
 }
 
 /** The iisnode handler of an application whose entry script could not be found. */
