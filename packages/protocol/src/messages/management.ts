@@ -153,6 +153,17 @@ export interface ServerStatus {
   workers: WorkerProcessInfo[];
 }
 
+/** appcmd -> was: which applicationHost.config the running server serves; answered with ConfigurationFile. */
+export interface GetConfigurationFile {
+  type: 'GetConfigurationFile';
+}
+
+export interface ConfigurationFile {
+  type: 'ConfigurationFile';
+  /** Absolute path. */
+  file: string;
+}
+
 export interface StopServer {
   type: 'StopServer';
 }
@@ -181,5 +192,7 @@ export type ManagementMessage =
   | RequestList
   | GetServerStatus
   | ServerStatus
+  | GetConfigurationFile
+  | ConfigurationFile
   | StopServer
   | Acknowledged;
