@@ -19,6 +19,10 @@ export const wasEvents = {
     level: 'Error',
     template: "Application pool '%1' is being automatically disabled due to a series of failures in the process(es) serving that application pool.",
   },
+  5048: {
+    level: 'Warning',
+    template: "The application '%2' belonging to site '%1' has an invalid AppPoolId '%3' set.  Therefore, the application will be ignored.",
+  },
   5009: {
     level: 'Warning',
     template: "A process serving application pool '%1' terminated unexpectedly. The process id was '%2'. The process exit code was '%3'.",
