@@ -153,6 +153,11 @@ export interface Application {
   serviceAutoStartEnabled: boolean;
   serviceAutoStartProvider: string;
   virtualDirectories: VirtualDirectory[];
+  /**
+   * Set when `applicationPool` names no declared pool: IIS keeps the file, and WAS ignores the
+   * application (event 5048) — no worker hosts it, its URLs answer 503; `appcmd list app` shows it.
+   */
+  applicationPoolUndeclared?: true;
   position: SourcePosition;
 }
 

@@ -122,7 +122,11 @@ export class WorkerProcess {
       throw error;
     }
     this.logger.info({ applications: this.applications.all.length, capacity: options.capacity }, 'worker attached and ready');
-    this.channel?.notify({ type: 'WorkerReady', pid: process.pid, capacity: options.capacity });
+    const channel = this.channel;
+    if (channel) {
+      channel.notify({ type: 'WorkerReady', pid: process.pid, capacity: options.capacity });
+      this.services.recycleRequestsTo((detail) => channel.notify({ type: 'WorkerRecycleRequested', reason: 'IsapiUnhealthy', detail }));
+    }
   }
 
   private drainProgress: (() => void) | null = null;

@@ -148,6 +148,8 @@ export class ClientConnection {
   readonly outgoing: ListenerRequest[] = [];
   /** HTTP.SYS answered an error on it: it closes, and nothing more it carries is routed. */
   closing = false;
+  /** The request just accepted is the connection's last: heads parsed after it are never routed. */
+  lastRequestAccepted = false;
   /** The request receiving body bytes from the parser. */
   bodyTarget: ListenerRequest | null = null;
   /** When the head being received began (0: none is); HeaderWait runs from here. */
@@ -185,7 +187,9 @@ export class ClientConnection {
     this.localPort = address.port;
     this.idleSince = Date.now();
     const parser = takeParser();
-    parser.initialize(HTTPParser.REQUEST, this, maxRequestBytes, HTTPParser.kLenientNone);
+    // Transfer-Encoding with Content-Length is not llhttp's error here: HTTP.SYS takes the request with
+    // Transfer-Encoding overriding (RFC 9112 §6.3), and intake drops the Content-Length and closes after it.
+    parser.initialize(HTTPParser.REQUEST, this, maxRequestBytes, HTTPParser.kLenientChunkedLength);
     parser.connection = this;
     parser.consume(handle);
     this.parser = parser;

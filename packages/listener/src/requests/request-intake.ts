@@ -15,7 +15,7 @@ import { verbSlot, type SiteCounters } from '../counters/listener-counters.js';
 import { ListenerRequest, RequestState, type RequestOutcomes } from './listener-request.js';
 import { ReadBlock, type ClientConnection, type ConnectionEvents, type RequestHead } from '../connections/client-connection.js';
 import type { ParseError } from '../connections/http-parser.js';
-import { bodyFraming, checkFraming, checkPath, parseAbsoluteTarget, validHost, versionSupported } from './request-checks.js';
+import { bodyFraming, checkFraming, checkPath, dropContentLength, parseAbsoluteTarget, validHost, versionSupported } from './request-checks.js';
 
 /**
  * Pipelining bounds. Responses on a connection go out in order, so a pipelined request's response can
@@ -73,7 +73,7 @@ export class RequestIntake implements RequestOutcomes, ConnectionEvents {
   onRequestHead(connection: ClientConnection, head: RequestHead): void {
     // A connection HTTP.SYS has answered with an error is closing: requests pipelined behind the bad one
     // (a smuggled request among them) are never routed.
-    if (connection.closing) return;
+    if (connection.closing || connection.lastRequestAccepted) return;
     if (head.upgrade && head.method === 'CONNECT') {
       // CONNECT (authority-form target): HTTP.SYS is no proxy; 400 `URL`.
       return this.reject(head, connection, HttpSysErrors.BadRequest, 'URL', null, null);
@@ -123,6 +123,7 @@ export class RequestIntake implements RequestOutcomes, ConnectionEvents {
     const framingVerdict = framing && checkFraming(head.method, framing);
     if (framingVerdict === 'LengthRequired') return this.reject(head, connection, HttpSysErrors.LengthRequired, framingVerdict, null, null);
     if (framingVerdict) return this.reject(head, connection, HttpSysErrors.BadRequest, framingVerdict, null, null);
+    const overridden = framing !== null && framing.transferEncoding !== null && framing.hasContentLength;
     const site = this.state.routing.findSite(connection.localIp, connection.localPort, hostName(host));
     if (!site) return this.reject(head, connection, HttpSysErrors.InvalidHostname, 'Hostname', null, null);
     const urlVerdict = checkUrl(url, limits, site.maxUrlSegments);
@@ -141,6 +142,11 @@ export class RequestIntake implements RequestOutcomes, ConnectionEvents {
     const queue = this.state.queues.get(application.applicationPool);
     if (!queue || !queue.declared) return this.reject(head, connection, HttpSysErrors.ServiceUnavailable, 'N/A', site, null);
 
+    if (overridden) {
+      dropContentLength(raw);
+      head.keepAlive = false;
+      connection.lastRequestAccepted = true;
+    }
     let flags = framing === null ? RequestFlags.Upgrade : 0;
     if (framing?.hasBody) flags |= RequestFlags.HasBody;
     if (framing?.expectContinue) flags |= RequestFlags.ExpectContinue;

@@ -157,6 +157,17 @@ export interface ServerStatus {
   administration?: { url: string };
 }
 
+/** appcmd -> was: which applicationHost.config the running server serves; answered with ConfigurationFile. */
+export interface GetConfigurationFile {
+  type: 'GetConfigurationFile';
+}
+
+export interface ConfigurationFile {
+  type: 'ConfigurationFile';
+  /** Absolute path. */
+  file: string;
+}
+
 export interface StopServer {
   type: 'StopServer';
 }
@@ -187,6 +198,8 @@ export type ManagementMessage =
   | RequestList
   | GetServerStatus
   | ServerStatus
+  | GetConfigurationFile
+  | ConfigurationFile
   | StopServer
   | Acknowledged;
 
@@ -206,4 +219,5 @@ export interface ManagementReplies {
   ListRequests: RequestList;
   GetServerStatus: ServerStatus;
   StopServer: Acknowledged;
+  GetConfigurationFile: ConfigurationFile;
 }

@@ -16,10 +16,14 @@ export interface WorkerStartupFailed {
   message: string;
 }
 
-/** w3wp -> was: a recycle condition the worker detects itself was reached (time, requests, schedule). */
+/**
+ * w3wp -> was: a recycle condition the worker detects itself was reached; `IsapiUnhealthy` when one of
+ * its applications reported itself unhealthy (an entry script that failed to load), with why in `detail`.
+ */
 export interface WorkerRecycleRequested {
   type: 'WorkerRecycleRequested';
   reason: RecycleReason;
+  detail?: string;
 }
 
 /** was -> w3wp, request; answered with WorkerHealth. */

@@ -16,8 +16,13 @@ import { requiresRestart } from './restart-attributes.js';
 import { WorkerRotation } from './worker-rotation.js';
 import { ApplicationPoolCounters } from './application-pool-counters.js';
 
-/** An AlwaysRunning pool waits this long before replacing a worker that failed, so a broken app cannot spin. */
-const alwaysRunningRestartDelayMs = 1_000;
+/**
+ * After a worker failed (or could not be spawned), the pool's next worker starts no sooner than this:
+ * an AlwaysRunning pool's replacement, and a demand start for requests still queued when a worker
+ * failed before it was ready — so a broken start fails once a second at most, and rapid-fail
+ * protection sees failures at the pace IIS's process starts would make them, not as a loop.
+ */
+const failedWorkerRestartDelayMs = 1_000;
 
 export interface ApplicationPoolOptions {
   config: ApplicationPoolConfig;
@@ -47,6 +52,11 @@ export class ApplicationPool {
   private alwaysRunningTimer: TimerHandle | null = null;
   /** APP_POOL_WAS counters. */
   readonly counters = new ApplicationPoolCounters();
+  /** A worker failed before it was ready: demand starts wait until then (failedWorkerRestartDelayMs). */
+  private demandHeldUntil = 0;
+  private heldDemandTimer: TimerHandle | null = null;
+  /** Unhealthy workers waiting for their replacement to be started (unhealthyReplacementDelay). */
+  private readonly unhealthyRecycles = new Map<WorkerProcess, TimerHandle>();
 
   constructor(private readonly options: ApplicationPoolOptions) {
     this.config = options.config;
@@ -143,6 +153,7 @@ export class ApplicationPool {
     if (this.state !== 'Stopped') return;
     this.machine.fire('start', reason);
     this.rapidFail.reset();
+    this.demandHeldUntil = 0;
     this.disabledReason = undefined;
     this.options.publishQueueState(this.queueState());
     this.machine.fire('started', 'request queue enabled');
@@ -181,6 +192,14 @@ export class ApplicationPool {
     this.resumeSuspended(`worker demanded (${message.reason})`);
     if (this.rotation.holdsNewWorkers) {
       this.rotation.holdDemand();
+      return;
+    }
+    const waitMs = this.demandHeldUntil - this.options.clock.now();
+    if (waitMs > 0) {
+      this.heldDemandTimer ??= this.options.clock.setTimeout(() => {
+        this.heldDemandTimer = null;
+        this.demand(message);
+      }, waitMs);
       return;
     }
     const active = this.activeWorkers.length;
@@ -254,6 +273,7 @@ export class ApplicationPool {
         ready: (ready) => this.onWorkerReady(ready),
         exited: (exited, reason) => this.onWorkerExited(exited, reason),
         recycleRequested: (requester, trigger, detail) => {
+          if (trigger === 'IsapiUnhealthy') return this.onApplicationUnhealthy(requester, detail);
           if (this.recycle(trigger, requester) > 0) this.logger.info({ workerPid: requester.pid, trigger }, `worker process ${requester.pid} recycled: ${detail}`);
         },
         idle: (idle) => this.onWorkerIdle(idle),
@@ -272,6 +292,27 @@ export class ApplicationPool {
     if (!worker.standby) this.ensureStandby();
     // Started before the latest configuration change: it runs old settings, so it is replaced too.
     if ((this.workerGeneration.get(worker) ?? 0) < this.configGeneration) this.recycle('ConfigChange', worker, { logEvent: false });
+  }
+
+  /**
+   * An application of the worker reported itself unhealthy (its entry script failed to load): IIS's
+   * 2299, then an overlapped recycle (5078) — not a failure, so rapid-fail protection does not count
+   * it and the pool's other applications keep serving. The replacement is started no sooner than
+   * unhealthyReplacementDelay after the unhealthy worker was, so a broken application is retried at
+   * the rate rapid-fail protection tolerates, never in a loop (docs/process-model.md).
+   */
+  private onApplicationUnhealthy(worker: WorkerProcess, detail: string): void {
+    if (this.unhealthyRecycles.has(worker) || this.state !== 'Started') return;
+    this.options.eventLog.write(2299, [detail], { applicationPool: this.name, pid: worker.pid, reason: 'application reported unhealthy' });
+    const waitMs = Math.max(0, unhealthyReplacementDelay(this.config) - (this.options.clock.now() - worker.startedAtMs));
+    this.logger.info({ workerPid: worker.pid, waitMs }, `worker process ${worker.pid} of application pool '${this.name}' will be recycled in ${waitMs} ms: ${detail}`);
+    this.unhealthyRecycles.set(
+      worker,
+      this.options.clock.setTimeout(() => {
+        this.unhealthyRecycles.delete(worker);
+        this.recycle('IsapiUnhealthy', worker);
+      }, waitMs),
+    );
   }
 
   // idleTimeout reached: Terminate stops the worker (5186); Suspend freezes it until the next request.
@@ -300,6 +341,8 @@ export class ApplicationPool {
 
   private onWorkerExited(worker: WorkerProcess, reason: WorkerExitReason): void {
     this.workers.delete(worker);
+    this.unhealthyRecycles.get(worker)?.cancel();
+    this.unhealthyRecycles.delete(worker);
     this.workerGeneration.delete(worker);
     this.counters.workerExited(reason, worker.killedAtShutdownTimeLimit, this.options.clock.now());
     const heldDemand = this.rotation.workerExited(worker);
@@ -313,6 +356,9 @@ export class ApplicationPool {
     if (isFailure(reason) && this.state === 'Started' && this.rapidFail.recordFailure()) {
       this.disable();
     }
+    if ((isFailure(reason) && !worker.attached) || reason.kind === 'spawnFailed') {
+      this.demandHeldUntil = this.options.clock.now() + failedWorkerRestartDelayMs;
+    }
     if (this.state === 'Stopping' && this.workers.size === 0) {
       this.machine.fire('stopped', this.disabledReason ?? 'all worker processes have exited');
       this.counters.startedAt = null;
@@ -323,7 +369,7 @@ export class ApplicationPool {
     if (heldDemand && this.activeWorkers.length === 0) this.startWorker('demand held during a non-overlapped recycle');
     this.ensureStandby();
     if (this.config.startMode === 'AlwaysRunning') {
-      const delay = isFailure(reason) || reason.kind === 'spawnFailed' ? alwaysRunningRestartDelayMs : 0;
+      const delay = isFailure(reason) || reason.kind === 'spawnFailed' ? failedWorkerRestartDelayMs : 0;
       this.scheduleAlwaysRunning(delay);
     }
   }
@@ -341,6 +387,8 @@ export class ApplicationPool {
   private stopAllWorkers(reason: WorkerExitReason): void {
     this.alwaysRunningTimer?.cancel();
     this.alwaysRunningTimer = null;
+    this.heldDemandTimer?.cancel();
+    this.heldDemandTimer = null;
     this.rotation.clear();
     for (const worker of this.workers) void worker.stop(reason);
     if (this.workers.size === 0 && this.state === 'Stopping') {
@@ -377,6 +425,16 @@ export class ApplicationPool {
       intervalMs: this.config.failure.rapidFailProtectionInterval,
     };
   }
+}
+
+/**
+ * How long after an unhealthy worker started its replacement may start: rapidFailProtectionInterval /
+ * rapidFailProtectionMaxCrashes (5 min / 5 = 60 s by default) — the restart rate IIS tolerates from a
+ * pool without judging it broken — kept within 1 s … 60 s.
+ */
+export function unhealthyReplacementDelay(config: ApplicationPoolConfig): number {
+  const { rapidFailProtectionInterval, rapidFailProtectionMaxCrashes } = config.failure;
+  return Math.min(60_000, Math.max(1_000, Math.floor(rapidFailProtectionInterval / Math.max(1, rapidFailProtectionMaxCrashes))));
 }
 
 function formatDuration(ms: number): string {

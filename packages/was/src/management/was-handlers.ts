@@ -1,7 +1,7 @@
 // was's one handler table: what w3svc (activation), appcmd and poolhost (management) may send.
 import type { Logger } from '@poolhost/common';
 import type { ApplicationHostConfig } from '@poolhost/config';
-import type { ApplicationPoolCounters, HandlerTable, RequestList, RequestQueueState, WorkerProcessList, WorkerRequestList } from '@poolhost/protocol';
+import type { ApplicationPoolCounters, ConfigurationFile, HandlerTable, RequestList, RequestQueueState, WorkerProcessList, WorkerRequestList } from '@poolhost/protocol';
 import type { ApplicationPool } from '../application-pool/application-pool.js';
 import { buildSiteConfiguration } from '../configuration/site-configuration.js';
 import type { EventLog } from '../event-log/event-log.js';
@@ -57,6 +57,7 @@ export function wasHandlers(context: WasHandlerContext): HandlerTable {
     RequestQueueActive: (message) => {
       if (!context.shuttingDown()) known(message.applicationPool)?.queueActive();
     },
+    GetConfigurationFile: () => ({ type: 'ConfigurationFile', file: context.configuration().file }) satisfies ConfigurationFile,
     ListApplicationPools: () => ({ type: 'ApplicationPoolList', applicationPools: [...pools.values()].map((pool) => pool.status()) }),
     ListWorkerProcesses: async (message) => {
       const chosen = selected(message.applicationPool);

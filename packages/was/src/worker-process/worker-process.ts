@@ -60,6 +60,8 @@ export class WorkerProcess {
   readonly workerId: string;
   readonly applicationPoolName: string;
   readonly startedAt: string;
+  /** The clock's time at launch, ms. */
+  readonly startedAtMs: number;
   pid = 0;
   capacity = 0;
   requestsServed = 0;
@@ -94,6 +96,7 @@ export class WorkerProcess {
     this.applicationPoolName = options.applicationPool.name;
     const startedAt = options.clock.now();
     this.startedAt = new Date(startedAt).toISOString();
+    this.startedAtMs = startedAt;
     this.logger = options.logger.child({ workerId: options.workerId });
     this.machine = new StateMachine(`worker ${options.workerId}`, 'Starting', workerProcessTransitions, this.logger);
     this.monitors = new WorkerMonitors({
@@ -279,7 +282,7 @@ export class WorkerProcess {
         this.terminate({ kind: 'startupFailed', message: message.message }, 'SIGTERM');
       },
       WorkerRecycleRequested: (message) => {
-        if (this.state === 'Running') this.options.events.recycleRequested(this, message.reason, 'requested by the worker process');
+        if (this.state === 'Running') this.options.events.recycleRequested(this, message.reason, message.detail ?? 'requested by the worker process');
       },
     };
   }

@@ -2,7 +2,9 @@
 // http.Server it listen()ed on) as Node's own req/res, with x-forwarded-* added and, per
 // `<iisnode promoteServerVars="AUTH_USER,…">`, `x-iisnode-<name>` request headers. The stage lasts
 // until the response is over (finished or the client gone), so LogRequest sees the final status.
-// A throw from the listener crashes the worker, as it would crash a plain Node server.
+// A throw from the listener crashes the worker, as it would crash a plain Node server. An application
+// whose entry script failed to load answers 500.1001 (iisnode's "could not start the application")
+// with the load error and reports itself unhealthy, so was replaces the worker after its wait.
 // Which Node code: a handler whose path names one file (`hello.js`) runs the file the request maps
 // to — the application's entry script, or the script of the sub-folder whose web.config maps it,
 // loaded on its first request as iisnode does; a wildcard handler (`*`, the implicit one) runs the
@@ -28,6 +30,8 @@ export function iisnodeHandler(iisnodeSection: RawElement | undefined): RequestH
   const addXff = (iisnodeSection?.attributes.enableXFF ?? 'true').toLowerCase() !== 'false';
   const run = (context: HttpContext, node: NodeApplication): void => {
     const { req, res, application } = context;
+    const loadFailure = node.loadFailure;
+    if (loadFailure) return applicationFailedToLoad(context, loadFailure);
     if (addXff) addForwardedHeaders(req, application.isHttps(req.socket.localPort ?? 0));
     if (promote.length) for (const name of promote) req.headers[`x-iisnode-${name.toLowerCase()}`] = serverVariable(context, name);
     context.pipeline.resumeAfterResponse(context);
@@ -54,6 +58,13 @@ export function iisnodeHandler(iisnodeSection: RawElement | undefined): RequestH
 /** The handler names a script that is not there (file names are case-sensitive here): 404, as for any missing file. */
 function missing(context: HttpContext): void {
   context.sendError(404, 0, new Error(`iisnode cannot find the script "${context.handler?.entry.path ?? ''}" for ${context.path}`));
+}
+
+// The seam for <iisnode devErrorsEnabled>: context.error carries the load error (its cause is what the
+// entry script threw); the error responder renders IIS's 500 page, or iisnode's developer page.
+function applicationFailedToLoad(context: HttpContext, loadFailure: Error): void {
+  context.application.setup.services.reportUnhealthy(loadFailure.message);
+  context.sendError(500, 1001, loadFailure);
 }
 
 function isFile(path: string): boolean {

@@ -2,6 +2,9 @@
 // path → package.json main → server.js, app.js, index.js), then its pipeline, compiled once. Node
 // applications load one after another so a `listen()` is attributed to the application that made it.
 // An application whose configuration has a 500.19 fault loads no code: it answers with that page.
+// An application whose entry script throws while loading fails alone, as a node.exe that dies at start
+// fails alone under iisnode: the worker still starts and serves the pool's other applications, and
+// that one answers 500.1001 with the error (docs/process-model.md, "An application that fails while loading").
 import type { Logger } from 'pino';
 import type { PoolApplication } from '../configuration/pool-applications.js';
 import { compileApplication } from '../pipeline/compile-application.js';
@@ -57,10 +60,12 @@ export async function loadApplications(
         services.entryScripts.add(node);
         try {
           await node.load(options.listenWaitMs);
+          logger.info({ site: application.siteName, application: application.path, entry }, `loaded Node application ${application.path}`);
         } catch (error) {
-          throw new Error(`application ${application.siteName}${application.path} (${entry}) failed to load: ${(error as Error).message}`, { cause: error });
+          const message = error instanceof Error ? error.message : String(error);
+          node.loadFailure = new Error(`application '${application.siteName}${application.path}' (${entry}) failed to load: ${message}`, { cause: error });
+          logger.error({ err: error, site: application.siteName, application: application.path, entry }, node.loadFailure.message);
         }
-        logger.info({ site: application.siteName, application: application.path, entry }, `loaded Node application ${application.path}`);
       }
     }
     const hosted = await compileApplication(
