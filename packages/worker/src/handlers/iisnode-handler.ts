@@ -22,11 +22,14 @@ export function iisnodeHandler(iisnodeSection: RawElement | undefined): RequestH
   const addXff = (iisnodeSection?.attributes.enableXFF ?? 'true').toLowerCase() !== 'false';
   const execute = (context: HttpContext): void => {
     const { req, res, application } = context;
+    const node = application.node!;
+    // iisnode's hosting: the node processes, with the <iisnode> settings of the application.
+    if (node.kind === 'iisnode-process') return node.execute(context);
     if (addXff) addForwardedHeaders(req, application.isHttps(req.socket.localPort ?? 0));
     if (promote.length) for (const name of promote) req.headers[`x-iisnode-${name.toLowerCase()}`] = serverVariable(context, name);
     context.pipeline.resumeAfterResponse(context);
     try {
-      application.node!.handle(req, res);
+      node.handle(req, res);
     } catch (error) {
       process.nextTick(rethrow, error);
     }
