@@ -104,7 +104,8 @@ export class IisnodeApplication implements ProcessNodeHost {
     process.ready.then(
       () => proxyToNode(context, process, {
         extraHeaders,
-        failed: (error) => this.fail(context, settings, process, 1013, 'Internal Server Error', HRESULT.brokenPipe, error),
+        // The process is likely ending: its last stderr lines (the exception) belong on the page.
+        failed: (error) => afterExitOrSoon(process, () => this.fail(context, settings, process, 1013, 'Internal Server Error', HRESULT.brokenPipe, error)),
       }),
       (failure: unknown) => {
         const subStatus = failure instanceof NodeProcessFailure ? failure.subStatus : 1001;
@@ -243,4 +244,16 @@ function isLocalCall(req: IncomingMessage): boolean {
   const local = req.socket.localAddress ?? '';
   const loopback = (address: string): boolean => address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
   return remote === local || loopback(remote) || loopback(local);
+}
+
+function afterExitOrSoon(process: NodeProcess, then: () => void): void {
+  let done = false;
+  const once = (): void => {
+    if (done) return;
+    done = true;
+    clearTimeout(timer);
+    then();
+  };
+  const timer = setTimeout(once, 1_000);
+  process.onceExited(once);
 }
