@@ -46,8 +46,13 @@ test("iisnode: a syntax error in iisnode.yml is iisnode's error page, not a cras
   assert.match(broken.text, /iisnode\.yml:1/);
   const invalidBool = `${site.poolhost.root}/app/iisnode.yml`;
   writeFileSync(invalidBool, 'loggingEnabled: maybe\n');
-  await new Promise((resolve) => setTimeout(resolve, 1000));
-  assert.match((await site.get('/app/hello.js')).text, /loggingEnabled: "maybe" is not a boolean/);
+  let invalid = '';
+  for (let attempt = 0; attempt < 50 && !invalid.includes('maybe'); attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    invalid = (await site.get('/app/hello.js')).text;
+  }
+  assert.match(invalid, /iisnode was unable to read the configuration file iisnode\.yml/);
+  assert.match(invalid, /loggingEnabled: &quot;maybe&quot; is not a boolean/);
   writeFileSync(invalidBool, 'loggingEnabled: false # fixed\n\nunknownKey: ignored\n');
   let text = '';
   for (let attempt = 0; attempt < 50 && text !== 'Hello, world'; attempt++) {

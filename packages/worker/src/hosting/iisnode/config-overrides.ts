@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 
 export class ConfigOverridesError extends Error {
   constructor(readonly file: string, readonly line: number, detail: string) {
-    super(`${file}:${line}: ${detail}`);
+    super(line > 0 ? `${file}:${line}: ${detail}` : `${file}: ${detail}`);
   }
 }
 

@@ -156,8 +156,14 @@ export class IisnodeApplication implements ProcessNodeHost {
     const section = this.options.section;
     try {
       const overridesName = resolveIisnodeSettings(section).configOverrides;
-      const overrides = overridesName ? readConfigOverrides(resolve(this.folder, overridesName)) : new Map<string, string>();
-      this.settings = resolveIisnodeSettings(section, overrides);
+      const overridesFile = resolve(this.folder, overridesName);
+      const overrides = overridesName ? readConfigOverrides(overridesFile) : new Map<string, string>();
+      try {
+        this.settings = resolveIisnodeSettings(section, overrides);
+      } catch (error) {
+        // web.config's values passed alone: the bad value is iisnode.yml's.
+        throw new ConfigOverridesError(overridesFile, 0, (error as Error).message);
+      }
       this.settingsError = null;
     } catch (error) {
       this.options.logger.error({ err: error }, `iisnode settings of ${this.entryScript} cannot be used: ${(error as Error).message}`);
