@@ -81,9 +81,8 @@ export async function loadApplications(
       node = iisnode;
       logger.info({ site: application.siteName, application: application.path, entry }, `iisnode application ${application.path}: ${entry} runs in node processes`);
     } else if (entry) {
-      let inProcess: NodeApplication;
-      node = inProcess = new NodeApplication(application.siteId, application.siteName, application.path, entry);
-      node = new NodeApplication(application.siteId, application.siteName, application.path, entry);
+      const inProcess = new NodeApplication(application.siteId, application.siteName, application.path, entry);
+      node = inProcess;
       const sameScript = loadedEntries.get(entry);
       if (sameScript) inProcess.shareWith(sameScript);
       else {
