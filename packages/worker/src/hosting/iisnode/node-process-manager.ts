@@ -72,6 +72,12 @@ export class NodeProcessManager {
 
   private async recycleOnce(reason: string): Promise<void> {
     const generation = ++this.generation;
+    if (this.processes.every((process) => process.exited)) {
+      // Nothing running: the next request starts the new version (as iisnode, which starts on demand).
+      this.slots = new Array<NodeProcess | null>(this.settings.count).fill(null);
+      this.next = 0;
+      return;
+    }
     const replacements = Array.from({ length: this.settings.count }, (_, index) => this.start(generation, index));
     this.logger.info({ reason, pids: replacements.map((process) => process.pid) }, `iisnode recycles the application's node processes (${reason})`);
     await Promise.allSettled(replacements.map((process) => process.ready));

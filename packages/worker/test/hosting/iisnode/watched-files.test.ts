@@ -15,7 +15,7 @@ test('watchedFiles: wildcards in the file name, sub-folders by name, one callbac
     writeFileSync(join(folder, 'node_modules', 'x.js'), '1');
     writeFileSync(join(folder, 'notes.txt'), '1');
     await new Promise((resolve) => setTimeout(resolve, 500));
-    assert.deepEqual(bursts, [], 'node_modules/x.js and notes.txt are not watched');
+    assert.equal(bursts.length, 0, 'node_modules/x.js and notes.txt are not watched');
     writeFileSync(join(folder, 'server.js'), '1');
     writeFileSync(join(folder, 'server.js'), '12');
     writeFileSync(join(folder, 'lib', 'config.json'), '{}');
