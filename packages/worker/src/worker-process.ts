@@ -15,7 +15,7 @@ import {
 import { DataConnection } from './data-plane/data-connection.js';
 import { createWorkerRequestCounters, readRuntimeCounters } from './counters/worker-request-counters.js';
 import { poolApplications } from './configuration/pool-applications.js';
-import { loadApplications } from './hosting/load-applications.js';
+import { iisnodeApplications, loadApplications } from './hosting/load-applications.js';
 import { controlHandlers } from './control/control-handlers.js';
 import { WorkerExitCode } from './exit-codes.js';
 import type { ApplicationTable } from './hosting/application-table.js';
@@ -56,7 +56,11 @@ export class WorkerProcess {
     this.logger = options.logger;
     this.services = new WorkerServices(options.applicationPool, options.logger);
     // Buffered W3C log lines are written before the process ends, however it ends.
-    process.once('exit', () => this.services.flush());
+    process.once('exit', () => {
+      this.services.flush();
+      // iisnode applications' node processes never outlive their worker.
+      for (const application of iisnodeApplications) application.close();
+    });
   }
 
   get requestsServed(): number {
@@ -101,7 +105,13 @@ export class WorkerProcess {
       const applications = poolApplications(config, pool.name, this.logger);
       this.applications = await loadApplications(
         applications,
-        { listenWaitMs: Math.min(pool.processModel.startupTimeLimit, 10_000), portPlaceholder: `\\\\.\\pipe\\poolhost-${process.pid}` },
+        {
+          listenWaitMs: Math.min(pool.processModel.startupTimeLimit, 10_000),
+          portPlaceholder: `\\\\.\\pipe\\poolhost-${process.pid}`,
+          runDirectory: options.runDirectory,
+          // iisnode's recycle signal: IIS's RecycleProcess, here was's overlapped recycle of this worker.
+          requestRecycle: () => this.channel?.notify({ type: 'WorkerRecycleRequested', reason: 'IsapiUnhealthy' }),
+        },
         this.services,
         this.logger,
       );

@@ -42,6 +42,9 @@ export function iisnodeHandler(iisnodeSection: RawElement | undefined): RequestH
     }
   };
   const execute = (context: HttpContext): void | Promise<void> => {
+    // iisnode's hosting: the node processes, with the <iisnode> settings of the application.
+    const own = context.application.node;
+    if (own?.kind === 'iisnode-process') return own.execute(context);
     const node = nodeFor(context);
     if (node === null) return missing(context);
     if (!(node instanceof Promise)) return run(context, node);
@@ -77,7 +80,7 @@ function isFile(path: string): boolean {
 
 function nodeFor(context: HttpContext): NodeApplication | Promise<NodeApplication> | null {
   const application = context.application;
-  const own = application.node;
+  const own = application.node as NodeApplication | null;
   const path = context.handler?.entry.path ?? '*';
   if (/[*?]/.test(path)) return own;
   const script = context.physicalPath;

@@ -4,7 +4,7 @@
 // (CustomErrorModule). Nothing here runs per request. Applications with the same configuration, site,
 // folder and entry script (1000 applications of one folder) share one compiled pipeline.
 import type { HttpHandlerEntry, HttpModuleEntry, WebServerConfig } from '@poolhost/config';
-import type { NodeApplication } from '../hosting/node-application.js';
+import type { NodeHost } from '../hosting/node-host.js';
 import { isIisnodeHandler } from '../configuration/pool-applications.js';
 import { anonymousAuthenticationModule, isAuthenticationEnabled } from '../modules/anonymous-authentication.js';
 import { basicAuthenticationModule, basicChallenge } from '../modules/basic-authentication.js';
@@ -45,7 +45,7 @@ export const IMPLICIT_IISNODE_HANDLER: Omit<HttpHandlerEntry, 'position'> = {
   responseBufferLimit: 0,
 };
 
-export async function compileApplication(setup: ApplicationSetup, node: NodeApplication | null): Promise<PipelineApplication> {
+export async function compileApplication(setup: ApplicationSetup, node: NodeHost | null): Promise<PipelineApplication> {
   const application = new PipelineApplication(setup, node);
   const { services } = setup;
   const config = setup.config;

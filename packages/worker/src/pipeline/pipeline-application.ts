@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { Duplex } from 'node:stream';
 import type { HostedApplication } from '../hosting/hosted-application.js';
-import type { NodeApplication } from '../hosting/node-application.js';
+import type { NodeHost } from '../hosting/node-host.js';
 import type { ApplicationSetup, VirtualDirectoryMapping } from './application-setup.js';
 import { HttpContext } from './http-context.js';
 import type { RequestPipeline } from './request-pipeline.js';
@@ -32,7 +32,7 @@ export class PipelineApplication implements HostedApplication {
 
   constructor(
     readonly setup: ApplicationSetup,
-    readonly node: NodeApplication | null,
+    readonly node: NodeHost | null,
   ) {
     this.siteId = setup.site.id;
     this.siteName = setup.site.name;
@@ -74,7 +74,8 @@ export class PipelineApplication implements HostedApplication {
   }
 
   upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    addForwardedHeaders(req, this.isHttps(req.socket.localPort ?? 0));
+    // iisnode's hosting adds them itself, per enableXFF.
+    if (this.node!.kind === 'iisnode') addForwardedHeaders(req, this.isHttps(req.socket.localPort ?? 0));
     this.node!.upgrade(req, socket, head);
   }
 
