@@ -8,6 +8,7 @@ import {
   FrameType,
   INITIAL_STREAM_WINDOW,
   RequestFlags,
+  ResponseFlags,
   StreamCredit,
   decodeResponseHead,
 } from '@poolhost/protocol';
@@ -232,9 +233,11 @@ export class ListenerRequest {
 
   // --- response ----------------------------------------------------------------------------------
 
-  onResponseHead(payload: Buffer): void {
+  onResponseHead(payload: Buffer, flags = 0): void {
     if (this.state !== RequestState.Dispatched) return;
     this.state = RequestState.Responding;
+    // The worker refused the rest of the body (413.1): the connection ends after this response.
+    if (flags & ResponseFlags.CloseConnection) this.closeAfter = true;
     this.responseStartedAt = Date.now();
     const head = decodeResponseHead(payload);
     this.writeHead(head.statusCode, head.reason, stripHopByHop(head.headers));

@@ -3,7 +3,7 @@
 // backpressure when the stream's window is spent; 'drain' when httpsys returns credit).
 import { IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { AbortReason, FrameType, INITIAL_STREAM_WINDOW, StreamCredit, type RequestHead } from '@poolhost/protocol';
+import { AbortReason, FrameType, INITIAL_STREAM_WINDOW, ResponseFlags, StreamCredit, type RequestHead } from '@poolhost/protocol';
 import { StreamSocket } from './stream-socket.js';
 import { StreamResponse, emitResponseClose } from './stream-response.js';
 import { UpgradeSocket } from './upgrade-socket.js';
@@ -37,6 +37,13 @@ function onResponseFinish(this: StreamResponse): void {
   process.nextTick(emitResponseClose, this);
 }
 
+const kWorkerStream = Symbol('poolhost.workerStream');
+
+/** The stream a request arrived on (null for a request made up outside the data plane, in tests). */
+export function workerStreamOf(req: IncomingMessage): WorkerStream | null {
+  return (req as IncomingMessage & { [kWorkerStream]?: WorkerStream })[kWorkerStream] ?? null;
+}
+
 export class WorkerStream {
   readonly req: IncomingMessage;
   readonly res: StreamResponse | null;
@@ -51,6 +58,12 @@ export class WorkerStream {
   /** Made on the first body bytes: most requests have none. */
   private credit: StreamCredit | null = null;
   private held = 0;
+  /** httpsys is asked to close the client connection after the response (ResponseFlags.CloseConnection). */
+  closeConnection = false;
+  /** maxAllowedContentLength for a body whose length was not declared (-1: none); counted as it arrives. */
+  private bodyLimit = -1;
+  private bodyReceived = 0;
+  private onBodyLimit: (() => void) | null = null;
 
   constructor(
     readonly connection: DataConnection,
@@ -72,6 +85,7 @@ export class WorkerStream {
     const internals = incomingInternals(req);
     internals._addHeaderLines(head.rawHeaders, head.rawHeaders.length);
     internals.upgrade = upgrade;
+    (req as IncomingMessage & { [kWorkerStream]?: WorkerStream })[kWorkerStream] = this;
     if (!hasBody || upgrade) {
       internals.complete = true;
       req.push(null);
@@ -100,7 +114,7 @@ export class WorkerStream {
   sendResponseHead(statusCode: number, reason: string, headers: string[]): void {
     if (this.closed || this.headSent) return;
     this.headSent = true;
-    this.connection.writer.responseHead(this.id, statusCode, reason, headers);
+    this.connection.writer.responseHead(this.id, statusCode, reason, headers, this.closeConnection ? ResponseFlags.CloseConnection : 0);
   }
 
   writeResponseData(data: string | Uint8Array, encoding: BufferEncoding | undefined, callback?: (error?: Error | null) => void): boolean {
@@ -152,6 +166,31 @@ export class WorkerStream {
 
   // --- request body (httpsys -> worker) ----------------------------------------------------------
 
+  /**
+   * Counts a body of undeclared length (chunked) against `limit` as it arrives; past it, `onExceeded`
+   * answers (413.1) and the body stops here: the application's request is destroyed, no more bytes reach
+   * it, and httpsys closes the connection after the response.
+   */
+  limitBody(limit: number, onExceeded: () => void): void {
+    this.bodyLimit = limit;
+    this.onBodyLimit = onExceeded;
+    if (this.bodyReceived > limit) this.bodyLimitExceeded();
+  }
+
+  private bodyLimitExceeded(): void {
+    const onExceeded = this.onBodyLimit!;
+    this.bodyLimit = -1;
+    this.onBodyLimit = null;
+    this.closeConnection = true;
+    const internals = incomingInternals(this.req);
+    internals.complete = true;
+    onExceeded();
+    const error = new Error('request entity too large (requestLimits@maxAllowedContentLength)') as Error & { code: string; status: number };
+    error.code = 'ERR_REQUEST_ENTITY_TOO_LARGE';
+    error.status = 413;
+    if (!this.req.destroyed) this.req.destroy(error);
+  }
+
   onRequestBody(payload: Buffer): void {
     if (this.upgradeSocket) {
       this.upgradeSocket.receive(payload);
@@ -159,6 +198,8 @@ export class WorkerStream {
     }
     const internals = incomingInternals(this.req);
     if (internals.complete) return;
+    this.bodyReceived += payload.length;
+    if (this.bodyLimit >= 0 && this.bodyReceived > this.bodyLimit) return this.bodyLimitExceeded();
     this.socket.bytesRead += payload.length;
     if (this.req.push(payload) && this.held === 0) {
       const credit = (this.credit ??= new StreamCredit()).consumed(payload.length);

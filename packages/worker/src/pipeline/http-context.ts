@@ -8,6 +8,7 @@ import type { RequestPipeline } from './request-pipeline.js';
 import type { HandlerMapping } from './handler-mapping.js';
 import type { TraceBuffer } from '../modules/failed-request-tracing/trace-buffer.js';
 import { parseRequestUrl } from './request-url.js';
+import { workerStreamOf } from '../data-plane/worker-stream.js';
 
 export const kHttpContext = Symbol.for('poolhost.httpContext');
 
@@ -94,6 +95,17 @@ export class HttpContext {
   /** Ends the request here: the stages up to the handler are skipped, LogRequest and EndRequest still run. */
   completeRequest(): void {
     this.completed = true;
+  }
+
+  /** The client connection ends after this response, unread body and all (IIS after 413.1). */
+  closeConnection(): void {
+    const stream = workerStreamOf(this.req);
+    if (stream) stream.closeConnection = true;
+  }
+
+  /** Counts a body without Content-Length against `limit` as it arrives; `onExceeded` runs once past it. */
+  limitRequestBody(limit: number, onExceeded: (context: HttpContext) => void): void {
+    workerStreamOf(this.req)?.limitBody(limit, () => onExceeded(this));
   }
 
   /** The one error path: status and substatus, the custom error module's page, then LogRequest and EndRequest. */
