@@ -46,7 +46,7 @@ export function workerStreamOf(req: IncomingMessage): WorkerStream | null {
 
 export class WorkerStream {
   readonly req: IncomingMessage;
-  readonly res: StreamResponse | null;
+  readonly res: StreamResponse;
   readonly socket: StreamSocket;
   readonly upgradeSocket: UpgradeSocket | null;
   readonly startedAt = Date.now();
@@ -91,10 +91,7 @@ export class WorkerStream {
       req.push(null);
     }
     this.req = req;
-    if (upgrade) {
-      this.res = null;
-      return;
-    }
+    // An upgrade request gets a response too: the pipeline answers on it when it refuses the upgrade.
     const res = new StreamResponse(req);
     res.stream = this;
     // What ServerResponse.assignSocket does, without its 'close' listener on the socket (and its removal

@@ -25,7 +25,7 @@ export class NodeApplication implements HostedApplication {
     return this.target?.kind === 'server' && this.target.server.listenerCount('upgrade') > 0;
   }
 
-  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+  upgrade(req: IncomingMessage, _res: ServerResponse, socket: Duplex, head: Buffer): void {
     if (this.target?.kind === 'server') this.target.server.emit('upgrade', req, socket, head);
   }
 

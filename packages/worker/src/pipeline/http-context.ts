@@ -52,6 +52,8 @@ export class HttpContext {
   /** Failed-request-tracing buffer when a rule covers this request. */
   trace: TraceBuffer | null = null;
   pending: number = Pending.None;
+  /** An upgrade request's hand-off to the application, made once AuthorizeRequest passed (null: none). */
+  upgrade: (() => void) | null = null;
   private physical: string | null | undefined = undefined;
   private itemMap: Map<string, unknown> | null = null;
 

@@ -1,6 +1,6 @@
 // An application as the data plane sees it: every request becomes an HttpContext and walks the
-// application's compiled RequestPipeline. Upgrade requests (WebSocket) go straight to the Node
-// application's `upgrade` listeners, with the forwarded headers added.
+// application's compiled RequestPipeline. Upgrade requests (WebSocket) walk it up to AuthorizeRequest,
+// then go to the Node application's `upgrade` listeners, with the forwarded headers added.
 import { join } from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
@@ -52,9 +52,20 @@ export class PipelineApplication implements HostedApplication {
     return this.node !== null && !this.faulted && this.node.acceptsUpgrade();
   }
 
-  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    addForwardedHeaders(req, this.isHttps(req.socket.localPort ?? 0));
-    this.node!.upgrade(req, socket, head);
+  /**
+   * An upgrade (WebSocket) request walks the pipeline like any request up to AuthorizeRequest — request
+   * filtering, ipSecurity, authentication and authorization — and only then goes to the application's
+   * `upgrade` listeners. A module that ends it there (404.x, 403.x, 401) answers on `res`: the client
+   * gets that response, never a 101, and the connection closes.
+   */
+  upgrade(req: IncomingMessage, res: ServerResponse, socket: Duplex, head: Buffer): void {
+    const context = new HttpContext(req, res, this.pipeline, this);
+    context.upgrade = () => {
+      addForwardedHeaders(req, this.isHttps(req.socket.localPort ?? 0));
+      this.node!.upgrade(req, res, socket, head);
+    };
+    if (context.badRequest) context.sendError(400, 0);
+    this.pipeline.run(context);
   }
 
   isHttps(localPort: number): boolean {

@@ -41,6 +41,12 @@ export class RequestPipeline {
       if (context.completed && index < Stage.LogRequest) {
         index = context.stageIndex = Stage.LogRequest;
         context.stepIndex = 0;
+      } else if (index === Stage.ResolveRequestCache && context.upgrade !== null) {
+        // An upgrade request passed filtering, authentication and authorization: the application takes it.
+        const upgrade = context.upgrade;
+        context.upgrade = null;
+        upgrade();
+        return;
       }
       const steps = stages[index];
       if (steps !== null) {
