@@ -4,6 +4,8 @@ export interface SiteCounters {
   requests: number;
   /** Requests answered by httpsys itself (400/404/503/502). */
   errors: number;
+  /** Connections counted against the site's limits maxConnections now. */
+  connections: number;
 }
 
 export interface RequestQueueCounters {
@@ -36,7 +38,7 @@ export class SiteCounterTable {
 
   get(siteId: number): SiteCounters {
     let counters = this.sites.get(siteId);
-    if (!counters) this.sites.set(siteId, (counters = { siteId, requests: 0, errors: 0 }));
+    if (!counters) this.sites.set(siteId, (counters = { siteId, requests: 0, errors: 0, connections: 0 }));
     return counters;
   }
 

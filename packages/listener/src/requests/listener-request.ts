@@ -20,6 +20,7 @@ import { ReadBlock, type ClientConnection, type RequestHead } from '../connectio
 import { stripHopByHop } from './hop-by-hop.js';
 import { HttpSysErrors, errorResponseBytes, type HttpSysError } from '../error-responses/http-sys-errors.js';
 import { httpDate } from '../error-responses/http-date.js';
+import type { BandwidthThrottle } from '../limits/site-bandwidth.js';
 
 export const RequestState = {
   Queued: 0,
@@ -101,6 +102,12 @@ export class ListenerRequest {
   private heldCredit = 0;
   private drainPending = false;
   private onDrain: (() => void) | null = null;
+  /** The site's maxBandwidth throttle (null: unlimited). */
+  throttle: BandwidthThrottle | null = null;
+  /** Credit held back by the throttle, and when it may go to the worker. */
+  private throttledCredit = 0;
+  private throttledUntil = 0;
+  private throttleTimer: NodeJS.Timeout | null = null;
 
   constructor(
     readonly head: RequestHead,
@@ -388,7 +395,36 @@ export class ListenerRequest {
   private returnCredit(bytes: number): void {
     if (this.state === RequestState.Done || bytes === 0) return;
     const credit = (this.credit ??= new StreamCredit()).consumed(bytes);
-    if (credit > 0) this.worker!.writer.windowUpdate(this.streamId, credit);
+    if (credit > 0) this.grantCredit(credit);
+  }
+
+  /** WINDOW_UPDATE to the worker, unless the site's maxBandwidth holds it back for a while. */
+  private grantCredit(credit: number): void {
+    const throttle = this.throttle;
+    if (throttle === null) {
+      this.worker!.writer.windowUpdate(this.streamId, credit);
+      return;
+    }
+    const delay = throttle.charge(credit);
+    if (delay === 0 && this.throttledCredit === 0) {
+      this.worker!.writer.windowUpdate(this.streamId, credit);
+      return;
+    }
+    this.throttledCredit += credit;
+    const until = Date.now() + delay;
+    if (this.throttleTimer !== null) {
+      if (until <= this.throttledUntil) return;
+      clearTimeout(this.throttleTimer);
+    }
+    this.throttledUntil = until;
+    this.throttleTimer = setTimeout(() => this.releaseThrottled(), delay);
+  }
+
+  private releaseThrottled(): void {
+    this.throttleTimer = null;
+    const credit = this.throttledCredit;
+    this.throttledCredit = 0;
+    if (this.state !== RequestState.Done && credit > 0) this.worker!.writer.windowUpdate(this.streamId, credit);
   }
 
   /**
@@ -411,7 +447,7 @@ export class ListenerRequest {
     if (this.state === RequestState.Done) return;
     const credit = this.heldCredit + (this.credit?.takeAll() ?? 0);
     this.heldCredit = 0;
-    if (credit > 0) this.worker!.writer.windowUpdate(this.streamId, credit);
+    if (credit > 0) this.grantCredit(credit);
   }
 
   /** ABORT from the worker: its application failed this request. */
@@ -475,13 +511,39 @@ export class ListenerRequest {
     else this.socket.destroy();
   }
 
+  /**
+   * HTTP.SYS' EntityBody timer expired: no body byte arrived within the site's connectionTimeout while
+   * httpsys was reading. The request ends here (a queued one leaves its queue, a dispatched one is
+   * aborted on its worker); the caller closes the connection.
+   */
+  entityBodyTimedOut(): void {
+    if (this.state === RequestState.Done) return;
+    if (this.state === RequestState.Queued) {
+      this.cancelled = true;
+      this.state = RequestState.Done;
+      this.queue.cancel();
+      return;
+    }
+    this.worker?.writer.abort(this.streamId, AbortReason.Timeout);
+    this.finish();
+  }
+
   private finish(): void {
     const worker = this.worker;
     this.state = RequestState.Done;
     this.queuedBody = null;
     this.unblockQueuedBody();
     this.stopBodyRelay();
-    if (this.connection.bodyTarget === this) this.connection.bodyTarget = null;
+    if (this.throttleTimer !== null) {
+      clearTimeout(this.throttleTimer);
+      this.throttleTimer = null;
+    }
+    const connection = this.connection;
+    if (connection.bodyTarget === this) {
+      connection.bodyTarget = null;
+      // The response is done before the body: what is left is read and dropped (DrainEntityBody).
+      if (connection.receivingBody) connection.drainingSince = Date.now();
+    }
     if (worker) worker.endStream(this);
   }
 }

@@ -11,6 +11,7 @@ import type { HttpErrLog } from '../httperr-log/httperr-log.js';
 import type { HttpErrRecord } from '../httperr-log/httperr-line.js';
 import { HttpSysErrors, errorResponseBytes, type HttpSysError } from '../error-responses/http-sys-errors.js';
 import { checkUrl } from '../limits/url-limits.js';
+import { SiteBandwidthTable, UNLIMITED_BANDWIDTH } from '../limits/site-bandwidth.js';
 import type { SiteCounterTable } from '../counters/listener-counters.js';
 import { ListenerRequest, RequestState, type RequestOutcomes } from './listener-request.js';
 import { ReadBlock, type ClientConnection, type ConnectionEvents, type RequestHead } from '../connections/client-connection.js';
@@ -64,12 +65,16 @@ function classifyParseError(code: string | undefined): { reason: string; error: 
 }
 
 export class RequestIntake implements RequestOutcomes, ConnectionEvents {
+  private readonly bandwidth: SiteBandwidthTable;
+
   constructor(
     private readonly state: IntakeState,
     private readonly httpErrLog: HttpErrLog,
     private readonly siteCounters: SiteCounterTable,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.bandwidth = new SiteBandwidthTable(logger.child({ component: 'bandwidth' }));
+  }
 
   onRequestHead(connection: ClientConnection, head: RequestHead): void {
     // A connection HTTP.SYS has answered with an error is closing: requests pipelined behind the bad one
@@ -136,13 +141,23 @@ export class RequestIntake implements RequestOutcomes, ConnectionEvents {
     if (!application) return this.reject(head, connection, HttpSysErrors.NotFound, 'NotFound', site, null);
     const queue = this.state.queues.get(application.applicationPool);
     if (!queue || !queue.declared) return this.reject(head, connection, HttpSysErrors.ServiceUnavailable, 'N/A', site, null);
+    if (connection.countedSiteId !== site.siteId) {
+      // limits maxConnections: a connection counts against the site of its first request (HTTP.SYS' URL
+      // group connection limit); one more than the limit gets HTTP.SYS' 503.
+      if (siteCounters.connections >= site.maxConnections) return this.reject(head, connection, HttpSysErrors.ServiceUnavailable, 'ConnLimit', site, null);
+      if (connection.countedSiteId >= 0) this.siteCounters.get(connection.countedSiteId).connections--;
+      siteCounters.connections++;
+      connection.countedSiteId = site.siteId;
+    }
+    connection.site = site;
 
     let flags = framing === null ? RequestFlags.Upgrade : 0;
     if (framing?.hasBody) flags |= RequestFlags.HasBody;
     if (framing?.expectContinue) flags |= RequestFlags.ExpectContinue;
     if (head.keepAlive) flags |= RequestFlags.KeepAlive;
     const request = new ListenerRequest(head, connection, site, application, queue, flags, this);
-    if (flags & RequestFlags.HasBody) connection.bodyTarget = request;
+    if (site.maxBandwidth < UNLIMITED_BANDWIDTH) request.throttle = this.bandwidth.forSite(site.siteId, site.maxBandwidth);
+    if (flags & RequestFlags.HasBody) connection.startBody(request);
     // Queued once the packet carrying it has parsed without error (ClientConnection.packetParsed).
     connection.accepted(request);
   }
@@ -280,6 +295,25 @@ export class RequestIntake implements RequestOutcomes, ConnectionEvents {
     connection.socket.destroy();
   }
 
+  /**
+   * EntityBody (no body byte for the site's connectionTimeout while httpsys was reading) or DrainEntityBody
+   * (the response was done, and the rest of the body took longer than that to drain): the request, if still
+   * in progress, ends and the connection is closed. HTTPERR `Timer_EntityBody`, with the request's fields.
+   */
+  onEntityBodyExpired(connection: ClientConnection): void {
+    const request = connection.bodyRequest;
+    connection.receivingBody = false;
+    connection.bodyRequest = null;
+    connection.closing = true;
+    if (request) {
+      request.entityBodyTimedOut();
+      this.logHttpErr(request.head, connection, undefined, request.site, 'Timer_EntityBody', request.queue.name);
+    } else {
+      this.logConnection(connection, 'Timer_EntityBody');
+    }
+    connection.socket.destroy();
+  }
+
   /** A keep-alive connection sat idle past connectionTimeout. */
   onIdleTimeout(connection: ClientConnection): void {
     connection.idleSince = 0;
@@ -299,6 +333,10 @@ export class RequestIntake implements RequestOutcomes, ConnectionEvents {
 
   /** The client's connection closed: requests still queued are dropped, dispatched ones aborted. */
   onConnectionClosed(connection: ClientConnection): void {
+    if (connection.countedSiteId >= 0) {
+      this.siteCounters.get(connection.countedSiteId).connections--;
+      connection.countedSiteId = -1;
+    }
     connection.held.length = 0;
     if (connection.active.length === 0) return;
     const active = connection.active;

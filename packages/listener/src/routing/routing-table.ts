@@ -12,6 +12,8 @@ export interface SiteRoute {
   connectionTimeout: number;
   maxUrlSegments: number;
   maxConnections: number;
+  /** Bytes per second for the site's responses (UINT_MAX: unlimited). */
+  maxBandwidth: number;
   applications: ApplicationMatcher;
 }
 
@@ -70,6 +72,7 @@ export class RoutingTable {
         connectionTimeout: group.connectionTimeout,
         maxUrlSegments: group.maxUrlSegments,
         maxConnections: group.maxConnections,
+        maxBandwidth: group.maxBandwidth,
         applications: new ApplicationMatcher(group.applications),
       };
       this.sites.push(site);

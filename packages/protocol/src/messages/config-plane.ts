@@ -30,6 +30,8 @@ export interface SiteDescriptor {
   connectionTimeout: number;
   maxConnections: number;
   maxUrlSegments: number;
+  /** Bytes per second for all of the site's responses together (4294967295: unlimited). */
+  maxBandwidth: number;
 }
 
 /** Why a disabled request queue turns requests away; becomes the HTTPERR reason phrase. */
@@ -91,6 +93,7 @@ export interface UrlGroup {
   connectionTimeout: number;
   maxConnections: number;
   maxUrlSegments: number;
+  maxBandwidth: number;
 }
 
 /** w3svc -> httpsys: the whole routing table; httpsys opens, keeps and closes listeners to match it. */
