@@ -104,9 +104,8 @@ export class ListenerRequest {
   private onDrain: (() => void) | null = null;
   /** The site's maxBandwidth throttle (null: unlimited). */
   throttle: BandwidthThrottle | null = null;
-  /** Credit held back by the throttle, and when it may go to the worker. */
-  private throttledCredit = 0;
-  private throttledUntil = 0;
+  /** Credit held back by the throttle: (time it may go to the worker, bytes) pairs, in time order. */
+  private throttledCredit: number[] | null = null;
   private throttleTimer: NodeJS.Timeout | null = null;
 
   constructor(
@@ -406,25 +405,31 @@ export class ListenerRequest {
       return;
     }
     const delay = throttle.charge(credit);
-    if (delay === 0 && this.throttledCredit === 0) {
+    const held = (this.throttledCredit ??= []);
+    if (delay === 0 && held.length === 0) {
       this.worker!.writer.windowUpdate(this.streamId, credit);
       return;
     }
-    this.throttledCredit += credit;
-    const until = Date.now() + delay;
-    if (this.throttleTimer !== null) {
-      if (until <= this.throttledUntil) return;
-      clearTimeout(this.throttleTimer);
-    }
-    this.throttledUntil = until;
-    this.throttleTimer = setTimeout(() => this.releaseThrottled(), delay);
+    // Due times only grow (the site's debt only grows between refills), so the list stays in order.
+    held.push(Date.now() + delay, credit);
+    if (this.throttleTimer === null) this.throttleTimer = setTimeout(() => this.releaseThrottled(), delay);
   }
 
+  /** Credit whose time has come goes to the worker; the timer is set again for the next. */
   private releaseThrottled(): void {
     this.throttleTimer = null;
-    const credit = this.throttledCredit;
-    this.throttledCredit = 0;
-    if (this.state !== RequestState.Done && credit > 0) this.worker!.writer.windowUpdate(this.streamId, credit);
+    const held = this.throttledCredit;
+    if (this.state === RequestState.Done || held === null) return;
+    const now = Date.now();
+    let credit = 0;
+    let index = 0;
+    while (index < held.length && held[index]! <= now) {
+      credit += held[index + 1]!;
+      index += 2;
+    }
+    held.splice(0, index);
+    if (credit > 0) this.worker!.writer.windowUpdate(this.streamId, credit);
+    if (held.length > 0) this.throttleTimer = setTimeout(() => this.releaseThrottled(), Math.max(1, held[0]! - now));
   }
 
   /**
