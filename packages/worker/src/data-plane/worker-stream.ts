@@ -1,7 +1,7 @@
 // One request inside the worker: Node's IncomingMessage fed from REQUEST_BODY frames (credit returned
 // as the application reads), and a StreamResponse flushed as RESPONSE_* frames (writes report
 // backpressure when the stream's window is spent; 'drain' when httpsys returns credit).
-import { IncomingMessage, type ServerResponse } from 'node:http';
+import { IncomingMessage, STATUS_CODES, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { AbortReason, FrameType, INITIAL_STREAM_WINDOW, ResponseFlags, StreamCredit, type RequestHead } from '@poolhost/protocol';
 import { StreamSocket } from './stream-socket.js';
@@ -37,6 +37,13 @@ function onResponseFinish(this: StreamResponse): void {
   process.nextTick(emitResponseClose, this);
 }
 
+/** An error page that replaces an application's own error response: status, header pairs, body. */
+export interface ReplacementPage {
+  statusCode: number;
+  headers: string[];
+  body: Buffer;
+}
+
 const kWorkerStream = Symbol('poolhost.workerStream');
 
 /** The stream a request arrived on (null for a request made up outside the data plane, in tests). */
@@ -58,6 +65,13 @@ export class WorkerStream {
   /** Made on the first body bytes: most requests have none. */
   private credit: StreamCredit | null = null;
   private held = 0;
+  /**
+   * httpErrors existingResponse="Replace": renders the error page that replaces an error response the
+   * application writes itself (null: the application's response passes through).
+   */
+  errorReplacement: ((statusCode: number) => ReplacementPage) | null = null;
+  /** The application's error response was replaced: its own head and body go nowhere. */
+  private replaced = false;
   /** httpsys is asked to close the client connection after the response (ResponseFlags.CloseConnection). */
   closeConnection = false;
   /** maxAllowedContentLength for a body whose length was not declared (-1: none); counted as it arrives. */
@@ -111,11 +125,19 @@ export class WorkerStream {
   sendResponseHead(statusCode: number, reason: string, headers: string[]): void {
     if (this.closed || this.headSent) return;
     this.headSent = true;
+    if (statusCode >= 400 && this.errorReplacement !== null) {
+      const page = this.errorReplacement(statusCode);
+      this.replaced = true;
+      const writer = this.connection.writer;
+      writer.responseHead(this.id, page.statusCode, STATUS_CODES[page.statusCode] ?? reason, page.headers, this.closeConnection ? ResponseFlags.CloseConnection : 0);
+      if (page.body.length > 0) writer.data(FrameType.ResponseBody, this.id, page.body);
+      return;
+    }
     this.connection.writer.responseHead(this.id, statusCode, reason, headers, this.closeConnection ? ResponseFlags.CloseConnection : 0);
   }
 
   writeResponseData(data: string | Uint8Array, encoding: BufferEncoding | undefined, callback?: (error?: Error | null) => void): boolean {
-    if (this.closed || !this.headSent) {
+    if (this.closed || !this.headSent || this.replaced) {
       // After the end, or an informational response (100/102/103) written raw before the head: nothing to send.
       if (callback) process.nextTick(callback);
       return !this.closed;

@@ -14,7 +14,7 @@ function rethrow(error: unknown): never {
 }
 
 /** For the applications of a shared pipeline: each request goes to its own application's Node code. */
-export function iisnodeHandler(iisnodeSection: RawElement | undefined): RequestHandler {
+export function iisnodeHandler(iisnodeSection: RawElement | undefined, replaceErrors = false): RequestHandler {
   const promote = (iisnodeSection?.attributes.promoteServerVars ?? '')
     .split(',')
     .map((name) => name.trim())
@@ -24,6 +24,9 @@ export function iisnodeHandler(iisnodeSection: RawElement | undefined): RequestH
     const { req, res, application } = context;
     if (addXff) addForwardedHeaders(req, application.isHttps(req.socket.localPort ?? 0));
     if (promote.length) for (const name of promote) req.headers[`x-iisnode-${name.toLowerCase()}`] = serverVariable(context, name);
+    // httpErrors existingResponse: Replace swaps the application's error responses for IIS's pages;
+    // Auto (iisnode sets fTrySkipCustomErrors) and PassThrough leave them as the application wrote them.
+    if (replaceErrors) context.replaceApplicationErrors();
     context.pipeline.resumeAfterResponse(context);
     try {
       application.node!.handle(req, res);

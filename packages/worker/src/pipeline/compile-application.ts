@@ -100,7 +100,8 @@ async function compilePipeline(
     defaultDocumentModule: enabled.has('defaultdocumentmodule'),
     directoryListingModule: enabled.has('directorylistingmodule'),
   });
-  const nodeHandler = hasNode ? iisnodeHandler(sections['iisnode']) : null;
+  const replaceErrors = enabled.has('customerrormodule') && config.httpErrors.existingResponse === 'Replace';
+  const nodeHandler = hasNode ? iisnodeHandler(sections['iisnode'], replaceErrors) : null;
   const resolveHandler = (entry: HttpHandlerEntry): RequestHandler | null => {
     const names = entry.modules.split(',').map((name) => name.trim().toLowerCase());
     if (isIisnodeHandler(entry.modules)) return nodeHandler ?? missingEntryScriptHandler(entry.path);

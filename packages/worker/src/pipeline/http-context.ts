@@ -99,6 +99,15 @@ export class HttpContext {
     this.completed = true;
   }
 
+  /**
+   * httpErrors existingResponse="Replace": an error response (status >= 400) the handler's application
+   * writes itself is replaced by the error page the pipeline would send for that status (substatus 0).
+   */
+  replaceApplicationErrors(): void {
+    const stream = workerStreamOf(this.req);
+    if (stream) stream.errorReplacement = (statusCode) => this.pipeline.renderErrorPage(this, statusCode);
+  }
+
   /** The client connection ends after this response, unread body and all (IIS after 413.1). */
   closeConnection(): void {
     const stream = workerStreamOf(this.req);
