@@ -246,6 +246,7 @@ export class ListenerRequest {
     if (flags & ResponseFlags.CloseConnection) this.closeAfter = true;
     this.responseStartedAt = Date.now();
     const head = decodeResponseHead(payload);
+    if (head.statusCode >= 404) this.site.counters.responded(head.statusCode);
     this.writeHead(head.statusCode, head.reason, stripHopByHop(head.headers));
   }
 

@@ -12,11 +12,11 @@ import type { HttpErrRecord } from '../httperr-log/httperr-line.js';
 import { HttpSysErrors, errorResponseBytes, type HttpSysError } from '../error-responses/http-sys-errors.js';
 import { checkUrl } from '../limits/url-limits.js';
 import { SiteBandwidthTable, UNLIMITED_BANDWIDTH } from '../limits/site-bandwidth.js';
-import type { SiteCounterTable } from '../counters/listener-counters.js';
+import { verbSlot, type SiteCounters } from '../counters/listener-counters.js';
 import { ListenerRequest, RequestState, type RequestOutcomes } from './listener-request.js';
 import { ReadBlock, type ClientConnection, type ConnectionEvents, type RequestHead } from '../connections/client-connection.js';
 import type { ParseError } from '../connections/http-parser.js';
-import { bodyFraming, checkFraming, checkPath, parseAbsoluteTarget, validHost, versionSupported } from './request-checks.js';
+import { bodyFraming, checkFraming, checkPath, dropContentLength, parseAbsoluteTarget, validHost, versionSupported } from './request-checks.js';
 
 /**
  * Pipelining bounds. Responses on a connection go out in order, so a pipelined request's response can
@@ -70,7 +70,6 @@ export class RequestIntake implements RequestOutcomes, ConnectionEvents {
   constructor(
     private readonly state: IntakeState,
     private readonly httpErrLog: HttpErrLog,
-    private readonly siteCounters: SiteCounterTable,
     private readonly logger: Logger,
   ) {
     this.bandwidth = new SiteBandwidthTable(logger.child({ component: 'bandwidth' }));
@@ -79,7 +78,7 @@ export class RequestIntake implements RequestOutcomes, ConnectionEvents {
   onRequestHead(connection: ClientConnection, head: RequestHead): void {
     // A connection HTTP.SYS has answered with an error is closing: requests pipelined behind the bad one
     // (a smuggled request among them) are never routed.
-    if (connection.closing) return;
+    if (connection.closing || connection.lastRequestAccepted) return;
     if (head.upgrade && head.method === 'CONNECT') {
       // CONNECT (authority-form target): HTTP.SYS is no proxy; 400 `URL`.
       return this.reject(head, connection, HttpSysErrors.BadRequest, 'URL', null, null);
@@ -129,28 +128,40 @@ export class RequestIntake implements RequestOutcomes, ConnectionEvents {
     const framingVerdict = framing && checkFraming(head.method, framing);
     if (framingVerdict === 'LengthRequired') return this.reject(head, connection, HttpSysErrors.LengthRequired, framingVerdict, null, null);
     if (framingVerdict) return this.reject(head, connection, HttpSysErrors.BadRequest, framingVerdict, null, null);
+    const overridden = framing !== null && framing.transferEncoding !== null && framing.hasContentLength;
     const site = this.state.routing.findSite(connection.localIp, connection.localPort, hostName(host));
     if (!site) return this.reject(head, connection, HttpSysErrors.InvalidHostname, 'Hostname', null, null);
     const urlVerdict = checkUrl(url, limits, site.maxUrlSegments);
     if (urlVerdict === 'URL_Length') return this.reject(head, connection, HttpSysErrors.UrlTooLong, urlVerdict, site, null);
     if (urlVerdict) return this.reject(head, connection, HttpSysErrors.BadRequest, urlVerdict, site, null);
-    const siteCounters = this.siteCounters.get(site.siteId);
+    const siteCounters = site.counters;
     siteCounters.requests++;
+    siteCounters.requestsByVerb[verbSlot(head.method)]!++;
+    // Current Connections and limits maxConnections: a connection counts against the site of its first
+    // routed request (HTTP.SYS' URL group connection limit) until it closes.
+    const newConnection = connection.countedSite === null;
+    if (newConnection) {
+      connection.countedSite = siteCounters;
+      siteCounters.connectionOpened();
+    }
     if (!site.started) return this.reject(head, connection, HttpSysErrors.NotFound, 'NotFound', site, null);
     const application = site.applications.match(url);
     if (!application) return this.reject(head, connection, HttpSysErrors.NotFound, 'NotFound', site, null);
     const queue = this.state.queues.get(application.applicationPool);
     if (!queue || !queue.declared) return this.reject(head, connection, HttpSysErrors.ServiceUnavailable, 'N/A', site, null);
-    if (connection.countedSiteId !== site.siteId) {
-      // limits maxConnections: a connection counts against the site of its first request (HTTP.SYS' URL
-      // group connection limit); one more than the limit gets HTTP.SYS' 503.
-      if (siteCounters.connections >= site.maxConnections) return this.reject(head, connection, HttpSysErrors.ServiceUnavailable, 'ConnLimit', site, null);
-      if (connection.countedSiteId >= 0) this.siteCounters.get(connection.countedSiteId).connections--;
-      siteCounters.connections++;
-      connection.countedSiteId = site.siteId;
+    if (newConnection && siteCounters.currentConnections > site.maxConnections) {
+      // One more than maxConnections gets HTTP.SYS' 503; the refused connection stops counting at once.
+      siteCounters.connectionRefused();
+      connection.countedSite = null;
+      return this.reject(head, connection, HttpSysErrors.ServiceUnavailable, 'ConnLimit', site, null);
     }
     connection.site = site;
 
+    if (overridden) {
+      dropContentLength(raw);
+      head.keepAlive = false;
+      connection.lastRequestAccepted = true;
+    }
     let flags = framing === null ? RequestFlags.Upgrade : 0;
     if (framing?.hasBody) flags |= RequestFlags.HasBody;
     if (framing?.expectContinue) flags |= RequestFlags.ExpectContinue;
@@ -163,10 +174,10 @@ export class RequestIntake implements RequestOutcomes, ConnectionEvents {
   }
 
   submitParsed(request: ListenerRequest): void {
-    this.enqueue(request, this.siteCounters.get(request.site.siteId));
+    this.enqueue(request, request.site.counters);
   }
 
-  private enqueue(request: ListenerRequest, siteCounters: { errors: number }): void {
+  private enqueue(request: ListenerRequest, siteCounters: SiteCounters): void {
     const connection = request.connection;
     if (connection.held.length > 0 || connection.active.length >= MAX_PIPELINE_DISPATCH || this.backlogged(connection)) {
       // A pipelined request behind several unfinished ones: held, and the connection no longer read
@@ -208,7 +219,7 @@ export class RequestIntake implements RequestOutcomes, ConnectionEvents {
     if (connection.held.length === 0) connection.unblockReading(ReadBlock.Pipeline);
   }
 
-  private submit(request: ListenerRequest, siteCounters: { errors: number }): void {
+  private submit(request: ListenerRequest, siteCounters: SiteCounters): void {
     const { connection, site, queue } = request;
     const rejection = queue.submit(request);
     if (rejection) {
@@ -233,7 +244,10 @@ export class RequestIntake implements RequestOutcomes, ConnectionEvents {
     queueName: string | null,
   ): void {
     this.logHttpErr(head, connection, error.statusCode, site, reason, queueName ?? undefined);
-    if (site) this.siteCounters.get(site.siteId).errors++;
+    if (site) {
+      site.counters.errors++;
+      site.counters.responded(error.statusCode);
+    }
     connection.answerLast(errorResponseBytes(error));
   }
 
@@ -333,10 +347,6 @@ export class RequestIntake implements RequestOutcomes, ConnectionEvents {
 
   /** The client's connection closed: requests still queued are dropped, dispatched ones aborted. */
   onConnectionClosed(connection: ClientConnection): void {
-    if (connection.countedSiteId >= 0) {
-      this.siteCounters.get(connection.countedSiteId).connections--;
-      connection.countedSiteId = -1;
-    }
     connection.held.length = 0;
     if (connection.active.length === 0) return;
     const active = connection.active;

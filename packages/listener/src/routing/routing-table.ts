@@ -3,6 +3,7 @@
 // on) -> weak wildcard `*`. Built once per ApplyUrlGroups; a lookup is two or three Map probes.
 import type { UrlGroup } from '@poolhost/protocol';
 import { ApplicationMatcher } from './application-matcher.js';
+import { SiteCounterTable, type SiteCounters } from '../counters/listener-counters.js';
 
 export interface SiteRoute {
   siteId: number;
@@ -15,6 +16,8 @@ export interface SiteRoute {
   /** Bytes per second for the site's responses (UINT_MAX: unlimited). */
   maxBandwidth: number;
   applications: ApplicationMatcher;
+  /** The site's Web Service counters (kept across routing tables). */
+  counters: SiteCounters;
 }
 
 class PortRoutes {
@@ -63,7 +66,7 @@ export class RoutingTable {
   private readonly ports = new Map<number, PortRoutes>();
   readonly sites: SiteRoute[] = [];
 
-  constructor(urlGroups: readonly UrlGroup[]) {
+  constructor(urlGroups: readonly UrlGroup[], siteCounters: SiteCounterTable = new SiteCounterTable()) {
     for (const group of urlGroups) {
       const site: SiteRoute = {
         siteId: group.siteId,
@@ -74,6 +77,7 @@ export class RoutingTable {
         maxConnections: group.maxConnections,
         maxBandwidth: group.maxBandwidth,
         applications: new ApplicationMatcher(group.applications),
+        counters: siteCounters.get(group.siteId, group.siteName),
       };
       this.sites.push(site);
       for (const binding of group.bindings) {

@@ -9,6 +9,7 @@ import { StreamResponse, emitResponseClose } from './stream-response.js';
 import { UpgradeSocket } from './upgrade-socket.js';
 import { incomingInternals, kNeedDrain, type OutgoingInternals } from './node-http-internals.js';
 import type { DataConnection } from './data-connection.js';
+import { countResponseStatus } from '../counters/worker-request-counters.js';
 import type { HostedApplication } from '../hosting/hosted-application.js';
 
 function httpVersionOf(major: number, minor: number): string {
@@ -125,6 +126,7 @@ export class WorkerStream {
   sendResponseHead(statusCode: number, reason: string, headers: string[]): void {
     if (this.closed || this.headSent) return;
     this.headSent = true;
+    if (statusCode >= 401) countResponseStatus(this.connection.counters, statusCode);
     if (statusCode >= 400 && this.errorReplacement !== null) {
       const page = this.errorReplacement(statusCode);
       this.replaced = true;

@@ -3,15 +3,17 @@
 import { Server as HttpServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { pathToFileURL } from 'node:url';
-import type { HostedApplication } from './hosted-application.js';
+import type { InProcessNodeHost } from './node-host.js';
 import { importModule } from './import-module.js';
 import { setCaptureTarget } from './listen-capture.js';
 
 type RequestTarget = { kind: 'listener'; listener: RequestListener } | { kind: 'server'; server: HttpServer };
 
-export class NodeApplication implements HostedApplication {
+export class NodeApplication implements InProcessNodeHost {
   readonly kind = 'iisnode' as const;
   private target: RequestTarget | null = null;
+  /** The entry script threw (or exported nothing) while loading: the application answers 500.1001 with it. */
+  loadFailure: Error | null = null;
 
   constructor(readonly siteId: number, readonly siteName: string, readonly path: string, readonly entryScript: string) {}
 
@@ -25,13 +27,14 @@ export class NodeApplication implements HostedApplication {
     return this.target?.kind === 'server' && this.target.server.listenerCount('upgrade') > 0;
   }
 
-  upgrade(req: IncomingMessage, _res: ServerResponse, socket: Duplex, head: Buffer): void {
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     if (this.target?.kind === 'server') this.target.server.emit('upgrade', req, socket, head);
   }
 
   /** Another application of this worker runs the same entry script: a module runs once per process, so share it. */
   shareWith(loaded: NodeApplication): void {
     this.target = loaded.target;
+    this.loadFailure = loaded.loadFailure;
   }
 
   /**
