@@ -13,6 +13,8 @@ export interface SiteRoute {
   connectionTimeout: number;
   maxUrlSegments: number;
   maxConnections: number;
+  /** Bytes per second for the site's responses (UINT_MAX: unlimited). */
+  maxBandwidth: number;
   applications: ApplicationMatcher;
   /** The site's Web Service counters (kept across routing tables). */
   counters: SiteCounters;
@@ -73,6 +75,7 @@ export class RoutingTable {
         connectionTimeout: group.connectionTimeout,
         maxUrlSegments: group.maxUrlSegments,
         maxConnections: group.maxConnections,
+        maxBandwidth: group.maxBandwidth,
         applications: new ApplicationMatcher(group.applications),
         counters: siteCounters.get(group.siteId, group.siteName),
       };

@@ -19,6 +19,7 @@ export function buildUrlGroups(
       connectionTimeout: site.connectionTimeout,
       maxConnections: site.maxConnections,
       maxUrlSegments: site.maxUrlSegments,
+      maxBandwidth: site.maxBandwidth,
     })),
     requestQueues: configuration.requestQueues,
     queueStates: [...queueStates.values()],
