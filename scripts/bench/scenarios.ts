@@ -120,6 +120,7 @@ class ScrapedPoolhostServer extends PoolhostServer {
   override async start(): Promise<void> {
     await super.start();
     await waitUntil('inetmgr to answer /metrics', async () => (await get(this.metricsPort, '/metrics').catch(() => null))?.status === 200);
+    if (this.scraper) clearInterval(this.scraper);
     this.scraper = setInterval(() => {
       get(this.metricsPort, '/metrics').then(
         (response) => {
@@ -128,10 +129,13 @@ class ScrapedPoolhostServer extends PoolhostServer {
         () => undefined,
       );
     }, 1_000);
+    // Never what keeps the bench alive once it is done.
+    this.scraper.unref();
   }
 
   override async stop(): Promise<void> {
     if (this.scraper) clearInterval(this.scraper);
+    this.scraper = null;
     await super.stop();
   }
 }
