@@ -109,6 +109,12 @@ export function writeApplications(root: string): Record<ApplicationName, string>
     writeFileSync(join(folder, 'server.js'), source);
     folders[name as ApplicationName] = folder;
   }
+  // 1 GiB uploads are over IIS's default maxAllowedContentLength (30,000,000): raised as an IIS
+  // administrator raises it for such an application.
+  writeFileSync(
+    join(folders.bulk, 'web.config'),
+    '<?xml version="1.0"?>\n<configuration><system.webServer><security><requestFiltering><requestLimits maxAllowedContentLength="4294967295" /></requestFiltering></security></system.webServer></configuration>\n',
+  );
   // static: the content folder (no script, so poolhost serves it with its static file handler) and,
   // beside it, the plain-Node server for the alternatives.
   const content = join(root, 'apps', 'static');
