@@ -111,7 +111,8 @@ export const failAfterFirstStartApp = `
 const fs = require('node:fs');
 const path = require('node:path');
 const marker = path.join(__dirname, 'first-worker');
-if (fs.existsSync(marker)) throw new Error('only the first worker may load this application');
+// A later worker dies while starting (a throw would only fail this application: 500.1001, worker up).
+if (fs.existsSync(marker)) process.exit(1);
 fs.writeFileSync(marker, String(process.pid));
 module.exports = (req, res) => res.end(String(process.pid));
 `;
