@@ -13,7 +13,7 @@ export async function resolveConfigFile(explicit: string | undefined, env: NodeJ
   const named = explicit ?? env.POOLHOST_CONFIG;
   if (named !== undefined) return resolve(cwd, named);
   const served = await runtime.tryRequest('was', { type: 'GetConfigurationFile' });
-  if (served) return served.file;
+  if (served?.type === 'ConfigurationFile') return served.file;
   return resolve(cwd, 'applicationHost.config');
 }
 
