@@ -29,6 +29,10 @@ export interface ListenerCountersSnapshot {
   requestQueues: RequestQueueCounters[];
   endpoints: EndpointCounters[];
   currentConnections: number;
+  /** TLS connections accepted on https endpoints whose handshake has not completed yet. */
+  tlsHandshakesInProgress: number;
+  /** Handshakes that failed, by reason (`NoCertificate`, `NotTls`, `Timer_HeaderWait` …). */
+  tlsHandshakeFailures: Record<string, number>;
 }
 
 export class SiteCounterTable {

@@ -468,7 +468,8 @@ export class ListenerRequest {
     this.finish();
     // A plain close would queue the FIN behind the megabytes still in the send buffer, which the slow
     // client would take minutes to reach: a reset ends the connection now.
-    if (typeof this.socket.resetAndDestroy === 'function' && !this.socket.destroyed) this.socket.resetAndDestroy();
+    // (A TLS socket cannot be reset: Node refuses resetAndDestroy on anything but a TCP handle.)
+    if (!this.connection.secure && typeof this.socket.resetAndDestroy === 'function' && !this.socket.destroyed) this.socket.resetAndDestroy();
     else this.socket.destroy();
   }
 

@@ -55,11 +55,23 @@ export interface ListenEndpoint {
   /** `*` or a literal address. */
   ip: string;
   port: number;
+  /** An https binding's port: connections are TLS, terminated by httpsys. */
+  secure: boolean;
+}
+
+/** A binding that cannot be served: its port already carries the other protocol. */
+export interface BindingConflict {
+  siteName: string;
+  binding: string;
+  reason: string;
 }
 
 export class RoutingTable {
   private readonly ports = new Map<number, PortRoutes>();
+  /** One protocol per port, as HTTP.SYS: TLS or cleartext is decided before any byte is parsed. */
+  private readonly securePorts = new Map<number, boolean>();
   readonly sites: SiteRoute[] = [];
+  readonly conflicts: BindingConflict[] = [];
 
   constructor(urlGroups: readonly UrlGroup[]) {
     for (const group of urlGroups) {
@@ -74,7 +86,19 @@ export class RoutingTable {
       };
       this.sites.push(site);
       for (const binding of group.bindings) {
-        if (binding.protocol !== 'http') continue;
+        const protocol = binding.protocol.toLowerCase();
+        if (protocol !== 'http' && protocol !== 'https') continue;
+        const secure = protocol === 'https';
+        const portSecure = this.securePorts.get(binding.port);
+        if (portSecure === undefined) this.securePorts.set(binding.port, secure);
+        else if (portSecure !== secure) {
+          this.conflicts.push({
+            siteName: group.siteName,
+            binding: `${protocol}/${binding.bindingInformation}`,
+            reason: `port ${binding.port} already has ${portSecure ? 'https' : 'http'} bindings; one port serves one protocol`,
+          });
+          continue;
+        }
         let port = this.ports.get(binding.port);
         if (!port) this.ports.set(binding.port, (port = new PortRoutes()));
         port.add(binding.ip || '*', binding.host.toLowerCase(), site);
@@ -94,14 +118,15 @@ export class RoutingTable {
   endpoints(): ListenEndpoint[] {
     const result: ListenEndpoint[] = [];
     for (const [port, routes] of this.ports) {
+      const secure = this.securePorts.get(port) === true;
       const wildcard = routes.wildcard !== null || [...routes.explicitHosts.values()].some((byIp) => byIp.has('*'));
       if (wildcard) {
-        result.push({ ip: '*', port });
+        result.push({ ip: '*', port, secure });
         continue;
       }
       const addresses = new Set<string>(routes.ipBound.keys());
       for (const byIp of routes.explicitHosts.values()) for (const ip of byIp.keys()) addresses.add(ip);
-      for (const ip of addresses) result.push({ ip, port });
+      for (const ip of addresses) result.push({ ip, port, secure });
     }
     return result;
   }
