@@ -23,12 +23,19 @@ export function storeText(entries: StoreEntry[]): string {
 
 /** Sites (each with its own pool and app folder `{{root}}/<site>`), store entries, started poolhost. */
 export async function startHttpsServer(
-  options: { sites: Array<Omit<SiteSpec, 'applications'>>; store: StoreEntry[]; waitForPort: number; webLimits?: Record<string, string> },
+  options: {
+    sites: Array<Omit<SiteSpec, 'applications'>>;
+    store: StoreEntry[];
+    waitForPort: number;
+    webLimits?: Record<string, string>;
+    /** Raw XML before </configuration> (`<location>` tags). */
+    locations?: string;
+  },
   after: (fn: () => Promise<void>) => void,
 ): Promise<PoolhostInstance> {
   const files: Record<string, string> = { 'sslcert.json': storeText(options.store) };
   for (const site of options.sites) files[`${site.name}/server.js`] = echoApp.replace('process.env.SITE_NAME', JSON.stringify(site.name));
-  const config = applicationHostConfig({
+  let config = applicationHostConfig({
     pools: options.sites.map((site) => ({ name: `${site.name}Pool` })),
     sites: options.sites.map((site) => ({
       ...site,
@@ -36,6 +43,7 @@ export async function startHttpsServer(
     })),
     ...(options.webLimits ? { webLimits: options.webLimits } : {}),
   });
+  if (options.locations) config = config.replace('</configuration>', `${options.locations}\n</configuration>`);
   return startPoolhost({ config, files, waitForPort: options.waitForPort }, after);
 }
 
