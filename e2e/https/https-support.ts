@@ -30,11 +30,13 @@ export async function startHttpsServer(
     webLimits?: Record<string, string>;
     /** Raw XML before </configuration> (`<location>` tags). */
     locations?: string;
+    /** The application of every site (default: echoApp). */
+    app?: string;
   },
   after: (fn: () => Promise<void>) => void,
 ): Promise<PoolhostInstance> {
   const files: Record<string, string> = { 'sslcert.json': storeText(options.store) };
-  for (const site of options.sites) files[`${site.name}/server.js`] = echoApp.replace('process.env.SITE_NAME', JSON.stringify(site.name));
+  for (const site of options.sites) files[`${site.name}/server.js`] = (options.app ?? echoApp).replace('process.env.SITE_NAME', JSON.stringify(site.name));
   let config = applicationHostConfig({
     pools: options.sites.map((site) => ({ name: `${site.name}Pool` })),
     sites: options.sites.map((site) => ({

@@ -40,7 +40,8 @@ export class TestCertificateAuthority {
     const san = names.map((name) => `DNS:${name}`).join(',');
     writeFileSync(extFile, `subjectAltName=${san}\nextendedKeyUsage=${options.clientAuth ? 'clientAuth' : 'serverAuth'}\n`);
     const days = options.days ?? 2;
-    if (days <= 0) throw new Error('openssl 3.0 x509 cannot back-date a certificate');
+    // openssl 3.0 x509 cannot back-date; `days: 0` makes a certificate whose notAfter is now (expired a second later).
+    if (days < 0) throw new Error('openssl 3.0 x509 cannot back-date a certificate');
     const validity = ['-days', String(days)];
     openssl(['x509', '-req', '-in', csrFile, '-CA', this.caFile, '-CAkey', this.caKeyFile, '-set_serial', `0x${serial}`, '-extfile', extFile, '-out', leafFile, ...validity]);
     writeFileSync(certFile, execFileSync('cat', [leafFile, this.caFile]));

@@ -6,7 +6,7 @@ import type { Socket } from 'node:net';
 import { normalizeAddress } from '../routing/host-header.js';
 import { HTTPParser, METHODS, type LlhttpParser, type ParseError } from './http-parser.js';
 import type { ListenerRequest } from '../requests/listener-request.js';
-import type { ConnectionAddresses } from '../ssl/tls-front.js';
+import type { SecureConnection } from '../ssl/tls-front.js';
 
 /** A request line and its headers, as parsed. */
 export interface RequestHead {
@@ -137,6 +137,8 @@ export class ClientConnection {
   readonly localPort: number;
   /** Arrived on an https binding (the socket is a TLSSocket; llhttp reads the decrypted stream). */
   readonly secure: boolean = false;
+  /** The client's TLS certificate, encoded for the data plane (encodeClientCertificate); null: none. */
+  readonly clientCertificate: string | null = null;
   /** Requests of this connection queued or on a worker (pipelining can make it more than one). */
   active: ListenerRequest[] = [];
   /**
@@ -172,8 +174,8 @@ export class ClientConnection {
     maxRequestBytes: number,
     /** httpsys' set of open connections (for its timer sweep and shutdown); left on close. */
     private readonly registry: Set<ClientConnection>,
-    /** A TLS connection: its addresses, read from the TCP socket before the handshake. */
-    secure?: ConnectionAddresses,
+    /** A TLS connection: its addresses, read from the TCP socket before the handshake, and the client's certificate. */
+    secure?: SecureConnection,
   ) {
     const handle = (socket as Socket & { _handle: { getpeername(out: object): number; getsockname(out: object): number } })._handle;
     if (secure) {
@@ -182,6 +184,7 @@ export class ClientConnection {
       this.clientPort = secure.clientPort;
       this.localIp = secure.localIp;
       this.localPort = secure.localPort;
+      this.clientCertificate = secure.clientCertificate;
     } else {
       // One getpeername/getsockname each, into a scratch object: Node's address getters would cache an
       // address object on every socket.

@@ -129,7 +129,7 @@ export class ListenerRequest {
     const connection = this.connection;
     worker.writer.requestHead(
       streamId,
-      this.flags,
+      connection.clientCertificate === null ? this.flags : this.flags | RequestFlags.ClientCertificate,
       this.site.siteId,
       head.method,
       head.url,
@@ -141,6 +141,7 @@ export class ListenerRequest {
       connection.localIp,
       connection.localPort,
       this.application.path,
+      connection.clientCertificate,
     );
     if (this.flags & RequestFlags.Upgrade) {
       if (this.upgradeHead && this.upgradeHead.length > 0) this.forwardBody(this.upgradeHead, FrameType.UpgradeData);

@@ -71,6 +71,8 @@ export class CentralCertificateStore {
           certFile: entry.file,
           ...(binding.passwordFile ? { passwordFile: binding.passwordFile } : {}),
           ...(binding.passwordEnv ? { passwordEnv: binding.passwordEnv } : {}),
+          ...(binding.clientCaFile ? { clientCaFile: binding.clientCaFile } : {}),
+          clientCertNegotiation: binding.clientCertNegotiation,
         },
         this.env,
       );

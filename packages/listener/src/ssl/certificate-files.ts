@@ -10,6 +10,10 @@ export interface CertificateFiles {
   keyFile?: string;
   passwordFile?: string;
   passwordEnv?: string;
+  /** PEM bundle of the CAs client certificates are verified against. */
+  clientCaFile?: string;
+  /** `clientcertnegotiation=enable`: the handshake asks for a client certificate. */
+  clientCertNegotiation?: boolean;
 }
 
 export interface LoadedCertificate {
@@ -20,6 +24,9 @@ export interface LoadedCertificate {
   /** SHA-1 thumbprint, netsh's `Certificate Hash` (lower-case hex). */
   thumbprint: string;
   validTo: string;
+  requestClientCertificate: boolean;
+  /** The CAs of sslctlfile=, for client certificates. */
+  clientCas: X509Certificate[];
 }
 
 /** TLS 1.2 is the floor (reference iis-2.md §1.7: legacy TLS is disabled per binding; poolhost never offers it). */
@@ -31,17 +38,21 @@ export function isPfx(file: string): boolean {
 
 export function loadCertificate(files: CertificateFiles, env: NodeJS.ProcessEnv = process.env): LoadedCertificate {
   const { certFile } = files;
+  const caBundle = files.clientCaFile ? read(files.clientCaFile) : null;
+  const ca = caBundle ? { ca: caBundle } : {};
+  const clientCas = caBundle ? parseBundle(caBundle, files.clientCaFile!) : [];
+  const requestClientCertificate = files.clientCertNegotiation === true;
   if (isPfx(certFile)) {
     checkPrivate(certFile);
     const pfx = read(certFile);
     const passphrase = password(files, env);
     let context: SecureContext;
     try {
-      context = createSecureContext({ pfx, ...(passphrase === undefined ? {} : { passphrase }), minVersion: TLS_MIN_VERSION });
+      context = createSecureContext({ pfx, ...(passphrase === undefined ? {} : { passphrase }), ...ca, minVersion: TLS_MIN_VERSION });
     } catch (error) {
       throw new Error(`${certFile}: cannot open the PFX (${reason(error)}); check the password (passwordfile= or passwordenv=)`);
     }
-    return describe(context, certFile);
+    return { ...describe(context, certFile), requestClientCertificate, clientCas };
   }
   const cert = read(certFile);
   const keyFile = files.keyFile ?? certFile;
@@ -67,22 +78,28 @@ export function loadCertificate(files: CertificateFiles, env: NodeJS.ProcessEnv 
   } catch (error) {
     throw new Error(`${certFile}: ${reason(error)}`);
   }
-  return { context, ...identity(leaf) };
+  return { context, ...identity(leaf), requestClientCertificate, clientCas };
 }
 
-function describe(context: SecureContext, file: string): LoadedCertificate {
+function describe(context: SecureContext, file: string): Omit<LoadedCertificate, 'requestClientCertificate' | 'clientCas'> {
   const raw = (context.context as { getCertificate(): Buffer | null }).getCertificate();
   if (!raw) throw new Error(`${file}: the PFX holds no certificate`);
   return { context, ...identity(new X509Certificate(raw)) };
 }
 
-function identity(leaf: X509Certificate): Omit<LoadedCertificate, 'context'> {
+function identity(leaf: X509Certificate): Omit<LoadedCertificate, 'context' | 'requestClientCertificate' | 'clientCas'> {
   return {
     serial: leaf.serialNumber.toUpperCase(),
     subject: leaf.subject.replaceAll('\n', ', '),
     thumbprint: leaf.fingerprint.replaceAll(':', '').toLowerCase(),
     validTo: leaf.validTo,
   };
+}
+
+function parseBundle(bundle: Buffer, file: string): X509Certificate[] {
+  const pems = bundle.toString('latin1').match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+  if (pems.length === 0) throw new Error(`${file}: no PEM certificate in the CA bundle (sslctlfile=)`);
+  return pems.map((pem) => new X509Certificate(pem));
 }
 
 /** Key material readable by group or others is refused, as ssh refuses a private key that is. */

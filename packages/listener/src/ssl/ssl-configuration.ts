@@ -104,6 +104,8 @@ export class SslConfiguration {
           ...(binding.keyFile ? { keyFile: binding.keyFile } : {}),
           ...(binding.passwordFile ? { passwordFile: binding.passwordFile } : {}),
           ...(binding.passwordEnv ? { passwordEnv: binding.passwordEnv } : {}),
+          ...(binding.clientCaFile ? { clientCaFile: binding.clientCaFile } : {}),
+          clientCertNegotiation: binding.clientCertNegotiation,
         },
         this.env,
       );
@@ -154,7 +156,7 @@ function keyText(binding: SslCertBinding): string {
 }
 
 function signatureOf(binding: SslCertBinding): string {
-  return [binding.certFile, binding.keyFile, binding.passwordFile].map(fileSignature).join('|');
+  return [binding.certFile, binding.keyFile, binding.passwordFile, binding.clientCaFile].map(fileSignature).join('|');
 }
 
 function sameFiles(a: SslCertBinding, b: SslCertBinding): boolean {
@@ -163,6 +165,8 @@ function sameFiles(a: SslCertBinding, b: SslCertBinding): boolean {
     a.keyFile === b.keyFile &&
     a.passwordFile === b.passwordFile &&
     a.passwordEnv === b.passwordEnv &&
-    a.certStoreLocation === b.certStoreLocation
+    a.certStoreLocation === b.certStoreLocation &&
+    a.clientCaFile === b.clientCaFile &&
+    a.clientCertNegotiation === b.clientCertNegotiation
   );
 }

@@ -8,7 +8,8 @@ import { TLSSocket, createSecureContext, type SecureContext } from 'node:tls';
 import type { Socket } from 'node:net';
 import { normalizeAddress } from '../routing/host-header.js';
 import type { SslConfiguration } from './ssl-configuration.js';
-import { TLS_MIN_VERSION } from './certificate-files.js';
+import { TLS_MIN_VERSION, type LoadedCertificate } from './certificate-files.js';
+import { clientCertificateOf } from './client-certificate.js';
 import { classifyHandshakeError, type HandshakeFailures } from './handshake-failures.js';
 
 export interface ConnectionAddresses {
@@ -18,6 +19,11 @@ export interface ConnectionAddresses {
   localPort: number;
 }
 
+export interface SecureConnection extends ConnectionAddresses {
+  /** The client's certificate as the data plane carries it (encodeClientCertificate), null when none was asked for or sent. */
+  clientCertificate: string | null;
+}
+
 interface PendingHandshake extends ConnectionAddresses {
   raw: Socket;
   tls: TLSSocket;
@@ -25,6 +31,10 @@ interface PendingHandshake extends ConnectionAddresses {
   startedAt: number;
   /** The certificate selection found nothing: the handshake can only fail. */
   noCertificate: boolean;
+  /** The selected entry has clientcertnegotiation=enable: the handshake asked for a client certificate. */
+  requestedClientCertificate: boolean;
+  /** The entry the handshake selected (its CA bundle verifies client certificates). */
+  certificate: LoadedCertificate | null;
   done: boolean;
 }
 
@@ -44,7 +54,7 @@ export class TlsFront {
   constructor(
     private readonly ssl: SslConfiguration,
     private readonly failures: HandshakeFailures,
-    private readonly onSecure: (socket: TLSSocket, addresses: ConnectionAddresses) => void,
+    private readonly onSecure: (socket: TLSSocket, connection: SecureConnection) => void,
   ) {}
 
   accept(raw: Socket, endpoint: string): void {
@@ -66,6 +76,10 @@ export class TlsFront {
       secureContext: certificate?.context ?? (noCertificateContext ??= createSecureContext({ minVersion: TLS_MIN_VERSION })),
       SNICallback: selectForServerName,
       ALPNProtocols: ALPN,
+      // A client certificate is verified against the entry's CA bundle, never refused in the handshake:
+      // the worker answers 403.7/403.16/403.17 where security/access asks for one (IIS does the same).
+      requestCert: certificate?.requestClientCertificate === true,
+      rejectUnauthorized: false,
     }) as FrontSocket;
     const record: PendingHandshake = {
       raw,
@@ -73,6 +87,8 @@ export class TlsFront {
       endpoint,
       startedAt: Date.now(),
       noCertificate: certificate === null,
+      requestedClientCertificate: certificate?.requestClientCertificate === true,
+      certificate,
       done: false,
       clientIp,
       clientPort,
@@ -91,6 +107,13 @@ export class TlsFront {
   selectFor(record: PendingHandshake, serverName: string): SecureContext | undefined {
     const certificate = this.ssl.select(record.localIp, record.localPort, serverName.toLowerCase());
     record.noCertificate = certificate === null;
+    if (certificate) record.certificate = certificate;
+    const request = certificate?.requestClientCertificate === true;
+    if (certificate && request !== record.requestedClientCertificate) {
+      // The SNI name chose an entry that asks for client certificates differently than the address's did.
+      (record.tls as unknown as { _handle: { setVerifyMode(request: boolean, reject: boolean): void } })._handle.setVerifyMode(request, false);
+      record.requestedClientCertificate = request;
+    }
     return certificate?.context;
   }
 
@@ -101,7 +124,13 @@ export class TlsFront {
     tls.removeListener('secure', onSecure);
     tls.removeListener('close', onHandshakeClose);
     tls.removeListener('error', onHandshakeError);
-    this.onSecure(tls, record);
+    this.onSecure(tls, {
+      clientIp: record.clientIp,
+      clientPort: record.clientPort,
+      localIp: record.localIp,
+      localPort: record.localPort,
+      clientCertificate: record.requestedClientCertificate ? clientCertificateOf(tls, record.certificate?.clientCas ?? []) : null,
+    });
   }
 
   handshakeFailed(record: PendingHandshake, code: string | undefined, message: string): void {

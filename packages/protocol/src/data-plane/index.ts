@@ -19,6 +19,8 @@ export {
   decodeRejected,
   decodeAbortReason,
   decodeWindowUpdate,
+  encodeClientCertificate,
+  type ClientCertificateInfo,
   type RequestHead,
   type ResponseHead,
   type AttachRequest,
