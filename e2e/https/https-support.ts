@@ -32,6 +32,9 @@ export async function startHttpsServer(
     locations?: string;
     /** The application of every site (default: echoApp). */
     app?: string;
+    /** Extra children of a site (after its <bindings>), by site name, and of <siteDefaults>. */
+    siteChildren?: Record<string, string>;
+    siteDefaults?: string;
   },
   after: (fn: () => Promise<void>) => void,
 ): Promise<PoolhostInstance> {
@@ -45,6 +48,10 @@ export async function startHttpsServer(
     })),
     ...(options.webLimits ? { webLimits: options.webLimits } : {}),
   });
+  for (const [name, xml] of Object.entries(options.siteChildren ?? {})) {
+    config = config.replace(new RegExp(`(<site name="${name}"[\\s\\S]*?</bindings>)`), `$1\n        ${xml}`);
+  }
+  if (options.siteDefaults) config = config.replace('<siteDefaults>', `<siteDefaults>\n        ${options.siteDefaults}`);
   if (options.locations) config = config.replace('</configuration>', `${options.locations}\n</configuration>`);
   return startPoolhost({ config, files, waitForPort: options.waitForPort }, after);
 }

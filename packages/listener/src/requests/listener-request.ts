@@ -254,6 +254,8 @@ export class ListenerRequest {
       else if (name.length === 4) hasDate ||= name.toLowerCase() === 'date';
     }
     if (!hasDate) text += `Date: ${httpDate()}\r\n`;
+    const hsts = this.site.strictTransportSecurity;
+    if (hsts !== null && this.connection.secure) text += `Strict-Transport-Security: ${hsts}\r\n`;
     if (this.flags & RequestFlags.Upgrade) {
       // The application did not take the upgrade: an ordinary response, then the connection closes.
       this.closeAfter = true;

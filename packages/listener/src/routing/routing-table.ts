@@ -1,7 +1,7 @@
 // Binding -> site with HTTP.SYS host-specifier precedence (reference §4.6 step 2): explicit host name
 // (an IP-specific binding before `*`) -> IP-bound weak wildcard (the local address the request came in
 // on) -> weak wildcard `*`. Built once per ApplyUrlGroups; a lookup is two or three Map probes.
-import type { UrlGroup } from '@poolhost/protocol';
+import type { HstsSettings, UrlGroup } from '@poolhost/protocol';
 import { ApplicationMatcher } from './application-matcher.js';
 
 export interface SiteRoute {
@@ -13,6 +13,10 @@ export interface SiteRoute {
   maxUrlSegments: number;
   maxConnections: number;
   applications: ApplicationMatcher;
+  /** The Strict-Transport-Security value for the site's https responses (`<hsts enabled>`), null: none. */
+  strictTransportSecurity: string | null;
+  /** `<hsts redirectHttpToHttps>`: httpsys answers the site's http requests with a 301 to https. */
+  redirectHttpToHttps: boolean;
 }
 
 class PortRoutes {
@@ -51,6 +55,11 @@ function setPreferringStarted(map: Map<string, SiteRoute>, key: string, site: Si
   if (!existing || (!existing.started && site.started)) map.set(key, site);
 }
 
+/** `max-age=N[; includeSubDomains][; preload]` (RFC 6797 §6.1). */
+function strictTransportSecurity(hsts: HstsSettings): string {
+  return `max-age=${hsts.maxAge}${hsts.includeSubDomains ? '; includeSubDomains' : ''}${hsts.preload ? '; preload' : ''}`;
+}
+
 export interface ListenEndpoint {
   /** `*` or a literal address. */
   ip: string;
@@ -83,6 +92,8 @@ export class RoutingTable {
         maxUrlSegments: group.maxUrlSegments,
         maxConnections: group.maxConnections,
         applications: new ApplicationMatcher(group.applications),
+        strictTransportSecurity: group.hsts?.enabled ? strictTransportSecurity(group.hsts) : null,
+        redirectHttpToHttps: group.hsts?.enabled === true && group.hsts.redirectHttpToHttps,
       };
       this.sites.push(site);
       for (const binding of group.bindings) {

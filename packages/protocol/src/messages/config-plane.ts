@@ -20,6 +20,15 @@ export interface ApplicationRoute {
 export type SiteState = 'Starting' | 'Started' | 'Stopping' | 'Stopped' | 'Unknown';
 export type ApplicationPoolState = 'Starting' | 'Started' | 'Stopping' | 'Stopped' | 'Unknown';
 
+/** A site's `<hsts>`, as httpsys applies it. */
+export interface HstsSettings {
+  enabled: boolean;
+  maxAge: number;
+  includeSubDomains: boolean;
+  preload: boolean;
+  redirectHttpToHttps: boolean;
+}
+
 export interface SiteDescriptor {
   id: number;
   name: string;
@@ -30,6 +39,7 @@ export interface SiteDescriptor {
   connectionTimeout: number;
   maxConnections: number;
   maxUrlSegments: number;
+  hsts?: HstsSettings;
 }
 
 /** Why a disabled request queue turns requests away; becomes the HTTPERR reason phrase. */
@@ -91,6 +101,7 @@ export interface UrlGroup {
   connectionTimeout: number;
   maxConnections: number;
   maxUrlSegments: number;
+  hsts?: HstsSettings;
 }
 
 /** w3svc -> httpsys: the whole routing table; httpsys opens, keeps and closes listeners to match it. */
