@@ -7,6 +7,7 @@ import { readdirSync } from 'node:fs';
 import { freePort, httpRequest } from '../support/http.js';
 import { waitFor } from '../support/wait.js';
 import { curlHttps, serverCertificate } from '../support/tls-clients.js';
+import { appcmd } from '../appcmd/appcmd-process.js';
 import { newAuthority, startHttpsServer } from './https-support.js';
 
 test('an SNI binding and an IP:port wildcard binding on one port: each host name gets its certificate and its site', async () => {
@@ -52,6 +53,10 @@ test('an SNI binding and an IP:port wildcard binding on one port: each host name
   assert.equal(noSni.serial, fallback.serial, 'a client without SNI gets the 0.0.0.0 entry');
 
   assert.equal(poolhost.processes().filter((info) => info.role === 'httpsys').length, 1);
+
+  // appcmd shows https bindings as IIS does.
+  const listed = await appcmd(['list', 'sites'], { env: { POOLHOST_RUN_DIR: poolhost.runDirectory, POOLHOST_CONFIG: poolhost.configFile } });
+  assert.match(listed.stdout, new RegExp(`SITE "Www" \\(id:1,bindings:https/\\*:${port}:www\\.example\\.test,http/127\\.0\\.0\\.1:${httpPort}:,state:Started\\)`));
 });
 
 test('no certificate matches: the handshake fails, nothing is routed, each cause is logged once, no descriptor leaks', async () => {
