@@ -30,6 +30,7 @@ import { HttpSysErrors } from './error-responses/http-sys-errors.js';
 import { SslConfiguration } from './ssl/ssl-configuration.js';
 import { HandshakeFailures } from './ssl/handshake-failures.js';
 import { TlsFront } from './ssl/tls-front.js';
+import { TicketKeys } from './ssl/ticket-keys.js';
 
 export interface HttpSysOptions {
   runDirectory: string;
@@ -89,6 +90,8 @@ export class HttpSys implements RequestQueueEvents, WorkerConnectionHost {
 
   async start(): Promise<void> {
     ensureRunDirectory(this.options.runDirectory);
+    // Before the store is first loaded, so every certificate's context gets the keys.
+    this.ssl.useTicketKeys(new TicketKeys(this.options.runDirectory));
     this.dataServer = await listenUnixSocket(socketPath(this.options.runDirectory, 'httpsys-data'), (socket) => this.onWorkerConnection(socket));
     this.controlServer = await listenControlSocket(
       socketPath(this.options.runDirectory, 'httpsys'),

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { SslCertBinding } from '@poolhost/config';
 import { fileSignature, loadCertificate, type LoadedCertificate } from './certificate-files.js';
+import type { TicketKeys } from './ticket-keys.js';
 
 interface CentralEntry {
   file: string;
@@ -25,7 +26,12 @@ export class CentralCertificateStore {
     private readonly binding: SslCertBinding,
     private readonly logger: Logger,
     private readonly env: NodeJS.ProcessEnv,
+    private readonly ticketKeys: TicketKeys | null = null,
   ) {}
+
+  applyTicketKeys(): void {
+    for (const entry of this.files.values()) if (entry.certificate) this.ticketKeys?.apply(entry.certificate.context);
+  }
 
   sameAs(binding: SslCertBinding): boolean {
     const b = this.binding;
@@ -76,6 +82,7 @@ export class CentralCertificateStore {
         },
         this.env,
       );
+      this.ticketKeys?.apply(certificate.context);
       const replaced = entry.certificate;
       entry.certificate = certificate;
       this.logger.info({ centralCertificate: entry.file, serial: certificate.serial }, replaced ? `${entry.file} replaced: serial ${replaced.serial} -> ${certificate.serial}` : `${entry.file} loaded: serial ${certificate.serial}`);

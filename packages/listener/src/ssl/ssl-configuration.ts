@@ -10,6 +10,7 @@ import { readSslStore, formatSslCertKey, type SslCertBinding } from '@poolhost/c
 import type { Logger } from 'pino';
 import { fileSignature, loadCertificate, type LoadedCertificate } from './certificate-files.js';
 import { CentralCertificateStore } from './central-certificate-store.js';
+import type { TicketKeys } from './ticket-keys.js';
 
 export interface StoreEntryState {
   binding: SslCertBinding;
@@ -33,12 +34,24 @@ export class SslConfiguration {
     private readonly env: NodeJS.ProcessEnv = process.env,
   ) {}
 
+  private ticketKeys: TicketKeys | null = null;
+
+  /** Session ticket keys for every certificate loaded from now on (httpsys sets them before the first refresh). */
+  useTicketKeys(keys: TicketKeys): void {
+    this.ticketKeys = keys;
+  }
+
   /** True once the store has at least one entry (httpsys only then needs to look). */
   get size(): number {
     return this.entries.length;
   }
 
   refresh(): void {
+    if (this.ticketKeys?.rotateIfDue()) {
+      for (const entry of this.entries) if (entry.certificate) this.ticketKeys.apply(entry.certificate.context);
+      for (const store of this.centralStores.values()) store.applyTicketKeys();
+      this.logger.info('TLS session ticket keys rotated');
+    }
     if (this.storeFile) {
       const signature = fileSignature(this.storeFile);
       if (signature !== this.storeSignature) {
@@ -84,7 +97,7 @@ export class SslConfiguration {
         const existing = this.centralStores.get(key.port);
         centralStores.set(
           key.port,
-          existing?.sameAs(entry.binding) ? existing : new CentralCertificateStore(entry.binding, this.logger, this.env),
+          existing?.sameAs(entry.binding) ? existing : new CentralCertificateStore(entry.binding, this.logger, this.env, this.ticketKeys),
         );
       }
     }
@@ -109,6 +122,7 @@ export class SslConfiguration {
         },
         this.env,
       );
+      this.ticketKeys?.apply(certificate.context);
       const replaced = entry.certificate;
       entry.certificate = certificate;
       entry.error = null;
