@@ -50,8 +50,8 @@ export class EndpointSet {
     for (const [key, endpoint] of this.open) {
       const wantedEndpoint = wantedKeys.get(key);
       if (wantedEndpoint) {
-        if (wantedEndpoint.secure !== endpoint.secure) {
-          endpoint.secure = wantedEndpoint.secure;
+        if ((wantedEndpoint.secure === true) !== endpoint.secure) {
+          endpoint.secure = wantedEndpoint.secure === true;
           this.logger.info({ endpoint: key }, `${key} now serves ${endpoint.secure ? 'https' : 'http'}`);
         }
         continue;
@@ -66,7 +66,7 @@ export class EndpointSet {
         if (this.open.has(key)) return;
         try {
           const { server, openedBy } = await this.listen(endpoint);
-          const entry: OpenEndpoint = { key, server, secure: endpoint.secure, currentConnections: 0, totalConnections: 0 };
+          const entry: OpenEndpoint = { key, server, secure: endpoint.secure === true, currentConnections: 0, totalConnections: 0 };
           // One listener per endpoint, not a `once` closure per connection (~250 B each with 10,000 idle
           // connections; docs/performance.md).
           const onSocketClose = (): void => {

@@ -64,8 +64,8 @@ export interface ListenEndpoint {
   /** `*` or a literal address. */
   ip: string;
   port: number;
-  /** An https binding's port: connections are TLS, terminated by httpsys. */
-  secure: boolean;
+  /** An https binding's port: connections are TLS, terminated by httpsys (absent: http). */
+  secure?: boolean;
 }
 
 /** A binding that cannot be served: its port already carries the other protocol. */
