@@ -28,7 +28,7 @@ test('the app sees the client address, x-forwarded-*, IIS server variables (req.
   const seen = JSON.parse((await site.get('/app/where?a=b', { headers: { 'x-forwarded-for': '203.0.113.9', 'x-forwarded-proto': 'https', host: 'example.test:8443' } })).text);
   assert.equal(seen.remoteAddress, '127.0.0.1');
   assert.equal(seen.forwardedFor, '203.0.113.9, 127.0.0.1');
-  assert.equal(seen.forwardedProto, 'http', 'set by poolhost, not by the client');
+  assert.equal(seen.forwardedProto, 'https', "the client's (or a proxy's) X-Forwarded-Proto is kept, never overwritten (iisnode's rule)");
   assert.equal(seen.forwardedHost, 'example.test:8443');
   assert.equal(seen.promoted, 'Pool');
   const root = `${site.poolhost.root}/app/`;

@@ -32,7 +32,9 @@ test('a wss:// upgrade on an https binding: messages flow both ways, large ones 
     },
     after,
   );
-  const socket = new WebSocket(`wss://127.0.0.1:${port}/socket`, { ca: readFileSync(authority.caFile), servername: 'www.example.test', headers: { host: 'www.example.test' } });
+  // ws passes TLS options (ca, servername) through to tls.connect; its typings list only some of them.
+  const tlsOptions = { ca: readFileSync(authority.caFile), servername: 'www.example.test', headers: { host: 'www.example.test' } };
+  const socket = new WebSocket(`wss://127.0.0.1:${port}/socket`, tlsOptions);
   const received: string[] = [];
   await new Promise<void>((resolve, reject) => {
     socket.on('message', (data: Buffer) => {

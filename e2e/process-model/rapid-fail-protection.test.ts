@@ -6,7 +6,6 @@ import { freePort, httpRequest } from '../support/http.js';
 import { crashingApp } from '../support/apps.js';
 import { serviceUnavailableBody } from '../support/iis-bodies.js';
 import { askWas } from '../support/runtime-client.js';
-import type { ApplicationPoolList } from '@poolhost/protocol';
 import { waitFor } from '../support/wait.js';
 
 test('rapid-fail protection disables the pool on exactly the configured crash count; starting it serves again', async () => {
@@ -48,7 +47,7 @@ test('rapid-fail protection disables the pool on exactly the configured crash co
   assert.equal(refused.headers.connection, 'close');
   assert.equal(poolhost.workers('Fragile').length, 0, 'a disabled pool starts no worker');
 
-  const pools = await askWas<ApplicationPoolList>(poolhost.runDirectory, { type: 'ListApplicationPools' });
+  const pools = await askWas(poolhost.runDirectory, { type: 'ListApplicationPools' });
   assert.equal(pools.applicationPools.find((pool) => pool.name === 'Fragile')?.state, 'Stopped');
 
   await askWas(poolhost.runDirectory, { type: 'StartApplicationPool', name: 'Fragile' });

@@ -2,7 +2,6 @@
 // answered, the workers was lists), process states from /proc, and configuration edits the way an
 // editor or appcmd saves them (temp file, rename).
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
-import type { WorkerProcessList } from '@poolhost/protocol';
 import { applicationHostConfig, type PoolSpec, type SiteSpec } from '../support/config-builder.js';
 import { httpRequest } from '../support/http.js';
 import type { PoolhostInstance } from '../support/poolhost-instance.js';
@@ -17,7 +16,7 @@ export async function pidOf(port: number, path = '/'): Promise<number> {
 
 /** The PIDs of the pool's workers that are Starting or Running, as `appcmd list wp` sees them. */
 export async function workerPids(instance: PoolhostInstance, applicationPool: string): Promise<number[]> {
-  const list = await askWas<WorkerProcessList>(instance.runDirectory, { type: 'ListWorkerProcesses', applicationPool });
+  const list = await askWas(instance.runDirectory, { type: 'ListWorkerProcesses', applicationPool });
   return list.workers.filter((worker) => worker.state === 'Running' || worker.state === 'Starting').map((worker) => worker.pid);
 }
 

@@ -17,6 +17,8 @@ export interface ApplicationSpec {
   path: string;
   pool?: string;
   physicalPath: string;
+  /** Virtual directories besides the root one (`/alias` → a folder). */
+  virtualDirectories?: Array<{ path: string; physicalPath: string }>;
 }
 
 export interface SiteSpec {
@@ -78,6 +80,7 @@ function site(spec: SiteSpec): string {
       (application) =>
         `        <application path="${application.path}"${application.pool ? ` applicationPool="${application.pool}"` : ''}>\n` +
         `          <virtualDirectory path="/" physicalPath="${application.physicalPath}" />\n` +
+        (application.virtualDirectories ?? []).map((vdir) => `          <virtualDirectory path="${vdir.path}" physicalPath="${vdir.physicalPath}" />\n`).join('') +
         '        </application>',
     )
     .join('\n');

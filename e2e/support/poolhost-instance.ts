@@ -25,6 +25,8 @@ export interface PoolhostOptions {
    * 3, 4, … with LISTEN_FDS, LISTEN_FDNAMES and LISTEN_PID (set to poolhost's own pid by an `exec`).
    */
   systemdSockets?: { fd: number; name: string }[];
+  /** More `poolhost start` arguments (e.g. `--metrics 127.0.0.1:PORT`). */
+  args?: string[];
 }
 
 export interface LogLine {
@@ -42,6 +44,8 @@ export class PoolhostInstance {
   private exitPromise: Promise<number | null> | null = null;
   readonly logLines: LogLine[] = [];
   private stdoutTail = '';
+  /** Lines poolhost printed that are not JSON log lines (what a person reads at start). */
+  private readonly plainLines: string[] = [];
   stderr = '';
 
   constructor(private readonly options: PoolhostOptions) {
@@ -65,7 +69,7 @@ export class PoolhostInstance {
   }
 
   async start(): Promise<void> {
-    const command = [process.execPath, poolhostBin, 'start', '--config', this.configFile, '--run-dir', this.runDirectory];
+    const command = [process.execPath, poolhostBin, 'start', '--config', this.configFile, '--run-dir', this.runDirectory, ...(this.options.args ?? [])];
     const sockets = this.options.systemdSockets ?? [];
     const activation = sockets.length === 0 ? {} : { LISTEN_FDS: String(sockets.length), LISTEN_FDNAMES: sockets.map((socket) => socket.name).join(':') };
     // systemd sets LISTEN_PID between fork and exec; a shell that execs keeps its pid, so `$$` is poolhost's.
@@ -99,6 +103,7 @@ export class PoolhostInstance {
     while (newline !== -1) {
       const line = this.stdoutTail.slice(0, newline);
       this.stdoutTail = this.stdoutTail.slice(newline + 1);
+      if (!line.startsWith('{')) this.plainLines.push(line);
       if (line.startsWith('{')) {
         try {
           this.logLines.push(JSON.parse(line) as LogLine);
@@ -108,6 +113,11 @@ export class PoolhostInstance {
       }
       newline = this.stdoutTail.indexOf('\n');
     }
+  }
+
+  /** What poolhost printed besides its JSON log lines. */
+  stdoutText(): string {
+    return this.plainLines.join('\n');
   }
 
   /** Log lines that carry an IIS event id. */

@@ -108,6 +108,56 @@ export async function helloWorld(context: BenchContext): Promise<void> {
   context.report.target('hello world p99 ≤ nginx→node p99', `nginx p99 ÷ poolhost p99 = ${fixed(p99, 2)}`, p99 >= 1);
 }
 
+/** poolhost with inetmgr (`--metrics`) and a Prometheus-like scrape of /metrics every second while it runs. */
+class ScrapedPoolhostServer extends PoolhostServer {
+  private scraper: NodeJS.Timeout | null = null;
+  scrapes = 0;
+
+  constructor(name: string, port: number, folder: string, setup: PoolhostSetup, private readonly metricsPort: number) {
+    super(name, port, folder, setup, {}, ['--metrics', `127.0.0.1:${metricsPort}`]);
+  }
+
+  override async start(): Promise<void> {
+    await super.start();
+    await waitUntil('inetmgr to answer /metrics', async () => (await get(this.metricsPort, '/metrics').catch(() => null))?.status === 200);
+    this.scraper = setInterval(() => {
+      get(this.metricsPort, '/metrics').then(
+        (response) => {
+          if (response.status === 200) this.scrapes++;
+        },
+        () => undefined,
+      );
+    }, 1_000);
+  }
+
+  override async stop(): Promise<void> {
+    if (this.scraper) clearInterval(this.scraper);
+    await super.stop();
+  }
+}
+
+/** The cost of the counters and of serving them: hello world with --metrics and a scrape a second, beside it off. */
+export async function metricsScraped(context: BenchContext): Promise<void> {
+  const metricsPort = await freePort();
+  const setup = singlePool(context.applications.hello);
+  let scraped: ScrapedPoolhostServer | null = null;
+  const result = await runThroughput(context, {
+    // Short names: they become folders, and the run directory's socket paths must stay under 108 bytes.
+    name: 'hello, metrics',
+    path: '/',
+    contenders: [
+      {
+        name: 'poolhost --metrics',
+        create: (port, folder) => (scraped = new ScrapedPoolhostServer('poolhost --metrics', port, folder, setup, metricsPort)),
+      },
+      poolhost('poolhost', setup),
+    ],
+  });
+  reportThroughput(context, result, 'hello world, /metrics scraped every second');
+  ratioTarget(context, result, 'poolhost', 0.98, 'hello world with /metrics scraped every second');
+  if ((scraped as ScrapedPoolhostServer | null)?.scrapes === 0) throw new Error('/metrics was never scraped during the run');
+}
+
 export async function webGarden(context: BenchContext): Promise<void> {
   const garden = singlePool(context.applications.hello, { processModel: { maxProcesses: '2' } });
   const result = await runThroughput(context, {
@@ -508,6 +558,7 @@ export async function bulkTransfers(context: BenchContext): Promise<void> {
 
 export const scenarios: Record<string, (context: BenchContext) => Promise<void>> = {
   hello: helloWorld,
+  metrics: metricsScraped,
   garden: webGarden,
   express: expressApp,
   static: staticFile,

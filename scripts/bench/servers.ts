@@ -195,7 +195,15 @@ export class PoolhostServer implements BenchServer {
   readonly configFile: string;
   private child: ChildProcess | null = null;
 
-  constructor(readonly name: string, readonly port: number, private readonly folder: string, setup: PoolhostSetup, private readonly env: Record<string, string> = {}) {
+  constructor(
+    readonly name: string,
+    readonly port: number,
+    private readonly folder: string,
+    setup: PoolhostSetup,
+    private readonly env: Record<string, string> = {},
+    /** More `poolhost start` arguments (e.g. `--metrics 127.0.0.1:PORT`). */
+    private readonly args: string[] = [],
+  ) {
     mkdirSync(folder, { recursive: true });
     this.runDirectory = join(folder, 'run');
     this.configFile = join(folder, 'applicationHost.config');
@@ -205,7 +213,7 @@ export class PoolhostServer implements BenchServer {
   async start(): Promise<void> {
     this.child = spawnLogged(
       process.execPath,
-      [poolhostBin, 'start', '--config', this.configFile, '--run-dir', this.runDirectory],
+      [poolhostBin, 'start', '--config', this.configFile, '--run-dir', this.runDirectory, ...this.args],
       { ...process.env, POOLHOST_LOG_LEVEL: 'warn', ...this.env },
       join(this.folder, 'poolhost.log'),
       this.folder,

@@ -26,8 +26,10 @@ export function hostileCorpus(options: { maxFieldLength: number; maxRequestBytes
   const smuggled = (id: number): string => `GET /smuggled-${id} HTTP/1.1${CRLF}Host: localhost${CRLF}${CRLF}`;
   const methodsWithBody = ['POST', 'PUT'];
 
-  // 1. CL.TE and TE.CL: both Content-Length and Transfer-Encoding (RFC 9112 §6.1: reject).
-  const teSpellings = ['chunked', 'Chunked', 'CHUNKED', 'chunked ', 'gzip, chunked'];
+  // 1. CL.TE and TE.CL: both Content-Length and Transfer-Encoding. HTTP.SYS takes plain `chunked` with a
+  //    Content-Length (Transfer-Encoding overrides; e2e/reliability/transfer-encoding-with-content-length);
+  //    a coding other than `chunked` alone is refused whatever the Content-Length.
+  const teSpellings = ['gzip, chunked', 'identity', 'gzip', 'chunked, identity', 'xchunked'];
   for (const order of ['CL.TE', 'TE.CL']) {
     for (const te of teSpellings) {
       for (const contentLength of ['0', '4', '6', '64']) {

@@ -19,7 +19,7 @@ const GENERAL = [
   '/config<:*>      Show configuration for displayed objects.',
   '                 /config:* also includes inherited configuration.',
   '/apphostconfig:<file>  Use this applicationHost.config (default: $POOLHOST_CONFIG,',
-  '                 then ./applicationHost.config).',
+  '                 then the file the running server serves, then ./applicationHost.config).',
   '',
   'Use "!" to escape parameters that have same names as the general',
   'parameters, like "/!debug:value" to set a config property named "debug".',

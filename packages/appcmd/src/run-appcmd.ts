@@ -100,8 +100,8 @@ async function dispatch(words: readonly string[], environment: AppcmdEnvironment
   }
 
   const { general, properties } = splitGeneral(line.parameters);
-  const configFile = resolveConfigFile(general.get('apphostconfig'), environment.env, environment.cwd);
   const runtime = environment.runtime ?? createRuntimeClient({ runDirectory: resolveRunDirectory(undefined, environment.env) });
+  const configFile = await resolveConfigFile(general.get('apphostconfig'), environment.env, environment.cwd, runtime);
   let input: InputRecord[] | undefined;
   if (general.has('in')) input = parseInputXml(await environment.readStdin());
 

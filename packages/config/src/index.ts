@@ -13,6 +13,7 @@ export { mapPhysicalPath, expandEnvironmentVariables, type Environment } from '.
 export { EffectiveConfigCache, getEffectiveWebServerConfig, type EffectiveConfigOptions } from './web-server/effective-config.js';
 export { resolveUrl, type ResolvedUrl } from './web-server/resolve-url.js';
 export { parseWebConfig } from './web-server/read-web-config.js';
+export { readAppSettings } from './web-server/app-settings.js';
 export { LOCKED_SECTION_MESSAGE, ERROR_CODES as CONFIGURATION_ERROR_CODES } from './web-server/configuration-fault.js';
 
 export { ConfigDocument, ConfigElement, type CollectionKey } from './editing/config-document.js';

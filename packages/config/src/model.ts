@@ -153,6 +153,11 @@ export interface Application {
   serviceAutoStartEnabled: boolean;
   serviceAutoStartProvider: string;
   virtualDirectories: VirtualDirectory[];
+  /**
+   * Set when `applicationPool` names no declared pool: IIS keeps the file, and WAS ignores the
+   * application (event 5048) — no worker hosts it, its URLs answer 503; `appcmd list app` shows it.
+   */
+  applicationPoolUndeclared?: true;
   position: SourcePosition;
 }
 
@@ -234,6 +239,18 @@ export interface HttpSysParameters {
   errorLogFileTruncateSize: number;
 }
 
+/**
+ * Where the administration role (inetmgr: /metrics, the status API, the dashboard) listens. IIS keeps
+ * its Management Service's address in the registry (`WebManagement\Server`: IPAddress, Port,
+ * EnableRemoteManagement); poolhost reads it from the optional `system.applicationHost/webManagement`
+ * element (a poolhost extension). Port 0: not started unless `poolhost start --metrics` asks.
+ */
+export interface WebManagement {
+  ipAddress: string;
+  port: number;
+  enableRemoteManagement: boolean;
+}
+
 /** Everything `system.applicationHost` declares, with every default applied. */
 export interface ApplicationHostConfig {
   /** Absolute path of the applicationHost.config this was read from. */
@@ -243,6 +260,8 @@ export interface ApplicationHostConfig {
   sites: Site[];
   webLimits: WebLimits;
   httpSys: HttpSysParameters;
+  /** Optional so hand-built models stay valid; absent means the defaults (off). */
+  webManagement?: WebManagement;
   /** Every file read to build this model (applicationHost.config first, then each web.config found), for watching. */
   files: string[];
   /**

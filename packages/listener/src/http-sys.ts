@@ -12,6 +12,8 @@ import {
   type RequestQueueState,
   type WorkerDemanded,
   type RequestQueueActive,
+  type ListenerCounters,
+  type RequestQueueCounterSet,
   RequestFlags,
 } from '@poolhost/protocol';
 import { RoutingTable } from './routing/routing-table.js';
@@ -24,7 +26,7 @@ import { RequestState, type ListenerRequest } from './requests/listener-request.
 import { ClientConnection } from './connections/client-connection.js';
 import { WorkerConnection, type WorkerConnectionHost } from './data-plane/worker-connection.js';
 import { defaultListenerLimits, headerWaitMs } from './limits/listener-limits.js';
-import { SiteCounterTable, type ListenerCountersSnapshot } from './counters/listener-counters.js';
+import { SiteCounterTable } from './counters/listener-counters.js';
 import { controlHandlers } from './control/control-handlers.js';
 import { HttpSysErrors } from './error-responses/http-sys-errors.js';
 import { SslConfiguration } from './ssl/ssl-configuration.js';
@@ -66,11 +68,12 @@ export class HttpSys implements RequestQueueEvents, WorkerConnectionHost {
   private readonly ssl: SslConfiguration;
   private readonly handshakeFailures: HandshakeFailures;
   private readonly tlsFront: TlsFront;
+  private readonly startedAt = new Date().toISOString();
 
   constructor(private readonly options: HttpSysOptions) {
     this.logger = options.logger;
     this.httpErrLog = new HttpErrLog(this.logger.child({ component: 'httperr' }));
-    this.intake = new RequestIntake(this.state, this.httpErrLog, this.siteCounters, this.logger);
+    this.intake = new RequestIntake(this.state, this.httpErrLog, this.logger);
     const connections = this.connections;
     const intake = this.intake;
     const state = this.state;
@@ -148,7 +151,7 @@ export class HttpSys implements RequestQueueEvents, WorkerConnectionHost {
       }
     }
     for (const state of message.queueStates) this.setRequestQueueState(state);
-    this.state.routing = new RoutingTable(message.urlGroups);
+    this.state.routing = new RoutingTable(message.urlGroups, this.siteCounters);
     const failures = await this.endpoints.apply(this.state.routing.endpoints());
     for (const conflict of this.state.routing.conflicts) {
       const message = `site ${conflict.siteName}: binding ${conflict.binding} is not served: ${conflict.reason}`;
@@ -194,6 +197,7 @@ export class HttpSys implements RequestQueueEvents, WorkerConnectionHost {
     });
     queue.queued = 0;
     for (const request of waiting) {
+      queue.reject(reason);
       request.state = RequestState.Done;
       this.intake.completed(request);
       this.intake.logHttpErr(request.head, request.connection, 503, request.site, reason, queue.name);
@@ -284,23 +288,46 @@ export class HttpSys implements RequestQueueEvents, WorkerConnectionHost {
 
   // --- observability -----------------------------------------------------------------------------
 
-  counters(): ListenerCountersSnapshot {
-    const endpoints = this.endpoints.counters();
-    return {
-      sites: this.siteCounters.snapshot(),
-      requestQueues: [...this.state.queues.values()].map((queue) => ({
+  /** HTTP Service Request Queues, Web Service and HTTPERR counters, copied for GetListenerCounters. */
+  counters(): ListenerCounters {
+    const now = Date.now();
+    const requestQueues = [...this.state.queues.values()].map(
+      (queue): RequestQueueCounterSet => ({
         applicationPool: queue.name,
         enabled: queue.enabled,
-        queueLength: queue.queued,
-        maxQueueLength: queue.settings.queueLength,
-        requests: queue.requests,
-        rejected: queue.rejected,
+        currentQueueSize: queue.queued,
+        maxQueueItemAgeMs: queue.maxQueueItemAge(now),
+        arrivals: queue.requests + queue.rejected,
+        rejectedRequests: queue.rejected,
+        rejectedByReason: Object.fromEntries(queue.rejectedByReason),
         retried: queue.retried,
-        workers: queue.activeWorkers,
-        inFlight: queue.workers.reduce((sum, worker) => sum + worker.inFlight, 0),
-      })),
-      endpoints,
-      currentConnections: endpoints.reduce((sum, endpoint) => sum + endpoint.currentConnections, 0),
+        expired: queue.expired,
+        attachedWorkers: queue.activeWorkers,
+        requestsInFlight: queue.workers.reduce((sum, worker) => sum + worker.inFlight, 0),
+        queueWaitBuckets: [...queue.wait.buckets],
+        queueWaitSumMs: queue.wait.sumMs,
+      }),
+    );
+    // Bytes of open connections are read from their sockets now; closed ones were added as they closed.
+    const openBytes = new Map<number, { sent: number; received: number }>();
+    for (const connection of this.connections) {
+      const site = connection.countedSite;
+      if (!site) continue;
+      const bytes = openBytes.get(site.siteId) ?? { sent: 0, received: 0 };
+      bytes.sent += connection.socket.bytesWritten;
+      bytes.received += connection.socket.bytesRead;
+      openBytes.set(site.siteId, bytes);
+    }
+    const sites = [...this.siteCounters.all()].map((site) => {
+      const bytes = openBytes.get(site.siteId);
+      return site.snapshot(bytes?.sent ?? 0, bytes?.received ?? 0);
+    });
+    return {
+      type: 'ListenerCounters',
+      startedAt: this.startedAt,
+      requestQueues,
+      sites,
+      httpErr: this.httpErrLog.reasons.snapshot(),
       tlsHandshakesInProgress: this.tlsFront.handshakesInProgress,
       tlsHandshakeFailures: this.handshakeFailures.snapshot(),
     };

@@ -25,10 +25,19 @@ const exitCode = await new Promise<number>((done) => {
         command.options({
           ...runDirOption,
           config: { type: 'string', describe: 'applicationHost.config to serve (env POOLHOST_CONFIG)' },
+          metrics: { type: 'string', describe: 'serve /metrics, the status API and the dashboard (inetmgr) on IP:port, e.g. 127.0.0.1:9182' },
+          'metrics-remote': { type: 'boolean', default: false, describe: 'allow a --metrics address that is not loopback' },
         }),
       async (argv) => {
         const configFile = resolve(argv.config ?? process.env.POOLHOST_CONFIG ?? 'applicationHost.config');
-        done(await runStartCommand({ configFile, runDirectory: resolveRunDirectory(argv['run-dir']) }));
+        done(
+          await runStartCommand({
+            configFile,
+            runDirectory: resolveRunDirectory(argv['run-dir']),
+            ...(argv.metrics !== undefined ? { metrics: argv.metrics } : {}),
+            metricsRemote: argv['metrics-remote'],
+          }),
+        );
       },
     )
     .command(

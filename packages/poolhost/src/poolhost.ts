@@ -4,6 +4,7 @@ import type { Server } from 'node:net';
 import { rmSync, writeFileSync } from 'node:fs';
 import type { Logger } from '@poolhost/common';
 import {
+  administrationTokenPath,
   ControlChannel,
   connectControlSocket,
   createIpcTransport,
@@ -13,7 +14,6 @@ import {
   type HandlerTable,
   type ServerStatus,
   type WorkerProcessInfo,
-  type WorkerProcessList,
 } from '@poolhost/protocol';
 import { systemClock, type Clock } from '@poolhost/common';
 import type { LaunchedService, ServiceLauncher, ServiceName } from './services/service-launcher.js';
@@ -33,6 +33,8 @@ export interface PoolhostOptions {
   /** The listening sockets held for httpsys (with systemd's, when socket-activated); a new table if absent. */
   listenSockets?: ListenSocketTable;
   onLaunched?(name: ServiceName, service: LaunchedService): void;
+  /** `--metrics`: inetmgr is started (after was) and stopped (first) with the services; its URL is shown by status. */
+  administration?: { url: string };
   /** Asks was for its workers (for ServerStatus); injectable for tests. */
   listWorkers?(): Promise<WorkerProcessInfo[]>;
 }
@@ -47,11 +49,12 @@ export interface Poolhost {
   status(): Promise<ServerStatus>;
 }
 
-/** Services start in this order (httpsys first so was can connect worker data sockets to it). */
-const serviceNames: ServiceName[] = ['httpsys', 'w3svc', 'was'];
+/** Services start in this order (httpsys first so was can connect worker data sockets to it); inetmgr, when asked for, last. */
+const coreServiceNames: ServiceName[] = ['httpsys', 'w3svc', 'was'];
 
 export function createPoolhost(options: PoolhostOptions): Poolhost {
   const clock = options.clock ?? systemClock;
+  const serviceNames: ServiceName[] = options.administration ? [...coreServiceNames, 'inetmgr'] : coreServiceNames;
   const { logger, runDirectory } = options;
   const listenSockets = options.listenSockets ?? new ListenSocketTable(logger.child({ component: 'listen-sockets' }));
   const supervisors = new Map<ServiceName, ServiceSupervisor>(
@@ -91,7 +94,7 @@ export function createPoolhost(options: PoolhostOptions): Poolhost {
     (async () => {
       const channel = await connectControlSocket(socketPath(runDirectory, 'was'), { peer: 'was', handlers: {} }, 1_000);
       try {
-        const reply = await channel.request<WorkerProcessList>({ type: 'ListWorkerProcesses' }, 2_000);
+        const reply = await channel.request({ type: 'ListWorkerProcesses' }, 2_000);
         return reply.workers;
       } finally {
         channel.close();
@@ -112,6 +115,7 @@ export function createPoolhost(options: PoolhostOptions): Poolhost {
       runDirectory,
       services: [...supervisors.values()].map((supervisor) => supervisor.status()),
       workers,
+      ...(options.administration ? { administration: options.administration } : {}),
     };
   };
 
@@ -119,6 +123,7 @@ export function createPoolhost(options: PoolhostOptions): Poolhost {
     if (stopping) return stopping;
     stopping = (async () => {
       logger.info(`${reason}: stopping poolhost`);
+      await supervisors.get('inetmgr')?.stop(options.serviceStopTimeoutMs ?? 10_000);
       // was first: it drains every worker within its pool's shutdownTimeLimit while the listener still carries their responses.
       await supervisors.get('was')!.stop(options.wasStopTimeoutMs);
       const serviceStopTimeoutMs = options.serviceStopTimeoutMs ?? 10_000;
@@ -128,6 +133,7 @@ export function createPoolhost(options: PoolhostOptions): Poolhost {
       for (const client of clients) client.close();
       rmSync(socketPath(runDirectory, 'poolhost'), { force: true });
       rmSync(pidFilePath(runDirectory), { force: true });
+      if (options.administration) rmSync(administrationTokenPath(runDirectory), { force: true });
       logger.info('poolhost stopped');
       resolveStopped();
     })();

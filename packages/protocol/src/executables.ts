@@ -3,7 +3,7 @@
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 
-export type ExecutableName = 'httpsys' | 'w3svc' | 'was' | 'w3wp' | 'poolhost';
+export type ExecutableName = 'httpsys' | 'w3svc' | 'was' | 'w3wp' | 'poolhost' | 'inetmgr';
 
 const packageOf: Record<ExecutableName, string> = {
   httpsys: 'listener',
@@ -11,6 +11,7 @@ const packageOf: Record<ExecutableName, string> = {
   was: 'was',
   w3wp: 'worker',
   poolhost: 'poolhost',
+  inetmgr: 'inetmgr',
 };
 
 export function repositoryRoot(): string {

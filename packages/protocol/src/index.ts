@@ -3,6 +3,8 @@ export type * from './messages/activation.js';
 export type * from './messages/worker-control.js';
 export type * from './messages/management.js';
 export type * from './messages/catalogue.js';
+export type * from './messages/performance-counters.js';
+export { queueWaitBucketsMs, webServiceVerbs, applicationPoolStateCodes } from './messages/performance-counters.js';
 export type { Envelope, Transport, RemoteErrorInfo } from './channel/transport.js';
 export { createSocketTransport } from './channel/socket-transport.js';
 export { createIpcTransport, type IpcEndpoint } from './channel/ipc-transport.js';
@@ -22,7 +24,18 @@ export {
   connectControlSocket,
   maintainControlConnection,
 } from './channel/control-socket.js';
-export { defaultRunDirectory, resolveRunDirectory, ensureRunDirectory, socketPath, pidFilePath, type SocketName } from './run-directory.js';
+export {
+  defaultRunDirectory,
+  resolveRunDirectory,
+  ensureRunDirectory,
+  socketPath,
+  pidFilePath,
+  administrationTokenPath,
+  createAdministrationToken,
+  readAdministrationToken,
+  type SocketName,
+} from './run-directory.js';
+export { parseListenAddress, isLoopback, formatListenAddress, hostAllowed, type ListenAddress } from './administration-address.js';
 export { executablePath, repositoryRoot, type ExecutableName } from './executables.js';
 export * from './data-plane/index.js';
 export type * from './messages/request-queue-activity.js';

@@ -1,5 +1,6 @@
 // The run directory holds every socket and pid file of one poolhost instance (mode 0700, sockets 0600).
-import { mkdirSync, chmodSync, statSync } from 'node:fs';
+import { mkdirSync, chmodSync, statSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 
 export type SocketName = 'poolhost' | 'httpsys' | 'httpsys-data' | 'w3svc' | 'was';
@@ -32,4 +33,21 @@ export function socketPath(runDirectory: string, name: SocketName): string {
 
 export function pidFilePath(runDirectory: string): string {
   return join(runDirectory, 'poolhost.pid');
+}
+
+/** The administration token inetmgr checks on every state-changing request (0600, in the 0700 run directory). */
+export function administrationTokenPath(runDirectory: string): string {
+  return join(runDirectory, 'administration.token');
+}
+
+/** `poolhost start --metrics`: a new token for this run. */
+export function createAdministrationToken(runDirectory: string): string {
+  const token = randomBytes(24).toString('base64url');
+  writeFileSync(administrationTokenPath(runDirectory), `${token}\n`, { mode: 0o600 });
+  chmodSync(administrationTokenPath(runDirectory), 0o600);
+  return token;
+}
+
+export function readAdministrationToken(runDirectory: string): string {
+  return readFileSync(administrationTokenPath(runDirectory), 'utf8').trim();
 }

@@ -1,6 +1,6 @@
-// w3svc: the WWW service (HTTP listener adapter). Parses argv/env, builds the service, installs signals.
+// w3svc: the WWW service (HTTP listener adapter). Parses argv/env, builds the service, runs it.
 import { parseArgs } from 'node:util';
-import { createLogger } from '@poolhost/common';
+import { createLogger, runService } from '@poolhost/common';
 import { ensureRunDirectory, resolveRunDirectory } from '@poolhost/protocol';
 import { createW3svc } from './w3svc.js';
 
@@ -9,21 +9,15 @@ const { values } = parseArgs({ options: { 'run-dir': { type: 'string' } }, stric
 const logger = createLogger({ service: 'w3svc' });
 const runDirectory = resolveRunDirectory(typeof values['run-dir'] === 'string' ? values['run-dir'] : undefined);
 
-try {
-  ensureRunDirectory(runDirectory);
-  const w3svc = createW3svc({ runDirectory, logger });
-  await w3svc.start();
-  let stopping = false;
-  const shutdown = (why: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info(`${why}: shutting down`);
-    void w3svc.stop().finally(() => logger.flush(() => process.exit(0)));
-  };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
-  if (process.send) process.on('disconnect', () => shutdown('poolhost went away'));
-} catch (error) {
-  logger.fatal({ err: error }, `w3svc could not start: ${error instanceof Error ? error.message : String(error)}`);
-  logger.flush(() => process.exit(1));
-}
+// Started by poolhost with an IPC channel: if poolhost disappears, so does w3svc.
+void runService({
+  name: 'w3svc',
+  logger,
+  create: async () => {
+    ensureRunDirectory(runDirectory);
+    const w3svc = createW3svc({ runDirectory, logger });
+    await w3svc.start();
+    return w3svc;
+  },
+  stop: (w3svc) => w3svc.stop(),
+}).then((code) => process.exit(code));

@@ -6,9 +6,9 @@ import {
   listenControlSocket,
   maintainControlConnection,
   socketPath,
-  type ApplySiteConfiguration,
+  type ApplyUrlGroups,
   type ControlChannel,
-  type ControlMessage,
+  type ControlEvent,
 } from '@poolhost/protocol';
 import { ListenerAdapter } from './listener-adapter/listener-adapter.js';
 
@@ -30,17 +30,19 @@ export function createW3svc(options: W3svcOptions): W3svc {
   let server: Server | null = null;
   const clients = new Set<ControlChannel>();
 
-  const send = (link: typeof wasLink, message: ControlMessage, peer: string, asRequest: boolean): boolean => {
+  const notify = (link: typeof wasLink, message: ControlEvent): boolean => {
     const channel = link?.current();
     if (!channel || channel.closed) return false;
-    if (!asRequest) {
-      channel.notify(message);
-      return true;
-    }
+    channel.notify(message);
+    return true;
+  };
+  const request = (link: typeof wasLink, message: ApplyUrlGroups, peer: string): boolean => {
+    const channel = link?.current();
+    if (!channel || channel.closed) return false;
     channel.request(message).then(
       (reply) => {
         // httpsys applies what it can and names what it could not (e.g. a port already in use).
-        if (reply.type === 'Acknowledged' && reply.detail) logger.warn({ detail: reply.detail }, `${peer} applied ${message.type} with problems: ${reply.detail}`);
+        if (reply.detail) logger.warn({ detail: reply.detail }, `${peer} applied ${message.type} with problems: ${reply.detail}`);
       },
       (error: unknown) => {
         logger.error({ err: error }, `${peer} rejected ${message.type}: ${error instanceof Error ? error.message : String(error)}`);
@@ -51,8 +53,8 @@ export function createW3svc(options: W3svcOptions): W3svc {
 
   const adapter = new ListenerAdapter(
     {
-      toHttpSys: (message) => send(httpSysLink, message, 'httpsys', message.type === 'ApplyUrlGroups'),
-      toWas: (message) => send(wasLink, message, 'was', false),
+      toHttpSys: (message) => (message.type === 'ApplyUrlGroups' ? request(httpSysLink, message, 'httpsys') : notify(httpSysLink, message)),
+      toWas: (message) => notify(wasLink, message),
     },
     logger,
   );
@@ -87,10 +89,8 @@ export function createW3svc(options: W3svcOptions): W3svc {
         onProtocolError: onProtocolError('was'),
         onConnected: (channel) => {
           logger.info('connected to was; registering as listener adapter');
-          channel.request<ApplySiteConfiguration>({ type: 'RegisterListenerAdapter', pid: process.pid }).then(
-            (reply) => {
-              if (reply.type === 'ApplySiteConfiguration') adapter.applySiteConfiguration(reply);
-            },
+          channel.request({ type: 'RegisterListenerAdapter', pid: process.pid }).then(
+            (reply) => adapter.applySiteConfiguration(reply),
             (error: unknown) => logger.error({ err: error }, 'was did not accept the listener adapter registration'),
           );
         },

@@ -1,7 +1,7 @@
-// was: the activation service. Parses argv/env, loads the configuration, builds the service, installs signals.
+// was: the activation service. Parses argv/env, loads the configuration, builds the service, runs it.
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
-import { createLogger } from '@poolhost/common';
+import { createLogger, runService } from '@poolhost/common';
 import { loadApplicationHostConfig } from '@poolhost/config';
 import { ensureRunDirectory, resolveRunDirectory } from '@poolhost/protocol';
 import { createWas } from './was.js';
@@ -18,42 +18,28 @@ const configFile = resolve(
   typeof values.config === 'string' ? values.config : process.env.POOLHOST_CONFIG ?? 'applicationHost.config',
 );
 
-try {
-  ensureRunDirectory(runDirectory);
-  const config = loadApplicationHostConfig(configFile);
-  const was = createWas({
-    config,
-    runDirectory,
-    logger,
-    watchConfiguration: true,
-    spawner: createExecaWorkerSpawner({
-      configFile: config.file,
+// Started by poolhost with an IPC channel: if poolhost disappears, so does was (and, through IPC, its workers).
+void runService({
+  name: 'was',
+  logger,
+  create: async () => {
+    ensureRunDirectory(runDirectory);
+    const config = loadApplicationHostConfig(configFile);
+    const was = createWas({
+      config,
       runDirectory,
       logger,
-      write: (line) => process.stdout.write(line),
-    }),
-  });
-  await was.listen();
-  await was.start();
-
-  let stopping = false;
-  const shutdown = (why: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info(`${why}: shutting down`);
-    was.stop().then(
-      () => logger.flush(() => process.exit(0)),
-      (error: unknown) => {
-        logger.error({ err: error }, 'shutdown failed');
-        logger.flush(() => process.exit(1));
-      },
-    );
-  };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
-  // Started by poolhost with an IPC channel: if poolhost disappears, so does was (and, through IPC, its workers).
-  if (process.send) process.on('disconnect', () => shutdown('poolhost went away'));
-} catch (error) {
-  logger.fatal({ err: error }, `was could not start: ${error instanceof Error ? error.message : String(error)}`);
-  logger.flush(() => process.exit(1));
-}
+      watchConfiguration: true,
+      spawner: createExecaWorkerSpawner({
+        configFile: config.file,
+        runDirectory,
+        logger,
+        write: (line) => process.stdout.write(line),
+      }),
+    });
+    await was.listen();
+    await was.start();
+    return was;
+  },
+  stop: (was) => was.stop(),
+}).then((code) => process.exit(code));

@@ -10,6 +10,7 @@ import { ApplicationPool } from './application-pool/application-pool.js';
 import { systemClock, type Clock } from '@poolhost/common';
 import { ConfigWatcher } from './configuration/config-watcher.js';
 import { applyConfiguration, describeDiff } from './configuration/reconfiguration.js';
+import { reportIgnoredApplications } from './configuration/ignored-applications.js';
 import { buildSiteConfiguration } from './configuration/site-configuration.js';
 import { applicationPoolsToRecycle } from './configuration/web-config-changes.js';
 import { EventLog } from './event-log/event-log.js';
@@ -78,6 +79,7 @@ export function createWas(options: WasOptions): Was {
       },
     });
   for (const poolConfig of config.applicationPools) pools.set(poolConfig.name.toLowerCase(), createPool(poolConfig));
+  reportIgnoredApplications(eventLog, null, config);
   const queueStates = () => [...pools.values()].map((pool) => pool.queueState());
 
   const handlers = wasHandlers({
@@ -88,6 +90,7 @@ export function createWas(options: WasOptions): Was {
     configuration: () => config,
     queueStates,
     shuttingDown: () => shuttingDown,
+    startedAt: new Date(clock.now()).toISOString(),
   });
 
   const reconfigure = async (next: ApplicationHostConfig): Promise<boolean> => {
@@ -107,6 +110,7 @@ export function createWas(options: WasOptions): Was {
         config,
         next,
       );
+      reportIgnoredApplications(eventLog, config, next);
       config = next;
       if (diff.hasChanges) logger.info({ file: next.file }, `configuration change applied: ${describeDiff(diff)}`);
       return true;

@@ -1,6 +1,6 @@
 // w3wp: `node w3wp.js -ap "<pool>"` with APP_POOL_ID, POOLHOST_CONFIG, POOLHOST_RUN_DIR,
 // POOLHOST_WORKER_ID and optionally POOLHOST_DATA_FD (see docs/data-plane.md for the contract).
-import { createLogger } from '@poolhost/common';
+import { createLogger, runService, type ServiceLifecycle } from '@poolhost/common';
 import { resolveRunDirectory } from '@poolhost/protocol';
 import { createWorkerProcess, type WorkerProcess } from './worker-process.js';
 import { WorkerExitCode } from './exit-codes.js';
@@ -12,50 +12,48 @@ process.title = `poolhost: w3wp ${applicationPool}`;
 const workerId = process.env.POOLHOST_WORKER_ID ?? String(process.pid);
 const logger = createLogger({ service: 'w3wp', bindings: { pool: applicationPool, workerId } });
 
-function exit(code: number): void {
-  // The logger writes synchronously to stdout (packages/common), and drops lines once was is gone.
-  process.exit(code);
-}
-
 if (!applicationPool || !process.env.POOLHOST_CONFIG) {
   const message = 'w3wp needs -ap "<pool>" (or APP_POOL_ID) and POOLHOST_CONFIG';
   logger.error(message);
-  process.send?.({ message: { type: 'WorkerStartupFailed', message } }, () => exit(WorkerExitCode.Failed));
-  if (!process.send) exit(WorkerExitCode.Failed);
+  process.send?.({ message: { type: 'WorkerStartupFailed', message } }, () => process.exit(WorkerExitCode.Failed));
+  if (!process.send) process.exit(WorkerExitCode.Failed);
 } else {
   let worker: WorkerProcess | null = null;
+  let lifecycle: ServiceLifecycle | null = null;
   // Application code that throws ends the process, as it would under plain Node — after a 500 for the
   // requests that have not started their response. was counts the crash.
   process.on('uncaughtException', (error) => {
     process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     if (worker) worker.crash(error);
-    else exit(WorkerExitCode.Failed);
+    else if (lifecycle) lifecycle.exit(WorkerExitCode.Failed);
+    else process.exit(WorkerExitCode.Failed);
   });
-  // Installed at once: without a handler the signal's default action would kill a worker that has just
-  // reported ready but whose start() promise has not resolved yet, without draining. A handler runs on a
-  // later turn, when the worker is there; a worker still starting has taken no request and just exits.
-  const stop = (signal: string): void => {
-    if (worker) void worker.stop(signal, worker.configuredShutdownTimeLimit);
-    else exit(WorkerExitCode.Stopped);
-  };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
   const dataFd = process.env.POOLHOST_DATA_FD ? Number(process.env.POOLHOST_DATA_FD) : undefined;
   const capacity = Number(process.env.POOLHOST_WORKER_CAPACITY ?? 1000) || 1000;
-  createWorkerProcess({
-    applicationPool,
-    configFile: process.env.POOLHOST_CONFIG,
-    runDirectory: resolveRunDirectory(undefined),
-    workerId,
-    dataFd,
-    capacity,
-    ipc: process.send ? process : null,
+  // runService installs SIGTERM and SIGINT at once: without a handler the signal's default action would
+  // kill a worker that has just reported ready but whose start has not resolved yet, without draining.
+  // A worker still starting has taken no request and just exits (WorkerExitCode.Stopped).
+  // was's IPC channel is the worker's control channel: the worker stops itself when it closes.
+  void runService({
+    name: 'w3wp',
     logger,
-    exit,
-  }).then(
-    (started) => {
-      worker = started;
+    stopWhenParentGone: false,
+    reportsOwnStartFailure: true,
+    create: async (started) => {
+      lifecycle = started;
+      worker = await createWorkerProcess({
+        applicationPool,
+        configFile: process.env.POOLHOST_CONFIG!,
+        runDirectory: resolveRunDirectory(undefined),
+        workerId,
+        dataFd,
+        capacity,
+        ipc: process.send ? process : null,
+        logger,
+        exit: started.exit,
+      });
+      return worker;
     },
-    () => undefined, // reported and exiting
-  );
+    stop: (started, signal) => started.stop(signal, started.configuredShutdownTimeLimit),
+  }).then((code) => process.exit(code));
 }

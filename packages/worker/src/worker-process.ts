@@ -10,10 +10,12 @@ import {
   socketPath,
   type ExecutingRequest,
   type IpcEndpoint,
+  type WorkerRequestCounters,
 } from '@poolhost/protocol';
 import { DataConnection } from './data-plane/data-connection.js';
+import { createWorkerRequestCounters, readRuntimeCounters } from './counters/worker-request-counters.js';
 import { poolApplications } from './configuration/pool-applications.js';
-import { loadApplications } from './hosting/load-applications.js';
+import { iisnodeApplications, loadApplications } from './hosting/load-applications.js';
 import { controlHandlers } from './control/control-handlers.js';
 import { WorkerExitCode } from './exit-codes.js';
 import type { ApplicationTable } from './hosting/application-table.js';
@@ -54,7 +56,11 @@ export class WorkerProcess {
     this.logger = options.logger;
     this.services = new WorkerServices(options.applicationPool, options.logger);
     // Buffered W3C log lines are written before the process ends, however it ends.
-    process.once('exit', () => this.services.flush());
+    process.once('exit', () => {
+      this.services.flush();
+      // iisnode applications' node processes never outlive their worker.
+      for (const application of iisnodeApplications) application.close();
+    });
   }
 
   get requestsServed(): number {
@@ -68,6 +74,16 @@ export class WorkerProcess {
 
   get requestsInFlight(): number {
     return this.connection?.inFlight ?? 0;
+  }
+
+  /** W3SVC_W3WP counters (zeros before the data connection exists). */
+  get requestCounters(): WorkerRequestCounters {
+    const connection = this.connection;
+    return {
+      ...(connection ? connection.counters : createWorkerRequestCounters()),
+      websocketActiveRequests: connection?.upgradedStreams ?? 0,
+      ...readRuntimeCounters(),
+    };
   }
 
   async start(): Promise<void> {
@@ -89,7 +105,13 @@ export class WorkerProcess {
       const applications = poolApplications(config, pool.name, this.logger);
       this.applications = await loadApplications(
         applications,
-        { listenWaitMs: Math.min(pool.processModel.startupTimeLimit, 10_000), portPlaceholder: `\\\\.\\pipe\\poolhost-${process.pid}` },
+        {
+          listenWaitMs: Math.min(pool.processModel.startupTimeLimit, 10_000),
+          portPlaceholder: `\\\\.\\pipe\\poolhost-${process.pid}`,
+          runDirectory: options.runDirectory,
+          // iisnode's recycle signal: IIS's RecycleProcess, here was's overlapped recycle of this worker.
+          requestRecycle: () => this.channel?.notify({ type: 'WorkerRecycleRequested', reason: 'IsapiUnhealthy' }),
+        },
         this.services,
         this.logger,
       );
@@ -110,7 +132,11 @@ export class WorkerProcess {
       throw error;
     }
     this.logger.info({ applications: this.applications.all.length, capacity: options.capacity }, 'worker attached and ready');
-    this.channel?.notify({ type: 'WorkerReady', pid: process.pid, capacity: options.capacity });
+    const channel = this.channel;
+    if (channel) {
+      channel.notify({ type: 'WorkerReady', pid: process.pid, capacity: options.capacity });
+      this.services.recycleRequestsTo((detail) => channel.notify({ type: 'WorkerRecycleRequested', reason: 'IsapiUnhealthy', detail }));
+    }
   }
 
   private drainProgress: (() => void) | null = null;

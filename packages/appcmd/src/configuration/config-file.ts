@@ -1,13 +1,20 @@
-// Which applicationHost.config appcmd edits: `/apphostconfig:<file>`, then POOLHOST_CONFIG, then
-// ./applicationHost.config. Opening and saving go through packages/config's ConfigDocument
+// Which applicationHost.config appcmd edits: `/apphostconfig:<file>`, then POOLHOST_CONFIG, then the
+// file the server running in the run directory serves (POOLHOST_RUN_DIR or the default one), then
+// ./applicationHost.config — so appcmd never shows one server's runtime state beside another file's
+// pools. Opening and saving go through packages/config's ConfigDocument
 // (byte-preserving edits, atomic save).
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigDocument, ConfigError, type ApplicationHostConfig } from '@poolhost/config';
 import { AppcmdError, Errors } from '../errors.js';
+import type { RuntimeClient } from '../runtime/runtime-client.js';
 
-export function resolveConfigFile(explicit: string | undefined, env: NodeJS.ProcessEnv, cwd: string): string {
-  return resolve(cwd, explicit ?? env.POOLHOST_CONFIG ?? 'applicationHost.config');
+export async function resolveConfigFile(explicit: string | undefined, env: NodeJS.ProcessEnv, cwd: string, runtime: RuntimeClient): Promise<string> {
+  const named = explicit ?? env.POOLHOST_CONFIG;
+  if (named !== undefined) return resolve(cwd, named);
+  const served = await runtime.tryRequest('was', { type: 'GetConfigurationFile' });
+  if (served) return served.file;
+  return resolve(cwd, 'applicationHost.config');
 }
 
 /** IIS's "Configuration error" block: the file, and what is wrong with it. */

@@ -1,5 +1,5 @@
 // APPPOOL: application pools in system.applicationHost/applicationPools, with their runtime state.
-import type { ApplicationPoolList, ApplicationPoolState, EventJournal } from '@poolhost/protocol';
+import type { ApplicationPoolState, EventJournal } from '@poolhost/protocol';
 import type { ConfigElement } from '@poolhost/config';
 import { Errors } from '../errors.js';
 import type { AppcmdRecord, ElementView } from '../output/record.js';
@@ -22,7 +22,7 @@ export function findPool(context: CommandContext, name: string): ConfigElement |
 }
 
 async function poolStates(context: CommandContext): Promise<Map<string, ApplicationPoolState> | undefined> {
-  const reply = await context.runtime.tryRequest<ApplicationPoolList>('was', { type: 'ListApplicationPools' });
+  const reply = await context.runtime.tryRequest('was', { type: 'ListApplicationPools' });
   return reply && new Map(reply.applicationPools.map((pool) => [pool.name.toLowerCase(), pool.state]));
 }
 
@@ -73,7 +73,7 @@ export async function poolRecords(context: CommandContext): Promise<AppcmdRecord
   if (detailed && context.identifier !== undefined) {
     // poolhost beyond IIS: the pool's recent workers and why each ended.
     for (const record of records.filter((r) => r.identifier.toLowerCase() === context.identifier!.toLowerCase())) {
-      const journal = await context.runtime.tryRequest<EventJournal>('was', { type: 'GetEventJournal', applicationPool: record.identifier, limit: 20 });
+      const journal = await context.runtime.tryRequest('was', { type: 'GetEventJournal', applicationPool: record.identifier, limit: 20 });
       if (journal) record.extraBlocks = [historyBlock(journal)];
     }
   }

@@ -45,7 +45,7 @@ export function requestRecord(request: ExecutingRequest, application: string | u
 }
 
 export async function requestRecords(context: CommandContext): Promise<AppcmdRecord[]> {
-  const reply = await context.runtime.request<RequestList>('was', { type: 'ListRequests' });
+  const reply = await context.runtime.request('was', { type: 'ListRequests' });
   let config: ApplicationHostConfig | undefined;
   try {
     config = context.model();

@@ -1,5 +1,5 @@
 // SITE: sites in system.applicationHost/sites, with their state from w3svc.
-import type { SiteList, SiteState } from '@poolhost/protocol';
+import type { SiteState } from '@poolhost/protocol';
 import type { ConfigElement } from '@poolhost/config';
 import { Errors } from '../errors.js';
 import type { AppcmdRecord } from '../output/record.js';
@@ -14,7 +14,7 @@ export function bindingsText(site: ConfigElement): string {
 }
 
 async function siteStates(context: CommandContext): Promise<Map<string, SiteState> | undefined> {
-  const reply = await context.runtime.tryRequest<SiteList>('w3svc', { type: 'ListSites' });
+  const reply = await context.runtime.tryRequest('w3svc', { type: 'ListSites' });
   return reply && new Map(reply.sites.map((site) => [site.name.toLowerCase(), site.state]));
 }
 

@@ -1,7 +1,7 @@
 // WP: running worker processes, from was (reference §10). `/text:*` adds what IIS Manager's
 // "Worker Processes" page shows on Windows: CPU, memory, requests served and uptime.
 import pidusage from 'pidusage';
-import type { WorkerProcessList, WorkerProcessInfo } from '@poolhost/protocol';
+import type { WorkerProcessInfo } from '@poolhost/protocol';
 import type { AppcmdRecord } from '../output/record.js';
 import { formatTimeSpan } from '@poolhost/config';
 import { listVerb } from './list-verb.js';
@@ -55,7 +55,7 @@ export function workerRecord(worker: WorkerProcessInfo, extra?: Array<[string, s
 }
 
 export async function workerRecords(context: CommandContext): Promise<AppcmdRecord[]> {
-  const reply = await context.runtime.request<WorkerProcessList>('was', { type: 'ListWorkerProcesses' });
+  const reply = await context.runtime.request('was', { type: 'ListWorkerProcesses' });
   const detailed = context.output.text === '*' || (context.output.text !== undefined && context.output.text !== '');
   const usage = detailed ? await usageOf(reply.workers.map((worker) => worker.pid)) : new Map<number, Usage>();
   const now = Date.now();

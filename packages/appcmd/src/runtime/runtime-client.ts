@@ -7,7 +7,8 @@ import {
   connectControlSocket,
   RemoteError,
   socketPath,
-  type ControlMessage,
+  type ControlRequest,
+  type ReplyTo,
 } from '@poolhost/protocol';
 import { Errors } from '../errors.js';
 
@@ -15,9 +16,9 @@ export type ServiceName = 'was' | 'w3svc';
 
 export interface RuntimeClient {
   /** Sends a request; throws AppcmdError (service unavailable, or the service's own error). */
-  request<R extends ControlMessage>(service: ServiceName, message: ControlMessage): Promise<R>;
+  request<M extends ControlRequest>(service: ServiceName, message: M): Promise<ReplyTo<M>>;
   /** Like request, but undefined when the service cannot be reached (lists then show `state:Unknown`). */
-  tryRequest<R extends ControlMessage>(service: ServiceName, message: ControlMessage): Promise<R | undefined>;
+  tryRequest<M extends ControlRequest>(service: ServiceName, message: M): Promise<ReplyTo<M> | undefined>;
 }
 
 export interface RuntimeClientOptions {
@@ -33,7 +34,7 @@ export function createRuntimeClient(options: RuntimeClientOptions): RuntimeClien
   const requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
   const unreachable = new Set<ServiceName>();
 
-  async function send<R extends ControlMessage>(service: ServiceName, message: ControlMessage): Promise<R> {
+  async function send<M extends ControlRequest>(service: ServiceName, message: M): Promise<ReplyTo<M>> {
     if (unreachable.has(service)) throw new Unreachable(service);
     let channel;
     try {
@@ -43,7 +44,7 @@ export function createRuntimeClient(options: RuntimeClientOptions): RuntimeClien
       throw new Unreachable(service);
     }
     try {
-      return await channel.request<R>(message, requestTimeoutMs);
+      return await channel.request(message, requestTimeoutMs);
     } catch (error) {
       if (error instanceof ChannelClosedError) throw new Unreachable(service);
       if (error instanceof ChannelTimeoutError) throw Errors.runtimeFailed(error.message);
@@ -55,17 +56,17 @@ export function createRuntimeClient(options: RuntimeClientOptions): RuntimeClien
   }
 
   return {
-    async request<R extends ControlMessage>(service: ServiceName, message: ControlMessage): Promise<R> {
+    async request<M extends ControlRequest>(service: ServiceName, message: M): Promise<ReplyTo<M>> {
       try {
-        return await send<R>(service, message);
+        return await send(service, message);
       } catch (error) {
         if (error instanceof Unreachable) throw Errors.serviceUnavailable();
         throw error;
       }
     },
-    async tryRequest<R extends ControlMessage>(service: ServiceName, message: ControlMessage): Promise<R | undefined> {
+    async tryRequest<M extends ControlRequest>(service: ServiceName, message: M): Promise<ReplyTo<M> | undefined> {
       try {
-        return await send<R>(service, message);
+        return await send(service, message);
       } catch (error) {
         if (error instanceof Unreachable) return undefined;
         throw error;

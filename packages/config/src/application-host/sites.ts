@@ -25,7 +25,7 @@ import { urlPathProblem } from './url-path-rules.js';
 // Where each binding's bindingInformation attribute sits, for the cross-site duplicate check.
 const bindingOffsets = new WeakMap<Binding, number>();
 
-/** `poolNames` are the declared pools (lower-cased), for checking each application's applicationPool. */
+/** `poolNames` are the declared pools (lower-cased → as declared), for each application's applicationPool. */
 export function readSites(section: XmlElement | undefined, context: ReadContext, poolNames: Map<string, string>): Site[] {
   const siteDefaults = child(section, 'siteDefaults');
   const globalApplicationDefaults = child(section, 'applicationDefaults');
@@ -183,14 +183,17 @@ function readApplications(
     }
     seen.set(path.toLowerCase(), element);
     const settings = readAttributes<Omit<Application, 'path' | 'virtualDirectories' | 'position'>>(APPLICATION_SCHEMA, [element, ...applicationDefaults], d);
+    // An undeclared pool is not an error of the file: IIS loads it and WAS ignores that one application.
     const declaredPool = poolNames.get(settings.applicationPool.toLowerCase());
-    if (declaredPool === undefined) {
-      const source = [element, ...applicationDefaults].find((candidate) => candidate && findAttribute(candidate, 'applicationPool'));
-      const params = { value: settings.applicationPool, application: `${siteName}${path}`, pools: [...poolNames.values()] };
-      d.report(ConfigErrors.unknownApplicationPool, params, source ? findAttribute(source, 'applicationPool')!.start : element.start);
-    } else settings.applicationPool = declaredPool;
+    if (declaredPool !== undefined) settings.applicationPool = declaredPool;
     const virtualDirectories = readVirtualDirectories(element, `${siteName}${path}`, [child(element, 'virtualDirectoryDefaults'), ...virtualDirectoryDefaults], context);
-    applications.push({ path, ...settings, virtualDirectories, position: positionOf(context, element) });
+    applications.push({
+      path,
+      ...settings,
+      virtualDirectories,
+      ...(declaredPool === undefined ? { applicationPoolUndeclared: true as const } : {}),
+      position: positionOf(context, element),
+    });
   }
   return applications;
 }

@@ -94,6 +94,7 @@ add([`${WS}/security/requestFiltering/requestLimits`], describe(webServer.REQUES
 add([`${WS}/staticContent`], describe(webServer.STATIC_CONTENT_SCHEMA));
 add([`${WS}/staticContent/clientCache`], describe(webServer.CLIENT_CACHE_SCHEMA));
 add([`${WS}/httpLogging`], describe(webServer.HTTP_LOGGING_SCHEMA));
+add([`${WS}/iisnode`], describe(webServer.IISNODE_SCHEMA));
 add([`${WS}/tracing/traceFailedRequests/add`], describe(webServer.TRACE_RULE_SCHEMA, ['path']));
 add([`${WS}/tracing/traceFailedRequests/add/traceAreas/add`], describe(webServer.TRACE_AREA_SCHEMA, ['provider']));
 add([`${WS}/tracing/traceFailedRequests/add/failureDefinitions`], describe(webServer.FAILURE_DEFINITIONS_SCHEMA));

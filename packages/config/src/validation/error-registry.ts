@@ -116,11 +116,6 @@ export const ConfigErrors = {
     (p) => `virtual directory path="${p.value}" appears twice in application "${p.application}" (first at ${p.first})`,
     () => 'remove or rename one of the two <virtualDirectory> elements',
   ),
-  unknownApplicationPool: define<{ value: string; application: string; pools: string[] }>(
-    'POOLHOST_CONFIG_UNKNOWN_APPLICATION_POOL',
-    (p) => `application "${p.application}" uses applicationPool="${p.value}", which is not declared in <applicationPools>`,
-    (p) => `add <add name="${p.value}" /> to <applicationPools> or use one of: ${p.pools.join(', ') || '(no pools declared)'}`,
-  ),
   invalidBindingInformation: define<{ value: string; reason: string }>(
     'POOLHOST_CONFIG_BINDING_INFORMATION_INVALID',
     (p) => `bindingInformation="${p.value}" is invalid: ${p.reason}`,

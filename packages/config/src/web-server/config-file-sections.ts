@@ -5,6 +5,7 @@ import type { XmlDocument } from '../xml/xml-document.js';
 import type { XmlElement } from '../xml/xml-node.js';
 import { childElements, findAttribute } from '../xml/xml-node.js';
 import type { AllowDefinition, ConfigFileSections, ConfigLocation, OverrideMode, RawElement, SectionDefinition } from './model.js';
+import { malformedFault } from './configuration-fault.js';
 import { toRawElement } from './raw-element.js';
 import { BUILT_IN_SECTION_GROUPS } from './section-definitions.js';
 
@@ -55,6 +56,7 @@ function collectSections(element: XmlElement, path: string, groups: Set<string>,
 function readLocation(element: XmlElement, groups: Set<string>, document: XmlDocument): ConfigLocation {
   const overrideModeText = findAttribute(element, 'overrideMode')?.value.toLowerCase();
   const allowOverrideText = findAttribute(element, 'allowOverride')?.value.toLowerCase();
+  const position = { file: document.file, ...document.lines.position(element.start) };
   let overrideMode: OverrideMode = 'Inherit';
   if (overrideModeText === 'allow' || allowOverrideText === 'true') overrideMode = 'Allow';
   if (overrideModeText === 'deny' || allowOverrideText === 'false') overrideMode = 'Deny';
@@ -63,7 +65,12 @@ function readLocation(element: XmlElement, groups: Set<string>, document: XmlDoc
   return {
     path: findAttribute(element, 'path')?.value ?? '',
     overrideMode,
+    inheritInChildApplications: findAttribute(element, 'inheritInChildApplications')?.value.toLowerCase() !== 'false',
     sections,
-    position: { file: document.file, ...document.lines.position(element.start) },
+    position,
+    // IIS refuses a location tag that says both (reference §5) when it applies: the two may disagree.
+    ...(overrideModeText !== undefined && allowOverrideText !== undefined
+      ? { fault: malformedFault("The 'allowOverride' and 'overrideMode' attributes cannot both be set on one location tag; keep overrideMode", position) }
+      : {}),
   };
 }

@@ -17,6 +17,25 @@ export function lockedSectionFault(section: string, element: RawElement): Config
   return { httpStatus: 500, subStatus: 19, errorCode: ERROR_CODES.locked, message: LOCKED_SECTION_MESSAGE, section, ...element.position };
 }
 
+/** IIS's page says "Config Error: Lock violation"; `detail` names what was locked, for the log and the detailed page. */
+export const LOCK_VIOLATION_MESSAGE = 'Lock violation';
+
+export function lockViolationFault(section: string, element: RawElement, detail: string): ConfigurationFault {
+  return { httpStatus: 500, subStatus: 19, errorCode: ERROR_CODES.locked, message: `${LOCK_VIOLATION_MESSAGE}: ${detail}`, section, ...element.position };
+}
+
+/** allowDefinition="MachineToApplication" (modules, isapiFilters) set in a folder below an application root. */
+export function beyondApplicationFault(section: string, element: RawElement): ConfigurationFault {
+  return {
+    httpStatus: 500,
+    subStatus: 19,
+    errorCode: ERROR_CODES.locked,
+    message: `${LOCKED_SECTION_MESSAGE} The section is registered with allowDefinition="MachineToApplication": it may be set only in an application's root web.config, not in a folder below it.`,
+    section,
+    ...element.position,
+  };
+}
+
 export function malformedFault(message: string, position: { file: string; line: number; column: number }, section?: string): ConfigurationFault {
   const fault: ConfigurationFault = { httpStatus: 500, subStatus: 19, errorCode: ERROR_CODES.malformed, message, ...position };
   if (section) fault.section = section;

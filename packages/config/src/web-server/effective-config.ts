@@ -10,8 +10,8 @@
 
 import type { ApplicationHostConfig, Site } from '../model.js';
 import type { ConfigFileSections, ConfigLocation, ConfigurationFault, EffectiveWebServerConfig, OverrideMode, RawElement, WebServerConfig } from './model.js';
-import { ConfigurationFaultError, duplicateEntryFault, lockedSectionFault, malformedFault } from './configuration-fault.js';
-import { DuplicateCollectionEntry, mergeElement } from './merge-sections.js';
+import { beyondApplicationFault, ConfigurationFaultError, duplicateEntryFault, lockedSectionFault, lockViolationFault, malformedFault } from './configuration-fault.js';
+import { DuplicateCollectionEntry, LockViolation, mergeElement } from './merge-sections.js';
 import { readFileIfPresent, readWebConfig, type ReadFile } from './read-web-config.js';
 import { resolveUrl } from './resolve-url.js';
 import { builtInSectionDefinition } from './section-definitions.js';
@@ -44,6 +44,12 @@ export class EffectiveConfigCache {
     const key = `${folder}\u0000${groups.join('\u0000')}`;
     if (this.webConfigs.has(key)) return this.webConfigs.get(key);
     const sections = readWebConfig(folder, groups, readFile);
+    // Every URL folder a client invents (`/a1/`, `/a2/` …) is a folder without a web.config: past a
+    // bound, those are forgotten (read again when asked) so the cache stays bounded; files kept keep
+    // their identity, so configurations merged from them stay the same objects.
+    if (sections === undefined && this.webConfigs.size >= MAX_FOLDERS) {
+      for (const [candidate, value] of this.webConfigs) if (value === undefined) this.webConfigs.delete(candidate);
+    }
     this.webConfigs.set(key, sections);
     return sections;
   }
@@ -64,6 +70,7 @@ export class EffectiveConfigCache {
 }
 
 const PREFIX = 'system.webServer/';
+const MAX_FOLDERS = 4096;
 const EMPTY_FILE: ConfigFileSections = { file: '', sections: {}, locations: [], sectionGroups: [], sectionDefinitions: {} };
 
 interface Level {
@@ -71,6 +78,14 @@ interface Level {
   configPath: string;
   /** The folder whose web.config belongs to this level; undefined for APPHOST or when not read. */
   folder: string | undefined;
+  /** The level is an application's root (allowDefinition="MachineToApplication" sections may be set here). */
+  applicationRoot: boolean;
+}
+
+/** The levels of one URL, and the config path of the application the URL belongs to (inheritInChildApplications). */
+interface UrlLevels {
+  levels: Level[];
+  applicationConfigPath: string;
 }
 
 interface LockSource {
@@ -99,8 +114,8 @@ export function getEffectiveWebServerConfig(
   if (!site) throw new Error(`site "${siteName}" is not declared in ${host.file}; declared sites: ${host.sites.map((s) => s.name).join(', ')}`);
   const files: string[] = [];
   try {
-    const sources = levelSources(host, site, urlPath, options, files);
-    const build = (): WebServerConfig => buildWebServerConfig(mergeSources(sources));
+    const { sources, unlocked } = levelSources(host, site, urlPath, options, files);
+    const build = (): WebServerConfig => buildWebServerConfig(mergeSources(sources, unlocked));
     return { ok: true, config: options.cache ? options.cache.configFor(sources, build) : build(), files };
   } catch (error) {
     if (error instanceof ConfigurationFaultError) return { ok: false, fault: error.fault, files };
@@ -112,12 +127,14 @@ export function getEffectiveWebServerConfig(
   }
 }
 
-function levelsFor(host: ApplicationHostConfig, site: Site, urlPath: string): Level[] {
+const applicationConfigPath = (site: Site, applicationPath: string): string => [site.name, ...applicationPath.split('/').filter(Boolean)].join('/');
+
+function levelsFor(host: ApplicationHostConfig, site: Site, urlPath: string): UrlLevels {
   const segments = urlPath.split(/[?#]/)[0]!.split('/').filter(Boolean);
   const request = resolveUrl(site, `/${segments.join('/')}`);
   const pool = request && host.applicationPools.find((candidate) => same(candidate.name, request.application.applicationPool));
   const overridesAllowed = pool ? pool.enableConfigurationOverride : true;
-  const levels: Level[] = [{ configPath: '', folder: undefined }];
+  const levels: Level[] = [{ configPath: '', folder: undefined, applicationRoot: false }];
   for (let depth = 0; depth <= segments.length; depth++) {
     const url = `/${segments.slice(0, depth).join('/')}`;
     const configPath = [site.name, ...segments.slice(0, depth)].join('/');
@@ -125,22 +142,27 @@ function levelsFor(host: ApplicationHostConfig, site: Site, urlPath: string): Le
     let folder = overridesAllowed ? resolved?.physicalPath : undefined;
     // allowSubDirConfig="false": the virtual directory's own web.config counts, folders below it do not.
     if (resolved && !resolved.virtualDirectory.allowSubDirConfig && !same(resolved.virtualDirectoryUrl, url)) folder = undefined;
-    levels.push({ configPath, folder });
+    levels.push({ configPath, folder, applicationRoot: resolved !== undefined && same(applicationConfigPath(site, resolved.application.path), configPath) });
   }
-  return levels;
+  return { levels, applicationConfigPath: request ? applicationConfigPath(site, request.application.path) : site.name };
 }
 
-/** Merges section records, in order, into the sections of system.webServer (keyed relative to it). */
-function mergeSources(sources: Array<Record<string, RawElement>>): Record<string, RawElement> {
+/**
+ * Merges section records, in order, into the sections of system.webServer (keyed relative to it).
+ * Locks (lockAttributes, lockElements, lockItem …) bind every record after the first `unlocked` ones
+ * (poolhost's baseline and applicationHost.config's global sections, which are one level to IIS).
+ */
+function mergeSources(sources: Array<Record<string, RawElement>>, unlocked: number): Record<string, RawElement> {
   const merged: Record<string, RawElement> = {};
-  for (const sections of sources) {
+  for (const [index, sections] of sources.entries()) {
     for (const [path, element] of Object.entries(sections)) {
       if (!path.startsWith(PREFIX)) continue;
       const relative = path.slice(PREFIX.length);
       try {
-        merged[relative] = mergeElement(merged[relative], element, relative);
+        merged[relative] = mergeElement(merged[relative], element, relative, index >= unlocked);
       } catch (error) {
         if (error instanceof DuplicateCollectionEntry) throw new ConfigurationFaultError(duplicateEntryFault(error.message, path, error.element));
+        if (error instanceof LockViolation) throw new ConfigurationFaultError(lockViolationFault(path, error.element, error.detail));
         throw error;
       }
     }
@@ -153,7 +175,13 @@ function mergeSources(sources: Array<Record<string, RawElement>>): Record<string
  * A fault found on the way (a locked section, a malformed web.config) is reported only after the
  * records above it have merged, so a fault at a higher level still wins, as when merging level by level.
  */
-function levelSources(host: ApplicationHostConfig, site: Site, urlPath: string, options: EffectiveConfigOptions, files: string[]): Array<Record<string, RawElement>> {
+function levelSources(
+  host: ApplicationHostConfig,
+  site: Site,
+  urlPath: string,
+  options: EffectiveConfigOptions,
+  files: string[],
+): { sources: Array<Record<string, RawElement>>; unlocked: number } {
   const apphost = host.webServer ?? { ...EMPTY_FILE, file: host.file };
   const withBaseline = options.baseline ?? true;
   const readFile = options.readFile ?? readFileIfPresent;
@@ -164,18 +192,32 @@ function levelSources(host: ApplicationHostConfig, site: Site, urlPath: string, 
   const webConfigLocks: LockSource[] = [];
   const webConfigs: Array<{ configPath: string; sections: ConfigFileSections }> = [];
   const groups = apphost.sectionGroups;
+  const { levels, applicationConfigPath: requestApplication } = levelsFor(host, site, urlPath);
+  // inheritInChildApplications="false": the tag's sections reach its path and the folders of its own
+  // application, not applications below it (reference §5).
+  const reaches = (location: ConfigLocation, target: string): boolean =>
+    location.inheritInChildApplications || same(target, requestApplication) || !isAtOrBelow(target, requestApplication);
+  const apply = (location: ConfigLocation, target: string): void => {
+    if (!reaches(location, target)) return;
+    if (location.fault) throw new ConfigurationFaultError(location.fault);
+    sources.push(location.sections);
+  };
+  const unlocked = withBaseline ? 2 : 1;
 
   try {
-    for (const level of levelsFor(host, site, urlPath)) {
+    for (const level of levels) {
       if (level.configPath === '') {
         if (withBaseline) sources.push(baselineFor(host, apphost));
         sources.push(apphost.sections);
       }
-      for (const location of apphost.locations) if (same(locationPath('', location), level.configPath)) sources.push(location.sections);
+      for (const location of apphost.locations) {
+        const target = locationPath('', location);
+        if (same(target, level.configPath)) apply(location, target);
+      }
       for (const parent of webConfigs) {
         for (const location of parent.sections.locations) {
           const target = locationPath(parent.configPath, location);
-          if (!same(target, parent.configPath) && same(target, level.configPath)) sources.push(location.sections);
+          if (!same(target, parent.configPath) && same(target, level.configPath)) apply(location, target);
         }
       }
       if (!level.folder) continue;
@@ -183,20 +225,26 @@ function levelSources(host: ApplicationHostConfig, site: Site, urlPath: string, 
       if (!webConfig) continue;
       files.push(webConfig.file);
       // A `<location path=".">` of the file replaces the file's own element for the same section.
-      const here = webConfig.locations.filter((location) => same(locationPath(level.configPath, location), level.configPath));
+      const here = webConfig.locations.filter((location) => same(locationPath(level.configPath, location), level.configPath) && reaches(location, level.configPath));
+      for (const location of here) if (location.fault) throw new ConfigurationFaultError(location.fault);
       const own: Record<string, RawElement> = here.length ? Object.assign({ ...webConfig.sections }, ...here.map((location) => location.sections)) : webConfig.sections;
       for (const [path, element] of Object.entries(own)) {
         if (isLocked(path, level.configPath, apphost, apphostLocks, webConfigLocks)) throw new ConfigurationFaultError(lockedSectionFault(path, element));
+        if (!level.applicationRoot && allowDefinitionOf(path, apphost) === 'MachineToApplication') throw new ConfigurationFaultError(beyondApplicationFault(path, element));
       }
       sources.push(own);
       webConfigs.push({ configPath: level.configPath, sections: webConfig });
       for (const location of webConfig.locations) webConfigLocks.push({ ...location, configPath: locationPath(level.configPath, location) });
     }
   } catch (error) {
-    if (error instanceof ConfigurationFaultError) mergeSources(sources);
+    if (error instanceof ConfigurationFaultError) mergeSources(sources, unlocked);
     throw error;
   }
-  return sources;
+  return { sources, unlocked };
+}
+
+function allowDefinitionOf(path: string, apphost: ConfigFileSections): string {
+  return (apphost.sectionDefinitions[path] ?? builtInSectionDefinition(path)).allowDefinition;
 }
 
 /** Whether a web.config at `configPath` may set section `path` (reference §5: overrideModeDefault, location overrideMode / allowOverride). */

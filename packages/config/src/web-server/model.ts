@@ -27,8 +27,12 @@ export interface ConfigLocation {
   /** As written: '' or '.' is the file's own level, else `Site` or `Site/app/dir`. */
   path: string;
   overrideMode: OverrideMode;
+  /** `inheritInChildApplications="false"`: the sections stop at child applications below the path. */
+  inheritInChildApplications: boolean;
   sections: Record<string, RawElement>;
   position: SourcePosition;
+  /** A 500.19 this tag gives wherever it applies (`allowOverride` and `overrideMode` both set). */
+  fault?: ConfigurationFault;
 }
 
 /** The configuration sections one file declares (outside and inside location tags). */
@@ -197,7 +201,7 @@ export interface WebServerConfig {
 export interface ConfigurationFault {
   httpStatus: 500;
   subStatus: 19;
-  /** `0x80070021` locked section, `0x8007000d` malformed XML or bad value, `0x800700b7` duplicate collection entry. */
+  /** `0x80070021` locked section or lock violation, `0x8007000d` malformed XML or bad value, `0x800700b7` duplicate collection entry. */
   errorCode: string;
   message: string;
   file: string;

@@ -115,3 +115,45 @@ export const FAILURE_DEFINITIONS_SCHEMA: ElementSchema = {
   traceAllAfterTimeout: bool(false),
   verbosity: enumOf(['Ignore', 'CriticalError', 'Error', 'Warning'], 'Ignore'),
 };
+
+/**
+ * system.webServer/iisnode: iisnode's schema (src/config/iisnode_schema.xml in tjanczuk/iisnode), every
+ * attribute with its default, so appcmd checks and shows them. The worker's iisnode hosting reads the
+ * section (packages/worker/src/hosting/iisnode/iisnode-settings.ts, docs/hosting.md lists the ones
+ * that have no effect on Linux).
+ */
+export const IISNODE_SCHEMA: ElementSchema = {
+  node_env: string('%node_env%'),
+  asyncCompletionThreadCount: uint(0),
+  nodeProcessCountPerApplication: uint(1),
+  nodeProcessCommandLine: string('node.exe'),
+  interceptor: string('"%programfiles%\\iisnode\\interceptor.js"'),
+  maxConcurrentRequestsPerProcess: uint(1024),
+  maxNamedPipeConnectionRetry: uint(100),
+  namedPipeConnectionRetryDelay: uint(250),
+  maxNamedPipeConnectionPoolSize: uint(512),
+  maxNamedPipePooledConnectionAge: uint(30000),
+  initialRequestBufferSize: uint(4096),
+  maxRequestBufferSize: uint(65536),
+  uncFileChangesPollingInterval: uint(5000),
+  gracefulShutdownTimeout: uint(60000),
+  logDirectory: string('iisnode'),
+  debuggingEnabled: bool(true),
+  debuggerExtensionDll: string('iisnode-inspector-0.7.3.dll'),
+  debugHeaderEnabled: bool(false),
+  debuggerVirtualDir: string(''),
+  debuggerPathSegment: string('debug'),
+  debuggerPortRange: string('5058-6058'),
+  maxLogFileSizeInKB: uint(128),
+  maxTotalLogFileSizeInKB: uint(1024),
+  maxLogFiles: uint(20),
+  loggingEnabled: bool(true),
+  devErrorsEnabled: bool(true),
+  flushResponse: bool(false),
+  watchedFiles: string('*.js;iisnode.yml'),
+  enableXFF: bool(false),
+  promoteServerVars: string(''),
+  configOverrides: string('iisnode.yml'),
+  recycleSignalEnabled: bool(false),
+  idlePageOutTimePeriod: uint(0),
+};

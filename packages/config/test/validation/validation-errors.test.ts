@@ -171,14 +171,16 @@ test('duplicate pool names (case-insensitive)', () => {
   });
 });
 
-test('an application naming a pool that does not exist', () => {
-  expectIssue(configWith(['<add name="DefaultAppPool" />'], site(['<application path="/" applicationPool="Missing" />'])), {
-    code: 'POOLHOST_CONFIG_UNKNOWN_APPLICATION_POOL',
-    line: 8,
-    column: 23,
-    message: 'application "S/" uses applicationPool="Missing", which is not declared in <applicationPools>',
-    hint: 'add <add name="Missing" /> to <applicationPools> or use one of: DefaultAppPool',
-  });
+test('an application naming a pool that does not exist is no error of the file: it is loaded and marked, as IIS ignores only it', () => {
+  const config = parseApplicationHostConfig(
+    configWith(['<add name="DefaultAppPool" />'], site(['<application path="/" applicationPool="defaultapppool" />', '<application path="/x" applicationPool="Missing" />'])),
+    '/etc/poolhost/applicationHost.config',
+  );
+  const [root, orphan] = config.sites[0]!.applications;
+  assert.equal(root!.applicationPool, 'DefaultAppPool', 'a declared pool is named as declared');
+  assert.equal(root!.applicationPoolUndeclared, undefined);
+  assert.equal(orphan!.applicationPool, 'Missing');
+  assert.equal(orphan!.applicationPoolUndeclared, true);
 });
 
 test('duplicate site names and ids', () => {

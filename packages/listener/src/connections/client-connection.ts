@@ -5,6 +5,7 @@
 import type { Socket } from 'node:net';
 import { normalizeAddress } from '../routing/host-header.js';
 import { HTTPParser, METHODS, type LlhttpParser, type ParseError } from './http-parser.js';
+import type { SiteCounters } from '../counters/listener-counters.js';
 import type { ListenerRequest } from '../requests/listener-request.js';
 import type { SecureConnection } from '../ssl/tls-front.js';
 
@@ -45,7 +46,7 @@ export const ReadBlock = {
 
 export interface HeldRequest {
   request: ListenerRequest;
-  siteCounters: { errors: number };
+  siteCounters: SiteCounters;
 }
 
 // Parsers are reused across connections, as Node's http server does (creating one is a C++ allocation).
@@ -146,10 +147,14 @@ export class ClientConnection {
    * queued or on a worker: they wait here, in order, not in the pool's queue (see request-intake.ts).
    */
   held: HeldRequest[] = [];
+  /** Web Service counters of the site this connection's first routed request went to (Current Connections, bytes). */
+  countedSite: SiteCounters | null = null;
   /** Requests whose responses are not all written, in the order they arrived: the first one writes. */
   readonly outgoing: ListenerRequest[] = [];
   /** HTTP.SYS answered an error on it: it closes, and nothing more it carries is routed. */
   closing = false;
+  /** The request just accepted is the connection's last: heads parsed after it are never routed. */
+  lastRequestAccepted = false;
   /** The request receiving body bytes from the parser. */
   bodyTarget: ListenerRequest | null = null;
   /** When the head being received began (0: none is); HeaderWait runs from here. */
@@ -198,7 +203,9 @@ export class ClientConnection {
     }
     this.idleSince = Date.now();
     const parser = takeParser();
-    parser.initialize(HTTPParser.REQUEST, this, maxRequestBytes, HTTPParser.kLenientNone);
+    // Transfer-Encoding with Content-Length is not llhttp's error here: HTTP.SYS takes the request with
+    // Transfer-Encoding overriding (RFC 9112 §6.3), and intake drops the Content-Length and closes after it.
+    parser.initialize(HTTPParser.REQUEST, this, maxRequestBytes, HTTPParser.kLenientChunkedLength);
     parser.connection = this;
     parser.consume(handle);
     this.parser = parser;
@@ -398,6 +405,7 @@ export class ClientConnection {
 
   closed(): void {
     this.registry.delete(this);
+    if (this.countedSite) this.countedSite.connectionClosed(this.socket.bytesWritten, this.socket.bytesRead);
     this.detachParser();
     this.bodyTarget = null;
     this.parsed.length = 0;

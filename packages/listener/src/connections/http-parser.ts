@@ -29,6 +29,8 @@ interface LlhttpParserClass {
   kOnMessageComplete: number;
   kOnExecute: number;
   kLenientNone: number;
+  /** Transfer-Encoding: chunked together with Content-Length: chunked framing, no error. */
+  kLenientChunkedLength: number;
 }
 
 const require = createRequire(import.meta.url);

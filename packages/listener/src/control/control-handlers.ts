@@ -1,4 +1,4 @@
-// httpsys' one handler table for its control channel (w3svc is the client).
+// httpsys' one handler table for its control channel: w3svc programs it; inetmgr reads its counters.
 import type { HandlerTable } from '@poolhost/protocol';
 import type { HttpSys } from '../http-sys.js';
 
@@ -13,5 +13,6 @@ export function controlHandlers(httpSys: HttpSys): HandlerTable {
     SetRequestQueueState: (message) => {
       httpSys.setRequestQueueState(message.state);
     },
+    GetListenerCounters: () => httpSys.counters(),
   };
 }

@@ -1,50 +1,94 @@
-// Counters kept for `GetListenerCounters`: per site, per request queue, per listening endpoint.
-export interface SiteCounters {
-  siteId: number;
-  requests: number;
+// HTTP.SYS' and the Web Service's counters as httpsys keeps them: plain integer fields, one increment
+// (or an array slot) per event; snapshots are built only when someone asks (GetListenerCounters).
+import { webServiceVerbs, type WebServiceCounterSet, type WebServiceVerb } from '@poolhost/protocol';
+
+/** `Total <Verb> Requests`: the verb's slot in `webServiceVerbs`; any other verb counts as `other`. */
+const verbSlots = new Map<string, number>(webServiceVerbs.map((verb, slot) => [verb, slot]));
+const otherVerbSlot = webServiceVerbs.length - 1;
+
+export function verbSlot(method: string): number {
+  return verbSlots.get(method) ?? otherVerbSlot;
+}
+
+/** Web Service counters of one site. */
+export class SiteCounters {
+  siteName = '';
+  requests = 0;
   /** Requests answered by httpsys itself (400/404/503/502). */
-  errors: number;
+  errors = 0;
+  readonly requestsByVerb: number[] = new Array<number>(webServiceVerbs.length).fill(0);
+  notFoundErrors = 0;
+  lockedErrors = 0;
+  currentConnections = 0;
+  maximumConnections = 0;
+  totalConnectionAttempts = 0;
+  /** Bytes of connections that have closed; open connections are added when a snapshot is taken. */
+  closedBytesSent = 0;
+  closedBytesReceived = 0;
+
+  constructor(readonly siteId: number) {}
+
+  /** A response (httpsys' own or a worker's) left with this status. */
+  responded(statusCode: number): void {
+    if (statusCode === 404) this.notFoundErrors++;
+    else if (statusCode === 423) this.lockedErrors++;
+  }
+
+  connectionOpened(): void {
+    this.totalConnectionAttempts++;
+    if (++this.currentConnections > this.maximumConnections) this.maximumConnections = this.currentConnections;
+  }
+
+  connectionClosed(bytesSent: number, bytesReceived: number): void {
+    this.currentConnections--;
+    this.closedBytesSent += bytesSent;
+    this.closedBytesReceived += bytesReceived;
+  }
+
+  snapshot(openBytesSent: number, openBytesReceived: number): WebServiceCounterSet {
+    const requestsByVerb = {} as Record<WebServiceVerb, number>;
+    webServiceVerbs.forEach((verb, slot) => (requestsByVerb[verb] = this.requestsByVerb[slot]!));
+    return {
+      siteId: this.siteId,
+      siteName: this.siteName,
+      currentConnections: this.currentConnections,
+      maximumConnections: this.maximumConnections,
+      totalConnectionAttempts: this.totalConnectionAttempts,
+      totalBytesSent: this.closedBytesSent + openBytesSent,
+      totalBytesReceived: this.closedBytesReceived + openBytesReceived,
+      requestsByVerb,
+      notFoundErrors: this.notFoundErrors,
+      lockedErrors: this.lockedErrors,
+      listenerErrors: this.errors,
+    };
+  }
 }
 
-export interface RequestQueueCounters {
-  applicationPool: string;
-  enabled: boolean;
-  queueLength: number;
-  maxQueueLength: number;
-  requests: number;
-  rejected: number;
-  retried: number;
-  workers: number;
-  inFlight: number;
-}
-
-export interface EndpointCounters {
-  endpoint: string;
-  currentConnections: number;
-  totalConnections: number;
-}
-
-export interface ListenerCountersSnapshot {
-  sites: SiteCounters[];
-  requestQueues: RequestQueueCounters[];
-  endpoints: EndpointCounters[];
-  currentConnections: number;
-  /** TLS connections accepted on https endpoints whose handshake has not completed yet. */
-  tlsHandshakesInProgress: number;
-  /** Handshakes that failed, by reason (`NoCertificate`, `NotTls`, `Timer_HeaderWait` …). */
-  tlsHandshakeFailures: Record<string, number>;
-}
-
+/** Site counters outlive routing tables (a configuration change keeps a site's totals). */
 export class SiteCounterTable {
   private readonly sites = new Map<number, SiteCounters>();
 
-  get(siteId: number): SiteCounters {
+  get(siteId: number, siteName?: string): SiteCounters {
     let counters = this.sites.get(siteId);
-    if (!counters) this.sites.set(siteId, (counters = { siteId, requests: 0, errors: 0 }));
+    if (!counters) this.sites.set(siteId, (counters = new SiteCounters(siteId)));
+    if (siteName !== undefined) counters.siteName = siteName;
     return counters;
   }
 
-  snapshot(): SiteCounters[] {
-    return [...this.sites.values()].map((counters) => ({ ...counters }));
+  all(): IterableIterator<SiteCounters> {
+    return this.sites.values();
+  }
+}
+
+/** HTTPERR lines by reason, listener-wide. */
+export class HttpErrCounters {
+  private readonly byReason = new Map<string, number>();
+
+  count(reason: string): void {
+    this.byReason.set(reason, (this.byReason.get(reason) ?? 0) + 1);
+  }
+
+  snapshot(): Record<string, number> {
+    return Object.fromEntries(this.byReason);
   }
 }

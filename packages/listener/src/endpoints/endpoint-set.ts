@@ -5,8 +5,14 @@ import { createServer, type Server, type Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { listenEndpointKey, type ListenSocketHandle } from '@poolhost/protocol';
 import type { ListenEndpoint } from '../routing/routing-table.js';
-import type { EndpointCounters } from '../counters/listener-counters.js';
 import type { ListenSocketSource } from './listen-socket-source.js';
+
+/** Connections of one listening socket (HTTP Service Url Groups' CurrentConnections, by endpoint). */
+export interface EndpointCounters {
+  endpoint: string;
+  currentConnections: number;
+  totalConnections: number;
+}
 
 interface OpenEndpoint {
   key: string;

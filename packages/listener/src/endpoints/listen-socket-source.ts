@@ -33,7 +33,7 @@ export function listenSocketsFromPoolhost(parent: IpcEndpoint | null, logger: Lo
   });
   return {
     async acquire(endpoint) {
-      const reply = await channel.request<ListenSocket>({ type: 'OpenListenSocket', ip: endpoint.ip, port: endpoint.port } satisfies OpenListenSocket, acquireTimeoutMs);
+      const reply = await channel.request({ type: 'OpenListenSocket', ip: endpoint.ip, port: endpoint.port } satisfies OpenListenSocket, acquireTimeoutMs);
       if (!reply.handle) throw Object.assign(new Error(`poolhost sent no socket for ${reply.endpoint}`), { code: 'ENOTSOCK' });
       return { handle: reply.handle, openedBy: reply.openedBy };
     },

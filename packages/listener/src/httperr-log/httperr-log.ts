@@ -5,6 +5,7 @@ import { mkdir, open, readdir, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { formatHttpErrLine, httpErrFileHeader, type HttpErrRecord } from './httperr-line.js';
+import { HttpErrCounters } from '../counters/listener-counters.js';
 
 export interface HttpErrLogSettings {
   enabled: boolean;
@@ -30,6 +31,8 @@ export class HttpErrLog {
   private failureReported = false;
   /** Records accepted since start (tests and counters). */
   records = 0;
+  /** Lines by reason, counted whether or not the log is enabled. */
+  readonly reasons = new HttpErrCounters();
 
   constructor(private readonly logger: Logger) {}
 
@@ -41,6 +44,7 @@ export class HttpErrLog {
 
   write(record: HttpErrRecord): void {
     this.records++;
+    this.reasons.count(record.reason);
     if (!this.settings.enabled || !this.settings.directory) return;
     const line = formatHttpErrLine(record, new Date());
     this.pending.push(line);

@@ -30,6 +30,15 @@ export class RequestDeque<T> {
     return item;
   }
 
+  /** The first item, front to back, for which `matches` is true (read-only; for counters). */
+  find(matches: (item: T) => boolean): T | undefined {
+    for (let i = 0; i < this.count; i++) {
+      const item = this.items[(this.head + i) % this.items.length] as T;
+      if (matches(item)) return item;
+    }
+    return undefined;
+  }
+
   /** Keeps the items for which `keep` returns true, in order. */
   retain(keep: (item: T) => boolean): void {
     const kept: T[] = [];

@@ -4,6 +4,7 @@ import { requestQueueActivityIntervalMs, type RequestQueueDisabledReason, type R
 import { RequestDeque } from './request-deque.js';
 import type { ListenerRequest } from '../requests/listener-request.js';
 import type { WorkerConnection } from '../data-plane/worker-connection.js';
+import { QueueWaitHistogram } from '../counters/queue-wait-histogram.js';
 
 export type DemandReason = 'NoWorker' | 'AllWorkersBusy';
 
@@ -31,10 +32,13 @@ export class RequestQueue {
   readonly workers: WorkerConnection[] = [];
   private lastDemand: Record<DemandReason, number> = { NoWorker: 0, AllWorkersBusy: 0 };
   private lastActive = 0;
-  // counters
+  // HTTP Service Request Queues counters
   requests = 0;
   rejected = 0;
+  readonly rejectedByReason = new Map<string, number>();
   retried = 0;
+  expired = 0;
+  readonly wait = new QueueWaitHistogram();
 
   constructor(readonly name: string, private readonly events: RequestQueueEvents) {
     this.settings = { applicationPool: name, queueLength: 1000, loadBalancerCapabilities: 'HttpLevel', maxProcesses: 1 };
@@ -42,10 +46,7 @@ export class RequestQueue {
 
   /** Accepts a request: dispatched at once, or queued. Returns the HTTPERR reason when it is turned away. */
   submit(request: ListenerRequest): string | null {
-    if (!this.enabled) {
-      this.rejected++;
-      return this.disabledReason ?? 'AppOffline';
-    }
+    if (!this.enabled) return this.reject(this.disabledReason ?? 'AppOffline');
     this.requests++;
     const now = Date.now();
     if (now - this.lastActive >= requestQueueActivityIntervalMs) {
@@ -55,20 +56,32 @@ export class RequestQueue {
     if (this.queued === 0) {
       const worker = this.pickWorker();
       if (worker) {
+        this.wait.immediate();
         worker.dispatch(request);
         this.checkBusy();
         return null;
       }
     }
-    if (this.queued >= this.settings.queueLength) {
-      this.rejected++;
-      return 'QueueFull';
-    }
+    if (this.queued >= this.settings.queueLength) return this.reject('QueueFull');
     request.enqueuedAt = now;
     this.waiting.push(request);
     this.queued++;
     this.checkDemand(request.enqueuedAt);
     return null;
+  }
+
+  /** Counts a request turned away (RejectedRequests, by reason) and returns the reason. */
+  reject(reason: string): string {
+    this.rejected++;
+    this.rejectedByReason.set(reason, (this.rejectedByReason.get(reason) ?? 0) + 1);
+    return reason;
+  }
+
+  /** MaxQueueItemAge: how long the oldest request still waiting has waited (0 when none waits). */
+  maxQueueItemAge(now: number): number {
+    if (this.queued === 0) return 0;
+    const oldest = this.waiting.find((request) => !request.cancelled);
+    return oldest ? now - oldest.enqueuedAt : 0;
   }
 
   /** A request whose worker died before answering goes back to the front, for the next worker. */
@@ -89,6 +102,7 @@ export class RequestQueue {
 
   /** Hands waiting requests to workers with room; called when a worker attaches or finishes a request. */
   dispatchWaiting(): void {
+    let now = 0;
     while (this.queued > 0) {
       const worker = this.pickWorker();
       if (!worker) break;
@@ -96,6 +110,8 @@ export class RequestQueue {
       if (!request) break;
       if (request.cancelled) continue;
       this.queued--;
+      if (now === 0) now = Date.now();
+      this.wait.waited(now - request.enqueuedAt);
       worker.dispatch(request);
     }
     if (this.waiting.length > 0 && this.queued === 0) this.waiting.retain(() => false);
@@ -138,6 +154,7 @@ export class RequestQueue {
     });
     if (expired.length > 0) {
       this.queued -= expired.length;
+      this.expired += expired.length;
       for (const request of expired) this.events.requestExpired(request);
     }
     if (this.queued > 0) this.checkDemand(now);

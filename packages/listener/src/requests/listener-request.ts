@@ -238,6 +238,7 @@ export class ListenerRequest {
     this.state = RequestState.Responding;
     this.responseStartedAt = Date.now();
     const head = decodeResponseHead(payload);
+    if (head.statusCode >= 404) this.site.counters.responded(head.statusCode);
     this.writeHead(head.statusCode, head.reason, stripHopByHop(head.headers));
   }
 

@@ -117,6 +117,19 @@ export function bodyFraming(rawHeaders: string[]): BodyFraming {
  * HTTP.SYS understands exactly one transfer coding, `chunked` (anything else: `N/I`), and needs the length
  * of a POST or PUT body up front (neither Content-Length nor chunked: 411, `LengthRequired`).
  */
+/**
+ * Transfer-Encoding: chunked with Content-Length: HTTP.SYS takes the request, Transfer-Encoding
+ * overriding (RFC 9112 §6.3); the Content-Length is removed before the request goes on, as a recipient
+ * that forwards such a message must, and the connection closes after the response (RFC 9112 §6.1), so
+ * nothing the two framings disagree about is ever read as a request. Removes them from `rawHeaders`.
+ */
+export function dropContentLength(rawHeaders: string[]): void {
+  for (let i = rawHeaders.length - 2; i >= 0; i -= 2) {
+    const name = rawHeaders[i]!;
+    if (name.length === 14 && name.toLowerCase() === 'content-length') rawHeaders.splice(i, 2);
+  }
+}
+
 export function checkFraming(method: string, framing: BodyFraming): 'N/I' | 'LengthRequired' | null {
   if (framing.transferEncoding !== null) return framing.transferEncoding.trim().toLowerCase() === 'chunked' ? null : 'N/I';
   if (!framing.hasContentLength && (method === 'POST' || method === 'PUT')) return 'LengthRequired';

@@ -12,11 +12,11 @@ import type { HttpErrRecord } from '../httperr-log/httperr-line.js';
 import { HttpSysErrors, errorResponseBytes, type HttpSysError } from '../error-responses/http-sys-errors.js';
 import { checkUrl } from '../limits/url-limits.js';
 import { httpDate } from '../error-responses/http-date.js';
-import type { SiteCounterTable } from '../counters/listener-counters.js';
+import { verbSlot, type SiteCounters } from '../counters/listener-counters.js';
 import { ListenerRequest, RequestState, type RequestOutcomes } from './listener-request.js';
 import { ReadBlock, type ClientConnection, type ConnectionEvents, type RequestHead } from '../connections/client-connection.js';
 import type { ParseError } from '../connections/http-parser.js';
-import { bodyFraming, checkFraming, checkPath, parseAbsoluteTarget, validHost, versionSupported } from './request-checks.js';
+import { bodyFraming, checkFraming, checkPath, dropContentLength, parseAbsoluteTarget, validHost, versionSupported } from './request-checks.js';
 
 /**
  * Pipelining bounds. Responses on a connection go out in order, so a pipelined request's response can
@@ -68,14 +68,13 @@ export class RequestIntake implements RequestOutcomes, ConnectionEvents {
   constructor(
     private readonly state: IntakeState,
     private readonly httpErrLog: HttpErrLog,
-    private readonly siteCounters: SiteCounterTable,
     private readonly logger: Logger,
   ) {}
 
   onRequestHead(connection: ClientConnection, head: RequestHead): void {
     // A connection HTTP.SYS has answered with an error is closing: requests pipelined behind the bad one
     // (a smuggled request among them) are never routed.
-    if (connection.closing) return;
+    if (connection.closing || connection.lastRequestAccepted) return;
     if (head.upgrade && head.method === 'CONNECT') {
       // CONNECT (authority-form target): HTTP.SYS is no proxy; 400 `URL`.
       return this.reject(head, connection, HttpSysErrors.BadRequest, 'URL', null, null);
@@ -125,13 +124,19 @@ export class RequestIntake implements RequestOutcomes, ConnectionEvents {
     const framingVerdict = framing && checkFraming(head.method, framing);
     if (framingVerdict === 'LengthRequired') return this.reject(head, connection, HttpSysErrors.LengthRequired, framingVerdict, null, null);
     if (framingVerdict) return this.reject(head, connection, HttpSysErrors.BadRequest, framingVerdict, null, null);
+    const overridden = framing !== null && framing.transferEncoding !== null && framing.hasContentLength;
     const site = this.state.routing.findSite(connection.localIp, connection.localPort, hostName(host));
     if (!site) return this.reject(head, connection, HttpSysErrors.InvalidHostname, 'Hostname', null, null);
     const urlVerdict = checkUrl(url, limits, site.maxUrlSegments);
     if (urlVerdict === 'URL_Length') return this.reject(head, connection, HttpSysErrors.UrlTooLong, urlVerdict, site, null);
     if (urlVerdict) return this.reject(head, connection, HttpSysErrors.BadRequest, urlVerdict, site, null);
-    const siteCounters = this.siteCounters.get(site.siteId);
+    const siteCounters = site.counters;
     siteCounters.requests++;
+    siteCounters.requestsByVerb[verbSlot(head.method)]!++;
+    if (connection.countedSite === null) {
+      connection.countedSite = siteCounters;
+      siteCounters.connectionOpened();
+    }
     if (!site.started) return this.reject(head, connection, HttpSysErrors.NotFound, 'NotFound', site, null);
     if (site.redirectHttpToHttps && !connection.secure) return connection.answerLast(redirectToHttps(host ?? connection.localIp, url));
     const application = site.applications.match(url);
@@ -139,6 +144,11 @@ export class RequestIntake implements RequestOutcomes, ConnectionEvents {
     const queue = this.state.queues.get(application.applicationPool);
     if (!queue || !queue.declared) return this.reject(head, connection, HttpSysErrors.ServiceUnavailable, 'N/A', site, null);
 
+    if (overridden) {
+      dropContentLength(raw);
+      head.keepAlive = false;
+      connection.lastRequestAccepted = true;
+    }
     let flags = framing === null ? RequestFlags.Upgrade : 0;
     if (framing?.hasBody) flags |= RequestFlags.HasBody;
     if (framing?.expectContinue) flags |= RequestFlags.ExpectContinue;
@@ -150,10 +160,10 @@ export class RequestIntake implements RequestOutcomes, ConnectionEvents {
   }
 
   submitParsed(request: ListenerRequest): void {
-    this.enqueue(request, this.siteCounters.get(request.site.siteId));
+    this.enqueue(request, request.site.counters);
   }
 
-  private enqueue(request: ListenerRequest, siteCounters: { errors: number }): void {
+  private enqueue(request: ListenerRequest, siteCounters: SiteCounters): void {
     const connection = request.connection;
     if (connection.held.length > 0 || connection.active.length >= MAX_PIPELINE_DISPATCH || this.backlogged(connection)) {
       // A pipelined request behind several unfinished ones: held, and the connection no longer read
@@ -195,7 +205,7 @@ export class RequestIntake implements RequestOutcomes, ConnectionEvents {
     if (connection.held.length === 0) connection.unblockReading(ReadBlock.Pipeline);
   }
 
-  private submit(request: ListenerRequest, siteCounters: { errors: number }): void {
+  private submit(request: ListenerRequest, siteCounters: SiteCounters): void {
     const { connection, site, queue } = request;
     const rejection = queue.submit(request);
     if (rejection) {
@@ -220,7 +230,10 @@ export class RequestIntake implements RequestOutcomes, ConnectionEvents {
     queueName: string | null,
   ): void {
     this.logHttpErr(head, connection, error.statusCode, site, reason, queueName ?? undefined);
-    if (site) this.siteCounters.get(site.siteId).errors++;
+    if (site) {
+      site.counters.errors++;
+      site.counters.responded(error.statusCode);
+    }
     connection.answerLast(errorResponseBytes(error));
   }
 

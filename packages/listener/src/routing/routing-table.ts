@@ -3,6 +3,7 @@
 // on) -> weak wildcard `*`. Built once per ApplyUrlGroups; a lookup is two or three Map probes.
 import type { HstsSettings, UrlGroup } from '@poolhost/protocol';
 import { ApplicationMatcher } from './application-matcher.js';
+import { SiteCounterTable, type SiteCounters } from '../counters/listener-counters.js';
 
 export interface SiteRoute {
   siteId: number;
@@ -17,6 +18,8 @@ export interface SiteRoute {
   strictTransportSecurity: string | null;
   /** `<hsts redirectHttpToHttps>`: httpsys answers the site's http requests with a 301 to https. */
   redirectHttpToHttps: boolean;
+  /** The site's Web Service counters (kept across routing tables). */
+  counters: SiteCounters;
 }
 
 class PortRoutes {
@@ -82,7 +85,7 @@ export class RoutingTable {
   readonly sites: SiteRoute[] = [];
   readonly conflicts: BindingConflict[] = [];
 
-  constructor(urlGroups: readonly UrlGroup[]) {
+  constructor(urlGroups: readonly UrlGroup[], siteCounters: SiteCounterTable = new SiteCounterTable()) {
     for (const group of urlGroups) {
       const site: SiteRoute = {
         siteId: group.siteId,
@@ -94,6 +97,7 @@ export class RoutingTable {
         applications: new ApplicationMatcher(group.applications),
         strictTransportSecurity: group.hsts?.enabled ? strictTransportSecurity(group.hsts) : null,
         redirectHttpToHttps: group.hsts?.enabled === true && group.hsts.redirectHttpToHttps,
+        counters: siteCounters.get(group.siteId, group.siteName),
       };
       this.sites.push(site);
       for (const binding of group.bindings) {

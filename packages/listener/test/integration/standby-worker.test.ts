@@ -26,7 +26,7 @@ test('the standby serves nothing while the worker lives, and takes over the mome
   const standby = await harness.startWorker('StandbyPool', { POOLHOST_STANDBY: '1' });
   for (let i = 0; i < 5; i++) assert.equal((await request(harness.port, '/')).body.toString(), String(active.pid));
   const counters = () => harness.httpSys.counters().requestQueues.find((queue) => queue.applicationPool === 'StandbyPool')!;
-  assert.equal(counters().workers, 1, 'the standby is not counted as a dispatching worker');
+  assert.equal(counters().attachedWorkers, 1, 'the standby is not counted as a dispatching worker');
 
   const hanging = request(harness.port, '/hang');
   await new Promise((resolve) => setTimeout(resolve, 200));
@@ -37,6 +37,6 @@ test('the standby serves nothing while the worker lives, and takes over the mome
   assert.equal(retried.status, 200);
   assert.equal(retried.body.toString(), String(standby.pid), 'the in-flight GET was retried on the standby');
   assert.equal((await request(harness.port, '/')).body.toString(), String(standby.pid));
-  assert.equal(counters().workers, 1);
+  assert.equal(counters().attachedWorkers, 1);
   assert.ok(!harness.events.some((event) => event.type === 'WorkerDemanded' && event.reason === 'NoWorker'), 'no demand start was needed');
 });

@@ -61,5 +61,5 @@ test('upgrade bytes flow both ways after the 101, and the worker can end the str
   assert.ok(received.startsWith('HTTP/1.1 101 Switching Protocols\r\nUpgrade: shout\r\nConnection: Upgrade\r\n\r\n'));
   await new Promise((resolve) => setTimeout(resolve, 50));
   const queue = harness.httpSys.counters().requestQueues.find((candidate) => candidate.applicationPool === 'UpgradePool')!;
-  assert.equal(queue.inFlight, 0);
+  assert.equal(queue.requestsInFlight, 0);
 });

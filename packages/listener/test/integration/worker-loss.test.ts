@@ -33,8 +33,8 @@ test('queued and idempotent in-flight requests survive a SIGKILLed worker; a POS
   const queued = request(harness.port, '/queued');
   await new Promise((resolve) => setTimeout(resolve, 200));
   const counters = harness.httpSys.counters().requestQueues.find((queue) => queue.applicationPool === 'LossPool')!;
-  assert.equal(counters.inFlight, 2);
-  assert.equal(counters.queueLength, 1);
+  assert.equal(counters.requestsInFlight, 2);
+  assert.equal(counters.currentQueueSize, 1);
 
   const exited = new Promise((resolve) => first.once('exit', resolve));
   first.kill('SIGKILL');

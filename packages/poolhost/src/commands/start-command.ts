@@ -1,8 +1,9 @@
 // `poolhost start`: validate the configuration, take the run directory, run in the foreground.
 import { existsSync, readFileSync } from 'node:fs';
-import { createLogger } from '@poolhost/common';
+import { createLogger, runService, ServiceExitCode } from '@poolhost/common';
 import { loadApplicationHostConfig, type ApplicationHostConfig } from '@poolhost/config';
-import { connectUnixSocket, ensureRunDirectory, pidFilePath, socketPath } from '@poolhost/protocol';
+import { connectUnixSocket, createAdministrationToken, ensureRunDirectory, formatListenAddress, pidFilePath, socketPath, type ListenAddress } from '@poolhost/protocol';
+import { administrationAddressOf } from './administration-option.js';
 import { createLogOutput } from '../output/log-output.js';
 import { createPoolhost } from '../poolhost.js';
 import { createExecaServiceLauncher } from '../services/service-launcher.js';
@@ -14,6 +15,9 @@ import { assertTcpListenHandlesAvailable } from '../listen-sockets/tcp-listen-ha
 export interface StartCommandOptions {
   configFile: string;
   runDirectory: string;
+  /** `--metrics IP:port`: start inetmgr there. */
+  metrics?: string;
+  metricsRemote?: boolean;
 }
 
 /** Margin on top of the longest shutdownTimeLimit before poolhost kills was itself. */
@@ -27,7 +31,9 @@ export async function runStartCommand(options: StartCommandOptions): Promise<num
     process.stderr.write(`poolhost: invalid configuration: ${formatConfigError(error)}\n`);
     return 1;
   }
+  let administration: ListenAddress | undefined;
   try {
+    administration = administrationAddressOf(options.metrics, options.metricsRemote ?? false, config);
     ensureRunDirectory(options.runDirectory);
   } catch (error) {
     process.stderr.write(`poolhost: ${error instanceof Error ? error.message : String(error)}\n`);
@@ -40,6 +46,14 @@ export async function runStartCommand(options: StartCommandOptions): Promise<num
   }
 
   process.title = 'poolhost';
+  let administrationUrl: string | undefined;
+  if (administration) {
+    // Printed once, before any log line: the token is needed for the dashboard's buttons and the API's actions.
+    const token = createAdministrationToken(options.runDirectory);
+    administrationUrl = `http://${formatListenAddress(administration)}/`;
+    process.stdout.write(`poolhost: dashboard and status API at ${administrationUrl} (Prometheus: ${administrationUrl}metrics)\n`);
+    process.stdout.write(`poolhost: administration token ${token} (also in ${options.runDirectory}/administration.token); open ${administrationUrl}#token=${token}\n`);
+  }
   const output = createLogOutput();
   const logger = createLogger({ service: 'poolhost', destination: output.stream });
   // Socket activation: systemd's sockets are held like the ones poolhost opens (docs/listener.md).
@@ -53,25 +67,37 @@ export async function runStartCommand(options: StartCommandOptions): Promise<num
     return 1;
   }
   const longestShutdown = Math.max(0, ...config.applicationPools.map((pool) => pool.processModel.shutdownTimeLimit));
-  const poolhost = createPoolhost({
-    configFile: config.file,
-    runDirectory: options.runDirectory,
+  return runService({
+    name: 'poolhost',
     logger,
-    launcher: createExecaServiceLauncher({ configFile: config.file, runDirectory: options.runDirectory }),
-    wasStopTimeoutMs: longestShutdown + wasStopMarginMs,
-    listenSockets,
-    onLaunched: (name, service) => {
-      output.forward(service.stdout, name, 'stdout');
-      output.forward(service.stderr, name, 'stderr');
+    signals: ['SIGINT', 'SIGTERM', 'SIGHUP'],
+    // Stops its children when asked while it is still starting them.
+    create: ({ exit }) => {
+      const poolhost = createPoolhost({
+        configFile: config.file,
+        runDirectory: options.runDirectory,
+        logger,
+        launcher: createExecaServiceLauncher({
+          configFile: config.file,
+          runDirectory: options.runDirectory,
+          ...(administration ? { administrationAddress: formatListenAddress(administration) } : {}),
+        }),
+        ...(administrationUrl ? { administration: { url: administrationUrl } } : {}),
+        wasStopTimeoutMs: longestShutdown + wasStopMarginMs,
+        listenSockets,
+        onLaunched: (name, service) => {
+          output.forward(service.stdout, name, 'stdout');
+          output.forward(service.stderr, name, 'stderr');
+        },
+      });
+      // `poolhost stop` (StopServer) ends it from inside.
+      void poolhost.stopped.then(() => exit(ServiceExitCode.Stopped));
+      return poolhost;
     },
+    start: (poolhost) => poolhost.start(),
+    stop: (poolhost, reason) => poolhost.stop(reason),
+    stopWhenParentGone: false,
   });
-  process.on('SIGINT', () => void poolhost.stop('SIGINT'));
-  process.on('SIGTERM', () => void poolhost.stop('SIGTERM'));
-  process.on('SIGHUP', () => void poolhost.stop('SIGHUP'));
-  await poolhost.start();
-  await poolhost.stopped;
-  await new Promise<void>((resolve) => logger.flush(() => resolve()));
-  return 0;
 }
 
 /** The pid of a poolhost that answers on this run directory's socket, if any. */

@@ -1,5 +1,5 @@
 // `poolhost status`: the services and worker processes of the running poolhost.
-import { connectControlSocket, socketPath, type ServerStatus } from '@poolhost/protocol';
+import { connectControlSocket, socketPath } from '@poolhost/protocol';
 import { formatServerStatus } from './status-table.js';
 
 export async function runStatusCommand(options: { runDirectory: string; json: boolean }): Promise<number> {
@@ -12,7 +12,7 @@ export async function runStatusCommand(options: { runDirectory: string; json: bo
     return 1;
   }
   try {
-    const status = await channel.request<ServerStatus>({ type: 'GetServerStatus' }, 5_000);
+    const status = await channel.request({ type: 'GetServerStatus' }, 5_000);
     process.stdout.write(options.json ? JSON.stringify(status, null, 2) + '\n' : formatServerStatus(status));
     return 0;
   } catch (error) {

@@ -30,6 +30,7 @@ export function formatServerStatus(status: ServerStatus): string {
     `poolhost ${status.pid} running`,
     `  config:        ${status.configFile}`,
     `  run directory: ${status.runDirectory}`,
+    ...(status.administration ? [`  dashboard:     ${status.administration.url} (metrics at ${status.administration.url}metrics)`] : []),
     '',
     services,
     '',

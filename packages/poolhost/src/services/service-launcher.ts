@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import { execa } from 'execa';
 import { executablePath, type IpcEndpoint } from '@poolhost/protocol';
 
-export type ServiceName = 'httpsys' | 'w3svc' | 'was';
+export type ServiceName = 'httpsys' | 'w3svc' | 'was' | 'inetmgr';
 
 export interface ServiceExit {
   exitCode: number | null;
@@ -27,6 +27,8 @@ export interface ServiceLauncher {
 export interface ExecaServiceLauncherOptions {
   configFile: string;
   runDirectory: string;
+  /** inetmgr's `IP:port` (`--metrics`). */
+  administrationAddress?: string;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -36,6 +38,7 @@ export function createExecaServiceLauncher(options: ExecaServiceLauncherOptions)
     launch(name) {
       const args = [executablePath(name, env), '--run-dir', options.runDirectory];
       if (name === 'was') args.push('--config', options.configFile);
+      if (name === 'inetmgr' && options.administrationAddress) args.push('--listen', options.administrationAddress);
       const subprocess = execa(process.execPath, args, {
         env: { ...env, POOLHOST_RUN_DIR: options.runDirectory, POOLHOST_CONFIG: options.configFile },
         extendEnv: false,

@@ -39,3 +39,17 @@ test('config errors read file:line:column', () => {
   const enoent = Object.assign(new Error('ENOENT'), { code: 'ENOENT', path: '/nope.config' });
   assert.match(formatConfigError(enoent), /^\/nope.config: no such file/);
 });
+
+test('status names the dashboard address when poolhost runs with --metrics', () => {
+  const text = formatServerStatus({
+    type: 'ServerStatus',
+    pid: 10,
+    configFile: '/srv/applicationHost.config',
+    runDirectory: '/run/poolhost',
+    services: [{ name: 'inetmgr', pid: 12, state: 'Running', restarts: 0 }],
+    workers: [],
+    administration: { url: 'http://127.0.0.1:9182/' },
+  });
+  assert.match(text, /^ {2}dashboard: {5}http:\/\/127\.0\.0\.1:9182\/ \(metrics at http:\/\/127\.0\.0\.1:9182\/metrics\)$/m);
+  assert.match(text, /^inetmgr +12 +Running +0$/m);
+});

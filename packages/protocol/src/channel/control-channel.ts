@@ -1,12 +1,20 @@
 // Request/reply correlation for control messages: a seq on send, the same number back as `re`,
 // one timeout per request. Handlers only ever see typed payloads.
-import type { ControlMessage, ControlMessageType, MessageOfType } from '../messages/catalogue.js';
+import type {
+  ControlEvent,
+  ControlMessage,
+  ControlMessageType,
+  ControlRequest,
+  MessageOfType,
+  Replies,
+  ReplyTo,
+} from '../messages/catalogue.js';
 import type { Envelope, RemoteErrorInfo, Transport } from './transport.js';
 
-export type MessageHandler<T extends ControlMessageType> = (
-  message: MessageOfType<T>,
-  channel: ControlChannel,
-) => ControlMessage | void | Promise<ControlMessage | void>;
+/** A request's handler returns its reply (catalogue `Replies`); an event's handler returns nothing. */
+export type HandlerResult<T extends ControlMessageType> = T extends keyof Replies ? Replies[T] | Promise<Replies[T]> : void | Promise<void>;
+
+export type MessageHandler<T extends ControlMessageType> = (message: MessageOfType<T>, channel: ControlChannel) => HandlerResult<T>;
 
 /** Each service declares exactly the messages it accepts on a channel. */
 export type HandlerTable = { [T in ControlMessageType]?: MessageHandler<T> };
@@ -65,16 +73,19 @@ export class ControlChannel {
   }
 
   /** Sends an event; nothing comes back. */
-  notify(message: ControlMessage): void {
+  notify(message: ControlEvent): void {
     this.transport.send({ message });
   }
 
-  /** Sends a request and resolves with the peer's reply, or rejects on timeout, close or remote error. */
-  request<R extends ControlMessage = ControlMessage>(message: ControlMessage, timeoutMs?: number): Promise<R> {
+  /**
+   * Sends a request and resolves with the peer's reply — of the type the catalogue pairs with it — or
+   * rejects on timeout, close or remote error.
+   */
+  request<M extends ControlRequest>(message: M, timeoutMs?: number): Promise<ReplyTo<M>> {
     if (this.closedFlag) return Promise.reject(new ChannelClosedError(this.peer));
     const seq = this.nextSeq++;
     const limit = timeoutMs ?? this.options.defaultTimeoutMs ?? 10_000;
-    return new Promise<R>((resolve, reject) => {
+    return new Promise<ReplyTo<M>>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(seq);
         reject(new ChannelTimeoutError(this.peer, message.type, limit));
@@ -113,7 +124,7 @@ export class ControlChannel {
       this.options.onProtocolError?.(error);
       return;
     }
-    let result: ReturnType<MessageHandler<ControlMessageType>>;
+    let result: ControlMessage | void | Promise<ControlMessage | void>;
     try {
       result = handler(message as never, this);
     } catch (error) {

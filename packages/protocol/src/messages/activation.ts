@@ -19,3 +19,8 @@ export interface RegisterListenerAdapter {
 }
 
 export type ActivationMessage = WorkerDemanded | RegisterListenerAdapter;
+
+/** Each activation request and its reply: was answers a registration with the whole site configuration. */
+export interface ActivationReplies {
+  RegisterListenerAdapter: import('./config-plane.js').ApplySiteConfiguration;
+}

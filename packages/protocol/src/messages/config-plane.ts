@@ -1,15 +1,13 @@
 // Config plane: what `was` tells `w3svc`, and what `w3svc` programs into `httpsys`.
 // Both carry the full desired state, so a restarted service is brought up to date by one message.
+// Values that come from applicationHost.config keep the types packages/config declares for them.
+import type { Binding, HttpSysParameters, LoadBalancerCapabilities, SiteLimits, WebLimits } from '@poolhost/config';
 
-export interface BindingDescriptor {
-  protocol: string;
-  bindingInformation: string;
-  /** `*` for all addresses. */
-  ip: string;
-  port: number;
-  /** Lower-cased; '' matches any host. */
-  host: string;
-}
+/** A site binding as the listener needs it (`*` for all addresses; host lower-cased, '' matches any). */
+export type BindingDescriptor = Pick<Binding, 'protocol' | 'bindingInformation' | 'ip' | 'port' | 'host'>;
+
+/** The site `limits` the listener enforces (connectionTimeout: entity-body, idle-connection and queue-wait timer). */
+export type SiteListenerLimits = Pick<SiteLimits, 'connectionTimeout' | 'maxConnections' | 'maxUrlSegments'>;
 
 export interface ApplicationRoute {
   /** `/` or `/a/b`, no trailing slash. */
@@ -29,16 +27,12 @@ export interface HstsSettings {
   redirectHttpToHttps: boolean;
 }
 
-export interface SiteDescriptor {
+export interface SiteDescriptor extends SiteListenerLimits {
   id: number;
   name: string;
   serverAutoStart: boolean;
   bindings: BindingDescriptor[];
   applications: ApplicationRoute[];
-  /** ms: entity-body, idle-connection and queue-wait timer for the site's connections. */
-  connectionTimeout: number;
-  maxConnections: number;
-  maxUrlSegments: number;
   hsts?: HstsSettings;
 }
 
@@ -49,7 +43,7 @@ export interface RequestQueueSettings {
   /** The queue is named after its application pool, as in HTTP.SYS. */
   applicationPool: string;
   queueLength: number;
-  loadBalancerCapabilities: 'HttpLevel' | 'TcpLevel';
+  loadBalancerCapabilities: LoadBalancerCapabilities;
   /** Web garden size: the listener asks for more workers while fewer than this are attached and all are busy. */
   maxProcesses: number;
 }
@@ -61,20 +55,8 @@ export interface RequestQueueState {
   disabledReason?: RequestQueueDisabledReason;
 }
 
-/** Server-wide listener limits: `webLimits` plus the HTTP.SYS parameters (`system.applicationHost/httpSys`). */
-export interface ListenerLimits {
-  /** ms; 0 means HTTP.SYS's default of 2 minutes. */
-  headerWaitTimeout: number;
-  connectionTimeout: number;
-  minBytesPerSecond: number;
-  maxFieldLength: number;
-  maxRequestBytes: number;
-  urlSegmentMaxLength: number;
-  urlSegmentMaxCount: number;
-  enableErrorLogging: boolean;
-  errorLoggingDir: string;
-  errorLogFileTruncateSize: number;
-}
+/** Server-wide listener limits: part of `webLimits` plus the HTTP.SYS parameters (`system.applicationHost/httpSys`). */
+export type ListenerLimits = Pick<WebLimits, 'headerWaitTimeout' | 'connectionTimeout' | 'minBytesPerSecond'> & HttpSysParameters;
 
 /** was -> w3svc: the sites and request queues the configuration declares. */
 export interface ApplySiteConfiguration {
@@ -91,16 +73,13 @@ export interface SetRequestQueueState {
   state: RequestQueueState;
 }
 
-export interface UrlGroup {
+export interface UrlGroup extends SiteListenerLimits {
   siteId: number;
   siteName: string;
   /** A stopped site keeps no URL group routes: httpsys answers its bindings with 404. */
   state: SiteState;
   bindings: BindingDescriptor[];
   applications: ApplicationRoute[];
-  connectionTimeout: number;
-  maxConnections: number;
-  maxUrlSegments: number;
   hsts?: HstsSettings;
 }
 
@@ -114,3 +93,9 @@ export interface ApplyUrlGroups {
 }
 
 export type ConfigPlaneMessage = ApplySiteConfiguration | SetRequestQueueState | ApplyUrlGroups;
+
+/** Each config-plane request and its reply (the rest are events). */
+export interface ConfigPlaneReplies {
+  /** `detail` names what httpsys could not apply (e.g. a port already in use). */
+  ApplyUrlGroups: import('./management.js').Acknowledged;
+}

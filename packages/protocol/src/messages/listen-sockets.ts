@@ -38,6 +38,11 @@ export interface ListenEndpointsApplied {
 
 export type ListenSocketMessage = OpenListenSocket | ListenSocket | ListenEndpointsApplied;
 
+/** Each listen-socket request and its reply. */
+export interface ListenSocketReplies {
+  OpenListenSocket: ListenSocket;
+}
+
 /** `*:80`, `127.0.0.1:80`, `[::1]:80`: one spelling for httpsys, poolhost and their logs. */
 export function listenEndpointKey(ip: string, port: number): string {
   return ip === '*' ? `*:${port}` : ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;

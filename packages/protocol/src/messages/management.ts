@@ -1,16 +1,6 @@
 // Management: appcmd and `poolhost status|stop` asking the running services.
 import type { ApplicationPoolState, SiteState } from './config-plane.js';
 
-export type RecycleReasonName =
-  | 'Time'
-  | 'Requests'
-  | 'Schedule'
-  | 'Memory'
-  | 'IsapiUnhealthy'
-  | 'OnDemand'
-  | 'ConfigChange'
-  | 'PrivateMemory';
-
 export type WorkerProcessState = 'Starting' | 'Running' | 'Stopping' | 'Unknown';
 
 export interface WorkerProcessInfo {
@@ -86,6 +76,18 @@ export interface RecycleApplicationPool {
   name: string;
 }
 
+/** Recycles one worker process (IIS Manager's Worker Processes view; appcmd has no per-worker verb). Answered with Acknowledged. */
+export interface RecycleWorkerProcess {
+  type: 'RecycleWorkerProcess';
+  pid: number;
+}
+
+/** Ends one worker process at once (SIGKILL), as ending w3wp.exe in Task Manager does: was sees a crash. Answered with Acknowledged. */
+export interface KillWorkerProcess {
+  type: 'KillWorkerProcess';
+  pid: number;
+}
+
 export interface ListSites {
   type: 'ListSites';
 }
@@ -134,7 +136,7 @@ export interface RequestList {
 }
 
 export interface ServiceStatus {
-  name: 'httpsys' | 'w3svc' | 'was';
+  name: 'httpsys' | 'w3svc' | 'was' | 'inetmgr';
   pid: number | null;
   state: 'Starting' | 'Running' | 'Stopping' | 'Stopped';
   restarts: number;
@@ -151,6 +153,19 @@ export interface ServerStatus {
   runDirectory: string;
   services: ServiceStatus[];
   workers: WorkerProcessInfo[];
+  /** `--metrics`: where inetmgr serves /metrics, the status API and the dashboard. */
+  administration?: { url: string };
+}
+
+/** appcmd -> was: which applicationHost.config the running server serves; answered with ConfigurationFile. */
+export interface GetConfigurationFile {
+  type: 'GetConfigurationFile';
+}
+
+export interface ConfigurationFile {
+  type: 'ConfigurationFile';
+  /** Absolute path. */
+  file: string;
 }
 
 export interface StopServer {
@@ -171,6 +186,8 @@ export type ManagementMessage =
   | StartApplicationPool
   | StopApplicationPool
   | RecycleApplicationPool
+  | RecycleWorkerProcess
+  | KillWorkerProcess
   | ListSites
   | SiteList
   | StartSite
@@ -181,5 +198,26 @@ export type ManagementMessage =
   | RequestList
   | GetServerStatus
   | ServerStatus
+  | GetConfigurationFile
+  | ConfigurationFile
   | StopServer
   | Acknowledged;
+
+/** Each management request and its reply. */
+export interface ManagementReplies {
+  ListApplicationPools: ApplicationPoolList;
+  ListWorkerProcesses: WorkerProcessList;
+  StartApplicationPool: Acknowledged;
+  StopApplicationPool: Acknowledged;
+  RecycleApplicationPool: Acknowledged;
+  RecycleWorkerProcess: Acknowledged;
+  KillWorkerProcess: Acknowledged;
+  ListSites: SiteList;
+  StartSite: Acknowledged;
+  StopSite: Acknowledged;
+  GetEventJournal: EventJournal;
+  ListRequests: RequestList;
+  GetServerStatus: ServerStatus;
+  StopServer: Acknowledged;
+  GetConfigurationFile: ConfigurationFile;
+}

@@ -1,5 +1,6 @@
 // Worker control: was <-> w3wp over the Node IPC channel was opens when it spawns the worker.
-import type { RecycleReasonName } from './management.js';
+import type { RecycleReason } from '@poolhost/config';
+import type { WorkerRequestCounters } from './performance-counters.js';
 
 /** w3wp -> was: attached to its queue in httpsys and loaded its applications. `Starting -> Running`. */
 export interface WorkerReady {
@@ -15,10 +16,14 @@ export interface WorkerStartupFailed {
   message: string;
 }
 
-/** w3wp -> was: a recycle condition the worker detects itself was reached (time, requests, schedule). */
+/**
+ * w3wp -> was: a recycle condition the worker detects itself was reached; `IsapiUnhealthy` when one of
+ * its applications reported itself unhealthy (an entry script that failed to load), with why in `detail`.
+ */
 export interface WorkerRecycleRequested {
   type: 'WorkerRecycleRequested';
-  reason: RecycleReasonName;
+  reason: RecycleReason;
+  detail?: string;
 }
 
 /** was -> w3wp, request; answered with WorkerHealth. */
@@ -30,6 +35,8 @@ export interface WorkerHealth {
   type: 'WorkerHealth';
   requestsServed: number;
   requestsInFlight: number;
+  /** The worker's W3SVC_W3WP counters. */
+  counters: WorkerRequestCounters;
 }
 
 /** was -> w3wp, request: stop taking requests, finish those in flight, exit. Answered with Acknowledged. */
@@ -71,3 +78,10 @@ export type WorkerControlMessage =
   | StopWorker
   | ListWorkerRequests
   | WorkerRequestList;
+
+/** Each worker-control request and its reply (WorkerReady, WorkerStartupFailed, WorkerRecycleRequested are events). */
+export interface WorkerControlReplies {
+  PingWorker: WorkerHealth;
+  StopWorker: import('./management.js').Acknowledged;
+  ListWorkerRequests: WorkerRequestList;
+}

@@ -51,7 +51,7 @@ test('a handler that returns nothing acknowledges; one that throws sends its cod
     () => ({
       peer: 'client',
       handlers: {
-        StartSite: () => undefined,
+        StartSite: () => ({ type: 'Acknowledged' }),
         StopSite: (message) => {
           throw Object.assign(new Error(`The site "${message.name}" does not exist.`), { code: 'SiteNotFound' });
         },
@@ -89,7 +89,7 @@ test('a message with no handler is refused by name, and async handlers reply whe
 
 test('a request times out with the peer and message named, and closing rejects what is pending', async () => {
   await withSocket(
-    () => ({ peer: 'client', handlers: { ListSites: () => new Promise<void>(() => undefined) } }),
+    () => ({ peer: 'client', handlers: { ListSites: () => new Promise<never>(() => undefined) } }),
     async (client, serverChannels) => {
       await assert.rejects(client.request({ type: 'ListSites' }, 50), (error: unknown) => {
         assert.ok(error instanceof ChannelTimeoutError);

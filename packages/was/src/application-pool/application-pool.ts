@@ -1,8 +1,8 @@
 // One application pool at runtime: its state machine, its workers (demand start, web garden,
 // AlwaysRunning), recycling, idle shutdown or suspension, live reconfiguration and rapid-fail protection.
 import { StateMachine, type Logger } from '@poolhost/common';
-import type { ApplicationPool as ApplicationPoolConfig } from '@poolhost/config';
-import type { ApplicationPoolStatus, RecycleReasonName, RequestQueueState, WorkerDemanded, WorkerProcessInfo } from '@poolhost/protocol';
+import type { ApplicationPool as ApplicationPoolConfig, RecycleReason } from '@poolhost/config';
+import type { ApplicationPoolCounterSet, ApplicationPoolStatus, WorkerProcessCounterSet, RequestQueueState, WorkerDemanded, WorkerProcessInfo } from '@poolhost/protocol';
 import type { Clock, TimerHandle } from '@poolhost/common';
 import type { EventLog } from '../event-log/event-log.js';
 import { RapidFailProtection } from '../rapid-fail/rapid-fail-protection.js';
@@ -14,9 +14,15 @@ import { applicationPoolTransitions, type ApplicationPoolEvent, type Application
 import { recycleEventIds, recycleEventValues } from './recycle-events.js';
 import { requiresRestart } from './restart-attributes.js';
 import { WorkerRotation } from './worker-rotation.js';
+import { ApplicationPoolCounters } from './application-pool-counters.js';
 
-/** An AlwaysRunning pool waits this long before replacing a worker that failed, so a broken app cannot spin. */
-const alwaysRunningRestartDelayMs = 1_000;
+/**
+ * After a worker failed (or could not be spawned), the pool's next worker starts no sooner than this:
+ * an AlwaysRunning pool's replacement, and a demand start for requests still queued when a worker
+ * failed before it was ready — so a broken start fails once a second at most, and rapid-fail
+ * protection sees failures at the pace IIS's process starts would make them, not as a loop.
+ */
+const failedWorkerRestartDelayMs = 1_000;
 
 export interface ApplicationPoolOptions {
   config: ApplicationPoolConfig;
@@ -44,6 +50,13 @@ export class ApplicationPool {
   private disabledReason: string | undefined;
   private stoppedWaiters: Array<() => void> = [];
   private alwaysRunningTimer: TimerHandle | null = null;
+  /** APP_POOL_WAS counters. */
+  readonly counters = new ApplicationPoolCounters();
+  /** A worker failed before it was ready: demand starts wait until then (failedWorkerRestartDelayMs). */
+  private demandHeldUntil = 0;
+  private heldDemandTimer: TimerHandle | null = null;
+  /** Unhealthy workers waiting for their replacement to be started (unhealthyReplacementDelay). */
+  private readonly unhealthyRecycles = new Map<WorkerProcess, TimerHandle>();
 
   constructor(private readonly options: ApplicationPoolOptions) {
     this.config = options.config;
@@ -100,6 +113,14 @@ export class ApplicationPool {
     };
   }
 
+  counterSet(): ApplicationPoolCounterSet {
+    return this.counters.snapshot(this.name, this.state, this.disabledReason !== undefined, this.activeWorkers.length, this.rapidFail.count);
+  }
+
+  workerCounterSets(): WorkerProcessCounterSet[] {
+    return [...this.workers].filter((worker) => worker.pid !== 0).map((worker) => worker.counterSet());
+  }
+
   workerProcesses(): WorkerProcessInfo[] {
     return [...this.workers].filter((worker) => worker.pid !== 0).map((worker) => worker.info());
   }
@@ -132,9 +153,11 @@ export class ApplicationPool {
     if (this.state !== 'Stopped') return;
     this.machine.fire('start', reason);
     this.rapidFail.reset();
+    this.demandHeldUntil = 0;
     this.disabledReason = undefined;
     this.options.publishQueueState(this.queueState());
     this.machine.fire('started', 'request queue enabled');
+    this.counters.startedAt = this.options.clock.now();
     this.ensureAlwaysRunning();
   }
 
@@ -171,6 +194,14 @@ export class ApplicationPool {
       this.rotation.holdDemand();
       return;
     }
+    const waitMs = this.demandHeldUntil - this.options.clock.now();
+    if (waitMs > 0) {
+      this.heldDemandTimer ??= this.options.clock.setTimeout(() => {
+        this.heldDemandTimer = null;
+        this.demand(message);
+      }, waitMs);
+      return;
+    }
     const active = this.activeWorkers.length;
     if (message.reason === 'NoWorker' ? active === 0 : active < this.maxProcesses) {
       this.startWorker(`demand: ${message.reason}, ${message.queuedRequests} queued`);
@@ -183,13 +214,14 @@ export class ApplicationPool {
   }
 
   /** Recycles the given worker, or every worker; the event is written (if logEventOnRecycle has the flag) only when something is recycled. */
-  recycle(trigger: RecycleReasonName, only?: WorkerProcess, options: { logEvent?: boolean } = {}): number {
+  recycle(trigger: RecycleReason, only?: WorkerProcess, options: { logEvent?: boolean } = {}): number {
     if (this.state !== 'Started') return 0;
     const targets = (only ? [only] : [...this.workers]).filter(
       (worker) => (worker.state === 'Running' || worker.state === 'Suspended') && !worker.standby && !this.rotation.isRotating(worker),
     );
     if (targets.length === 0) return 0;
     if (options.logEvent ?? true) this.logRecycle(trigger, only ? only.pid : 0);
+    this.counters.recycled(trigger);
     this.logger.info({ trigger, workers: targets.map((worker) => worker.pid) }, `recycling ${targets.length} worker process(es) of application pool '${this.name}' (${trigger})`);
     this.rotation.rotate(targets, trigger, !this.config.recycling.disallowOverlappingRotation, this.maxProcesses);
     return targets.length;
@@ -217,7 +249,7 @@ export class ApplicationPool {
   }
 
   /** Writes the recycle event if `logEventOnRecycle` has the reason's flag. */
-  logRecycle(trigger: RecycleReasonName, pid: number): void {
+  logRecycle(trigger: RecycleReason, pid: number): void {
     if (!this.config.recycling.logEventOnRecycle.includes(trigger)) return;
     this.options.eventLog.write(recycleEventIds[trigger], recycleEventValues(trigger, this.name, pid), {
       applicationPool: this.name,
@@ -241,12 +273,14 @@ export class ApplicationPool {
         ready: (ready) => this.onWorkerReady(ready),
         exited: (exited, reason) => this.onWorkerExited(exited, reason),
         recycleRequested: (requester, trigger, detail) => {
+          if (trigger === 'IsapiUnhealthy') return this.onApplicationUnhealthy(requester, detail);
           if (this.recycle(trigger, requester) > 0) this.logger.info({ workerPid: requester.pid, trigger }, `worker process ${requester.pid} recycled: ${detail}`);
         },
         idle: (idle) => this.onWorkerIdle(idle),
       },
     });
     this.workers.add(worker);
+    this.counters.workerCreated(this.activeWorkers.length);
     this.workerGeneration.set(worker, this.configGeneration);
     this.logger.info({ workerId: worker.workerId }, `starting a worker process for application pool '${this.name}' (${why})`);
     void worker.launch();
@@ -258,6 +292,27 @@ export class ApplicationPool {
     if (!worker.standby) this.ensureStandby();
     // Started before the latest configuration change: it runs old settings, so it is replaced too.
     if ((this.workerGeneration.get(worker) ?? 0) < this.configGeneration) this.recycle('ConfigChange', worker, { logEvent: false });
+  }
+
+  /**
+   * An application of the worker reported itself unhealthy (its entry script failed to load): IIS's
+   * 2299, then an overlapped recycle (5078) — not a failure, so rapid-fail protection does not count
+   * it and the pool's other applications keep serving. The replacement is started no sooner than
+   * unhealthyReplacementDelay after the unhealthy worker was, so a broken application is retried at
+   * the rate rapid-fail protection tolerates, never in a loop (docs/process-model.md).
+   */
+  private onApplicationUnhealthy(worker: WorkerProcess, detail: string): void {
+    if (this.unhealthyRecycles.has(worker) || this.state !== 'Started') return;
+    this.options.eventLog.write(2299, [detail], { applicationPool: this.name, pid: worker.pid, reason: 'application reported unhealthy' });
+    const waitMs = Math.max(0, unhealthyReplacementDelay(this.config) - (this.options.clock.now() - worker.startedAtMs));
+    this.logger.info({ workerPid: worker.pid, waitMs }, `worker process ${worker.pid} of application pool '${this.name}' will be recycled in ${waitMs} ms: ${detail}`);
+    this.unhealthyRecycles.set(
+      worker,
+      this.options.clock.setTimeout(() => {
+        this.unhealthyRecycles.delete(worker);
+        this.recycle('IsapiUnhealthy', worker);
+      }, waitMs),
+    );
   }
 
   // idleTimeout reached: Terminate stops the worker (5186); Suspend freezes it until the next request.
@@ -286,7 +341,10 @@ export class ApplicationPool {
 
   private onWorkerExited(worker: WorkerProcess, reason: WorkerExitReason): void {
     this.workers.delete(worker);
+    this.unhealthyRecycles.get(worker)?.cancel();
+    this.unhealthyRecycles.delete(worker);
     this.workerGeneration.delete(worker);
+    this.counters.workerExited(reason, worker.killedAtShutdownTimeLimit, this.options.clock.now());
     const heldDemand = this.rotation.workerExited(worker);
     const standby = this.standbyWorker;
     if (!worker.standby && worker.attached && isFailure(reason) && standby && this.state === 'Started') {
@@ -298,8 +356,12 @@ export class ApplicationPool {
     if (isFailure(reason) && this.state === 'Started' && this.rapidFail.recordFailure()) {
       this.disable();
     }
+    if ((isFailure(reason) && !worker.attached) || reason.kind === 'spawnFailed') {
+      this.demandHeldUntil = this.options.clock.now() + failedWorkerRestartDelayMs;
+    }
     if (this.state === 'Stopping' && this.workers.size === 0) {
       this.machine.fire('stopped', this.disabledReason ?? 'all worker processes have exited');
+      this.counters.startedAt = null;
       for (const waiter of this.stoppedWaiters.splice(0)) waiter();
       return;
     }
@@ -307,7 +369,7 @@ export class ApplicationPool {
     if (heldDemand && this.activeWorkers.length === 0) this.startWorker('demand held during a non-overlapped recycle');
     this.ensureStandby();
     if (this.config.startMode === 'AlwaysRunning') {
-      const delay = isFailure(reason) || reason.kind === 'spawnFailed' ? alwaysRunningRestartDelayMs : 0;
+      const delay = isFailure(reason) || reason.kind === 'spawnFailed' ? failedWorkerRestartDelayMs : 0;
       this.scheduleAlwaysRunning(delay);
     }
   }
@@ -325,10 +387,13 @@ export class ApplicationPool {
   private stopAllWorkers(reason: WorkerExitReason): void {
     this.alwaysRunningTimer?.cancel();
     this.alwaysRunningTimer = null;
+    this.heldDemandTimer?.cancel();
+    this.heldDemandTimer = null;
     this.rotation.clear();
     for (const worker of this.workers) void worker.stop(reason);
     if (this.workers.size === 0 && this.state === 'Stopping') {
       this.machine.fire('stopped', this.disabledReason ?? 'no worker processes were running');
+      this.counters.startedAt = null;
       for (const waiter of this.stoppedWaiters.splice(0)) waiter();
     }
   }
@@ -360,6 +425,16 @@ export class ApplicationPool {
       intervalMs: this.config.failure.rapidFailProtectionInterval,
     };
   }
+}
+
+/**
+ * How long after an unhealthy worker started its replacement may start: rapidFailProtectionInterval /
+ * rapidFailProtectionMaxCrashes (5 min / 5 = 60 s by default) — the restart rate IIS tolerates from a
+ * pool without judging it broken — kept within 1 s … 60 s.
+ */
+export function unhealthyReplacementDelay(config: ApplicationPoolConfig): number {
+  const { rapidFailProtectionInterval, rapidFailProtectionMaxCrashes } = config.failure;
+  return Math.min(60_000, Math.max(1_000, Math.floor(rapidFailProtectionInterval / Math.max(1, rapidFailProtectionMaxCrashes))));
 }
 
 function formatDuration(ms: number): string {

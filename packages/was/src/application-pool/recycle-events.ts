@@ -1,8 +1,8 @@
 // Which event a recycle writes, and whether `recycling@logEventOnRecycle` lets it be written.
-import type { RecycleReasonName } from '@poolhost/protocol';
+import type { RecycleReason } from '@poolhost/config';
 import type { WasEventId } from '../event-log/event-templates.js';
 
-export const recycleEventIds: Record<RecycleReasonName, WasEventId> = {
+export const recycleEventIds: Record<RecycleReason, WasEventId> = {
   Time: 5074,
   Requests: 5075,
   Schedule: 5076,
@@ -14,7 +14,7 @@ export const recycleEventIds: Record<RecycleReasonName, WasEventId> = {
 };
 
 /** The placeholders of each recycle event: worker-requested ones name the pid first (5074–5078). */
-export function recycleEventValues(trigger: RecycleReasonName, applicationPool: string, pid: number): Array<string | number> {
+export function recycleEventValues(trigger: RecycleReason, applicationPool: string, pid: number): Array<string | number> {
   switch (trigger) {
     case 'Time':
     case 'Requests':

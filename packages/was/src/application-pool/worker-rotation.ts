@@ -5,7 +5,7 @@
 // ready leaves the old worker serving (5093): it is never stopped on a timer alone.
 // disallowOverlappingRotation: the old workers stop first while requests wait in the queue; the
 // new worker starts once they have exited (on the demand held meanwhile, or AlwaysRunning).
-import type { RecycleReasonName } from '@poolhost/protocol';
+import type { RecycleReason } from '@poolhost/config';
 import type { WorkerProcess } from '../worker-process/worker-process.js';
 
 export interface WorkerRotationHost {
@@ -16,7 +16,7 @@ export interface WorkerRotationHost {
 
 export class WorkerRotation {
   /** Replacement -> the worker it replaces and why. */
-  private readonly replacements = new Map<WorkerProcess, { old: WorkerProcess; trigger: RecycleReasonName }>();
+  private readonly replacements = new Map<WorkerProcess, { old: WorkerProcess; trigger: RecycleReason }>();
   /** Old workers stopping before their replacement may start (disallowOverlappingRotation). */
   private readonly stoppingFirst = new Set<WorkerProcess>();
   private demandHeld = false;
@@ -42,7 +42,7 @@ export class WorkerRotation {
    * Overlapped: the first `maxReplacements` targets get a replacement each; the rest (a web garden
    * shrunk by a maxProcesses change) are stopped at once, while their paired siblings keep serving.
    */
-  rotate(targets: WorkerProcess[], trigger: RecycleReasonName, overlapped: boolean, maxReplacements: number): void {
+  rotate(targets: WorkerProcess[], trigger: RecycleReason, overlapped: boolean, maxReplacements: number): void {
     targets.forEach((old, index) => {
       if (!overlapped) {
         this.stoppingFirst.add(old);

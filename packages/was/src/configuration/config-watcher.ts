@@ -1,10 +1,13 @@
-// Watches applicationHost.config and the web.config of every virtual directory folder. Folders are
-// watched, not files, so editors that save by writing a temp file and renaming it over the original
-// (and appcmd, which does exactly that) are seen; a watcher that fails is re-armed. Bursts of events
-// are debounced; then the contents are compared with what was last seen, so only real changes count.
-import { watch, type FSWatcher } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+// Watches applicationHost.config and every web.config in or below a virtual directory's folder (each
+// URL level has one, reference §5). Folders are watched, not files, so editors that save by writing a
+// temp file and renaming it over the original (and appcmd, which does exactly that) are seen; every
+// sub-folder of a virtual directory's folder is watched too (found by an asynchronous walk, and as
+// folders appear; node_modules and hidden folders skipped), so a web.config created, changed or deleted
+// in any sub-folder counts; a watcher that fails is re-armed. Bursts of events are debounced; then
+// the contents are compared with what was last seen, so only real changes count.
+import { watch, type Dirent, type FSWatcher } from 'node:fs';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { dirname, join, sep } from 'node:path';
 import type { Logger } from '@poolhost/common';
 
 export interface ConfigWatcherOptions {
@@ -23,10 +26,19 @@ export interface ConfigWatcherOptions {
 }
 
 const webConfigName = 'web.config';
+/** Package and hidden folders hold no configuration of the site (and thousands of folders). */
+const SKIPPED_FOLDER = (name: string): boolean => name === 'node_modules' || name.startsWith('.');
+const MAX_SUBFOLDERS = 2000;
 
 export class ConfigWatcher {
   private readonly watchers = new Map<string, FSWatcher>();
   private readonly seen = new Map<string, string | null>();
+  /** web.config files below a virtual directory's root that events named since the last check. */
+  private readonly touched = new Set<string>();
+  /** Folders below a virtual directory's folder, each watched on its own. */
+  private readonly subfolders = new Set<string>();
+  /** Virtual directory folders whose sub-folders have been walked. */
+  private readonly walked = new Set<string>();
   private debounce: NodeJS.Timeout | null = null;
   private rearm: NodeJS.Timeout | null = null;
   private checking: Promise<void> = Promise.resolve();
@@ -61,31 +73,95 @@ export class ConfigWatcher {
     for (const file of this.files()) if (!this.seen.has(file)) this.seen.set(file, await readText(file));
   }
 
-  // One watcher per folder; folders no longer needed are released, new ones watched.
+  /** The virtual directories' folders (without a trailing slash). */
+  private contentRoots(): string[] {
+    return [...new Set(this.options.webConfigFolders().map((folder) => folder.replace(/\/+$/, '') || '/'))];
+  }
+
+  private isUnderRoot(folder: string, roots: string[]): boolean {
+    return roots.some((root) => folder === root || folder.startsWith(root.endsWith(sep) ? root : root + sep));
+  }
+
+  // One watcher per folder (non-recursive: Node's recursive watch on Linux stats every file of the tree
+  // synchronously); folders no longer needed are released, new ones watched, new roots walked.
   private arm(): void {
     if (this.closed) return;
-    const wanted = new Set([dirname(this.options.file), ...this.options.webConfigFolders()]);
+    const roots = this.contentRoots();
+    for (const folder of this.subfolders) if (!this.isUnderRoot(folder, roots)) this.subfolders.delete(folder);
+    const wanted = new Set([dirname(this.options.file), ...roots, ...this.subfolders]);
     for (const [folder, watcher] of this.watchers) {
       if (wanted.has(folder)) continue;
       watcher.close();
       this.watchers.delete(folder);
     }
-    for (const folder of wanted) {
-      if (this.watchers.has(folder)) continue;
-      try {
-        const watcher = watch(folder, { persistent: false }, (_event, name) => this.onEvent(folder, name));
-        watcher.on('error', (error) => this.onWatcherFailed(folder, error));
-        this.watchers.set(folder, watcher);
-      } catch (error) {
-        this.onWatcherFailed(folder, error);
+    for (const folder of wanted) this.watchFolder(folder);
+    for (const root of roots) {
+      if (this.walked.has(root)) continue;
+      this.walked.add(root);
+      void this.walk(root, false);
+    }
+  }
+
+  private watchFolder(folder: string): void {
+    if (this.watchers.has(folder) || this.closed) return;
+    try {
+      const watcher = watch(folder, { persistent: false }, (_event, name) => this.onEvent(folder, name));
+      watcher.on('error', (error) => this.onWatcherFailed(folder, error));
+      this.watchers.set(folder, watcher);
+    } catch (error) {
+      this.onWatcherFailed(folder, error);
+    }
+  }
+
+  /**
+   * Watches the sub-folders of `folder`, depth first, skipping package and hidden folders
+   * (node_modules, .git) and stopping at MAX_SUBFOLDERS. `appeared`: the folder came after start, so a
+   * web.config already in it (a folder moved into place) is a change.
+   */
+  private async walk(folder: string, appeared: boolean): Promise<void> {
+    let entries: Dirent[];
+    try {
+      entries = await readdir(folder, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      if (this.closed) return;
+      if (entry.isFile() && entry.name === webConfigName && appeared) this.onEvent(folder, webConfigName);
+      if (!entry.isDirectory() || SKIPPED_FOLDER(entry.name)) continue;
+      const sub = join(folder, entry.name);
+      if (this.subfolders.has(sub)) continue;
+      if (this.subfolders.size >= MAX_SUBFOLDERS) {
+        this.options.logger.warn({ folder: sub }, `more than ${MAX_SUBFOLDERS} content folders: web.config files below ${sub} are not watched`);
+        return;
       }
+      this.subfolders.add(sub);
+      this.watchFolder(sub);
+      await this.walk(sub, appeared);
     }
   }
 
   private onEvent(folder: string, name: string | Buffer | null): void {
     const file = name === null ? null : String(name);
+    if (this.closed) return;
+    if (file !== null && file !== webConfigName && !SKIPPED_FOLDER(file) && this.isContent(folder)) {
+      // A folder created (or moved) inside the content: watch it and what it holds.
+      const sub = join(folder, file);
+      if (!this.subfolders.has(sub)) {
+        void stat(sub).then(
+          (stats) => {
+            if (!stats.isDirectory() || this.subfolders.has(sub) || this.subfolders.size >= MAX_SUBFOLDERS) return;
+            this.subfolders.add(sub);
+            this.watchFolder(sub);
+            return this.walk(sub, true);
+          },
+          () => undefined,
+        );
+      }
+    }
     const relevant = file === null || file === webConfigName || join(folder, file) === this.options.file;
-    if (!relevant || this.closed) return;
+    if (!relevant) return;
+    if (file === webConfigName && this.subfolders.has(folder)) this.touched.add(join(folder, file));
     if (this.debounce) clearTimeout(this.debounce);
     this.debounce = setTimeout(() => {
       this.debounce = null;
@@ -95,9 +171,15 @@ export class ConfigWatcher {
     }, this.options.debounceMs ?? 200);
   }
 
+  private isContent(folder: string): boolean {
+    return this.subfolders.has(folder) || this.contentRoots().includes(folder);
+  }
+
   private onWatcherFailed(folder: string, error: unknown): void {
     this.watchers.get(folder)?.close();
     this.watchers.delete(folder);
+    // A sub-folder that went away is forgotten (its parent's watcher sees it if it comes back).
+    if (this.subfolders.delete(folder)) return;
     this.options.logger.debug({ err: error, folder }, `watching ${folder} failed; trying again`);
     if (this.closed || this.rearm) return;
     this.rearm = setTimeout(() => {
@@ -115,7 +197,17 @@ export class ConfigWatcher {
       await this.options.applicationHostChanged(text);
     }
     const changed: string[] = [];
-    for (const candidate of this.files().slice(1)) {
+    const roots = this.files().slice(1);
+    const below = [...this.touched].filter((candidate) => !roots.includes(candidate));
+    this.touched.clear();
+    for (const candidate of below) {
+      // Below a virtual directory's root nothing was read at start: the first event for a file counts.
+      const current = await readText(candidate);
+      if (this.seen.has(candidate) && current === this.seen.get(candidate)) continue;
+      this.seen.set(candidate, current);
+      changed.push(candidate);
+    }
+    for (const candidate of roots) {
       const current = await readText(candidate);
       if (!this.seen.has(candidate)) {
         // A folder that just came into the configuration: its web.config is part of that change.

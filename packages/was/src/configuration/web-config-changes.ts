@@ -16,7 +16,7 @@ export function applicationPoolsToRecycle(config: ApplicationHostConfig, files: 
       return pool?.enableConfigurationOverride ?? true;
     });
     const faults = applications
-      .map((application) => getEffectiveWebServerConfig(config, application.site, application.path))
+      .map((application) => getEffectiveWebServerConfig(config, application.site, `${application.url}/`))
       .flatMap((effective) => (effective.ok ? [] : [effective.fault]));
     const fault = faults[0];
     if (fault) {

@@ -1,6 +1,7 @@
-// Which applications a web.config belongs to. A web.config in a virtual directory's folder configures
-// the URL of that folder and everything below it (reference §5: configuration inherits by URL), so it
-// reaches the application that owns the folder and every child application under that URL.
+// Which applications a web.config belongs to. A web.config in a virtual directory's folder, or in any
+// folder below it, configures the URL of that folder and everything below it (reference §5:
+// configuration inherits by URL), so it reaches the application that owns the folder and every child
+// application under that URL.
 import { dirname, relative, sep } from 'node:path';
 import type { ApplicationHostConfig } from '@poolhost/config';
 
@@ -8,6 +9,8 @@ export interface ApplicationReference {
   site: string;
   path: string;
   applicationPool: string;
+  /** The URL the web.config configures inside this application (its folder, or the application's root for a child application). */
+  url: string;
 }
 
 const isAtOrBelow = (ancestor: string, path: string): boolean => {
@@ -36,7 +39,8 @@ export function applicationsConfiguredBy(config: ApplicationHostConfig, webConfi
           .sort((a, b) => b.path.length - a.path.length)[0];
         for (const candidate of site.applications) {
           if (candidate === owner || isAtOrBelow(url, candidate.path)) {
-            found.set(`${site.name}|${candidate.path}`.toLowerCase(), { site: site.name, path: candidate.path, applicationPool: candidate.applicationPool });
+            const configured = candidate === owner ? url : candidate.path;
+            found.set(`${site.name}|${candidate.path}`.toLowerCase(), { site: site.name, path: candidate.path, applicationPool: candidate.applicationPool, url: configured });
           }
         }
       }

@@ -3,7 +3,7 @@
 import type { Logger } from '@poolhost/common';
 import type { JournalEvent, WorkerProcessHistoryEntry } from '@poolhost/protocol';
 import type { Clock } from '@poolhost/common';
-import { formatEventMessage, wasEvents, type WasEventId } from './event-templates.js';
+import { formatEventMessage, wasEvents, type EventTemplate, type WasEventId } from './event-templates.js';
 
 export interface EventLogLimits {
   events: number;
@@ -29,12 +29,13 @@ export class EventLog {
   ) {}
 
   write(eventId: WasEventId, values: ReadonlyArray<string | number>, options: WriteEventOptions = {}): JournalEvent {
-    const { level } = wasEvents[eventId];
+    const template: EventTemplate = wasEvents[eventId];
+    const level = template.level;
     const event: JournalEvent = {
       time: new Date(this.clock.now()).toISOString(),
       eventId,
       level,
-      source: 'Microsoft-Windows-WAS',
+      source: template.source ?? 'Microsoft-Windows-WAS',
       message: formatEventMessage(eventId, values),
       ...(options.applicationPool !== undefined ? { applicationPool: options.applicationPool } : {}),
       ...(options.pid !== undefined ? { pid: options.pid } : {}),

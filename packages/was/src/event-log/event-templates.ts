@@ -5,12 +5,23 @@ import type { JournalEvent } from '@poolhost/protocol';
 export interface EventTemplate {
   level: JournalEvent['level'];
   template: string;
+  /** Events the worker side writes in IIS (Microsoft-Windows-IIS-W3SVC-WP); WAS's own have none. */
+  source?: string;
 }
 
 export const wasEvents = {
+  2299: {
+    level: 'Warning',
+    source: 'Microsoft-Windows-IIS-W3SVC-WP',
+    template: 'An application has reported as being unhealthy. The worker process will now request a recycle. Reason given: %1. The data is the error.',
+  },
   5002: {
     level: 'Error',
     template: "Application pool '%1' is being automatically disabled due to a series of failures in the process(es) serving that application pool.",
+  },
+  5048: {
+    level: 'Warning',
+    template: "The application '%2' belonging to site '%1' has an invalid AppPoolId '%3' set.  Therefore, the application will be ignored.",
   },
   5009: {
     level: 'Warning',

@@ -12,5 +12,6 @@ export const wasErrors = {
   alreadyStarted: () => new WasError('80070420', 'An instance of the service is already running.'),
   // ERROR_SERVICE_NOT_ACTIVE (hresult 80070426)
   notStarted: () => new WasError('80070426', 'The service has not been started.'),
+  workerProcessNotFound: (pid: number) => new WasError('NotFound', `Cannot find WP object with identifier "${pid}".`),
   shuttingDown: () => new WasError('ShuttingDown', 'The Windows Process Activation Service is shutting down.'),
 };

@@ -1,7 +1,7 @@
 // was's one handler table: what w3svc (activation), appcmd and poolhost (management) may send.
 import type { Logger } from '@poolhost/common';
 import type { ApplicationHostConfig } from '@poolhost/config';
-import type { HandlerTable, RequestList, RequestQueueState, WorkerProcessList, WorkerRequestList } from '@poolhost/protocol';
+import type { ApplicationPoolCounters, ConfigurationFile, HandlerTable, RequestList, RequestQueueState, WorkerProcessList, WorkerRequestList } from '@poolhost/protocol';
 import type { ApplicationPool } from '../application-pool/application-pool.js';
 import { buildSiteConfiguration } from '../configuration/site-configuration.js';
 import type { EventLog } from '../event-log/event-log.js';
@@ -16,6 +16,8 @@ export interface WasHandlerContext {
   configuration(): ApplicationHostConfig;
   queueStates(): RequestQueueState[];
   shuttingDown(): boolean;
+  /** When was started (Total Application Pool Uptime counts from it). */
+  startedAt: string;
 }
 
 const workerRequestTimeoutMs = 5_000;
@@ -28,6 +30,13 @@ export function wasHandlers(context: WasHandlerContext): HandlerTable {
     const pool = pools.get(name.toLowerCase());
     if (!pool) throw wasErrors.applicationPoolNotFound(name);
     return pool;
+  };
+  const findWorker = (pid: number) => {
+    for (const pool of pools.values()) {
+      const worker = pool.liveWorkers().find((candidate) => candidate.pid === pid);
+      if (worker) return { pool, worker };
+    }
+    throw wasErrors.workerProcessNotFound(pid);
   };
   const selected = (name: string | undefined): ApplicationPool[] => (name === undefined ? [...pools.values()] : [find(name)]);
   const known = (name: string): ApplicationPool | undefined => {
@@ -48,11 +57,23 @@ export function wasHandlers(context: WasHandlerContext): HandlerTable {
     RequestQueueActive: (message) => {
       if (!context.shuttingDown()) known(message.applicationPool)?.queueActive();
     },
+    GetConfigurationFile: () => ({ type: 'ConfigurationFile', file: context.configuration().file }) satisfies ConfigurationFile,
     ListApplicationPools: () => ({ type: 'ApplicationPoolList', applicationPools: [...pools.values()].map((pool) => pool.status()) }),
     ListWorkerProcesses: async (message) => {
       const chosen = selected(message.applicationPool);
       await Promise.all(chosen.flatMap((pool) => pool.liveWorkers()).map((worker) => worker.refreshCounters(countersTimeoutMs)));
       return { type: 'WorkerProcessList', workers: chosen.flatMap((pool) => pool.workerProcesses()) } satisfies WorkerProcessList;
+    },
+    // APP_POOL_WAS and W3SVC_W3WP: the pools' own counters, and each worker's as fresh as a ping gets them.
+    GetApplicationPoolCounters: async () => {
+      const all = [...pools.values()];
+      await Promise.all(all.flatMap((pool) => pool.liveWorkers()).map((worker) => worker.refreshCounters(countersTimeoutMs)));
+      return {
+        type: 'ApplicationPoolCounters',
+        startedAt: context.startedAt,
+        applicationPools: all.map((pool) => pool.counterSet()),
+        workers: all.flatMap((pool) => pool.workerCounterSets()),
+      } satisfies ApplicationPoolCounters;
     },
     StartApplicationPool: async (message) => {
       if (context.shuttingDown()) throw wasErrors.shuttingDown();
@@ -78,13 +99,26 @@ export function wasHandlers(context: WasHandlerContext): HandlerTable {
       await pool.stoppingWorkersDetached(2_000);
       return { type: 'Acknowledged', detail: `"${pool.name}" successfully recycled` };
     },
+    RecycleWorkerProcess: (message) => {
+      const { pool, worker } = findWorker(message.pid);
+      if (pool.recycle('OnDemand', worker) === 0) throw wasErrors.notStarted();
+      logger.info({ pool: pool.name, workerPid: worker.pid }, `worker process ${worker.pid} of application pool '${pool.name}' recycled on request`);
+      return { type: 'Acknowledged', detail: `worker process ${worker.pid} of "${pool.name}" is being recycled` };
+    },
+    // Like ending w3wp.exe in Task Manager: no drain; the exit is a crash (5009) and counts for rapid-fail protection.
+    KillWorkerProcess: (message) => {
+      const { pool, worker } = findWorker(message.pid);
+      logger.warn({ pool: pool.name, workerPid: worker.pid }, `worker process ${worker.pid} of application pool '${pool.name}' killed on request`);
+      worker.kill();
+      return { type: 'Acknowledged', detail: `worker process ${worker.pid} of "${pool.name}" killed` };
+    },
     GetEventJournal: (message) => ({ type: 'EventJournal', ...eventLog.journal(message.applicationPool, message.limit) }),
     ListRequests: async (message) => {
       const workers = selected(message.applicationPool).flatMap((pool) => pool.liveWorkers());
       const lists = await Promise.all(
         workers.map(async (worker) => {
           try {
-            const reply = await worker.request<WorkerRequestList>({ type: 'ListWorkerRequests' }, workerRequestTimeoutMs);
+            const reply = await worker.request({ type: 'ListWorkerRequests' }, workerRequestTimeoutMs);
             return reply.requests.map((request) => ({ ...request, pid: worker.pid, applicationPool: worker.applicationPoolName }));
           } catch (error) {
             logger.warn({ err: error, pool: worker.applicationPoolName, workerPid: worker.pid }, `worker ${worker.pid} did not list its requests`);

@@ -1,6 +1,6 @@
 // Why a worker process ended. Decided before the worker is asked to stop or is killed; an exit
 // nobody asked for is a crash.
-import type { RecycleReasonName } from '@poolhost/protocol';
+import type { RecycleReason } from '@poolhost/config';
 
 export type WorkerExitReason =
   | { kind: 'crash'; exitCode: number | null; signal: string | null }
@@ -11,7 +11,7 @@ export type WorkerExitReason =
   | { kind: 'pingTimeout' }
   | { kind: 'startupTimeout' }
   | { kind: 'communicationError' }
-  | { kind: 'recycle'; trigger: RecycleReasonName }
+  | { kind: 'recycle'; trigger: RecycleReason }
   | { kind: 'idleTimeout' }
   | { kind: 'adminStop' }
   | { kind: 'rapidFailProtection' }

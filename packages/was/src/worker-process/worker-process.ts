@@ -2,8 +2,8 @@
 // startup and shutdown time limits, and the reason it ended. Health, idle and periodic restart are
 // watched by WorkerMonitors; the application pool decides what to do next.
 import { StateMachine, type Logger } from '@poolhost/common';
-import type { ApplicationPool } from '@poolhost/config';
-import type { ControlMessage, HandlerTable, RecycleReasonName, WorkerHealth, WorkerProcessInfo } from '@poolhost/protocol';
+import type { ApplicationPool, RecycleReason } from '@poolhost/config';
+import type { ControlRequest, HandlerTable, ReplyTo, WorkerHealth, WorkerProcessCounterSet, WorkerProcessInfo, WorkerRequestCounters } from '@poolhost/protocol';
 import type { Clock, TimerHandle } from '@poolhost/common';
 import type { EventLog } from '../event-log/event-log.js';
 import type { MemorySampler } from '../recycling/memory-sampler.js';
@@ -12,6 +12,20 @@ import { writeWorkerEvent } from './worker-events.js';
 import { WorkerMonitors } from './worker-monitors.js';
 import { liveStates, workerProcessTransitions, type WorkerProcessEvent, type WorkerProcessStateName } from './worker-process-states.js';
 import type { SpawnedWorker, WorkerExit, WorkerSpawner } from './worker-spawner.js';
+
+const emptyRequestCounters: WorkerRequestCounters = {
+  errors401: 0,
+  errors403: 0,
+  errors404: 0,
+  errors500: 0,
+  websocketActiveRequests: 0,
+  websocketConnectionAttempts: 0,
+  websocketConnectionsAccepted: 0,
+  websocketConnectionsRejected: 0,
+  eventLoopDelayP99Ms: 0,
+  eventLoopDelayMaxMs: 0,
+  heapUsedBytes: 0,
+};
 
 /** How long a broken IPC channel may precede the exit event before it counts as a communication error. */
 const communicationGraceMs = 1_000;
@@ -22,7 +36,7 @@ export interface WorkerProcessEvents {
   ready(worker: WorkerProcess): void;
   exited(worker: WorkerProcess, reason: WorkerExitReason): void;
   /** A recycle condition was reached: detected by was (periodicRestart) or reported by the worker. */
-  recycleRequested(worker: WorkerProcess, trigger: RecycleReasonName, detail: string): void;
+  recycleRequested(worker: WorkerProcess, trigger: RecycleReason, detail: string): void;
   idle(worker: WorkerProcess): void;
 }
 
@@ -46,10 +60,16 @@ export class WorkerProcess {
   readonly workerId: string;
   readonly applicationPoolName: string;
   readonly startedAt: string;
+  /** The clock's time at launch, ms. */
+  readonly startedAtMs: number;
   pid = 0;
   capacity = 0;
   requestsServed = 0;
   requestsInFlight = 0;
+  /** W3SVC_W3WP counters as of the last WorkerHealth. */
+  requestCounters: WorkerRequestCounters | null = null;
+  /** Still alive at shutdownTimeLimit and killed (5013): Total Worker Process Shutdown Failures. */
+  killedAtShutdownTimeLimit = false;
   /** The pool's standby: loaded and attached, takes requests only once promoted after a crash. */
   standby: boolean;
   /** Sent WorkerReady: it was attached to its queue in httpsys (whose loss there hands the queue to a standby). */
@@ -76,6 +96,7 @@ export class WorkerProcess {
     this.applicationPoolName = options.applicationPool.name;
     const startedAt = options.clock.now();
     this.startedAt = new Date(startedAt).toISOString();
+    this.startedAtMs = startedAt;
     this.logger = options.logger.child({ workerId: options.workerId });
     this.machine = new StateMachine(`worker ${options.workerId}`, 'Starting', workerProcessTransitions, this.logger);
     this.monitors = new WorkerMonitors({
@@ -85,10 +106,11 @@ export class WorkerProcess {
       startedAt,
       idleShutdown: options.idleShutdown,
       pid: () => this.pid,
-      probe: (timeoutMs) => this.request<WorkerHealth>({ type: 'PingWorker' }, timeoutMs),
+      probe: (timeoutMs) => this.request({ type: 'PingWorker' }, timeoutMs),
       counters: (health) => {
         this.requestsServed = health.requestsServed;
         this.requestsInFlight = health.requestsInFlight;
+        if (health.counters) this.requestCounters = health.counters;
       },
       unresponsive: () => this.onUnresponsive(),
       idle: () => {
@@ -127,6 +149,20 @@ export class WorkerProcess {
       startedAt: this.startedAt,
       requestsServed: this.requestsServed,
       requestsInFlight: this.requestsInFlight,
+    };
+  }
+
+  /** W3SVC_W3WP, instance `<pid>_<pool>`. */
+  counterSet(): WorkerProcessCounterSet {
+    const info = this.info();
+    return {
+      pid: this.pid,
+      applicationPool: this.applicationPoolName,
+      state: this.state,
+      startedAt: this.startedAt,
+      activeRequests: info.requestsInFlight,
+      totalRequestsServed: info.requestsServed,
+      ...(this.requestCounters ?? emptyRequestCounters),
     };
   }
 
@@ -217,16 +253,16 @@ export class WorkerProcess {
   async refreshCounters(timeoutMs: number): Promise<void> {
     if (this.state !== 'Running' || !this.process) return;
     try {
-      this.monitors.observe(await this.request<WorkerHealth>({ type: 'PingWorker' }, timeoutMs));
+      this.monitors.observe(await this.request({ type: 'PingWorker' }, timeoutMs));
     } catch {
       // A slow or hung worker is the ping monitor's business; the listing shows the last known counters.
     }
   }
 
   /** A control request to a running worker (PingWorker, ListWorkerRequests). */
-  request<R extends ControlMessage>(message: ControlMessage, timeoutMs: number): Promise<R> {
+  request<M extends ControlRequest>(message: M, timeoutMs: number): Promise<ReplyTo<M>> {
     if (!this.process) return Promise.reject(new Error(`worker ${this.workerId} has no process yet`));
-    return this.process.control.request<R>(message, timeoutMs);
+    return this.process.control.request(message, timeoutMs);
   }
 
   /** Shutdown: a worker that is stuck gets killed without waiting any longer. */
@@ -246,7 +282,7 @@ export class WorkerProcess {
         this.terminate({ kind: 'startupFailed', message: message.message }, 'SIGTERM');
       },
       WorkerRecycleRequested: (message) => {
-        if (this.state === 'Running') this.options.events.recycleRequested(this, message.reason, 'requested by the worker process');
+        if (this.state === 'Running') this.options.events.recycleRequested(this, message.reason, message.detail ?? 'requested by the worker process');
       },
     };
   }
@@ -306,6 +342,7 @@ export class WorkerProcess {
     this.shutdownTimer = null;
     if (this.state === 'Exited') return;
     writeWorkerEvent(this.options.eventLog, 5013, this, this.plannedReason ? describeExitReason(this.plannedReason) : 'shutdown');
+    this.killedAtShutdownTimeLimit = true;
     this.process?.kill('SIGKILL');
   }
 

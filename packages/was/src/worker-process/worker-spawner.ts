@@ -1,7 +1,7 @@
 // The seam between worker lifecycle logic and real processes: the real spawner runs
 // `node w3wp.js -ap "<pool>"` with execa; tests use a fake.
 import type { ApplicationPool } from '@poolhost/config';
-import type { ControlMessage, HandlerTable } from '@poolhost/protocol';
+import type { ControlRequest, HandlerTable, ReplyTo } from '@poolhost/protocol';
 
 export interface WorkerSpawnRequest {
   applicationPool: ApplicationPool;
@@ -19,7 +19,7 @@ export interface WorkerExit {
 
 /** The control channel to one worker, as the lifecycle code needs it. */
 export interface WorkerControl {
-  request<R extends ControlMessage = ControlMessage>(message: ControlMessage, timeoutMs?: number): Promise<R>;
+  request<M extends ControlRequest>(message: M, timeoutMs?: number): Promise<ReplyTo<M>>;
   /** The IPC channel broke (the worker exited, or the pipe failed). */
   onClose(listener: () => void): void;
   close(): void;

@@ -80,3 +80,24 @@ test('a crash is logged as 5009 with IIS wording and the exit code; a signal say
   const { workerHistory } = was.eventLog.journal('AppA');
   assert.deepEqual(workerHistory.map((entry) => entry.reason), ['crash (exit code 3)', 'crash (signal SIGKILL)']);
 });
+
+test('a worker that fails before it is ready delays the next demand start by 1 s; each failure counts once', async () => {
+  const { spawner, call, clock, eventIds, was } = await createHarness([{ name: 'Broken', children: failure }]);
+  await call(demand('Broken'));
+  spawner.last.exit(1, null);
+  await settle();
+  await call(demand('Broken'));
+  await call(demand('Broken'));
+  assert.equal(spawner.workers.length, 1, 'the queued requests do not start a worker at once');
+  await clock.advance(999);
+  assert.equal(spawner.workers.length, 1);
+  await clock.advance(1);
+  assert.equal(spawner.workers.length, 2, 'one worker 1 s after the failure, however many demands came meanwhile');
+  spawner.last.ready();
+  spawner.last.exit(1, null);
+  await settle();
+  await call(demand('Broken'));
+  assert.equal(spawner.workers.length, 3, 'a worker that was ready and then crashed is replaced on demand at once');
+  assert.deepEqual(eventIds(), [5009, 5009]);
+  assert.equal(was.applicationPool('Broken')?.state, 'Started');
+});

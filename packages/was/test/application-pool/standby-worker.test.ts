@@ -33,7 +33,7 @@ test('without standbyWorker no extra worker is started', async () => {
 });
 
 test('standbyWorker: a worker that fails before it is ready does not promote the standby', async () => {
-  const { spawner, call } = await createHarness([{ name: 'Hot', attributes: 'standbyWorker="true"', children: '<processModel maxProcesses="2" />' }]);
+  const { spawner, call, clock } = await createHarness([{ name: 'Hot', attributes: 'standbyWorker="true"', children: '<processModel maxProcesses="2" />' }]);
   await call(demand('Hot'));
   spawner.last.ready();
   await settle();
@@ -43,6 +43,7 @@ test('standbyWorker: a worker that fails before it is ready does not promote the
   assert.equal(spawner.workers.length, 3, 'the web garden grows');
   spawner.last.exit(1, null); // crashed while starting: it never attached in httpsys
   await settle();
+  await clock.advance(1_000); // the next start waits 1 s after a failed one
   await call(demand('Hot', 'AllWorkersBusy'));
   assert.equal(spawner.workers.length, 4, 'the standby stays a standby: another worker is started for the garden');
   assert.equal(spawner.last.request.standby ?? false, false);

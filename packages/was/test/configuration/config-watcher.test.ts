@@ -59,3 +59,38 @@ test('edits by rename, bursts and web.config changes are each reported once, wit
     watcher.close();
   }
 });
+
+test('a web.config created, changed or deleted in any sub-folder is reported; folders that appear are watched; node_modules is not', async () => {
+  const file = join(root, 'sub-folders.config');
+  const site = join(root, 'deep-site');
+  mkdirSync(join(site, 'a', 'b'), { recursive: true });
+  mkdirSync(join(site, 'node_modules', 'pkg'), { recursive: true });
+  writeFileSync(file, 'config');
+  const webConfigs: string[][] = [];
+  const watcher = new ConfigWatcher({ file, webConfigFolders: () => [site], applicationHostChanged: async () => undefined, webConfigsChanged: async (files) => void webConfigs.push(files), logger, debounceMs: 50 });
+  await watcher.start();
+  // The walk of the sub-folders is asynchronous.
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  try {
+    const deep = join(site, 'a', 'b', 'web.config');
+    writeFileSync(deep, '<configuration />');
+    await until('the created sub-folder web.config', () => webConfigs.length === 1);
+    assert.deepEqual(webConfigs[0], [deep]);
+    writeFileSync(deep, '<configuration><system.webServer /></configuration>');
+    await until('the changed one', () => webConfigs.length === 2);
+    rmSync(deep);
+    await until('the deleted one', () => webConfigs.length === 3);
+    assert.deepEqual(webConfigs[2], [deep]);
+    // A folder that appears, holding a web.config (moved into place).
+    mkdirSync(join(root, 'staged'));
+    writeFileSync(join(root, 'staged', 'web.config'), '<configuration />');
+    renameSync(join(root, 'staged'), join(site, 'a', 'new'));
+    await until('the folder moved in', () => webConfigs.length === 4);
+    assert.deepEqual(webConfigs[3], [join(site, 'a', 'new', 'web.config')]);
+    writeFileSync(join(site, 'node_modules', 'pkg', 'web.config'), '<configuration />');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(webConfigs.length, 4, 'node_modules is not watched');
+  } finally {
+    watcher.close();
+  }
+});

@@ -11,6 +11,7 @@ export class FakeWorker implements SpawnedWorker {
   exitsOnStop = true;
   requestsServed = 0;
   requestsInFlight = 0;
+  errors404 = 0;
   readonly received: ControlMessage[] = [];
   readonly signals: NodeJS.Signals[] = [];
   private exitListeners: Array<(exit: WorkerExit) => void> = [];
@@ -41,7 +42,24 @@ export class FakeWorker implements SpawnedWorker {
             this.clock.setTimeout(() => reject(new ChannelTimeoutError(`w3wp ${this.pid}`, message.type, timeoutMs)), timeoutMs);
           });
         }
-        return Promise.resolve({ type: 'WorkerHealth', requestsServed: this.requestsServed, requestsInFlight: this.requestsInFlight } as R);
+        return Promise.resolve({
+          type: 'WorkerHealth',
+          requestsServed: this.requestsServed,
+          requestsInFlight: this.requestsInFlight,
+          counters: {
+            errors401: 0,
+            errors403: 0,
+            errors404: this.errors404,
+            errors500: 0,
+            websocketActiveRequests: 0,
+            websocketConnectionAttempts: 0,
+            websocketConnectionsAccepted: 0,
+            websocketConnectionsRejected: 0,
+            eventLoopDelayP99Ms: 0,
+            eventLoopDelayMaxMs: 0,
+            heapUsedBytes: 0,
+          },
+        } as R);
       }
       if (message.type === 'StopWorker') {
         if (this.exitsOnStop) setImmediate(() => this.exit(0, null));

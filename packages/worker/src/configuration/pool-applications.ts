@@ -1,6 +1,7 @@
 // The applications this worker hosts: every application of every site whose applicationPool is ours,
 // with its site and its effective system.webServer configuration at the application root (or the
 // 500.19 fault that configuration has — the application then answers every request with that page).
+// Folders below the root get theirs when first asked for (pipeline/folder-pipelines.ts), from the same cache.
 // Applications whose levels bring the same sections (same folder, no location tag of their own) get
 // the same WebServerConfig object, which the pipeline compiler shares in turn.
 import { EffectiveConfigCache, getEffectiveWebServerConfig, type ApplicationHostConfig, type ConfigurationFault, type Site, type WebServerConfig } from '@poolhost/config';
@@ -19,6 +20,9 @@ export interface PoolApplication {
   fault: ConfigurationFault | null;
   /** `<handlers><add modules="iisnode" path="…">` from the effective configuration, if any. */
   iisnodeHandlerPath: string | null;
+  /** What the configuration of the application's folders is computed from (FolderPipelines). */
+  host: ApplicationHostConfig;
+  configCache: EffectiveConfigCache;
 }
 
 export function poolApplications(config: ApplicationHostConfig, applicationPool: string, logger: Logger): PoolApplication[] {
@@ -56,6 +60,8 @@ export function poolApplications(config: ApplicationHostConfig, applicationPool:
         config: effectiveConfig,
         fault,
         iisnodeHandlerPath: handler?.path ?? null,
+        host: config,
+        configCache: cache,
       });
     }
   }

@@ -9,6 +9,7 @@ export function controlHandlers(worker: WorkerProcess): HandlerTable {
         type: 'WorkerHealth',
         requestsServed: worker.requestsServed,
         requestsInFlight: worker.requestsInFlight,
+        counters: worker.requestCounters,
       }) satisfies WorkerHealth,
     StopWorker: async (message) => {
       void worker.stop(message.reason, message.shutdownTimeLimit);

@@ -15,6 +15,7 @@ import {
   type FrameHandler,
 } from '@poolhost/protocol';
 import { WorkerStream } from './worker-stream.js';
+import { createWorkerRequestCounters } from '../counters/worker-request-counters.js';
 import type { ApplicationTable } from '../hosting/application-table.js';
 
 const EMPTY = Buffer.alloc(0);
@@ -35,6 +36,8 @@ export class DataConnection implements FrameHandler {
   private readonly decoder: FrameDecoder;
   readonly streams = new Map<number, WorkerStream>();
   requestsServed = 0;
+  /** W3SVC_W3WP: errors by status and WebSocket counters. */
+  readonly counters = createWorkerRequestCounters();
   private attachWaiter: { resolve(): void; reject(error: Error): void } | null = null;
   private detachWaiter: (() => void) | null = null;
   detached = false;
@@ -74,7 +77,7 @@ export class DataConnection implements FrameHandler {
   }
 
   /** Open upgraded streams (kept as a count: inFlight is read after every stream, and must not walk them all). */
-  private upgradedStreams = 0;
+  upgradedStreams = 0;
 
   attach(applicationPool: string, capacity: number, workerId: string, timeoutMs = 10_000): Promise<void> {
     return new Promise((resolve, reject) => {
@@ -175,6 +178,11 @@ export class DataConnection implements FrameHandler {
     const upgrade = (flags & RequestFlags.Upgrade) !== 0 && application !== null && application.acceptsUpgrade();
     const stream = new WorkerStream(this, streamId, head, (flags & RequestFlags.HasBody) !== 0, upgrade, application);
     this.streams.set(streamId, stream);
+    if (flags & RequestFlags.Upgrade) {
+      this.counters.websocketConnectionAttempts++;
+      if (upgrade) this.counters.websocketConnectionsAccepted++;
+      else this.counters.websocketConnectionsRejected++;
+    }
     if (stream.upgraded) this.upgradedStreams++;
     if (!application) {
       const res = stream.res!;

@@ -9,6 +9,7 @@ import { StreamResponse, emitResponseClose } from './stream-response.js';
 import { UpgradeSocket } from './upgrade-socket.js';
 import { incomingInternals, kNeedDrain, type OutgoingInternals } from './node-http-internals.js';
 import type { DataConnection } from './data-connection.js';
+import { countResponseStatus } from '../counters/worker-request-counters.js';
 import type { HostedApplication } from '../hosting/hosted-application.js';
 
 function httpVersionOf(major: number, minor: number): string {
@@ -100,6 +101,7 @@ export class WorkerStream {
   sendResponseHead(statusCode: number, reason: string, headers: string[]): void {
     if (this.closed || this.headSent) return;
     this.headSent = true;
+    if (statusCode >= 401) countResponseStatus(this.connection.counters, statusCode);
     this.connection.writer.responseHead(this.id, statusCode, reason, headers);
   }
 

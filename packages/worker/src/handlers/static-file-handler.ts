@@ -14,7 +14,7 @@ import { join, sep } from 'node:path';
 import type SendModule from 'send';
 import type { WebServerConfig } from '@poolhost/config';
 import type { HttpContext } from '../pipeline/http-context.js';
-import type { RequestHandler } from '../pipeline/handler-mapping.js';
+import type { HandlerMapping, RequestHandler } from '../pipeline/handler-mapping.js';
 import { directoryListingPage } from './directory-listing.js';
 import { compileMimeMap } from './mime-map.js';
 import { FileCache } from './file-cache.js';
@@ -22,6 +22,13 @@ import { FileCache } from './file-cache.js';
 export interface StaticFileOptions {
   defaultDocumentModule: boolean;
   directoryListingModule: boolean;
+  /**
+   * The handler mapping a default document gets, as any request for it would (IIS's DefaultDocumentModule
+   * rewrites the URL and the request is mapped again): `index.js` mapped to iisnode runs the application.
+   */
+  mapDefaultDocument(context: HttpContext, fileName: string): HandlerMapping | null;
+  /** A file name a handler of this configuration maps to iisnode (whatever the verb). */
+  isIisnodeFile(fileName: string): boolean;
 }
 
 // `send` (with mime-types and mime-db) is loaded when the first file is served, not at worker start:
@@ -117,6 +124,11 @@ export function staticFileHandler(config: WebServerConfig, options: StaticFileOp
   };
 
   const serveFile = (context: HttpContext, file: string, fileName: string, stats: Stats): void | Promise<void> => {
+    // Never the source of a script the iisnode handler runs, whatever the URL (a verb its handler does
+    // not take, a symbolic link to it, another folder's URL for the same file).
+    if (options.isIisnodeFile(fileName) || options.isIisnodeFile(file.slice(file.lastIndexOf(sep) + 1)) || context.application.setup.services.entryScripts.isEntryScript(file)) {
+      return context.sendError(404, 0);
+    }
     const type = mimeType(fileName);
     if (type === undefined) return context.sendError(404, 3);
     if (unconditional(context.req.headers)) {
@@ -187,6 +199,8 @@ export function staticFileHandler(config: WebServerConfig, options: StaticFileOp
       if (!candidateStats.isFile()) continue;
       const realDocument = inside(context, candidate);
       if (realDocument === null) continue;
+      const mapping = options.mapDefaultDocument(context, document);
+      if (mapping !== null && mapping.handler !== handler) return executeDefaultDocument(context, `${path}${document}`, mapping);
       return serveFile(context, realDocument, document, candidateStats);
     }
     if (browse !== null) {
@@ -198,5 +212,15 @@ export function staticFileHandler(config: WebServerConfig, options: StaticFileOp
     context.sendError(403, 14);
   };
 
-  return { module: 'StaticFileModule', dynamic: false, execute };
+  const handler: RequestHandler = { module: 'StaticFileModule', dynamic: false, execute };
+  return handler;
+}
+
+/** The default document's own handler runs it, with the checks MapRequestHandler makes (500.21, 403.x). */
+function executeDefaultDocument(context: HttpContext, path: string, mapping: HandlerMapping): void | Promise<void> {
+  context.rewritePath(path);
+  context.handler = mapping;
+  if (mapping.handler === null) return context.sendError(500, 21, new Error(`Handler "${mapping.name}" has a bad module "${mapping.entry.modules}" in its module list`));
+  if (mapping.accessDenied !== 0) return context.sendError(403, mapping.accessDenied);
+  return mapping.handler.execute(context);
 }

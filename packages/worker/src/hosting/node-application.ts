@@ -12,6 +12,8 @@ type RequestTarget = { kind: 'listener'; listener: RequestListener } | { kind: '
 export class NodeApplication implements HostedApplication {
   readonly kind = 'iisnode' as const;
   private target: RequestTarget | null = null;
+  /** The entry script threw (or exported nothing) while loading: the application answers 500.1001 with it. */
+  loadFailure: Error | null = null;
 
   constructor(readonly siteId: number, readonly siteName: string, readonly path: string, readonly entryScript: string) {}
 
@@ -32,6 +34,7 @@ export class NodeApplication implements HostedApplication {
   /** Another application of this worker runs the same entry script: a module runs once per process, so share it. */
   shareWith(loaded: NodeApplication): void {
     this.target = loaded.target;
+    this.loadFailure = loaded.loadFailure;
   }
 
   /**

@@ -32,6 +32,8 @@ interface Action {
 
 export interface RewriteRule {
   name: string;
+  /** The web.config file that declares the rule. */
+  file: string;
   stopProcessing: boolean;
   match: RegExp;
   negate: boolean;
@@ -78,6 +80,7 @@ export function compileRewriteRules(rules: RawElement | undefined): RewriteRule[
       const attributes = actionElement?.attributes ?? {};
       return {
         name: element.attributes.name ?? '',
+        file: element.position.file,
         stopProcessing: bool(element.attributes.stopProcessing, false),
         match: toRegex(match?.attributes.url ?? '.*', syntax, bool(match?.attributes.ignoreCase, true)),
         negate: bool(match?.attributes.negate, false),
@@ -135,15 +138,24 @@ function isKind(path: string, kind: 'IsFile' | 'IsDirectory'): boolean {
   }
 }
 
-export function rewriteModule(rulesSection: RawElement | undefined, applicationPath: string): HttpModule | null {
+/**
+ * `ruleBases`: web.config file → the URL of its folder. A rule from a folder's web.config matches the
+ * URL relative to that folder (IIS URL Rewrite's distributed rules); others relative to the application.
+ */
+export function rewriteModule(rulesSection: RawElement | undefined, applicationPath: string, ruleBases?: ReadonlyMap<string, string>): HttpModule | null {
   const rules = compileRewriteRules(rulesSection);
   if (rules.length === 0) return null;
-  const base = applicationPath === '/' ? '/' : `${applicationPath}/`;
-  const prefixLength = applicationPath === '/' ? 1 : applicationPath.length + 1;
+  const baseOf = (rule: RewriteRule): string => {
+    const folder = ruleBases?.get(rule.file) ?? applicationPath;
+    return folder === '/' ? '/' : `${folder}/`;
+  };
+  const bases = new Map(rules.map((rule) => [rule, baseOf(rule)]));
+  const baseLengths = rules.map((rule) => bases.get(rule)!.length);
 
   const beginRequest = (context: HttpContext): void => {
-    for (const rule of rules) {
-      const input = context.path.slice(prefixLength);
+    for (let index = 0; index < rules.length; index++) {
+      const rule = rules[index]!;
+      const input = context.path.slice(baseLengths[index]);
       const ruleMatch = rule.match.exec(input);
       if ((ruleMatch !== null) === rule.negate) continue;
       let conditionMatch: RegExpExecArray | null = null;
@@ -196,7 +208,7 @@ export function rewriteModule(rulesSection: RawElement | undefined, applicationP
         } catch {
           // keep as written
         }
-        const absolute = decoded.startsWith('/') ? decoded : `${base}${decoded}`;
+        const absolute = decoded.startsWith('/') ? decoded : `${bases.get(rule)!}${decoded}`;
         const resolved = resolveDotSegments(absolute);
         if (resolved === null) {
           context.sendError(400, 0);

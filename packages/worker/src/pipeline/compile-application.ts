@@ -4,7 +4,7 @@
 // (CustomErrorModule). Nothing here runs per request. Applications with the same configuration, site,
 // folder and entry script (1000 applications of one folder) share one compiled pipeline.
 import type { HttpHandlerEntry, HttpModuleEntry, WebServerConfig } from '@poolhost/config';
-import type { NodeApplication } from '../hosting/node-application.js';
+import type { NodeHost } from '../hosting/node-host.js';
 import { isIisnodeHandler } from '../configuration/pool-applications.js';
 import { anonymousAuthenticationModule, isAuthenticationEnabled } from '../modules/anonymous-authentication.js';
 import { basicAuthenticationModule, basicChallenge } from '../modules/basic-authentication.js';
@@ -18,11 +18,13 @@ import { sslAccessCheck } from './ssl-access.js';
 import { requestFilteringModule } from '../modules/request-filtering.js';
 import { rewriteModule } from '../modules/url-rewrite.js';
 import { isApplicationModuleType, loadApplicationModule } from '../modules/application-module.js';
-import { iisnodeHandler, missingEntryScriptHandler } from '../handlers/iisnode-handler.js';
+import { iisnodeHandler } from '../handlers/iisnode-handler.js';
 import { protocolSupportHandler } from '../handlers/protocol-support-handler.js';
 import { staticFileHandler } from '../handlers/static-file-handler.js';
+import type { ConfigurationFault } from '@poolhost/config';
+import { join } from 'node:path';
 import type { ApplicationSetup } from './application-setup.js';
-import { compileHandlerMappings, mapRequestHandler, type RequestHandler } from './handler-mapping.js';
+import { compileHandlerMappings, findHandlerMapping, mapRequestHandler, pathMatcher, type HandlerMapping, type RequestHandler } from './handler-mapping.js';
 import type { HttpContext } from './http-context.js';
 import type { HttpModule, ModuleStep } from './http-module.js';
 import { PipelineApplication } from './pipeline-application.js';
@@ -44,7 +46,7 @@ export const IMPLICIT_IISNODE_HANDLER: Omit<HttpHandlerEntry, 'position'> = {
   responseBufferLimit: 0,
 };
 
-export async function compileApplication(setup: ApplicationSetup, node: NodeApplication | null): Promise<PipelineApplication> {
+export async function compileApplication(setup: ApplicationSetup, node: NodeHost | null): Promise<PipelineApplication> {
   const application = new PipelineApplication(setup, node);
   const { services } = setup;
   const config = setup.config;
@@ -76,8 +78,48 @@ export async function compileApplication(setup: ApplicationSetup, node: NodeAppl
   return application;
 }
 
-function buildModule(entry: HttpModuleEntry, config: WebServerConfig, setup: ApplicationSetup): HttpModule | null | Promise<HttpModule | null> {
-  return entry.type && isApplicationModuleType(entry.type) ? loadApplicationModule(entry.name, entry.type, setup.physicalPath) : builtInModule(entry.name, config, setup);
+/**
+ * The pipeline of a folder whose effective configuration is not its application root's (a web.config
+ * of its own or of a folder above it, a location tag): same modules and handlers, built from that
+ * configuration. `folder` is the folder's URL and physical path; `ruleBases` maps each web.config file
+ * above it to its URL (URL Rewrite matches a rule relative to the folder of the file that declares it).
+ */
+export async function compileFolderPipeline(
+  application: PipelineApplication,
+  config: WebServerConfig,
+  folder: { physicalPath: string | null },
+  ruleBases: ReadonlyMap<string, string>,
+): Promise<RequestPipeline> {
+  const setup = application.setup;
+  const ownModules = new Map<number, HttpModule>();
+  for (const [index, entry] of config.modules.modules.entries()) {
+    if (!PER_APPLICATION_MODULES.has(entry.name.toLowerCase())) continue;
+    const module = await buildModule(entry, config, setup, ruleBases);
+    if (module) ownModules.set(index, module);
+  }
+  if (folder.physicalPath !== null) {
+    for (const handler of config.handlers.handlers) {
+      if (isIisnodeHandler(handler.modules) && !/[*?]/.test(handler.path)) setup.services.entryScripts.remember(join(folder.physicalPath, handler.path));
+    }
+  }
+  return compilePipeline(config, setup, application.node !== null, sharedCompilationOf(config, setup), ownModules);
+}
+
+/** A folder whose configuration cannot be used: every request there gets the 500.19 page for `fault`. */
+export function compileFaultPipeline(setup: ApplicationSetup, fault: ConfigurationFault): RequestPipeline {
+  const logging = httpLoggingModule({ dontLog: false, selectiveLogging: 'LogAll' }, setup.services.logWriter(setup.site));
+  const answer: ModuleStep = { module: CORE_MODULE, run: (context) => context.sendError(500, 19, fault) };
+  // MapRequestHandler too: a request a rewrite moves into this folder joins the pipeline there.
+  const pipeline = new RequestPipeline(logging ? [logging] : [], {
+    [Stage.BeginRequest]: { before: [answer] },
+    [Stage.MapRequestHandler]: { before: [answer] },
+  });
+  pipeline.errorResponder = customErrorResponder(null, setup.physicalPath);
+  return pipeline;
+}
+
+function buildModule(entry: HttpModuleEntry, config: WebServerConfig, setup: ApplicationSetup, ruleBases?: ReadonlyMap<string, string>): HttpModule | null | Promise<HttpModule | null> {
+  return entry.type && isApplicationModuleType(entry.type) ? loadApplicationModule(entry.name, entry.type, setup.physicalPath) : builtInModule(entry.name, config, setup, ruleBases);
 }
 
 async function compilePipeline(
@@ -97,14 +139,18 @@ async function compilePipeline(
     if (module) modules.push(module);
   }
 
+  let mappings: HandlerMapping[] = [];
+  const iisnodeFiles = config.handlers.handlers.filter((entry) => isIisnodeHandler(entry.modules)).map((entry) => pathMatcher(entry.path));
   const staticHandler = staticFileHandler(config, {
     defaultDocumentModule: enabled.has('defaultdocumentmodule'),
     directoryListingModule: enabled.has('directorylistingmodule'),
+    mapDefaultDocument: (context, fileName) => findHandlerMapping(mappings, fileName, context.req.method ?? 'GET'),
+    isIisnodeFile: (fileName) => iisnodeFiles.some((matches) => matches(fileName)),
   });
-  const nodeHandler = hasNode ? iisnodeHandler(sections['iisnode']) : null;
+  const nodeHandler = iisnodeHandler(sections['iisnode']);
   const resolveHandler = (entry: HttpHandlerEntry): RequestHandler | null => {
     const names = entry.modules.split(',').map((name) => name.trim().toLowerCase());
-    if (isIisnodeHandler(entry.modules)) return nodeHandler ?? missingEntryScriptHandler(entry.path);
+    if (isIisnodeHandler(entry.modules)) return nodeHandler;
     if (names.some((name) => name === 'staticfilemodule' || name === 'defaultdocumentmodule' || name === 'directorylistingmodule')) return staticHandler;
     if (names.includes('protocolsupportmodule')) return protocolSupportHandler;
     return null;
@@ -113,10 +159,10 @@ async function compilePipeline(
   if (hasNode && !handlerEntries.some((entry) => isIisnodeHandler(entry.modules))) {
     handlerEntries.unshift({ ...IMPLICIT_IISNODE_HANDLER, position: { file: setup.physicalPath, line: 0, column: 0 } });
   }
-  const mappings = compileHandlerMappings(handlerEntries, config.handlers.accessPolicy, resolveHandler);
+  mappings = compileHandlerMappings(handlerEntries, config.handlers.accessPolicy, resolveHandler);
 
   const coreSteps: Partial<Record<number, { before?: ModuleStep[]; after?: ModuleStep[] }>> = {
-    [Stage.MapRequestHandler]: { before: [{ module: CORE_MODULE, run: (context) => mapRequestHandler(context, mappings) }] },
+    [Stage.MapRequestHandler]: { before: [{ module: CORE_MODULE, run: (context) => mapInFolder(context, mappings) }] },
     [Stage.ExecuteRequestHandler]: { after: [{ module: HANDLER_STEP, run: executeHandler }] },
   };
   const sslAccess = sslAccessCheck(sections['security/access']);
@@ -173,13 +219,38 @@ function sharedCompilationOf(config: WebServerConfig, setup: ApplicationSetup): 
   return compilation;
 }
 
+/**
+ * MapRequestHandler. A rewrite that moved the request to another folder moves it to the pipeline of
+ * that folder's configuration first (IIS maps a rewritten URL with the configuration of the new URL);
+ * that pipeline's own MapRequestHandler step then maps it.
+ */
+function mapInFolder(context: HttpContext, mappings: HandlerMapping[]): void | Promise<void> {
+  const folders = context.application.folders;
+  if (context.rewritten && folders !== null) {
+    context.rewritten = false;
+    const target = folders.pipelineFor(context.path);
+    if (target instanceof Promise) {
+      return target.then((pipeline) => {
+        context.pipeline = pipeline;
+        context.stepIndex = 0;
+      });
+    }
+    if (target !== context.pipeline) {
+      context.pipeline = target;
+      context.stepIndex = 0;
+      return;
+    }
+  }
+  return mapRequestHandler(context, mappings);
+}
+
 function executeHandler(context: HttpContext): void | Promise<void> {
   const mapping = context.handler;
   if (mapping === null || mapping.handler === null) return context.sendError(404, 4);
   return mapping.handler.execute(context);
 }
 
-function builtInModule(name: string, config: WebServerConfig, setup: ApplicationSetup): HttpModule | null {
+function builtInModule(name: string, config: WebServerConfig, setup: ApplicationSetup, ruleBases?: ReadonlyMap<string, string>): HttpModule | null {
   const sections = config.sections;
   switch (name.toLowerCase()) {
     case 'httploggingmodule':
@@ -199,7 +270,7 @@ function builtInModule(name: string, config: WebServerConfig, setup: Application
     case 'requestfilteringmodule':
       return requestFilteringModule(config.requestFiltering);
     case 'rewritemodule':
-      return rewriteModule(sections['rewrite/rules'], setup.path);
+      return rewriteModule(sections['rewrite/rules'], setup.path, ruleBases);
     case 'protocolsupportmodule':
       return customHeadersModule(sections['httpProtocol']);
     default:

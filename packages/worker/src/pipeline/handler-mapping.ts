@@ -77,6 +77,14 @@ export function fileNameOf(path: string): string {
   return path.slice(path.lastIndexOf('/') + 1);
 }
 
+/** The mapping a request for `fileName` with `method` gets (no resource check), or null when none matches. */
+export function findHandlerMapping(mappings: HandlerMapping[], fileName: string, method: string): HandlerMapping | null {
+  for (const mapping of mappings) {
+    if (mapping.matchesPath(fileName) && (mapping.verbs === null || mapping.verbs.has(method))) return mapping;
+  }
+  return null;
+}
+
 /** The core MapRequestHandler step. */
 export function mapRequestHandler(context: HttpContext, mappings: HandlerMapping[]): void {
   const fileName = fileNameOf(context.path);

@@ -51,13 +51,16 @@ export class HttpContext {
   /** Failed-request-tracing buffer when a rule covers this request. */
   trace: TraceBuffer | null = null;
   pending: number = Pending.None;
+  /** A module changed the path (URL Rewrite, a default document): MapRequestHandler looks up the new path's folder configuration. */
+  rewritten = false;
   private physical: string | null | undefined = undefined;
   private itemMap: Map<string, unknown> | null = null;
 
   constructor(
     readonly req: IncomingMessage,
     readonly res: ServerResponse,
-    readonly pipeline: RequestPipeline,
+    /** The pipeline compiled for the configuration of the request's folder (changes when a rewrite moves it to another folder). */
+    public pipeline: RequestPipeline,
     /** The application the request is for (its pipeline may be shared with other applications). */
     readonly application: PipelineApplication,
   ) {
@@ -89,6 +92,7 @@ export class HttpContext {
     this.path = path;
     if (query !== undefined) this.query = query;
     this.physical = undefined;
+    this.rewritten = true;
   }
 
   /** Ends the request here: the stages up to the handler are skipped, LogRequest and EndRequest still run. */

@@ -58,6 +58,12 @@ const SUBSTATUS: Record<string, Omit<StatusDescription, 'reason'>> = {
   '500.0': d('The page cannot be displayed because an internal server error has occurred.', 'Look at the worker process log (stderr and the pino log) for the error.'),
   '500.19': d('The requested page cannot be accessed because the related configuration data for the page is invalid.', 'Fix the configuration file and line named below.'),
   '500.21': d('Handler has a bad module in its module list.', 'poolhost runs the iisnode, StaticFile and ProtocolSupport handlers; remove or replace the handler mapping.'),
+  // iisnode's substatuses (src/iisnode/cnodeconstants.h), shown when devErrorsEnabled is false.
+  '500.1000': d('iisnode could not process the request: the iisnode section or iisnode.yml of the application cannot be used.', 'Fix the iisnode section of web.config or the configOverrides file (iisnode.yml); the worker process log names the value.'),
+  '500.1001': d('iisnode could not connect to the node process: it did not listen on process.env.PORT in time.', 'Make the application listen on process.env.PORT (or export a request listener); raise maxNamedPipeConnectionRetry × namedPipeConnectionRetryDelay if it starts slowly.'),
+  '500.1002': d('The node process ended before iisnode could connect to it.', 'Set devErrorsEnabled="true" or read the log files in the application\'s iisnode folder for what the application wrote to stderr.'),
+  '500.1013': d('The node process ended or closed the connection before it sent a response.', 'Read the log files in the application\'s iisnode folder for the exception that ended the process.'),
+  '503.1000': d('Every node process of the application has maxConcurrentRequestsPerProcess requests in flight.', 'Raise maxConcurrentRequestsPerProcess or nodeProcessCountPerApplication in the iisnode section.'),
 };
 
 export function describeStatus(status: number, subStatus: number): StatusDescription {

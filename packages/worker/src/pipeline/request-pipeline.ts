@@ -35,6 +35,8 @@ export class RequestPipeline {
 
   /** Runs (or resumes) the request from where it stands. */
   run(context: HttpContext): void {
+    // MapRequestHandler moved the request to the pipeline of another folder's configuration (a rewrite).
+    if (context.pipeline !== this) return context.pipeline.run(context);
     const stages = this.stages;
     while (context.stageIndex < 12) {
       let index = context.stageIndex;
@@ -72,6 +74,7 @@ export class RequestPipeline {
             return;
           }
           if (trace !== null) trace.moduleEnd(context.module, index, context);
+          if (context.pipeline !== this) return context.pipeline.run(context);
           if (context.completed && index < Stage.LogRequest) break;
         }
       }

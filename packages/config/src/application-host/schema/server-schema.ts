@@ -14,6 +14,12 @@ export const WEB_LIMITS_SCHEMA: ElementSchema = {
   dynamicRegistrationThreshold: uint(100),
 };
 
+export const WEB_MANAGEMENT_SCHEMA: ElementSchema = {
+  ipAddress: string('127.0.0.1'),
+  port: uint(0, 0, 65535),
+  enableRemoteManagement: bool(false),
+};
+
 export const HTTP_SYS_SCHEMA: ElementSchema = {
   maxFieldLength: uint(16384, 64, 65534),
   maxRequestBytes: uint(16384, 256, 16777216),

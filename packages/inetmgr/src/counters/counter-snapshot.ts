@@ -1,0 +1,72 @@
+// One reading of every counter set, taken when /metrics, the status API or the change stream asks:
+// httpsys (request queues, Web Service, HTTPERR), was (APP_POOL_WAS, W3SVC_W3WP), w3svc (site state),
+// and each worker's CPU and memory from /proc (pidusage). A service that does not answer leaves its
+// part empty and is named in `unavailable`.
+import pidusage from 'pidusage';
+import type { ApplicationPoolCounters, ListenerCounters, SiteList } from '@poolhost/protocol';
+import type { ServiceQuery, QueriedService } from '../runtime/service-query.js';
+
+export interface ProcessUsage {
+  /** CPU % since the previous reading (100 = one core). */
+  cpuPercent: number;
+  /** Resident set size, bytes. */
+  memoryBytes: number;
+}
+
+export interface CounterSnapshot {
+  takenAt: number;
+  listener: ListenerCounters | null;
+  applicationPools: ApplicationPoolCounters | null;
+  sites: SiteList | null;
+  usage: Map<number, ProcessUsage>;
+  unavailable: QueriedService[];
+}
+
+export class CounterCollector {
+  private pending: Promise<CounterSnapshot> | null = null;
+  latest: CounterSnapshot | null = null;
+
+  constructor(private readonly query: ServiceQuery) {}
+
+  /** A fresh snapshot; callers that ask while one is being taken share it. */
+  collect(): Promise<CounterSnapshot> {
+    this.pending ??= this.take().finally(() => (this.pending = null));
+    return this.pending;
+  }
+
+  private async take(): Promise<CounterSnapshot> {
+    const unavailable: QueriedService[] = [];
+    const ask = async <R>(service: QueriedService, type: 'GetListenerCounters' | 'GetApplicationPoolCounters' | 'ListSites'): Promise<R | null> => {
+      try {
+        return (await this.query.ask(service, { type })) as R;
+      } catch {
+        unavailable.push(service);
+        return null;
+      }
+    };
+    const [listener, applicationPools, sites] = await Promise.all([
+      ask<ListenerCounters>('httpsys', 'GetListenerCounters'),
+      ask<ApplicationPoolCounters>('was', 'GetApplicationPoolCounters'),
+      ask<SiteList>('w3svc', 'ListSites'),
+    ]);
+    const pids = applicationPools?.workers.map((worker) => worker.pid) ?? [];
+    const snapshot: CounterSnapshot = { takenAt: Date.now(), listener, applicationPools, sites, usage: await processUsage(pids), unavailable };
+    this.latest = snapshot;
+    return snapshot;
+  }
+}
+
+async function processUsage(pids: number[]): Promise<Map<number, ProcessUsage>> {
+  const usage = new Map<number, ProcessUsage>();
+  await Promise.all(
+    pids.map(async (pid) => {
+      try {
+        const stat = await pidusage(pid);
+        usage.set(pid, { cpuPercent: stat.cpu, memoryBytes: stat.memory });
+      } catch {
+        // The worker exited between the listing and the reading.
+      }
+    }),
+  );
+  return usage;
+}

@@ -1,0 +1,1 @@
+export { createInetmgr, type Inetmgr, type InetmgrOptions } from './inetmgr.js';

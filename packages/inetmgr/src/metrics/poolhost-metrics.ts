@@ -1,0 +1,124 @@
+// What no IIS counter set has and poolhost can tell: how long requests waited in each queue, why they
+// were turned away, why pools recycled and workers ended, and each worker's load (pidusage, and its
+// own event-loop delay and heap).
+import { queueWaitBucketsMs } from '@poolhost/protocol';
+import type { CounterSnapshot } from '../counters/counter-snapshot.js';
+import { histogramSamples, type MetricFamily, type Sample } from './metric-family.js';
+
+const queueWaitBucketsSeconds = queueWaitBucketsMs.map((ms) => ms / 1000);
+
+function byReason(label: string, entries: Array<{ app: string; counts: Record<string, number> }>): Sample[] {
+  return entries.flatMap(({ app, counts }) => Object.entries(counts).map(([reason, value]) => ({ labels: { [label]: app, reason }, value })));
+}
+
+type WorkerSet = NonNullable<CounterSnapshot['applicationPools']>['workers'][number];
+
+const workerSamples = (snapshot: CounterSnapshot, value: (worker: WorkerSet) => number | undefined): Sample[] =>
+  (snapshot.applicationPools?.workers ?? []).flatMap((worker) => {
+    const sample = value(worker);
+    return sample === undefined ? [] : [{ labels: { app: worker.applicationPool, pid: String(worker.pid) }, value: sample }];
+  });
+
+export const poolhostFamilies: readonly MetricFamily[] = [
+  {
+    name: 'poolhost_request_queue_wait_seconds',
+    type: 'histogram',
+    help: 'Time requests waited in their application pool queue before a worker took them',
+    labelNames: ['app'],
+    samples: (snapshot) =>
+      (snapshot.listener?.requestQueues ?? []).flatMap((queue) =>
+        histogramSamples('poolhost_request_queue_wait_seconds', { app: queue.applicationPool }, queueWaitBucketsSeconds, queue.queueWaitBuckets, queue.queueWaitSumMs / 1000),
+      ),
+  },
+  {
+    name: 'poolhost_request_queue_rejections_total',
+    type: 'counter',
+    help: 'Requests turned away by a request queue, by HTTPERR reason (QueueFull, AppOffline, ...)',
+    labelNames: ['app', 'reason'],
+    samples: (snapshot) => byReason('app', (snapshot.listener?.requestQueues ?? []).map((queue) => ({ app: queue.applicationPool, counts: queue.rejectedByReason }))),
+  },
+  {
+    name: 'poolhost_request_queue_retried_total',
+    type: 'counter',
+    help: 'Requests put back in their queue because the worker they were on died before answering',
+    labelNames: ['app'],
+    samples: (snapshot) => (snapshot.listener?.requestQueues ?? []).map((queue) => ({ labels: { app: queue.applicationPool }, value: queue.retried })),
+  },
+  {
+    name: 'poolhost_request_queue_expired_total',
+    type: 'counter',
+    help: "Requests dropped because they waited longer than their site's connectionTimeout (Timer_AppPool)",
+    labelNames: ['app'],
+    samples: (snapshot) => (snapshot.listener?.requestQueues ?? []).map((queue) => ({ labels: { app: queue.applicationPool }, value: queue.expired })),
+  },
+  {
+    name: 'poolhost_application_pool_recycles_total',
+    type: 'counter',
+    help: 'Application pool recycles by trigger (Time, Requests, Schedule, Memory, PrivateMemory, OnDemand, ConfigChange)',
+    labelNames: ['app', 'reason'],
+    samples: (snapshot) => byReason('app', (snapshot.applicationPools?.applicationPools ?? []).map((pool) => ({ app: pool.applicationPool, counts: pool.recyclesByReason }))),
+  },
+  {
+    name: 'poolhost_worker_process_exits_total',
+    type: 'counter',
+    help: 'Worker processes that ended, by reason (crash, pingTimeout, recycle, idleTimeout, adminStop, ...)',
+    labelNames: ['app', 'reason'],
+    samples: (snapshot) => byReason('app', (snapshot.applicationPools?.applicationPools ?? []).map((pool) => ({ app: pool.applicationPool, counts: pool.workerExitsByReason }))),
+  },
+  {
+    name: 'poolhost_worker_requests_in_flight',
+    type: 'gauge',
+    help: 'Requests a worker process is working on now',
+    labelNames: ['app', 'pid'],
+    samples: (snapshot) => (snapshot.applicationPools?.workers ?? []).map((worker) => ({ labels: { app: worker.applicationPool, pid: String(worker.pid) }, value: worker.activeRequests })),
+  },
+  {
+    name: 'poolhost_worker_cpu_percent',
+    type: 'gauge',
+    help: 'CPU used by a worker process since the previous reading, percent of one core',
+    labelNames: ['app', 'pid'],
+    samples: (snapshot) => workerSamples(snapshot, (worker) => snapshot.usage.get(worker.pid)?.cpuPercent),
+  },
+  {
+    name: 'poolhost_worker_memory_bytes',
+    type: 'gauge',
+    help: 'Resident memory of a worker process, bytes',
+    labelNames: ['app', 'pid'],
+    samples: (snapshot) => workerSamples(snapshot, (worker) => snapshot.usage.get(worker.pid)?.memoryBytes),
+  },
+  {
+    name: 'poolhost_worker_event_loop_delay_p99_seconds',
+    type: 'gauge',
+    help: "99th percentile of a worker process's event-loop delay since the previous reading (by was's ping or a scrape)",
+    labelNames: ['app', 'pid'],
+    samples: (snapshot) => workerSamples(snapshot, (worker) => worker.eventLoopDelayP99Ms / 1000),
+  },
+  {
+    name: 'poolhost_worker_event_loop_delay_max_seconds',
+    type: 'gauge',
+    help: 'Longest event-loop delay of a worker process since the previous reading',
+    labelNames: ['app', 'pid'],
+    samples: (snapshot) => workerSamples(snapshot, (worker) => worker.eventLoopDelayMaxMs / 1000),
+  },
+  {
+    name: 'poolhost_worker_heap_used_bytes',
+    type: 'gauge',
+    help: 'V8 heap in use in a worker process, bytes',
+    labelNames: ['app', 'pid'],
+    samples: (snapshot) => workerSamples(snapshot, (worker) => worker.heapUsedBytes),
+  },
+  {
+    name: 'poolhost_httperr_total',
+    type: 'counter',
+    help: 'HTTPERR log lines written by httpsys, by reason phrase',
+    labelNames: ['reason'],
+    samples: (snapshot) => Object.entries(snapshot.listener?.httpErr ?? {}).map(([reason, value]) => ({ labels: { reason }, value })),
+  },
+  {
+    name: 'poolhost_service_up',
+    type: 'gauge',
+    help: 'Whether a poolhost service answered the last counter query (1) or not (0)',
+    labelNames: ['service'],
+    samples: (snapshot) => (['httpsys', 'w3svc', 'was'] as const).map((service) => ({ labels: { service }, value: snapshot.unavailable.includes(service) ? 0 : 1 })),
+  },
+];

@@ -1,0 +1,184 @@
+// Performance counters: each service keeps IIS's counter sets as plain integers and hands a copy to
+// whoever asks (the inetmgr role, for /metrics, the status API and the dashboard). Names follow the
+// perfmon objects they stand for: HTTP Service Request Queues and Web Service (httpsys), APP_POOL_WAS
+// (was), W3SVC_W3WP (w3wp, relayed by was).
+
+/** Upper bounds (ms) of the queue-wait histogram buckets; the last bucket is +Inf. */
+export const queueWaitBucketsMs = [1, 5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000] as const;
+
+/** HTTP Service Request Queues, one instance per queue (named after its application pool). */
+export interface RequestQueueCounterSet {
+  applicationPool: string;
+  enabled: boolean;
+  /** CurrentQueueSize: requests waiting for a worker. */
+  currentQueueSize: number;
+  /** MaxQueueItemAge, ms: how long the oldest waiting request has waited (0 when none waits). */
+  maxQueueItemAgeMs: number;
+  /** ArrivalRate as IIS stores it: the raw cumulative count of arrivals (accepted and rejected). */
+  arrivals: number;
+  /** RejectedRequests: turned away with a 503 (or a reset for TcpLevel) since httpsys started. */
+  rejectedRequests: number;
+  /** The same rejections by HTTPERR reason: QueueFull, AppOffline, Disabled, AppShutdown. */
+  rejectedByReason: Record<string, number>;
+  /** Requests put back at the front after their worker died before answering. */
+  retried: number;
+  /** Waiting requests dropped because they outlived the site's connectionTimeout (Timer_AppPool). */
+  expired: number;
+  /** Attached workers that take requests, and requests on them now. */
+  attachedWorkers: number;
+  requestsInFlight: number;
+  /** Time from arrival to dispatch: counts per `queueWaitBucketsMs` bucket (not cumulative; last is +Inf), and their sum. */
+  queueWaitBuckets: number[];
+  queueWaitSumMs: number;
+}
+
+/** The verbs Web Service counts one by one (`Total <Verb> Requests`); every other verb is `other`. */
+export const webServiceVerbs = [
+  'GET',
+  'HEAD',
+  'POST',
+  'PUT',
+  'DELETE',
+  'OPTIONS',
+  'TRACE',
+  'COPY',
+  'MOVE',
+  'MKCOL',
+  'PROPFIND',
+  'PROPPATCH',
+  'SEARCH',
+  'LOCK',
+  'UNLOCK',
+  'other',
+] as const;
+export type WebServiceVerb = (typeof webServiceVerbs)[number];
+
+/** Web Service, one instance per site; counted where every request of the site passes (httpsys). */
+export interface WebServiceCounterSet {
+  siteId: number;
+  siteName: string;
+  currentConnections: number;
+  maximumConnections: number;
+  totalConnectionAttempts: number;
+  totalBytesSent: number;
+  totalBytesReceived: number;
+  /** Total <Verb> Requests, by `webServiceVerbs`. */
+  requestsByVerb: Record<WebServiceVerb, number>;
+  /** Total Not Found Errors (404) and Total Locked Errors (423) sent to the site's clients. */
+  notFoundErrors: number;
+  lockedErrors: number;
+  /** Requests httpsys answered itself (400/404/503). */
+  listenerErrors: number;
+}
+
+/** A listener-wide count of HTTPERR lines by reason (QueueFull, Timer_ConnectionIdle, Connection_Dropped, …). */
+export type HttpErrCounts = Record<string, number>;
+
+/** any -> httpsys, request; answered with ListenerCounters. */
+export interface GetListenerCounters {
+  type: 'GetListenerCounters';
+}
+
+export interface ListenerCounters {
+  type: 'ListenerCounters';
+  /** When httpsys started (ISO), for Service Uptime. */
+  startedAt: string;
+  requestQueues: RequestQueueCounterSet[];
+  sites: WebServiceCounterSet[];
+  httpErr: HttpErrCounts;
+  /** TLS connections accepted on https endpoints whose handshake has not completed yet. */
+  tlsHandshakesInProgress: number;
+  /** Handshakes that failed, by reason (`NoCertificate`, `NotTls`, `Timer_HeaderWait` …). */
+  tlsHandshakeFailures: Record<string, number>;
+}
+
+/** APP_POOL_WAS's Current Application Pool State values. */
+export const applicationPoolStateCodes = {
+  Uninitialized: 1,
+  Initialized: 2,
+  Running: 3,
+  Disabling: 4,
+  Disabled: 5,
+  'Shutdown Pending': 6,
+  'Delete Pending': 7,
+} as const;
+export type ApplicationPoolWasState = keyof typeof applicationPoolStateCodes;
+
+/** APP_POOL_WAS, one instance per application pool. */
+export interface ApplicationPoolCounterSet {
+  applicationPool: string;
+  /** Current Application Pool State in IIS's words (Running, Disabled, …). */
+  state: ApplicationPoolWasState;
+  /** When the pool last started (ISO), or null while it is stopped. */
+  startedAt: string | null;
+  currentWorkerProcesses: number;
+  /** Peak of current worker processes since was started. */
+  maximumWorkerProcesses: number;
+  /** Failures inside the rapid-fail window. */
+  recentWorkerProcessFailures: number;
+  /** When the last worker failure happened (ISO), or null if none has. */
+  lastWorkerProcessFailureAt: string | null;
+  totalApplicationPoolRecycles: number;
+  totalWorkerProcessesCreated: number;
+  /** Crashes (5009). */
+  totalWorkerProcessFailures: number;
+  /** Ping timeouts (5010). */
+  totalWorkerProcessPingFailures: number;
+  /** Workers killed at shutdownTimeLimit (5013). */
+  totalWorkerProcessShutdownFailures: number;
+  /** Startup failures, startup time limits and spawn failures (5012 …). */
+  totalWorkerProcessStartupFailures: number;
+  /** Recycles by trigger (Time, Requests, Schedule, Memory, PrivateMemory, OnDemand, ConfigChange, …). */
+  recyclesByReason: Record<string, number>;
+  /** Worker exits by kind (crash, pingTimeout, recycle, idleTimeout, adminStop, …). */
+  workerExitsByReason: Record<string, number>;
+}
+
+/** What a worker counts itself (W3SVC_W3WP), returned with each WorkerHealth. */
+export interface WorkerRequestCounters {
+  /** `% 401 HTTP Response Sent` and friends, as the raw counts windows_exporter reads. */
+  errors401: number;
+  errors403: number;
+  errors404: number;
+  errors500: number;
+  websocketActiveRequests: number;
+  websocketConnectionAttempts: number;
+  websocketConnectionsAccepted: number;
+  websocketConnectionsRejected: number;
+  /** The worker's event loop: p99 and max delay (ms) since the previous reading (Node's monitorEventLoopDelay). */
+  eventLoopDelayP99Ms: number;
+  eventLoopDelayMaxMs: number;
+  /** V8 heap in use, bytes. */
+  heapUsedBytes: number;
+}
+
+/** W3SVC_W3WP, one instance per worker (`<pid>_<pool>`). */
+export interface WorkerProcessCounterSet extends WorkerRequestCounters {
+  pid: number;
+  applicationPool: string;
+  state: string;
+  startedAt: string;
+  activeRequests: number;
+  totalRequestsServed: number;
+}
+
+/** any -> was, request; answered with ApplicationPoolCounters (worker counters refreshed by a ping). */
+export interface GetApplicationPoolCounters {
+  type: 'GetApplicationPoolCounters';
+}
+
+export interface ApplicationPoolCounters {
+  type: 'ApplicationPoolCounters';
+  /** When was started (ISO): Total Application Pool Uptime counts from here. */
+  startedAt: string;
+  applicationPools: ApplicationPoolCounterSet[];
+  workers: WorkerProcessCounterSet[];
+}
+
+/** Each counter request and its reply (for the catalogue's Replies map). */
+export interface PerformanceCounterReplies {
+  GetListenerCounters: ListenerCounters;
+  GetApplicationPoolCounters: ApplicationPoolCounters;
+}
+
+export type PerformanceCounterMessage = GetListenerCounters | ListenerCounters | GetApplicationPoolCounters | ApplicationPoolCounters;
