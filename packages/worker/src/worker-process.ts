@@ -110,7 +110,8 @@ export class WorkerProcess {
           portPlaceholder: `\\\\.\\pipe\\poolhost-${process.pid}`,
           runDirectory: options.runDirectory,
           // iisnode's recycle signal: IIS's RecycleProcess, here was's overlapped recycle of this worker.
-          requestRecycle: () => this.channel?.notify({ type: 'WorkerRecycleRequested', reason: 'IsapiUnhealthy' }),
+          // iisnode's recycle signal: an overlapped recycle now (5078), as iisnode recycles at once.
+          requestRecycle: () => this.channel?.notify({ type: 'WorkerRecycleRequested', reason: 'IsapiUnhealthy', detail: 'the application wrote "recycle" to IISNODE_CONTROL_PIPE' }),
         },
         this.services,
         this.logger,
@@ -135,7 +136,7 @@ export class WorkerProcess {
     const channel = this.channel;
     if (channel) {
       channel.notify({ type: 'WorkerReady', pid: process.pid, capacity: options.capacity });
-      this.services.recycleRequestsTo((detail) => channel.notify({ type: 'WorkerRecycleRequested', reason: 'IsapiUnhealthy', detail }));
+      this.services.recycleRequestsTo((detail) => channel.notify({ type: 'WorkerRecycleRequested', reason: 'IsapiUnhealthy', detail, applicationFailedToLoad: true }));
     }
   }
 

@@ -24,6 +24,8 @@ export interface WorkerRecycleRequested {
   type: 'WorkerRecycleRequested';
   reason: RecycleReason;
   detail?: string;
+  /** An application's entry script failed to load: was defers the replacement (docs/process-model.md). */
+  applicationFailedToLoad?: boolean;
 }
 
 /** was -> w3wp, request; answered with WorkerHealth. */

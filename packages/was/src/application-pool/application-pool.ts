@@ -272,8 +272,8 @@ export class ApplicationPool {
       events: {
         ready: (ready) => this.onWorkerReady(ready),
         exited: (exited, reason) => this.onWorkerExited(exited, reason),
-        recycleRequested: (requester, trigger, detail) => {
-          if (trigger === 'IsapiUnhealthy') return this.onApplicationUnhealthy(requester, detail);
+        recycleRequested: (requester, trigger, detail, applicationFailedToLoad) => {
+          if (applicationFailedToLoad) return this.onApplicationUnhealthy(requester, detail);
           if (this.recycle(trigger, requester) > 0) this.logger.info({ workerPid: requester.pid, trigger }, `worker process ${requester.pid} recycled: ${detail}`);
         },
         idle: (idle) => this.onWorkerIdle(idle),

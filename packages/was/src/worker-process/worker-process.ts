@@ -36,7 +36,7 @@ export interface WorkerProcessEvents {
   ready(worker: WorkerProcess): void;
   exited(worker: WorkerProcess, reason: WorkerExitReason): void;
   /** A recycle condition was reached: detected by was (periodicRestart) or reported by the worker. */
-  recycleRequested(worker: WorkerProcess, trigger: RecycleReason, detail: string): void;
+  recycleRequested(worker: WorkerProcess, trigger: RecycleReason, detail: string, applicationFailedToLoad?: boolean): void;
   idle(worker: WorkerProcess): void;
 }
 
@@ -282,7 +282,7 @@ export class WorkerProcess {
         this.terminate({ kind: 'startupFailed', message: message.message }, 'SIGTERM');
       },
       WorkerRecycleRequested: (message) => {
-        if (this.state === 'Running') this.options.events.recycleRequested(this, message.reason, message.detail ?? 'requested by the worker process');
+        if (this.state === 'Running') this.options.events.recycleRequested(this, message.reason, message.detail ?? 'requested by the worker process', message.applicationFailedToLoad === true);
       },
     };
   }

@@ -12,8 +12,8 @@ test('a worker whose application reported itself unhealthy is replaced after rap
   const old = spawner.last;
   old.ready();
   await clock.advance(10_000);
-  old.send({ type: 'WorkerRecycleRequested', reason: 'IsapiUnhealthy', detail: reason });
-  old.send({ type: 'WorkerRecycleRequested', reason: 'IsapiUnhealthy', detail: reason });
+  old.send({ type: 'WorkerRecycleRequested', reason: 'IsapiUnhealthy', detail: reason, applicationFailedToLoad: true });
+  old.send({ type: 'WorkerRecycleRequested', reason: 'IsapiUnhealthy', detail: reason, applicationFailedToLoad: true });
   await settle();
   assert.deepEqual(was.eventLog.journal().events.map((event) => [event.eventId, event.source]), [[2299, 'Microsoft-Windows-IIS-W3SVC-WP']]);
   assert.equal(
@@ -40,7 +40,7 @@ test('the wait is kept within 1 s and 60 s, and is not counted by rapid-fail pro
   for (let round = 0; round < 3; round++) {
     const worker = spawner.last;
     worker.ready();
-    worker.send({ type: 'WorkerRecycleRequested', reason: 'IsapiUnhealthy', detail: reason });
+    worker.send({ type: 'WorkerRecycleRequested', reason: 'IsapiUnhealthy', detail: reason, applicationFailedToLoad: true });
     await settle();
     await clock.advance(999);
     assert.equal(spawner.workers.length, round + 1, '60 s / 1000 would be 60 ms: the wait is 1 s at least');

@@ -12,6 +12,7 @@
 import { statSync } from 'node:fs';
 import type { RawElement } from '@poolhost/config';
 import type { NodeApplication } from '../hosting/node-application.js';
+import type { NodeHost } from '../hosting/node-host.js';
 import type { HttpContext } from '../pipeline/http-context.js';
 import type { RequestHandler } from '../pipeline/handler-mapping.js';
 import { addForwardedHeaders } from '../pipeline/forwarded-headers.js';
@@ -42,12 +43,10 @@ export function iisnodeHandler(iisnodeSection: RawElement | undefined): RequestH
     }
   };
   const execute = (context: HttpContext): void | Promise<void> => {
-    // iisnode's hosting: the node processes, with the <iisnode> settings of the application.
-    const own = context.application.node;
-    if (own?.kind === 'iisnode-process') return own.execute(context);
     const node = nodeFor(context);
     if (node === null) return missing(context);
-    if (!(node instanceof Promise)) return run(context, node);
+    // iisnode's hosting: the node processes, with the <iisnode> settings of the application.
+    if (!(node instanceof Promise)) return node.kind === 'iisnode-process' ? node.execute(context) : run(context, node as NodeApplication);
     return node.then(
       (loaded) => {
         if (!context.res.destroyed) run(context, loaded);
@@ -78,9 +77,9 @@ function isFile(path: string): boolean {
   }
 }
 
-function nodeFor(context: HttpContext): NodeApplication | Promise<NodeApplication> | null {
+function nodeFor(context: HttpContext): NodeHost | Promise<NodeApplication> | null {
   const application = context.application;
-  const own = application.node as NodeApplication | null;
+  const own = application.node;
   const path = context.handler?.entry.path ?? '*';
   if (/[*?]/.test(path)) return own;
   const script = context.physicalPath;

@@ -52,9 +52,11 @@ export async function loadApplications(
     return { application, entry, separateProcesses: entry !== null && application.iisnodeHandlerPath !== null && !application.iisnodeHandlerPath.includes('*') };
   });
   const nodeApplications = plans.filter((plan) => plan.entry !== null && !plan.separateProcesses);
+  // Always: a sub-folder's mapped script may be loaded in this worker on its first request
+  // (EntryScriptHosts) even when no application root has one; node processes get their own PORT.
+  installListenCapture();
+  process.env.PORT = options.portPlaceholder;
   if (nodeApplications.length > 0) {
-    installListenCapture();
-    process.env.PORT = options.portPlaceholder;
     // iisnode runs an application in its own folder; with one Node application per pool, so does w3wp.
     const folders = new Set(nodeApplications.map((plan) => plan.application.physicalPath));
     if (folders.size === 1) {
