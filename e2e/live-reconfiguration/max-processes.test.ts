@@ -15,15 +15,15 @@ test("editing a pool's maxProcesses recycles it (5080) and changes how many work
   assert.equal((await workerPids(poolhost, 'Garden')).length, 1);
 
   saveConfig(poolhost, config('3'));
-  await poolhost.waitForEvent(5080, 1, 5_000);
+  await poolhost.waitForEvent(5080, 1, 15_000);
   await waitFor('the web garden to grow to 3 under load', async () => {
     await load();
     return (await workerPids(poolhost, 'Garden')).length === 3;
   }, 20_000, 0);
 
   saveConfig(poolhost, config('1'));
-  await poolhost.waitForEvent(5080, 2, 5_000);
-  await waitFor('the web garden to shrink to 1', async () => (await workerPids(poolhost, 'Garden')).length === 1, 15_000, 100);
+  await poolhost.waitForEvent(5080, 2, 15_000);
+  await waitFor('the web garden to shrink to 1', async () => (await workerPids(poolhost, 'Garden')).length === 1, 30_000, 100);
   await load();
   assert.equal((await workerPids(poolhost, 'Garden')).length, 1, 'load does not grow it past the new maxProcesses');
 });

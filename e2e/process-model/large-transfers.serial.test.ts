@@ -23,7 +23,11 @@ test('a 100 MiB upload and a 100 MiB download stream through with bounded memory
         pools: [{ name: 'Streams' }],
         sites: [{ name: 'Big', id: 1, bindings: [`127.0.0.1:${port}:`], applications: [{ path: '/', pool: 'Streams', physicalPath: '{{root}}/app' }] }],
       }),
-      files: { 'app/server.js': streamingApp },
+      // Above IIS's default maxAllowedContentLength (30000000 bytes), as an IIS site taking 100 MiB uploads would set it.
+      files: {
+        'app/server.js': streamingApp,
+        'app/web.config': '<configuration><system.webServer><security><requestFiltering><requestLimits maxAllowedContentLength="4294967295" /></requestFiltering></security></system.webServer></configuration>',
+      },
       waitForPort: port,
     },
     after,

@@ -7,7 +7,7 @@ import { applicationHostConfig } from '../support/config-builder.js';
 import { freePort, httpRequest } from '../support/http.js';
 import { waitFor } from '../support/wait.js';
 import { recorderApp } from './support/reliability-apps.js';
-import { hostileCorpus } from './support/hostile-corpus.js';
+import { hostileCorpus, limitCorpus } from './support/hostile-corpus.js';
 import { inParallel, rawExchange, readHttpErr } from './support/raw-client.js';
 
 test('every request of a 500+ hostile corpus gets HTTP.SYS answer and an HTTPERR line, and none reaches a worker', async () => {
@@ -73,4 +73,79 @@ test('every request of a 500+ hostile corpus gets HTTP.SYS answer and an HTTPERR
   assert.equal((await httpRequest({ port, path: '/after' })).status, 200);
   const received = existsSync(recordFile) ? readFileSync(recordFile, 'utf8').trim().split('\n') : [];
   assert.deepEqual(received.map((line) => line.split(' ').slice(0, 2).join(' ')), ['GET /warmup', 'GET /after']);
+});
+
+const limitsApp = `
+const fs = require('node:fs');
+const http = require('node:http');
+const record = (line) => fs.appendFileSync(process.env.RECORD_FILE, line + '\\n');
+const server = http.createServer((req, res) => {
+  record('START ' + req.method + ' ' + req.url);
+  let bytes = 0;
+  req.on('data', (chunk) => { bytes += chunk.length; });
+  req.on('end', () => {
+    record('END ' + req.method + ' ' + req.url + ' ' + bytes);
+    res.end(String(bytes));
+  });
+});
+server.on('upgrade', (req, socket) => {
+  record('UPGRADE ' + req.url);
+  socket.end('HTTP/1.1 101 Switching Protocols\\r\\nUpgrade: websocket\\r\\nConnection: Upgrade\\r\\n\\r\\n');
+});
+server.listen(process.env.PORT);
+`;
+
+test('the limits corpus: bodies over maxAllowedContentLength, upgrades filtering refuses, stalled bodies — IIS\'s answer each, none completes in the application', async () => {
+  const port = await freePort();
+  const maxAllowedContentLength = 10_000;
+  const config = applicationHostConfig({
+    pools: [{ name: 'Recorder', environmentVariables: { RECORD_FILE: '{{root}}/received.log' } }],
+    sites: [{ name: 'Limits', id: 1, bindings: [`127.0.0.1:${port}:`], applications: [{ path: '/', pool: 'Recorder', physicalPath: '{{root}}/app' }], limits: { connectionTimeout: '00:00:02' } }],
+  }).replace(
+    '</configuration>',
+    `  <system.webServer><security><requestFiltering>
+    <denyUrlSequences><add sequence="denied" /></denyUrlSequences>
+    <requestLimits maxAllowedContentLength="${maxAllowedContentLength}" maxUrl="200" maxQueryString="100" />
+  </requestFiltering></security></system.webServer>
+</configuration>`,
+  );
+  const poolhost = await startPoolhost({ config, files: { 'app/server.js': limitsApp }, waitForPort: port }, after);
+  const recordFile = join(poolhost.root, 'received.log');
+  assert.equal((await httpRequest({ port, path: '/warmup' })).status, 200);
+
+  const corpus = limitCorpus({ maxAllowedContentLength });
+  assert.ok(corpus.length >= 50, `corpus has ${corpus.length} requests`);
+  const exchanges = await inParallel(corpus, 16, (entry) => rawExchange(port, entry.bytes, 20_000));
+  const wrong: string[] = [];
+  corpus.forEach((entry, index) => {
+    const exchange = exchanges[index]!;
+    const heading = /HTTP Error (\d+\.\d+)/.exec(exchange.response)?.[1];
+    if (exchange.status !== entry.status || !exchange.closedByServer || /^HTTP\/1\.1 101/m.test(exchange.response)) {
+      wrong.push(`#${entry.id} ${entry.kind}: got ${exchange.status || 'nothing'}${exchange.closedByServer ? '' : ' (left open)'}, want ${entry.status}: ${JSON.stringify(entry.bytes.toString('latin1').slice(0, 100))}`);
+    } else if (entry.answeredByWorker && heading !== (entry.status === 413 ? '413.1' : entry.reasons[0])) {
+      wrong.push(`#${entry.id} ${entry.kind}: page says ${heading}, want ${entry.status === 413 ? '413.1' : entry.reasons[0]}`);
+    }
+  });
+  assert.deepEqual(wrong, [], `${wrong.length} of ${corpus.length} answered wrongly`);
+
+  // HTTP.SYS logs its own timers (Timer_EntityBody), and nothing for what the worker answered.
+  const httpErrDirectory = join(poolhost.root, 'logs', 'HTTPERR');
+  const timed = corpus.map((entry, index) => [entry, exchanges[index]!] as const).filter(([entry]) => !entry.answeredByWorker);
+  await waitFor('the Timer_EntityBody lines', () => timed.every(([, exchange]) => readHttpErr(httpErrDirectory).some((line) => line.clientPort === exchange.clientPort)), 10_000).catch(() => undefined);
+  const byPort = new Map(readHttpErr(httpErrDirectory).map((line) => [line.clientPort, line]));
+  const badLines: string[] = [];
+  corpus.forEach((entry, index) => {
+    const line = byPort.get(exchanges[index]!.clientPort);
+    if (entry.answeredByWorker && line) badLines.push(`#${entry.id} ${entry.kind}: unexpected HTTPERR ${line.reason}`);
+    if (!entry.answeredByWorker && (!line || !entry.reasons.includes(line.reason))) badLines.push(`#${entry.id} ${entry.kind}: HTTPERR ${line?.reason ?? 'none'}, want ${entry.reasons.join('|')}`);
+  });
+  assert.deepEqual(badLines, []);
+
+  // The application: no upgrade listener call, no complete body, no handler for a declared length over the limit.
+  const received = existsSync(recordFile) ? readFileSync(recordFile, 'utf8').trim().split('\n') : [];
+  const corpusLines = received.filter((line) => line.includes('/corpus-'));
+  const mayStart = new Set(corpus.filter((entry) => entry.handlerMayStart).map((entry) => `/corpus-${entry.id}`));
+  const unexpected = corpusLines.filter((line) => !line.startsWith('START ') || !mayStart.has(line.split(' ')[2]!));
+  assert.deepEqual(unexpected, [], 'the application never completed a corpus body nor saw a refused upgrade');
+  assert.equal((await httpRequest({ port, path: '/after', method: 'POST', body: 'x'.repeat(maxAllowedContentLength) })).text, String(maxAllowedContentLength));
 });

@@ -46,7 +46,7 @@ test('poolhost stop with in-flight uploads and 10,000 idle connections: every pr
   await instance.start();
   assert.equal((await httpRequest({ port, path: '/' })).status, 200);
 
-  // 8 uploads of 50 MiB, 64 KiB every 100 ms: in flight when the stop comes, and for long after.
+  // 8 uploads of 25 MiB (under the default maxAllowedContentLength), 64 KiB every 100 ms: in flight when the stop comes, and for long after.
   const testStart = Date.now();
   const uploads = Array.from({ length: 8 }, (_, index) => new Promise<{ response: string; closedAfterStop: number; error: string; clientPort: number }>((resolve) => {
     const socket = connect(port, '127.0.0.1');
@@ -54,7 +54,7 @@ test('poolhost stop with in-flight uploads and 10,000 idle connections: every pr
     let response = '';
     const chunk = Buffer.alloc(64 * 1024, 117);
     // Written at once (Node queues it until connected), so no body chunk can go out before the head.
-    socket.write(`POST /upload-${index} HTTP/1.1\r\nHost: localhost\r\nContent-Length: ${50 * 1024 * 1024}\r\n\r\n`);
+    socket.write(`POST /upload-${index} HTTP/1.1\r\nHost: localhost\r\nContent-Length: ${25 * 1024 * 1024}\r\n\r\n`);
     const pump = setInterval(() => socket.writable && socket.write(chunk), 100);
     socket.on('data', (data: Buffer) => (response += data.toString('latin1')));
     let error = '';

@@ -211,3 +211,61 @@ export function hostileCorpus(options: { maxFieldLength: number; maxRequestBytes
   }
   return corpus;
 }
+
+/** A request of the limits corpus: answered by the worker (no HTTPERR line) or by an HTTP.SYS timer. */
+export interface LimitRequest extends HostileRequest {
+  /** The worker answers (413.1, 404.x): HTTP.SYS writes no HTTPERR line for it. */
+  answeredByWorker: boolean;
+  /** The application's handler may start (a chunked body is refused only once it passes the limit), but never sees the body complete. */
+  handlerMayStart: boolean;
+}
+
+/**
+ * Bodies over requestLimits@maxAllowedContentLength (declared or chunked), upgrades request filtering
+ * must refuse before the application's `upgrade` listener sees them, and bodies that stop arriving
+ * (the EntityBody timer). Targets are `/corpus-<id>`-based, as in hostileCorpus.
+ */
+export function limitCorpus(options: { maxAllowedContentLength: number }): LimitRequest[] {
+  const corpus: LimitRequest[] = [];
+  const limit = options.maxAllowedContentLength;
+  const add = (kind: string, status: number, reasons: string[], flags: { answeredByWorker: boolean; handlerMayStart?: boolean }, build: (target: string) => string | Buffer): void => {
+    const id = corpus.length + 1;
+    const raw = build(`/corpus-${id}`);
+    corpus.push({ id, kind, bytes: typeof raw === 'string' ? Buffer.from(raw, 'latin1') : raw, status, reasons, answeredByWorker: flags.answeredByWorker, handlerMayStart: flags.handlerMayStart ?? false });
+  };
+  const head = (method: string, target: string, headers: string[]): string => `${method} ${target} HTTP/1.1${CRLF}Host: localhost${CRLF}${headers.map((header) => header + CRLF).join('')}${CRLF}`;
+  const chunk = (size: number): string => `${size.toString(16)}${CRLF}${'b'.repeat(size)}${CRLF}`;
+
+  // 1. A declared length over the limit: 413.1 before the application's handler runs.
+  for (const method of ['POST', 'PUT', 'PATCH']) {
+    for (const length of [limit + 1, limit * 10, 30_000_001, 4_294_967_296]) {
+      for (const sent of [0, 100]) {
+        add('Content-Length over maxAllowedContentLength', 413, [], { answeredByWorker: true }, (target) => head(method, target, [`Content-Length: ${length}`]) + 'a'.repeat(sent));
+      }
+    }
+  }
+  // 2. Chunked bodies that pass the limit: in one chunk, in many, just over it.
+  for (const method of ['POST', 'PUT']) {
+    for (const sizes of [[limit + 1], [limit, 1], Array.from({ length: 20 }, () => Math.ceil(limit / 10)), [1, 2, limit]]) {
+      add('chunked body over maxAllowedContentLength', 413, [], { answeredByWorker: true, handlerMayStart: true }, (target) =>
+        head(method, target, ['Transfer-Encoding: chunked']) + sizes.map(chunk).join('') + `0${CRLF}${CRLF}`);
+    }
+  }
+  // 3. Upgrades request filtering refuses: hidden segments, denied sequences and extensions, double escaping, long URLs.
+  const upgrade = ['Upgrade: websocket', 'Connection: Upgrade', 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==', 'Sec-WebSocket-Version: 13'];
+  const refusedPaths: Array<[suffix: string, reason: string]> = [
+    ['/bin/socket', '404.8'], ['/App_Data/socket', '404.8'], ['/web.config', '404.8'], ['/x/bin', '404.8'],
+    ['/socket.config', '404.7'], ['/socket.cs', '404.7'], ['/denied-socket', '404.5'], ['/a/denied', '404.5'],
+    ['/a%2525b', '404.11'], ['/a+b', '404.11'], [`/${'l'.repeat(150)}/${'m'.repeat(150)}`, '404.14'], [`?${'q'.repeat(300)}`, '404.15'],
+  ];
+  for (const [suffix, substatus] of refusedPaths) {
+    add('upgrade refused by request filtering', 404, [substatus], { answeredByWorker: true }, (target) => head('GET', `${target}${suffix}`, upgrade));
+  }
+  // 4. Bodies that stop arriving: the EntityBody timer cuts them (no response).
+  for (const method of ['POST', 'PUT']) {
+    add('stalled body', 0, ['Timer_EntityBody'], { answeredByWorker: false, handlerMayStart: true }, (target) => head(method, target, ['Content-Length: 1000']) + 'x'.repeat(10));
+    add('stalled body', 0, ['Timer_EntityBody'], { answeredByWorker: false, handlerMayStart: true }, (target) => head(method, target, ['Transfer-Encoding: chunked']) + chunk(10));
+    add('stalled body', 0, ['Timer_EntityBody'], { answeredByWorker: false, handlerMayStart: true }, (target) => head(method, target, ['Transfer-Encoding: chunked']) + '5');
+  }
+  return corpus;
+}

@@ -75,7 +75,7 @@ export function readHttpErr(directory: string): HttpErrEntry[] {
   }
   const entries: HttpErrEntry[] = [];
   for (const name of names) {
-    for (const line of readFileSync(join(directory, name), 'latin1').split('\n')) {
+    for (const line of readFileSync(join(directory, name), 'latin1').split(/\r?\n/)) {
       if (line === '' || line.startsWith('#')) continue;
       const fields = line.split(' ');
       // date time c-ip c-port s-ip s-port cs-version cs-method cs-uri streamid sc-status s-siteid s-reason s-queuename

@@ -272,18 +272,43 @@ export class HttpSys implements RequestQueueEvents, WorkerConnectionHost {
     }
   }
 
-  /** HeaderWait and IdleConnection: checked here rather than with a timer per connection. */
+  /**
+   * HeaderWait, IdleConnection, EntityBody and DrainEntityBody: checked here rather than with a timer per
+   * connection. The connection timers use the connectionTimeout of the site its last request went to
+   * (`webLimits` connectionTimeout before it has one).
+   */
   private sweepConnections(now: number): void {
     const headerWait = headerWaitMs(this.state.limits);
     this.tlsFront.sweep(now, headerWait);
-    const idleTimeout = this.state.limits.connectionTimeout;
+    const serverTimeout = this.state.limits.connectionTimeout;
     for (const connection of this.connections) {
-      if (connection.headStartedAt !== 0) {
+      const timeout = connection.site?.connectionTimeout ?? serverTimeout;
+      if (connection.receivingBody) {
+        this.sweepEntityBody(connection, now, timeout);
+      } else if (connection.headStartedAt !== 0) {
         if (now - connection.headStartedAt >= headerWait) this.intake.onHeaderWaitExpired(connection);
-      } else if (connection.idleSince !== 0 && idleTimeout > 0 && now - connection.idleSince >= idleTimeout) {
+      } else if (connection.idleSince !== 0 && timeout > 0 && now - connection.idleSince >= timeout) {
         this.intake.onIdleTimeout(connection);
       }
     }
+  }
+
+  /**
+   * EntityBody: re-armed whenever body bytes arrived since the last sweep, paused while httpsys itself
+   * stopped reading (the worker's flow control, pipelining). DrainEntityBody: the whole drain of a body
+   * whose response is already written.
+   */
+  private sweepEntityBody(connection: ClientConnection, now: number, timeout: number): void {
+    if (connection.drainingSince !== 0) {
+      if (timeout > 0 && now - connection.drainingSince >= timeout) this.intake.onEntityBodyExpired(connection);
+      return;
+    }
+    if (connection.readBlocked || connection.bodyBytes !== connection.bodyBytesChecked) {
+      connection.bodyBytesChecked = connection.bodyBytes;
+      connection.bodyWaitSince = now;
+      return;
+    }
+    if (timeout > 0 && now - connection.bodyWaitSince >= timeout) this.intake.onEntityBodyExpired(connection);
   }
 
   // --- observability -----------------------------------------------------------------------------

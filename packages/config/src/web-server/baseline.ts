@@ -9,9 +9,9 @@
 //     repository's own defaultDocument list) and replaces the baseline's, so nothing is ever a duplicate;
 //   - `handlers` and `modules` are unlocked, as IIS ships them inside `<location path=""
 //     overrideMode="Allow">`, unless applicationHost.config registers those sections itself.
-// Departures from IIS: requestLimits@maxAllowedContentLength is the
-// uint maximum rather than 30000000; `index.js`-style Node entry scripts are
-// served by the iisnode handler the worker adds (docs/hosting.md); no `X-Powered-By: ASP.NET`.
+// Departures from IIS: `index.js`-style Node entry scripts are served by the iisnode handler the worker
+// adds (docs/hosting.md); no `X-Powered-By: ASP.NET`. requestLimits is not listed: IIS's schema default
+// (maxAllowedContentLength 30000000) applies, as in IIS.
 
 import { KNOWN_COLLECTIONS } from './collection-schema.js';
 import type { RawElement } from './model.js';
@@ -49,13 +49,6 @@ export const BASELINE_MODULES = [
   'CustomErrorModule',
   'iisnode',
 ];
-
-/**
- * IIS's 30000000-byte default exists because IIS buffers bodies for its handlers; poolhost streams them with
- * flow control to Node, which handles big uploads, so its baseline allows the uint maximum (413.1 still
- * applies as soon as a configuration sets a lower limit).
- */
-export const MAX_ALLOWED_CONTENT_LENGTH = 4294967295;
 
 /** Builds the baseline as the RawElement tree parsing its XML would give: one line per element, in document order. */
 class BaselineBuilder {
@@ -99,7 +92,6 @@ function buildBaselineSections(): Record<string, RawElement> {
       element('requestFiltering', {}, [
         element('fileExtensions', { allowUnlisted: 'true', applyToWebDAV: 'true' }, FILE_EXTENSIONS_DENIED.map((fileExtension) => add({ fileExtension, allowed: 'false' }))),
         element('hiddenSegments', { applyToWebDAV: 'true' }, HIDDEN_SEGMENTS.map((segment) => add({ segment }))),
-        element('requestLimits', { maxAllowedContentLength: String(MAX_ALLOWED_CONTENT_LENGTH) }),
       ]),
     ),
     'system.webServer/staticContent': section(

@@ -81,8 +81,8 @@ test('without web.config files the global sections apply, with schema defaults f
   assert.deepEqual(config.defaultDocument, { enabled: true, files: ['Default.htm', 'index.html'] });
   assert.deepEqual(config.directoryBrowse, { enabled: false, showFlags: ['Date', 'Time', 'Size', 'Extension'] });
   assert.equal(config.httpErrors.errorMode, 'DetailedLocalOnly');
-  // poolhost's baseline lifts IIS's 30000000 (bodies stream); the schema default stays IIS's.
-  assert.equal(config.requestFiltering.requestLimits.maxAllowedContentLength, 4294967295);
+  // IIS's 30000000 bytes, with and without the baseline.
+  assert.equal(config.requestFiltering.requestLimits.maxAllowedContentLength, 30000000);
   assert.equal(ok(getEffectiveWebServerConfig(loadApplicationHostConfig(join(root, 'applicationHost.config'), { env: {} }), 'Default Web Site', '/', { baseline: false })).requestFiltering.requestLimits.maxAllowedContentLength, 30000000);
   assert.equal(config.requestFiltering.requestLimits.maxUrl, 4096);
   assert.equal(config.requestFiltering.requestLimits.maxQueryString, 2048);

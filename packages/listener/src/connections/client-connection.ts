@@ -8,6 +8,7 @@ import { HTTPParser, METHODS, type LlhttpParser, type ParseError } from './http-
 import type { SiteCounters } from '../counters/listener-counters.js';
 import type { ListenerRequest } from '../requests/listener-request.js';
 import type { SecureConnection } from '../ssl/tls-front.js';
+import type { SiteRoute } from '../routing/routing-table.js';
 
 /** A request line and its headers, as parsed. */
 export interface RequestHead {
@@ -81,7 +82,10 @@ function onHeadersComplete(
 }
 
 function onBody(this: ConnectionParser, chunk: Buffer): void {
-  this.connection?.bodyTarget?.onRequestBody(chunk);
+  const connection = this.connection;
+  if (connection === null) return;
+  connection.bodyBytes += chunk.length;
+  connection.bodyTarget?.onRequestBody(chunk);
 }
 
 function onMessageComplete(this: ConnectionParser): void {
@@ -161,6 +165,19 @@ export class ClientConnection {
   headStartedAt = 0;
   /** When the connection last became idle: no request in progress, no response outstanding (0: busy). */
   idleSince: number;
+  /** The site of the last request routed on it: its limits (connectionTimeout) apply to the connection. */
+  site: SiteRoute | null = null;
+  /** A request body is being received (from its head until llhttp completes the message). */
+  receivingBody = false;
+  /** The request whose body is being received (for its HTTPERR line). */
+  bodyRequest: ListenerRequest | null = null;
+  /** Body bytes parsed on this connection; the sweep compares it to see whether any arrived. */
+  bodyBytes = 0;
+  bodyBytesChecked = 0;
+  /** Since when no body byte arrived while httpsys was reading (EntityBody). */
+  bodyWaitSince = 0;
+  /** The response was complete before the body: since when the rest has been drained (DrainEntityBody; 0: not draining). */
+  drainingSince = 0;
   private parser: ConnectionParser | null;
   private partialHeaders: string[] = [];
   private partialUrl = '';
@@ -270,7 +287,25 @@ export class ClientConnection {
   messageComplete(): void {
     const target = this.bodyTarget;
     this.bodyTarget = null;
+    this.receivingBody = false;
+    this.bodyRequest = null;
+    this.drainingSince = 0;
     target?.onRequestBodyEnd();
+  }
+
+  /** Intake accepted a request with a body: it is the one receiving the bytes the parser reads next. */
+  startBody(request: ListenerRequest): void {
+    this.bodyTarget = request;
+    this.bodyRequest = request;
+    this.receivingBody = true;
+    this.drainingSince = 0;
+    this.bodyBytesChecked = this.bodyBytes;
+    this.bodyWaitSince = Date.now();
+  }
+
+  /** httpsys stopped reading it (flow control, pipelining): body timers do not run meanwhile. */
+  get readBlocked(): boolean {
+    return this.readBlocks !== 0;
   }
 
   packetParsed(result: number | ParseError): void {
@@ -408,6 +443,8 @@ export class ClientConnection {
     if (this.countedSite) this.countedSite.connectionClosed(this.socket.bytesWritten, this.socket.bytesRead);
     this.detachParser();
     this.bodyTarget = null;
+    this.bodyRequest = null;
+    this.receivingBody = false;
     this.parsed.length = 0;
     this.events.onConnectionClosed(this);
     this.outgoing.length = 0;

@@ -39,6 +39,14 @@ export class SiteCounters {
     if (++this.currentConnections > this.maximumConnections) this.maximumConnections = this.currentConnections;
   }
 
+  /**
+   * The connection just counted by connectionOpened() is over the site's limits maxConnections: HTTP.SYS
+   * refuses it (503 ConnLimit) and it no longer counts against the site (the attempt stays counted).
+   */
+  connectionRefused(): void {
+    this.currentConnections--;
+  }
+
   connectionClosed(bytesSent: number, bytesReceived: number): void {
     this.currentConnections--;
     this.closedBytesSent += bytesSent;

@@ -90,7 +90,7 @@ export class WorkerConnection implements FrameHandler {
           request.onResponseData(payload);
           return;
         case FrameType.ResponseHead:
-          request.onResponseHead(payload);
+          request.onResponseHead(payload, flags);
           return;
         case FrameType.ResponseEnd:
           request.onResponseEnd();

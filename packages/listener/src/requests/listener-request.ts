@@ -8,6 +8,7 @@ import {
   FrameType,
   INITIAL_STREAM_WINDOW,
   RequestFlags,
+  ResponseFlags,
   StreamCredit,
   decodeResponseHead,
 } from '@poolhost/protocol';
@@ -19,6 +20,7 @@ import { ReadBlock, type ClientConnection, type RequestHead } from '../connectio
 import { stripHopByHop } from './hop-by-hop.js';
 import { HttpSysErrors, errorResponseBytes, type HttpSysError } from '../error-responses/http-sys-errors.js';
 import { httpDate } from '../error-responses/http-date.js';
+import type { BandwidthThrottle } from '../limits/site-bandwidth.js';
 
 export const RequestState = {
   Queued: 0,
@@ -100,6 +102,11 @@ export class ListenerRequest {
   private heldCredit = 0;
   private drainPending = false;
   private onDrain: (() => void) | null = null;
+  /** The site's maxBandwidth throttle (null: unlimited). */
+  throttle: BandwidthThrottle | null = null;
+  /** Credit held back by the throttle: (time it may go to the worker, bytes) pairs, in time order. */
+  private throttledCredit: number[] | null = null;
+  private throttleTimer: NodeJS.Timeout | null = null;
 
   constructor(
     readonly head: RequestHead,
@@ -233,9 +240,11 @@ export class ListenerRequest {
 
   // --- response ----------------------------------------------------------------------------------
 
-  onResponseHead(payload: Buffer): void {
+  onResponseHead(payload: Buffer, flags = 0): void {
     if (this.state !== RequestState.Dispatched) return;
     this.state = RequestState.Responding;
+    // The worker refused the rest of the body (413.1): the connection ends after this response.
+    if (flags & ResponseFlags.CloseConnection) this.closeAfter = true;
     this.responseStartedAt = Date.now();
     const head = decodeResponseHead(payload);
     if (head.statusCode >= 404) this.site.counters.responded(head.statusCode);
@@ -389,7 +398,42 @@ export class ListenerRequest {
   private returnCredit(bytes: number): void {
     if (this.state === RequestState.Done || bytes === 0) return;
     const credit = (this.credit ??= new StreamCredit()).consumed(bytes);
+    if (credit > 0) this.grantCredit(credit);
+  }
+
+  /** WINDOW_UPDATE to the worker, unless the site's maxBandwidth holds it back for a while. */
+  private grantCredit(credit: number): void {
+    const throttle = this.throttle;
+    if (throttle === null) {
+      this.worker!.writer.windowUpdate(this.streamId, credit);
+      return;
+    }
+    const delay = throttle.charge(credit);
+    const held = (this.throttledCredit ??= []);
+    if (delay === 0 && held.length === 0) {
+      this.worker!.writer.windowUpdate(this.streamId, credit);
+      return;
+    }
+    // Due times only grow (the site's debt only grows between refills), so the list stays in order.
+    held.push(Date.now() + delay, credit);
+    if (this.throttleTimer === null) this.throttleTimer = setTimeout(() => this.releaseThrottled(), delay);
+  }
+
+  /** Credit whose time has come goes to the worker; the timer is set again for the next. */
+  private releaseThrottled(): void {
+    this.throttleTimer = null;
+    const held = this.throttledCredit;
+    if (this.state === RequestState.Done || held === null) return;
+    const now = Date.now();
+    let credit = 0;
+    let index = 0;
+    while (index < held.length && held[index]! <= now) {
+      credit += held[index + 1]!;
+      index += 2;
+    }
+    held.splice(0, index);
     if (credit > 0) this.worker!.writer.windowUpdate(this.streamId, credit);
+    if (held.length > 0) this.throttleTimer = setTimeout(() => this.releaseThrottled(), Math.max(1, held[0]! - now));
   }
 
   /**
@@ -412,7 +456,7 @@ export class ListenerRequest {
     if (this.state === RequestState.Done) return;
     const credit = this.heldCredit + (this.credit?.takeAll() ?? 0);
     this.heldCredit = 0;
-    if (credit > 0) this.worker!.writer.windowUpdate(this.streamId, credit);
+    if (credit > 0) this.grantCredit(credit);
   }
 
   /** ABORT from the worker: its application failed this request. */
@@ -477,13 +521,39 @@ export class ListenerRequest {
     else this.socket.destroy();
   }
 
+  /**
+   * HTTP.SYS' EntityBody timer expired: no body byte arrived within the site's connectionTimeout while
+   * httpsys was reading. The request ends here (a queued one leaves its queue, a dispatched one is
+   * aborted on its worker); the caller closes the connection.
+   */
+  entityBodyTimedOut(): void {
+    if (this.state === RequestState.Done) return;
+    if (this.state === RequestState.Queued) {
+      this.cancelled = true;
+      this.state = RequestState.Done;
+      this.queue.cancel();
+      return;
+    }
+    this.worker?.writer.abort(this.streamId, AbortReason.Timeout);
+    this.finish();
+  }
+
   private finish(): void {
     const worker = this.worker;
     this.state = RequestState.Done;
     this.queuedBody = null;
     this.unblockQueuedBody();
     this.stopBodyRelay();
-    if (this.connection.bodyTarget === this) this.connection.bodyTarget = null;
+    if (this.throttleTimer !== null) {
+      clearTimeout(this.throttleTimer);
+      this.throttleTimer = null;
+    }
+    const connection = this.connection;
+    if (connection.bodyTarget === this) {
+      connection.bodyTarget = null;
+      // The response is done before the body: what is left is read and dropped (DrainEntityBody).
+      if (connection.receivingBody) connection.drainingSince = Date.now();
+    }
     if (worker) worker.endStream(this);
   }
 }

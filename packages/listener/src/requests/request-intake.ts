@@ -12,6 +12,7 @@ import type { HttpErrRecord } from '../httperr-log/httperr-line.js';
 import { HttpSysErrors, errorResponseBytes, type HttpSysError } from '../error-responses/http-sys-errors.js';
 import { checkUrl } from '../limits/url-limits.js';
 import { httpDate } from '../error-responses/http-date.js';
+import { SiteBandwidthTable, UNLIMITED_BANDWIDTH } from '../limits/site-bandwidth.js';
 import { verbSlot, type SiteCounters } from '../counters/listener-counters.js';
 import { ListenerRequest, RequestState, type RequestOutcomes } from './listener-request.js';
 import { ReadBlock, type ClientConnection, type ConnectionEvents, type RequestHead } from '../connections/client-connection.js';
@@ -65,11 +66,15 @@ function classifyParseError(code: string | undefined): { reason: string; error: 
 }
 
 export class RequestIntake implements RequestOutcomes, ConnectionEvents {
+  private readonly bandwidth: SiteBandwidthTable;
+
   constructor(
     private readonly state: IntakeState,
     private readonly httpErrLog: HttpErrLog,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.bandwidth = new SiteBandwidthTable(logger.child({ component: 'bandwidth' }));
+  }
 
   onRequestHead(connection: ClientConnection, head: RequestHead): void {
     // A connection HTTP.SYS has answered with an error is closing: requests pipelined behind the bad one
@@ -133,7 +138,10 @@ export class RequestIntake implements RequestOutcomes, ConnectionEvents {
     const siteCounters = site.counters;
     siteCounters.requests++;
     siteCounters.requestsByVerb[verbSlot(head.method)]!++;
-    if (connection.countedSite === null) {
+    // Current Connections and limits maxConnections: a connection counts against the site of its first
+    // routed request (HTTP.SYS' URL group connection limit) until it closes.
+    const newConnection = connection.countedSite === null;
+    if (newConnection) {
       connection.countedSite = siteCounters;
       siteCounters.connectionOpened();
     }
@@ -143,6 +151,13 @@ export class RequestIntake implements RequestOutcomes, ConnectionEvents {
     if (!application) return this.reject(head, connection, HttpSysErrors.NotFound, 'NotFound', site, null);
     const queue = this.state.queues.get(application.applicationPool);
     if (!queue || !queue.declared) return this.reject(head, connection, HttpSysErrors.ServiceUnavailable, 'N/A', site, null);
+    if (newConnection && siteCounters.currentConnections > site.maxConnections) {
+      // One more than maxConnections gets HTTP.SYS' 503; the refused connection stops counting at once.
+      siteCounters.connectionRefused();
+      connection.countedSite = null;
+      return this.reject(head, connection, HttpSysErrors.ServiceUnavailable, 'ConnLimit', site, null);
+    }
+    connection.site = site;
 
     if (overridden) {
       dropContentLength(raw);
@@ -154,7 +169,8 @@ export class RequestIntake implements RequestOutcomes, ConnectionEvents {
     if (framing?.expectContinue) flags |= RequestFlags.ExpectContinue;
     if (head.keepAlive) flags |= RequestFlags.KeepAlive;
     const request = new ListenerRequest(head, connection, site, application, queue, flags, this);
-    if (flags & RequestFlags.HasBody) connection.bodyTarget = request;
+    if (site.maxBandwidth < UNLIMITED_BANDWIDTH) request.throttle = this.bandwidth.forSite(site.siteId, site.maxBandwidth);
+    if (flags & RequestFlags.HasBody) connection.startBody(request);
     // Queued once the packet carrying it has parsed without error (ClientConnection.packetParsed).
     connection.accepted(request);
   }
@@ -292,6 +308,25 @@ export class RequestIntake implements RequestOutcomes, ConnectionEvents {
     connection.closing = true;
     connection.headStartedAt = 0; // one line, even if the next sweep comes before the socket's close
     this.logConnection(connection, 'Timer_HeaderWait');
+    connection.socket.destroy();
+  }
+
+  /**
+   * EntityBody (no body byte for the site's connectionTimeout while httpsys was reading) or DrainEntityBody
+   * (the response was done, and the rest of the body took longer than that to drain): the request, if still
+   * in progress, ends and the connection is closed. HTTPERR `Timer_EntityBody`, with the request's fields.
+   */
+  onEntityBodyExpired(connection: ClientConnection): void {
+    const request = connection.bodyRequest;
+    connection.receivingBody = false;
+    connection.bodyRequest = null;
+    connection.closing = true;
+    if (request) {
+      request.entityBodyTimedOut();
+      this.logHttpErr(request.head, connection, undefined, request.site, 'Timer_EntityBody', request.queue.name);
+    } else {
+      this.logConnection(connection, 'Timer_EntityBody');
+    }
     connection.socket.destroy();
   }
 

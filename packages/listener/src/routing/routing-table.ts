@@ -13,6 +13,8 @@ export interface SiteRoute {
   connectionTimeout: number;
   maxUrlSegments: number;
   maxConnections: number;
+  /** Bytes per second for the site's responses (UINT_MAX: unlimited). */
+  maxBandwidth: number;
   applications: ApplicationMatcher;
   /** The Strict-Transport-Security value for the site's https responses (`<hsts enabled>`), null: none. */
   strictTransportSecurity: string | null;
@@ -94,6 +96,7 @@ export class RoutingTable {
         connectionTimeout: group.connectionTimeout,
         maxUrlSegments: group.maxUrlSegments,
         maxConnections: group.maxConnections,
+        maxBandwidth: group.maxBandwidth,
         applications: new ApplicationMatcher(group.applications),
         strictTransportSecurity: group.hsts?.enabled ? strictTransportSecurity(group.hsts) : null,
         redirectHttpToHttps: group.hsts?.enabled === true && group.hsts.redirectHttpToHttps,

@@ -102,6 +102,7 @@ export class Harness {
         applications: this.pools.map((pool) => ({ path: pool.path ?? '/', applicationPool: pool.name })),
         connectionTimeout: this.connectionTimeout,
         maxConnections: 4294967295,
+        maxBandwidth: 4294967295,
         maxUrlSegments: 32,
       },
       {
@@ -112,6 +113,7 @@ export class Harness {
         applications: [{ path: '/', applicationPool: this.pools[0]!.name }],
         connectionTimeout: this.connectionTimeout,
         maxConnections: 4294967295,
+        maxBandwidth: 4294967295,
         maxUrlSegments: 32,
       },
       {
@@ -122,6 +124,7 @@ export class Harness {
         applications: [{ path: '/', applicationPool: this.pools[0]!.name }],
         connectionTimeout: this.connectionTimeout,
         maxConnections: 4294967295,
+        maxBandwidth: 4294967295,
         maxUrlSegments: 32,
       },
     ];

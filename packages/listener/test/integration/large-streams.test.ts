@@ -11,6 +11,8 @@ const harness = new Harness([
   {
     name: 'StreamPool',
     files: {
+      // Above IIS's default maxAllowedContentLength (30000000 bytes).
+      'web.config': '<configuration><system.webServer><security><requestFiltering><requestLimits maxAllowedContentLength="4294967295" /></requestFiltering></security></system.webServer></configuration>',
       'server.js': `
 const http = require('http');
 let peakRss = 0;

@@ -13,6 +13,7 @@ function group(siteId: number, bindings: Array<[ip: string, port: number, host: 
     applications,
     connectionTimeout: 120_000,
     maxConnections: 4294967295,
+    maxBandwidth: 4294967295,
     maxUrlSegments: 32,
   };
 }

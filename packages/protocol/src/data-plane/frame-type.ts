@@ -48,6 +48,12 @@ export const RequestFlags = {
   ClientCertificate: 16,
 } as const;
 
+/** Flags of a RESPONSE_HEAD frame (the header's flags byte). */
+export const ResponseFlags = {
+  /** httpsys closes the client connection after this response (IIS does after 413.1: the rest of the body is not read). */
+  CloseConnection: 1,
+} as const;
+
 /** Flags of an ATTACH frame (header flags byte). */
 export const AttachFlags = {
   /** A standby worker: httpsys keeps it out of dispatch until a worker of its pool is lost (poolhost's standbyWorker). */

@@ -135,12 +135,12 @@ export class FrameWriter {
     }
   }
 
-  /** RESPONSE_HEAD payload: u16 status, u16+reason, u16 pair count, pairs of (u16+name, u32+value). */
-  responseHead(streamId: number, statusCode: number, reason: string, headers: readonly string[]): void {
+  /** RESPONSE_HEAD payload: u16 status, u16+reason, u16 pair count, pairs of (u16+name, u32+value). Flags: ResponseFlags. */
+  responseHead(streamId: number, statusCode: number, reason: string, headers: readonly string[], flags = 0): void {
     let size = 2 + 2 + reason.length + 2;
     const count = headers.length;
     for (let i = 0; i < count; i += 2) size += 6 + headers[i]!.length + headers[i + 1]!.length;
-    let at = this.begin(FrameType.ResponseHead, 0, streamId, size);
+    let at = this.begin(FrameType.ResponseHead, flags, streamId, size);
     const slab = this.slab;
     slab.writeUInt16LE(statusCode, at);
     slab.writeUInt16LE(reason.length, at + 2);

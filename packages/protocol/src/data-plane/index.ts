@@ -3,6 +3,7 @@ export {
   FrameType,
   frameTypeNames,
   RequestFlags,
+  ResponseFlags,
   AttachFlags,
   AbortReason,
   INITIAL_STREAM_WINDOW,

@@ -6,8 +6,11 @@ import type { Binding, HttpSysParameters, LoadBalancerCapabilities, SiteLimits, 
 /** A site binding as the listener needs it (`*` for all addresses; host lower-cased, '' matches any). */
 export type BindingDescriptor = Pick<Binding, 'protocol' | 'bindingInformation' | 'ip' | 'port' | 'host'>;
 
-/** The site `limits` the listener enforces (connectionTimeout: entity-body, idle-connection and queue-wait timer). */
-export type SiteListenerLimits = Pick<SiteLimits, 'connectionTimeout' | 'maxConnections' | 'maxUrlSegments'>;
+/**
+ * The site `limits` the listener enforces (connectionTimeout: entity-body, idle-connection and queue-wait timer;
+ * maxBandwidth: bytes per second for all of the site's responses together, 4294967295 unlimited).
+ */
+export type SiteListenerLimits = Pick<SiteLimits, 'connectionTimeout' | 'maxConnections' | 'maxUrlSegments' | 'maxBandwidth'>;
 
 export interface ApplicationRoute {
   /** `/` or `/a/b`, no trailing slash. */

@@ -16,6 +16,7 @@ const configuration: ApplySiteConfiguration = {
       applications: [{ path: '/', applicationPool: 'AppA' }],
       connectionTimeout: 120_000,
       maxConnections: 4294967295,
+      maxBandwidth: 4294967295,
       maxUrlSegments: 32,
     },
     {
@@ -26,6 +27,7 @@ const configuration: ApplySiteConfiguration = {
       applications: [{ path: '/', applicationPool: 'AppB' }],
       connectionTimeout: 120_000,
       maxConnections: 4294967295,
+      maxBandwidth: 4294967295,
       maxUrlSegments: 32,
     },
   ],

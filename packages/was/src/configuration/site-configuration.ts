@@ -24,6 +24,7 @@ export function buildSiteConfiguration(config: ApplicationHostConfig, queueState
     maxConnections: site.limits.maxConnections,
     maxUrlSegments: site.limits.maxUrlSegments,
     hsts: site.hsts,
+    maxBandwidth: site.limits.maxBandwidth,
   }));
   return {
     type: 'ApplySiteConfiguration',

@@ -192,7 +192,7 @@ export class DataConnection implements FrameHandler {
       return;
     }
     try {
-      if (upgrade) application.upgrade(stream.req, stream.upgradeSocket!, EMPTY);
+      if (upgrade) application.upgrade(stream.req, stream.res!, stream.upgradeSocket!, EMPTY);
       else application.handle(stream.req, stream.res!);
     } catch (error) {
       // A throw from a request listener crashes a Node server; here too (after the frames of this chunk).

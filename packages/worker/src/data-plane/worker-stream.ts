@@ -1,9 +1,9 @@
 // One request inside the worker: Node's IncomingMessage fed from REQUEST_BODY frames (credit returned
 // as the application reads), and a StreamResponse flushed as RESPONSE_* frames (writes report
 // backpressure when the stream's window is spent; 'drain' when httpsys returns credit).
-import { IncomingMessage, type ServerResponse } from 'node:http';
+import { IncomingMessage, STATUS_CODES, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { AbortReason, FrameType, INITIAL_STREAM_WINDOW, StreamCredit, type RequestHead } from '@poolhost/protocol';
+import { AbortReason, FrameType, INITIAL_STREAM_WINDOW, ResponseFlags, StreamCredit, type RequestHead } from '@poolhost/protocol';
 import { StreamSocket } from './stream-socket.js';
 import { StreamResponse, emitResponseClose } from './stream-response.js';
 import { UpgradeSocket } from './upgrade-socket.js';
@@ -38,9 +38,23 @@ function onResponseFinish(this: StreamResponse): void {
   process.nextTick(emitResponseClose, this);
 }
 
+/** An error page that replaces an application's own error response: status, header pairs, body. */
+export interface ReplacementPage {
+  statusCode: number;
+  headers: string[];
+  body: Buffer;
+}
+
+const kWorkerStream = Symbol('poolhost.workerStream');
+
+/** The stream a request arrived on (null for a request made up outside the data plane, in tests). */
+export function workerStreamOf(req: IncomingMessage): WorkerStream | null {
+  return (req as IncomingMessage & { [kWorkerStream]?: WorkerStream })[kWorkerStream] ?? null;
+}
+
 export class WorkerStream {
   readonly req: IncomingMessage;
-  readonly res: StreamResponse | null;
+  readonly res: StreamResponse;
   readonly socket: StreamSocket;
   readonly upgradeSocket: UpgradeSocket | null;
   readonly startedAt = Date.now();
@@ -52,6 +66,19 @@ export class WorkerStream {
   /** Made on the first body bytes: most requests have none. */
   private credit: StreamCredit | null = null;
   private held = 0;
+  /**
+   * httpErrors existingResponse="Replace": renders the error page that replaces an error response the
+   * application writes itself (null: the application's response passes through).
+   */
+  errorReplacement: ((statusCode: number) => ReplacementPage) | null = null;
+  /** The application's error response was replaced: its own head and body go nowhere. */
+  private replaced = false;
+  /** httpsys is asked to close the client connection after the response (ResponseFlags.CloseConnection). */
+  closeConnection = false;
+  /** maxAllowedContentLength for a body whose length was not declared (-1: none); counted as it arrives. */
+  private bodyLimit = -1;
+  private bodyReceived = 0;
+  private onBodyLimit: (() => void) | null = null;
 
   constructor(
     readonly connection: DataConnection,
@@ -73,15 +100,13 @@ export class WorkerStream {
     const internals = incomingInternals(req);
     internals._addHeaderLines(head.rawHeaders, head.rawHeaders.length);
     internals.upgrade = upgrade;
+    (req as IncomingMessage & { [kWorkerStream]?: WorkerStream })[kWorkerStream] = this;
     if (!hasBody || upgrade) {
       internals.complete = true;
       req.push(null);
     }
     this.req = req;
-    if (upgrade) {
-      this.res = null;
-      return;
-    }
+    // An upgrade request gets a response too: the pipeline answers on it when it refuses the upgrade.
     const res = new StreamResponse(req);
     res.stream = this;
     // What ServerResponse.assignSocket does, without its 'close' listener on the socket (and its removal
@@ -102,11 +127,19 @@ export class WorkerStream {
     if (this.closed || this.headSent) return;
     this.headSent = true;
     if (statusCode >= 401) countResponseStatus(this.connection.counters, statusCode);
-    this.connection.writer.responseHead(this.id, statusCode, reason, headers);
+    if (statusCode >= 400 && this.errorReplacement !== null) {
+      const page = this.errorReplacement(statusCode);
+      this.replaced = true;
+      const writer = this.connection.writer;
+      writer.responseHead(this.id, page.statusCode, STATUS_CODES[page.statusCode] ?? reason, page.headers, this.closeConnection ? ResponseFlags.CloseConnection : 0);
+      if (page.body.length > 0) writer.data(FrameType.ResponseBody, this.id, page.body);
+      return;
+    }
+    this.connection.writer.responseHead(this.id, statusCode, reason, headers, this.closeConnection ? ResponseFlags.CloseConnection : 0);
   }
 
   writeResponseData(data: string | Uint8Array, encoding: BufferEncoding | undefined, callback?: (error?: Error | null) => void): boolean {
-    if (this.closed || !this.headSent) {
+    if (this.closed || !this.headSent || this.replaced) {
       // After the end, or an informational response (100/102/103) written raw before the head: nothing to send.
       if (callback) process.nextTick(callback);
       return !this.closed;
@@ -154,6 +187,31 @@ export class WorkerStream {
 
   // --- request body (httpsys -> worker) ----------------------------------------------------------
 
+  /**
+   * Counts a body of undeclared length (chunked) against `limit` as it arrives; past it, `onExceeded`
+   * answers (413.1) and the body stops here: the application's request is destroyed, no more bytes reach
+   * it, and httpsys closes the connection after the response.
+   */
+  limitBody(limit: number, onExceeded: () => void): void {
+    this.bodyLimit = limit;
+    this.onBodyLimit = onExceeded;
+    if (this.bodyReceived > limit) this.bodyLimitExceeded();
+  }
+
+  private bodyLimitExceeded(): void {
+    const onExceeded = this.onBodyLimit!;
+    this.bodyLimit = -1;
+    this.onBodyLimit = null;
+    this.closeConnection = true;
+    const internals = incomingInternals(this.req);
+    internals.complete = true;
+    onExceeded();
+    const error = new Error('request entity too large (requestLimits@maxAllowedContentLength)') as Error & { code: string; status: number };
+    error.code = 'ERR_REQUEST_ENTITY_TOO_LARGE';
+    error.status = 413;
+    if (!this.req.destroyed) this.req.destroy(error);
+  }
+
   onRequestBody(payload: Buffer): void {
     if (this.upgradeSocket) {
       this.upgradeSocket.receive(payload);
@@ -161,6 +219,8 @@ export class WorkerStream {
     }
     const internals = incomingInternals(this.req);
     if (internals.complete) return;
+    this.bodyReceived += payload.length;
+    if (this.bodyLimit >= 0 && this.bodyReceived > this.bodyLimit) return this.bodyLimitExceeded();
     this.socket.bytesRead += payload.length;
     if (this.req.push(payload) && this.held === 0) {
       const credit = (this.credit ??= new StreamCredit()).consumed(payload.length);

@@ -23,7 +23,7 @@ function rethrow(error: unknown): never {
 }
 
 /** For the applications of a shared pipeline: each request goes to its own application's Node code. */
-export function iisnodeHandler(iisnodeSection: RawElement | undefined): RequestHandler {
+export function iisnodeHandler(iisnodeSection: RawElement | undefined, replaceErrors = false): RequestHandler {
   const promote = (iisnodeSection?.attributes.promoteServerVars ?? '')
     .split(',')
     .map((name) => name.trim())
@@ -35,6 +35,9 @@ export function iisnodeHandler(iisnodeSection: RawElement | undefined): RequestH
     if (loadFailure) return applicationFailedToLoad(context, loadFailure);
     if (addXff) addForwardedHeaders(req, application.isHttps(req.socket.localPort ?? 0));
     if (promote.length) for (const name of promote) req.headers[`x-iisnode-${name.toLowerCase()}`] = serverVariable(context, name);
+    // httpErrors existingResponse: Replace swaps the application's error responses for IIS's pages;
+    // Auto (iisnode sets fTrySkipCustomErrors) and PassThrough leave them as the application wrote them.
+    if (replaceErrors) context.replaceApplicationErrors();
     context.pipeline.resumeAfterResponse(context);
     try {
       node.handle(req, res);

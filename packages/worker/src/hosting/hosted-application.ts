@@ -12,5 +12,6 @@ export interface HostedApplication {
   handle(req: IncomingMessage, res: ServerResponse): void;
   /** True when the application listens for `upgrade` (e.g. a WebSocket server). */
   acceptsUpgrade(): boolean;
-  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+  /** `res` answers the request instead when the upgrade is refused (request filtering, ipSecurity, authentication). */
+  upgrade(req: IncomingMessage, res: ServerResponse, socket: Duplex, head: Buffer): void;
 }

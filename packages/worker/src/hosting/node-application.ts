@@ -3,13 +3,13 @@
 import { Server as HttpServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { pathToFileURL } from 'node:url';
-import type { HostedApplication } from './hosted-application.js';
+import type { InProcessNodeHost } from './node-host.js';
 import { importModule } from './import-module.js';
 import { setCaptureTarget } from './listen-capture.js';
 
 type RequestTarget = { kind: 'listener'; listener: RequestListener } | { kind: 'server'; server: HttpServer };
 
-export class NodeApplication implements HostedApplication {
+export class NodeApplication implements InProcessNodeHost {
   readonly kind = 'iisnode' as const;
   private target: RequestTarget | null = null;
   /** The entry script threw (or exported nothing) while loading: the application answers 500.1001 with it. */

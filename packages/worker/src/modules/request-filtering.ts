@@ -2,12 +2,26 @@
 // application; the first rule a request breaks ends it with IIS's substatus — 404.14 URL too long,
 // 404.15 query string too long, 404.11 double escaping, 404.12 high-bit characters, 404.5 denied URL
 // sequence, 404.6 verb, 404.8 hidden segment, 404.7 file extension (so /web.config is 404.8, as in IIS), 404.18 query sequence, 413.1
-// content length, 431 header too long. `node_modules` is a hidden segment in every application.
+// content length (declared, or counted as a chunked body arrives), 431 header too long. `node_modules` is a hidden segment in every application.
 import type { RequestFilteringSection } from '@poolhost/config';
 import type { HttpContext } from '../pipeline/http-context.js';
 import type { HttpModule } from '../pipeline/http-module.js';
 
 const escapeRegex = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * 413.1, and the connection closes after it: IIS does not read the rest of a body it refused. A chunked
+ * body found too large after the response started cannot get a page any more: the connection is cut.
+ */
+function entityTooLarge(context: HttpContext): void {
+  context.closeConnection();
+  if (context.res.headersSent) {
+    context.completeRequest();
+    context.res.destroy();
+    return;
+  }
+  context.sendError(413, 1);
+}
 
 export function requestFilteringModule(section: RequestFilteringSection): HttpModule {
   const limits = section.requestLimits;
@@ -69,7 +83,12 @@ export function requestFilteringModule(section: RequestFilteringSection): HttpMo
     }
     const headers = context.req.headers;
     const contentLength = headers['content-length'];
-    if (contentLength !== undefined && Number(contentLength) > maxAllowedContentLength) return context.sendError(413, 1);
+    if (contentLength !== undefined) {
+      if (Number(contentLength) > maxAllowedContentLength) return entityTooLarge(context);
+    } else if (headers['transfer-encoding'] !== undefined) {
+      // A chunked body: counted as it arrives, refused once it passes the limit (IIS's ReadEntityBody).
+      context.limitRequestBody(maxAllowedContentLength, entityTooLarge);
+    }
     for (const limit of headerLimits) {
       const value = headers[limit.header];
       const length = value === undefined ? 0 : Array.isArray(value) ? value.join(', ').length : value.length;

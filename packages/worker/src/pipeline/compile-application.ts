@@ -147,7 +147,8 @@ async function compilePipeline(
     mapDefaultDocument: (context, fileName) => findHandlerMapping(mappings, fileName, context.req.method ?? 'GET'),
     isIisnodeFile: (fileName) => iisnodeFiles.some((matches) => matches(fileName)),
   });
-  const nodeHandler = iisnodeHandler(sections['iisnode']);
+  const replaceErrors = enabled.has('customerrormodule') && config.httpErrors.existingResponse === 'Replace';
+  const nodeHandler = iisnodeHandler(sections['iisnode'], replaceErrors);
   const resolveHandler = (entry: HttpHandlerEntry): RequestHandler | null => {
     const names = entry.modules.split(',').map((name) => name.trim().toLowerCase());
     if (isIisnodeHandler(entry.modules)) return nodeHandler;

@@ -8,6 +8,7 @@ import type { RequestPipeline } from './request-pipeline.js';
 import type { HandlerMapping } from './handler-mapping.js';
 import type { TraceBuffer } from '../modules/failed-request-tracing/trace-buffer.js';
 import { parseRequestUrl } from './request-url.js';
+import { workerStreamOf } from '../data-plane/worker-stream.js';
 
 export const kHttpContext = Symbol.for('poolhost.httpContext');
 
@@ -51,6 +52,8 @@ export class HttpContext {
   /** Failed-request-tracing buffer when a rule covers this request. */
   trace: TraceBuffer | null = null;
   pending: number = Pending.None;
+  /** An upgrade request's hand-off to the application, made once AuthorizeRequest passed (null: none). */
+  upgrade: (() => void) | null = null;
   /** A module changed the path (URL Rewrite, a default document): MapRequestHandler looks up the new path's folder configuration. */
   rewritten = false;
   private physical: string | null | undefined = undefined;
@@ -98,6 +101,26 @@ export class HttpContext {
   /** Ends the request here: the stages up to the handler are skipped, LogRequest and EndRequest still run. */
   completeRequest(): void {
     this.completed = true;
+  }
+
+  /**
+   * httpErrors existingResponse="Replace": an error response (status >= 400) the handler's application
+   * writes itself is replaced by the error page the pipeline would send for that status (substatus 0).
+   */
+  replaceApplicationErrors(): void {
+    const stream = workerStreamOf(this.req);
+    if (stream) stream.errorReplacement = (statusCode) => this.pipeline.renderErrorPage(this, statusCode);
+  }
+
+  /** The client connection ends after this response, unread body and all (IIS after 413.1). */
+  closeConnection(): void {
+    const stream = workerStreamOf(this.req);
+    if (stream) stream.closeConnection = true;
+  }
+
+  /** Counts a body without Content-Length against `limit` as it arrives; `onExceeded` runs once past it. */
+  limitRequestBody(limit: number, onExceeded: (context: HttpContext) => void): void {
+    workerStreamOf(this.req)?.limitBody(limit, () => onExceeded(this));
   }
 
   /** The one error path: status and substatus, the custom error module's page, then LogRequest and EndRequest. */

@@ -1,6 +1,6 @@
 // An application as the data plane sees it: every request becomes an HttpContext and walks the
-// application's compiled RequestPipeline. Upgrade requests (WebSocket) go straight to the Node
-// application's `upgrade` listeners, with the forwarded headers added.
+// application's compiled RequestPipeline. Upgrade requests (WebSocket) walk it up to AuthorizeRequest,
+// then go to the Node application's `upgrade` listeners, with the forwarded headers added.
 import { join } from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
@@ -45,7 +45,11 @@ export class PipelineApplication implements HostedApplication {
   }
 
   handle(req: IncomingMessage, res: ServerResponse): void {
-    const context = new HttpContext(req, res, this.pipeline, this);
+    this.run(new HttpContext(req, res, this.pipeline, this));
+  }
+
+  /** The context walks the pipeline of its folder (500.19 when the configuration is faulted, 400 for a bad request). */
+  private run(context: HttpContext): void {
     if (this.faulted) context.sendError(500, 19, this.setup.fault);
     else if (context.badRequest) context.sendError(400, 0);
     else if (this.folders !== null) {
@@ -73,10 +77,20 @@ export class PipelineApplication implements HostedApplication {
     return this.node !== null && !this.faulted && this.node.acceptsUpgrade();
   }
 
-  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    // iisnode's hosting adds them itself, per enableXFF.
-    if (this.node!.kind === 'iisnode') addForwardedHeaders(req, this.isHttps(req.socket.localPort ?? 0));
-    this.node!.upgrade(req, socket, head);
+  /**
+   * An upgrade (WebSocket) request walks the pipeline like any request up to AuthorizeRequest — request
+   * filtering, ipSecurity, authentication and authorization — and only then goes to the application's
+   * `upgrade` listeners. A module that ends it there (404.x, 403.x, 401) answers on `res`: the client
+   * gets that response, never a 101, and the connection closes.
+   */
+  upgrade(req: IncomingMessage, res: ServerResponse, socket: Duplex, head: Buffer): void {
+    const context = new HttpContext(req, res, this.pipeline, this);
+    context.upgrade = () => {
+      // iisnode's hosting adds them itself, per enableXFF.
+      if (this.node!.kind === 'iisnode') addForwardedHeaders(req, this.isHttps(req.socket.localPort ?? 0));
+      this.node!.upgrade(req, socket, head);
+    };
+    this.run(context);
   }
 
   isHttps(localPort: number): boolean {

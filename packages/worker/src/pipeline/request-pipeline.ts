@@ -43,6 +43,12 @@ export class RequestPipeline {
       if (context.completed && index < Stage.LogRequest) {
         index = context.stageIndex = Stage.LogRequest;
         context.stepIndex = 0;
+      } else if (index === Stage.ResolveRequestCache && context.upgrade !== null) {
+        // An upgrade request passed filtering, authentication and authorization: the application takes it.
+        const upgrade = context.upgrade;
+        context.upgrade = null;
+        upgrade();
+        return;
       }
       const steps = stages[index];
       if (steps !== null) {
@@ -127,11 +133,51 @@ export class RequestPipeline {
     }
   }
 
+  /**
+   * The page `sendError` would write for `status`, rendered aside (existingResponse="Replace" of a response
+   * the application already started): the error responder writes into a stand-in for `res`.
+   */
+  renderErrorPage(context: HttpContext, status: number): { statusCode: number; headers: string[]; body: Buffer } {
+    const page = new RenderedPage(status);
+    const view = Object.create(context, { res: { value: page } }) as HttpContext;
+    try {
+      this.errorResponder(view, status, 0);
+    } catch (error) {
+      context.application.logger.error({ err: error }, 'the custom error module failed');
+    }
+    if (!page.ended) bareErrorResponse(view, status, 0);
+    const headers: string[] = [];
+    for (const [name, value] of page.headers) headers.push(name, value);
+    headers.push('Content-Length', String(page.body.length));
+    return { statusCode: page.statusCode, headers, body: page.body };
+  }
+
   private fail(context: HttpContext, error: unknown): void {
     const stage = REQUEST_STAGES[context.stageIndex] ?? 'EndRequest';
     context.application.logger.error({ err: error, module: context.module, stage, url: context.req.url }, `module ${context.module} failed in ${stage}`);
     if (context.stageIndex >= Stage.LogRequest && context.res.writableEnded) return;
     this.sendError(context, 500, 0, error);
+  }
+}
+
+/** What an error responder writes to (statusCode, setHeader, end), captured instead of sent. */
+class RenderedPage {
+  readonly headers = new Map<string, string>();
+  body: Buffer = Buffer.alloc(0);
+  ended = false;
+  readonly headersSent = false;
+
+  constructor(public statusCode: number) {}
+
+  setHeader(name: string, value: string | number): this {
+    this.headers.set(name, String(value));
+    return this;
+  }
+
+  end(body?: string | Buffer): this {
+    this.body = body === undefined ? Buffer.alloc(0) : Buffer.isBuffer(body) ? body : Buffer.from(body);
+    this.ended = true;
+    return this;
   }
 }
 

@@ -2,9 +2,9 @@
 // DetailedLocalOnly for a local client (loopback, or the server's own address), gets IIS's detailed
 // page; otherwise an `<error statusCode subStatusCode path responseMode>` entry (File: that file;
 // ExecuteURL: the file the URL maps to; Redirect: 302 to it) or IIS's short custom page.
-// Error responses an application wrote itself (a Node app's own 404 or 500) pass through untouched
-// under every existingResponse value, as iisnode's do under Auto; poolhost does not implement Replace
-// for them (docs/request-pipeline.md).
+// Error responses an application wrote itself (a Node app's own 404 or 500) pass through untouched under
+// Auto (iisnode sets fTrySkipCustomErrors) and PassThrough; under Replace the iisnode handler has the
+// data-plane stream swap them for this module's page (docs/request-pipeline.md, "Custom errors").
 import { readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import type { HttpErrorsSection } from '@poolhost/config';
