@@ -24,6 +24,7 @@ export interface ApplicationSpec {
 export interface SiteSpec {
   name: string;
   id: number;
+  /** `IP:port:host` (http), or `https/IP:port:host` with an optional `#sslFlags`. */
   bindings: string[];
   applications: ApplicationSpec[];
   attributes?: Record<string, string>;
@@ -65,6 +66,14 @@ function pool(spec: PoolSpec): string {
   return children.length === 0 ? `${open} />` : `${open}>\n${children.join('\n')}\n      </add>`;
 }
 
+/** `127.0.0.1:80:` is an http binding; `https/*:443:www.example.test#1` an https one with sslFlags 1. */
+function bindingElement(binding: string): string {
+  const https = binding.startsWith('https/');
+  const [information, sslFlags] = (https ? binding.slice('https/'.length) : binding).split('#');
+  const flags = sslFlags === undefined ? '' : ` sslFlags="${sslFlags}"`;
+  return `          <binding protocol="${https ? 'https' : 'http'}" bindingInformation="${information}"${flags} />`;
+}
+
 function site(spec: SiteSpec): string {
   const applications = spec.applications
     .map(
@@ -75,7 +84,7 @@ function site(spec: SiteSpec): string {
         '        </application>',
     )
     .join('\n');
-  const bindings = spec.bindings.map((binding) => `          <binding protocol="http" bindingInformation="${binding}" />`).join('\n');
+  const bindings = spec.bindings.map(bindingElement).join('\n');
   const limits = spec.limits ? `\n        <limits${attributes(spec.limits)} />` : '';
   return (
     `      <site name="${spec.name}" id="${spec.id}"${attributes(spec.attributes)}>\n${applications}\n` +

@@ -41,3 +41,21 @@ export {
   type AttributeType,
   type ElementSchema,
 } from './editing/element-schemas.js';
+
+export {
+  formatSslCertKey,
+  sameSslCertKey,
+  type SslCertBinding,
+  type SslCertKey,
+  type SslCertKeyKind,
+} from './ssl-store/ssl-store-model.js';
+export { parseSslCertKey, SSL_CERT_KEY_KINDS, type ParsedSslCertKey } from './ssl-store/parse-ssl-cert-key.js';
+export {
+  readSslStore,
+  parseSslStore,
+  serializeSslStore,
+  writeSslStore,
+  sslStorePath,
+  DEFAULT_APP_ID,
+  type SslStoreReadResult,
+} from './ssl-store/ssl-store-file.js';

@@ -189,12 +189,23 @@ export interface TraceFailedRequestsLogging {
   maxLogFiles: number;
 }
 
+/** `<hsts>` (site, else siteDefaults): Strict-Transport-Security on https responses, http redirected. */
+export interface SiteHsts {
+  enabled: boolean;
+  /** Seconds. */
+  maxAge: number;
+  includeSubDomains: boolean;
+  preload: boolean;
+  redirectHttpToHttps: boolean;
+}
+
 export interface Site {
   name: string;
   id: number;
   serverAutoStart: boolean;
   bindings: Binding[];
   limits: SiteLimits;
+  hsts: SiteHsts;
   logFile: LogFile;
   traceFailedRequestsLogging: TraceFailedRequestsLogging;
   applications: Application[];

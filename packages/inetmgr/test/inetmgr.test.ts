@@ -42,6 +42,8 @@ const listener: ListenerCounters = {
   ],
   sites: [site],
   httpErr: { QueueFull: 1 },
+  tlsHandshakesInProgress: 0,
+  tlsHandshakeFailures: {},
 };
 const pools: ApplicationPoolCounters = {
   type: 'ApplicationPoolCounters',

@@ -29,15 +29,23 @@ import { defaultListenerLimits, headerWaitMs } from './limits/listener-limits.js
 import { SiteCounterTable } from './counters/listener-counters.js';
 import { controlHandlers } from './control/control-handlers.js';
 import { HttpSysErrors } from './error-responses/http-sys-errors.js';
+import { SslConfiguration } from './ssl/ssl-configuration.js';
+import { HandshakeFailures } from './ssl/handshake-failures.js';
+import { TlsFront } from './ssl/tls-front.js';
+import { TicketKeys } from './ssl/ticket-keys.js';
 
 export interface HttpSysOptions {
   runDirectory: string;
   logger: Logger;
   /** Who holds the listening sockets (poolhost); without one httpsys opens its own. */
   listenSockets?: ListenSocketSource | null;
+  /** The SSL store file (`poolhost sslcert`); none: https bindings find no certificate. */
+  sslStoreFile?: string;
 }
 
 const SWEEP_INTERVAL_MS = 250;
+/** How often the SSL store and its certificate files are checked for changes. */
+const SSL_REFRESH_INTERVAL_MS = 1_000;
 
 export class HttpSys implements RequestQueueEvents, WorkerConnectionHost {
   private readonly state: IntakeState = {
@@ -55,7 +63,11 @@ export class HttpSys implements RequestQueueEvents, WorkerConnectionHost {
   private controlServer: Server | null = null;
   private dataServer: Server | null = null;
   private sweepTimer: NodeJS.Timeout | null = null;
+  private sslRefreshTimer: NodeJS.Timeout | null = null;
   private readonly logger: Logger;
+  private readonly ssl: SslConfiguration;
+  private readonly handshakeFailures: HandshakeFailures;
+  private readonly tlsFront: TlsFront;
   private readonly startedAt = new Date().toISOString();
 
   constructor(private readonly options: HttpSysOptions) {
@@ -65,13 +77,24 @@ export class HttpSys implements RequestQueueEvents, WorkerConnectionHost {
     const connections = this.connections;
     const intake = this.intake;
     const state = this.state;
-    this.endpoints = new EndpointSet((socket) => {
-      connections.add(new ClientConnection(socket, intake, state.limits.maxRequestBytes, connections));
+    this.ssl = new SslConfiguration(options.sslStoreFile ?? null, this.logger.child({ component: 'ssl' }));
+    this.handshakeFailures = new HandshakeFailures(this.logger.child({ component: 'ssl' }));
+    this.tlsFront = new TlsFront(this.ssl, this.handshakeFailures, (socket, addresses) => {
+      const connection = new ClientConnection(socket, intake, state.limits.maxRequestBytes, connections, addresses);
+      connections.add(connection);
+      connection.parseBuffered();
+    });
+    const tlsFront = this.tlsFront;
+    this.endpoints = new EndpointSet((socket, endpoint, secure) => {
+      if (secure) tlsFront.accept(socket, endpoint);
+      else connections.add(new ClientConnection(socket, intake, state.limits.maxRequestBytes, connections));
     }, this.logger.child({ component: 'endpoints' }), options.listenSockets ?? null);
   }
 
   async start(): Promise<void> {
     ensureRunDirectory(this.options.runDirectory);
+    // Before the store is first loaded, so every certificate's context gets the keys.
+    this.ssl.useTicketKeys(new TicketKeys(this.options.runDirectory));
     this.dataServer = await listenUnixSocket(socketPath(this.options.runDirectory, 'httpsys-data'), (socket) => this.onWorkerConnection(socket));
     this.controlServer = await listenControlSocket(
       socketPath(this.options.runDirectory, 'httpsys'),
@@ -87,11 +110,16 @@ export class HttpSys implements RequestQueueEvents, WorkerConnectionHost {
     );
     this.sweepTimer = setInterval(() => this.sweep(), SWEEP_INTERVAL_MS);
     this.sweepTimer.unref();
+    this.ssl.refresh();
+    this.sslRefreshTimer = setInterval(() => this.ssl.refresh(), SSL_REFRESH_INTERVAL_MS);
+    this.sslRefreshTimer.unref();
     this.logger.info({ runDirectory: this.options.runDirectory }, 'httpsys started');
   }
 
   async stop(): Promise<void> {
     if (this.sweepTimer) clearInterval(this.sweepTimer);
+    if (this.sslRefreshTimer) clearInterval(this.sslRefreshTimer);
+    this.tlsFront.destroyAll();
     this.controlServer?.close();
     this.dataServer?.close();
     for (const channel of this.controlChannels) channel.close();
@@ -125,6 +153,11 @@ export class HttpSys implements RequestQueueEvents, WorkerConnectionHost {
     for (const state of message.queueStates) this.setRequestQueueState(state);
     this.state.routing = new RoutingTable(message.urlGroups, this.siteCounters);
     const failures = await this.endpoints.apply(this.state.routing.endpoints());
+    for (const conflict of this.state.routing.conflicts) {
+      const message = `site ${conflict.siteName}: binding ${conflict.binding} is not served: ${conflict.reason}`;
+      this.logger.error({ site: conflict.siteName, binding: conflict.binding }, message);
+      failures.push({ endpoint: conflict.binding, code: 'BindingConflict', message });
+    }
     this.logger.info(
       { sites: message.urlGroups.length, requestQueues: message.requestQueues.length, endpoints: this.endpoints.counters().length },
       'URL groups applied',
@@ -246,6 +279,7 @@ export class HttpSys implements RequestQueueEvents, WorkerConnectionHost {
    */
   private sweepConnections(now: number): void {
     const headerWait = headerWaitMs(this.state.limits);
+    this.tlsFront.sweep(now, headerWait);
     const serverTimeout = this.state.limits.connectionTimeout;
     for (const connection of this.connections) {
       const timeout = connection.site?.connectionTimeout ?? serverTimeout;
@@ -313,7 +347,15 @@ export class HttpSys implements RequestQueueEvents, WorkerConnectionHost {
       const bytes = openBytes.get(site.siteId);
       return site.snapshot(bytes?.sent ?? 0, bytes?.received ?? 0);
     });
-    return { type: 'ListenerCounters', startedAt: this.startedAt, requestQueues, sites, httpErr: this.httpErrLog.reasons.snapshot() };
+    return {
+      type: 'ListenerCounters',
+      startedAt: this.startedAt,
+      requestQueues,
+      sites,
+      httpErr: this.httpErrLog.reasons.snapshot(),
+      tlsHandshakesInProgress: this.tlsFront.handshakesInProgress,
+      tlsHandshakeFailures: this.handshakeFailures.snapshot(),
+    };
   }
 
   /** The port bound for an endpoint key such as `*:8080` (tests bind port 0 through a real binding). */

@@ -1,4 +1,4 @@
-// poolhost: start | stop | status. Parses argv/env and hands off to a command.
+// poolhost: start | stop | status | sslcert. Parses argv/env and hands off to a command.
 import { resolve } from 'node:path';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
@@ -6,6 +6,8 @@ import { resolveRunDirectory } from '@poolhost/protocol';
 import { runStartCommand } from './commands/start-command.js';
 import { runStatusCommand } from './commands/status-command.js';
 import { runStopCommand } from './commands/stop-command.js';
+import { runSslCertCommand } from './sslcert/sslcert-command.js';
+import { sslStorePath } from '@poolhost/config';
 
 process.title = 'poolhost';
 
@@ -50,7 +52,23 @@ const exitCode = await new Promise<number>((done) => {
       (command) => command.options({ ...runDirOption, json: { type: 'boolean', default: false } }),
       async (argv) => done(await runStatusCommand({ runDirectory: resolveRunDirectory(argv['run-dir']), json: argv.json })),
     )
-    .demandCommand(1, 'name a command: start, stop or status')
+    .command(
+      'sslcert <verb> [parameters..]',
+      'add, show or delete an entry of the SSL store (netsh http add|show|delete sslcert), e.g. ' +
+        'sslcert add hostnameport=www.contoso.com:443 certfile=/etc/poolhost/ssl/www.pem keyfile=/etc/poolhost/ssl/www.key',
+      (command) =>
+        command
+          .positional('verb', { choices: ['add', 'show', 'delete'] as const, demandOption: true })
+          .positional('parameters', { type: 'string', array: true, default: [] as string[] })
+          .options({
+            config: { type: 'string', describe: 'applicationHost.config the store sits beside (env POOLHOST_CONFIG); env POOLHOST_SSL_STORE names the store itself' },
+          }),
+      (argv) => {
+        const configFile = resolve(argv.config ?? process.env.POOLHOST_CONFIG ?? 'applicationHost.config');
+        done(runSslCertCommand({ verb: argv.verb, args: (argv.parameters ?? []).map(String), storeFile: sslStorePath(configFile) }));
+      },
+    )
+    .demandCommand(1, 'name a command: start, stop, status or sslcert')
     .strict()
     .help()
     .fail((message, error) => {

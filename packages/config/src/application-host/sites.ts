@@ -2,7 +2,7 @@
 // virtualDirectoryDefaults applied (global ones under <sites>, per-site ones inside <site>, and
 // virtualDirectoryDefaults inside <application>).
 
-import type { Application, Binding, LogFile, Site, TraceFailedRequestsLogging, VirtualDirectory } from '../model.js';
+import type { Application, Binding, LogFile, Site, SiteHsts, TraceFailedRequestsLogging, VirtualDirectory } from '../model.js';
 import { ConfigErrors } from '../validation/error-registry.js';
 import { readAttributes } from '../validation/read-attributes.js';
 import { parseAttributeValue, UINT_MAX } from '../values/attribute-type.js';
@@ -13,6 +13,7 @@ import { child, mapPath, positionOf, type ReadContext } from './read-context.js'
 import {
   APPLICATION_SCHEMA,
   BINDING_SCHEMA,
+  HSTS_SCHEMA,
   LOG_FILE_SCHEMA,
   SITE_LIMITS_SCHEMA,
   SITE_SCHEMA,
@@ -105,10 +106,21 @@ function readSite(
     ...readAttributes<{ serverAutoStart: boolean }>(SITE_SCHEMA, [element, siteDefaults], d),
     bindings: readBindings(child(element, 'bindings'), context),
     limits: readAttributes(SITE_LIMITS_SCHEMA, both('limits'), d),
+    hsts: hstsOf(readAttributes<Record<string, number | boolean>>(HSTS_SCHEMA, both('hsts'), d)),
     logFile,
     traceFailedRequestsLogging,
     applications: readApplications(element, name, applicationDefaults, virtualDirectoryDefaults, context, poolNames),
     position: positionOf(context, element),
+  };
+}
+
+function hstsOf(values: Record<string, number | boolean>): SiteHsts {
+  return {
+    enabled: values.enabled === true,
+    maxAge: values['max-age'] as number,
+    includeSubDomains: values.includeSubDomains === true,
+    preload: values.preload === true,
+    redirectHttpToHttps: values.redirectHttpToHttps === true,
   };
 }
 

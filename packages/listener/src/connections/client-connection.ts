@@ -7,6 +7,7 @@ import { normalizeAddress } from '../routing/host-header.js';
 import { HTTPParser, METHODS, type LlhttpParser, type ParseError } from './http-parser.js';
 import type { SiteCounters } from '../counters/listener-counters.js';
 import type { ListenerRequest } from '../requests/listener-request.js';
+import type { SecureConnection } from '../ssl/tls-front.js';
 import type { SiteRoute } from '../routing/routing-table.js';
 
 /** A request line and its headers, as parsed. */
@@ -139,6 +140,10 @@ export class ClientConnection {
   readonly clientPort: number;
   readonly localIp: string;
   readonly localPort: number;
+  /** Arrived on an https binding (the socket is a TLSSocket; llhttp reads the decrypted stream). */
+  readonly secure: boolean = false;
+  /** The client's TLS certificate, encoded for the data plane (encodeClientCertificate); null: none. */
+  readonly clientCertificate: string | null = null;
   /** Requests of this connection queued or on a worker (pipelining can make it more than one). */
   active: ListenerRequest[] = [];
   /**
@@ -191,17 +196,28 @@ export class ClientConnection {
     maxRequestBytes: number,
     /** httpsys' set of open connections (for its timer sweep and shutdown); left on close. */
     private readonly registry: Set<ClientConnection>,
+    /** A TLS connection: its addresses, read from the TCP socket before the handshake, and the client's certificate. */
+    secure?: SecureConnection,
   ) {
-    // One getpeername/getsockname each, into a scratch object: Node's address getters would cache an
-    // address object on every socket.
     const handle = (socket as Socket & { _handle: { getpeername(out: object): number; getsockname(out: object): number } })._handle;
-    const address = { address: '', port: 0 };
-    handle.getpeername(address);
-    this.clientIp = normalizeAddress(address.address);
-    this.clientPort = address.port;
-    handle.getsockname(address);
-    this.localIp = normalizeAddress(address.address);
-    this.localPort = address.port;
+    if (secure) {
+      this.secure = true;
+      this.clientIp = secure.clientIp;
+      this.clientPort = secure.clientPort;
+      this.localIp = secure.localIp;
+      this.localPort = secure.localPort;
+      this.clientCertificate = secure.clientCertificate;
+    } else {
+      // One getpeername/getsockname each, into a scratch object: Node's address getters would cache an
+      // address object on every socket.
+      const address = { address: '', port: 0 };
+      handle.getpeername(address);
+      this.clientIp = normalizeAddress(address.address);
+      this.clientPort = address.port;
+      handle.getsockname(address);
+      this.localIp = normalizeAddress(address.address);
+      this.localPort = address.port;
+    }
     this.idleSince = Date.now();
     const parser = takeParser();
     // Transfer-Encoding with Content-Length is not llhttp's error here: HTTP.SYS takes the request with
@@ -214,6 +230,16 @@ export class ClientConnection {
     socket.on('end', onSocketEnd);
     socket.on('close', onSocketClose);
     socket.on('error', ignoreSocketError);
+  }
+
+  /**
+   * Bytes a TLS socket decrypted before llhttp consumed it (none in practice: the handshake's last flight
+   * completes before any application data is read) are parsed here, so none can be lost.
+   */
+  parseBuffered(): void {
+    if (this.socket.readableLength === 0 || !this.parser) return;
+    const buffered = this.socket.read() as Buffer | null;
+    if (buffered) this.packetParsed(this.parser.execute(buffered));
   }
 
   // --- parser callbacks --------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 export interface LlhttpParser {
   initialize(type: number, resource: object, maxHeaderSize: number, lenientFlags: number): void;
   consume(handle: unknown): void;
+  execute(data: Buffer): number | Error;
   unconsume(): void;
   finish(): Error | undefined;
   getCurrentBuffer(): Buffer;

@@ -17,6 +17,8 @@ export interface EndpointCounters {
 interface OpenEndpoint {
   key: string;
   server: Server;
+  /** https: accepted sockets go through the TLS front. Flipped in place when the bindings change protocol. */
+  secure: boolean;
   currentConnections: number;
   totalConnections: number;
 }
@@ -37,7 +39,7 @@ export class EndpointSet {
   private applying: Promise<unknown> = Promise.resolve();
 
   constructor(
-    private readonly onConnection: (socket: Socket) => void,
+    private readonly onConnection: (socket: Socket, endpoint: string, secure: boolean) => void,
     private readonly logger: Logger,
     private readonly source: ListenSocketSource | null = null,
   ) {}
@@ -52,7 +54,14 @@ export class EndpointSet {
   private async reconcile(wanted: readonly ListenEndpoint[]): Promise<EndpointFailure[]> {
     const wantedKeys = new Map(wanted.map((endpoint) => [endpointKey(endpoint), endpoint]));
     for (const [key, endpoint] of this.open) {
-      if (wantedKeys.has(key)) continue;
+      const wantedEndpoint = wantedKeys.get(key);
+      if (wantedEndpoint) {
+        if ((wantedEndpoint.secure === true) !== endpoint.secure) {
+          endpoint.secure = wantedEndpoint.secure === true;
+          this.logger.info({ endpoint: key }, `${key} now serves ${endpoint.secure ? 'https' : 'http'}`);
+        }
+        continue;
+      }
       this.open.delete(key);
       endpoint.server.close();
       this.logger.info({ endpoint: key }, `stopped listening on ${key}`);
@@ -63,7 +72,7 @@ export class EndpointSet {
         if (this.open.has(key)) return;
         try {
           const { server, openedBy } = await this.listen(endpoint);
-          const entry: OpenEndpoint = { key, server, currentConnections: 0, totalConnections: 0 };
+          const entry: OpenEndpoint = { key, server, secure: endpoint.secure === true, currentConnections: 0, totalConnections: 0 };
           // One listener per endpoint, not a `once` closure per connection (~250 B each with 10,000 idle
           // connections; docs/performance.md).
           const onSocketClose = (): void => {
@@ -73,11 +82,14 @@ export class EndpointSet {
             entry.currentConnections++;
             entry.totalConnections++;
             socket.on('close', onSocketClose);
-            this.onConnection(socket);
+            this.onConnection(socket, key, entry.secure);
           });
           server.on('error', (error) => this.logger.error({ err: error, endpoint: key }, `listener ${key} failed`));
           this.open.set(key, entry);
-          this.logger.info({ endpoint: key, openedBy }, `listening on ${key}${openedBy === 'httpsys' ? '' : ` (socket held by poolhost, opened by ${openedBy})`}`);
+          this.logger.info(
+            { endpoint: key, openedBy, secure: endpoint.secure },
+            `listening on ${key}${endpoint.secure ? ' (https)' : ''}${openedBy === 'httpsys' ? '' : ` (socket held by poolhost, opened by ${openedBy})`}`,
+          );
         } catch (error) {
           const failure = error as NodeJS.ErrnoException;
           const message =

@@ -136,7 +136,7 @@ export class ListenerRequest {
     const connection = this.connection;
     worker.writer.requestHead(
       streamId,
-      this.flags,
+      connection.clientCertificate === null ? this.flags : this.flags | RequestFlags.ClientCertificate,
       this.site.siteId,
       head.method,
       head.url,
@@ -148,6 +148,7 @@ export class ListenerRequest {
       connection.localIp,
       connection.localPort,
       this.application.path,
+      connection.clientCertificate,
     );
     if (this.flags & RequestFlags.Upgrade) {
       if (this.upgradeHead && this.upgradeHead.length > 0) this.forwardBody(this.upgradeHead, FrameType.UpgradeData);
@@ -263,6 +264,8 @@ export class ListenerRequest {
       else if (name.length === 4) hasDate ||= name.toLowerCase() === 'date';
     }
     if (!hasDate) text += `Date: ${httpDate()}\r\n`;
+    const hsts = this.site.strictTransportSecurity;
+    if (hsts !== null && this.connection.secure) text += `Strict-Transport-Security: ${hsts}\r\n`;
     if (this.flags & RequestFlags.Upgrade) {
       // The application did not take the upgrade: an ordinary response, then the connection closes.
       this.closeAfter = true;
@@ -513,7 +516,8 @@ export class ListenerRequest {
     this.finish();
     // A plain close would queue the FIN behind the megabytes still in the send buffer, which the slow
     // client would take minutes to reach: a reset ends the connection now.
-    if (typeof this.socket.resetAndDestroy === 'function' && !this.socket.destroyed) this.socket.resetAndDestroy();
+    // (A TLS socket cannot be reset: Node refuses resetAndDestroy on anything but a TCP handle.)
+    if (!this.connection.secure && typeof this.socket.resetAndDestroy === 'function' && !this.socket.destroyed) this.socket.resetAndDestroy();
     else this.socket.destroy();
   }
 

@@ -11,6 +11,7 @@ import type { HttpErrLog } from '../httperr-log/httperr-log.js';
 import type { HttpErrRecord } from '../httperr-log/httperr-line.js';
 import { HttpSysErrors, errorResponseBytes, type HttpSysError } from '../error-responses/http-sys-errors.js';
 import { checkUrl } from '../limits/url-limits.js';
+import { httpDate } from '../error-responses/http-date.js';
 import { SiteBandwidthTable, UNLIMITED_BANDWIDTH } from '../limits/site-bandwidth.js';
 import { verbSlot, type SiteCounters } from '../counters/listener-counters.js';
 import { ListenerRequest, RequestState, type RequestOutcomes } from './listener-request.js';
@@ -145,6 +146,7 @@ export class RequestIntake implements RequestOutcomes, ConnectionEvents {
       siteCounters.connectionOpened();
     }
     if (!site.started) return this.reject(head, connection, HttpSysErrors.NotFound, 'NotFound', site, null);
+    if (site.redirectHttpToHttps && !connection.secure) return connection.answerLast(redirectToHttps(host ?? connection.localIp, url));
     const application = site.applications.match(url);
     if (!application) return this.reject(head, connection, HttpSysErrors.NotFound, 'NotFound', site, null);
     const queue = this.state.queues.get(application.applicationPool);
@@ -428,4 +430,25 @@ function removeActive(request: ListenerRequest): void {
   }
   const index = active.indexOf(request);
   if (index >= 0) active.splice(index, 1);
+}
+
+/**
+ * `<hsts redirectHttpToHttps>`: HTTP.SYS' 301 for a site's http request — the scheme becomes https and the
+ * port is dropped (the target is always 443; reference iis-2.md §1.5). The connection closes after it.
+ */
+function redirectToHttps(host: string, url: string): Buffer {
+  const name = host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.replace(/:\d*$/, '');
+  const location = `https://${name}${url}`;
+  const body = `<head><title>Document Moved</title></head>\n<body><h1>Object Moved</h1>This document may be found <a HREF="${location.replaceAll('"', '%22')}">here</a></body>`;
+  return Buffer.from(
+    'HTTP/1.1 301 Moved Permanently\r\n' +
+      'Content-Type: text/html; charset=UTF-8\r\n' +
+      `Location: ${location}\r\n` +
+      'Server: Microsoft-HTTPAPI/2.0\r\n' +
+      `Date: ${httpDate()}\r\n` +
+      'Connection: close\r\n' +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n` +
+      body,
+    'utf8',
+  );
 }

@@ -1,7 +1,7 @@
 // Binding -> site with HTTP.SYS host-specifier precedence (reference §4.6 step 2): explicit host name
 // (an IP-specific binding before `*`) -> IP-bound weak wildcard (the local address the request came in
 // on) -> weak wildcard `*`. Built once per ApplyUrlGroups; a lookup is two or three Map probes.
-import type { UrlGroup } from '@poolhost/protocol';
+import type { HstsSettings, UrlGroup } from '@poolhost/protocol';
 import { ApplicationMatcher } from './application-matcher.js';
 import { SiteCounterTable, type SiteCounters } from '../counters/listener-counters.js';
 
@@ -16,6 +16,10 @@ export interface SiteRoute {
   /** Bytes per second for the site's responses (UINT_MAX: unlimited). */
   maxBandwidth: number;
   applications: ApplicationMatcher;
+  /** The Strict-Transport-Security value for the site's https responses (`<hsts enabled>`), null: none. */
+  strictTransportSecurity: string | null;
+  /** `<hsts redirectHttpToHttps>`: httpsys answers the site's http requests with a 301 to https. */
+  redirectHttpToHttps: boolean;
   /** The site's Web Service counters (kept across routing tables). */
   counters: SiteCounters;
 }
@@ -56,15 +60,32 @@ function setPreferringStarted(map: Map<string, SiteRoute>, key: string, site: Si
   if (!existing || (!existing.started && site.started)) map.set(key, site);
 }
 
+/** `max-age=N[; includeSubDomains][; preload]` (RFC 6797 §6.1). */
+function strictTransportSecurity(hsts: HstsSettings): string {
+  return `max-age=${hsts.maxAge}${hsts.includeSubDomains ? '; includeSubDomains' : ''}${hsts.preload ? '; preload' : ''}`;
+}
+
 export interface ListenEndpoint {
   /** `*` or a literal address. */
   ip: string;
   port: number;
+  /** An https binding's port: connections are TLS, terminated by httpsys (absent: http). */
+  secure?: boolean;
+}
+
+/** A binding that cannot be served: its port already carries the other protocol. */
+export interface BindingConflict {
+  siteName: string;
+  binding: string;
+  reason: string;
 }
 
 export class RoutingTable {
   private readonly ports = new Map<number, PortRoutes>();
+  /** One protocol per port, as HTTP.SYS: TLS or cleartext is decided before any byte is parsed. */
+  private readonly securePorts = new Map<number, boolean>();
   readonly sites: SiteRoute[] = [];
+  readonly conflicts: BindingConflict[] = [];
 
   constructor(urlGroups: readonly UrlGroup[], siteCounters: SiteCounterTable = new SiteCounterTable()) {
     for (const group of urlGroups) {
@@ -77,11 +98,25 @@ export class RoutingTable {
         maxConnections: group.maxConnections,
         maxBandwidth: group.maxBandwidth,
         applications: new ApplicationMatcher(group.applications),
+        strictTransportSecurity: group.hsts?.enabled ? strictTransportSecurity(group.hsts) : null,
+        redirectHttpToHttps: group.hsts?.enabled === true && group.hsts.redirectHttpToHttps,
         counters: siteCounters.get(group.siteId, group.siteName),
       };
       this.sites.push(site);
       for (const binding of group.bindings) {
-        if (binding.protocol !== 'http') continue;
+        const protocol = binding.protocol.toLowerCase();
+        if (protocol !== 'http' && protocol !== 'https') continue;
+        const secure = protocol === 'https';
+        const portSecure = this.securePorts.get(binding.port);
+        if (portSecure === undefined) this.securePorts.set(binding.port, secure);
+        else if (portSecure !== secure) {
+          this.conflicts.push({
+            siteName: group.siteName,
+            binding: `${protocol}/${binding.bindingInformation}`,
+            reason: `port ${binding.port} already has ${portSecure ? 'https' : 'http'} bindings; one port serves one protocol`,
+          });
+          continue;
+        }
         let port = this.ports.get(binding.port);
         if (!port) this.ports.set(binding.port, (port = new PortRoutes()));
         port.add(binding.ip || '*', binding.host.toLowerCase(), site);
@@ -101,14 +136,15 @@ export class RoutingTable {
   endpoints(): ListenEndpoint[] {
     const result: ListenEndpoint[] = [];
     for (const [port, routes] of this.ports) {
+      const secure = this.securePorts.get(port) === true;
       const wildcard = routes.wildcard !== null || [...routes.explicitHosts.values()].some((byIp) => byIp.has('*'));
       if (wildcard) {
-        result.push({ ip: '*', port });
+        result.push({ ip: '*', port, secure });
         continue;
       }
       const addresses = new Set<string>(routes.ipBound.keys());
       for (const byIp of routes.explicitHosts.values()) for (const ip of byIp.keys()) addresses.add(ip);
-      for (const ip of addresses) result.push({ ip, port });
+      for (const ip of addresses) result.push({ ip, port, secure });
     }
     return result;
   }

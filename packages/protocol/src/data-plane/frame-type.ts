@@ -44,6 +44,8 @@ export const RequestFlags = {
   Upgrade: 2,
   KeepAlive: 4,
   ExpectContinue: 8,
+  /** The connection is TLS and the client presented a certificate: a ClientCertificate block follows the header pairs. */
+  ClientCertificate: 16,
 } as const;
 
 /** Flags of a RESPONSE_HEAD frame (the header's flags byte). */

@@ -99,11 +99,15 @@ export class FrameWriter {
     localIp: string,
     localPort: number,
     applicationPath: string,
+    /** With RequestFlags.ClientCertificate: encodeClientCertificate's text. */
+    clientCertificate: string | null = null,
   ): void {
     const pathBytes = Buffer.byteLength(applicationPath);
+    const certificateBytes = clientCertificate === null ? 0 : Buffer.byteLength(clientCertificate);
     let size = 4 + 2 + 4 + 1 + method.length + 1 + clientIp.length + 1 + localIp.length + 2 + pathBytes + 4 + url.length + 2;
     const count = rawHeaders.length;
     for (let i = 0; i < count; i += 2) size += 6 + rawHeaders[i]!.length + rawHeaders[i + 1]!.length;
+    if (clientCertificate !== null) size += 4 + certificateBytes;
     let at = this.begin(FrameType.RequestHead, flags, streamId, size);
     const slab = this.slab;
     slab.writeUInt32LE(siteId >>> 0, at);
@@ -124,7 +128,11 @@ export class FrameWriter {
     slab.writeUInt32LE(url.length, at);
     at += 4;
     at += writeLatin1(slab, url, at);
-    this.writeHeaderPairs(rawHeaders, at);
+    at = this.writeHeaderPairs(rawHeaders, at);
+    if (clientCertificate !== null) {
+      slab.writeUInt32LE(certificateBytes, at);
+      slab.utf8Write(clientCertificate, at + 4, certificateBytes);
+    }
   }
 
   /** RESPONSE_HEAD payload: u16 status, u16+reason, u16 pair count, pairs of (u16+name, u32+value). Flags: ResponseFlags. */
@@ -141,7 +149,8 @@ export class FrameWriter {
     this.writeHeaderPairs(headers, at);
   }
 
-  private writeHeaderPairs(headers: readonly string[], at: number): void {
+  /** Returns the offset after the pairs. */
+  private writeHeaderPairs(headers: readonly string[], at: number): number {
     const slab = this.slab;
     const count = headers.length;
     slab.writeUInt16LE(count >>> 1, at);
@@ -156,6 +165,7 @@ export class FrameWriter {
       at += 4;
       at += writeLatin1(slab, value, at);
     }
+    return at;
   }
 
   // --- data --------------------------------------------------------------------------------------

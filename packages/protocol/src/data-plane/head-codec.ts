@@ -15,6 +15,41 @@ export interface RequestHead {
   localPort: number;
   /** The application path httpsys routed the request to (`/` or `/a/b`). */
   applicationPath: string;
+  /** The TLS client certificate (RequestFlags.ClientCertificate). */
+  clientCertificate?: ClientCertificateInfo;
+}
+
+/** A client certificate as httpsys verified it against the binding's CA bundle (sslctlfile=). */
+export interface ClientCertificateInfo {
+  /** trusted; untrusted (no chain to the CA bundle, or invalid); expired (or not yet valid). */
+  status: 'trusted' | 'untrusted' | 'expired';
+  /** OpenSSL's verification error (`CERT_HAS_EXPIRED`, `UNABLE_TO_VERIFY_LEAF_SIGNATURE` …), '' when trusted. */
+  verifyError: string;
+  /** Upper-case hex. */
+  serialNumber: string;
+  /** `CN=…, O=…` (one line). */
+  subject: string;
+  issuer: string;
+  validFrom: string;
+  validTo: string;
+  /** SHA-1, `AB:CD:…` as Node prints it. */
+  fingerprint: string;
+  /** DER, base64. */
+  raw: string;
+}
+
+const CLIENT_CERTIFICATE_FIELDS = ['status', 'verifyError', 'serialNumber', 'subject', 'issuer', 'validFrom', 'validTo', 'fingerprint', 'raw'] as const;
+
+/** The ClientCertificate block: its fields joined by newlines (none contains one), UTF-8. */
+export function encodeClientCertificate(info: ClientCertificateInfo): string {
+  return CLIENT_CERTIFICATE_FIELDS.map((field) => info[field]).join('\n');
+}
+
+function decodeClientCertificate(text: string): ClientCertificateInfo {
+  const values = text.split('\n');
+  const info = {} as Record<string, string>;
+  CLIENT_CERTIFICATE_FIELDS.forEach((field, index) => (info[field] = values[index] ?? ''));
+  return info as unknown as ClientCertificateInfo;
 }
 
 export interface ResponseHead {
@@ -97,7 +132,7 @@ function readHeaderPairs(payload: Buffer, at: number, into: string[]): number {
   return at;
 }
 
-export function decodeRequestHead(payload: Buffer): RequestHead {
+export function decodeRequestHead(payload: Buffer, flags = 0): RequestHead {
   const siteId = payload.readUInt32LE(0);
   const httpVersionMajor = payload[4]!;
   const httpVersionMinor = payload[5]!;
@@ -122,8 +157,13 @@ export function decodeRequestHead(payload: Buffer): RequestHead {
   const url = decodeLatin1(payload, at, at + length, recentUrl);
   at += length;
   const rawHeaders: string[] = [];
-  readHeaderPairs(payload, at, rawHeaders);
-  return { siteId, method, url, httpVersionMajor, httpVersionMinor, rawHeaders, clientIp, clientPort, localIp, localPort, applicationPath };
+  at = readHeaderPairs(payload, at, rawHeaders);
+  const head: RequestHead = { siteId, method, url, httpVersionMajor, httpVersionMinor, rawHeaders, clientIp, clientPort, localIp, localPort, applicationPath };
+  if (flags & 16 /* RequestFlags.ClientCertificate */) {
+    const length = payload.readUInt32LE(at);
+    head.clientCertificate = decodeClientCertificate(payload.utf8Slice(at + 4, at + 4 + length));
+  }
+  return head;
 }
 
 /** Decodes a RESPONSE_HEAD; header pairs are appended to `headers` (pass a fresh array). */

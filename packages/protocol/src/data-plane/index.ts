@@ -20,6 +20,8 @@ export {
   decodeRejected,
   decodeAbortReason,
   decodeWindowUpdate,
+  encodeClientCertificate,
+  type ClientCertificateInfo,
   type RequestHead,
   type ResponseHead,
   type AttachRequest,

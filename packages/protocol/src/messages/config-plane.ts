@@ -21,12 +21,22 @@ export interface ApplicationRoute {
 export type SiteState = 'Starting' | 'Started' | 'Stopping' | 'Stopped' | 'Unknown';
 export type ApplicationPoolState = 'Starting' | 'Started' | 'Stopping' | 'Stopped' | 'Unknown';
 
+/** A site's `<hsts>`, as httpsys applies it. */
+export interface HstsSettings {
+  enabled: boolean;
+  maxAge: number;
+  includeSubDomains: boolean;
+  preload: boolean;
+  redirectHttpToHttps: boolean;
+}
+
 export interface SiteDescriptor extends SiteListenerLimits {
   id: number;
   name: string;
   serverAutoStart: boolean;
   bindings: BindingDescriptor[];
   applications: ApplicationRoute[];
+  hsts?: HstsSettings;
 }
 
 /** Why a disabled request queue turns requests away; becomes the HTTPERR reason phrase. */
@@ -73,6 +83,7 @@ export interface UrlGroup extends SiteListenerLimits {
   state: SiteState;
   bindings: BindingDescriptor[];
   applications: ApplicationRoute[];
+  hsts?: HstsSettings;
 }
 
 /** w3svc -> httpsys: the whole routing table; httpsys opens, keeps and closes listeners to match it. */

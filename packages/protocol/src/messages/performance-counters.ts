@@ -86,6 +86,10 @@ export interface ListenerCounters {
   requestQueues: RequestQueueCounterSet[];
   sites: WebServiceCounterSet[];
   httpErr: HttpErrCounts;
+  /** TLS connections accepted on https endpoints whose handshake has not completed yet. */
+  tlsHandshakesInProgress: number;
+  /** Handshakes that failed, by reason (`NoCertificate`, `NotTls`, `Timer_HeaderWait` …). */
+  tlsHandshakeFailures: Record<string, number>;
 }
 
 /** APP_POOL_WAS's Current Application Pool State values. */

@@ -19,6 +19,7 @@ export function buildUrlGroups(
       connectionTimeout: site.connectionTimeout,
       maxConnections: site.maxConnections,
       maxUrlSegments: site.maxUrlSegments,
+      ...(site.hsts ? { hsts: site.hsts } : {}),
       maxBandwidth: site.maxBandwidth,
     })),
     requestQueues: configuration.requestQueues,

@@ -23,6 +23,7 @@ export function buildSiteConfiguration(config: ApplicationHostConfig, queueState
     connectionTimeout: site.limits.connectionTimeout,
     maxConnections: site.limits.maxConnections,
     maxUrlSegments: site.limits.maxUrlSegments,
+    hsts: site.hsts,
     maxBandwidth: site.limits.maxBandwidth,
   }));
   return {

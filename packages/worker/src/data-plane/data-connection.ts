@@ -173,7 +173,7 @@ export class DataConnection implements FrameHandler {
   }
 
   private openStream(streamId: number, flags: number, payload: Buffer): void {
-    const head = decodeRequestHead(payload);
+    const head = decodeRequestHead(payload, flags);
     const application = this.applications.find(head.siteId, head.applicationPath);
     const upgrade = (flags & RequestFlags.Upgrade) !== 0 && application !== null && application.acceptsUpgrade();
     const stream = new WorkerStream(this, streamId, head, (flags & RequestFlags.HasBody) !== 0, upgrade, application);

@@ -5,12 +5,44 @@ import { EventEmitter } from 'node:events';
 import { installNetSocketSurface, type NetSocketSurface } from './net-socket-surface.js';
 import { emitResponseClose, type StreamResponse } from './stream-response.js';
 import type { WorkerStream } from './worker-stream.js';
+import type { ClientCertificateInfo } from '@poolhost/protocol';
 
 interface WritableStateLike {
   corked: number;
   length: number;
   needDrain: boolean;
   ended: boolean;
+}
+
+export interface PeerCertificate {
+  subject: Record<string, string>;
+  issuer: Record<string, string>;
+  serialNumber: string;
+  valid_from: string;
+  valid_to: string;
+  fingerprint: string;
+  raw: Buffer;
+}
+
+function distinguishedName(text: string): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const part of text.split(', ')) {
+    const equals = part.indexOf('=');
+    if (equals > 0) fields[part.slice(0, equals)] = part.slice(equals + 1);
+  }
+  return fields;
+}
+
+function peerCertificateOf(info: ClientCertificateInfo): PeerCertificate {
+  return {
+    subject: distinguishedName(info.subject),
+    issuer: distinguishedName(info.issuer),
+    serialNumber: info.serialNumber,
+    valid_from: info.validFrom,
+    valid_to: info.validTo,
+    fingerprint: info.fingerprint,
+    raw: Buffer.from(info.raw, 'base64'),
+  };
 }
 
 export class StreamSocket extends EventEmitter {
@@ -43,6 +75,21 @@ export class StreamSocket extends EventEmitter {
     this.remoteFamily = clientIp.includes(':') ? 'IPv6' : 'IPv4';
     this.localAddress = localIp;
     this.localPort = localPort;
+  }
+
+  /** As tls.TLSSocket: whether the client's certificate chains to the binding's CA bundle. */
+  get authorized(): boolean {
+    return this.stream.head.clientCertificate?.status === 'trusted';
+  }
+
+  get authorizationError(): string | undefined {
+    return this.stream.head.clientCertificate?.verifyError || undefined;
+  }
+
+  /** As tls.TLSSocket.getPeerCertificate(): `{}` when the client sent none. */
+  getPeerCertificate(): PeerCertificate | Record<string, never> {
+    const info = this.stream.head.clientCertificate;
+    return info ? peerCertificateOf(info) : {};
   }
 
   write(data: string | Uint8Array, encoding?: BufferEncoding | ((error?: Error | null) => void) | null, callback?: (error?: Error | null) => void): boolean {

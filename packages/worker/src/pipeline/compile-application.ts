@@ -14,6 +14,7 @@ import { customHeadersModule } from '../modules/custom-headers.js';
 import { failedRequestTracingModule } from '../modules/failed-request-tracing/failed-request-tracing-module.js';
 import { httpLoggingModule } from '../modules/http-logging/http-logging-module.js';
 import { ipRestrictionModule } from '../modules/ip-restriction.js';
+import { sslAccessCheck } from './ssl-access.js';
 import { requestFilteringModule } from '../modules/request-filtering.js';
 import { rewriteModule } from '../modules/url-rewrite.js';
 import { isApplicationModuleType, loadApplicationModule } from '../modules/application-module.js';
@@ -165,6 +166,8 @@ async function compilePipeline(
     [Stage.MapRequestHandler]: { before: [{ module: CORE_MODULE, run: (context) => mapInFolder(context, mappings) }] },
     [Stage.ExecuteRequestHandler]: { after: [{ module: HANDLER_STEP, run: executeHandler }] },
   };
+  const sslAccess = sslAccessCheck(sections['security/access']);
+  if (sslAccess) coreSteps[Stage.BeginRequest] = { before: [{ module: CORE_MODULE, run: sslAccess }] };
   const anonymous = enabled.has('anonymousauthenticationmodule') && isAuthenticationEnabled(sections['security/authentication/anonymousAuthentication'], true);
   if (!anonymous) {
     const basic = enabled.has('basicauthenticationmodule') && isAuthenticationEnabled(sections['security/authentication/basicAuthentication'], false);

@@ -3,9 +3,11 @@
 // {NAME} references, and iisnode's promoteServerVars (`x-iisnode-<name>` request headers).
 import { IncomingMessage } from 'node:http';
 import { httpContextOf, type HttpContext } from './http-context.js';
+import { clientCertificateOf } from './ssl-access.js';
 
 export const SERVER_VARIABLE_NAMES = [
-  'APP_POOL_ID', 'APPL_MD_PATH', 'APPL_PHYSICAL_PATH', 'AUTH_TYPE', 'AUTH_USER', 'CONTENT_LENGTH', 'CONTENT_TYPE', 'HTTPS', 'HTTP_URL',
+  'APP_POOL_ID', 'APPL_MD_PATH', 'APPL_PHYSICAL_PATH', 'AUTH_TYPE', 'AUTH_USER', 'CERT_FLAGS', 'CERT_ISSUER', 'CERT_SERIALNUMBER',
+  'CERT_SUBJECT', 'CONTENT_LENGTH', 'CONTENT_TYPE', 'HTTPS', 'HTTP_URL',
   'INSTANCE_ID', 'INSTANCE_NAME', 'LOCAL_ADDR', 'LOGON_USER', 'PATH_INFO', 'PATH_TRANSLATED', 'QUERY_STRING', 'REMOTE_ADDR', 'REMOTE_HOST',
   'REMOTE_PORT', 'REMOTE_USER', 'REQUEST_FILENAME', 'REQUEST_METHOD', 'REQUEST_URI', 'SCRIPT_NAME', 'SERVER_NAME', 'SERVER_PORT',
   'SERVER_PORT_SECURE', 'SERVER_PROTOCOL', 'SERVER_SOFTWARE', 'UNENCODED_URL', 'URL',
@@ -28,6 +30,18 @@ export function serverVariable(context: HttpContext, name: string): string {
     case 'LOGON_USER':
     case 'REMOTE_USER':
       return context.user ?? '';
+    case 'CERT_SUBJECT':
+      return clientCertificateOf(context)?.subject ?? '';
+    case 'CERT_ISSUER':
+      return clientCertificateOf(context)?.issuer ?? '';
+    case 'CERT_SERIALNUMBER':
+      // IIS spells the serial as hyphen-separated bytes.
+      return (clientCertificateOf(context)?.serialNumber.toLowerCase().padStart(2, '0').replace(/^(.(..)*)$/, '0$1').match(/../g) ?? []).join('-');
+    case 'CERT_FLAGS': {
+      // Bit 0: a client certificate is present; bit 1: its issuer is not trusted (reference iis-2.md §1.4).
+      const certificate = clientCertificateOf(context);
+      return certificate ? String(certificate.status === 'untrusted' ? 3 : 1) : '0';
+    }
     case 'CONTENT_LENGTH':
       return req.headers['content-length'] ?? '0';
     case 'CONTENT_TYPE':

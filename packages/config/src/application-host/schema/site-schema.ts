@@ -18,6 +18,15 @@ export const SITE_LIMITS_SCHEMA: ElementSchema = {
   maxUrlSegments: uint(32, 0, 16383),
 };
 
+/** `<hsts>` of a site and of siteDefaults (IIS 10 version 1709; reference iis-2.md §1.5). */
+export const HSTS_SCHEMA: ElementSchema = {
+  enabled: bool(false),
+  'max-age': uint(0),
+  includeSubDomains: bool(false),
+  preload: bool(false),
+  redirectHttpToHttps: bool(false),
+};
+
 export const LOG_EXT_FILE_FLAGS = [
   'Date', 'Time', 'ClientIP', 'UserName', 'SiteName', 'ComputerName', 'ServerIP', 'Method', 'UriStem', 'UriQuery',
   'HttpStatus', 'Win32Status', 'BytesSent', 'BytesRecv', 'TimeTaken', 'ServerPort', 'UserAgent', 'Cookie', 'Referer',

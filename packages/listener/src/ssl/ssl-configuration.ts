@@ -1,0 +1,186 @@
+// The SSL store as httpsys holds it: every entry's certificate loaded once, and the selection a handshake
+// makes (reference iis-2.md §1.2): the exact `hostnameport` for the SNI name, then the Centralized
+// Certificate Store of the port, then `ipport` for the local address, then the wildcard of its family
+// (`0.0.0.0:port` for IPv4, `[::]:port` for IPv6). Nothing matches: no certificate, the handshake fails.
+//
+// `refresh()` (httpsys calls it every second) re-reads the store file and every certificate file whose
+// inode, size or time changed. A file that cannot be used is logged once, with its name and the reason,
+// and the certificate loaded before keeps serving (last known good); open connections are never touched.
+import { readSslStore, formatSslCertKey, type SslCertBinding } from '@poolhost/config';
+import type { Logger } from 'pino';
+import { fileSignature, loadCertificate, type LoadedCertificate } from './certificate-files.js';
+import { CentralCertificateStore } from './central-certificate-store.js';
+import type { TicketKeys } from './ticket-keys.js';
+
+export interface StoreEntryState {
+  binding: SslCertBinding;
+  /** The certificate handshakes get (null: none could be loaded yet). */
+  certificate: LoadedCertificate | null;
+  /** Why the files on disk are not the certificate served, if they are not. */
+  error: string | null;
+  signature: string;
+}
+
+export class SslConfiguration {
+  private storeSignature = '\0';
+  private readonly hostnamePort = new Map<string, StoreEntryState>();
+  private readonly ipPort = new Map<string, StoreEntryState>();
+  private readonly centralStores = new Map<number, CentralCertificateStore>();
+  private entries: StoreEntryState[] = [];
+
+  constructor(
+    private readonly storeFile: string | null,
+    private readonly logger: Logger,
+    private readonly env: NodeJS.ProcessEnv = process.env,
+  ) {}
+
+  private ticketKeys: TicketKeys | null = null;
+
+  /** Session ticket keys for every certificate loaded from now on (httpsys sets them before the first refresh). */
+  useTicketKeys(keys: TicketKeys): void {
+    this.ticketKeys = keys;
+  }
+
+  /** True once the store has at least one entry (httpsys only then needs to look). */
+  get size(): number {
+    return this.entries.length;
+  }
+
+  refresh(): void {
+    if (this.ticketKeys?.rotateIfDue()) {
+      for (const entry of this.entries) if (entry.certificate) this.ticketKeys.apply(entry.certificate.context);
+      for (const store of this.centralStores.values()) store.applyTicketKeys();
+      this.logger.info('TLS session ticket keys rotated');
+    }
+    if (this.storeFile) {
+      const signature = fileSignature(this.storeFile);
+      if (signature !== this.storeSignature) {
+        this.storeSignature = signature;
+        this.reloadStore(this.storeFile);
+      }
+    }
+    for (const entry of this.entries) {
+      if (entry.binding.key.kind !== 'ccs' && signatureOf(entry.binding) !== entry.signature) this.load(entry);
+    }
+    for (const store of this.centralStores.values()) store.refresh();
+  }
+
+  private reloadStore(file: string): void {
+    const { bindings, errors } = readSslStore(file);
+    for (const error of errors) this.logger.error({ sslStore: file }, `SSL store entry refused: ${error}`);
+    if (bindings.length === 0 && errors.length > 0 && this.entries.length > 0) {
+      this.logger.error({ sslStore: file }, 'the SSL store could not be read; the bindings loaded before stay in force');
+      return;
+    }
+    const previous = new Map(this.entries.map((entry) => [keyText(entry.binding), entry]));
+    const next: StoreEntryState[] = [];
+    for (const binding of bindings) {
+      const old = previous.get(keyText(binding));
+      if (old && sameFiles(old.binding, binding)) {
+        old.binding = binding;
+        next.push(old);
+        continue;
+      }
+      const entry: StoreEntryState = { binding, certificate: old?.certificate ?? null, error: null, signature: '' };
+      if (binding.key.kind !== 'ccs') this.load(entry);
+      next.push(entry);
+    }
+    this.entries = next;
+    this.hostnamePort.clear();
+    this.ipPort.clear();
+    const centralStores = new Map<number, CentralCertificateStore>();
+    for (const entry of next) {
+      const key = entry.binding.key;
+      if (key.kind === 'hostnameport') this.hostnamePort.set(`${key.host}:${key.port}`, entry);
+      else if (key.kind === 'ipport') this.ipPort.set(`${key.host}|${key.port}`, entry);
+      else {
+        const existing = this.centralStores.get(key.port);
+        centralStores.set(
+          key.port,
+          existing?.sameAs(entry.binding) ? existing : new CentralCertificateStore(entry.binding, this.logger, this.env, this.ticketKeys),
+        );
+      }
+    }
+    this.centralStores.clear();
+    for (const [port, store] of centralStores) this.centralStores.set(port, store);
+    this.logger.info({ sslStore: file, entries: next.length }, `SSL store loaded: ${next.map((entry) => keyText(entry.binding)).join(', ') || 'empty'}`);
+  }
+
+  private load(entry: StoreEntryState): void {
+    entry.signature = signatureOf(entry.binding);
+    const { binding } = entry;
+    const key = keyText(binding);
+    try {
+      const certificate = loadCertificate(
+        {
+          certFile: binding.certFile!,
+          ...(binding.keyFile ? { keyFile: binding.keyFile } : {}),
+          ...(binding.passwordFile ? { passwordFile: binding.passwordFile } : {}),
+          ...(binding.passwordEnv ? { passwordEnv: binding.passwordEnv } : {}),
+          ...(binding.clientCaFile ? { clientCaFile: binding.clientCaFile } : {}),
+          clientCertNegotiation: binding.clientCertNegotiation,
+        },
+        this.env,
+      );
+      this.ticketKeys?.apply(certificate.context);
+      const replaced = entry.certificate;
+      entry.certificate = certificate;
+      entry.error = null;
+      this.logger.info(
+        { sslBinding: key, serial: certificate.serial, subject: certificate.subject, validTo: certificate.validTo },
+        replaced ? `certificate of ${key} replaced: serial ${replaced.serial} -> ${certificate.serial}` : `certificate of ${key} loaded: serial ${certificate.serial}`,
+      );
+    } catch (error) {
+      entry.error = (error as Error).message;
+      this.logger.error(
+        { sslBinding: key, reason: entry.error },
+        entry.certificate
+          ? `certificate of ${key} not replaced, serial ${entry.certificate.serial} still served: ${entry.error}`
+          : `certificate of ${key} cannot be loaded: ${entry.error}`,
+      );
+    }
+  }
+
+  /** The certificate for a handshake; `serverName` is the SNI name (lower-cased), '' when the client sent none. */
+  select(localIp: string, localPort: number, serverName: string): LoadedCertificate | null {
+    if (serverName) {
+      const exact = this.hostnamePort.get(`${serverName}:${localPort}`)?.certificate;
+      if (exact) return exact;
+      const dot = serverName.indexOf('.');
+      if (dot > 0) {
+        const wildcard = this.hostnamePort.get(`*${serverName.slice(dot)}:${localPort}`)?.certificate;
+        if (wildcard) return wildcard;
+      }
+      const central = this.centralStores.get(localPort)?.find(serverName);
+      if (central) return central;
+    }
+    const ip = this.ipPort.get(`${localIp}|${localPort}`)?.certificate;
+    if (ip) return ip;
+    return this.ipPort.get(`${localIp.includes(':') ? '::' : '0.0.0.0'}|${localPort}`)?.certificate ?? null;
+  }
+
+  /** The entries with their state, for `poolhost sslcert show` and the counters. */
+  describe(): StoreEntryState[] {
+    return this.entries;
+  }
+}
+
+function keyText(binding: SslCertBinding): string {
+  return `${binding.key.kind}=${formatSslCertKey(binding.key)}`;
+}
+
+function signatureOf(binding: SslCertBinding): string {
+  return [binding.certFile, binding.keyFile, binding.passwordFile, binding.clientCaFile].map(fileSignature).join('|');
+}
+
+function sameFiles(a: SslCertBinding, b: SslCertBinding): boolean {
+  return (
+    a.certFile === b.certFile &&
+    a.keyFile === b.keyFile &&
+    a.passwordFile === b.passwordFile &&
+    a.passwordEnv === b.passwordEnv &&
+    a.certStoreLocation === b.certStoreLocation &&
+    a.clientCaFile === b.clientCaFile &&
+    a.clientCertNegotiation === b.clientCertNegotiation
+  );
+}

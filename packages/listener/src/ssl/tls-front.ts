@@ -1,0 +1,184 @@
+// TLS in front of an https endpoint's accepted sockets. The listening socket is whatever the endpoint
+// has (opened here or handed over); each accepted TCP socket is wrapped in a server TLSSocket whose
+// certificate the SSL store selects (ssl-configuration.ts). Once the handshake completes, the TLS socket
+// goes to a ClientConnection like any cleartext one: llhttp consumes the TLS stream in C++ and routing,
+// queues, limits, HTTPERR and timers are the same. A handshake that fails or stalls past
+// HeaderWaitTimeout is counted by reason and its socket destroyed: no request, no leaked descriptor.
+import { TLSSocket, createSecureContext, type SecureContext } from 'node:tls';
+import type { Socket } from 'node:net';
+import { normalizeAddress } from '../routing/host-header.js';
+import type { SslConfiguration } from './ssl-configuration.js';
+import { TLS_MIN_VERSION, type LoadedCertificate } from './certificate-files.js';
+import { clientCertificateOf } from './client-certificate.js';
+import { classifyHandshakeError, type HandshakeFailures } from './handshake-failures.js';
+
+export interface ConnectionAddresses {
+  clientIp: string;
+  clientPort: number;
+  localIp: string;
+  localPort: number;
+}
+
+export interface SecureConnection extends ConnectionAddresses {
+  /** The client's certificate as the data plane carries it (encodeClientCertificate), null when none was asked for or sent. */
+  clientCertificate: string | null;
+}
+
+interface PendingHandshake extends ConnectionAddresses {
+  raw: Socket;
+  tls: TLSSocket;
+  endpoint: string;
+  startedAt: number;
+  /** The certificate selection found nothing: the handshake can only fail. */
+  noCertificate: boolean;
+  /** The selected entry has clientcertnegotiation=enable: the handshake asked for a client certificate. */
+  requestedClientCertificate: boolean;
+  /** The entry the handshake selected (its CA bundle verifies client certificates). */
+  certificate: LoadedCertificate | null;
+  done: boolean;
+}
+
+const kHandshake = Symbol('poolhost.handshake');
+type FrontSocket = TLSSocket & { [kHandshake]: PendingHandshake; [kFront]: TlsFront };
+const kFront = Symbol('poolhost.tlsFront');
+
+/** Presented when no entry matches: a context without a certificate, so OpenSSL ends the handshake. */
+let noCertificateContext: SecureContext | null = null;
+
+// HTTP/1.1 only (no h2 yet): ALPN says so, so a browser does not try h2.
+const ALPN = ['http/1.1'];
+
+export class TlsFront {
+  private readonly pending = new Set<PendingHandshake>();
+
+  constructor(
+    private readonly ssl: SslConfiguration,
+    private readonly failures: HandshakeFailures,
+    private readonly onSecure: (socket: TLSSocket, connection: SecureConnection) => void,
+  ) {}
+
+  accept(raw: Socket, endpoint: string): void {
+    const handle = (raw as Socket & { _handle: { getpeername(out: object): number; getsockname(out: object): number } | null })._handle;
+    if (!handle) {
+      raw.destroy();
+      return;
+    }
+    const address = { address: '', port: 0 };
+    handle.getpeername(address);
+    const clientIp = normalizeAddress(address.address);
+    const clientPort = address.port;
+    handle.getsockname(address);
+    const localIp = normalizeAddress(address.address);
+    const localPort = address.port;
+    const certificate = this.ssl.select(localIp, localPort, '');
+    const tls = new TLSSocket(raw, {
+      isServer: true,
+      secureContext: certificate?.context ?? (noCertificateContext ??= createSecureContext({ minVersion: TLS_MIN_VERSION })),
+      SNICallback: selectForServerName,
+      ALPNProtocols: ALPN,
+      // A client certificate is verified against the entry's CA bundle, never refused in the handshake:
+      // the worker answers 403.7/403.16/403.17 where security/access asks for one (IIS does the same).
+      requestCert: certificate?.requestClientCertificate === true,
+      rejectUnauthorized: false,
+    }) as FrontSocket;
+    const record: PendingHandshake = {
+      raw,
+      tls,
+      endpoint,
+      startedAt: Date.now(),
+      noCertificate: certificate === null,
+      requestedClientCertificate: certificate?.requestClientCertificate === true,
+      certificate,
+      done: false,
+      clientIp,
+      clientPort,
+      localIp,
+      localPort,
+    };
+    tls[kHandshake] = record;
+    tls[kFront] = this;
+    this.pending.add(record);
+    tls.on('secure', onSecure);
+    tls.on('error', onHandshakeError);
+    tls.on('close', onHandshakeClose);
+  }
+
+  /** SNICallback: the SNI name's certificate, else the one the local address gave (or none). */
+  selectFor(record: PendingHandshake, serverName: string): SecureContext | undefined {
+    const certificate = this.ssl.select(record.localIp, record.localPort, serverName.toLowerCase());
+    record.noCertificate = certificate === null;
+    if (certificate) record.certificate = certificate;
+    const request = certificate?.requestClientCertificate === true;
+    if (certificate && request !== record.requestedClientCertificate) {
+      // The SNI name chose an entry that asks for client certificates differently than the address's did.
+      (record.tls as unknown as { _handle: { setVerifyMode(request: boolean, reject: boolean): void } })._handle.setVerifyMode(request, false);
+      record.requestedClientCertificate = request;
+    }
+    return certificate?.context;
+  }
+
+  handshakeDone(record: PendingHandshake): void {
+    record.done = true;
+    this.pending.delete(record);
+    const tls = record.tls;
+    tls.removeListener('secure', onSecure);
+    tls.removeListener('close', onHandshakeClose);
+    tls.removeListener('error', onHandshakeError);
+    this.onSecure(tls, {
+      clientIp: record.clientIp,
+      clientPort: record.clientPort,
+      localIp: record.localIp,
+      localPort: record.localPort,
+      clientCertificate: record.requestedClientCertificate ? clientCertificateOf(tls, record.certificate?.clientCas ?? []) : null,
+    });
+  }
+
+  handshakeFailed(record: PendingHandshake, code: string | undefined, message: string): void {
+    if (record.done) return;
+    record.done = true;
+    this.pending.delete(record);
+    const reason = classifyHandshakeError(code, record.noCertificate);
+    this.failures.count(reason, record.endpoint, record.clientIp, reason === 'NoCertificate' ? noCertificateDetail(record) : message);
+    record.tls.destroy();
+  }
+
+  /** Handshakes still running after HeaderWaitTimeout are cut (a client that connects and says nothing). */
+  sweep(now: number, headerWaitMs: number): void {
+    for (const record of this.pending) {
+      if (now - record.startedAt < headerWaitMs) continue;
+      record.noCertificate = false;
+      this.handshakeFailed(record, 'Timer_HeaderWait', `no complete handshake within ${headerWaitMs} ms`);
+    }
+  }
+
+  get handshakesInProgress(): number {
+    return this.pending.size;
+  }
+
+  destroyAll(): void {
+    for (const record of this.pending) record.tls.destroy();
+    this.pending.clear();
+  }
+}
+
+function noCertificateDetail(record: PendingHandshake): string {
+  return `no SSL store entry for ${record.localIp.includes(':') ? `[${record.localIp}]` : record.localIp}:${record.localPort}, its wildcard or the SNI name`;
+}
+
+// Shared listeners (`this` is the TLS socket): no closure per connection.
+function selectForServerName(this: FrontSocket, serverName: string, callback: (error: Error | null, context?: SecureContext) => void): void {
+  const context = this[kFront].selectFor(this[kHandshake], serverName);
+  callback(null, context);
+}
+
+function onSecure(this: FrontSocket): void {
+  this[kFront].handshakeDone(this[kHandshake]);
+}
+
+function onHandshakeError(this: FrontSocket, error: NodeJS.ErrnoException): void {
+  this[kFront].handshakeFailed(this[kHandshake], error.code, error.message);
+}
+
+function onHandshakeClose(this: FrontSocket): void {
+  this[kFront].handshakeFailed(this[kHandshake], 'ECONNRESET', 'the client closed the connection during the handshake');
+}
