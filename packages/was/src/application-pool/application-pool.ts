@@ -223,8 +223,19 @@ export class ApplicationPool {
     if (options.logEvent ?? true) this.logRecycle(trigger, only ? only.pid : 0);
     this.counters.recycled(trigger);
     this.logger.info({ trigger, workers: targets.map((worker) => worker.pid) }, `recycling ${targets.length} worker process(es) of application pool '${this.name}' (${trigger})`);
-    this.rotation.rotate(targets, trigger, !this.config.recycling.disallowOverlappingRotation, this.maxProcesses);
+    this.rotation.rotate(targets, trigger, !this.config.recycling.disallowOverlappingRotation, this.replacementsAllowed(targets));
     return targets.length;
+  }
+
+  /**
+   * How many of `targets` an overlapped recycle may replace: the garden's size less the workers still
+   * starting outside them (earlier replacements, demand starts), which will serve too. Without this, a
+   * maxProcesses shrink that lands while a replacement starts leaves one worker per old worker.
+   */
+  private replacementsAllowed(targets: WorkerProcess[]): number {
+    let starting = 0;
+    for (const worker of this.workers) if (worker.state === 'Starting' && !worker.standby && !targets.includes(worker)) starting++;
+    return Math.max(0, this.maxProcesses - starting);
   }
 
   /**
@@ -242,7 +253,10 @@ export class ApplicationPool {
         this.logger.info(`application pool '${this.name}': running workers keep their settings (disallowRotationOnConfigChange)`);
       } else {
         this.configGeneration++;
-        this.recycle('ConfigChange');
+        // 5080 whenever workers run old settings, even when all of them are still starting or already
+        // being replaced (they are recycled once ready, without an event of their own).
+        if (this.state === 'Started' && this.activeWorkers.length > 0) this.logRecycle('ConfigChange', 0);
+        this.recycle('ConfigChange', undefined, { logEvent: false });
       }
     }
     this.ensureAlwaysRunning();

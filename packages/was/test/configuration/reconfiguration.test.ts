@@ -42,6 +42,41 @@ test('shrinking maxProcesses replaces only as many workers as the new size; the 
   assert.equal(harness.spawner.workers.length, 3);
 });
 
+test('shrinking maxProcesses while a replacement is still starting leaves the new size, not one worker per old worker', async () => {
+  // Seen in e2e under load: 1 -> 3 starts a replacement (still starting) and the garden grows on demand;
+  // 3 -> 1 then replaced the grown worker too, and the starting one was replaced again once ready: 2 workers.
+  const harness = await createHarness([{ name: 'AppA', children: '<processModel maxProcesses="1" />' }]);
+  await runningWorker(harness, 'AppA');
+  await harness.was.reconfigure(configWithPools([{ name: 'AppA', children: '<processModel maxProcesses="3" />' }]));
+  const replacement = harness.spawner.last;
+  await harness.call(demand('AppA', 'AllWorkersBusy'));
+  const grown = harness.spawner.last;
+  assert.notEqual(grown, replacement);
+  grown.ready();
+  await settle();
+  await harness.was.reconfigure(configWithPools([{ name: 'AppA', children: '<processModel maxProcesses="1" />' }]));
+  for (let round = 0; round < 4; round++) {
+    for (const worker of harness.spawner.alive('AppA')) if (!worker.hasSentReady) worker.ready();
+    await settle();
+  }
+  assert.equal(harness.spawner.alive('AppA').length, 1);
+  assert.equal(harness.spawner.last.request.applicationPool.processModel.maxProcesses, 1);
+});
+
+test('a change that finds every worker already being replaced still writes 5080, and its replacement runs the newest settings', async () => {
+  const harness = await createHarness([{ name: 'AppA' }]);
+  const old = await runningWorker(harness, 'AppA');
+  await harness.was.reconfigure(configWithPools([{ name: 'AppA', children: '<processModel maxProcesses="2" />' }]));
+  await harness.was.reconfigure(configWithPools([{ name: 'AppA', children: '<processModel maxProcesses="3" />' }]));
+  assert.deepEqual(harness.eventIds(), [5080, 5080]);
+  harness.spawner.last.ready();
+  await settle();
+  assert.equal(old.hasExited, true);
+  harness.spawner.last.ready();
+  await settle();
+  assert.deepEqual(harness.spawner.alive('AppA').map((worker) => worker.request.applicationPool.processModel.maxProcesses), [3]);
+});
+
 test('disallowRotationOnConfigChange keeps the workers; settings HTTP.SYS or WAS apply themselves recycle nothing', async () => {
   const harness = await createHarness(pools);
   await runningWorker(harness, 'AppA');

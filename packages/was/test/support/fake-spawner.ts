@@ -91,7 +91,11 @@ export class FakeWorker implements SpawnedWorker {
     handler(message, undefined as never);
   }
 
+  /** WorkerReady was sent. */
+  hasSentReady = false;
+
   ready(capacity = 8): void {
+    this.hasSentReady = true;
     this.send({ type: 'WorkerReady', pid: this.pid, capacity });
   }
 
