@@ -7,13 +7,14 @@ import {
   ControlChannel,
   connectUnixSocket,
   createIpcTransport,
+  createWorkerRequestCounters,
   socketPath,
   type ExecutingRequest,
   type IpcEndpoint,
   type WorkerRequestCounters,
 } from '@poolhost/protocol';
 import { DataConnection } from './data-plane/data-connection.js';
-import { createWorkerRequestCounters, readRuntimeCounters } from './counters/worker-request-counters.js';
+import { readRuntimeCounters } from './counters/worker-request-counters.js';
 import { poolApplications } from './configuration/pool-applications.js';
 import { iisnodeApplications, loadApplications } from './hosting/load-applications.js';
 import { controlHandlers } from './control/control-handlers.js';

@@ -152,6 +152,23 @@ export interface WorkerRequestCounters {
   heapUsedBytes: number;
 }
 
+/** A worker's counters before it has counted anything (and what was reports for a worker not yet asked). */
+export function createWorkerRequestCounters(): WorkerRequestCounters {
+  return {
+    errors401: 0,
+    errors403: 0,
+    errors404: 0,
+    errors500: 0,
+    websocketActiveRequests: 0,
+    websocketConnectionAttempts: 0,
+    websocketConnectionsAccepted: 0,
+    websocketConnectionsRejected: 0,
+    eventLoopDelayP99Ms: 0,
+    eventLoopDelayMaxMs: 0,
+    heapUsedBytes: 0,
+  };
+}
+
 /** W3SVC_W3WP, one instance per worker (`<pid>_<pool>`). */
 export interface WorkerProcessCounterSet extends WorkerRequestCounters {
   pid: number;

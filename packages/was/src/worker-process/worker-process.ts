@@ -3,7 +3,7 @@
 // watched by WorkerMonitors; the application pool decides what to do next.
 import { StateMachine, type Logger } from '@poolhost/common';
 import type { ApplicationPool, RecycleReason } from '@poolhost/config';
-import type { ControlRequest, HandlerTable, ReplyTo, WorkerHealth, WorkerProcessCounterSet, WorkerProcessInfo, WorkerRequestCounters } from '@poolhost/protocol';
+import { createWorkerRequestCounters, type ControlRequest, type HandlerTable, type ReplyTo, type WorkerHealth, type WorkerProcessCounterSet, type WorkerProcessInfo, type WorkerRequestCounters } from '@poolhost/protocol';
 import type { Clock, TimerHandle } from '@poolhost/common';
 import type { EventLog } from '../event-log/event-log.js';
 import type { MemorySampler } from '../recycling/memory-sampler.js';
@@ -12,20 +12,6 @@ import { writeWorkerEvent } from './worker-events.js';
 import { WorkerMonitors } from './worker-monitors.js';
 import { liveStates, workerProcessTransitions, type WorkerProcessEvent, type WorkerProcessStateName } from './worker-process-states.js';
 import type { SpawnedWorker, WorkerExit, WorkerSpawner } from './worker-spawner.js';
-
-const emptyRequestCounters: WorkerRequestCounters = {
-  errors401: 0,
-  errors403: 0,
-  errors404: 0,
-  errors500: 0,
-  websocketActiveRequests: 0,
-  websocketConnectionAttempts: 0,
-  websocketConnectionsAccepted: 0,
-  websocketConnectionsRejected: 0,
-  eventLoopDelayP99Ms: 0,
-  eventLoopDelayMaxMs: 0,
-  heapUsedBytes: 0,
-};
 
 /** How long a broken IPC channel may precede the exit event before it counts as a communication error. */
 const communicationGraceMs = 1_000;
@@ -162,7 +148,7 @@ export class WorkerProcess {
       startedAt: this.startedAt,
       activeRequests: info.requestsInFlight,
       totalRequestsServed: info.requestsServed,
-      ...(this.requestCounters ?? emptyRequestCounters),
+      ...(this.requestCounters ?? createWorkerRequestCounters()),
     };
   }
 

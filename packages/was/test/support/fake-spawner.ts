@@ -1,6 +1,6 @@
 // A spawner that creates no processes: each "worker" answers pings and StopWorker as the test
 // says, exits when told to, and lets the test send WorkerReady and friends.
-import { ChannelClosedError, ChannelTimeoutError, type ControlMessage, type HandlerTable, type WorkerReady, type WorkerRecycleRequested, type WorkerStartupFailed } from '@poolhost/protocol';
+import { ChannelClosedError, createWorkerRequestCounters, ChannelTimeoutError, type ControlMessage, type HandlerTable, type WorkerReady, type WorkerRecycleRequested, type WorkerStartupFailed } from '@poolhost/protocol';
 import type { SpawnedWorker, WorkerExit, WorkerSpawnRequest, WorkerSpawner } from '../../src/worker-process/worker-spawner.js';
 import type { FakeClock } from '@poolhost/common/testing';
 
@@ -46,19 +46,7 @@ export class FakeWorker implements SpawnedWorker {
           type: 'WorkerHealth',
           requestsServed: this.requestsServed,
           requestsInFlight: this.requestsInFlight,
-          counters: {
-            errors401: 0,
-            errors403: 0,
-            errors404: this.errors404,
-            errors500: 0,
-            websocketActiveRequests: 0,
-            websocketConnectionAttempts: 0,
-            websocketConnectionsAccepted: 0,
-            websocketConnectionsRejected: 0,
-            eventLoopDelayP99Ms: 0,
-            eventLoopDelayMaxMs: 0,
-            heapUsedBytes: 0,
-          },
+          counters: { ...createWorkerRequestCounters(), errors404: this.errors404 },
         } as R);
       }
       if (message.type === 'StopWorker') {

@@ -18,22 +18,6 @@ export function readRuntimeCounters(): Pick<WorkerRequestCounters, 'eventLoopDel
   return reading;
 }
 
-export function createWorkerRequestCounters(): WorkerRequestCounters {
-  return {
-    errors401: 0,
-    errors403: 0,
-    errors404: 0,
-    errors500: 0,
-    websocketActiveRequests: 0,
-    websocketConnectionAttempts: 0,
-    websocketConnectionsAccepted: 0,
-    websocketConnectionsRejected: 0,
-    eventLoopDelayP99Ms: 0,
-    eventLoopDelayMaxMs: 0,
-    heapUsedBytes: 0,
-  };
-}
-
 /** `% 401/403/404/500 HTTP Response Sent` (IIS 8+) count exactly those four statuses. */
 export function countResponseStatus(counters: WorkerRequestCounters, statusCode: number): void {
   switch (statusCode) {

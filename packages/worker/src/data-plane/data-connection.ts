@@ -3,6 +3,7 @@
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import {
+  createWorkerRequestCounters,
   AttachFlags,
   FrameDecoder,
   FrameType,
@@ -15,7 +16,6 @@ import {
   type FrameHandler,
 } from '@poolhost/protocol';
 import { WorkerStream } from './worker-stream.js';
-import { createWorkerRequestCounters } from '../counters/worker-request-counters.js';
 import type { ApplicationTable } from '../hosting/application-table.js';
 
 const EMPTY = Buffer.alloc(0);
