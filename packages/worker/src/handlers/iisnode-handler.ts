@@ -12,7 +12,7 @@
 import { statSync } from 'node:fs';
 import type { RawElement } from '@poolhost/config';
 import type { NodeApplication } from '../hosting/node-application.js';
-import type { NodeHost } from '../hosting/node-host.js';
+import type { InProcessNodeHost, NodeHost } from '../hosting/node-host.js';
 import type { HttpContext } from '../pipeline/http-context.js';
 import type { RequestHandler } from '../pipeline/handler-mapping.js';
 import { addForwardedHeaders } from '../pipeline/forwarded-headers.js';
@@ -29,7 +29,7 @@ export function iisnodeHandler(iisnodeSection: RawElement | undefined, replaceEr
     .map((name) => name.trim())
     .filter(Boolean);
   const addXff = (iisnodeSection?.attributes.enableXFF ?? 'true').toLowerCase() !== 'false';
-  const run = (context: HttpContext, node: NodeApplication): void => {
+  const run = (context: HttpContext, node: InProcessNodeHost): void => {
     const { req, res, application } = context;
     const loadFailure = node.loadFailure;
     if (loadFailure) return applicationFailedToLoad(context, loadFailure);
@@ -49,7 +49,7 @@ export function iisnodeHandler(iisnodeSection: RawElement | undefined, replaceEr
     const node = nodeFor(context);
     if (node === null) return missing(context);
     // iisnode's hosting: the node processes, with the <iisnode> settings of the application.
-    if (!(node instanceof Promise)) return node.kind === 'iisnode-process' ? node.execute(context) : run(context, node as NodeApplication);
+    if (!(node instanceof Promise)) return node.kind === 'iisnode-process' ? node.execute(context) : run(context, node);
     return node.then(
       (loaded) => {
         if (!context.res.destroyed) run(context, loaded);

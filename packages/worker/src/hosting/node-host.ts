@@ -8,6 +8,8 @@ import type { HttpContext } from '../pipeline/http-context.js';
 export interface InProcessNodeHost {
   readonly kind: 'iisnode';
   readonly entryScript: string;
+  /** The entry script threw (or exported nothing) while loading: requests get 500.1001 with it. */
+  readonly loadFailure: Error | null;
   handle(req: IncomingMessage, res: ServerResponse): void;
   acceptsUpgrade(): boolean;
   upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
