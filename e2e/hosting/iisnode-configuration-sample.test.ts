@@ -21,4 +21,6 @@ test("iisnode's configuration sample web.config (every <iisnode> attribute) host
   assert.equal((await site.get('/node/configuration/hello.js')).text, 'Hello, world! [configuration sample] /node/configuration/hello.js');
   assert.equal((await site.get('/node/configuration/')).text, 'default document');
   assert.equal((await site.get('/node/configuration/missing.js')).status, 404);
+  // Every attribute is at iisnode's default: nothing to report.
+  assert.deepEqual(site.poolhost.logLines.filter((line) => /have no effect/.test(String(line.msg))), []);
 });

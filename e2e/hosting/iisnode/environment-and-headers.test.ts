@@ -11,7 +11,7 @@ require('http').createServer((req, res) => {
 `;
 
 test('iisnode: node_env is NODE_ENV, appSettings are environment variables, the app runs in its own node process in its folder', async () => {
-  const site = await startIisnodeApp({ hello, iisnode: { node_env: 'staging' }, appSettings: { GREETING: 'hello from web.config' } }, after);
+  const site = await startIisnodeApp({ hello, iisnode: { node_env: 'staging', debuggingEnabled: 'false' }, appSettings: { GREETING: 'hello from web.config' } }, after);
   const seen = JSON.parse((await site.get('/app/hello.js')).text);
   assert.equal(seen.env.NODE_ENV, 'staging');
   assert.equal(seen.env.GREETING, 'hello from web.config');
@@ -20,6 +20,10 @@ test('iisnode: node_env is NODE_ENV, appSettings are environment variables, the 
   const workers = await site.appcmd('list', 'wp');
   assert.match(workers.stdout, new RegExp(`WP "${seen.ppid}"`), 'the node process is a child of the pool\'s w3wp');
   assert.notEqual(seen.pid, seen.ppid);
+  // An attribute poolhost accepts but cannot act on is reported, not dropped in silence.
+  const reported = site.poolhost.logLines.filter((line) => /have no effect/.test(String(line.msg)));
+  assert.equal(reported.length, 1);
+  assert.match(String(reported[0]!.msg), /hello\.js that have no effect on poolhost: debuggingEnabled="false" \(iisnode's node-inspector debugger/);
 });
 
 test('iisnode: enableXFF appends the client once and keeps what the client sent; promoteServerVars; iisnode-debug', async () => {

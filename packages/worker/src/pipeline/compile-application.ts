@@ -18,6 +18,7 @@ import { sslAccessCheck } from './ssl-access.js';
 import { requestFilteringModule } from '../modules/request-filtering.js';
 import { rewriteModule } from '../modules/url-rewrite.js';
 import { isApplicationModuleType, loadApplicationModule } from '../modules/application-module.js';
+import { iisnodeAttributesWithoutEffect } from '../hosting/iisnode/iisnode-settings.js';
 import { iisnodeHandler } from '../handlers/iisnode-handler.js';
 import { protocolSupportHandler } from '../handlers/protocol-support-handler.js';
 import { staticFileHandler } from '../handlers/static-file-handler.js';
@@ -159,6 +160,10 @@ async function compilePipeline(
   const handlerEntries = [...config.handlers.handlers];
   if (hasNode && !handlerEntries.some((entry) => isIisnodeHandler(entry.modules))) {
     handlerEntries.unshift({ ...IMPLICIT_IISNODE_HANDLER, position: { file: setup.physicalPath, line: 0, column: 0 } });
+    const withoutEffect = iisnodeAttributesWithoutEffect(sections['iisnode'], 'worker');
+    if (withoutEffect.length > 0) {
+      setup.logger.warn({ application: setup.path, attributes: withoutEffect }, `iisnode settings of application ${setup.path} (loaded into w3wp) that have no effect: ${withoutEffect.join(', ')}`);
+    }
   }
   mappings = compileHandlerMappings(handlerEntries, config.handlers.accessPolicy, resolveHandler);
 

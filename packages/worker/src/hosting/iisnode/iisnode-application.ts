@@ -18,7 +18,7 @@ import type { ProcessNodeHost } from '../node-host.js';
 import { readConfigOverrides, ConfigOverridesError } from './config-overrides.js';
 import type { ControlPipe } from './control-pipe.js';
 import { configOverridesErrorPage, configurationErrorPage, devErrorPage } from './dev-error-page.js';
-import { resolveIisnodeSettings, type IisnodeSettings } from './iisnode-settings.js';
+import { iisnodeAttributesWithoutEffect, resolveIisnodeSettings, type IisnodeSettings } from './iisnode-settings.js';
 import { LogDirectory } from './log-directory.js';
 import { NodeProcessManager, NotEnoughQuota, type ProcessSlotSpec } from './node-process-manager.js';
 import { NodeProcessFailure, type NodeProcess } from './node-process.js';
@@ -165,11 +165,23 @@ export class IisnodeApplication implements ProcessNodeHost {
         throw new ConfigOverridesError(overridesFile, 0, (error as Error).message);
       }
       this.settingsError = null;
+      this.reportAttributesWithoutEffect(section);
     } catch (error) {
       this.options.logger.error({ err: error }, `iisnode settings of ${this.entryScript} cannot be used: ${(error as Error).message}`);
       this.settings = null;
       this.settingsError = error as Error;
     }
+  }
+
+  private reportedWithoutEffect = '';
+
+  /** Logged once per distinct list (a watchedFiles re-read that changes nothing stays quiet). */
+  private reportAttributesWithoutEffect(section: RawElement | undefined): void {
+    const withoutEffect = iisnodeAttributesWithoutEffect(section, 'node processes');
+    const text = withoutEffect.join(', ');
+    if (text === this.reportedWithoutEffect) return;
+    this.reportedWithoutEffect = text;
+    if (text !== '') this.options.logger.warn({ attributes: withoutEffect }, `iisnode settings of ${this.entryScript} that have no effect on poolhost: ${text}`);
   }
 
   private slotSpec(settings: IisnodeSettings): ProcessSlotSpec {

@@ -2,7 +2,7 @@
 // (src/config/iisnode_schema.xml in tjanczuk/iisnode). Values come from the effective configuration,
 // then from the configOverrides file (iisnode.yml), as iisnode applies them. Attributes that describe
 // Windows machinery (named pipes, IO threads, the node-inspector debugger, page-out) are accepted and
-// kept — appcmd shows them — and have no effect; docs/hosting.md lists them.
+// kept — appcmd shows them — but have no effect: the worker logs each one set (docs/hosting.md lists them).
 import { cpus } from 'node:os';
 import type { RawElement } from '@poolhost/config';
 
@@ -32,42 +32,72 @@ export interface IisnodeSettings {
 
 type Kind = 'string' | 'uint' | 'bool' | 'list';
 
-/** Every attribute of iisnode's schema: its type, its default, and whether poolhost acts on it. */
-export const IISNODE_ATTRIBUTES: Record<string, { kind: Kind; defaultValue: string; acts: boolean }> = {
-  node_env: { kind: 'string', defaultValue: '%node_env%', acts: true },
-  asyncCompletionThreadCount: { kind: 'uint', defaultValue: '0', acts: false },
-  nodeProcessCountPerApplication: { kind: 'uint', defaultValue: '1', acts: true },
-  nodeProcessCommandLine: { kind: 'string', defaultValue: 'node.exe', acts: true },
-  interceptor: { kind: 'string', defaultValue: '"%programfiles%\\iisnode\\interceptor.js"', acts: true },
-  maxConcurrentRequestsPerProcess: { kind: 'uint', defaultValue: '1024', acts: true },
-  maxNamedPipeConnectionRetry: { kind: 'uint', defaultValue: '100', acts: true },
-  namedPipeConnectionRetryDelay: { kind: 'uint', defaultValue: '250', acts: true },
-  maxNamedPipeConnectionPoolSize: { kind: 'uint', defaultValue: '512', acts: false },
-  maxNamedPipePooledConnectionAge: { kind: 'uint', defaultValue: '30000', acts: false },
-  initialRequestBufferSize: { kind: 'uint', defaultValue: '4096', acts: false },
-  maxRequestBufferSize: { kind: 'uint', defaultValue: '65536', acts: false },
-  uncFileChangesPollingInterval: { kind: 'uint', defaultValue: '5000', acts: false },
-  gracefulShutdownTimeout: { kind: 'uint', defaultValue: '60000', acts: true },
-  logDirectory: { kind: 'string', defaultValue: 'iisnode', acts: true },
-  debuggingEnabled: { kind: 'bool', defaultValue: 'true', acts: false },
-  debuggerExtensionDll: { kind: 'string', defaultValue: 'iisnode-inspector-0.7.3.dll', acts: false },
-  debugHeaderEnabled: { kind: 'bool', defaultValue: 'false', acts: true },
-  debuggerVirtualDir: { kind: 'string', defaultValue: '', acts: false },
-  debuggerPathSegment: { kind: 'string', defaultValue: 'debug', acts: false },
-  debuggerPortRange: { kind: 'string', defaultValue: '5058-6058', acts: false },
-  maxLogFileSizeInKB: { kind: 'uint', defaultValue: '128', acts: true },
-  maxTotalLogFileSizeInKB: { kind: 'uint', defaultValue: '1024', acts: true },
-  maxLogFiles: { kind: 'uint', defaultValue: '20', acts: true },
-  loggingEnabled: { kind: 'bool', defaultValue: 'true', acts: true },
-  devErrorsEnabled: { kind: 'bool', defaultValue: 'true', acts: true },
-  flushResponse: { kind: 'bool', defaultValue: 'false', acts: true },
-  watchedFiles: { kind: 'string', defaultValue: '*.js;iisnode.yml', acts: true },
-  enableXFF: { kind: 'bool', defaultValue: 'false', acts: true },
-  promoteServerVars: { kind: 'list', defaultValue: '', acts: true },
-  configOverrides: { kind: 'string', defaultValue: 'iisnode.yml', acts: true },
-  recycleSignalEnabled: { kind: 'bool', defaultValue: 'false', acts: true },
-  idlePageOutTimePeriod: { kind: 'uint', defaultValue: '0', acts: false },
+/**
+ * Every attribute of iisnode's schema: its type, its default, and — for the ones poolhost accepts but
+ * cannot act on — why (docs/hosting.md, the <iisnode> table).
+ */
+export const IISNODE_ATTRIBUTES: Record<string, { kind: Kind; defaultValue: string; withoutEffect?: string }> = {
+  node_env: { kind: 'string', defaultValue: '%node_env%' },
+  asyncCompletionThreadCount: { kind: 'uint', defaultValue: '0', withoutEffect: 'Windows IO tuning' },
+  nodeProcessCountPerApplication: { kind: 'uint', defaultValue: '1' },
+  nodeProcessCommandLine: { kind: 'string', defaultValue: 'node.exe' },
+  interceptor: { kind: 'string', defaultValue: '"%programfiles%\\iisnode\\interceptor.js"' },
+  maxConcurrentRequestsPerProcess: { kind: 'uint', defaultValue: '1024' },
+  maxNamedPipeConnectionRetry: { kind: 'uint', defaultValue: '100' },
+  namedPipeConnectionRetryDelay: { kind: 'uint', defaultValue: '250' },
+  maxNamedPipeConnectionPoolSize: { kind: 'uint', defaultValue: '512', withoutEffect: 'Windows named-pipe tuning' },
+  maxNamedPipePooledConnectionAge: { kind: 'uint', defaultValue: '30000', withoutEffect: 'Windows named-pipe tuning' },
+  initialRequestBufferSize: { kind: 'uint', defaultValue: '4096', withoutEffect: 'Windows IO tuning; request heads are limited by httpsys' },
+  maxRequestBufferSize: { kind: 'uint', defaultValue: '65536', withoutEffect: 'Windows IO tuning; request heads are limited by httpsys' },
+  uncFileChangesPollingInterval: { kind: 'uint', defaultValue: '5000', withoutEffect: 'UNC shares; watchedFiles uses inotify' },
+  gracefulShutdownTimeout: { kind: 'uint', defaultValue: '60000' },
+  logDirectory: { kind: 'string', defaultValue: 'iisnode' },
+  debuggingEnabled: { kind: 'bool', defaultValue: 'true', withoutEffect: "iisnode's node-inspector debugger; use node --inspect in nodeProcessCommandLine" },
+  debuggerExtensionDll: { kind: 'string', defaultValue: 'iisnode-inspector-0.7.3.dll', withoutEffect: "iisnode's node-inspector debugger" },
+  debugHeaderEnabled: { kind: 'bool', defaultValue: 'false' },
+  debuggerVirtualDir: { kind: 'string', defaultValue: '', withoutEffect: "iisnode's node-inspector debugger" },
+  debuggerPathSegment: { kind: 'string', defaultValue: 'debug', withoutEffect: "iisnode's node-inspector debugger" },
+  debuggerPortRange: { kind: 'string', defaultValue: '5058-6058', withoutEffect: "iisnode's node-inspector debugger" },
+  maxLogFileSizeInKB: { kind: 'uint', defaultValue: '128' },
+  maxTotalLogFileSizeInKB: { kind: 'uint', defaultValue: '1024' },
+  maxLogFiles: { kind: 'uint', defaultValue: '20' },
+  loggingEnabled: { kind: 'bool', defaultValue: 'true' },
+  devErrorsEnabled: { kind: 'bool', defaultValue: 'true' },
+  flushResponse: { kind: 'bool', defaultValue: 'false' },
+  watchedFiles: { kind: 'string', defaultValue: '*.js;iisnode.yml' },
+  enableXFF: { kind: 'bool', defaultValue: 'false' },
+  promoteServerVars: { kind: 'list', defaultValue: '' },
+  configOverrides: { kind: 'string', defaultValue: 'iisnode.yml' },
+  recycleSignalEnabled: { kind: 'bool', defaultValue: 'false' },
+  idlePageOutTimePeriod: { kind: 'uint', defaultValue: '0', withoutEffect: 'Windows working-set page-out' },
 };
+
+/** What an application loaded into w3wp itself reads of the section; the rest needs node processes. */
+const READ_IN_WORKER = new Set(['promoteServerVars', 'enableXFF']);
+/** IIS's lock attributes, allowed on any element. */
+const LOCK_ATTRIBUTES = new Set(['lockattributes', 'lockallattributesexcept', 'lockelements', 'lockallelementsexcept', 'lockitem']);
+
+/**
+ * The attributes a `<iisnode>` section sets that do nothing where the application runs — each with why —
+ * so the worker reports them instead of dropping them in silence. `hosting`: `node processes` (an iisnode
+ * handler names the script) or `worker` (the application is loaded into w3wp). An attribute left at
+ * iisnode's default is not reported.
+ */
+export function iisnodeAttributesWithoutEffect(section: RawElement | undefined, hosting: 'node processes' | 'worker'): string[] {
+  const found: string[] = [];
+  for (const [name, value] of Object.entries(section?.attributes ?? {})) {
+    if (LOCK_ATTRIBUTES.has(name.toLowerCase())) continue;
+    const canonical = CANONICAL_NAMES.get(name.toLowerCase());
+    if (canonical === undefined) {
+      found.push(`${name}="${value}" (not an iisnode attribute)`);
+      continue;
+    }
+    if (value.trim().toLowerCase() === IISNODE_ATTRIBUTES[canonical]!.defaultValue.toLowerCase()) continue;
+    const why = IISNODE_ATTRIBUTES[canonical]!.withoutEffect ?? (hosting === 'worker' && !READ_IN_WORKER.has(canonical) ? 'needs node processes: map the script with an iisnode handler' : undefined);
+    if (why !== undefined) found.push(`${canonical}="${value}" (${why})`);
+  }
+  return found;
+}
 
 const CANONICAL_NAMES = new Map(Object.keys(IISNODE_ATTRIBUTES).map((name) => [name.toLowerCase(), name]));
 

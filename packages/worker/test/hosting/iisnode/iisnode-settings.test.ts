@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpus } from 'node:os';
 import type { RawElement } from '@poolhost/config';
-import { IISNODE_ATTRIBUTES, resolveIisnodeSettings } from '../../../src/hosting/iisnode/iisnode-settings.js';
+import { IISNODE_ATTRIBUTES, iisnodeAttributesWithoutEffect, resolveIisnodeSettings } from '../../../src/hosting/iisnode/iisnode-settings.js';
 
 const section = (attributes: Record<string, string>): RawElement => ({ name: 'iisnode', attributes, children: [], position: { file: 'web.config', line: 1, column: 1 } });
 
@@ -37,4 +37,21 @@ test('<iisnode>: a bad value of any attribute is refused, even one without effec
   assert.throws(() => resolveIisnodeSettings(section({ loggingEnabled: 'maybe' })), /loggingEnabled: "maybe" is not a boolean/);
   assert.throws(() => resolveIisnodeSettings(section({ maxNamedPipeConnectionPoolSize: '-1' })), /not an unsigned integer/);
   assert.doesNotThrow(() => resolveIisnodeSettings(section({ someFutureAttribute: 'x' })));
+});
+
+test('<iisnode> attributes set to something poolhost cannot act on are reported, each with why; defaults and lock attributes are not', () => {
+  const set = section({ debuggingEnabled: 'false', maxNamedPipeConnectionPoolSize: '512', nodeProcessCountPerApplication: '2', lockAttributes: 'node_env', colour: 'blue' });
+  assert.deepEqual(iisnodeAttributesWithoutEffect(set, 'node processes'), [
+    `debuggingEnabled="false" (iisnode's node-inspector debugger; use node --inspect in nodeProcessCommandLine)`,
+    'colour="blue" (not an iisnode attribute)',
+  ]);
+  assert.deepEqual(iisnodeAttributesWithoutEffect(undefined, 'node processes'), []);
+});
+
+test('an application loaded into w3wp reads only promoteServerVars and enableXFF: the rest it sets is reported', () => {
+  const set = section({ promoteServerVars: 'AUTH_USER', enableXFF: 'false', nodeProcessCountPerApplication: '4', watchedFiles: '*.js' });
+  assert.deepEqual(iisnodeAttributesWithoutEffect(set, 'worker'), [
+    'nodeProcessCountPerApplication="4" (needs node processes: map the script with an iisnode handler)',
+    'watchedFiles="*.js" (needs node processes: map the script with an iisnode handler)',
+  ]);
 });
