@@ -221,7 +221,7 @@ export class PoolhostServer implements BenchServer {
     await waitUntil(`${this.name} to accept on port ${this.port}`, () => {
       if (this.child!.exitCode !== null) throw new Error(`poolhost exited with ${this.child!.exitCode}: ${childLog(this.child!)}`);
       return tcpAccepts(this.port);
-    });
+    }, 60_000); // a loaded CI machine: poolhost starts four services before it accepts
   }
 
   get pid(): number {

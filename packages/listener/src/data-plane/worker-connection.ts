@@ -135,7 +135,10 @@ export class WorkerConnection implements FrameHandler {
     this.queue = this.host.queueFor(attach.applicationPool);
     this.writer.empty(FrameType.Attached, 0);
     this.host.workerAttached(this);
-    if (flags & AttachFlags.Standby) {
+    // A standby stands by for a worker of its queue. With none there — the one it was started for was
+    // lost before the standby attached, and was has already promoted it — it serves at once: otherwise
+    // the queue would wait forever behind a worker that was counts as serving.
+    if (flags & AttachFlags.Standby && this.queue.activeWorkers > 0) {
       this.standby = true;
       this.logger.info({ capacity: this.capacity }, `worker ${attach.pid} attached to request queue ${attach.applicationPool} as its standby`);
       let list = standbyWorkers.get(this.queue);
@@ -143,7 +146,8 @@ export class WorkerConnection implements FrameHandler {
       list.push(this);
       return;
     }
-    this.logger.info({ capacity: this.capacity }, `worker ${attach.pid} attached to request queue ${attach.applicationPool}`);
+    const role = flags & AttachFlags.Standby ? ' (started as a standby; the queue has no other worker, so it serves at once)' : '';
+    this.logger.info({ capacity: this.capacity }, `worker ${attach.pid} attached to request queue ${attach.applicationPool}${role}`);
     this.queue.addWorker(this);
   }
 

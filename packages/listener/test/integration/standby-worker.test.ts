@@ -16,6 +16,7 @@ require('http').createServer((req, res) => {
 `,
     },
   },
+  { name: 'LateStandbyPool', path: '/late', files: { 'server.js': `require('http').createServer((req, res) => res.end(String(process.pid))).listen(process.env.PORT);` } },
 ]);
 
 before(() => harness.start());
@@ -39,4 +40,18 @@ test('the standby serves nothing while the worker lives, and takes over the mome
   assert.equal((await request(harness.port, '/')).body.toString(), String(standby.pid));
   assert.equal(counters().attachedWorkers, 1);
   assert.ok(!harness.events.some((event) => event.type === 'WorkerDemanded' && event.reason === 'NoWorker'), 'no demand start was needed');
+});
+
+test('a standby that attaches after the worker it stood by for was lost serves at once (was has already promoted it)', async () => {
+  const active = await harness.startWorker('LateStandbyPool');
+  const exited = new Promise((resolve) => active.once('exit', resolve));
+  active.kill('SIGKILL');
+  await exited;
+  const waiting = request(harness.port, '/late/');
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  const standby = await harness.startWorker('LateStandbyPool', { POOLHOST_STANDBY: '1' });
+  const answer = await waiting;
+  assert.equal(answer.status, 200);
+  assert.equal(answer.body.toString(), String(standby.pid), 'the queued request went to the late standby');
+  assert.equal((await request(harness.port, '/late/')).body.toString(), String(standby.pid));
 });
