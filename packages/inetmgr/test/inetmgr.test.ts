@@ -42,8 +42,8 @@ const listener: ListenerCounters = {
   ],
   sites: [site],
   httpErr: { QueueFull: 1 },
-  tlsHandshakesInProgress: 0,
-  tlsHandshakeFailures: {},
+  tlsHandshakesInProgress: 2,
+  tlsHandshakeFailures: { NoCertificate: 3, HttpRequest: 1 },
 };
 const pools: ApplicationPoolCounters = {
   type: 'ApplicationPoolCounters',
@@ -163,6 +163,9 @@ test('/metrics prints the windows_exporter iis family from the services counters
     'poolhost_worker_event_loop_delay_p99_seconds{app="DefaultAppPool",pid="4242"} 0.012',
     'poolhost_worker_event_loop_delay_max_seconds{app="DefaultAppPool",pid="4242"} 0.04',
     'poolhost_worker_heap_used_bytes{app="DefaultAppPool",pid="4242"} 9000000',
+    'poolhost_tls_handshakes_in_progress 2',
+    'poolhost_tls_handshake_failures_total{reason="NoCertificate"} 3',
+    'poolhost_tls_handshake_failures_total{reason="HttpRequest"} 1',
   ]) {
     assert.ok(text.split('\n').includes(line), `missing: ${line}`);
   }

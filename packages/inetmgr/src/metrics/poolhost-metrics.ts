@@ -115,6 +115,20 @@ export const poolhostFamilies: readonly MetricFamily[] = [
     samples: (snapshot) => Object.entries(snapshot.listener?.httpErr ?? {}).map(([reason, value]) => ({ labels: { reason }, value })),
   },
   {
+    name: 'poolhost_tls_handshakes_in_progress',
+    type: 'gauge',
+    help: 'Connections accepted on https bindings whose TLS handshake has not completed yet',
+    labelNames: [],
+    samples: (snapshot) => (snapshot.listener ? [{ labels: {}, value: snapshot.listener.tlsHandshakesInProgress }] : []),
+  },
+  {
+    name: 'poolhost_tls_handshake_failures_total',
+    type: 'counter',
+    help: 'TLS handshakes on https bindings that failed, by reason (NoCertificate, HttpRequest, NotTls, Timer_HeaderWait, ...); no HTTPERR line is written for them',
+    labelNames: ['reason'],
+    samples: (snapshot) => Object.entries(snapshot.listener?.tlsHandshakeFailures ?? {}).map(([reason, value]) => ({ labels: { reason }, value })),
+  },
+  {
     name: 'poolhost_service_up',
     type: 'gauge',
     help: 'Whether a poolhost service answered the last counter query (1) or not (0)',
