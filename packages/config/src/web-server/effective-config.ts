@@ -114,9 +114,9 @@ export function getEffectiveWebServerConfig(
   if (!site) throw new Error(`site "${siteName}" is not declared in ${host.file}; declared sites: ${host.sites.map((s) => s.name).join(', ')}`);
   const files: string[] = [];
   try {
-    const { sources, unlocked } = levelSources(host, site, urlPath, options, files);
+    const { sources, unlocked, locatedBelow } = levelSources(host, site, urlPath, options, files);
     const build = (): WebServerConfig => buildWebServerConfig(mergeSources(sources, unlocked));
-    return { ok: true, config: options.cache ? options.cache.configFor(sources, build) : build(), files };
+    return { ok: true, config: options.cache ? options.cache.configFor(sources, build) : build(), files, locatedBelow };
   } catch (error) {
     if (error instanceof ConfigurationFaultError) return { ok: false, fault: error.fault, files };
     if (error instanceof InvalidSectionValue) {
@@ -181,7 +181,7 @@ function levelSources(
   urlPath: string,
   options: EffectiveConfigOptions,
   files: string[],
-): { sources: Array<Record<string, RawElement>>; unlocked: number } {
+): { sources: Array<Record<string, RawElement>>; unlocked: number; locatedBelow: string[] } {
   const apphost = host.webServer ?? { ...EMPTY_FILE, file: host.file };
   const withBaseline = options.baseline ?? true;
   const readFile = options.readFile ?? readFileIfPresent;
@@ -240,7 +240,26 @@ function levelSources(
     if (error instanceof ConfigurationFaultError) mergeSources(sources, unlocked);
     throw error;
   }
-  return { sources, unlocked };
+  const deepest = levels.at(-1)!.configPath;
+  const targets = [
+    ...apphost.locations.map((location) => locationPath('', location)),
+    ...webConfigs.flatMap((parent) => parent.sections.locations.map((location) => locationPath(parent.configPath, location))),
+  ];
+  return { sources, unlocked, locatedBelow: childSegments(deepest, targets) };
+}
+
+/** The segments right below `configPath` that one of `targets` (location config paths) names or passes through. */
+function childSegments(configPath: string, targets: string[]): string[] {
+  const prefix = `${configPath.toLowerCase()}/`;
+  const names = new Set<string>();
+  for (const target of targets) {
+    const lower = target.toLowerCase();
+    if (!lower.startsWith(prefix)) continue;
+    const rest = lower.slice(prefix.length);
+    const slash = rest.indexOf('/');
+    names.add(slash < 0 ? rest : rest.slice(0, slash));
+  }
+  return [...names];
 }
 
 function allowDefinitionOf(path: string, apphost: ConfigFileSections): string {

@@ -212,5 +212,15 @@ export interface ConfigurationFault {
 }
 
 export type EffectiveWebServerConfig =
-  | { ok: true; config: WebServerConfig; files: string[] }
+  | {
+      ok: true;
+      config: WebServerConfig;
+      files: string[];
+      /**
+       * Names (lower-case) of the URL segments right below this path that a `<location path>` tag
+       * configures on its own — a single file (`<location path="dir/report.txt">`) or a folder. A request
+       * for such a file is configured with its own path, not only its folder's.
+       */
+      locatedBelow: string[];
+    }
   | { ok: false; fault: ConfigurationFault; files: string[] };

@@ -184,6 +184,24 @@ test('applicationHost <location path="Site/..."> applies to that path and below 
   assert.deepEqual(ok(at('/DOCS/a/b')).directoryBrowse, { enabled: true, showFlags: ['Date', 'LongDate'] });
 });
 
+test('<location path> may name a single file: its folder lists the name, and the file\'s own path gets the tag', () => {
+  const tail = '<location path="Default Web Site/docs/readme.txt"><system.webServer><directoryBrowse enabled="true" /></system.webServer></location>';
+  const { at } = setup(
+    { 'inetpub/wwwroot/web.config': `<?xml version="1.0"?>\n<configuration>\n  <location path="Report.TXT"><system.webServer><directoryBrowse showFlags="Size" /></system.webServer></location>\n</configuration>\n` },
+    { tail },
+  );
+  const root = at('/');
+  assert.ok(root.ok);
+  assert.deepEqual(root.locatedBelow.sort(), ['docs', 'report.txt']);
+  assert.deepEqual(ok(at('/report.txt')).directoryBrowse.showFlags, ['Size']);
+  assert.deepEqual(ok(at('/other.txt')).directoryBrowse.showFlags, ['Date', 'Time', 'Size', 'Extension']);
+  const docs = at('/docs/');
+  assert.ok(docs.ok);
+  assert.deepEqual(docs.locatedBelow, ['readme.txt']);
+  assert.equal(ok(at('/docs/')).directoryBrowse.enabled, false);
+  assert.equal(ok(at('/docs/readme.txt')).directoryBrowse.enabled, true);
+});
+
 test('allowSubDirConfig="false" ignores web.config below the virtual directory root', () => {
   const { at } = setup({
     'locked/web.config': webConfig('    <directoryBrowse enabled="true" />'),
