@@ -6,15 +6,25 @@ import { startIisnodeApp } from './iisnode-site.js';
 const hello = `
 require('http').createServer((req, res) => {
   res.setHeader('content-type', 'application/json');
-  res.end(JSON.stringify({ pid: process.pid, ppid: process.ppid, env: { NODE_ENV: process.env.NODE_ENV, GREETING: process.env.GREETING, IISNODE_VERSION: process.env.IISNODE_VERSION }, headers: req.headers, cwd: process.cwd() }));
+  res.end(JSON.stringify({ pid: process.pid, ppid: process.ppid, env: { NODE_ENV: process.env.NODE_ENV, GREETING: process.env.GREETING, REGION: process.env.REGION, IISNODE_VERSION: process.env.IISNODE_VERSION }, headers: req.headers, cwd: process.cwd() }));
 }).listen(process.env.PORT);
 `;
 
 test('iisnode: node_env is NODE_ENV, appSettings are environment variables, the app runs in its own node process in its folder', async () => {
-  const site = await startIisnodeApp({ hello, iisnode: { node_env: 'staging', debuggingEnabled: 'false' }, appSettings: { GREETING: 'hello from web.config' } }, after);
+  const site = await startIisnodeApp(
+    {
+      hello,
+      iisnode: { node_env: 'staging', debuggingEnabled: 'false' },
+      appSettings: { GREETING: 'hello from web.config' },
+      // The site root's appSettings reach the application below it, as .NET inherits them; its own win.
+      siteRootFiles: { 'web.config': '<configuration><appSettings><add key="GREETING" value="from the site root" /><add key="REGION" value="north" /></appSettings></configuration>' },
+    },
+    after,
+  );
   const seen = JSON.parse((await site.get('/app/hello.js')).text);
   assert.equal(seen.env.NODE_ENV, 'staging');
   assert.equal(seen.env.GREETING, 'hello from web.config');
+  assert.equal(seen.env.REGION, 'north');
   assert.equal(seen.env.IISNODE_VERSION, 'poolhost');
   assert.equal(seen.cwd, `${site.poolhost.root}/app`);
   const workers = await site.appcmd('list', 'wp');

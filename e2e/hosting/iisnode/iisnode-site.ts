@@ -7,6 +7,8 @@ export interface IisnodeAppOptions {
   iisnode?: Record<string, string>;
   appSettings?: Record<string, string>;
   files?: Record<string, string>;
+  /** Files of a site root application (`/` in www/) above the iisnode application, e.g. its web.config. */
+  siteRootFiles?: Record<string, string>;
 }
 
 export function iisnodeWebConfig(iisnode: Record<string, string> = {}, appSettings: Record<string, string> = {}): string {
@@ -24,5 +26,7 @@ export function iisnodeWebConfig(iisnode: Record<string, string> = {}, appSettin
 export function startIisnodeApp(options: IisnodeAppOptions, after: (fn: () => Promise<void>) => void): Promise<RunningSite> {
   const files: Record<string, string> = { 'app/hello.js': options.hello, 'app/web.config': iisnodeWebConfig(options.iisnode, options.appSettings) };
   for (const [name, text] of Object.entries(options.files ?? {})) files[`app/${name}`] = text;
-  return startSite({ files, applications: [{ path: '/app', pool: 'Pool', physicalPath: '{{root}}/app' }] }, after);
+  for (const [name, text] of Object.entries(options.siteRootFiles ?? {})) files[`www/${name}`] = text;
+  const root = options.siteRootFiles ? [{ path: '/', pool: 'Pool', physicalPath: '{{root}}/www' }] : [];
+  return startSite({ files, applications: [...root, { path: '/app', pool: 'Pool', physicalPath: '{{root}}/app' }] }, after);
 }

@@ -70,9 +70,16 @@ export function runService<S>(definition: ServiceDefinition<S>): Promise<number>
   };
 
   for (const signal of definition.signals ?? ['SIGINT', 'SIGTERM']) process.on(signal, () => stop(signal));
-  if (definition.stopWhenParentGone ?? Boolean(process.send)) process.on('disconnect', () => stop('poolhost went away'));
+  if (definition.stopWhenParentGone ?? Boolean(process.send)) {
+    process.on('disconnect', () => stop('poolhost went away'));
+    // A service bundled as ES modules loads them asynchronously: a parent that died meanwhile closed the
+    // channel before this listener existed, and its 'disconnect' is gone. Without this the service
+    // would start and outlive poolhost (found: a was orphaned by a poolhost killed while starting).
+    if (process.connected === false) stop('poolhost went away');
+  }
 
   void (async () => {
+    if (exitCode !== undefined) return; // stopped before it was built
     const built = await definition.create({ exit });
     if (exitCode !== undefined) return; // a signal ended the process while it was being built
     service = built;

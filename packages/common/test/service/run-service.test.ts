@@ -71,3 +71,15 @@ test('a service that ends itself exits with the code it chose', async () => {
   assert.equal(exitCode, 75);
   assert.deepEqual(lines.map((line) => line.msg), ['building', 'started']);
 });
+
+test('a parent that went away while the service was still loading ends it before it starts, exit code 0', { timeout: 30_000 }, async () => {
+  const child = spawn(process.execPath, ['--import', 'tsx', fixture, 'loads-slowly'], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  let output = '';
+  child.stdout.setEncoding('utf8');
+  child.stdout.on('data', (chunk: string) => (output += chunk));
+  child.disconnect(); // what poolhost's death does to the channel
+  const [exitCode] = (await once(child, 'exit')) as [number | null];
+  assert.equal(exitCode, 0);
+  assert.doesNotMatch(output, /"msg":"building"/, 'nothing was built');
+  assert.match(output, /poolhost went away: shutting down/);
+});

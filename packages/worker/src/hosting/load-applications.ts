@@ -22,7 +22,7 @@ import type { NodeHost } from './node-host.js';
 import { IisnodeApplication } from './iisnode/iisnode-application.js';
 import { ControlPipe } from './iisnode/control-pipe.js';
 import { writeInterceptor } from './iisnode/interceptor-source.js';
-import { readAppSettings } from '@poolhost/config';
+import { readAppSettings, resolveUrl, type Site } from '@poolhost/config';
 import { dirname, join, relative, sep } from 'node:path';
 
 export interface LoadApplicationsOptions {
@@ -77,7 +77,7 @@ export async function loadApplications(
       const iisnode = new IisnodeApplication({
         entryScript: entry,
         section: application.config?.sections['iisnode'],
-        appSettings: () => readAppSettings(webConfigFiles(application.physicalPath, entry)),
+        appSettings: () => readAppSettings(webConfigFiles(application.site, application.path, application.physicalPath, entry)),
         socketDirectory: options.runDirectory,
         defaultInterceptor: interceptor,
         controlPipe,
@@ -126,13 +126,23 @@ export async function loadApplications(
   return table;
 }
 
-/** The web.config files from the application folder down to the entry script's folder, parent first (appSettings). */
-function webConfigFiles(applicationFolder: string, entryScript: string): string[] {
-  const files = [join(applicationFolder, 'web.config')];
+/**
+ * The web.config files whose `<appSettings>` reach the entry script, parent first, as .NET inherits them:
+ * the site root's and each parent application's or folder's (by URL), the application's, then its
+ * folders down to the entry script's.
+ */
+function webConfigFiles(site: Site, applicationPath: string, applicationFolder: string, entryScript: string): string[] {
+  const files: string[] = [];
+  const segments = applicationPath.split('/').filter(Boolean);
+  for (let depth = 0; depth < segments.length; depth++) {
+    const folder = resolveUrl(site, `/${segments.slice(0, depth).join('/')}`)?.physicalPath;
+    if (folder !== undefined) files.push(join(folder, 'web.config'));
+  }
+  files.push(join(applicationFolder, 'web.config'));
   const below = relative(applicationFolder, dirname(entryScript));
   if (below && !below.startsWith('..')) {
     let folder = applicationFolder;
     for (const segment of below.split(sep)) files.push(join((folder = join(folder, segment)), 'web.config'));
   }
-  return files;
+  return [...new Set(files)];
 }
