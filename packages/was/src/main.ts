@@ -1,13 +1,15 @@
 // was: the activation service. Parses argv/env, loads the configuration, builds the service, runs it.
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
-import { createLogger, runService } from '@poolhost/common';
+import { createLogger, protectFromOomKiller, runService } from '@poolhost/common';
 import { loadApplicationHostConfig } from '@poolhost/config';
 import { ensureRunDirectory, resolveRunDirectory } from '@poolhost/protocol';
 import { createWas } from './was.js';
 import { createExecaWorkerSpawner } from './worker-process/execa-worker-spawner.js';
+import { CgroupSubtree } from './isolation/cgroup-subtree.js';
 
 process.title = 'poolhost: was';
+protectFromOomKiller();
 const { values } = parseArgs({
   options: { config: { type: 'string' }, 'run-dir': { type: 'string' } },
   strict: false,
@@ -25,10 +27,16 @@ void runService({
   create: async () => {
     ensureRunDirectory(runDirectory);
     const config = loadApplicationHostConfig(configFile);
+    // POOLHOST_CGROUPS=off runs every pool without cgroups (their limits are reported as not enforced).
+    const cgroups = process.env.POOLHOST_CGROUPS === 'off' ? null : new CgroupSubtree({ runDirectory, logger: logger.child({ component: 'cgroups' }) });
+    if (!cgroups) logger.warn('cgroups are off (POOLHOST_CGROUPS=off): no pool limit is enforced');
+    const cpuResetIntervalMs = Number(process.env.POOLHOST_CPU_RESET_INTERVAL_MS) || undefined;
     const was = createWas({
       config,
       runDirectory,
       logger,
+      cgroups,
+      ...(cpuResetIntervalMs !== undefined ? { cpuResetIntervalMs } : {}),
       watchConfiguration: true,
       spawner: createExecaWorkerSpawner({
         configFile: config.file,

@@ -18,6 +18,7 @@ import { ListenerAdapters } from './listener-adapter/listener-adapters.js';
 import { wasHandlers } from './management/was-handlers.js';
 import { procMemorySampler, type MemorySampler } from './recycling/memory-sampler.js';
 import type { WorkerSpawner } from './worker-process/worker-spawner.js';
+import type { CgroupSubtree } from './isolation/cgroup-subtree.js';
 
 export interface WasOptions {
   config: ApplicationHostConfig;
@@ -26,6 +27,10 @@ export interface WasOptions {
   spawner: WorkerSpawner;
   clock?: Clock;
   memorySampler?: MemorySampler;
+  /** The instance's cgroup subtree (the service makes one); absent: pools run without cgroups. */
+  cgroups?: CgroupSubtree | null;
+  /** Tests and demos: the CPU monitor's interval instead of `<cpu resetInterval>` (whole minutes). */
+  cpuResetIntervalMs?: number;
   /** Watch applicationHost.config and the web.config files and apply changes live (the service does; tests may call reconfigure). */
   watchConfiguration?: boolean;
 }
@@ -74,6 +79,8 @@ export function createWas(options: WasOptions): Was {
       eventLog,
       memorySampler: options.memorySampler ?? procMemorySampler,
       nextWorkerId: () => String(nextWorkerId++),
+      cgroups: options.cgroups ?? null,
+      ...(options.cpuResetIntervalMs !== undefined ? { cpuResetIntervalMs: options.cpuResetIntervalMs } : {}),
       publishQueueState: (state) => {
         if (!shuttingDown) listenerAdapters.publishQueueState(state);
       },
@@ -190,6 +197,7 @@ export function createWas(options: WasOptions): Was {
       watcher?.close();
       logger.info('the Windows Process Activation Service is stopping; stopping every worker process');
       await Promise.all([...[...pools.values()].map((pool) => pool.shutdown()), ...retiring]);
+      options.cgroups?.close();
       if (server) {
         server.close();
         for (const client of clients) client.close();

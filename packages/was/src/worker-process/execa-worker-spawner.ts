@@ -14,6 +14,7 @@ import {
 import { resolveWorkerIdentity } from './worker-identity.js';
 import { forwardWorkerOutput } from './worker-output.js';
 import { ensurePoolTempDirectory } from './pool-temp-directory.js';
+import { setWorkerOomScore } from '../isolation/oom-score.js';
 import type { SpawnedWorker, WorkerExit, WorkerSpawnRequest, WorkerSpawner } from './worker-spawner.js';
 
 /** The worker finds its data-plane connection to httpsys on this inherited file descriptor. */
@@ -79,6 +80,14 @@ export function createExecaWorkerSpawner(options: ExecaWorkerSpawnerOptions): Wo
       if (pid === undefined) {
         const exit = await subprocess;
         throw new Error(`could not start ${executablePath('w3wp', baseEnv)}: ${exit.message ?? 'no pid'}`);
+      }
+      // Before Node has loaded w3wp: the worker joins its pool's cgroup and is the OOM killer's first choice.
+      setWorkerOomScore(pid, options.logger);
+      try {
+        request.placeProcess?.(pid);
+      } catch (error) {
+        subprocess.kill('SIGKILL');
+        throw error;
       }
       const exitListeners: Array<(exit: WorkerExit) => void> = [];
       let exited: WorkerExit | null = null;

@@ -10,6 +10,11 @@ export interface WorkerSpawnRequest {
   standby?: boolean;
   /** The messages the worker may send to was (WorkerReady, WorkerStartupFailed, WorkerRecycleRequested). */
   handlers: HandlerTable;
+  /**
+   * Called with the new pid synchronously after the spawn, before Node has loaded the w3wp bundle (tens of
+   * milliseconds), so no application code runs outside the pool's cgroup. A throw fails the spawn.
+   */
+  placeProcess?: (pid: number) => void;
 }
 
 export interface WorkerExit {
