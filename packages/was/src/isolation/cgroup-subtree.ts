@@ -105,7 +105,10 @@ export class CgroupSubtree {
   /** was stops: every pool group, then the instance's own directories. */
   close(): void {
     for (const name of [...this.pools.keys()]) this.removePoolGroup(name);
-    for (const directory of new Set(this.directories.values())) removeWhenEmpty(directory);
+    for (const directory of new Set(this.directories.values())) {
+      // The shared `poolhost` folder goes with the last instance (another instance's folder keeps it: ENOTEMPTY).
+      if (removeWhenEmpty(directory)) removeWhenEmpty(join(directory, '..'), 1);
+    }
     this.directories.clear();
   }
 

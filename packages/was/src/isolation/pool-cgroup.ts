@@ -70,10 +70,12 @@ export class PoolCgroup {
     this.write('cpu', v2 ? 'cpu.weight' : 'cpu.shares', String(v2 ? weight : cpuSharesFor(weight)));
     if (limits.cpus !== null || this.directories.has('cpuset')) this.write('cpuset', 'cpuset.cpus', limits.cpus ?? (v2 ? '' : onlineCpus));
     const memory = limits.memoryBytes;
+    // Without swap limited too, a limited group swaps instead of being stopped at its ceiling. v1 keeps
+    // memsw >= the memory limit at every step: raised first when the limit goes, set after it when it comes.
+    if (!v2 && memory === null) this.writeIfPresent('memory', 'memory.memsw.limit_in_bytes', '-1');
     this.write('memory', v2 ? 'memory.max' : 'memory.limit_in_bytes', memory === null ? (v2 ? 'max' : '-1') : String(memory));
-    // Without swap limited too, a limited group swaps instead of being stopped at its ceiling.
-    if (memory !== null && v2) this.writeIfPresent('memory', 'memory.swap.max', '0');
-    if (!v2) this.writeIfPresent('memory', 'memory.memsw.limit_in_bytes', memory === null ? '-1' : String(memory));
+    if (v2) this.writeIfPresent('memory', 'memory.swap.max', memory === null ? 'max' : '0');
+    if (!v2 && memory !== null) this.writeIfPresent('memory', 'memory.memsw.limit_in_bytes', String(memory));
     this.write('pids', 'pids.max', limits.tasks === null ? 'max' : String(limits.tasks));
   }
 
@@ -145,8 +147,8 @@ export function inheritCpuset(directory: string): void {
  * rmdir of a cgroup fails with EBUSY while a process is still in it (a SIGKILLed one takes a moment
  * to leave); a few quick retries, then it is left for the next start's clean-up.
  */
-export function removeWhenEmpty(directory: string): boolean {
-  for (let attempt = 0; attempt < 50; attempt++) {
+export function removeWhenEmpty(directory: string, attempts = 50): boolean {
+  for (let attempt = 0; attempt < attempts; attempt++) {
     try {
       rmdirSync(directory);
       return true;
