@@ -163,7 +163,7 @@ export class PoolIsolation {
     const config = this.config;
     if (!config) return;
     const percent = Math.round(used * 1000) / 10;
-    const reason = `used ${percent}% of the machine's CPU over ${Math.round((this.options.cpuResetIntervalMs ?? config.cpu.resetInterval) / 1000)} s; the limit is ${config.cpu.limit / 1000}% (${action})`;
+    const reason = `used ${percent}% of the machine's CPU over ${(this.options.cpuResetIntervalMs ?? config.cpu.resetInterval) / 1000} s; the limit is ${config.cpu.limit / 1000}% (${action})`;
     this.options.eventLog.write(5025, [this.name], { applicationPool: this.name, reason });
     if (action === 'KillW3wp') this.options.killWorkers();
   }
