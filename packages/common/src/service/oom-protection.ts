@@ -1,5 +1,6 @@
 // The services (poolhost, httpsys, w3svc, was) ask the kernel's OOM killer to spare them before any
-// worker: a negative oom_score_adj (root only; elsewhere the kernel refuses and nothing changes).
+// worker: a negative oom_score_adj (needs CAP_SYS_RESOURCE; without it the kernel refuses, the
+// services keep 0, and the workers' 500 still makes them the first choice).
 // Workers get a positive one from was at spawn (packages/was/src/isolation/oom-score.ts).
 import { writeFileSync } from 'node:fs';
 
