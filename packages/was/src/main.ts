@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { createLogger, protectFromOomKiller, runService } from '@poolhost/common';
-import { loadApplicationHostConfig } from '@poolhost/config';
+import { ConfigDocument, parseApplicationHostConfig } from '@poolhost/config';
 import { ensureRunDirectory, resolveRunDirectory } from '@poolhost/protocol';
 import { createWas } from './was.js';
 import { createExecaWorkerSpawner } from './worker-process/execa-worker-spawner.js';
@@ -26,7 +26,9 @@ void runService({
   logger,
   create: async () => {
     ensureRunDirectory(runDirectory);
-    const config = loadApplicationHostConfig(configFile);
+    // The text is kept: each pool's workers get their own filtered copy of it (configuration isolation).
+    const configText = ConfigDocument.open(configFile).text;
+    const config = parseApplicationHostConfig(configText, configFile);
     // POOLHOST_CGROUPS=off runs every pool without cgroups (their limits are reported as not enforced).
     const cgroups = process.env.POOLHOST_CGROUPS === 'off' ? null : new CgroupSubtree({ runDirectory, logger: logger.child({ component: 'cgroups' }) });
     if (!cgroups) logger.warn('cgroups are off (POOLHOST_CGROUPS=off): no pool limit is enforced');
@@ -36,6 +38,7 @@ void runService({
       runDirectory,
       logger,
       cgroups,
+      configText,
       ...(cpuResetIntervalMs !== undefined ? { cpuResetIntervalMs } : {}),
       watchConfiguration: true,
       spawner: createExecaWorkerSpawner({

@@ -40,6 +40,8 @@ export interface ApplicationPoolOptions {
   cgroups?: CgroupSubtree | null;
   /** Tests and demos: the CPU monitor's interval instead of `<cpu resetInterval>`. */
   cpuResetIntervalMs?: number;
+  /** The pool's own configuration file text for a new worker; null: workers read applicationHost.config. */
+  poolConfiguration?: (applicationPool: string) => string | null;
 }
 
 export class ApplicationPool {
@@ -304,6 +306,7 @@ export class ApplicationPool {
       memorySampler: this.options.memorySampler,
       idleShutdown: this.config.startMode !== 'AlwaysRunning' && !standby,
       placeProcess: (pid) => this.isolation.placeProcess(pid),
+      ...(this.options.poolConfiguration ? { poolConfiguration: () => this.options.poolConfiguration!(this.name) } : {}),
       explainCrash: (exit) => this.isolation.explainCrash(exit),
       events: {
         ready: (ready) => this.onWorkerReady(ready),

@@ -40,6 +40,8 @@ export interface WorkerProcessOptions {
   idleShutdown: boolean;
   /** Started as the pool's standby worker (attached but not dispatched to until promoted). */
   standby?: boolean;
+  /** The pool's own configuration file text (configuration isolation); null: the worker reads applicationHost.config. */
+  poolConfiguration?: () => string | null;
   /** Puts the new process in the pool's cgroup; called by the spawner right after the spawn, before Node loads w3wp. */
   placeProcess?: (pid: number) => void;
   /** An unplanned exit the pool can explain better than "crash" (its cgroup's OOM killer ended it). */
@@ -173,6 +175,7 @@ export class WorkerProcess {
         standby: this.standby,
         handlers: this.handlers(),
         ...(this.options.placeProcess ? { placeProcess: this.options.placeProcess } : {}),
+        ...(this.options.poolConfiguration ? { poolConfiguration: this.options.poolConfiguration() } : {}),
       });
     } catch (error) {
       if (this.state === 'Exited') return;

@@ -15,6 +15,11 @@ export interface WorkerSpawnRequest {
    * milliseconds), so no application code runs outside the pool's cgroup. A throw fails the spawn.
    */
   placeProcess?: (pid: number) => void;
+  /**
+   * The pool's own configuration (applicationHost.config filtered for it): written to `<pool>.config` in
+   * the pool's folder and given to the worker as `-h` and APP_POOL_CONFIG instead of applicationHost.config.
+   */
+  poolConfiguration?: string | null;
 }
 
 export interface WorkerExit {
