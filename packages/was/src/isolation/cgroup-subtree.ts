@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Logger } from '@poolhost/common';
 import { cgroupControllers, detectCgroupLayout, type CgroupController, type CgroupLayout } from './cgroup-layout.js';
 import { readCgroupFile, writeCgroupFile } from './cgroup-files.js';
@@ -106,6 +106,8 @@ export class CgroupSubtree {
   close(): void {
     for (const name of [...this.pools.keys()]) this.removePoolGroup(name);
     for (const directory of new Set(this.directories.values())) {
+      // A was killed before this one started left groups its workers still held then; they are empty now.
+      removeDeadInstances(join(directory, '..'), basename(directory));
       // The shared `poolhost` folder goes with the last instance (another instance's folder keeps it: ENOTEMPTY).
       if (removeWhenEmpty(directory)) removeWhenEmpty(join(directory, '..'), 1);
     }

@@ -130,3 +130,16 @@ test('/proc/self/cgroup lines name each controller\'s own group', () => {
   assert.equal(own.get('cpuacct'), '/');
   assert.equal(own.get(''), '/user.slice');
 });
+
+test('at close, groups of an instance that died after this one started are removed too', (t) => {
+  const tree = fakeV1Tree();
+  t.after(() => tree.remove());
+  const { logger } = capturingLogger();
+  const subtree = new CgroupSubtree({ runDirectory: '/run/e', logger, layout: detectCgroupLayout(tree.mounts), ownCgroups: '', pid: process.pid, onlineCpus: [0] });
+  // A was killed meanwhile (its workers held its groups when this one started).
+  mkdirSync(join(tree.root, 'pids', 'poolhost', `cccccccccccc-${deadPid}`, 'OldPool'), { recursive: true });
+  subtree.close();
+  assert.equal(existsSync(join(tree.root, 'pids', 'poolhost', `cccccccccccc-${deadPid}`)), false);
+  // The shared folder went with the last instance.
+  assert.equal(existsSync(join(tree.root, 'pids', 'poolhost')), false);
+});
