@@ -11,6 +11,8 @@ export interface PoolSpec {
   /** `periodicRestart/schedule/add@value` times of day, e.g. `03:00:00`. */
   schedule?: string[];
   environmentVariables?: Record<string, string>;
+  /** `<cpu>` attributes (limit, action, resetInterval, smpAffinitized …). */
+  cpu?: Record<string, string>;
 }
 
 export interface ApplicationSpec {
@@ -42,6 +44,7 @@ function pool(spec: PoolSpec): string {
   const children: string[] = [];
   if (spec.processModel) children.push(`        <processModel${attributes(spec.processModel)} />`);
   if (spec.failure) children.push(`        <failure${attributes(spec.failure)} />`);
+  if (spec.cpu) children.push(`        <cpu${attributes(spec.cpu)} />`);
   if (spec.recycling || spec.periodicRestart || spec.schedule) {
     children.push(`        <recycling${attributes(spec.recycling)}>`);
     if (spec.schedule) {

@@ -46,11 +46,15 @@ function fakeRuntime(up: boolean): RuntimeClient & { sent: ControlMessage[] } {
     sent.push(message);
     switch (message.type) {
       case 'ListApplicationPools':
-        return { type: 'ApplicationPoolList', applicationPools: [{ name: 'DefaultAppPool', state: 'Started', workers: 1 }, { name: 'Classic', state: 'Stopped', workers: 0 }] };
+        return { type: 'ApplicationPoolList', applicationPools: [
+            { name: 'DefaultAppPool', state: 'Started', workers: 1, isolation: { cgroup: '/sys/fs/cgroup/memory/poolhost/0123456789ab-42/DefaultAppPool', cpuTimeMs: 2500, cpuUsedPercent: 19.5, memoryBytes: 52_428_800, tasks: 11, oomKills: 1, taskLimitHits: 0 } },
+            { name: 'Classic', state: 'Stopped', workers: 0, isolation: { cgroup: '', cgroupUnavailable: 'memoryLimit (no cgroup hierarchy is mounted)', unenforced: ['memoryLimit'], oomKills: 0, taskLimitHits: 0 } },
+          ],
+        };
       case 'ListSites':
         return { type: 'SiteList', sites: [{ id: 1, name: 'Default Web Site', state: 'Started' }] };
       case 'ListWorkerProcesses':
-        return { type: 'WorkerProcessList', workers: [{ pid: process.pid, applicationPool: 'DefaultAppPool', state: 'Running', startedAt: new Date(Date.now() - 65_000).toISOString(), requestsServed: 12, requestsInFlight: 1 }] };
+        return { type: 'WorkerProcessList', workers: [{ pid: process.pid, applicationPool: 'DefaultAppPool', state: 'Running', startedAt: new Date(Date.now() - 65_000).toISOString(), requestsServed: 12, requestsInFlight: 1, cgroup: '/sys/fs/cgroup/memory/poolhost/0123456789ab-42/DefaultAppPool' }] };
       case 'ListRequests':
         return {
           type: 'RequestList',
@@ -140,6 +144,26 @@ test('list wp, with /text:* adding CPU, memory, requests served and uptime', asy
   assert.ok(detail.some((line) => /^ {2}cpu: \d+\.\d%$/.test(line)));
   assert.ok(detail.some((line) => /^ {2}memory: \d+ KB$/.test(line)));
   assert.ok(detail.some((line) => /^ {2}uptime: 00:01:0[5-9]$/.test(line)));
+  assert.ok(detail.includes('  cgroup: /sys/fs/cgroup/memory/poolhost/0123456789ab-42/DefaultAppPool'));
+});
+
+test('list apppool /text:* shows each pool\'s cgroup, its usage, and the limits this machine cannot enforce', async () => {
+  const { run } = setup();
+  const detail = (await run(['list', 'apppool', '/text:*'])).out.split('\n');
+  const isolation = detail.indexOf('  [isolation]');
+  assert.deepEqual(detail.slice(isolation, isolation + 9), [
+    '  [isolation]',
+    '    cgroup:"/sys/fs/cgroup/memory/poolhost/0123456789ab-42/DefaultAppPool"',
+    '    cpuTime:"2.5 s"',
+    '    cpuLastInterval:"19.5%"',
+    '    memory:"51200 KB"',
+    '    tasks:"11"',
+    '    oomKills:"1"',
+    '    taskLimitHits:"0"',
+    'APPPOOL',
+  ]);
+  assert.ok(detail.includes('    cgroupUnavailable:"memoryLimit (no cgroup hierarchy is mounted)"'));
+  assert.ok(detail.includes('    notEnforced:"memoryLimit"'));
 });
 
 test('list requests with /elapsed, and the /xml | /in pipe to apps, apppools and recycle', async () => {

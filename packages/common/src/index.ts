@@ -3,3 +3,4 @@ export { StateMachine, InvalidTransitionError, type Transition } from './state-m
 export { systemClock, type Clock, type TimerHandle } from './clock.js';
 export { runService, ServiceExitCode, type ServiceDefinition, type ServiceLifecycle } from './service/run-service.js';
 export { flushOutput } from './service/flush-output.js';
+export { protectFromOomKiller, serviceOomScoreAdj } from './service/oom-protection.js';

@@ -110,6 +110,10 @@ export interface ApplicationPool {
   startMode: StartMode;
   /** poolhost extension: a pre-started, loaded worker waits unattached to requests and takes over from a crashed one. */
   standbyWorker: boolean;
+  /** poolhost extension: hard ceiling in KB on the memory of the pool's processes together (cgroup memory.max); 0 = none. */
+  memoryLimit: number;
+  /** poolhost extension: the most tasks (processes and threads) the pool's processes may hold (cgroup pids.max); 0 = none. */
+  taskLimit: number;
   processModel: ProcessModel;
   recycling: Recycling;
   failure: Failure;

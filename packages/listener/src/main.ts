@@ -1,12 +1,13 @@
 // httpsys: the HTTP.SYS of poolhost. `httpsys [--run-dir <dir>] [--ssl-store <file>]` (or POOLHOST_RUN_DIR, POOLHOST_SSL_STORE).
 import { parseArgs } from 'node:util';
-import { createLogger, runService } from '@poolhost/common';
+import { createLogger, protectFromOomKiller, runService } from '@poolhost/common';
 import { resolveRunDirectory } from '@poolhost/protocol';
 import { sslStorePath } from '@poolhost/config';
 import { createHttpSys } from './http-sys.js';
 import { listenSocketsFromPoolhost } from './endpoints/listen-socket-source.js';
 
 process.title = 'poolhost: httpsys';
+protectFromOomKiller();
 const { values } = parseArgs({ options: { 'run-dir': { type: 'string' }, 'ssl-store': { type: 'string' } }, strict: false });
 const runDirectory = resolveRunDirectory(typeof values['run-dir'] === 'string' ? values['run-dir'] : undefined);
 const logger = createLogger({ service: 'httpsys' });

@@ -1,10 +1,11 @@
 // w3svc: the WWW service (HTTP listener adapter). Parses argv/env, builds the service, runs it.
 import { parseArgs } from 'node:util';
-import { createLogger, runService } from '@poolhost/common';
+import { createLogger, protectFromOomKiller, runService } from '@poolhost/common';
 import { ensureRunDirectory, resolveRunDirectory } from '@poolhost/protocol';
 import { createW3svc } from './w3svc.js';
 
 process.title = 'poolhost: w3svc';
+protectFromOomKiller();
 const { values } = parseArgs({ options: { 'run-dir': { type: 'string' } }, strict: false });
 const logger = createLogger({ service: 'w3svc' });
 const runDirectory = resolveRunDirectory(typeof values['run-dir'] === 'string' ? values['run-dir'] : undefined);

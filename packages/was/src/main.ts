@@ -1,13 +1,15 @@
 // was: the activation service. Parses argv/env, loads the configuration, builds the service, runs it.
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
-import { createLogger, runService } from '@poolhost/common';
-import { loadApplicationHostConfig } from '@poolhost/config';
+import { createLogger, protectFromOomKiller, runService } from '@poolhost/common';
+import { ConfigDocument, parseApplicationHostConfig } from '@poolhost/config';
 import { ensureRunDirectory, resolveRunDirectory } from '@poolhost/protocol';
 import { createWas } from './was.js';
 import { createExecaWorkerSpawner } from './worker-process/execa-worker-spawner.js';
+import { CgroupSubtree } from './isolation/cgroup-subtree.js';
 
 process.title = 'poolhost: was';
+protectFromOomKiller();
 const { values } = parseArgs({
   options: { config: { type: 'string' }, 'run-dir': { type: 'string' } },
   strict: false,
@@ -24,11 +26,20 @@ void runService({
   logger,
   create: async () => {
     ensureRunDirectory(runDirectory);
-    const config = loadApplicationHostConfig(configFile);
+    // The text is kept: each pool's workers get their own filtered copy of it (configuration isolation).
+    const configText = ConfigDocument.open(configFile).text;
+    const config = parseApplicationHostConfig(configText, configFile);
+    // POOLHOST_CGROUPS=off runs every pool without cgroups (their limits are reported as not enforced).
+    const cgroups = process.env.POOLHOST_CGROUPS === 'off' ? null : new CgroupSubtree({ runDirectory, logger: logger.child({ component: 'cgroups' }) });
+    if (!cgroups) logger.warn('cgroups are off (POOLHOST_CGROUPS=off): no pool limit is enforced');
+    const cpuResetIntervalMs = Number(process.env.POOLHOST_CPU_RESET_INTERVAL_MS) || undefined;
     const was = createWas({
       config,
       runDirectory,
       logger,
+      cgroups,
+      configText,
+      ...(cpuResetIntervalMs !== undefined ? { cpuResetIntervalMs } : {}),
       watchConfiguration: true,
       spawner: createExecaWorkerSpawner({
         configFile: config.file,

@@ -18,6 +18,8 @@ import { ListenerAdapters } from './listener-adapter/listener-adapters.js';
 import { wasHandlers } from './management/was-handlers.js';
 import { procMemorySampler, type MemorySampler } from './recycling/memory-sampler.js';
 import type { WorkerSpawner } from './worker-process/worker-spawner.js';
+import type { CgroupSubtree } from './isolation/cgroup-subtree.js';
+import { poolConfigurationText } from './isolation/pool-configuration.js';
 
 export interface WasOptions {
   config: ApplicationHostConfig;
@@ -26,6 +28,12 @@ export interface WasOptions {
   spawner: WorkerSpawner;
   clock?: Clock;
   memorySampler?: MemorySampler;
+  /** The text `config` was read from: workers then get their pool's own filtered copy (configuration isolation). */
+  configText?: string;
+  /** The instance's cgroup subtree (the service makes one); absent: pools run without cgroups. */
+  cgroups?: CgroupSubtree | null;
+  /** Tests and demos: the CPU monitor's interval instead of `<cpu resetInterval>` (whole minutes). */
+  cpuResetIntervalMs?: number;
   /** Watch applicationHost.config and the web.config files and apply changes live (the service does; tests may call reconfigure). */
   watchConfiguration?: boolean;
 }
@@ -57,6 +65,8 @@ export function createWas(options: WasOptions): Was {
   const eventLog = new EventLog(logger.child({ component: 'event-log' }), clock);
   const listenerAdapters = new ListenerAdapters();
   let config = options.config;
+  /** The text of the configuration in force; null when it was applied as a model alone (tests). */
+  let configText: string | null = options.configText ?? null;
   let shuttingDown = false;
   let server: Server | null = null;
   let watcher: ConfigWatcher | null = null;
@@ -74,6 +84,9 @@ export function createWas(options: WasOptions): Was {
       eventLog,
       memorySampler: options.memorySampler ?? procMemorySampler,
       nextWorkerId: () => String(nextWorkerId++),
+      cgroups: options.cgroups ?? null,
+      poolConfiguration: (name) => (configText === null ? null : poolConfigurationText({ model: config, text: configText }, name)),
+      ...(options.cpuResetIntervalMs !== undefined ? { cpuResetIntervalMs: options.cpuResetIntervalMs } : {}),
       publishQueueState: (state) => {
         if (!shuttingDown) listenerAdapters.publishQueueState(state);
       },
@@ -93,7 +106,7 @@ export function createWas(options: WasOptions): Was {
     startedAt: new Date(clock.now()).toISOString(),
   });
 
-  const reconfigure = async (next: ApplicationHostConfig): Promise<boolean> => {
+  const reconfigure = async (next: ApplicationHostConfig, nextText: string | null = null): Promise<boolean> => {
     if (shuttingDown) return false;
     try {
       const diff = await applyConfiguration(
@@ -112,6 +125,7 @@ export function createWas(options: WasOptions): Was {
       );
       reportIgnoredApplications(eventLog, config, next);
       config = next;
+      configText = nextText;
       if (diff.hasChanges) logger.info({ file: next.file }, `configuration change applied: ${describeDiff(diff)}`);
       return true;
     } catch (error) {
@@ -132,7 +146,7 @@ export function createWas(options: WasOptions): Was {
       );
       return false;
     }
-    return reconfigure(next);
+    return reconfigure(next, text);
   };
 
   const webConfigsChanged = async (files: string[]): Promise<void> => {
@@ -152,7 +166,7 @@ export function createWas(options: WasOptions): Was {
       return config;
     },
     applicationPool: (name) => pools.get(name.toLowerCase()),
-    reconfigure,
+    reconfigure: (next) => reconfigure(next),
     applicationHostChanged,
     webConfigsChanged,
     async start() {
@@ -190,6 +204,7 @@ export function createWas(options: WasOptions): Was {
       watcher?.close();
       logger.info('the Windows Process Activation Service is stopping; stopping every worker process');
       await Promise.all([...[...pools.values()].map((pool) => pool.shutdown()), ...retiring]);
+      options.cgroups?.close();
       if (server) {
         server.close();
         for (const client of clients) client.close();

@@ -1,4 +1,5 @@
-// w3wp: `node w3wp.js -ap "<pool>"` with APP_POOL_ID, POOLHOST_CONFIG, POOLHOST_RUN_DIR,
+// w3wp: `node w3wp.js -ap "<pool>" [-h "<pool>.config"]` with APP_POOL_ID, APP_POOL_CONFIG (its pool's
+// own configuration; POOLHOST_CONFIG names applicationHost.config where there is none), POOLHOST_RUN_DIR,
 // POOLHOST_WORKER_ID and optionally POOLHOST_DATA_FD (see docs/data-plane.md for the contract).
 import { createLogger, runService, type ServiceLifecycle } from '@poolhost/common';
 import { resolveRunDirectory } from '@poolhost/protocol';
@@ -10,10 +11,13 @@ const apIndex = argv.indexOf('-ap');
 const applicationPool = (apIndex >= 0 ? argv[apIndex + 1] : undefined) ?? process.env.APP_POOL_ID ?? '';
 process.title = `poolhost: w3wp ${applicationPool}`;
 const workerId = process.env.POOLHOST_WORKER_ID ?? String(process.pid);
+const configIndex = argv.indexOf('-h');
+// Configuration isolation (IIS's `w3wp -h <pool>.config`): the pool's own file, else applicationHost.config.
+const configFile = (configIndex >= 0 ? argv[configIndex + 1] : undefined) ?? process.env.APP_POOL_CONFIG ?? process.env.POOLHOST_CONFIG;
 const logger = createLogger({ service: 'w3wp', bindings: { pool: applicationPool, workerId } });
 
-if (!applicationPool || !process.env.POOLHOST_CONFIG) {
-  const message = 'w3wp needs -ap "<pool>" (or APP_POOL_ID) and POOLHOST_CONFIG';
+if (!applicationPool || !configFile) {
+  const message = 'w3wp needs -ap "<pool>" (or APP_POOL_ID) and -h "<pool>.config" (or APP_POOL_CONFIG, or POOLHOST_CONFIG)';
   logger.error(message);
   process.send?.({ message: { type: 'WorkerStartupFailed', message } }, () => process.exit(WorkerExitCode.Failed));
   if (!process.send) process.exit(WorkerExitCode.Failed);
@@ -43,7 +47,8 @@ if (!applicationPool || !process.env.POOLHOST_CONFIG) {
       lifecycle = started;
       worker = await createWorkerProcess({
         applicationPool,
-        configFile: process.env.POOLHOST_CONFIG!,
+        configFile,
+        ...(process.env.POOLHOST_CONFIG_DIRECTORY ? { configDirectory: process.env.POOLHOST_CONFIG_DIRECTORY } : {}),
         runDirectory: resolveRunDirectory(undefined),
         workerId,
         dataFd,

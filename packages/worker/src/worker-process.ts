@@ -27,6 +27,8 @@ import { REQUEST_STAGES } from './pipeline/request-stage.js';
 export interface WorkerProcessOptions {
   applicationPool: string;
   configFile: string;
+  /** Where applicationHost.config is: relative physical paths map there, not to the pool's file's folder. */
+  configDirectory?: string;
   runDirectory: string;
   workerId: string;
   /** An inherited, already connected socket to httpsys-data (POOLHOST_DATA_FD). */
@@ -99,7 +101,7 @@ export class WorkerProcess {
       this.channel.onClose(() => void this.stop('was disconnected', this.shutdownTimeLimit));
     }
     try {
-      const config = loadApplicationHostConfig(options.configFile);
+      const config = loadApplicationHostConfig(options.configFile, options.configDirectory !== undefined ? { configDirectory: options.configDirectory } : {});
       const pool = config.applicationPools.find((candidate) => candidate.name.toLowerCase() === options.applicationPool.toLowerCase());
       if (!pool) throw new Error(`application pool "${options.applicationPool}" is not declared in ${options.configFile}`);
       this.shutdownTimeLimit = pool.processModel.shutdownTimeLimit;

@@ -1,5 +1,6 @@
 // APPPOOL: application pools in system.applicationHost/applicationPools, with their runtime state.
-import type { ApplicationPoolState, EventJournal } from '@poolhost/protocol';
+import type { ApplicationPoolStatus, EventJournal } from '@poolhost/protocol';
+import { isolationBlock } from './apppool-isolation.js';
 import type { ConfigElement } from '@poolhost/config';
 import { Errors } from '../errors.js';
 import type { AppcmdRecord, ElementView } from '../output/record.js';
@@ -21,9 +22,9 @@ export function findPool(context: CommandContext, name: string): ConfigElement |
   return poolElements(context).find((pool) => (pool.get('name') ?? '').toLowerCase() === name.toLowerCase());
 }
 
-async function poolStates(context: CommandContext): Promise<Map<string, ApplicationPoolState> | undefined> {
+async function poolStates(context: CommandContext): Promise<Map<string, ApplicationPoolStatus> | undefined> {
   const reply = await context.runtime.tryRequest('was', { type: 'ListApplicationPools' });
-  return reply && new Map(reply.applicationPools.map((pool) => [pool.name.toLowerCase(), pool.state]));
+  return reply && new Map(reply.applicationPools.map((pool) => [pool.name.toLowerCase(), pool]));
 }
 
 function historyBlock(journal: EventJournal): ElementView {
@@ -54,7 +55,8 @@ export async function poolRecords(context: CommandContext): Promise<AppcmdRecord
     const pool = model.applicationPools.find((candidate) => candidate.name.toLowerCase() === name.toLowerCase());
     const version = pool?.managedRuntimeVersion ?? '';
     const mode = pool?.managedPipelineMode ?? 'Integrated';
-    const state = states?.get(name.toLowerCase()) ?? 'Unknown';
+    const status = states?.get(name.toLowerCase());
+    const state = status?.state ?? 'Unknown';
     const record: AppcmdRecord = {
       objectType: 'APPPOOL',
       identifier: name,
@@ -67,6 +69,7 @@ export async function poolRecords(context: CommandContext): Promise<AppcmdRecord
       ],
       element: explicitView(element),
       effectiveElement: effectiveView({ element, path: POOL_PATH, childNames: POOL_CHILDREN, defaults: [defaults] }),
+      ...(detailed && status?.isolation ? { extraBlocks: [isolationBlock(status.isolation)] } : {}),
     };
     records.push(record);
   }
@@ -74,7 +77,7 @@ export async function poolRecords(context: CommandContext): Promise<AppcmdRecord
     // poolhost beyond IIS: the pool's recent workers and why each ended.
     for (const record of records.filter((r) => r.identifier.toLowerCase() === context.identifier!.toLowerCase())) {
       const journal = await context.runtime.tryRequest('was', { type: 'GetEventJournal', applicationPool: record.identifier, limit: 20 });
-      if (journal) record.extraBlocks = [historyBlock(journal)];
+      if (journal) record.extraBlocks = [...(record.extraBlocks ?? []), historyBlock(journal)];
     }
   }
   return records;

@@ -38,6 +38,8 @@ export function workerExtraProperties(worker: WorkerProcessInfo, usage: Usage | 
     ['requestsInFlight', String(worker.requestsInFlight)],
     ['startTime', worker.startedAt],
     ['uptime', uptime],
+    // poolhost beyond IIS: the pool's cgroup the worker runs in (list apppool /text:* shows its limits and usage).
+    ['cgroup', worker.cgroup ?? ''],
   ];
 }
 

@@ -20,6 +20,11 @@ import { readSites } from './sites.js';
 export interface LoadOptions {
   /** Environment for `%VAR%` expansion; defaults to process.env. */
   env?: Environment;
+  /**
+   * The folder relative physical paths and %SystemDrive% map to; defaults to the file's own. A pool's
+   * configuration file (written by was beside the pool's temp folder) keeps applicationHost.config's.
+   */
+  configDirectory?: string;
 }
 
 /** Reads and validates applicationHost.config; throws ConfigError (all problems, first in the message). */
@@ -61,7 +66,7 @@ export function parseOrThrow(text: string, file: string, encoding: XmlDocument['
 /** Builds the model from an already parsed document (the same tree ConfigDocument edits). */
 export function buildApplicationHostConfig(document: XmlDocument, options: LoadOptions = {}): ApplicationHostConfig {
   const diagnostics = new Diagnostics(document);
-  const context: ReadContext = { document, diagnostics, configDirectory: dirname(document.file), env: options.env ?? process.env };
+  const context: ReadContext = { document, diagnostics, configDirectory: options.configDirectory ?? dirname(document.file), env: options.env ?? process.env };
   if (document.root.name !== 'configuration') {
     diagnostics.report(ConfigErrors.rootNotConfiguration, { name: document.root.name }, document.root.start);
     throw new ConfigError(diagnostics.issues);

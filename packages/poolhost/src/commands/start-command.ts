@@ -1,6 +1,6 @@
 // `poolhost start`: validate the configuration, take the run directory, run in the foreground.
 import { existsSync, readFileSync } from 'node:fs';
-import { createLogger, runService, ServiceExitCode } from '@poolhost/common';
+import { createLogger, protectFromOomKiller, runService, ServiceExitCode } from '@poolhost/common';
 import { loadApplicationHostConfig, type ApplicationHostConfig } from '@poolhost/config';
 import { connectUnixSocket, createAdministrationToken, ensureRunDirectory, formatListenAddress, pidFilePath, socketPath, type ListenAddress } from '@poolhost/protocol';
 import { administrationAddressOf } from './administration-option.js';
@@ -46,6 +46,8 @@ export async function runStartCommand(options: StartCommandOptions): Promise<num
   }
 
   process.title = 'poolhost';
+  // Inherited by httpsys, w3svc and was; was gives each worker a high score instead.
+  protectFromOomKiller();
   let administrationUrl: string | undefined;
   if (administration) {
     // Printed once, before any log line: the token is needed for the dashboard's buttons and the API's actions.

@@ -10,6 +10,8 @@ export interface WorkerProcessInfo {
   startedAt: string;
   requestsServed: number;
   requestsInFlight: number;
+  /** The pool's cgroup the worker runs in ('' or absent without one). */
+  cgroup?: string;
 }
 
 /** One entry of the event journal: an IIS event id with IIS's wording, or a poolhost lifecycle fact. */
@@ -44,6 +46,25 @@ export interface ApplicationPoolStatus {
   /** Set when a pool was disabled by rapid-fail protection. */
   disabledReason?: string;
   workers: number;
+  isolation?: ApplicationPoolIsolation;
+}
+
+/** A pool's cgroup, its limits that cannot be enforced here, and its usage (docs/process-model.md, Isolation). */
+export interface ApplicationPoolIsolation {
+  /** The pool's cgroup directory ('' while it has none). */
+  cgroup: string;
+  /** Why no cgroup is used on this machine at all. */
+  cgroupUnavailable?: string;
+  /** Configured limits this machine cannot enforce. */
+  unenforced?: string[];
+  cpuTimeMs?: number;
+  /** The share of the machine used over the last CPU monitor interval. */
+  cpuUsedPercent?: number;
+  memoryBytes?: number;
+  /** Processes and threads in the group. */
+  tasks?: number;
+  oomKills: number;
+  taskLimitHits: number;
 }
 
 export interface ApplicationPoolList {

@@ -36,6 +36,7 @@ export class ApplicationPoolCounters {
     switch (reason.kind) {
       case 'crash':
       case 'communicationError':
+      case 'memoryLimit':
         this.failures++;
         this.lastFailureAt = now;
         break;

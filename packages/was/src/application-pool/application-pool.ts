@@ -15,6 +15,8 @@ import { recycleEventIds, recycleEventValues } from './recycle-events.js';
 import { requiresRestart } from './restart-attributes.js';
 import { WorkerRotation } from './worker-rotation.js';
 import { ApplicationPoolCounters } from './application-pool-counters.js';
+import type { CgroupSubtree } from '../isolation/cgroup-subtree.js';
+import { PoolIsolation } from '../isolation/pool-isolation.js';
 
 /**
  * After a worker failed (or could not be spawned), the pool's next worker starts no sooner than this:
@@ -34,6 +36,12 @@ export interface ApplicationPoolOptions {
   nextWorkerId(): string;
   /** Tells the listener (through w3svc) whether the pool's queue takes requests. */
   publishQueueState(state: RequestQueueState): void;
+  /** The instance's cgroup subtree; null or absent: no cgroups (the pool's limits are reported as not enforced). */
+  cgroups?: CgroupSubtree | null;
+  /** Tests and demos: the CPU monitor's interval instead of `<cpu resetInterval>`. */
+  cpuResetIntervalMs?: number;
+  /** The pool's own configuration file text for a new worker; null: workers read applicationHost.config. */
+  poolConfiguration?: (applicationPool: string) => string | null;
 }
 
 export class ApplicationPool {
@@ -57,6 +65,8 @@ export class ApplicationPool {
   private heldDemandTimer: TimerHandle | null = null;
   /** Unhealthy workers waiting for their replacement to be started (unhealthyReplacementDelay). */
   private readonly unhealthyRecycles = new Map<WorkerProcess, TimerHandle>();
+  /** The pool's cgroup, its limits and CPU monitor. */
+  private readonly isolation: PoolIsolation;
 
   constructor(private readonly options: ApplicationPoolOptions) {
     this.config = options.config;
@@ -64,6 +74,14 @@ export class ApplicationPool {
     this.logger = options.logger.child({ pool: this.name });
     this.machine = new StateMachine(`application pool '${this.name}'`, 'Stopped', applicationPoolTransitions, this.logger);
     this.rapidFail = new RapidFailProtection(this.rapidFailPolicy(), options.clock);
+    this.isolation = new PoolIsolation(this.name, {
+      subtree: options.cgroups ?? null,
+      clock: options.clock,
+      logger: this.logger,
+      eventLog: options.eventLog,
+      ...(options.cpuResetIntervalMs !== undefined ? { cpuResetIntervalMs: options.cpuResetIntervalMs } : {}),
+      killWorkers: () => this.killWorkersOverCpuLimit(),
+    });
     this.rotation = new WorkerRotation({
       startWorker: (why) => this.startWorker(why),
       failedToOverlap: (old) => this.options.eventLog.write(5093, [this.name, old.pid], { applicationPool: this.name, pid: old.pid, reason: 'replacement failed to start' }),
@@ -110,6 +128,7 @@ export class ApplicationPool {
       state: this.state,
       ...(this.disabledReason !== undefined ? { disabledReason: this.disabledReason } : {}),
       workers: this.workers.size,
+      isolation: this.isolation.info(),
     };
   }
 
@@ -122,7 +141,8 @@ export class ApplicationPool {
   }
 
   workerProcesses(): WorkerProcessInfo[] {
-    return [...this.workers].filter((worker) => worker.pid !== 0).map((worker) => worker.info());
+    const cgroup = this.isolation.cgroupPath;
+    return [...this.workers].filter((worker) => worker.pid !== 0).map((worker) => ({ ...worker.info(), ...(cgroup ? { cgroup } : {}) }));
   }
 
   /** The workers that can answer control requests (ListWorkerRequests); a suspended one cannot. */
@@ -152,6 +172,7 @@ export class ApplicationPool {
     if (this.state === 'Stopping') await this.whenStopped();
     if (this.state !== 'Stopped') return;
     this.machine.fire('start', reason);
+    this.isolation.start(this.config);
     this.rapidFail.reset();
     this.demandHeldUntil = 0;
     this.disabledReason = undefined;
@@ -246,6 +267,7 @@ export class ApplicationPool {
   reconfigure(next: ApplicationPoolConfig, changedAttributes: string[]): void {
     this.config = next;
     this.rapidFail.updatePolicy(this.rapidFailPolicy());
+    if (this.state !== 'Stopped') this.isolation.reconfigure(next);
     const restart = changedAttributes.filter(requiresRestart);
     this.logger.info({ attributes: changedAttributes }, `application pool '${this.name}' reconfigured: ${changedAttributes.join(', ')}`);
     if (restart.length > 0) {
@@ -283,6 +305,9 @@ export class ApplicationPool {
       eventLog: this.options.eventLog,
       memorySampler: this.options.memorySampler,
       idleShutdown: this.config.startMode !== 'AlwaysRunning' && !standby,
+      placeProcess: (pid) => this.isolation.placeProcess(pid),
+      ...(this.options.poolConfiguration ? { poolConfiguration: () => this.options.poolConfiguration!(this.name) } : {}),
+      explainCrash: (exit) => this.isolation.explainCrash(exit),
       events: {
         ready: (ready) => this.onWorkerReady(ready),
         exited: (exited, reason) => this.onWorkerExited(exited, reason),
@@ -376,6 +401,7 @@ export class ApplicationPool {
     if (this.state === 'Stopping' && this.workers.size === 0) {
       this.machine.fire('stopped', this.disabledReason ?? 'all worker processes have exited');
       this.counters.startedAt = null;
+      this.isolation.stop();
       for (const waiter of this.stoppedWaiters.splice(0)) waiter();
       return;
     }
@@ -408,8 +434,21 @@ export class ApplicationPool {
     if (this.workers.size === 0 && this.state === 'Stopping') {
       this.machine.fire('stopped', this.disabledReason ?? 'no worker processes were running');
       this.counters.startedAt = null;
+      this.isolation.stop();
       for (const waiter of this.stoppedWaiters.splice(0)) waiter();
     }
+  }
+
+  /**
+   * `<cpu action="KillW3wp">`: the pool used more than its limit over resetInterval (5025 is written). Its
+   * workers are killed; the pool stays started and the next request starts a new one, as in IIS.
+   */
+  private killWorkersOverCpuLimit(): void {
+    if (this.state !== 'Started') return;
+    const pids = [...this.workers].map((worker) => worker.pid).filter((pid) => pid !== 0);
+    this.logger.warn({ workers: pids }, `application pool '${this.name}' exceeded its CPU limit: worker process(es) ${pids.join(', ')} killed (KillW3wp)`);
+    this.rotation.clear();
+    for (const worker of [...this.workers]) worker.terminate({ kind: 'cpuLimit' });
   }
 
   private scheduleAlwaysRunning(delayMs: number): void {

@@ -11,6 +11,10 @@ const appliedWithoutRestart = [
   'recycling.disallowOverlappingRotation',
   'recycling.disallowRotationOnConfigChange',
   'processModel.logEventOnProcessModel',
+  // Applied to the pool's cgroup in place (docs/process-model.md, Isolation).
+  'cpu',
+  'memoryLimit',
+  'taskLimit',
 ];
 
 /** `attribute` is a dotted name from diffApplicationHostConfig, e.g. `processModel.maxProcesses`. */

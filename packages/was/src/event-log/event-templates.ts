@@ -78,6 +78,11 @@ export const wasEvents = {
     template:
       "The worker processes serving application pool '%1' are being recycled due to 1 or more configuration changes in the application pool properties which necessitate a restart of the processes.",
   },
+  5025: {
+    level: 'Warning',
+    // The wording is from a field report (reference/iis-2.md §6), unverified.
+    template: "Application pool '%1' exceeded its job limit settings.",
+  },
   5093: {
     level: 'Warning',
     template: "WAS failed to overlap recycle for application pool '%1' worker process '%2'.",
@@ -86,6 +91,12 @@ export const wasEvents = {
     level: 'Information',
     template:
       "A worker process serving application pool '%1' has requested a recycle because it reached its private bytes memory limit.",
+  },
+  // poolhost's own (IIS has no memory ceiling per pool): the kernel ended a process inside the pool's cgroup.
+  5301: {
+    level: 'Error',
+    source: 'poolhost',
+    template: "A process serving application pool '%1' was killed because the application pool reached its memory limit of %3 KB. The process id was '%2'.",
   },
   5186: {
     level: 'Information',

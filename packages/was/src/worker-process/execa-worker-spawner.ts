@@ -13,7 +13,10 @@ import {
 } from '@poolhost/protocol';
 import { resolveWorkerIdentity } from './worker-identity.js';
 import { forwardWorkerOutput } from './worker-output.js';
+import { dirname } from 'node:path';
 import { ensurePoolTempDirectory } from './pool-temp-directory.js';
+import { writePoolConfiguration } from '../isolation/pool-configuration.js';
+import { setWorkerOomScore } from '../isolation/oom-score.js';
 import type { SpawnedWorker, WorkerExit, WorkerSpawnRequest, WorkerSpawner } from './worker-spawner.js';
 
 /** The worker finds its data-plane connection to httpsys on this inherited file descriptor. */
@@ -35,6 +38,8 @@ export function createExecaWorkerSpawner(options: ExecaWorkerSpawnerOptions): Wo
       const pool = request.applicationPool;
       const identity = resolveWorkerIdentity(pool, options.logger);
       const tempDirectory = ensurePoolTempDirectory(options.runDirectory, pool.name, identity);
+      // Configuration isolation: the worker reads its pool's file, never applicationHost.config.
+      const poolConfigFile = request.poolConfiguration ? writePoolConfiguration(tempDirectory, pool.name, request.poolConfiguration, identity) : null;
       // was opens the data connection, so a worker never needs access to the run directory's listener sockets.
       const dataSocket: Socket = await connectUnixSocket(socketPath(options.runDirectory, 'httpsys-data'));
       const env: NodeJS.ProcessEnv = {
@@ -47,7 +52,9 @@ export function createExecaWorkerSpawner(options: ExecaWorkerSpawnerOptions): Wo
           ? { HOME: identity.home, USER: identity.userName, LOGNAME: identity.userName }
           : {}),
         APP_POOL_ID: pool.name,
-        POOLHOST_CONFIG: options.configFile,
+        ...(poolConfigFile
+          ? { APP_POOL_CONFIG: poolConfigFile, POOLHOST_CONFIG_DIRECTORY: dirname(options.configFile) }
+          : { POOLHOST_CONFIG: options.configFile }),
         POOLHOST_RUN_DIR: options.runDirectory,
         POOLHOST_WORKER_ID: request.workerId,
         POOLHOST_DATA_FD: String(workerDataFd),
@@ -55,8 +62,8 @@ export function createExecaWorkerSpawner(options: ExecaWorkerSpawnerOptions): Wo
       };
       let subprocess;
       try {
-        subprocess = execa(process.execPath, [executablePath('w3wp', baseEnv), '-ap', pool.name], {
-          env: { ...baseEnv, ...env },
+        subprocess = execa(process.execPath, [executablePath('w3wp', baseEnv), '-ap', pool.name, ...(poolConfigFile ? ['-h', poolConfigFile] : [])], {
+          env: { ...withoutConfigFile(baseEnv, poolConfigFile !== null), ...env },
           extendEnv: false,
           // fd 3 is the connected data socket (passed natively, not piped); the IPC channel comes after it.
           stdio: ['ignore', 'pipe', 'pipe', dataSocket],
@@ -79,6 +86,14 @@ export function createExecaWorkerSpawner(options: ExecaWorkerSpawnerOptions): Wo
       if (pid === undefined) {
         const exit = await subprocess;
         throw new Error(`could not start ${executablePath('w3wp', baseEnv)}: ${exit.message ?? 'no pid'}`);
+      }
+      // Before Node has loaded w3wp: the worker joins its pool's cgroup and is the OOM killer's first choice.
+      setWorkerOomScore(pid, options.logger);
+      try {
+        request.placeProcess?.(pid);
+      } catch (error) {
+        subprocess.kill('SIGKILL');
+        throw error;
       }
       const exitListeners: Array<(exit: WorkerExit) => void> = [];
       let exited: WorkerExit | null = null;
@@ -112,4 +127,11 @@ export function createExecaWorkerSpawner(options: ExecaWorkerSpawnerOptions): Wo
       };
     },
   };
+}
+
+/** An isolated worker is not told where applicationHost.config is (was's own POOLHOST_CONFIG included). */
+function withoutConfigFile(env: NodeJS.ProcessEnv, isolated: boolean): NodeJS.ProcessEnv {
+  if (!isolated) return env;
+  const { POOLHOST_CONFIG: _omitted, ...rest } = env;
+  return rest;
 }

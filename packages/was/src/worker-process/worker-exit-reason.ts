@@ -16,7 +16,11 @@ export type WorkerExitReason =
   | { kind: 'adminStop' }
   | { kind: 'rapidFailProtection' }
   | { kind: 'applicationPoolRemoved' }
-  | { kind: 'shutdown' };
+  | { kind: 'shutdown' }
+  /** The kernel's OOM killer ended it inside the pool's cgroup: the pool reached its memoryLimit. */
+  | { kind: 'memoryLimit'; limitKb: number }
+  /** `<cpu action="KillW3wp">`: the pool used more CPU than its limit over resetInterval. */
+  | { kind: 'cpuLimit' };
 
 /** w3wp's exit code when its data connection to httpsys closed (EX_TEMPFAIL). */
 export const DATA_CONNECTION_LOST_EXIT_CODE = 75;
@@ -29,6 +33,7 @@ export function isFailure(reason: WorkerExitReason): boolean {
     case 'pingTimeout':
     case 'startupTimeout':
     case 'communicationError':
+    case 'memoryLimit':
       return true;
     default:
       return false;
@@ -63,6 +68,10 @@ export function describeExitReason(reason: WorkerExitReason): string {
       return 'service shutdown';
     case 'listenerLost':
       return 'the data connection to httpsys was lost';
+    case 'memoryLimit':
+      return `killed at the application pool's memory limit (${reason.limitKb} KB)`;
+    case 'cpuLimit':
+      return 'the application pool exceeded its CPU limit (KillW3wp)';
   }
 }
 

@@ -40,6 +40,12 @@ export interface WorkerProcessOptions {
   idleShutdown: boolean;
   /** Started as the pool's standby worker (attached but not dispatched to until promoted). */
   standby?: boolean;
+  /** The pool's own configuration file text (configuration isolation); null: the worker reads applicationHost.config. */
+  poolConfiguration?: () => string | null;
+  /** Puts the new process in the pool's cgroup; called by the spawner right after the spawn, before Node loads w3wp. */
+  placeProcess?: (pid: number) => void;
+  /** An unplanned exit the pool can explain better than "crash" (its cgroup's OOM killer ended it). */
+  explainCrash?: (exit: WorkerExit) => WorkerExitReason | null;
 }
 
 export class WorkerProcess {
@@ -168,6 +174,8 @@ export class WorkerProcess {
         workerId: this.workerId,
         standby: this.standby,
         handlers: this.handlers(),
+        ...(this.options.placeProcess ? { placeProcess: this.options.placeProcess } : {}),
+        ...(this.options.poolConfiguration ? { poolConfiguration: this.options.poolConfiguration() } : {}),
       });
     } catch (error) {
       if (this.state === 'Exited') return;
@@ -357,13 +365,16 @@ export class WorkerProcess {
         ? this.plannedReason
         : exit.exitCode === DATA_CONNECTION_LOST_EXIT_CODE
           ? { kind: 'listenerLost' }
-          : { kind: 'crash', exitCode: exit.exitCode, signal: exit.signal };
+          : (this.options.explainCrash?.(exit) ?? { kind: 'crash', exitCode: exit.exitCode, signal: exit.signal });
     this.finalReason = reason;
     this.machine.fire('exit', describeExitReason(reason));
     this.process?.control.close();
     if (reason.kind === 'crash') {
       const exitCode = exit.signal ? `${exit.signal} (terminated by signal)` : String(exit.exitCode ?? 'unknown');
       writeWorkerEvent(this.options.eventLog, 5009, this, describeExitReason(reason), exitCode);
+    }
+    if (reason.kind === 'memoryLimit') {
+      this.options.eventLog.write(5301, [this.applicationPoolName, this.pid, reason.limitKb], { applicationPool: this.applicationPoolName, pid: this.pid, reason: describeExitReason(reason) });
     }
     if (this.pid !== 0) {
       this.options.eventLog.recordWorkerEnded({

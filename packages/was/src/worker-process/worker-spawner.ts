@@ -10,6 +10,16 @@ export interface WorkerSpawnRequest {
   standby?: boolean;
   /** The messages the worker may send to was (WorkerReady, WorkerStartupFailed, WorkerRecycleRequested). */
   handlers: HandlerTable;
+  /**
+   * Called with the new pid synchronously after the spawn, before Node has loaded the w3wp bundle (tens of
+   * milliseconds), so no application code runs outside the pool's cgroup. A throw fails the spawn.
+   */
+  placeProcess?: (pid: number) => void;
+  /**
+   * The pool's own configuration (applicationHost.config filtered for it): written to `<pool>.config` in
+   * the pool's folder and given to the worker as `-h` and APP_POOL_CONFIG instead of applicationHost.config.
+   */
+  poolConfiguration?: string | null;
 }
 
 export interface WorkerExit {

@@ -111,6 +111,7 @@ export class FakeSpawner implements WorkerSpawner {
   async spawn(request: WorkerSpawnRequest): Promise<FakeWorker> {
     if (this.failWith) throw this.failWith;
     const worker = new FakeWorker(this.nextPid++, request, this.clock);
+    request.placeProcess?.(worker.pid);
     this.workers.push(worker);
     return worker;
   }

@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import { createLogger } from '@poolhost/common';
 import type { ApplySiteConfiguration, ControlMessage, MessageOfType, RequestQueueState } from '@poolhost/protocol';
 import type { MemorySample } from '../../src/recycling/memory-sampler.js';
-import { createWas, type Was } from '../../src/was.js';
+import { createWas, type Was, type WasOptions } from '../../src/was.js';
 import { configWithPools, type ConfigFixtureOptions, type PoolFixture } from './config-fixture.js';
 import { FakeClock, settle } from '@poolhost/common/testing';
 import { FakeSpawner } from './fake-spawner.js';
@@ -23,7 +23,7 @@ export interface Harness {
   eventIds(): number[];
 }
 
-export async function createHarness(pools: PoolFixture[], options: ConfigFixtureOptions = {}): Promise<Harness> {
+export async function createHarness(pools: PoolFixture[], options: ConfigFixtureOptions = {}, wasOptions: Pick<WasOptions, 'cgroups' | 'cpuResetIntervalMs'> = {}): Promise<Harness> {
   const clock = new FakeClock();
   const spawner = new FakeSpawner(clock);
   const logLines: Array<Record<string, unknown>> = [];
@@ -36,7 +36,7 @@ export async function createHarness(pools: PoolFixture[], options: ConfigFixture
   const logger = createLogger({ service: 'was', destination, level: 'debug' });
   const memory = new Map<number, MemorySample>();
   const memorySampler = { sample: async (pid: number) => memory.get(pid) ?? { virtualKb: 1_048_576, privateKb: 51_200 } };
-  const was = createWas({ config: configWithPools(pools, options), runDirectory: '/tmp/poolhost-test', logger, spawner, clock, memorySampler });
+  const was = createWas({ config: configWithPools(pools, options), runDirectory: '/tmp/poolhost-test', logger, spawner, clock, memorySampler, ...wasOptions });
   const queueStates: RequestQueueState[] = [];
   const siteConfigurations: ApplySiteConfiguration[] = [];
   // Register a fake listener adapter so queue state changes are observable.

@@ -16,6 +16,10 @@ export const APPLICATION_POOL_SCHEMA: ElementSchema = {
   startMode: enumOf(['OnDemand', 'AlwaysRunning'], 'OnDemand'),
   // poolhost extension (not in IIS's schema): keep one pre-started worker that takes over when a worker crashes.
   standbyWorker: bool(false),
+  // poolhost extensions (beyond IIS): a hard memory ceiling in KB for the pool's processes together (its
+  // cgroup's memory.max; 0 = none), and the most tasks (processes and threads) they may hold (pids.max; 0 = none).
+  memoryLimit: uint(0),
+  taskLimit: uint(0),
 };
 
 const ONE_SECOND_TO_MAX = [1, 4294967] as const;
