@@ -16,8 +16,28 @@ export function resolveRunDirectory(explicit: string | undefined, env: NodeJS.Pr
   return resolve(explicit ?? env.POOLHOST_RUN_DIR ?? defaultRunDirectory(env));
 }
 
-/** Creates the run directory 0700 and refuses one owned by another user (someone could be listening there). */
+/** Linux's sun_path holds 108 bytes with the terminating NUL. */
+const MAX_SOCKET_PATH_BYTES = 107;
+/** The longest socket name poolhost puts in the run directory (`iisnode-control-<pid>.sock`, iisnode's `n<pid>-<app>-<generation>-<slot>.sock`) with room to spare. */
+const SOCKET_NAME_RESERVE_BYTES = 32;
+
+/**
+ * Refuses a run directory whose sockets could not be bound: a Unix socket path is at most 107 bytes on
+ * Linux, and a longer one fails deep inside a service with ENOENT or EINVAL instead of saying why.
+ */
+export function checkRunDirectoryLength(directory: string): void {
+  const bytes = Buffer.byteLength(directory);
+  const limit = MAX_SOCKET_PATH_BYTES - SOCKET_NAME_RESERVE_BYTES - 1;
+  if (bytes > limit) {
+    throw new Error(
+      `run directory ${directory} is ${bytes} bytes long: its sockets (${join(directory, 'httpsys-data.sock')} …) would pass Linux's ${MAX_SOCKET_PATH_BYTES}-byte limit for a Unix socket path; choose one of at most ${limit} bytes with --run-dir or POOLHOST_RUN_DIR`,
+    );
+  }
+}
+
+/** Creates the run directory 0700 and refuses one owned by another user (someone could be listening there), or one too long for its sockets. */
 export function ensureRunDirectory(directory: string): void {
+  checkRunDirectoryLength(directory);
   mkdirSync(directory, { recursive: true, mode: 0o700 });
   chmodSync(directory, 0o700);
   const owner = statSync(directory).uid;

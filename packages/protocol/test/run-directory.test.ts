@@ -26,3 +26,15 @@ test('ensureRunDirectory creates the folder 0700 and tightens a looser existing 
     rmSync(parent, { recursive: true, force: true });
   }
 });
+
+test('a run directory too long for its Unix sockets is refused before anything is created, naming the limit and the fix', () => {
+  const parent = mkdtempSync(join(tmpdir(), 'poolhost-run-'));
+  try {
+    const directory = join(parent, 'x'.repeat(60), 'run');
+    assert.throws(() => ensureRunDirectory(directory), /run directory .* is \d+ bytes long: its sockets .*httpsys-data\.sock.* would pass Linux's 107-byte limit .* at most 74 bytes with --run-dir or POOLHOST_RUN_DIR/);
+    assert.throws(() => statSync(directory), /ENOENT/);
+    ensureRunDirectory(join(parent, 'run')); // a short one is fine
+  } finally {
+    rmSync(parent, { recursive: true, force: true });
+  }
+});
