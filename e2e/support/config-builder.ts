@@ -21,6 +21,8 @@ export interface ApplicationSpec {
   physicalPath: string;
   /** Virtual directories besides the root one (`/alias` → a folder). */
   virtualDirectories?: Array<{ path: string; physicalPath: string }>;
+  /** Extra attributes on `<application>` (preloadEnabled …). */
+  attributes?: Record<string, string>;
 }
 
 export interface SiteSpec {
@@ -81,7 +83,7 @@ function site(spec: SiteSpec): string {
   const applications = spec.applications
     .map(
       (application) =>
-        `        <application path="${application.path}"${application.pool ? ` applicationPool="${application.pool}"` : ''}>\n` +
+        `        <application path="${application.path}"${application.pool ? ` applicationPool="${application.pool}"` : ''}${Object.entries(application.attributes ?? {}).map(([name, value]) => ` ${name}="${value}"`).join('')}>\n` +
         `          <virtualDirectory path="/" physicalPath="${application.physicalPath}" />\n` +
         (application.virtualDirectories ?? []).map((vdir) => `          <virtualDirectory path="${vdir.path}" physicalPath="${vdir.physicalPath}" />\n`).join('') +
         '        </application>',

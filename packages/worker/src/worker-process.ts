@@ -14,6 +14,8 @@ import {
   type WorkerRequestCounters,
 } from '@poolhost/protocol';
 import { DataConnection } from './data-plane/data-connection.js';
+import { warmUp } from './hosting/application-initialization.js';
+import { warmUpPlans } from './hosting/warm-up-plans.js';
 import { readRuntimeCounters } from './counters/worker-request-counters.js';
 import { poolApplications } from './configuration/pool-applications.js';
 import { iisnodeApplications, loadApplications } from './hosting/load-applications.js';
@@ -119,6 +121,9 @@ export class WorkerProcess {
         this.services,
         this.logger,
       );
+      // Application Initialization: preloadEnabled applications answer their warm-up requests before
+      // the worker attaches to its queue and reports ready (leaving 1 s of startupTimeLimit for that).
+      await warmUp(warmUpPlans(applications, this.applications, this.logger), options.runDirectory, Math.max(1_000, pool.processModel.startupTimeLimit - 1_000), this.logger);
       const socket = options.dataFd !== undefined
         ? new Socket({ fd: options.dataFd, readable: true, writable: true })
         : await connectUnixSocket(socketPath(options.runDirectory, 'httpsys-data'));

@@ -20,6 +20,8 @@ export interface PoolApplication {
   fault: ConfigurationFault | null;
   /** `<handlers><add modules="iisnode" path="…">` from the effective configuration, if any. */
   iisnodeHandlerPath: string | null;
+  /** `<application preloadEnabled>`: Application Initialization warms it before the worker takes traffic. */
+  preloadEnabled: boolean;
   /** What the configuration of the application's folders is computed from (FolderPipelines). */
   host: ApplicationHostConfig;
   configCache: EffectiveConfigCache;
@@ -60,6 +62,7 @@ export function poolApplications(config: ApplicationHostConfig, applicationPool:
         config: effectiveConfig,
         fault,
         iisnodeHandlerPath: handler?.path ?? null,
+        preloadEnabled: application.preloadEnabled,
         host: config,
         configCache: cache,
       });

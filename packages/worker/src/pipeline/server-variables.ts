@@ -4,9 +4,10 @@
 import { IncomingMessage } from 'node:http';
 import { httpContextOf, type HttpContext } from './http-context.js';
 import { clientCertificateOf } from './ssl-access.js';
+import { isWarmUpRequest } from '../hosting/application-initialization.js';
 
 export const SERVER_VARIABLE_NAMES = [
-  'APP_POOL_ID', 'APPL_MD_PATH', 'APPL_PHYSICAL_PATH', 'AUTH_TYPE', 'AUTH_USER', 'CERT_FLAGS', 'CERT_ISSUER', 'CERT_SERIALNUMBER',
+  'APP_POOL_ID', 'APP_WARMING_UP', 'APPL_MD_PATH', 'APPL_PHYSICAL_PATH', 'AUTH_TYPE', 'AUTH_USER', 'CERT_FLAGS', 'CERT_ISSUER', 'CERT_SERIALNUMBER',
   'CERT_SUBJECT', 'CONTENT_LENGTH', 'CONTENT_TYPE', 'HTTPS', 'HTTP_URL',
   'INSTANCE_ID', 'INSTANCE_NAME', 'LOCAL_ADDR', 'LOGON_USER', 'PATH_INFO', 'PATH_TRANSLATED', 'QUERY_STRING', 'REMOTE_ADDR', 'REMOTE_HOST',
   'REMOTE_PORT', 'REMOTE_USER', 'REQUEST_FILENAME', 'REQUEST_METHOD', 'REQUEST_URI', 'SCRIPT_NAME', 'SERVER_NAME', 'SERVER_PORT',
@@ -20,6 +21,8 @@ export function serverVariable(context: HttpContext, name: string): string {
   switch (name.toUpperCase()) {
     case 'APP_POOL_ID':
       return application.setup.applicationPool;
+    case 'APP_WARMING_UP':
+      return isWarmUpRequest(req) ? '1' : '';
     case 'APPL_MD_PATH':
       return `/LM/W3SVC/${application.siteId}/ROOT${application.path === '/' ? '' : application.path}`;
     case 'APPL_PHYSICAL_PATH':
