@@ -75,8 +75,8 @@ test('a service that ends itself exits with the code it chose', async () => {
 test('a parent that went away while the service was still loading ends it before it starts, exit code 0', { timeout: 30_000 }, async () => {
   const child = spawn(process.execPath, ['--import', 'tsx', fixture, 'loads-slowly'], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
   let output = '';
-  child.stdout.setEncoding('utf8');
-  child.stdout.on('data', (chunk: string) => (output += chunk));
+  child.stdout!.setEncoding('utf8');
+  child.stdout!.on('data', (chunk: string) => (output += chunk));
   child.disconnect(); // what poolhost's death does to the channel
   const [exitCode] = (await once(child, 'exit')) as [number | null];
   assert.equal(exitCode, 0);
