@@ -45,6 +45,8 @@ export {
 export {
   formatSslCertKey,
   sameSslCertKey,
+  SSL_FLAG_DISABLE_TLS13,
+  SSL_FLAG_DISABLE_LEGACY_TLS,
   type SslCertBinding,
   type SslCertKey,
   type SslCertKeyKind,

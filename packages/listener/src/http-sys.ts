@@ -152,6 +152,7 @@ export class HttpSys implements RequestQueueEvents, WorkerConnectionHost {
     }
     for (const state of message.queueStates) this.setRequestQueueState(state);
     this.state.routing = new RoutingTable(message.urlGroups, this.siteCounters);
+    this.tlsFront.disableTls13On(this.state.routing.tls13DisabledPorts());
     const failures = await this.endpoints.apply(this.state.routing.endpoints());
     for (const conflict of this.state.routing.conflicts) {
       const message = `site ${conflict.siteName}: binding ${conflict.binding} is not served: ${conflict.reason}`;
