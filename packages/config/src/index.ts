@@ -61,3 +61,4 @@ export {
   DEFAULT_APP_ID,
   type SslStoreReadResult,
 } from './ssl-store/ssl-store-file.js';
+export { httpBindingFor } from './application-host/server-elements.js';

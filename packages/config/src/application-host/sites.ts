@@ -25,6 +25,14 @@ import { SSL_FLAG_DISABLE_TLS13 } from '../ssl-store/ssl-store-model.js';
 
 // Where each binding's bindingInformation attribute sits, for the cross-site duplicate check.
 const bindingOffsets = new WeakMap<Binding, number>();
+// Where each certificateSource="acme" sits, for the check that <automaticCertificates> exists.
+const certificateSourceOffsets = new WeakMap<Binding, number>();
+
+/** The offset of a binding's certificateSource="acme" attribute. */
+export function certificateSourceOffset(binding: Binding): number {
+  return certificateSourceOffsets.get(binding) ?? 0;
+}
+
 // Where each binding's sslFlags attribute (else the element) sits, for the per-port TLS version check.
 const sslFlagsOffsets = new WeakMap<Binding, number>();
 
@@ -167,7 +175,7 @@ function readBindings(bindings: XmlElement | undefined, context: ReadContext): B
     }
     const protocol = protocolAttribute.value.toLowerCase();
     const bindingInformation = informationAttribute.value;
-    const { sslFlags } = readAttributes<{ sslFlags: number }>(BINDING_SCHEMA, [element], context.diagnostics);
+    const { sslFlags, certificateSource } = readAttributes<{ sslFlags: number; certificateSource: string }>(BINDING_SCHEMA, [element], context.diagnostics);
     let address = { ip: '', port: 0, host: '' };
     if (usesHttpBindingForm(protocol)) {
       const parsed = parseBindingInformation(bindingInformation);
@@ -178,6 +186,16 @@ function readBindings(bindings: XmlElement | undefined, context: ReadContext): B
       address = parsed;
     }
     const binding: Binding = { protocol, bindingInformation, ip: address.ip, port: address.port, host: address.host, sslFlags, position: positionOf(context, element) };
+    if (certificateSource === 'acme') {
+      const at = findAttribute(element, 'certificateSource')!.start;
+      const problem =
+        protocol !== 'https' ? `it is an ${protocol} binding` : address.host === '' || address.host.includes('*') ? 'it has no single host name' : null;
+      if (problem) context.diagnostics.report(ConfigErrors.acmeBinding, { value: `${protocol}/${bindingInformation}`, reason: problem }, at);
+      else {
+        binding.certificateSource = 'acme';
+        certificateSourceOffsets.set(binding, at);
+      }
+    }
     bindingOffsets.set(binding, informationAttribute.start);
     sslFlagsOffsets.set(binding, findAttribute(element, 'sslFlags')?.start ?? element.start);
     out.push(binding);
