@@ -23,6 +23,8 @@ export interface AutomaticCertificatesOptions {
   /** Injectable for tests: the ACME order. */
   order?: (settings: Settings, host: string, runDirectory: string) => Promise<IssuedCertificate>;
   now?: () => number;
+  /** Injectable for tests: whether the http binding accepts connections. */
+  isListening?: (http: { ip: string; port: number }) => Promise<boolean>;
 }
 
 /** How soon a binding whose http port is not listening yet is looked at again. */
@@ -85,7 +87,7 @@ export class AutomaticCertificates {
       }
       if (entry && validTo && validTo.getTime() - settings.renewBefore > now()) continue;
       // An order while httpsys does not listen yet would fail its challenge and wait out a back-off for nothing.
-      if (!(await listening(http))) {
+      if (!(await (this.options.isListening ?? listening)(http))) {
         waitingForListener = true;
         continue;
       }
