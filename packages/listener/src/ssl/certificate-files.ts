@@ -2,7 +2,7 @@
 // or PFX/PKCS#12 with a password. Loaded into a SecureContext once; a file that cannot be used is an Error
 // naming the file and the reason, so the caller keeps the certificate it had (last known good).
 import { readFileSync, statSync } from 'node:fs';
-import { X509Certificate, createPrivateKey } from 'node:crypto';
+import { X509Certificate, constants, createPrivateKey } from 'node:crypto';
 import { createSecureContext, type SecureContext, type SecureContextOptions } from 'node:tls';
 
 export interface CertificateFiles {
@@ -35,6 +35,11 @@ export interface LoadedCertificate {
 
 /** TLS 1.2 is the floor (reference iis-2.md §1.7: legacy TLS is disabled per binding; poolhost never offers it). */
 export const TLS_MIN_VERSION = 'TLSv1.2';
+/**
+ * No renegotiation, as HTTP.SYS refuses a client-initiated one (CVE-2009-3555; each costs a full handshake
+ * of server CPU): the client gets a no_renegotiation alert, the connection goes on.
+ */
+export const TLS_SECURE_OPTIONS = constants.SSL_OP_NO_RENEGOTIATION;
 /** The ceiling of a port whose bindings carry sslFlags 32 (DisableTLS13). */
 export const TLS_MAX_VERSION_WITHOUT_TLS13 = 'TLSv1.2';
 
@@ -61,7 +66,7 @@ export function loadCertificate(files: CertificateFiles, env: NodeJS.ProcessEnv 
     const pfx = read(certFile);
     const passphrase = password(files, env);
     let context: SecureContext;
-    const contextOptions: SecureContextOptions = { pfx, ...(passphrase === undefined ? {} : { passphrase }), ...ca, minVersion: TLS_MIN_VERSION };
+    const contextOptions: SecureContextOptions = { pfx, ...(passphrase === undefined ? {} : { passphrase }), ...ca, minVersion: TLS_MIN_VERSION, secureOptions: TLS_SECURE_OPTIONS };
     try {
       context = createSecureContext(contextOptions);
     } catch (error) {
@@ -88,7 +93,7 @@ export function loadCertificate(files: CertificateFiles, env: NodeJS.ProcessEnv 
   }
   if (!leaf.checkPrivateKey(privateKey)) throw new Error(`${keyFile}: the private key does not belong to the certificate in ${certFile}`);
   let context: SecureContext;
-  const contextOptions: SecureContextOptions = { cert, key, minVersion: TLS_MIN_VERSION };
+  const contextOptions: SecureContextOptions = { cert, key, minVersion: TLS_MIN_VERSION, secureOptions: TLS_SECURE_OPTIONS };
   try {
     context = createSecureContext(contextOptions);
   } catch (error) {

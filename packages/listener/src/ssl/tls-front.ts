@@ -8,7 +8,7 @@ import { TLSSocket, createSecureContext, type SecureContext } from 'node:tls';
 import type { Socket } from 'node:net';
 import { normalizeAddress } from '../routing/host-header.js';
 import type { SslConfiguration } from './ssl-configuration.js';
-import { TLS_MAX_VERSION_WITHOUT_TLS13, TLS_MIN_VERSION, type LoadedCertificate } from './certificate-files.js';
+import { TLS_MAX_VERSION_WITHOUT_TLS13, TLS_MIN_VERSION, TLS_SECURE_OPTIONS, type LoadedCertificate } from './certificate-files.js';
 import { clientCertificateOf } from './client-certificate.js';
 import { classifyHandshakeError, type HandshakeFailures } from './handshake-failures.js';
 
@@ -94,8 +94,8 @@ export class TlsFront {
       secureContext: certificate
         ? this.contextFor(certificate, withoutTls13)
         : withoutTls13
-          ? (noCertificateContextWithoutTls13 ??= createSecureContext({ minVersion: TLS_MIN_VERSION, maxVersion: TLS_MAX_VERSION_WITHOUT_TLS13 }))
-          : (noCertificateContext ??= createSecureContext({ minVersion: TLS_MIN_VERSION })),
+          ? (noCertificateContextWithoutTls13 ??= createSecureContext({ minVersion: TLS_MIN_VERSION, maxVersion: TLS_MAX_VERSION_WITHOUT_TLS13, secureOptions: TLS_SECURE_OPTIONS }))
+          : (noCertificateContext ??= createSecureContext({ minVersion: TLS_MIN_VERSION, secureOptions: TLS_SECURE_OPTIONS })),
       SNICallback: selectForServerName,
       ALPNProtocols: ALPN,
       // A client certificate is verified against the entry's CA bundle, never refused in the handshake:
