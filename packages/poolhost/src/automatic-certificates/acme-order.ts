@@ -5,7 +5,6 @@
 import { Agent } from 'node:https';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
-import acme from 'acme-client';
 import type { AutomaticCertificates } from '@poolhost/config';
 import { acmeChallengeDirectory } from '@poolhost/protocol';
 
@@ -18,11 +17,21 @@ export interface IssuedCertificate {
 
 const ACCOUNT_KEY_FILE = 'account.key';
 
+type AcmeClientLibrary = typeof import('acme-client');
+let library: AcmeClientLibrary | null = null;
+
+/** acme-client (axios, node-forge, @peculiar/x509: tens of MB) is loaded on the first order, never by a poolhost without ACME. */
+async function acmeClient(): Promise<AcmeClientLibrary> {
+  library ??= ((await import('acme-client')) as unknown as { default: AcmeClientLibrary }).default;
+  return library;
+}
+
 export async function orderCertificate(settings: AutomaticCertificates, host: string, runDirectory: string): Promise<IssuedCertificate> {
-  trustDirectoryCas(settings.caBundle);
+  const acme = await acmeClient();
+  trustDirectoryCas(acme, settings.caBundle);
   const client = new acme.Client({
     directoryUrl: settings.directoryUrl,
-    accountKey: await accountKey(settings.certificateStoreLocation),
+    accountKey: await accountKey(acme, settings.certificateStoreLocation),
     // Polls of a pending authorization and order: quick first, never more than 10 s apart.
     backoffMin: 500,
     backoffMax: 10_000,
@@ -54,13 +63,13 @@ export async function orderCertificate(settings: AutomaticCertificates, host: st
 let trustedBundle: string | null = null;
 
 /** caBundle=: the CAs the directory's HTTPS certificate must chain to (acme-client has one HTTP client). */
-function trustDirectoryCas(caBundle: string): void {
+function trustDirectoryCas(acme: AcmeClientLibrary, caBundle: string): void {
   if (caBundle === trustedBundle) return;
   trustedBundle = caBundle;
   acme.axios.defaults.httpsAgent = caBundle ? new Agent({ ca: readFileSync(caBundle) }) : undefined;
 }
 
-async function accountKey(folder: string): Promise<Buffer> {
+async function accountKey(acme: AcmeClientLibrary, folder: string): Promise<Buffer> {
   const file = join(folder, ACCOUNT_KEY_FILE);
   if (existsSync(file)) return readFileSync(file);
   mkdirSync(folder, { recursive: true, mode: 0o700 });
