@@ -72,6 +72,8 @@ test('hostile TLS: garbage before ClientHello, stalls cut at headerWaitTimeout, 
 
   // 2. Handshakes that stall: a record header and part of a ClientHello, then nothing. Cut at 2 s.
   const partialHello = Buffer.from([0x16, 3, 1, 0x00, 0xc8, 0x01, 0x00, 0x00, 0xc4, 0x03, 0x03, 1, 2, 3, 4]);
+  // Counted from a quiet moment: the start-up probe's connection may itself still be waiting for a handshake.
+  await waitFor('no handshake in progress', async () => (await listenerCounters(poolhost.runDirectory)).tlsHandshakesInProgress === 0, 10_000, 100);
   const stalledBefore = (await listenerCounters(poolhost.runDirectory)).tlsHandshakeFailures.Timer_HeaderWait ?? 0;
   const stalls = await Promise.all(Array.from({ length: 6 }, () => sendAndWaitClose(port, [partialHello])));
   for (const closedAfter of stalls) assert.ok(closedAfter >= 1_500 && closedAfter < 15_000, `a stalled handshake closed after ${closedAfter} ms`);
