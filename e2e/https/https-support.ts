@@ -35,6 +35,8 @@ export async function startHttpsServer(
     /** Extra children of a site (after its <bindings>), by site name, and of <siteDefaults>. */
     siteChildren?: Record<string, string>;
     siteDefaults?: string;
+    /** A last edit of the configuration text (attributes the builder does not write). */
+    afterConfig?: (config: string) => string;
   },
   after: (fn: () => Promise<void>) => void,
 ): Promise<PoolhostInstance> {
@@ -53,6 +55,7 @@ export async function startHttpsServer(
   }
   if (options.siteDefaults) config = config.replace('<siteDefaults>', `<siteDefaults>\n        ${options.siteDefaults}`);
   if (options.locations) config = config.replace('</configuration>', `${options.locations}\n</configuration>`);
+  if (options.afterConfig) config = options.afterConfig(config);
   return startPoolhost({ config, files, waitForPort: options.waitForPort }, after);
 }
 

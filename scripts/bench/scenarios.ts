@@ -1,6 +1,6 @@
 // Every scenario of `pnpm bench`, with the contenders it compares and the target it checks.
-import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { chmodSync, readFileSync } from 'node:fs';
 import { request, Agent } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
@@ -22,6 +22,7 @@ import {
   sleep,
 
   waitUntil,
+  type BenchCertificate,
   type PoolhostSetup,
   type PoolSpec,
 } from './servers.js';
@@ -560,8 +561,80 @@ export async function bulkTransfers(context: BenchContext): Promise<void> {
   context.report.target(`${scenario}: RSS growth ≤ 50 MB in every process`, `worst: ${worstProcess} +${megabytes(worstPoolhostGrowth)} MB`, worstPoolhostGrowth <= 50 * MB);
 }
 
+// --- HTTPS ----------------------------------------------------------------------------------------
+
+/** A self-signed ECDSA P-256 certificate for 127.0.0.1 (the key 0600, as httpsys requires). */
+function benchCertificate(context: BenchContext): BenchCertificate {
+  const certFile = join(context.work, 'bench-tls.pem');
+  const keyFile = join(context.work, 'bench-tls.key');
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '2', '-subj', '/CN=127.0.0.1'], { stdio: 'ignore' });
+  chmodSync(keyFile, 0o600);
+  return { certFile, keyFile };
+}
+
+/** `openssl s_time -new` (a full handshake per connection, no resumption) × `clients` at once: handshakes per second. */
+async function handshakesPerSecond(port: number, seconds: number, clients: number): Promise<number> {
+  const one = (): Promise<number> =>
+    new Promise((resolve, reject) => {
+      const child = spawn('openssl', ['s_time', '-connect', `127.0.0.1:${port}`, '-new', '-time', String(seconds)], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let output = '';
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+      child.once('error', reject);
+      child.once('exit', () => {
+        const match = /(\d+) connections in (\d+) real seconds/.exec(output);
+        if (!match) reject(new Error(`openssl s_time: ${output.slice(-500)}`));
+        else resolve(Number(match[1]) / Math.max(1, Number(match[2])));
+      });
+    });
+  const results = await Promise.all(Array.from({ length: clients }, one));
+  return results.reduce((sum, value) => sum + value, 0);
+}
+
+/** HTTPS: poolhost's httpsys terminating TLS beside nginx (1 worker) terminating it and proxying to Node over a Unix socket. */
+export async function httpsScenario(context: BenchContext): Promise<void> {
+  const tls = benchCertificate(context);
+  const contenders: Contender[] = [
+    { name: 'poolhost', create: (port, folder) => new PoolhostServer('poolhost', port, folder, { ...singlePool(context.applications.hello), tls }) },
+    { name: 'nginx→node', create: (port, folder) => new NginxServer('nginx→node', port, scriptOf(context.applications, 'hello'), folder, undefined, tls) },
+  ];
+  const name = 'HTTPS hello world, keep-alive';
+  const result = await runThroughput(context, { name, path: '/', https: true, contenders });
+  reportThroughput(context, result, name);
+  ratioTarget(context, result, 'nginx→node', 1.1, 'HTTPS hello world throughput');
+  const p99 = result.ratios.get('nginx→node')!.p99;
+  context.report.target('HTTPS hello world p99 ≤ nginx→node p99', `nginx p99 ÷ poolhost p99 = ${fixed(p99, 2)}`, p99 >= 1);
+
+  const scenario = 'new TLS handshakes/s (ECDSA P-256, no resumption, 4 s_time clients)';
+  console.log(`\n${scenario}`);
+  const servers = [];
+  try {
+    for (const contender of contenders) {
+      const server = contender.create(await freePort(), join(context.work, 'handshakes', contender.name.replace(/\W+/g, '-')));
+      servers.push(server);
+      await server.start();
+      await waitUntil(`${contender.name} over https`, async () => (await get(server.port, '/', 5_000, true)).status === 200, 30_000, 50);
+    }
+    const runs: number[][] = servers.map(() => []);
+    for (let round = 0; round < context.rounds; round++) {
+      for (let k = 0; k < servers.length; k++) {
+        const index = (k + round) % servers.length;
+        runs[index]!.push(await handshakesPerSecond(servers[index]!.port, context.seconds, 4));
+      }
+    }
+    const ratio = median(runs[0]!.map((value, i) => value / runs[1]![i]!));
+    servers.forEach((server, i) =>
+      context.report.add({ scenario, server: server.name, requestsPerSecond: median(runs[i]!), ratio: i === 0 ? '' : `${fixed(ratio, 2)}×`, note: `handshakes/s; rounds: ${runs[i]!.map((v) => fixed(v, 0)).join(', ')}` }),
+    );
+    context.report.target('new TLS handshakes/s (ECDSA P-256) ≥ 0.8× nginx→node', `${fixed(ratio, 2)}×`, ratio >= 0.8);
+  } finally {
+    for (const server of servers) await server.stop();
+  }
+}
+
 export const scenarios: Record<string, (context: BenchContext) => Promise<void>> = {
   hello: helloWorld,
+  https: httpsScenario,
   metrics: metricsScraped,
   garden: webGarden,
   express: expressApp,

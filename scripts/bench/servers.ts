@@ -4,6 +4,7 @@ import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { request } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { processTree } from './process-stats.js';
@@ -35,16 +36,18 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** One GET; resolves with status and body (or rejects on a connection error). */
-export function get(port: number, path: string, timeoutMs = 5_000): Promise<{ status: number; body: string }> {
+/** One GET; resolves with status and body (or rejects on a connection error). `secure`: over TLS, any certificate. */
+export function get(port: number, path: string, timeoutMs = 5_000, secure = false): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, agent: false, timeout: timeoutMs }, (res) => {
+    const options = { host: '127.0.0.1', port, path, agent: false, timeout: timeoutMs };
+    const onResponse = (res: import('node:http').IncomingMessage): void => {
       let body = '';
       res.setEncoding('latin1');
       res.on('data', (chunk: string) => (body += chunk));
       res.on('end', () => resolve({ status: res.statusCode!, body }));
       res.on('error', reject);
-    });
+    };
+    const req = secure ? httpsRequest({ ...options, rejectUnauthorized: false }, onResponse) : request(options, onResponse);
     req.on('timeout', () => req.destroy(new Error('timeout')));
     req.on('error', reject);
     req.end();
@@ -150,6 +153,13 @@ export interface PoolhostSetup {
   siteChildren?: string;
   /** Raw XML after <system.webServer> (e.g. <location> tags). */
   extra?: string;
+  /** The site's binding is https with this certificate (an ipport=0.0.0.0:port SSL store entry). */
+  tls?: BenchCertificate;
+}
+
+export interface BenchCertificate {
+  certFile: string;
+  keyFile: string;
 }
 
 function xmlAttributes(values: Record<string, string> | undefined): string {
@@ -177,7 +187,7 @@ ${pools}
     <sites>
       <site name="Bench" id="1">
 ${applications}
-        <bindings><binding protocol="http" bindingInformation="*:${port}:" /></bindings>
+        <bindings><binding protocol="${setup.tls ? 'https' : 'http'}" bindingInformation="*:${port}:" /></bindings>
 ${setup.siteChildren ?? ''}
       </site>
     </sites>
@@ -208,6 +218,10 @@ export class PoolhostServer implements BenchServer {
     this.runDirectory = join(folder, 'run');
     this.configFile = join(folder, 'applicationHost.config');
     writeFileSync(this.configFile, poolhostConfig(port, setup));
+    if (setup.tls) {
+      const entry = { ipport: `0.0.0.0:${port}`, certfile: setup.tls.certFile, keyfile: setup.tls.keyFile };
+      writeFileSync(join(folder, 'sslcert.json'), `${JSON.stringify({ sslcert: [entry] }, null, 2)}\n`);
+    }
   }
 
   async start(): Promise<void> {
@@ -305,7 +319,15 @@ export class NginxServer implements BenchServer {
   private readonly socketPath: string;
 
   /** `staticRoot`: nginx serves *.html from that folder itself (the static file scenario). */
-  constructor(readonly name: string, readonly port: number, private readonly script: string, private readonly folder: string, private readonly staticRoot?: string) {
+  constructor(
+    readonly name: string,
+    readonly port: number,
+    private readonly script: string,
+    private readonly folder: string,
+    private readonly staticRoot?: string,
+    /** nginx terminates TLS with this certificate. */
+    private readonly tls?: BenchCertificate,
+  ) {
     mkdirSync(join(folder, 'temp'), { recursive: true });
     this.socketPath = join(folder, 'backend.sock');
   }
@@ -335,7 +357,8 @@ http {
   sendfile on;
   upstream backend { server unix:${this.socketPath}; keepalive 64; keepalive_requests 10000000; }
   server {
-    listen 127.0.0.1:${this.port} backlog=4096;
+    listen 127.0.0.1:${this.port}${this.tls ? ' ssl' : ''} backlog=4096;
+    ${this.tls ? `ssl_certificate ${this.tls.certFile}; ssl_certificate_key ${this.tls.keyFile}; ssl_protocols TLSv1.2 TLSv1.3;` : ''}
     ${staticLocation}
     location / {
       proxy_pass http://backend;

@@ -24,6 +24,8 @@ export interface ThroughputScenario {
   path: string;
   postBytes?: number;
   connections?: number;
+  /** Over TLS (the contenders terminate it). */
+  https?: boolean;
   /** contenders[0] is the subject; ratios are subject ÷ each other contender. */
   contenders: Contender[];
 }
@@ -44,7 +46,7 @@ async function measure(context: BenchContext, server: BenchServer, scenario: Thr
   const monitor = new TreeMonitor(() => server.roots());
   monitor.start();
   const result = await runWrk({
-    url: `http://127.0.0.1:${server.port}${scenario.path}`,
+    url: `${scenario.https ? 'https' : 'http'}://127.0.0.1:${server.port}${scenario.path}`,
     connections: scenario.connections ?? context.connections,
     seconds,
     postBytes: scenario.postBytes,
@@ -66,7 +68,7 @@ export async function runThroughput(context: BenchContext, scenario: ThroughputS
       const server = contender.create(await freePort(), join(context.work, scenario.name.replace(/\W+/g, '-'), contender.name.replace(/\W+/g, '-')));
       servers.push(server);
       await server.start();
-      await waitUntil(`${contender.name} to answer ${scenario.path}`, async () => (await get(server.port, scenario.path)).status < 400, 30_000, 50);
+      await waitUntil(`${contender.name} to answer ${scenario.path}`, async () => (await get(server.port, scenario.path, 5_000, scenario.https === true)).status < 400, 30_000, 50);
     }
     // Warm-up: JIT, demand-started workers, connection pools (--quick: only where load is needed to get ready).
     for (let i = 0; i < servers.length; i++) {

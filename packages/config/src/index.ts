@@ -45,6 +45,8 @@ export {
 export {
   formatSslCertKey,
   sameSslCertKey,
+  SSL_FLAG_DISABLE_TLS13,
+  SSL_FLAG_DISABLE_LEGACY_TLS,
   type SslCertBinding,
   type SslCertKey,
   type SslCertKeyKind,
@@ -59,3 +61,4 @@ export {
   DEFAULT_APP_ID,
   type SslStoreReadResult,
 } from './ssl-store/ssl-store-file.js';
+export { httpBindingFor } from './application-host/server-elements.js';

@@ -132,6 +132,8 @@ export interface Binding {
   /** Lower-cased host header; '' matches any host. */
   host: string;
   sslFlags: number;
+  /** `certificateSource="acme"` (a poolhost extension): the certificate of this https host name is issued by the ACME directory of `<automaticCertificates>`. */
+  certificateSource?: 'acme';
   position: SourcePosition;
 }
 
@@ -244,6 +246,30 @@ export interface HttpSysParameters {
 }
 
 /**
+ * `system.applicationHost/automaticCertificates` (a poolhost extension, beyond IIS; docs/https.md): the ACME
+ * directory that issues the certificates of bindings with `certificateSource="acme"`. Durations in ms.
+ */
+export interface AutomaticCertificates {
+  /** The ACME directory URL (https), e.g. Let's Encrypt's `https://acme-v02.api.letsencrypt.org/directory`. */
+  directoryUrl: string;
+  /** The account's contact, `mailto:admin@contoso.com` ('' for none). */
+  contact: string;
+  termsOfServiceAgreed: boolean;
+  /** PEM bundle of the CAs the directory's own HTTPS certificate is verified against ('' = Node's default CAs). */
+  caBundle: string;
+  /** Absolute folder of the account key and the issued certificates and keys (0700). */
+  certificateStoreLocation: string;
+  keyType: 'EcdsaP256' | 'Rsa2048';
+  /** A certificate is renewed once it expires within this. */
+  renewBefore: number;
+  /** How often poolhost re-reads the configuration and looks at every certificate's expiry. */
+  checkInterval: number;
+  /** The wait after a failed order; doubled after each further failure, up to maxRetryInterval. */
+  retryInterval: number;
+  maxRetryInterval: number;
+}
+
+/**
  * Where the administration role (inetmgr: /metrics, the status API, the dashboard) listens. IIS keeps
  * its Management Service's address in the registry (`WebManagement\Server`: IPAddress, Port,
  * EnableRemoteManagement); poolhost reads it from the optional `system.applicationHost/webManagement`
@@ -266,6 +292,8 @@ export interface ApplicationHostConfig {
   httpSys: HttpSysParameters;
   /** Optional so hand-built models stay valid; absent means the defaults (off). */
   webManagement?: WebManagement;
+  /** Present when applicationHost.config has `<automaticCertificates>`. */
+  automaticCertificates?: AutomaticCertificates;
   /** Every file read to build this model (applicationHost.config first, then each web.config found), for watching. */
   files: string[];
   /**

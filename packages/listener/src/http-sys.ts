@@ -33,6 +33,7 @@ import { SslConfiguration } from './ssl/ssl-configuration.js';
 import { HandshakeFailures } from './ssl/handshake-failures.js';
 import { TlsFront } from './ssl/tls-front.js';
 import { TicketKeys } from './ssl/ticket-keys.js';
+import { AcmeChallengeAnswers } from './ssl/acme-challenge-answers.js';
 
 export interface HttpSysOptions {
   runDirectory: string;
@@ -95,6 +96,7 @@ export class HttpSys implements RequestQueueEvents, WorkerConnectionHost {
     ensureRunDirectory(this.options.runDirectory);
     // Before the store is first loaded, so every certificate's context gets the keys.
     this.ssl.useTicketKeys(new TicketKeys(this.options.runDirectory));
+    this.state.acmeChallenges = new AcmeChallengeAnswers(this.options.runDirectory);
     this.dataServer = await listenUnixSocket(socketPath(this.options.runDirectory, 'httpsys-data'), (socket) => this.onWorkerConnection(socket));
     this.controlServer = await listenControlSocket(
       socketPath(this.options.runDirectory, 'httpsys'),
@@ -152,6 +154,7 @@ export class HttpSys implements RequestQueueEvents, WorkerConnectionHost {
     }
     for (const state of message.queueStates) this.setRequestQueueState(state);
     this.state.routing = new RoutingTable(message.urlGroups, this.siteCounters);
+    this.tlsFront.disableTls13On(this.state.routing.tls13DisabledPorts());
     const failures = await this.endpoints.apply(this.state.routing.endpoints());
     for (const conflict of this.state.routing.conflicts) {
       const message = `site ${conflict.siteName}: binding ${conflict.binding} is not served: ${conflict.reason}`;

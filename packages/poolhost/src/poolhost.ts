@@ -35,6 +35,8 @@ export interface PoolhostOptions {
   onLaunched?(name: ServiceName, service: LaunchedService): void;
   /** `--metrics`: inetmgr is started (after was) and stopped (first) with the services; its URL is shown by status. */
   administration?: { url: string };
+  /** `<automaticCertificates>`: the ACME client, started with the services and stopped first. */
+  automaticCertificates?: { start(): void; stop(): Promise<void> };
   /** Asks was for its workers (for ServerStatus); injectable for tests. */
   listWorkers?(): Promise<WorkerProcessInfo[]>;
 }
@@ -123,6 +125,7 @@ export function createPoolhost(options: PoolhostOptions): Poolhost {
     if (stopping) return stopping;
     stopping = (async () => {
       logger.info(`${reason}: stopping poolhost`);
+      await options.automaticCertificates?.stop();
       await supervisors.get('inetmgr')?.stop(options.serviceStopTimeoutMs ?? 10_000);
       // was first: it drains every worker within its pool's shutdownTimeLimit while the listener still carries their responses.
       await supervisors.get('was')!.stop(options.wasStopTimeoutMs);
@@ -165,6 +168,7 @@ export function createPoolhost(options: PoolhostOptions): Poolhost {
         },
       );
       for (const name of serviceNames) supervisors.get(name)!.start();
+      options.automaticCertificates?.start();
       logger.info({ configFile: options.configFile, runDirectory }, `poolhost started (config ${options.configFile}, run directory ${runDirectory})`);
     },
   };

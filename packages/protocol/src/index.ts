@@ -33,6 +33,8 @@ export {
   administrationTokenPath,
   createAdministrationToken,
   readAdministrationToken,
+  acmeChallengeDirectory,
+  ACME_CHALLENGE_PATH,
   type SocketName,
 } from './run-directory.js';
 export { parseListenAddress, isLoopback, formatListenAddress, hostAllowed, type ListenAddress } from './administration-address.js';

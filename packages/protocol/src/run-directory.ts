@@ -71,3 +71,14 @@ export function createAdministrationToken(runDirectory: string): string {
 export function readAdministrationToken(runDirectory: string): string {
   return readFileSync(administrationTokenPath(runDirectory), 'utf8').trim();
 }
+
+/**
+ * HTTP-01 answers of automatic certificates (docs/https.md): one file per token, named by the token and
+ * holding its key authorization, written by poolhost's ACME client, served by httpsys on http bindings
+ * at `/.well-known/acme-challenge/<token>`.
+ */
+export function acmeChallengeDirectory(runDirectory: string): string {
+  return join(runDirectory, 'acme-challenge');
+}
+
+export const ACME_CHALLENGE_PATH = '/.well-known/acme-challenge/';

@@ -14,7 +14,7 @@ import { firstChildElement } from '../xml/xml-node.js';
 import { readConfigFileSections } from '../web-server/config-file-sections.js';
 import { readApplicationPools } from './application-pools.js';
 import { child, type ReadContext } from './read-context.js';
-import { readHttpSys, readWebLimits, readWebManagement } from './server-elements.js';
+import { readAutomaticCertificates, readHttpSys, readWebLimits, readWebManagement } from './server-elements.js';
 import { readSites } from './sites.js';
 
 export interface LoadOptions {
@@ -78,6 +78,7 @@ export function buildApplicationHostConfig(document: XmlDocument, options: LoadO
   const webLimits = readWebLimits(applicationHost, context);
   const httpSys = readHttpSys(applicationHost, context);
   const webManagement = readWebManagement(applicationHost, context);
+  const automaticCertificates = readAutomaticCertificates(applicationHost, sites, context);
   if (diagnostics.issues.length) {
     const ordered = [...diagnostics.issues].sort((a, b) => a.line - b.line || a.column - b.column);
     throw new ConfigError(ordered);
@@ -90,6 +91,7 @@ export function buildApplicationHostConfig(document: XmlDocument, options: LoadO
     webLimits,
     httpSys,
     webManagement,
+    ...(automaticCertificates ? { automaticCertificates } : {}),
     files: [document.file, ...webConfigFiles(sites.flatMap((site) => site.applications.flatMap((application) => application.virtualDirectories.map((vdir) => vdir.physicalPath))))],
     webServer: readConfigFileSections(document),
   };

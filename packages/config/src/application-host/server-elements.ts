@@ -1,11 +1,14 @@
 // `webLimits` and poolhost's `httpSys` extension element, both directly under system.applicationHost.
 
-import type { HttpSysParameters, WebLimits, WebManagement } from '../model.js';
+import { isAbsolute, resolve } from 'node:path';
+import type { AutomaticCertificates, HttpSysParameters, Site, WebLimits, WebManagement } from '../model.js';
+import { ConfigErrors } from '../validation/error-registry.js';
 import { readAttributes } from '../validation/read-attributes.js';
-import type { XmlElement } from '../xml/xml-node.js';
+import { findAttribute, type XmlElement } from '../xml/xml-node.js';
 import { child, mapPath, type ReadContext } from './read-context.js';
 import { DEFAULT_LOG_DIRECTORY } from './schema/site-schema.js';
-import { HTTP_SYS_SCHEMA, WEB_LIMITS_SCHEMA, WEB_MANAGEMENT_SCHEMA } from './schema/server-schema.js';
+import { AUTOMATIC_CERTIFICATES_SCHEMA, HTTP_SYS_SCHEMA, WEB_LIMITS_SCHEMA, WEB_MANAGEMENT_SCHEMA } from './schema/server-schema.js';
+import { certificateSourceOffset } from './sites.js';
 
 export function readWebLimits(applicationHost: XmlElement | undefined, context: ReadContext): WebLimits {
   return readAttributes<WebLimits>(WEB_LIMITS_SCHEMA, [child(applicationHost, 'webLimits')], context.diagnostics);
@@ -22,4 +25,47 @@ export function readHttpSys(applicationHost: XmlElement | undefined, context: Re
   parameters.errorLoggingDir =
     parameters.errorLoggingDir.trim() === '' ? `${mapPath(context, DEFAULT_LOG_DIRECTORY)}/HTTPERR` : mapPath(context, parameters.errorLoggingDir);
   return parameters;
+}
+
+/**
+ * poolhost's `automaticCertificates` extension (ACME). Its own element: an attribute it does not know is
+ * refused, never kept and ignored. Bindings with certificateSource="acme" need it.
+ */
+export function readAutomaticCertificates(applicationHost: XmlElement | undefined, sites: readonly Site[], context: ReadContext): AutomaticCertificates | undefined {
+  const element = child(applicationHost, 'automaticCertificates');
+  const d = context.diagnostics;
+  const known = Object.keys(AUTOMATIC_CERTIFICATES_SCHEMA);
+  if (element) {
+    for (const attribute of element.attributes) {
+      if (!known.includes(attribute.name)) d.report(ConfigErrors.unknownAttribute, { element: 'automaticCertificates', attribute: attribute.name, known }, attribute.start);
+    }
+    const directoryUrl = findAttribute(element, 'directoryUrl');
+    if (!directoryUrl) d.report(ConfigErrors.missingAttribute, { element: 'automaticCertificates', attribute: 'directoryUrl' }, element.start);
+    else if (!/^https:\/\/[^/\s]+/i.test(directoryUrl.value)) d.report(ConfigErrors.acmeDirectoryUrl, { value: directoryUrl.value }, directoryUrl.start);
+  }
+  for (const site of sites) {
+    for (const binding of site.bindings) {
+      if (binding.certificateSource !== 'acme') continue;
+      const value = `https/${binding.bindingInformation}`;
+      if (!element) {
+        d.report(ConfigErrors.acmeBinding, { value, reason: 'system.applicationHost has no <automaticCertificates> element' }, certificateSourceOffset(binding));
+      } else if (!httpBindingFor(site, binding.host)) {
+        // HTTP-01 is fetched over http on port 80 (or the CA's validation port) with this host name.
+        const reason = `site "${site.name}" has no http binding for host "${binding.host}" to answer the HTTP-01 challenge on`;
+        d.report(ConfigErrors.acmeBinding, { value, reason }, certificateSourceOffset(binding));
+      }
+    }
+  }
+  if (!element) return undefined;
+  const settings = readAttributes<AutomaticCertificates>(AUTOMATIC_CERTIFICATES_SCHEMA, [element], d);
+  const folder = settings.certificateStoreLocation.trim();
+  settings.certificateStoreLocation = folder === '' ? resolve(context.configDirectory, 'acme') : resolve(context.configDirectory, mapPath(context, folder));
+  if (settings.caBundle.trim() !== '' && !isAbsolute(settings.caBundle)) settings.caBundle = resolve(context.configDirectory, settings.caBundle);
+  return settings;
+}
+
+/** The site's http binding that answers requests for `host` (its own name, else one with no host name). */
+export function httpBindingFor(site: Site, host: string): Site['bindings'][number] | undefined {
+  const http = site.bindings.filter((binding) => binding.protocol === 'http');
+  return http.find((binding) => binding.host === host) ?? http.find((binding) => binding.host === '');
 }

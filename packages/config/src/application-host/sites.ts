@@ -21,9 +21,20 @@ import {
   VIRTUAL_DIRECTORY_SCHEMA,
 } from './schema/site-schema.js';
 import { urlPathProblem } from './url-path-rules.js';
+import { SSL_FLAG_DISABLE_TLS13 } from '../ssl-store/ssl-store-model.js';
 
 // Where each binding's bindingInformation attribute sits, for the cross-site duplicate check.
 const bindingOffsets = new WeakMap<Binding, number>();
+// Where each certificateSource="acme" sits, for the check that <automaticCertificates> exists.
+const certificateSourceOffsets = new WeakMap<Binding, number>();
+
+/** The offset of a binding's certificateSource="acme" attribute. */
+export function certificateSourceOffset(binding: Binding): number {
+  return certificateSourceOffsets.get(binding) ?? 0;
+}
+
+// Where each binding's sslFlags attribute (else the element) sits, for the per-port TLS version check.
+const sslFlagsOffsets = new WeakMap<Binding, number>();
 
 /** `poolNames` are the declared pools (lower-cased → as declared), for each application's applicationPool. */
 export function readSites(section: XmlElement | undefined, context: ReadContext, poolNames: Map<string, string>): Site[] {
@@ -34,6 +45,7 @@ export function readSites(section: XmlElement | undefined, context: ReadContext,
   const names = new Map<string, XmlElement>();
   const ids = new Map<number, XmlElement>();
   const bindingOwners = new Map<string, { site: string; offset: number }>();
+  const tlsVersionOwners = new Map<number, { site: string; binding: Binding }>();
   for (const element of section ? childElements(section, 'site') : []) {
     const site = readSite(element, siteDefaults, globalApplicationDefaults, globalVirtualDirectoryDefaults, context, poolNames);
     if (!site) continue;
@@ -59,10 +71,37 @@ export function readSites(section: XmlElement | undefined, context: ReadContext,
         const params = { value: `${binding.protocol}/${binding.bindingInformation}`, site: site.name, otherSite: owner.site, first: context.diagnostics.where(owner.offset) };
         context.diagnostics.report(ConfigErrors.duplicateBinding, params, offset);
       } else if (!owner) bindingOwners.set(key, { site: site.name, offset });
+      if (binding.protocol === 'https' && binding.port) checkTlsVersionFlags(binding, site.name, tlsVersionOwners, context);
     }
     sites.push(site);
   }
   return sites;
+}
+
+// OpenSSL picks the TLS version before the SNI name picks a certificate, so the versions are a property of
+// the port's listening socket: every https binding of a port must say the same about TLS 1.3.
+function checkTlsVersionFlags(binding: Binding, site: string, owners: Map<number, { site: string; binding: Binding }>, context: ReadContext): void {
+  const first = owners.get(binding.port);
+  if (!first) {
+    owners.set(binding.port, { site, binding });
+    return;
+  }
+  const disabled = (candidate: Binding): boolean => (candidate.sslFlags & SSL_FLAG_DISABLE_TLS13) !== 0;
+  if (disabled(first.binding) === disabled(binding)) return;
+  context.diagnostics.report(
+    ConfigErrors.tlsVersionFlagsDiffer,
+    {
+      value: `https/${binding.bindingInformation}`,
+      sslFlags: binding.sslFlags,
+      site,
+      other: `https/${first.binding.bindingInformation}`,
+      otherSslFlags: first.binding.sslFlags,
+      otherSite: first.site,
+      first: context.diagnostics.where(sslFlagsOffsets.get(first.binding)!),
+      port: binding.port,
+    },
+    sslFlagsOffsets.get(binding)!,
+  );
 }
 
 function readSite(
@@ -136,7 +175,7 @@ function readBindings(bindings: XmlElement | undefined, context: ReadContext): B
     }
     const protocol = protocolAttribute.value.toLowerCase();
     const bindingInformation = informationAttribute.value;
-    const { sslFlags } = readAttributes<{ sslFlags: number }>(BINDING_SCHEMA, [element], context.diagnostics);
+    const { sslFlags, certificateSource } = readAttributes<{ sslFlags: number; certificateSource: string }>(BINDING_SCHEMA, [element], context.diagnostics);
     let address = { ip: '', port: 0, host: '' };
     if (usesHttpBindingForm(protocol)) {
       const parsed = parseBindingInformation(bindingInformation);
@@ -147,7 +186,18 @@ function readBindings(bindings: XmlElement | undefined, context: ReadContext): B
       address = parsed;
     }
     const binding: Binding = { protocol, bindingInformation, ip: address.ip, port: address.port, host: address.host, sslFlags, position: positionOf(context, element) };
+    if (certificateSource === 'acme') {
+      const at = findAttribute(element, 'certificateSource')!.start;
+      const problem =
+        protocol !== 'https' ? `it is an ${protocol} binding` : address.host === '' || address.host.includes('*') ? 'it has no single host name' : null;
+      if (problem) context.diagnostics.report(ConfigErrors.acmeBinding, { value: `${protocol}/${bindingInformation}`, reason: problem }, at);
+      else {
+        binding.certificateSource = 'acme';
+        certificateSourceOffsets.set(binding, at);
+      }
+    }
     bindingOffsets.set(binding, informationAttribute.start);
+    sslFlagsOffsets.set(binding, findAttribute(element, 'sslFlags')?.start ?? element.start);
     out.push(binding);
   }
   return out;

@@ -78,6 +78,7 @@ add(
 );
 add([`${AH}/webLimits`], describe(server.WEB_LIMITS_SCHEMA));
 add([`${AH}/httpSys`], describe(server.HTTP_SYS_SCHEMA));
+add([`${AH}/automaticCertificates`], describe(server.AUTOMATIC_CERTIFICATES_SCHEMA));
 
 add([`${WS}/handlers`], describe(webServer.HANDLERS_SCHEMA));
 add([`${WS}/handlers/add`], describe(webServer.HANDLER_SCHEMA, ['name', 'path', 'verb']));

@@ -3,6 +3,13 @@
 // which certificate a handshake gets is decided here. On Linux a certificate is a file, not a hash in a
 // Windows certificate store.
 
+/**
+ * Binding sslFlags bits about TLS versions (IIS 10 1809+): 32 DisableTLS13, 64 DisableLegacyTLS. poolhost
+ * never offers TLS below 1.2, so 64 always holds; 32 caps the port's listening socket at TLS 1.2.
+ */
+export const SSL_FLAG_DISABLE_TLS13 = 32;
+export const SSL_FLAG_DISABLE_LEGACY_TLS = 64;
+
 /** The three key kinds of HTTP.SYS' store: `ipport=IP:port`, `hostnameport=name:port` (SNI), `ccs=port`. */
 export type SslCertKeyKind = 'ipport' | 'hostnameport' | 'ccs';
 

@@ -106,6 +106,28 @@ export const ConfigErrors = {
     (p) => `binding "${p.value}" of site "${p.site}" is already used by site "${p.otherSite}" (at ${p.first})`,
     () => 'change the port, IP address or host name of one of the two bindings',
   ),
+  tlsVersionFlagsDiffer: define<{ value: string; sslFlags: number; site: string; other: string; otherSslFlags: number; otherSite: string; first: string; port: number }>(
+    'POOLHOST_CONFIG_TLS_VERSION_FLAGS_DIFFER',
+    (p) =>
+      `binding "${p.value}" of site "${p.site}" has sslFlags="${p.sslFlags}" but "${p.other}" of site "${p.otherSite}" (at ${p.first}) has sslFlags="${p.otherSslFlags}": ` +
+      `TLS 1.3 is disabled (sslFlags 32) on one and not the other, and the TLS version is chosen per port (${p.port}) before the host name is known`,
+    (p) => `give every https binding of port ${p.port} the same sslFlags bit 32 (DisableTLS13), or move one of them to another port`,
+  ),
+  unknownAttribute: define<{ element: string; attribute: string; known: readonly string[] }>(
+    'POOLHOST_CONFIG_UNKNOWN_ATTRIBUTE',
+    (p) => `<${p.element}> has no attribute "${p.attribute}"; poolhost would not honour it`,
+    (p) => `remove it, or check its spelling; <${p.element}> takes ${list(p.known)}`,
+  ),
+  acmeBinding: define<{ value: string; reason: string }>(
+    'POOLHOST_CONFIG_ACME_BINDING',
+    (p) => `binding "${p.value}" has certificateSource="acme", but ${p.reason}`,
+    () => 'automatic certificates need an https binding with one host name (HTTP-01 validates a name) and an <automaticCertificates directoryUrl="..."> in system.applicationHost',
+  ),
+  acmeDirectoryUrl: define<{ value: string }>(
+    'POOLHOST_CONFIG_ACME_DIRECTORY_URL',
+    (p) => `directoryUrl="${p.value}" is not an https URL`,
+    () => 'write the ACME directory URL of your CA, e.g. directoryUrl="https://acme-v02.api.letsencrypt.org/directory" (RFC 8555 §6.1: ACME is served over HTTPS)',
+  ),
   duplicateApplication: define<{ value: string; site: string; first: string }>(
     'POOLHOST_CONFIG_DUPLICATE_APPLICATION',
     (p) => `application path="${p.value}" appears twice in site "${p.site}" (first at ${p.first})`,

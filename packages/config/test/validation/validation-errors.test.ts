@@ -229,6 +229,39 @@ test('two sites on the same binding (host compared case-insensitively)', () => {
   );
 });
 
+test('https bindings of one port that disagree on TLS 1.3 (sslFlags 32): the port cannot honour both', () => {
+  expectIssue(
+    configWith(
+      ['<add name="DefaultAppPool" />'],
+      [
+        '<site name="A" id="1"><bindings><binding protocol="https" bindingInformation="*:443:a.example" sslFlags="33" /></bindings></site>',
+        '<site name="B" id="2"><bindings><binding protocol="https" bindingInformation="*:443:b.example" sslFlags="1" /></bindings></site>',
+      ],
+    ),
+    {
+      code: 'POOLHOST_CONFIG_TLS_VERSION_FLAGS_DIFFER',
+      line: 8,
+      column: 96,
+      message:
+        'binding "https/*:443:b.example" of site "B" has sslFlags="1" but "https/*:443:a.example" of site "A" (at line 7, column 96) has sslFlags="33": ' +
+        'TLS 1.3 is disabled (sslFlags 32) on one and not the other, and the TLS version is chosen per port (443) before the host name is known',
+      hint: 'give every https binding of port 443 the same sslFlags bit 32 (DisableTLS13), or move one of them to another port',
+    },
+  );
+});
+
+test('sslFlags 32 on every https binding of a port, or on another port, loads', () => {
+  const text = configWith(
+    ['<add name="DefaultAppPool" />'],
+    [
+      '<site name="A" id="1"><bindings><binding protocol="https" bindingInformation="*:443:a.example" sslFlags="97" /><binding protocol="https" bindingInformation="*:8443:" sslFlags="64" /></bindings></site>',
+      '<site name="B" id="2"><bindings><binding protocol="https" bindingInformation="*:443:b.example" sslFlags="33" /></bindings></site>',
+    ],
+  );
+  const config = parseApplicationHostConfig(text, FILE, { env: {} });
+  assert.deepEqual(config.sites.flatMap((each) => each.bindings.map((binding) => binding.sslFlags)), [97, 64, 33]);
+});
+
 test('malformed bindingInformation', () => {
   expectIssue(configWith(['<add name="DefaultAppPool" />'], site(['<bindings><binding protocol="http" bindingInformation="*:99999:" /></bindings>'])), {
     code: 'POOLHOST_CONFIG_BINDING_INFORMATION_INVALID',

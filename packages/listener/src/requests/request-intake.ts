@@ -12,6 +12,7 @@ import type { HttpErrRecord } from '../httperr-log/httperr-line.js';
 import { HttpSysErrors, errorResponseBytes, type HttpSysError } from '../error-responses/http-sys-errors.js';
 import { checkUrl } from '../limits/url-limits.js';
 import { httpDate } from '../error-responses/http-date.js';
+import { isAcmeChallengeUrl, type AcmeChallengeAnswers } from '../ssl/acme-challenge-answers.js';
 import { SiteBandwidthTable, UNLIMITED_BANDWIDTH } from '../limits/site-bandwidth.js';
 import { verbSlot, type SiteCounters } from '../counters/listener-counters.js';
 import { ListenerRequest, RequestState, type RequestOutcomes } from './listener-request.js';
@@ -35,6 +36,8 @@ export interface IntakeState {
   routing: RoutingTable;
   limits: ListenerLimits;
   queues: Map<string, RequestQueue>;
+  /** HTTP-01 answers of automatic certificates (run directory's acme-challenge folder). */
+  acmeChallenges?: AcmeChallengeAnswers;
 }
 
 /** llhttp error codes -> HTTPERR reason and the answer HTTP.SYS gives. */
@@ -144,6 +147,10 @@ export class RequestIntake implements RequestOutcomes, ConnectionEvents {
     if (newConnection) {
       connection.countedSite = siteCounters;
       siteCounters.connectionOpened();
+    }
+    if (!connection.secure && this.state.acmeChallenges && isAcmeChallengeUrl(url)) {
+      const answer = this.state.acmeChallenges.answer(url, httpDate());
+      if (answer) return connection.answerLast(answer);
     }
     if (!site.started) return this.reject(head, connection, HttpSysErrors.NotFound, 'NotFound', site, null);
     if (site.redirectHttpToHttps && !connection.secure) return connection.answerLast(redirectToHttps(host ?? connection.localIp, url));

@@ -1,6 +1,7 @@
 // Binding -> site with HTTP.SYS host-specifier precedence (reference §4.6 step 2): explicit host name
 // (an IP-specific binding before `*`) -> IP-bound weak wildcard (the local address the request came in
 // on) -> weak wildcard `*`. Built once per ApplyUrlGroups; a lookup is two or three Map probes.
+import { SSL_FLAG_DISABLE_TLS13 } from '@poolhost/config';
 import type { HstsSettings, UrlGroup } from '@poolhost/protocol';
 import { ApplicationMatcher } from './application-matcher.js';
 import { SiteCounterTable, type SiteCounters } from '../counters/listener-counters.js';
@@ -84,6 +85,8 @@ export class RoutingTable {
   private readonly ports = new Map<number, PortRoutes>();
   /** One protocol per port, as HTTP.SYS: TLS or cleartext is decided before any byte is parsed. */
   private readonly securePorts = new Map<number, boolean>();
+  /** https ports and whether their bindings disable TLS 1.3 (sslFlags 32): one answer per listening socket. */
+  private readonly tls13DisabledByPort = new Map<number, boolean>();
   readonly sites: SiteRoute[] = [];
   readonly conflicts: BindingConflict[] = [];
 
@@ -117,11 +120,32 @@ export class RoutingTable {
           });
           continue;
         }
+        if (secure) {
+          const disableTls13 = ((binding.sslFlags ?? 0) & SSL_FLAG_DISABLE_TLS13) !== 0;
+          const portDisables = this.tls13DisabledByPort.get(binding.port);
+          if (portDisables === undefined) this.tls13DisabledByPort.set(binding.port, disableTls13);
+          else if (portDisables !== disableTls13) {
+            // packages/config refuses such a file; a descriptor from elsewhere is refused here the same way.
+            this.conflicts.push({
+              siteName: group.siteName,
+              binding: `${protocol}/${binding.bindingInformation}`,
+              reason: `port ${binding.port} already has https bindings ${portDisables ? 'without' : 'with'} TLS 1.3 (sslFlags 32); the TLS version is chosen per port`,
+            });
+            continue;
+          }
+        }
         let port = this.ports.get(binding.port);
         if (!port) this.ports.set(binding.port, (port = new PortRoutes()));
         port.add(binding.ip || '*', binding.host.toLowerCase(), site);
       }
     }
+  }
+
+  /** The https ports whose bindings carry sslFlags 32: their handshakes stop at TLS 1.2. */
+  tls13DisabledPorts(): Set<number> {
+    const ports = new Set<number>();
+    for (const [port, disabled] of this.tls13DisabledByPort) if (disabled) ports.add(port);
+    return ports;
   }
 
   /** The site for a request that arrived on `localAddress:localPort` with this host name (lower-cased, no port). */

@@ -30,7 +30,7 @@ export class CentralCertificateStore {
   ) {}
 
   applyTicketKeys(): void {
-    for (const entry of this.files.values()) if (entry.certificate) this.ticketKeys?.apply(entry.certificate.context);
+    for (const entry of this.files.values()) if (entry.certificate) this.ticketKeys?.applyToCertificate(entry.certificate);
   }
 
   sameAs(binding: SslCertBinding): boolean {

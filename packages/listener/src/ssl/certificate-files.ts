@@ -2,8 +2,8 @@
 // or PFX/PKCS#12 with a password. Loaded into a SecureContext once; a file that cannot be used is an Error
 // naming the file and the reason, so the caller keeps the certificate it had (last known good).
 import { readFileSync, statSync } from 'node:fs';
-import { X509Certificate, createPrivateKey } from 'node:crypto';
-import { createSecureContext, type SecureContext } from 'node:tls';
+import { X509Certificate, constants, createPrivateKey } from 'node:crypto';
+import { createSecureContext, type SecureContext, type SecureContextOptions } from 'node:tls';
 
 export interface CertificateFiles {
   certFile: string;
@@ -18,6 +18,10 @@ export interface CertificateFiles {
 
 export interface LoadedCertificate {
   context: SecureContext;
+  /** What `context` was made from, for the TLS 1.2-capped twin a port with sslFlags 32 needs. */
+  contextOptions: SecureContextOptions;
+  /** The same certificate with TLS 1.3 disabled (sslFlags 32), made on the first handshake that needs it. */
+  withoutTls13: SecureContext | null;
   /** Hex, as `openssl x509 -serial` prints it (upper case, no colons). */
   serial: string;
   subject: string;
@@ -31,6 +35,21 @@ export interface LoadedCertificate {
 
 /** TLS 1.2 is the floor (reference iis-2.md §1.7: legacy TLS is disabled per binding; poolhost never offers it). */
 export const TLS_MIN_VERSION = 'TLSv1.2';
+/**
+ * No renegotiation, as HTTP.SYS refuses a client-initiated one (CVE-2009-3555; each costs a full handshake
+ * of server CPU): the client gets a no_renegotiation alert, the connection goes on.
+ */
+export const TLS_SECURE_OPTIONS = constants.SSL_OP_NO_RENEGOTIATION;
+/** The ceiling of a port whose bindings carry sslFlags 32 (DisableTLS13). */
+export const TLS_MAX_VERSION_WITHOUT_TLS13 = 'TLSv1.2';
+
+/** The certificate's context capped at TLS 1.2, made once. */
+export function contextWithoutTls13(certificate: LoadedCertificate, prepare: (context: SecureContext) => void): SecureContext {
+  if (certificate.withoutTls13) return certificate.withoutTls13;
+  const context = createSecureContext({ ...certificate.contextOptions, maxVersion: TLS_MAX_VERSION_WITHOUT_TLS13 });
+  prepare(context);
+  return (certificate.withoutTls13 = context);
+}
 
 export function isPfx(file: string): boolean {
   return /\.(pfx|p12)$/i.test(file);
@@ -47,12 +66,13 @@ export function loadCertificate(files: CertificateFiles, env: NodeJS.ProcessEnv 
     const pfx = read(certFile);
     const passphrase = password(files, env);
     let context: SecureContext;
+    const contextOptions: SecureContextOptions = { pfx, ...(passphrase === undefined ? {} : { passphrase }), ...ca, minVersion: TLS_MIN_VERSION, secureOptions: TLS_SECURE_OPTIONS };
     try {
-      context = createSecureContext({ pfx, ...(passphrase === undefined ? {} : { passphrase }), ...ca, minVersion: TLS_MIN_VERSION });
+      context = createSecureContext(contextOptions);
     } catch (error) {
       throw new Error(`${certFile}: cannot open the PFX (${reason(error)}); check the password (passwordfile= or passwordenv=)`);
     }
-    return { ...describe(context, certFile), requestClientCertificate, clientCas };
+    return { ...describe(context, certFile), contextOptions, withoutTls13: null, requestClientCertificate, clientCas };
   }
   const cert = read(certFile);
   const keyFile = files.keyFile ?? certFile;
@@ -73,21 +93,22 @@ export function loadCertificate(files: CertificateFiles, env: NodeJS.ProcessEnv 
   }
   if (!leaf.checkPrivateKey(privateKey)) throw new Error(`${keyFile}: the private key does not belong to the certificate in ${certFile}`);
   let context: SecureContext;
+  const contextOptions: SecureContextOptions = { cert, key, minVersion: TLS_MIN_VERSION, secureOptions: TLS_SECURE_OPTIONS };
   try {
-    context = createSecureContext({ cert, key, minVersion: TLS_MIN_VERSION });
+    context = createSecureContext(contextOptions);
   } catch (error) {
     throw new Error(`${certFile}: ${reason(error)}`);
   }
-  return { context, ...identity(leaf), requestClientCertificate, clientCas };
+  return { context, contextOptions, withoutTls13: null, ...identity(leaf), requestClientCertificate, clientCas };
 }
 
-function describe(context: SecureContext, file: string): Omit<LoadedCertificate, 'requestClientCertificate' | 'clientCas'> {
+function describe(context: SecureContext, file: string): Omit<LoadedCertificate, 'contextOptions' | 'withoutTls13' | 'requestClientCertificate' | 'clientCas'> {
   const raw = (context.context as { getCertificate(): Buffer | null }).getCertificate();
   if (!raw) throw new Error(`${file}: the PFX holds no certificate`);
   return { context, ...identity(new X509Certificate(raw)) };
 }
 
-function identity(leaf: X509Certificate): Omit<LoadedCertificate, 'context' | 'requestClientCertificate' | 'clientCas'> {
+function identity(leaf: X509Certificate): Pick<LoadedCertificate, 'serial' | 'subject' | 'thumbprint' | 'validTo'> {
   return {
     serial: leaf.serialNumber.toUpperCase(),
     subject: leaf.subject.replaceAll('\n', ', '),

@@ -12,6 +12,8 @@ export type HandshakeFailureReason =
   | 'NotTls'
   /** The client offers only versions below TLS 1.2 (or above what the binding allows). */
   | 'UnsupportedProtocol'
+  /** A handshake message (the ClientHello) longer than OpenSSL accepts for it. */
+  | 'OversizedHandshake'
   | 'NoSharedCipher'
   /** The client ended the handshake with an alert (it did not trust the certificate, …). */
   | 'AlertReceived'
@@ -36,6 +38,8 @@ export function classifyHandshakeError(code: string | undefined, noCertificate: 
     case 'ERR_SSL_UNSUPPORTED_PROTOCOL':
     case 'ERR_SSL_UNKNOWN_PROTOCOL':
       return 'UnsupportedProtocol';
+    case 'ERR_SSL_EXCESSIVE_MESSAGE_SIZE':
+      return 'OversizedHandshake';
     case 'ERR_SSL_NO_SHARED_CIPHER':
       return noCertificate ? 'NoCertificate' : 'NoSharedCipher';
     case 'Timer_HeaderWait':

@@ -8,7 +8,8 @@
 // and the certificate loaded before keeps serving (last known good); open connections are never touched.
 import { readSslStore, formatSslCertKey, type SslCertBinding } from '@poolhost/config';
 import type { Logger } from 'pino';
-import { fileSignature, loadCertificate, type LoadedCertificate } from './certificate-files.js';
+import type { SecureContext } from 'node:tls';
+import { contextWithoutTls13, fileSignature, loadCertificate, type LoadedCertificate } from './certificate-files.js';
 import { CentralCertificateStore } from './central-certificate-store.js';
 import type { TicketKeys } from './ticket-keys.js';
 
@@ -48,7 +49,7 @@ export class SslConfiguration {
 
   refresh(): void {
     if (this.ticketKeys?.rotateIfDue()) {
-      for (const entry of this.entries) if (entry.certificate) this.ticketKeys.apply(entry.certificate.context);
+      for (const entry of this.entries) if (entry.certificate) this.ticketKeys.applyToCertificate(entry.certificate);
       for (const store of this.centralStores.values()) store.applyTicketKeys();
       this.logger.info('TLS session ticket keys rotated');
     }
@@ -139,6 +140,11 @@ export class SslConfiguration {
           : `certificate of ${key} cannot be loaded: ${entry.error}`,
       );
     }
+  }
+
+  /** The certificate's context for a port with sslFlags 32: TLS 1.2 at most, with the shared ticket keys. */
+  contextWithoutTls13(certificate: LoadedCertificate): SecureContext {
+    return contextWithoutTls13(certificate, (context) => this.ticketKeys?.apply(context));
   }
 
   /** The certificate for a handshake; `serverName` is the SNI name (lower-cased), '' when the client sent none. */

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SecureContext } from 'node:tls';
+import type { LoadedCertificate } from './certificate-files.js';
 
 export const TICKET_KEY_FILE = 'tls-ticket-keys';
 const KEY_BYTES = 48;
@@ -32,6 +33,12 @@ export class TicketKeys {
   /** Applied to each certificate's context when it is loaded. */
   apply(context: SecureContext): void {
     (context.context as { setTicketKeys(keys: Buffer): void }).setTicketKeys(this.keys);
+  }
+
+  /** A certificate's contexts: its own and its TLS 1.2-capped twin, if made (after a rotation). */
+  applyToCertificate(certificate: LoadedCertificate): void {
+    this.apply(certificate.context);
+    if (certificate.withoutTls13) this.apply(certificate.withoutTls13);
   }
 
   /** True when the keys were replaced (the caller re-applies them to the loaded contexts). */

@@ -8,7 +8,7 @@ import { TLSSocket, createSecureContext, type SecureContext } from 'node:tls';
 import type { Socket } from 'node:net';
 import { normalizeAddress } from '../routing/host-header.js';
 import type { SslConfiguration } from './ssl-configuration.js';
-import { TLS_MIN_VERSION, type LoadedCertificate } from './certificate-files.js';
+import { TLS_MAX_VERSION_WITHOUT_TLS13, TLS_MIN_VERSION, TLS_SECURE_OPTIONS, type LoadedCertificate } from './certificate-files.js';
 import { clientCertificateOf } from './client-certificate.js';
 import { classifyHandshakeError, type HandshakeFailures } from './handshake-failures.js';
 
@@ -31,6 +31,8 @@ interface PendingHandshake extends ConnectionAddresses {
   startedAt: number;
   /** The certificate selection found nothing: the handshake can only fail. */
   noCertificate: boolean;
+  /** The port's bindings carry sslFlags 32: every context this handshake gets is capped at TLS 1.2. */
+  withoutTls13: boolean;
   /** The selected entry has clientcertnegotiation=enable: the handshake asked for a client certificate. */
   requestedClientCertificate: boolean;
   /** The entry the handshake selected (its CA bundle verifies client certificates). */
@@ -44,18 +46,33 @@ const kFront = Symbol('poolhost.tlsFront');
 
 /** Presented when no entry matches: a context without a certificate, so OpenSSL ends the handshake. */
 let noCertificateContext: SecureContext | null = null;
+let noCertificateContextWithoutTls13: SecureContext | null = null;
 
 // HTTP/1.1 only (no h2 yet): ALPN says so, so a browser does not try h2.
 const ALPN = ['http/1.1'];
 
 export class TlsFront {
   private readonly pending = new Set<PendingHandshake>();
+  /** https ports whose bindings carry sslFlags 32 (RoutingTable.tls13DisabledPorts), replaced on each ApplyUrlGroups. */
+  private tls13DisabledPorts: ReadonlySet<number> = new Set();
 
   constructor(
     private readonly ssl: SslConfiguration,
     private readonly failures: HandshakeFailures,
     private readonly onSecure: (socket: TLSSocket, connection: SecureConnection) => void,
   ) {}
+
+  /**
+   * OpenSSL settles the version from the ClientHello before the SNI callback swaps the certificate, so the
+   * cap is the port's: the first context of a handshake on such a port is the TLS 1.2-capped one.
+   */
+  disableTls13On(ports: ReadonlySet<number>): void {
+    this.tls13DisabledPorts = ports;
+  }
+
+  private contextFor(certificate: LoadedCertificate, withoutTls13: boolean): SecureContext {
+    return withoutTls13 ? this.ssl.contextWithoutTls13(certificate) : certificate.context;
+  }
 
   accept(raw: Socket, endpoint: string): void {
     const handle = (raw as Socket & { _handle: { getpeername(out: object): number; getsockname(out: object): number } | null })._handle;
@@ -71,9 +88,14 @@ export class TlsFront {
     const localIp = normalizeAddress(address.address);
     const localPort = address.port;
     const certificate = this.ssl.select(localIp, localPort, '');
+    const withoutTls13 = this.tls13DisabledPorts.has(localPort);
     const tls = new TLSSocket(raw, {
       isServer: true,
-      secureContext: certificate?.context ?? (noCertificateContext ??= createSecureContext({ minVersion: TLS_MIN_VERSION })),
+      secureContext: certificate
+        ? this.contextFor(certificate, withoutTls13)
+        : withoutTls13
+          ? (noCertificateContextWithoutTls13 ??= createSecureContext({ minVersion: TLS_MIN_VERSION, maxVersion: TLS_MAX_VERSION_WITHOUT_TLS13, secureOptions: TLS_SECURE_OPTIONS }))
+          : (noCertificateContext ??= createSecureContext({ minVersion: TLS_MIN_VERSION, secureOptions: TLS_SECURE_OPTIONS })),
       SNICallback: selectForServerName,
       ALPNProtocols: ALPN,
       // A client certificate is verified against the entry's CA bundle, never refused in the handshake:
@@ -87,6 +109,7 @@ export class TlsFront {
       endpoint,
       startedAt: Date.now(),
       noCertificate: certificate === null,
+      withoutTls13,
       requestedClientCertificate: certificate?.requestClientCertificate === true,
       certificate,
       done: false,
@@ -114,7 +137,7 @@ export class TlsFront {
       (record.tls as unknown as { _handle: { setVerifyMode(request: boolean, reject: boolean): void } })._handle.setVerifyMode(request, false);
       record.requestedClientCertificate = request;
     }
-    return certificate?.context;
+    return certificate ? this.contextFor(certificate, record.withoutTls13) : undefined;
   }
 
   handshakeDone(record: PendingHandshake): void {

@@ -95,3 +95,16 @@ test('host header: port dropped, lower-cased; IPv4-mapped addresses normalised',
   assert.equal(normalizeAddress('::ffff:10.0.0.5'), '10.0.0.5');
   assert.equal(normalizeAddress('::1'), '::1');
 });
+
+test('sslFlags 32 caps an https port at TLS 1.2; a binding of that port that says otherwise is not served', () => {
+  const https = (siteId: number, port: number, host: string, sslFlags?: number): UrlGroup => ({
+    ...group(siteId, []),
+    bindings: [{ protocol: 'https', bindingInformation: `*:${port}:${host}`, ip: '*', port, host, ...(sslFlags === undefined ? {} : { sslFlags }) }],
+  });
+  const table = new RoutingTable([https(1, 443, 'a.example', 33), https(2, 443, 'b.example', 97), https(3, 8443, 'c.example'), https(4, 443, 'd.example', 1)]);
+  assert.deepEqual([...table.tls13DisabledPorts()], [443]);
+  assert.deepEqual(table.conflicts.map((conflict) => [conflict.siteName, conflict.binding]), [['Site4', 'https/*:443:d.example']]);
+  assert.match(table.conflicts[0]!.reason, /port 443 already has https bindings without TLS 1\.3 \(sslFlags 32\)/);
+  assert.equal(table.findSite('127.0.0.1', 443, 'd.example'), null);
+  assert.equal(table.findSite('127.0.0.1', 443, 'b.example')?.siteId, 2);
+});

@@ -1,7 +1,8 @@
 // `poolhost start`: validate the configuration, take the run directory, run in the foreground.
 import { existsSync, readFileSync } from 'node:fs';
 import { createLogger, protectFromOomKiller, runService, ServiceExitCode } from '@poolhost/common';
-import { loadApplicationHostConfig, type ApplicationHostConfig } from '@poolhost/config';
+import { loadApplicationHostConfig, sslStorePath, type ApplicationHostConfig } from '@poolhost/config';
+import { AutomaticCertificates } from '../automatic-certificates/automatic-certificates.js';
 import { connectUnixSocket, createAdministrationToken, ensureRunDirectory, formatListenAddress, pidFilePath, socketPath, type ListenAddress } from '@poolhost/protocol';
 import { administrationAddressOf } from './administration-option.js';
 import { createLogOutput } from '../output/log-output.js';
@@ -87,6 +88,16 @@ export async function runStartCommand(options: StartCommandOptions): Promise<num
         ...(administrationUrl ? { administration: { url: administrationUrl } } : {}),
         wasStopTimeoutMs: longestShutdown + wasStopMarginMs,
         listenSockets,
+        ...(config.automaticCertificates
+          ? {
+              automaticCertificates: new AutomaticCertificates({
+                configFile: config.file,
+                storeFile: sslStorePath(config.file),
+                runDirectory: options.runDirectory,
+                logger: logger.child({ component: 'acme' }),
+              }),
+            }
+          : {}),
         onLaunched: (name, service) => {
           output.forward(service.stdout, name, 'stdout');
           output.forward(service.stderr, name, 'stderr');

@@ -3,8 +3,11 @@
 // Values that come from applicationHost.config keep the types packages/config declares for them.
 import type { Binding, HttpSysParameters, LoadBalancerCapabilities, SiteLimits, WebLimits } from '@poolhost/config';
 
-/** A site binding as the listener needs it (`*` for all addresses; host lower-cased, '' matches any). */
-export type BindingDescriptor = Pick<Binding, 'protocol' | 'bindingInformation' | 'ip' | 'port' | 'host'>;
+/**
+ * A site binding as the listener needs it (`*` for all addresses; host lower-cased, '' matches any).
+ * `sslFlags` (https; absent = 0): bit 32 caps the port at TLS 1.2 (SSL_FLAG_DISABLE_TLS13).
+ */
+export type BindingDescriptor = Pick<Binding, 'protocol' | 'bindingInformation' | 'ip' | 'port' | 'host'> & Partial<Pick<Binding, 'sslFlags'>>;
 
 /**
  * The site `limits` the listener enforces (connectionTimeout: entity-body, idle-connection and queue-wait timer;

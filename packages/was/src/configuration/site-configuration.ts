@@ -18,6 +18,7 @@ export function buildSiteConfiguration(config: ApplicationHostConfig, queueState
         ip: binding.ip,
         port: binding.port,
         host: binding.host,
+        sslFlags: binding.sslFlags,
       })),
     applications: site.applications.map((application) => ({ path: application.path, applicationPool: application.applicationPool })),
     connectionTimeout: site.limits.connectionTimeout,

@@ -15,7 +15,7 @@ test('sites, applications and one request queue per pool go to w3svc', () => {
     { path: '/', applicationPool: 'AppA' },
     { path: '/appb', applicationPool: 'AppB' },
   ]);
-  assert.deepEqual(message.sites[1]!.bindings[0], { protocol: 'http', bindingInformation: '127.0.0.1:8081:second.example', ip: '127.0.0.1', port: 8081, host: 'second.example' });
+  assert.deepEqual(message.sites[1]!.bindings[0], { protocol: 'http', bindingInformation: '127.0.0.1:8081:second.example', ip: '127.0.0.1', port: 8081, host: 'second.example', sslFlags: 0 });
   assert.deepEqual(message.requestQueues[0], { applicationPool: 'AppA', queueLength: 50, loadBalancerCapabilities: 'HttpLevel', maxProcesses: 1 });
   assert.deepEqual(message.queueStates, [{ applicationPool: 'AppA', enabled: true }]);
 });

@@ -1,7 +1,7 @@
 // Server-wide elements: `webLimits` (reference §4.4) and poolhost's `httpSys` extension, which holds
 // HTTP.SYS's registry parameters (reference §7.4, KB820129).
 
-import { bool, INT_MAX, string, timeSpan, uint, UINT_MAX } from '../../values/attribute-type.js';
+import { bool, enumOf, INT_MAX, string, timeSpan, uint, UINT_MAX } from '../../values/attribute-type.js';
 import type { ElementSchema } from '../../values/attribute-type.js';
 
 export const WEB_LIMITS_SCHEMA: ElementSchema = {
@@ -29,4 +29,19 @@ export const HTTP_SYS_SCHEMA: ElementSchema = {
   /** '' means `<logs>/HTTPERR`, logs being where `%SystemDrive%\inetpub\logs\LogFiles` maps to. */
   errorLoggingDir: string(''),
   errorLogFileTruncateSize: uint(1048576, 1048576, UINT_MAX),
+};
+
+/** poolhost's `automaticCertificates` extension (ACME; docs/https.md). Every attribute it does not know is refused. */
+export const AUTOMATIC_CERTIFICATES_SCHEMA: ElementSchema = {
+  directoryUrl: string(''),
+  contact: string(''),
+  termsOfServiceAgreed: bool(false),
+  caBundle: string(''),
+  /** '' means the folder `acme` beside applicationHost.config. */
+  certificateStoreLocation: string(''),
+  keyType: enumOf(['EcdsaP256', 'Rsa2048'], 'EcdsaP256'),
+  renewBefore: timeSpan('30.00:00:00', 0, 365 * 86400),
+  checkInterval: timeSpan('01:00:00', 1, 86400),
+  retryInterval: timeSpan('00:01:00', 1, 86400),
+  maxRetryInterval: timeSpan('1.00:00:00', 1, 7 * 86400),
 };

@@ -9,6 +9,8 @@ export const SITE_SCHEMA: ElementSchema = {
 
 export const BINDING_SCHEMA: ElementSchema = {
   sslFlags: uint(0, 0, 127),
+  /** poolhost extension: `acme` = issued by `<automaticCertificates>`; `sslStore` = the SSL store as in IIS. */
+  certificateSource: enumOf(['sslStore', 'acme'], 'sslStore'),
 };
 
 export const SITE_LIMITS_SCHEMA: ElementSchema = {

@@ -1,0 +1,171 @@
+// Automatic certificates (beyond IIS; docs/https.md): for every https binding with certificateSource="acme",
+// poolhost orders a certificate from the `<automaticCertificates>` directory when the SSL store has none
+// for its host:port or the one it has expires within renewBefore, and stores it where httpsys picks it up.
+// A failed order is logged with the CA's reason and retried after retryInterval, doubled per further
+// failure up to maxRetryInterval. poolhost starts it when applicationHost.config has <automaticCertificates>;
+// the file is then re-read at every check, so an edit applies at the next one (checkInterval), and a file
+// that does not load keeps the settings read before.
+//
+// It runs in poolhost (the SCM role), not in httpsys: it talks to a CA over the internet, holds the account
+// key and generates keys — none of which belongs on the request path — and an order survives an httpsys
+// restart. httpsys only answers the HTTP-01 challenges (from files) and swaps certificates (from the store).
+import { connect } from 'node:net';
+import { httpBindingFor, loadApplicationHostConfig, type ApplicationHostConfig, type AutomaticCertificates as Settings } from '@poolhost/config';
+import type { Logger } from '@poolhost/common';
+import { orderCertificate, type IssuedCertificate } from './acme-order.js';
+import { ACME_CERT_STORE_NAME, lookUpEntry, storeIssuedCertificate } from './certificate-files.js';
+
+export interface AutomaticCertificatesOptions {
+  configFile: string;
+  storeFile: string;
+  runDirectory: string;
+  logger: Logger;
+  /** Injectable for tests: the ACME order. */
+  order?: (settings: Settings, host: string, runDirectory: string) => Promise<IssuedCertificate>;
+  now?: () => number;
+  /** Injectable for tests: whether the http binding accepts connections. */
+  isListening?: (http: { ip: string; port: number }) => Promise<boolean>;
+}
+
+/** How soon a binding whose http port is not listening yet is looked at again. */
+const LISTENER_WAIT_MS = 1_000;
+
+interface Failures {
+  count: number;
+  nextAttemptAt: number;
+}
+
+export class AutomaticCertificates {
+  private readonly failures = new Map<string, Failures>();
+  /** Logged once per host:port: an entry in the store that poolhost did not issue is left alone. */
+  private readonly notManaged = new Set<string>();
+  private settings: { config: ApplicationHostConfig } | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private stopped = false;
+
+  constructor(private readonly options: AutomaticCertificatesOptions) {}
+
+  start(): void {
+    this.schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.running = this.check().finally(() => (this.running = null));
+    }, delayMs);
+    this.timer.unref();
+  }
+
+  /** One pass over every ACME binding; then the next pass is scheduled (the check interval, or a retry due sooner). */
+  async check(): Promise<void> {
+    const now = this.options.now ?? Date.now;
+    const config = this.readConfig();
+    const settings = config?.automaticCertificates;
+    if (!config || !settings) return this.schedule(60_000);
+    let waitingForListener = false;
+    for (const { host, port, http } of acmeBindings(config)) {
+      if (this.stopped) return;
+      const name = `${host}:${port}`;
+      const failure = this.failures.get(name);
+      if (failure && failure.nextAttemptAt > now()) continue;
+      const { entry, validTo } = lookUpEntry(this.options.storeFile, host, port);
+      if (entry && entry.certStoreName !== ACME_CERT_STORE_NAME) {
+        if (!this.notManaged.has(name)) {
+          this.notManaged.add(name);
+          this.options.logger.warn({ sslBinding: `hostnameport=${name}` }, `hostnameport=${name} is in the SSL store already and was not issued by ACME (certstorename ${entry.certStoreName}); delete it with poolhost sslcert for automatic certificates`);
+        }
+        continue;
+      }
+      if (entry && validTo && validTo.getTime() - settings.renewBefore > now()) continue;
+      // An order while httpsys does not listen yet would fail its challenge and wait out a back-off for nothing.
+      if (!(await (this.options.isListening ?? listening)(http))) {
+        waitingForListener = true;
+        continue;
+      }
+      await this.issue(settings, host, port, entry !== null && validTo !== null);
+    }
+    const nextRetry = Math.min(...[...this.failures.values()].map((each) => each.nextAttemptAt));
+    this.schedule(Math.max(0, Math.min(settings.checkInterval, nextRetry - now(), waitingForListener ? LISTENER_WAIT_MS : Infinity)));
+  }
+
+  private async issue(settings: Settings, host: string, port: number, renewal: boolean): Promise<void> {
+    const name = `${host}:${port}`;
+    const logger = this.options.logger;
+    const now = this.options.now ?? Date.now;
+    logger.info({ sslBinding: `hostnameport=${name}`, directoryUrl: settings.directoryUrl }, `${renewal ? 'renewing' : 'ordering'} the certificate of ${name} from ${settings.directoryUrl}`);
+    try {
+      const issued = await (this.options.order ?? orderCertificate)(settings, host, this.options.runDirectory);
+      const entry = storeIssuedCertificate(this.options.storeFile, settings.certificateStoreLocation, host, port, issued);
+      const { validTo } = lookUpEntry(this.options.storeFile, host, port);
+      this.failures.delete(name);
+      logger.info(
+        { sslBinding: `hostnameport=${name}`, certFile: entry.certFile, validTo: validTo?.toISOString() },
+        `certificate of ${name} ${renewal ? 'renewed' : 'issued'} by ${settings.directoryUrl}, valid to ${validTo?.toISOString() ?? '?'}: ${entry.certFile}`,
+      );
+    } catch (error) {
+      const count = (this.failures.get(name)?.count ?? 0) + 1;
+      const delay = Math.min(settings.retryInterval * 2 ** (count - 1), settings.maxRetryInterval);
+      this.failures.set(name, { count, nextAttemptAt: now() + delay });
+      logger.error(
+        { sslBinding: `hostnameport=${name}`, attempt: count, retryInMs: delay, reason: reasonOf(error) },
+        `ACME order for ${name} failed (attempt ${count}): ${reasonOf(error)}; next attempt in ${Math.round(delay / 1000)} s`,
+      );
+    }
+  }
+
+  private readConfig(): ApplicationHostConfig | null {
+    try {
+      const config = loadApplicationHostConfig(this.options.configFile);
+      this.settings = { config };
+      return config;
+    } catch (error) {
+      if (this.settings) this.options.logger.error({ reason: reasonOf(error) }, `automatic certificates keep the configuration read before: ${reasonOf(error)}`);
+      return this.settings?.config ?? null;
+    }
+  }
+}
+
+interface AcmeBinding {
+  host: string;
+  port: number;
+  /** The site's http binding the CA fetches the challenge from (packages/config makes sure there is one). */
+  http: { ip: string; port: number };
+}
+
+function acmeBindings(config: ApplicationHostConfig): AcmeBinding[] {
+  const seen = new Map<string, AcmeBinding>();
+  for (const site of config.sites) {
+    for (const binding of site.bindings) {
+      const http = binding.certificateSource === 'acme' ? httpBindingFor(site, binding.host) : undefined;
+      if (http) seen.set(`${binding.host}:${binding.port}`, { host: binding.host, port: binding.port, http: { ip: http.ip, port: http.port } });
+    }
+  }
+  return [...seen.values()];
+}
+
+/** Whether httpsys accepts connections on the http binding yet (at start, poolhost is ahead of it). */
+function listening(http: { ip: string; port: number }): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: http.ip === '*' ? '127.0.0.1' : http.ip, port: http.port, timeout: 1_000 });
+    const done = (result: boolean): void => {
+      socket.destroy();
+      resolve(result);
+    };
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+    socket.once('timeout', () => done(false));
+  });
+}
+
+function reasonOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,112 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readSslStore, writeSslStore, DEFAULT_APP_ID } from '@poolhost/config';
+import { AutomaticCertificates } from '../../src/automatic-certificates/automatic-certificates.js';
+import type { IssuedCertificate } from '../../src/automatic-certificates/acme-order.js';
+import { quietLogger } from '../support/quiet-logger.js';
+
+function selfSigned(folder: string, host: string, days: number): IssuedCertificate {
+  const key = join(folder, `${host}.key`);
+  const cert = join(folder, `${host}.pem`);
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', key, '-out', cert, '-days', String(days), '-subj', `/CN=${host}`], { stdio: 'ignore' });
+  return { certificate: readFileSync(cert, 'utf8'), key: readFileSync(key, 'utf8') };
+}
+
+function setUp(): { folder: string; configFile: string; storeFile: string } {
+  const folder = mkdtempSync(join(tmpdir(), 'poolhost-acme-unit-'));
+  const configFile = join(folder, 'applicationHost.config');
+  writeFileSync(
+    configFile,
+    `<configuration><system.applicationHost>
+<applicationPools><add name="DefaultAppPool" /></applicationPools>
+<sites><site name="S" id="1"><bindings>
+  <binding protocol="http" bindingInformation="*:80:" />
+  <binding protocol="https" bindingInformation="*:443:www.contoso.test" sslFlags="1" certificateSource="acme" />
+  <binding protocol="https" bindingInformation="*:443:manual.contoso.test" sslFlags="1" certificateSource="acme" />
+</bindings></site></sites>
+<automaticCertificates directoryUrl="https://acme.test/dir" renewBefore="10.00:00:00" retryInterval="00:01:00" maxRetryInterval="00:03:00" />
+</system.applicationHost></configuration>`,
+  );
+  const storeFile = join(folder, 'sslcert.json');
+  return { folder, configFile, storeFile };
+}
+
+test('a failed order waits retryInterval, then twice as long, capped; success stores the certificate as sslcert add does; a manual entry is left alone', async () => {
+  const { folder, configFile, storeFile } = setUp();
+  const manual = selfSigned(folder, 'manual.contoso.test', 2);
+  writeFileSync(join(folder, 'manual.pem'), manual.certificate);
+  writeFileSync(join(folder, 'manual.key'), manual.key, { mode: 0o600 });
+  writeSslStore(storeFile, [
+    { key: { kind: 'hostnameport', host: 'manual.contoso.test', port: 443 }, certFile: join(folder, 'manual.pem'), keyFile: join(folder, 'manual.key'), appId: DEFAULT_APP_ID, certStoreName: 'MY', clientCertNegotiation: false },
+  ]);
+  let clock = 1_000_000;
+  const orders: number[] = [];
+  let failuresLeft = 4;
+  const lines: string[] = [];
+  const manager = new AutomaticCertificates({
+    configFile,
+    storeFile,
+    runDirectory: folder,
+    logger: quietLogger(lines),
+    now: () => clock,
+    isListening: async () => true,
+    order: async (settings, host) => {
+      orders.push(clock);
+      assert.equal(host, 'www.contoso.test', 'the manual entry is never ordered');
+      assert.equal(settings.directoryUrl, 'https://acme.test/dir');
+      if (failuresLeft-- > 0) throw new Error('urn:ietf:params:acme:error:connection: connection refused');
+      return selfSigned(folder, 'www.contoso.test', 90);
+    },
+  });
+  const advance = async (ms: number): Promise<void> => {
+    clock += ms;
+    await manager.check();
+  };
+  await manager.check();
+  await advance(30_000); // within the first minute: no second attempt
+  await advance(30_000); // 1 min after attempt 1
+  await advance(60_000); // 1 min after attempt 2: still waiting (2 min)
+  await advance(60_000); // 2 min after attempt 2
+  await advance(180_000); // 3 min (4 capped to 3) after attempt 3
+  await advance(180_000); // 3 min after attempt 4: succeeds
+  await advance(180_000); // valid 90 days, renewBefore 10 days: nothing to do
+  assert.deepEqual(orders.map((at) => at - 1_000_000), [0, 60_000, 180_000, 360_000, 540_000]);
+  await manager.stop();
+
+  assert.deepEqual(
+    lines.filter((line) => line.startsWith('ACME order')).map((line) => line.replace(/: urn.*; /, ': …; ')),
+    [1, 2, 3, 4].map((attempt) => `ACME order for www.contoso.test:443 failed (attempt ${attempt}): …; next attempt in ${[60, 120, 180, 180][attempt - 1]} s`),
+  );
+  assert.equal(lines.filter((line) => line.includes('manual.contoso.test:443 is in the SSL store already and was not issued by ACME')).length, 1, 'reported once');
+  const store = readSslStore(storeFile).bindings;
+  const issued = store.find((entry) => entry.key.host === 'www.contoso.test')!;
+  assert.equal(issued.certStoreName, 'ACME');
+  assert.equal(issued.certFile, join(folder, 'acme', 'www.contoso.test-443.pem'));
+  assert.equal(statSync(issued.keyFile!).mode & 0o777, 0o600);
+  assert.equal(store.find((entry) => entry.key.host === 'manual.contoso.test')!.certStoreName, 'MY');
+});
+
+test('a certificate inside renewBefore is renewed', async () => {
+  const { folder, configFile, storeFile } = setUp();
+  let orders = 0;
+  const lines: string[] = [];
+  const manager = new AutomaticCertificates({
+    configFile,
+    storeFile,
+    runDirectory: folder,
+    logger: quietLogger(lines),
+    isListening: async () => true,
+    // 5 days of validity is inside renewBefore (10 days): every check renews it.
+    order: async (_settings, host) => (host === 'www.contoso.test' ? (orders++, selfSigned(folder, host, 5)) : Promise.reject(new Error('no'))),
+  });
+  await manager.check();
+  await manager.check();
+  await manager.stop();
+  assert.equal(orders, 2);
+  assert.ok(lines.some((line) => line.startsWith('certificate of www.contoso.test:443 issued by https://acme.test/dir')));
+  assert.ok(lines.some((line) => line.startsWith('certificate of www.contoso.test:443 renewed by https://acme.test/dir')));
+});
