@@ -59,6 +59,7 @@ export {
   writeSslStore,
   sslStorePath,
   DEFAULT_APP_ID,
+  SSL_CERT_PARAMETERS,
   type SslStoreReadResult,
 } from './ssl-store/ssl-store-file.js';
 export { httpBindingFor } from './application-host/server-elements.js';

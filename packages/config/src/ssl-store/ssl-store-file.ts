@@ -21,7 +21,8 @@ export function sslStorePath(configFile: string, env: NodeJS.ProcessEnv = proces
 
 export const DEFAULT_APP_ID = '{4dc3e181-e14b-4a21-b022-59fc669b0914}';
 
-const KNOWN = new Set([
+/** Every parameter of an SSL store entry: `netsh http add sslcert`'s, as `poolhost sslcert add` takes them. */
+export const SSL_CERT_PARAMETERS: ReadonlySet<string> = new Set([
   ...SSL_CERT_KEY_KINDS,
   'certfile',
   'keyfile',
@@ -70,7 +71,7 @@ export function parseSslStore(text: string, file: string): SslStoreReadResult {
 
 function parseEntry(entry: Record<string, unknown>, base: string): SslCertBinding | string {
   if (typeof entry !== 'object' || entry === null) return 'expected an object';
-  for (const name of Object.keys(entry)) if (!KNOWN.has(name)) return `unknown parameter "${name}"`;
+  for (const name of Object.keys(entry)) if (!SSL_CERT_PARAMETERS.has(name)) return `unknown parameter "${name}"`;
   const kinds = SSL_CERT_KEY_KINDS.filter((kind) => entry[kind] !== undefined);
   if (kinds.length !== 1) return 'name exactly one of ipport=, hostnameport=, ccs=';
   const kind = kinds[0] as SslCertKeyKind;

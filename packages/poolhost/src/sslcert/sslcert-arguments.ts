@@ -1,22 +1,9 @@
 // `poolhost sslcert add|show|delete key=value …`: netsh http's grammar (`netsh http add sslcert
 // hostnameport=www.contoso.com:443 certhash=… appid={…}`), with certificate files where Windows has a
 // hash in a certificate store.
-import { parseSslCertKey, SSL_CERT_KEY_KINDS, DEFAULT_APP_ID, type SslCertBinding, type SslCertKey, type SslCertKeyKind } from '@poolhost/config';
+import { parseSslCertKey, SSL_CERT_KEY_KINDS, SSL_CERT_PARAMETERS, DEFAULT_APP_ID, type SslCertBinding, type SslCertKey, type SslCertKeyKind } from '@poolhost/config';
 
 export type SslCertVerb = 'add' | 'show' | 'delete';
-
-const ADD_PARAMETERS = new Set([
-  ...SSL_CERT_KEY_KINDS,
-  'certfile',
-  'keyfile',
-  'passwordfile',
-  'passwordenv',
-  'certstorelocation',
-  'appid',
-  'certstorename',
-  'clientcertnegotiation',
-  'sslctlfile',
-]);
 
 export type ParsedSslCertArguments = { ok: true; key: SslCertKey | null; values: Map<string, string> } | { ok: false; message: string };
 
@@ -26,7 +13,7 @@ export function parseSslCertArguments(verb: SslCertVerb, args: readonly string[]
     const equals = arg.indexOf('=');
     if (equals <= 0) return { ok: false, message: `"${arg}" is not a parameter: write name=value, e.g. ipport=0.0.0.0:443` };
     const name = arg.slice(0, equals).toLowerCase();
-    const allowed = verb === 'add' ? ADD_PARAMETERS : new Set(SSL_CERT_KEY_KINDS);
+    const allowed = verb === 'add' ? SSL_CERT_PARAMETERS : new Set(SSL_CERT_KEY_KINDS);
     if (!allowed.has(name)) return { ok: false, message: `The parameter "${name}" is not valid for sslcert ${verb}.` };
     values.set(name, arg.slice(equals + 1));
   }
