@@ -51,8 +51,9 @@ test('appcmd drives a running poolhost like IIS', async () => {
   assert.match(detail, /\n {2}memory: \d+ KB\n/);
 
   // A slow request in SlowPool, then the documented pipe recycles the pool that owns it.
-  const slow = httpRequest({ port, path: '/slow/wait?delay=4000' });
-  await waitFor('the slow request to be listed', async () => (await run('list', 'requests', '/elapsed:1000')).stdout.startsWith('REQUEST "'), 5_000);
+  // Long enough to still be in flight after four appcmd runs on a loaded machine; the recycle below lets it finish.
+  const slow = httpRequest({ port, path: '/slow/wait?delay=20000', timeoutMs: 60_000 });
+  await waitFor('the slow request to be listed', async () => (await run('list', 'requests', '/elapsed:1000')).stdout.startsWith('REQUEST "'), 15_000);
   const requests = await run('list', 'requests', '/elapsed:1000', '/xml');
   assert.match(requests.stdout, /<REQUEST REQUEST.NAME="[0-9a-f]{16}" WP.NAME="\d+" APPPOOL.NAME="SlowPool"/);
   assert.equal((await appcmd(['list', 'apps', '/in'], { env, stdin: requests.stdout })).stdout, 'APP "Default Web Site/slow" (applicationPool:SlowPool)\n');
