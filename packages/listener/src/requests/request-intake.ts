@@ -15,8 +15,11 @@ import { httpDate } from '../error-responses/http-date.js';
 import { isAcmeChallengeUrl, type AcmeChallengeAnswers } from '../ssl/acme-challenge-answers.js';
 import { SiteBandwidthTable, UNLIMITED_BANDWIDTH } from '../limits/site-bandwidth.js';
 import { verbSlot, type SiteCounters } from '../counters/listener-counters.js';
-import { ListenerRequest, RequestState, type RequestOutcomes } from './listener-request.js';
+import { ListenerRequest, type RequestOutcomes } from './listener-request.js';
 import { ReadBlock, type ClientConnection, type ConnectionEvents, type RequestHead } from '../connections/client-connection.js';
+import { Http1ResponseWriter } from '../connections/http1-response-writer.js';
+import type { OutputBatch } from '../data-plane/output-batch.js';
+import type { RequestCarrier } from './request-front.js';
 import type { ParseError } from '../connections/http-parser.js';
 import { bodyFraming, checkFraming, checkPath, dropContentLength, parseAbsoluteTarget, validHost, versionSupported } from './request-checks.js';
 
@@ -35,7 +38,7 @@ const kDrainListener = Symbol('poolhost.drainListener');
 export interface IntakeState {
   routing: RoutingTable;
   limits: ListenerLimits;
-  queues: Map<string, RequestQueue>;
+  queues: Map<string, RequestQueue<ListenerRequest>>;
   /** HTTP-01 answers of automatic certificates (run directory's acme-challenge folder). */
   acmeChallenges?: AcmeChallengeAnswers;
 }
@@ -75,6 +78,7 @@ export class RequestIntake implements RequestOutcomes, ConnectionEvents {
     private readonly state: IntakeState,
     private readonly httpErrLog: HttpErrLog,
     private readonly logger: Logger,
+    private readonly batch: OutputBatch,
   ) {
     this.bandwidth = new SiteBandwidthTable(logger.child({ component: 'bandwidth' }));
   }
@@ -175,11 +179,12 @@ export class RequestIntake implements RequestOutcomes, ConnectionEvents {
     if (framing?.hasBody) flags |= RequestFlags.HasBody;
     if (framing?.expectContinue) flags |= RequestFlags.ExpectContinue;
     if (head.keepAlive) flags |= RequestFlags.KeepAlive;
-    const request = new ListenerRequest(head, connection, site, application, queue, flags, this);
-    if (site.maxBandwidth < UNLIMITED_BANDWIDTH) request.throttle = this.bandwidth.forSite(site.siteId, site.maxBandwidth);
+    const throttle = site.maxBandwidth < UNLIMITED_BANDWIDTH ? this.bandwidth.forSite(site.siteId, site.maxBandwidth) : null;
+    const writer = new Http1ResponseWriter(connection, this.batch);
+    const request = new ListenerRequest(head, connection, writer, site, application, queue, flags, this, throttle);
     if (flags & RequestFlags.HasBody) connection.startBody(request);
     // Queued once the packet carrying it has parsed without error (ClientConnection.packetParsed).
-    connection.accepted(request);
+    connection.accepted(request, writer);
   }
 
   submitParsed(request: ListenerRequest): void {
@@ -187,7 +192,7 @@ export class RequestIntake implements RequestOutcomes, ConnectionEvents {
   }
 
   private enqueue(request: ListenerRequest, siteCounters: SiteCounters): void {
-    const connection = request.connection;
+    const connection = connectionOf(request);
     if (connection.held.length > 0 || connection.active.length >= MAX_PIPELINE_DISPATCH || this.backlogged(connection)) {
       // A pipelined request behind several unfinished ones: held, and the connection no longer read
       // once too many are held (a client pipelining thousands of requests without reading the answers).
@@ -219,7 +224,7 @@ export class RequestIntake implements RequestOutcomes, ConnectionEvents {
   private release(connection: ClientConnection): void {
     while (connection.held.length > 0 && connection.active.length < MAX_PIPELINE_DISPATCH && !connection.closing && !this.backlogged(connection)) {
       const { request, siteCounters } = connection.held.shift()!;
-      if (request.socket.destroyed) {
+      if (connection.socket.destroyed) {
         connection.held.length = 0;
         break;
       }
@@ -229,18 +234,16 @@ export class RequestIntake implements RequestOutcomes, ConnectionEvents {
   }
 
   private submit(request: ListenerRequest, siteCounters: SiteCounters): void {
-    const { connection, site, queue } = request;
+    const connection = connectionOf(request);
+    const queue = request.queue;
     const rejection = queue.submit(request);
     if (rejection) {
-      request.state = RequestState.Done;
-      this.logHttpErr(request.head, connection, queue.settings.loadBalancerCapabilities === 'TcpLevel' ? undefined : 503, site, rejection, queue.name);
       siteCounters.errors++;
       connection.closing = true;
-      if (queue.settings.loadBalancerCapabilities === 'TcpLevel') connection.socket.destroy();
-      else request.answer(HttpSysErrors.ServiceUnavailable);
+      request.refuse(queue.settings.loadBalancerCapabilities === 'TcpLevel', rejection);
       return;
     }
-    if (request.state !== RequestState.Done) connection.active.push(request);
+    if (!request.finished) connection.active.push(request);
   }
 
   /** HTTP.SYS answers the request itself and closes the connection. */
@@ -306,7 +309,7 @@ export class RequestIntake implements RequestOutcomes, ConnectionEvents {
       reason,
     });
     const responding = connection.outgoing[0];
-    if (answer && (!responding || responding.responseStartedAt === 0)) socket.end(errorResponseBytes(answer));
+    if (answer && (!responding || responding.owner.responseStartedAt === 0)) socket.end(errorResponseBytes(answer));
     socket.destroy();
   }
 
@@ -368,27 +371,24 @@ export class RequestIntake implements RequestOutcomes, ConnectionEvents {
   // RequestOutcomes ------------------------------------------------------------------------------
 
   completed(request: ListenerRequest): void {
-    removeActive(request);
-    if (request.connection.held.length > 0) this.release(request.connection);
+    const connection = connectionOf(request);
+    removeActive(connection, request);
+    if (connection.held.length > 0) this.release(connection);
   }
 
   abandoned(request: ListenerRequest, reason: string): void {
-    removeActive(request);
-    if (request.connection.held.length > 0) this.release(request.connection);
-    this.logHttpErr(request.head, request.connection, request.responseStartedAt ? undefined : 502, request.site, reason, request.queue.name);
+    this.completed(request);
+    this.logHttpErr(request.head, request.carrier, request.responseStartedAt ? undefined : 502, request.site, reason, request.queue.name);
   }
 
-  /** A waiting request outlived the site's connectionTimeout: the connection is dropped (Timer_AppPool). */
-  expired(request: ListenerRequest): void {
-    request.state = RequestState.Done;
-    removeActive(request);
-    this.logHttpErr(request.head, request.connection, undefined, request.site, 'Timer_AppPool', request.queue.name);
-    request.socket.destroy();
+  turnedAway(request: ListenerRequest, statusCode: number | undefined, reason: string): void {
+    this.completed(request);
+    this.logHttpErr(request.head, request.carrier, statusCode, request.site, reason, request.queue.name);
   }
 
   logHttpErr(
     head: RequestHead,
-    connection: ClientConnection,
+    connection: RequestCarrier,
     statusCode: number | undefined,
     site: SiteRoute | null,
     reason: string,
@@ -429,8 +429,13 @@ function hasLongLine(packet: Buffer | undefined, maxLength: number): boolean {
   return false;
 }
 
-function removeActive(request: ListenerRequest): void {
-  const active = request.connection.active;
+/** The HTTP/1.1 connection of a request this intake created (its carrier is always one). */
+function connectionOf(request: ListenerRequest): ClientConnection {
+  return request.carrier as ClientConnection;
+}
+
+function removeActive(connection: ClientConnection, request: ListenerRequest): void {
+  const active = connection.active;
   if (active.length === 1 && active[0] === request) {
     active.length = 0;
     return;
