@@ -21,7 +21,9 @@ import { RequestQueue, type DemandReason, type RequestQueueEvents } from './requ
 import { HttpErrLog } from './httperr-log/httperr-log.js';
 import { EndpointSet, type EndpointFailure } from './endpoints/endpoint-set.js';
 import type { ListenSocketSource } from './endpoints/listen-socket-source.js';
-import { RequestIntake, type IntakeState } from './requests/request-intake.js';
+import { RequestIntake } from './requests/request-intake.js';
+import { RequestRouter, type RouterState } from './requests/request-router.js';
+import { SiteBandwidthTable } from './limits/site-bandwidth.js';
 import type { ListenerRequest } from './requests/listener-request.js';
 import { OutputBatch } from './data-plane/output-batch.js';
 import { ClientConnection } from './connections/client-connection.js';
@@ -34,6 +36,7 @@ import { HandshakeFailures } from './ssl/handshake-failures.js';
 import { TlsFront } from './ssl/tls-front.js';
 import { TicketKeys } from './ssl/ticket-keys.js';
 import { AcmeChallengeAnswers } from './ssl/acme-challenge-answers.js';
+import { Http2Front } from './http2/http2-front.js';
 
 export interface HttpSysOptions {
   runDirectory: string;
@@ -51,7 +54,7 @@ const SSL_REFRESH_INTERVAL_MS = 1_000;
 export class HttpSys implements RequestQueueEvents<ListenerRequest>, WorkerConnectionHost {
   /** Client output produced while a worker's packet of frames is decoded leaves once it is decoded. */
   readonly outputBatch = new OutputBatch();
-  private readonly state: IntakeState = {
+  private readonly state: RouterState = {
     routing: new RoutingTable([]),
     limits: defaultListenerLimits(),
     queues: new Map(),
@@ -60,6 +63,7 @@ export class HttpSys implements RequestQueueEvents<ListenerRequest>, WorkerConne
   private readonly httpErrLog: HttpErrLog;
   private readonly siteCounters = new SiteCounterTable();
   private readonly intake: RequestIntake;
+  private readonly router: RequestRouter;
   private readonly endpoints: EndpointSet;
   private readonly workers = new Set<WorkerConnection>();
   private readonly controlChannels = new Set<ControlChannel>();
@@ -71,22 +75,43 @@ export class HttpSys implements RequestQueueEvents<ListenerRequest>, WorkerConne
   private readonly ssl: SslConfiguration;
   private readonly handshakeFailures: HandshakeFailures;
   private readonly tlsFront: TlsFront;
+  private readonly http2: Http2Front;
   private readonly startedAt = new Date().toISOString();
 
   constructor(private readonly options: HttpSysOptions) {
     this.logger = options.logger;
     this.httpErrLog = new HttpErrLog(this.logger.child({ component: 'httperr' }));
-    this.intake = new RequestIntake(this.state, this.httpErrLog, this.logger, this.outputBatch);
+    this.router = new RequestRouter(this.state, this.httpErrLog, this.logger);
+    const bandwidth = new SiteBandwidthTable(this.logger.child({ component: 'bandwidth' }));
+    this.http2 = new Http2Front(this.router, bandwidth, this.httpErrLog, this.logger.child({ component: 'http2' }));
+    const http2 = this.http2;
     const connections = this.connections;
-    const intake = this.intake;
     const state = this.state;
+    // h2c with prior knowledge (httpSys enableHttp2Cleartext): an http connection that opens with the
+    // HTTP/2 preface is handed from llhttp to the HTTP/2 front end.
+    this.intake = new RequestIntake(this.router, bandwidth, this.httpErrLog, this.outputBatch, (connection, preface) => {
+      if (!state.limits.enableHttp2Cleartext || connection.secure) return false;
+      const socket = connection.handOff(preface);
+      if (socket) http2.accept(socket, connection, false, null);
+      return socket !== null;
+    });
+    const intake = this.intake;
     this.ssl = new SslConfiguration(options.sslStoreFile ?? null, this.logger.child({ component: 'ssl' }));
     this.handshakeFailures = new HandshakeFailures(this.logger.child({ component: 'ssl' }));
-    this.tlsFront = new TlsFront(this.ssl, this.handshakeFailures, (socket, addresses) => {
-      const connection = new ClientConnection(socket, intake, state.limits.maxRequestBytes, connections, addresses);
-      connections.add(connection);
-      connection.parseBuffered();
-    });
+    this.tlsFront = new TlsFront(
+      this.ssl,
+      this.handshakeFailures,
+      (socket, addresses) => {
+        if (socket.alpnProtocol === 'h2') {
+          http2.accept(socket, addresses, true, addresses.clientCertificate);
+          return;
+        }
+        const connection = new ClientConnection(socket, intake, state.limits.maxRequestBytes, connections, addresses);
+        connections.add(connection);
+        connection.parseBuffered();
+      },
+      (localPort, serverName) => state.limits.enableHttp2Tls && state.routing.http2Allowed(localPort, serverName),
+    );
     const tlsFront = this.tlsFront;
     this.endpoints = new EndpointSet((socket, endpoint, secure) => {
       if (secure) tlsFront.accept(socket, endpoint);
@@ -124,6 +149,7 @@ export class HttpSys implements RequestQueueEvents<ListenerRequest>, WorkerConne
     if (this.sweepTimer) clearInterval(this.sweepTimer);
     if (this.sslRefreshTimer) clearInterval(this.sslRefreshTimer);
     this.tlsFront.destroyAll();
+    this.http2.destroyAll();
     this.controlServer?.close();
     this.dataServer?.close();
     for (const channel of this.controlChannels) channel.close();
@@ -184,6 +210,7 @@ export class HttpSys implements RequestQueueEvents<ListenerRequest>, WorkerConne
   private applyLimits(limits: ListenerLimits): void {
     // New connections parse with the new MaxRequestBytes; the sweep reads the timers from here.
     this.state.limits = limits;
+    this.http2.applyLimits(limits);
     this.httpErrLog.configure({
       enabled: limits.enableErrorLogging,
       directory: limits.errorLoggingDir,
@@ -256,7 +283,7 @@ export class HttpSys implements RequestQueueEvents<ListenerRequest>, WorkerConne
     for (const worker of this.workers) {
       worker.forEachStream((request) => {
         if (!request.belowSendRate(now, minimumRate)) return;
-        this.intake.logHttpErr(request.head, request.carrier, undefined, request.site, 'Timer_MinBytesPerSecond', request.queue.name);
+        this.router.logHttpErr(request.head, request.carrier, undefined, request.site, 'Timer_MinBytesPerSecond', request.queue.name);
         request.cutOff();
       });
     }
@@ -315,6 +342,14 @@ export class HttpSys implements RequestQueueEvents<ListenerRequest>, WorkerConne
       const bytes = openBytes.get(site.siteId) ?? { sent: 0, received: 0 };
       bytes.sent += connection.socket.bytesWritten;
       bytes.received += connection.socket.bytesRead;
+      openBytes.set(site.siteId, bytes);
+    }
+    for (const session of this.http2.sessions) {
+      const site = session.countedSite;
+      if (!site) continue;
+      const bytes = openBytes.get(site.siteId) ?? { sent: 0, received: 0 };
+      bytes.sent += session.socket.bytesWritten;
+      bytes.received += session.socket.bytesRead;
       openBytes.set(site.siteId, bytes);
     }
     const sites = [...this.siteCounters.all()].map((site) => {

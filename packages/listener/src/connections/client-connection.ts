@@ -24,6 +24,8 @@ export interface RequestHead {
   keepAlive: boolean;
   /** An Upgrade (or CONNECT) request: after its head the connection carries raw bytes. */
   upgrade: boolean;
+  /** The HTTP/2 stream carrying it (0: HTTP/1.x). */
+  streamId: number;
 }
 
 /** What a connection hands to httpsys (RequestIntake implements it). */
@@ -274,6 +276,7 @@ export class ClientConnection implements RequestCarrier {
       rawHeaders: headers,
       keepAlive,
       upgrade,
+      streamId: 0,
     };
     this.events.onRequestHead(this, head);
   }
@@ -466,6 +469,23 @@ export class ClientConnection implements RequestCarrier {
     this.parsed.length = 0;
     this.events.onConnectionClosed(this);
     this.outgoing.length = 0;
+  }
+
+  /**
+   * h2c prior knowledge: llhttp stops reading (the preface is no HTTP/1.1 request), and the socket, with
+   * the bytes already read put back, leaves this connection for the HTTP/2 front end. Null when the
+   * socket is already gone.
+   */
+  handOff(read: Buffer): Socket | null {
+    const socket = this.socket;
+    if (socket.destroyed) return null;
+    this.detachParser();
+    socket.removeListener('end', onSocketEnd);
+    socket.removeListener('close', onSocketClose);
+    socket.removeListener('error', ignoreSocketError);
+    this.registry.delete(this);
+    socket.unshift(read);
+    return socket;
   }
 
   private detachParser(): void {

@@ -310,12 +310,13 @@ export class ListenerRequest {
     }
     this.responseBytes += payload.length;
     if (payload.length === 0) return;
+    // Held before the write: a writer that flushes at once calls outputFlushed from inside it.
+    this.heldCredit += payload.length;
     if (upgrade) this.writer.writeRaw(payload);
     else if (!this.writer.writeBody(payload)) {
+      this.heldCredit -= payload.length;
       this.returnCredit(payload.length);
-      return;
     }
-    this.heldCredit += payload.length;
   }
 
   /** RESPONSE_END from the worker. `-> Done`. */

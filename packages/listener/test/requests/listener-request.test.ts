@@ -150,7 +150,7 @@ function site(): SiteRoute {
 }
 
 function newRequest(method = 'GET', flags = 0) {
-  const head: RequestHead = { method, url: '/', httpVersionMajor: 1, httpVersionMinor: 1, rawHeaders: ['Host', 'localhost'], keepAlive: true, upgrade: false };
+  const head: RequestHead = { method, url: '/', httpVersionMajor: 1, httpVersionMinor: 1, rawHeaders: ['Host', 'localhost'], keepAlive: true, upgrade: false, streamId: 0 };
   const carrier = new RecordingCarrier();
   const writer = new RecordingWriter();
   const outcomes = new RecordingOutcomes();
