@@ -32,13 +32,22 @@ export interface Http2Site {
  * binding; `httpSys` attributes as given; W3C logs with cs-version.
  */
 export async function startHttp2Site(
-  options: { httpsPort: number; httpPort: number; sslFlags?: number; httpSys?: Record<string, string>; app?: string; files?: Record<string, string> },
+  options: {
+    httpsPort: number;
+    httpPort: number;
+    sslFlags?: number;
+    httpSys?: Record<string, string>;
+    app?: string;
+    files?: Record<string, string>;
+    /** A web garden of this many workers. */
+    maxProcesses?: number;
+  },
   after: (fn: () => Promise<void>) => void,
 ): Promise<Http2Site> {
   const authority = newAuthority();
   const www = authority.issue('www', ['www.example.test']);
   let config = applicationHostConfig({
-    pools: [{ name: 'Pool' }],
+    pools: [options.maxProcesses ? { name: 'Pool', processModel: { maxProcesses: String(options.maxProcesses) } } : { name: 'Pool' }],
     sites: [
       {
         name: 'Site',
