@@ -116,10 +116,11 @@ export class Http2Front implements RefusalWriter<ServerHttp2Stream>, Http2Sessio
   }
 
   private sessionError(client: Http2ClientSession, error: NodeJS.ErrnoException): void {
-    // nghttp2 ended the session: a flood it guards against (SETTINGS, PING, empty frames, the outbound
-    // queue) is ENHANCE_YOUR_CALM; anything else is a protocol error.
+    // nghttp2 ended the session: a flood it guards against (SETTINGS, PING, RST_STREAM, empty frames, the
+    // outbound queue of acknowledgements) is `Http2_Flood`; anything else a protocol error.
+    // (Node: ERR_HTTP2_ERROR "Flooding was detected in this HTTP/2 session" for NGHTTP2_ERR_FLOODED.)
     const message = error.message ?? '';
-    const reason = /ENHANCE_YOUR_CALM|flood|Flood|calm/i.test(message) || error.code === 'ERR_HTTP2_SESSION_ERROR' ? 'Http2_Flood' : 'Http2_ProtocolError';
+    const reason = /flood/i.test(message) ? 'Http2_Flood' : 'Http2_ProtocolError';
     this.cut(client, reason, message);
   }
 
