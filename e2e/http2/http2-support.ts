@@ -41,6 +41,7 @@ export async function startHttp2Site(
     files?: Record<string, string>;
     /** A web garden of this many workers. */
     maxProcesses?: number;
+    webLimits?: Record<string, string>;
   },
   after: (fn: () => Promise<void>) => void,
 ): Promise<Http2Site> {
@@ -57,6 +58,7 @@ export async function startHttp2Site(
       },
     ],
     ...(options.httpSys ? { httpSys: options.httpSys } : {}),
+    ...(options.webLimits ? { webLimits: options.webLimits } : {}),
   });
   config = config.replace(
     '<logFile logFormat="W3C"',

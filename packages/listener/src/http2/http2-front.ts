@@ -104,7 +104,12 @@ export class Http2Front implements RefusalWriter<ServerHttp2Stream>, Http2Sessio
     this.sessions.add(client);
     session.setLocalWindowSize(SESSION_WINDOW);
     const timeout = this.router.limits.connectionTimeout;
-    if (timeout > 0) session.setTimeout(timeout, () => this.idle(client));
+    if (timeout > 0) {
+      // A listener of its own: setTimeout's callback is a `once`, and a timeout that finds a stream open
+      // must not disarm the next one (activity re-arms Node's session timer).
+      session.setTimeout(timeout);
+      session.on('timeout', () => this.idle(client));
+    }
     session.on('error', (error: NodeJS.ErrnoException) => this.sessionError(client, error));
     session.on('close', () => this.sessionClosed(client));
   }
