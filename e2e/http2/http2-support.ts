@@ -10,6 +10,21 @@ export const versionApp = `module.exports = (req, res) => {
   let bytes = 0;
   req.on('data', (chunk) => { bytes += chunk.length; });
   req.on('end', () => {
+    if (req.url.startsWith('/stream')) {
+      // Written in 64 KiB pieces, each after the last was taken (backpressure honoured).
+      let left = Number(new URL(req.url, 'http://x').searchParams.get('bytes'));
+      const piece = Buffer.alloc(65536, 120);
+      const more = () => {
+        while (left > 0) {
+          const size = Math.min(left, piece.length);
+          left -= size;
+          if (!res.write(size === piece.length ? piece : piece.subarray(0, size))) return void res.once('drain', more);
+        }
+        res.end();
+      };
+      more();
+      return;
+    }
     if (req.url.startsWith('/big')) {
       res.setHeader('content-type', 'application/octet-stream');
       res.end(Buffer.alloc(Number(new URL(req.url, 'http://x').searchParams.get('bytes')), 120));
