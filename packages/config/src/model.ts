@@ -243,6 +243,12 @@ export interface HttpSysParameters {
   /** Absolute folder of the HTTPERR log files (`httperr<N>.log`). */
   errorLoggingDir: string;
   errorLogFileTruncateSize: number;
+  /** HTTP/2 by ALPN `h2` on https bindings (a binding's sslFlags 4 turns it off for that binding). */
+  enableHttp2Tls: boolean;
+  /** HTTP/2 with prior knowledge (h2c) on http bindings; off by default, as in HTTP.SYS. */
+  enableHttp2Cleartext: boolean;
+  http2MaxConcurrentStreams: number;
+  http2MaxStreamResetsPerMinute: number;
 }
 
 /**

@@ -21,19 +21,22 @@ import { RequestQueue, type DemandReason, type RequestQueueEvents } from './requ
 import { HttpErrLog } from './httperr-log/httperr-log.js';
 import { EndpointSet, type EndpointFailure } from './endpoints/endpoint-set.js';
 import type { ListenSocketSource } from './endpoints/listen-socket-source.js';
-import { RequestIntake, type IntakeState } from './requests/request-intake.js';
-import { RequestState, type ListenerRequest } from './requests/listener-request.js';
+import { RequestIntake } from './requests/request-intake.js';
+import { RequestRouter, type RouterState } from './requests/request-router.js';
+import { SiteBandwidthTable } from './limits/site-bandwidth.js';
+import type { ListenerRequest } from './requests/listener-request.js';
+import { OutputBatch } from './data-plane/output-batch.js';
 import { ClientConnection } from './connections/client-connection.js';
 import { WorkerConnection, type WorkerConnectionHost } from './data-plane/worker-connection.js';
 import { defaultListenerLimits, headerWaitMs } from './limits/listener-limits.js';
 import { SiteCounterTable } from './counters/listener-counters.js';
 import { controlHandlers } from './control/control-handlers.js';
-import { HttpSysErrors } from './error-responses/http-sys-errors.js';
 import { SslConfiguration } from './ssl/ssl-configuration.js';
 import { HandshakeFailures } from './ssl/handshake-failures.js';
 import { TlsFront } from './ssl/tls-front.js';
 import { TicketKeys } from './ssl/ticket-keys.js';
 import { AcmeChallengeAnswers } from './ssl/acme-challenge-answers.js';
+import { Http2Front } from './http2/http2-front.js';
 
 export interface HttpSysOptions {
   runDirectory: string;
@@ -48,8 +51,10 @@ const SWEEP_INTERVAL_MS = 250;
 /** How often the SSL store and its certificate files are checked for changes. */
 const SSL_REFRESH_INTERVAL_MS = 1_000;
 
-export class HttpSys implements RequestQueueEvents, WorkerConnectionHost {
-  private readonly state: IntakeState = {
+export class HttpSys implements RequestQueueEvents<ListenerRequest>, WorkerConnectionHost {
+  /** Client output produced while a worker's packet of frames is decoded leaves once it is decoded. */
+  readonly outputBatch = new OutputBatch();
+  private readonly state: RouterState = {
     routing: new RoutingTable([]),
     limits: defaultListenerLimits(),
     queues: new Map(),
@@ -58,6 +63,7 @@ export class HttpSys implements RequestQueueEvents, WorkerConnectionHost {
   private readonly httpErrLog: HttpErrLog;
   private readonly siteCounters = new SiteCounterTable();
   private readonly intake: RequestIntake;
+  private readonly router: RequestRouter;
   private readonly endpoints: EndpointSet;
   private readonly workers = new Set<WorkerConnection>();
   private readonly controlChannels = new Set<ControlChannel>();
@@ -69,22 +75,43 @@ export class HttpSys implements RequestQueueEvents, WorkerConnectionHost {
   private readonly ssl: SslConfiguration;
   private readonly handshakeFailures: HandshakeFailures;
   private readonly tlsFront: TlsFront;
+  private readonly http2: Http2Front;
   private readonly startedAt = new Date().toISOString();
 
   constructor(private readonly options: HttpSysOptions) {
     this.logger = options.logger;
     this.httpErrLog = new HttpErrLog(this.logger.child({ component: 'httperr' }));
-    this.intake = new RequestIntake(this.state, this.httpErrLog, this.logger);
+    this.router = new RequestRouter(this.state, this.httpErrLog, this.logger);
+    const bandwidth = new SiteBandwidthTable(this.logger.child({ component: 'bandwidth' }));
+    this.http2 = new Http2Front(this.router, bandwidth, this.httpErrLog, this.logger.child({ component: 'http2' }));
+    const http2 = this.http2;
     const connections = this.connections;
-    const intake = this.intake;
     const state = this.state;
+    // h2c with prior knowledge (httpSys enableHttp2Cleartext): an http connection that opens with the
+    // HTTP/2 preface is handed from llhttp to the HTTP/2 front end.
+    this.intake = new RequestIntake(this.router, bandwidth, this.httpErrLog, this.outputBatch, (connection, preface) => {
+      if (!state.limits.enableHttp2Cleartext || connection.secure) return false;
+      const socket = connection.handOff(preface);
+      if (socket) http2.accept(socket, connection, false, null);
+      return socket !== null;
+    });
+    const intake = this.intake;
     this.ssl = new SslConfiguration(options.sslStoreFile ?? null, this.logger.child({ component: 'ssl' }));
     this.handshakeFailures = new HandshakeFailures(this.logger.child({ component: 'ssl' }));
-    this.tlsFront = new TlsFront(this.ssl, this.handshakeFailures, (socket, addresses) => {
-      const connection = new ClientConnection(socket, intake, state.limits.maxRequestBytes, connections, addresses);
-      connections.add(connection);
-      connection.parseBuffered();
-    });
+    this.tlsFront = new TlsFront(
+      this.ssl,
+      this.handshakeFailures,
+      (socket, addresses) => {
+        if (socket.alpnProtocol === 'h2') {
+          http2.accept(socket, addresses, true, addresses.clientCertificate);
+          return;
+        }
+        const connection = new ClientConnection(socket, intake, state.limits.maxRequestBytes, connections, addresses);
+        connections.add(connection);
+        connection.parseBuffered();
+      },
+      (localPort, serverName) => state.limits.enableHttp2Tls && state.routing.http2Allowed(localPort, serverName),
+    );
     const tlsFront = this.tlsFront;
     this.endpoints = new EndpointSet((socket, endpoint, secure) => {
       if (secure) tlsFront.accept(socket, endpoint);
@@ -122,6 +149,7 @@ export class HttpSys implements RequestQueueEvents, WorkerConnectionHost {
     if (this.sweepTimer) clearInterval(this.sweepTimer);
     if (this.sslRefreshTimer) clearInterval(this.sslRefreshTimer);
     this.tlsFront.destroyAll();
+    this.http2.destroyAll();
     this.controlServer?.close();
     this.dataServer?.close();
     for (const channel of this.controlChannels) channel.close();
@@ -147,8 +175,8 @@ export class HttpSys implements RequestQueueEvents, WorkerConnectionHost {
     for (const [name, queue] of queues) {
       if (declared.has(name)) continue;
       queue.declared = false;
-      if (queue.workers.length === 0) {
-        this.rejectWaiting(queue, 'N/A');
+      if (queue.attachedWorkers === 0) {
+        this.refuseAll(queue.rejectWaiting('N/A'), 'N/A');
         queues.delete(name);
       }
     }
@@ -172,18 +200,17 @@ export class HttpSys implements RequestQueueEvents, WorkerConnectionHost {
     const queue = this.state.queues.get(state.applicationPool);
     if (!queue) return;
     const wasEnabled = queue.enabled;
-    queue.enabled = state.enabled;
-    queue.disabledReason = state.enabled ? undefined : (state.disabledReason ?? 'AppOffline');
+    const refused = queue.setEnabled(state.enabled, state.disabledReason);
     if (wasEnabled !== queue.enabled) {
       this.logger.info({ pool: queue.name, enabled: queue.enabled, reason: queue.disabledReason }, `request queue ${queue.name} ${queue.enabled ? 'enabled' : 'disabled'}`);
     }
-    if (!queue.enabled) this.rejectWaiting(queue, queue.disabledReason!);
-    else queue.dispatchWaiting();
+    this.refuseAll(refused, queue.disabledReason ?? 'AppOffline');
   }
 
   private applyLimits(limits: ListenerLimits): void {
     // New connections parse with the new MaxRequestBytes; the sweep reads the timers from here.
     this.state.limits = limits;
+    this.http2.applyLimits(limits);
     this.httpErrLog.configure({
       enabled: limits.enableErrorLogging,
       directory: limits.errorLoggingDir,
@@ -191,53 +218,40 @@ export class HttpSys implements RequestQueueEvents, WorkerConnectionHost {
     });
   }
 
-  /** Requests waiting in a queue that has just been disabled get the queue's 503. */
-  private rejectWaiting(queue: RequestQueue, reason: string): void {
-    const waiting: ListenerRequest[] = [];
-    queue.waiting.retain((request) => {
-      if (!request.cancelled) waiting.push(request);
-      return false;
-    });
-    queue.queued = 0;
-    for (const request of waiting) {
-      queue.reject(reason);
-      request.state = RequestState.Done;
-      this.intake.completed(request);
-      this.intake.logHttpErr(request.head, request.connection, 503, request.site, reason, queue.name);
-      if (request.flags & RequestFlags.Upgrade) request.socket.destroy();
-      else request.answer(HttpSysErrors.ServiceUnavailable);
-    }
+  /** Requests that were waiting in a queue just disabled (or undeclared) get the queue's 503; an upgrade is dropped. */
+  private refuseAll(requests: ListenerRequest[], reason: string): void {
+    for (const request of requests) request.refuse((request.flags & RequestFlags.Upgrade) !== 0, reason);
   }
 
   // --- RequestQueueEvents ------------------------------------------------------------------------
 
-  workerDemanded(queue: RequestQueue, reason: DemandReason): void {
+  workerDemanded(queue: RequestQueue<ListenerRequest>, reason: DemandReason): void {
     const message = {
       type: 'WorkerDemanded',
       applicationPool: queue.name,
       reason,
-      queuedRequests: queue.queued,
+      queuedRequests: queue.queuedRequests,
       attachedWorkers: queue.activeWorkers,
     } satisfies WorkerDemanded;
     this.logger.debug(message, `worker demanded for ${queue.name} (${reason})`);
     for (const channel of this.controlChannels) channel.notify(message);
   }
 
-  queueActive(queue: RequestQueue): void {
+  queueActive(queue: RequestQueue<ListenerRequest>): void {
     const message = { type: 'RequestQueueActive', applicationPool: queue.name } satisfies RequestQueueActive;
     for (const channel of this.controlChannels) channel.notify(message);
   }
 
   requestExpired(request: ListenerRequest): void {
-    this.intake.expired(request);
+    request.expire();
   }
 
   // --- WorkerConnectionHost ----------------------------------------------------------------------
 
-  queueFor(applicationPool: string): RequestQueue {
+  queueFor(applicationPool: string): RequestQueue<ListenerRequest> {
     let queue = this.state.queues.get(applicationPool);
     if (!queue) {
-      queue = new RequestQueue(applicationPool, this);
+      queue = new RequestQueue<ListenerRequest>(applicationPool, this);
       this.state.queues.set(applicationPool, queue);
     }
     return queue;
@@ -250,7 +264,7 @@ export class HttpSys implements RequestQueueEvents, WorkerConnectionHost {
   workerGone(worker: WorkerConnection, _clean: boolean): void {
     this.workers.delete(worker);
     const queue = worker.queue;
-    if (queue && !queue.declared && queue.workers.length === 0 && queue.queued === 0) this.state.queues.delete(queue.name);
+    if (queue && !queue.declared && queue.attachedWorkers === 0 && queue.queuedRequests === 0) this.state.queues.delete(queue.name);
   }
 
   private onWorkerConnection(socket: Socket): void {
@@ -269,7 +283,7 @@ export class HttpSys implements RequestQueueEvents, WorkerConnectionHost {
     for (const worker of this.workers) {
       worker.forEachStream((request) => {
         if (!request.belowSendRate(now, minimumRate)) return;
-        this.intake.logHttpErr(request.head, request.connection, undefined, request.site, 'Timer_MinBytesPerSecond', request.queue.name);
+        this.router.logHttpErr(request.head, request.carrier, undefined, request.site, 'Timer_MinBytesPerSecond', request.queue.name);
         request.cutOff();
       });
     }
@@ -319,23 +333,7 @@ export class HttpSys implements RequestQueueEvents, WorkerConnectionHost {
   /** HTTP Service Request Queues, Web Service and HTTPERR counters, copied for GetListenerCounters. */
   counters(): ListenerCounters {
     const now = Date.now();
-    const requestQueues = [...this.state.queues.values()].map(
-      (queue): RequestQueueCounterSet => ({
-        applicationPool: queue.name,
-        enabled: queue.enabled,
-        currentQueueSize: queue.queued,
-        maxQueueItemAgeMs: queue.maxQueueItemAge(now),
-        arrivals: queue.requests + queue.rejected,
-        rejectedRequests: queue.rejected,
-        rejectedByReason: Object.fromEntries(queue.rejectedByReason),
-        retried: queue.retried,
-        expired: queue.expired,
-        attachedWorkers: queue.activeWorkers,
-        requestsInFlight: queue.workers.reduce((sum, worker) => sum + worker.inFlight, 0),
-        queueWaitBuckets: [...queue.wait.buckets],
-        queueWaitSumMs: queue.wait.sumMs,
-      }),
-    );
+    const requestQueues: RequestQueueCounterSet[] = [...this.state.queues.values()].map((queue) => queue.snapshot(now));
     // Bytes of open connections are read from their sockets now; closed ones were added as they closed.
     const openBytes = new Map<number, { sent: number; received: number }>();
     for (const connection of this.connections) {
@@ -344,6 +342,14 @@ export class HttpSys implements RequestQueueEvents, WorkerConnectionHost {
       const bytes = openBytes.get(site.siteId) ?? { sent: 0, received: 0 };
       bytes.sent += connection.socket.bytesWritten;
       bytes.received += connection.socket.bytesRead;
+      openBytes.set(site.siteId, bytes);
+    }
+    for (const session of this.http2.sessions) {
+      const site = session.countedSite;
+      if (!site) continue;
+      const bytes = openBytes.get(site.siteId) ?? { sent: 0, received: 0 };
+      bytes.sent += session.socket.bytesWritten;
+      bytes.received += session.socket.bytesRead;
       openBytes.set(site.siteId, bytes);
     }
     const sites = [...this.siteCounters.all()].map((site) => {

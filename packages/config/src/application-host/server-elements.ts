@@ -21,7 +21,13 @@ export function readWebManagement(applicationHost: XmlElement | undefined, conte
 
 /** HTTPERR logs default to `<logs>/HTTPERR`, logs being where `%SystemDrive%\inetpub\logs\LogFiles` maps to. */
 export function readHttpSys(applicationHost: XmlElement | undefined, context: ReadContext): HttpSysParameters {
-  const parameters = readAttributes<HttpSysParameters>(HTTP_SYS_SCHEMA, [child(applicationHost, 'httpSys')], context.diagnostics);
+  const element = child(applicationHost, 'httpSys');
+  // httpSys is poolhost's own element: a name it does not know (a misspelt enableHttp2Cleartext) is an error, never ignored.
+  const known = Object.keys(HTTP_SYS_SCHEMA);
+  for (const attribute of element?.attributes ?? []) {
+    if (!known.includes(attribute.name)) context.diagnostics.report(ConfigErrors.unknownHttpSysAttribute, { attribute: attribute.name, known }, attribute.start);
+  }
+  const parameters = readAttributes<HttpSysParameters>(HTTP_SYS_SCHEMA, [element], context.diagnostics);
   parameters.errorLoggingDir =
     parameters.errorLoggingDir.trim() === '' ? `${mapPath(context, DEFAULT_LOG_DIRECTORY)}/HTTPERR` : mapPath(context, parameters.errorLoggingDir);
   return parameters;

@@ -186,6 +186,10 @@ test('webLimits and the httpSys extension get their defaults', () => {
     enableErrorLogging: true,
     errorLoggingDir: '/srv/iis/inetpub/logs/LogFiles/HTTPERR',
     errorLogFileTruncateSize: 1048576,
+    enableHttp2Tls: true,
+    enableHttp2Cleartext: false,
+    http2MaxConcurrentStreams: 100,
+    http2MaxStreamResetsPerMinute: 1000,
   });
 });
 

@@ -9,6 +9,8 @@ import type { SiteCounters } from '../counters/listener-counters.js';
 import type { ListenerRequest } from '../requests/listener-request.js';
 import type { SecureConnection } from '../ssl/tls-front.js';
 import type { SiteRoute } from '../routing/routing-table.js';
+import type { RequestCarrier } from '../requests/request-front.js';
+import type { Http1ResponseWriter } from './http1-response-writer.js';
 
 /** A request line and its headers, as parsed. */
 export interface RequestHead {
@@ -22,6 +24,8 @@ export interface RequestHead {
   keepAlive: boolean;
   /** An Upgrade (or CONNECT) request: after its head the connection carries raw bytes. */
   upgrade: boolean;
+  /** The HTTP/2 stream carrying it (0: HTTP/1.x). */
+  streamId: number;
 }
 
 /** What a connection hands to httpsys (RequestIntake implements it). */
@@ -35,15 +39,7 @@ export interface ConnectionEvents {
   onConnectionClosed(connection: ClientConnection): void;
 }
 
-/** Why reading a connection is stopped; reading resumes when no reason is left. */
-export const ReadBlock = {
-  /** Too many pipelined requests are held (request-intake.ts). */
-  Pipeline: 1,
-  /** The request body's stream window towards the worker is used up. */
-  BodyWindow: 2,
-  /** A queued request's body is buffered up to its limit until a worker takes the request. */
-  QueuedBody: 4,
-} as const;
+export { ReadBlock } from './read-block.js';
 
 export interface HeldRequest {
   request: ListenerRequest;
@@ -135,7 +131,7 @@ function ignoreSocketError(): void {
   // 'close' follows; a reset client is not httpsys' error.
 }
 
-export class ClientConnection {
+export class ClientConnection implements RequestCarrier {
   readonly clientIp: string;
   readonly clientPort: number;
   readonly localIp: string;
@@ -153,8 +149,8 @@ export class ClientConnection {
   held: HeldRequest[] = [];
   /** Web Service counters of the site this connection's first routed request went to (Current Connections, bytes). */
   countedSite: SiteCounters | null = null;
-  /** Requests whose responses are not all written, in the order they arrived: the first one writes. */
-  readonly outgoing: ListenerRequest[] = [];
+  /** Responses not all written, in the order their requests arrived: the first one writes. */
+  readonly outgoing: Http1ResponseWriter[] = [];
   /** HTTP.SYS answered an error on it: it closes, and nothing more it carries is routed. */
   closing = false;
   /** The request just accepted is the connection's last: heads parsed after it are never routed. */
@@ -280,6 +276,7 @@ export class ClientConnection {
       rawHeaders: headers,
       keepAlive,
       upgrade,
+      streamId: 0,
     };
     this.events.onRequestHead(this, head);
   }
@@ -313,7 +310,7 @@ export class ClientConnection {
     if (typeof result !== 'number') {
       // A request parsed before the error in the same packet (a smuggled one among them) never reaches a
       // queue: the connection is answered 400 and closed.
-      for (const request of parsed) this.dropOutgoing(request);
+      for (const request of parsed) this.dropOutgoing(request.writer as Http1ResponseWriter);
       parsed.length = 0;
       this.bodyTarget = null;
       result.rawPacket ??= this.parser?.getCurrentBuffer();
@@ -336,17 +333,17 @@ export class ClientConnection {
   // --- requests ----------------------------------------------------------------------------------
 
   /** Intake accepted a request: its response takes its place in line; it is submitted after the packet. */
-  accepted(request: ListenerRequest): void {
-    this.outgoing.push(request);
+  accepted(request: ListenerRequest, writer: Http1ResponseWriter): void {
+    this.outgoing.push(writer);
     this.parsed.push(request);
     if (request.head.upgrade) this.upgradeRequest = request;
   }
 
-  /** The first request in line wrote its last byte: the next one may write. */
-  responseWritten(request: ListenerRequest, close: boolean): void {
+  /** The first response in line wrote its last byte: the next one may write. */
+  responseWritten(writer: Http1ResponseWriter, close: boolean): void {
     const outgoing = this.outgoing;
-    if (outgoing[0] === request) outgoing.shift();
-    else this.dropOutgoing(request);
+    if (outgoing[0] === writer) outgoing.shift();
+    else this.dropOutgoing(writer);
     if (close) {
       this.closing = true;
       this.endSocket();
@@ -374,8 +371,8 @@ export class ClientConnection {
     if (this.active.length === 0 && this.held.length === 0 && this.headStartedAt === 0) this.idleSince = Date.now();
   }
 
-  private dropOutgoing(request: ListenerRequest): void {
-    const index = this.outgoing.indexOf(request);
+  private dropOutgoing(writer: Http1ResponseWriter): void {
+    const index = this.outgoing.indexOf(writer);
     if (index >= 0) this.outgoing.splice(index, 1);
   }
 
@@ -385,10 +382,34 @@ export class ClientConnection {
    */
   answerLast(answer: Buffer): void {
     this.closing = true;
-    for (const { request } of this.held) this.dropOutgoing(request);
+    for (const { request } of this.held) this.dropOutgoing(request.writer as Http1ResponseWriter);
     this.held.length = 0;
     if (this.outgoing.length === 0) this.socket.end(answer);
     else this.finalAnswer = answer;
+  }
+
+  // --- RequestCarrier ----------------------------------------------------------------------------
+
+  /** An upgraded connection's bytes are read as a stream and relayed to the worker. */
+  startRawRelay(onData: (chunk: Buffer) => void, onEnd: () => void): void {
+    const socket = this.socket;
+    socket.on('data', onData);
+    socket.on('end', onEnd);
+    socket.resume();
+  }
+
+  stopRawRelay(onData: (chunk: Buffer) => void, onEnd: () => void): void {
+    const socket = this.socket;
+    socket.removeListener('data', onData);
+    socket.removeListener('end', onEnd);
+    socket.pause();
+  }
+
+  requestEnded(request: ListenerRequest): void {
+    if (this.bodyTarget !== request) return;
+    this.bodyTarget = null;
+    // The response is done before the body: what is left is read and dropped (DrainEntityBody).
+    if (this.receivingBody) this.drainingSince = Date.now();
   }
 
   // --- reading -----------------------------------------------------------------------------------
@@ -448,6 +469,23 @@ export class ClientConnection {
     this.parsed.length = 0;
     this.events.onConnectionClosed(this);
     this.outgoing.length = 0;
+  }
+
+  /**
+   * h2c prior knowledge: llhttp stops reading (the preface is no HTTP/1.1 request), and the socket, with
+   * the bytes already read put back, leaves this connection for the HTTP/2 front end. Null when the
+   * socket is already gone.
+   */
+  handOff(read: Buffer): Socket | null {
+    const socket = this.socket;
+    if (socket.destroyed) return null;
+    this.detachParser();
+    socket.removeListener('end', onSocketEnd);
+    socket.removeListener('close', onSocketClose);
+    socket.removeListener('error', ignoreSocketError);
+    this.registry.delete(this);
+    socket.unshift(read);
+    return socket;
   }
 
   private detachParser(): void {

@@ -13,27 +13,27 @@ import {
   frameTypeNames,
   type FrameHandler,
 } from '@poolhost/protocol';
-import { writeResponsesAfter, type ListenerRequest } from '../requests/listener-request.js';
-import type { RequestQueue } from '../request-queue/request-queue.js';
+import type { ListenerRequest, RequestWorker } from '../requests/listener-request.js';
+import type { QueueWorker, RequestQueue } from '../request-queue/request-queue.js';
+import type { OutputBatch } from './output-batch.js';
 
 export interface WorkerConnectionHost {
   /** The queue a worker of this pool attaches to (created on demand if the pool is not declared yet). */
-  queueFor(applicationPool: string): RequestQueue;
+  queueFor(applicationPool: string): RequestQueue<ListenerRequest>;
   workerAttached(worker: WorkerConnection): void;
   workerGone(worker: WorkerConnection, clean: boolean): void;
+  /** Client output produced while a packet of frames is decoded leaves once it is decoded. */
+  readonly outputBatch: OutputBatch;
 }
 
-/** Standby workers per queue: attached and loaded, not dispatched to until a worker of the pool is lost. */
-const standbyWorkers = new WeakMap<RequestQueue, WorkerConnection[]>();
-
-export class WorkerConnection implements FrameHandler {
+export class WorkerConnection implements FrameHandler, QueueWorker<ListenerRequest>, RequestWorker {
   readonly writer: FrameWriter;
   private readonly decoder: FrameDecoder;
   pid = 0;
   workerId = '';
   capacity = 0;
   applicationPool = '';
-  queue: RequestQueue | null = null;
+  queue: RequestQueue<ListenerRequest> | null = null;
   detached = false;
   /** Attached as a standby (ATTACH flag): out of dispatch until promoted. */
   standby = false;
@@ -43,7 +43,7 @@ export class WorkerConnection implements FrameHandler {
   private readonly streams = new Map<number, ListenerRequest>();
   private nextStreamId = 1;
   private closed = false;
-  /** The chunk being decoded (set around writeResponsesAfter, which takes no arguments). */
+  /** The chunk being decoded (set around the batch's run, which takes no arguments). */
   private received: Buffer | null = null;
   private logger: Logger;
 
@@ -60,9 +60,10 @@ export class WorkerConnection implements FrameHandler {
         socket.destroy();
       }
     };
+    const batch = host.outputBatch;
     socket.on('data', (chunk: Buffer) => {
       this.received = chunk;
-      writeResponsesAfter(decode);
+      batch.run(decode);
       this.received = null;
     });
     socket.on('drain', () => {
@@ -135,60 +136,51 @@ export class WorkerConnection implements FrameHandler {
     this.queue = this.host.queueFor(attach.applicationPool);
     this.writer.empty(FrameType.Attached, 0);
     this.host.workerAttached(this);
-    // A standby stands by for a worker of its queue. With none there — the one it was started for was
-    // lost before the standby attached, and was has already promoted it — it serves at once: otherwise
-    // the queue would wait forever behind a worker that was counts as serving.
-    if (flags & AttachFlags.Standby && this.queue.activeWorkers > 0) {
-      this.standby = true;
+    const asked = (flags & AttachFlags.Standby) !== 0;
+    // Not a standby while the queue decides: a worker that serves at once takes waiting requests inside attach.
+    this.standby = false;
+    this.standby = this.queue.attach(this, asked);
+    if (this.standby) {
       this.logger.info({ capacity: this.capacity }, `worker ${attach.pid} attached to request queue ${attach.applicationPool} as its standby`);
-      let list = standbyWorkers.get(this.queue);
-      if (!list) standbyWorkers.set(this.queue, (list = []));
-      list.push(this);
-      return;
+    } else {
+      const role = asked ? ' (started as a standby; the queue has no other worker, so it serves at once)' : '';
+      this.logger.info({ capacity: this.capacity }, `worker ${attach.pid} attached to request queue ${attach.applicationPool}${role}`);
     }
-    const role = flags & AttachFlags.Standby ? ' (started as a standby; the queue has no other worker, so it serves at once)' : '';
-    this.logger.info({ capacity: this.capacity }, `worker ${attach.pid} attached to request queue ${attach.applicationPool}${role}`);
-    this.queue.addWorker(this);
   }
 
-  private leaveStandby(): void {
-    const list = this.queue && standbyWorkers.get(this.queue);
-    const index = list ? list.indexOf(this) : -1;
-    if (index >= 0) list!.splice(index, 1);
-  }
-
-  /** A worker of the pool was lost: its standby (if any) takes requests from now on (was promotes it on its side too). */
-  private promoteStandby(queue: RequestQueue): void {
-    const standby = standbyWorkers.get(queue)?.shift();
-    if (!standby) return;
-    standby.standby = false;
-    standby.logger.info(`standby worker ${standby.pid} takes over from worker ${this.pid} in request queue ${queue.name}`);
-    queue.addWorker(standby);
+  /** The queue promoted this standby: it takes requests from now on (was promotes it on its side too). */
+  private promoted(lost: WorkerConnection): void {
+    this.standby = false;
+    this.logger.info(`standby worker ${this.pid} takes over from worker ${lost.pid} in request queue ${this.applicationPool}`);
   }
 
   private onDetach(): void {
     if (this.detached) return;
     this.detached = true;
-    if (this.standby) this.leaveStandby();
+    if (this.standby) this.queue?.dropStandby(this);
     this.logger.info({ inFlight: this.inFlight }, `worker ${this.pid} detached from request queue ${this.applicationPool}`);
     // Echo: from here on no new stream can reach the worker.
     this.writer.empty(FrameType.Detach, 0);
-    if (this.queue && this.queue.queued > 0) this.queue.dispatchWaiting();
+    if (this.queue && this.queue.queuedRequests > 0) this.queue.dispatchWaiting();
   }
 
-  /** Opens a stream for a request (the queue checked capacity). */
-  dispatch(request: ListenerRequest): void {
+  /**
+   * The queue offers a request (it checked capacity): a stream is opened for it, unless this worker can
+   * no longer take one (its connection closed, it detached or is a standby) — then it stays queued.
+   */
+  offer(request: ListenerRequest): boolean {
+    if (this.closed || this.detached || this.standby) return false;
     let streamId = this.nextStreamId++;
     if (this.nextStreamId > 0xffffffff) this.nextStreamId = 1;
     while (this.streams.has(streamId)) streamId = this.nextStreamId++;
+    if (!request.dispatch(this, streamId)) return true; // it ended on its way here: nothing to carry
     this.streams.set(streamId, request);
     this.inFlight++;
-    request.dispatch(this, streamId);
+    return true;
   }
 
   /** The worker wrote its first bytes on an upgrade stream: a long-lived stream no longer takes a slot. */
-  upgradeAnswered(request: ListenerRequest): void {
-    request.upgraded = true;
+  upgradeAnswered(_request: ListenerRequest): void {
     this.inFlight--;
     this.queue?.dispatchWaiting();
   }
@@ -198,7 +190,7 @@ export class WorkerConnection implements FrameHandler {
     if (!this.streams.delete(request.streamId)) return;
     if (!request.upgraded) this.inFlight--;
     this.requestsServed++;
-    if (!this.closed && this.queue && this.queue.queued > 0) this.queue.dispatchWaiting();
+    if (!this.closed && this.queue && this.queue.queuedRequests > 0) this.queue.dispatchWaiting();
   }
 
   private protocolError(message: string): void {
@@ -212,11 +204,10 @@ export class WorkerConnection implements FrameHandler {
     const queue = this.queue;
     const orphans = [...this.streams.values()];
     const clean = orphans.length === 0;
-    if (this.standby) this.leaveStandby();
-    else if (queue) {
-      queue.removeWorker(this);
+    if (queue) {
       // Lost without DETACH (a crash): the standby takes over before the retries below are dispatched.
-      if (!this.detached) this.promoteStandby(queue);
+      const promoted = queue.workerGone(this, !this.detached && !this.standby);
+      if (promoted instanceof WorkerConnection) promoted.promoted(this);
     }
     if (orphans.length > 0) {
       this.logger.warn({ requests: orphans.length }, `worker ${this.pid} data connection lost with requests in flight`);

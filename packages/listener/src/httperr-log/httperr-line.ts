@@ -17,6 +17,8 @@ export interface HttpErrRecord {
   reason: string;
   /** The request queue (application pool) name. */
   queueName?: string;
+  /** HTTP/2's stream id (absent for HTTP/1.x). */
+  streamId?: number;
 }
 
 export const HTTPERR_FIELDS = 'date time c-ip c-port s-ip s-port cs-version cs-method cs-uri streamid sc-status s-siteid s-reason s-queuename';
@@ -47,7 +49,7 @@ export function formatHttpErrLine(record: HttpErrRecord, at: Date): string {
   // streamid is HTTP/2's stream id; for HTTP/1.x HTTP.SYS writes `-`.
   return `${date} ${time} ${field(record.clientIp)} ${field(record.clientPort)} ${field(record.serverIp)} ${field(record.serverPort)} ${field(
     record.protocolVersion,
-  )} ${field(record.method, 255)} ${field(record.uri)} - ${field(record.statusCode)} ${field(record.siteId)} ${field(record.reason)} ${field(
+  )} ${field(record.method, 255)} ${field(record.uri)} ${field(record.streamId)} ${field(record.statusCode)} ${field(record.siteId)} ${field(record.reason)} ${field(
     record.queueName,
   )}\r\n`;
 }

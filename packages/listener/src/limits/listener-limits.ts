@@ -16,6 +16,10 @@ export function defaultListenerLimits(): ListenerLimits {
     enableErrorLogging: true,
     errorLoggingDir: '',
     errorLogFileTruncateSize: 1_048_576,
+    enableHttp2Tls: true,
+    enableHttp2Cleartext: false,
+    http2MaxConcurrentStreams: 100,
+    http2MaxStreamResetsPerMinute: 1000,
   };
 }
 

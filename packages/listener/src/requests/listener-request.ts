@@ -1,8 +1,7 @@
 // One request from intake to its last byte: waits in its pool's queue, becomes a stream on a worker's
-// data connection, carries the body there under flow control, and writes the worker's response to the
-// client — framed by httpsys (Content-Length as given, else chunked, else close), in the connection's
-// request order, with backpressure (credit is returned only as the client socket takes the bytes).
-import type { Socket } from 'node:net';
+// data connection, carries the body there under flow control, and hands the worker's response to its
+// front end's writer (HTTP/1.1 or HTTP/2) with backpressure: credit goes back to the worker only as the
+// client takes the bytes. Its state changes only here, through `move` and the table in request-state.ts.
 import {
   AbortReason,
   FrameType,
@@ -15,25 +14,53 @@ import {
 import type { SiteRoute } from '../routing/routing-table.js';
 import type { ApplicationEntry } from '../routing/application-matcher.js';
 import type { RequestQueue } from '../request-queue/request-queue.js';
-import type { WorkerConnection } from '../data-plane/worker-connection.js';
-import { ReadBlock, type ClientConnection, type RequestHead } from '../connections/client-connection.js';
+import type { RequestHead } from '../connections/client-connection.js';
+import { ReadBlock } from '../connections/read-block.js';
 import { stripHopByHop } from './hop-by-hop.js';
-import { HttpSysErrors, errorResponseBytes, type HttpSysError } from '../error-responses/http-sys-errors.js';
-import { httpDate } from '../error-responses/http-date.js';
+import { HttpSysErrors } from '../error-responses/http-sys-errors.js';
 import type { BandwidthThrottle } from '../limits/site-bandwidth.js';
+import { RequestEvent, RequestState, nextRequestState } from './request-state.js';
+import type { RequestCarrier, ResponseWriter } from './request-front.js';
 
-export const RequestState = {
-  Queued: 0,
-  Dispatched: 1,
-  Responding: 2,
-  Done: 3,
-} as const;
-export type RequestState = (typeof RequestState)[keyof typeof RequestState];
+export { RequestState } from './request-state.js';
 
-/** What a request needs from httpsys when it ends abnormally. */
+/** What a request reports to httpsys when it ends. */
 export interface RequestOutcomes {
-  abandoned(request: ListenerRequest, reason: string): void;
   completed(request: ListenerRequest): void;
+  /** It failed after dispatch (HTTPERR `reason`, 502 when nothing was written yet). */
+  abandoned(request: ListenerRequest, reason: string): void;
+  /** Its queue refused it, dropped it when disabled, or let it expire (HTTPERR `reason`, with the status written, if any). */
+  turnedAway(request: ListenerRequest, statusCode: number | undefined, reason: string): void;
+}
+
+/** What a request needs of the worker it was dispatched to (data-plane/worker-connection.ts). */
+export interface RequestWorker {
+  readonly writer: {
+    requestHead(
+      streamId: number,
+      flags: number,
+      siteId: number,
+      method: string,
+      url: string,
+      httpVersionMajor: number,
+      httpVersionMinor: number,
+      rawHeaders: string[],
+      clientIp: string,
+      clientPort: number,
+      localIp: string,
+      localPort: number,
+      applicationPath: string,
+      clientCertificate: string | null,
+    ): void;
+    data(type: FrameType, streamId: number, chunk: Buffer): void;
+    empty(type: FrameType, streamId: number): void;
+    windowUpdate(streamId: number, credit: number): void;
+    abort(streamId: number, reason: AbortReason): void;
+  };
+  /** The worker wrote its first bytes on an upgrade stream: the stream stops counting against capacity. */
+  upgradeAnswered(request: ListenerRequest): void;
+  /** The stream ended (normally or not). */
+  endStream(request: ListenerRequest): void;
 }
 
 /** RFC 9110 §9.2.2: a request that may be repeated without a different effect. */
@@ -41,121 +68,138 @@ const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', '
 
 /** Body bytes a queued request keeps before httpsys stops reading its connection (Node's stream default). */
 const QUEUED_BODY_LIMIT = 64 * 1024;
-/** Output up to this size is joined into one buffer: one `write` instead of a `writev` of pieces. */
-const JOIN_OUTPUT_LIMIT = 16 * 1024;
-const CONTINUE = Buffer.from('HTTP/1.1 100 Continue\r\n\r\n', 'latin1');
-const LAST_CHUNK = Buffer.from('0\r\n\r\n', 'latin1');
-const CRLF = Buffer.from('\r\n', 'latin1');
-
-// Responses written while a worker's packet of frames is decoded are flushed once it is done, so a
-// response whose head, body and end arrived together leaves in one write.
-let outputBatch: ListenerRequest[] | null = null;
-
-/** Runs `decode` (frames from a worker) and then writes every client response it produced. */
-export function writeResponsesAfter(decode: () => void): void {
-  const batch: ListenerRequest[] = (outputBatch = []);
-  try {
-    decode();
-  } finally {
-    outputBatch = null;
-    for (let i = 0; i < batch.length; i++) batch[i]!.flushOutput();
-  }
-}
 
 export class ListenerRequest {
-  state: RequestState = RequestState.Queued;
-  enqueuedAt = 0;
-  cancelled = false;
-  worker: WorkerConnection | null = null;
-  streamId = 0;
-  retried = false;
-  /** Upgrade streams stop counting against the worker's capacity once it has answered. */
-  upgraded = false;
+  private current: RequestState = RequestState.Queued;
+  private cancelledWhileQueued = false;
+  private worker: RequestWorker | null = null;
+  private stream = 0;
+  private retriedOnce = false;
+  private upgradeAnsweredOnce = false;
   /** Bytes read past an upgrade request's head (set once the packet is parsed). */
   upgradeHead: Buffer | null = null;
   // request body -> worker
   private sendWindow = INITIAL_STREAM_WINDOW;
-  bodyBytesForwarded = 0;
+  private bodyBytesForwarded = 0;
   private bodyEnded = false;
   /** Body chunks that arrived while the request waited for a worker. */
   private queuedBody: Buffer[] | null = null;
   private queuedBodyBytes = 0;
-  /** This request stopped its connection's reading (stream window used up / queued body at its limit). */
+  /** This request stopped its carrier's reading (stream window used up / queued body at its limit). */
   private windowBlocked = false;
   private queuedBodyBlocked = false;
-  private onUpgradeData: ((chunk: Buffer) => void) | null = null;
-  private onUpgradeEnd: (() => void) | null = null;
+  private onRawData: ((chunk: Buffer) => void) | null = null;
+  private onRawEnd: (() => void) | null = null;
   // worker response -> client
-  responseStartedAt = 0;
-  responseBytes = 0;
+  private responseStart = 0;
+  private responseBytes = 0;
+  /** Something of a response (the worker's or httpsys' own) was written: a failure can only reset. */
   private headWritten = false;
-  private chunked = false;
-  /** HEAD, 204, 304: whatever body the worker sends is not the client's. */
-  private bodyless = false;
-  /** The connection ends after this response. */
-  private closeAfter = false;
-  private responseComplete = false;
-  private output: (Buffer | string)[] | null = null;
-  private outputBytes = 0;
-  private flushScheduled = false;
   private credit: StreamCredit | null = null;
   private heldCredit = 0;
   private drainPending = false;
   private onDrain: (() => void) | null = null;
   /** The site's maxBandwidth throttle (null: unlimited). */
-  throttle: BandwidthThrottle | null = null;
+  private readonly throttle: BandwidthThrottle | null;
   /** Credit held back by the throttle: (time it may go to the worker, bytes) pairs, in time order. */
   private throttledCredit: number[] | null = null;
   private throttleTimer: NodeJS.Timeout | null = null;
 
   constructor(
     readonly head: RequestHead,
-    readonly connection: ClientConnection,
+    readonly carrier: RequestCarrier,
+    readonly writer: ResponseWriter,
     readonly site: SiteRoute,
     readonly application: ApplicationEntry,
-    readonly queue: RequestQueue,
+    readonly queue: RequestQueue<ListenerRequest>,
     readonly flags: number,
     private readonly outcomes: RequestOutcomes,
-  ) {}
+    throttle: BandwidthThrottle | null = null,
+  ) {
+    this.throttle = throttle;
+    writer.bind(this);
+  }
 
-  get socket(): Socket {
-    return this.connection.socket;
+  // --- state -------------------------------------------------------------------------------------
+
+  get state(): RequestState {
+    return this.current;
+  }
+
+  get finished(): boolean {
+    return this.current === RequestState.Done;
+  }
+
+  /** The one setter: applies `event` by the table; false (nothing changes) when it does not apply. */
+  private move(event: RequestEvent): boolean {
+    const next = nextRequestState(this.current, event);
+    if (next === null) return false;
+    this.current = next;
+    return true;
+  }
+
+  /** Its client left while it waited in the queue (QueueableRequest). */
+  get cancelled(): boolean {
+    return this.cancelledWhileQueued;
+  }
+
+  /** Timer_AppPool (QueueableRequest): the site's connectionTimeout. */
+  get queueTimeout(): number {
+    return this.site.connectionTimeout;
+  }
+
+  get streamId(): number {
+    return this.stream;
+  }
+
+  get retried(): boolean {
+    return this.retriedOnce;
+  }
+
+  /** An upgrade stream the worker has answered: it no longer counts against the worker's capacity. */
+  get upgraded(): boolean {
+    return this.upgradeAnsweredOnce;
+  }
+
+  /** When the response started (0: not yet). */
+  get responseStartedAt(): number {
+    return this.responseStart;
   }
 
   get idempotent(): boolean {
     return IDEMPOTENT_METHODS.has(this.head.method);
   }
 
-  /** Sends the head (and, for an upgrade, the bytes read past it) and starts the body. */
-  dispatch(worker: WorkerConnection, streamId: number): void {
+  /** Sends the head (and, for an upgrade, the bytes read past it) and starts the body. `Queued -> Dispatched`. */
+  dispatch(worker: RequestWorker, streamId: number): boolean {
+    if (!this.move(RequestEvent.Dispatch)) return false;
     this.worker = worker;
-    this.streamId = streamId;
-    this.state = RequestState.Dispatched;
+    this.stream = streamId;
     this.sendWindow = INITIAL_STREAM_WINDOW;
     const head = this.head;
-    const connection = this.connection;
+    const carrier = this.carrier;
     worker.writer.requestHead(
       streamId,
-      connection.clientCertificate === null ? this.flags : this.flags | RequestFlags.ClientCertificate,
+      carrier.clientCertificate === null ? this.flags : this.flags | RequestFlags.ClientCertificate,
       this.site.siteId,
       head.method,
       head.url,
       head.httpVersionMajor,
       head.httpVersionMinor,
       head.rawHeaders,
-      connection.clientIp,
-      connection.clientPort,
-      connection.localIp,
-      connection.localPort,
+      carrier.clientIp,
+      carrier.clientPort,
+      carrier.localIp,
+      carrier.localPort,
       this.application.path,
-      connection.clientCertificate,
+      carrier.clientCertificate,
     );
     if (this.flags & RequestFlags.Upgrade) {
       if (this.upgradeHead && this.upgradeHead.length > 0) this.forwardBody(this.upgradeHead, FrameType.UpgradeData);
-      this.startUpgradeRelay();
+      this.startRawRelay();
     } else if (this.flags & RequestFlags.HasBody) {
       // HTTP.SYS answers `Expect: 100-continue` itself, once a worker has the request.
-      if (this.flags & RequestFlags.ExpectContinue && !this.bodyEnded && this.queuedBodyBytes === 0) this.write(CONTINUE);
+      if (this.flags & RequestFlags.ExpectContinue && !this.bodyEnded && this.queuedBodyBytes === 0) this.writer.writeContinue();
       const queued = this.queuedBody;
       if (queued) {
         this.queuedBody = null;
@@ -165,70 +209,64 @@ export class ListenerRequest {
       }
       if (this.bodyEnded) worker.writer.empty(FrameType.RequestEnd, streamId);
     }
+    return true;
   }
 
   // --- request body ------------------------------------------------------------------------------
 
-  /** A body chunk from the parser. */
+  /** A body chunk from the front end. */
   onRequestBody(chunk: Buffer): void {
-    if (this.state === RequestState.Dispatched || this.state === RequestState.Responding) {
+    if (this.current === RequestState.Dispatched || this.current === RequestState.Responding) {
       this.forwardBody(chunk, FrameType.RequestBody);
       return;
     }
-    if (this.state !== RequestState.Queued) return;
+    if (this.current !== RequestState.Queued) return;
     (this.queuedBody ??= []).push(chunk);
     this.queuedBodyBytes += chunk.length;
     if (this.queuedBodyBytes >= QUEUED_BODY_LIMIT && !this.queuedBodyBlocked) {
       this.queuedBodyBlocked = true;
-      this.connection.blockReading(ReadBlock.QueuedBody);
+      this.carrier.blockReading(ReadBlock.QueuedBody);
     }
+  }
+
+  onRequestBodyEnd(): void {
+    this.bodyEnded = true;
+    if (this.current === RequestState.Dispatched || this.current === RequestState.Responding) this.worker!.writer.empty(FrameType.RequestEnd, this.stream);
   }
 
   private unblockQueuedBody(): void {
     if (!this.queuedBodyBlocked) return;
     this.queuedBodyBlocked = false;
-    this.connection.unblockReading(ReadBlock.QueuedBody);
+    this.carrier.unblockReading(ReadBlock.QueuedBody);
   }
 
   private unblockWindow(): void {
     if (!this.windowBlocked) return;
     this.windowBlocked = false;
-    this.connection.unblockReading(ReadBlock.BodyWindow);
+    this.carrier.unblockReading(ReadBlock.BodyWindow);
   }
 
-  onRequestBodyEnd(): void {
-    this.bodyEnded = true;
-    if (this.state === RequestState.Dispatched || this.state === RequestState.Responding) this.worker!.writer.empty(FrameType.RequestEnd, this.streamId);
-  }
-
-  private startUpgradeRelay(): void {
-    const socket = this.socket;
-    this.onUpgradeData ??= (chunk: Buffer) => this.forwardBody(chunk, FrameType.UpgradeData);
-    this.onUpgradeEnd ??= () => {
-      if (this.state !== RequestState.Done) this.worker!.writer.empty(FrameType.RequestEnd, this.streamId);
+  private startRawRelay(): void {
+    this.onRawData ??= (chunk: Buffer) => this.forwardBody(chunk, FrameType.UpgradeData);
+    this.onRawEnd ??= () => {
+      if (this.current !== RequestState.Done) this.worker!.writer.empty(FrameType.RequestEnd, this.stream);
     };
-    socket.on('data', this.onUpgradeData);
-    socket.on('end', this.onUpgradeEnd);
-    socket.resume();
+    this.carrier.startRawRelay(this.onRawData, this.onRawEnd);
   }
 
   private stopBodyRelay(): void {
-    if (this.onUpgradeData) {
-      this.socket.removeListener('data', this.onUpgradeData);
-      this.socket.removeListener('end', this.onUpgradeEnd!);
-      this.socket.pause();
-    }
+    if (this.onRawData) this.carrier.stopRawRelay(this.onRawData, this.onRawEnd!);
     this.unblockWindow();
   }
 
   private forwardBody(chunk: Buffer, type: FrameType): void {
-    if (this.state !== RequestState.Dispatched && this.state !== RequestState.Responding) return;
-    this.worker!.writer.data(type, this.streamId, chunk);
+    if (this.current !== RequestState.Dispatched && this.current !== RequestState.Responding) return;
+    this.worker!.writer.data(type, this.stream, chunk);
     this.bodyBytesForwarded += chunk.length;
     this.sendWindow -= chunk.length;
     if (this.sendWindow <= 0 && !this.windowBlocked) {
       this.windowBlocked = true;
-      this.connection.blockReading(ReadBlock.BodyWindow);
+      this.carrier.blockReading(ReadBlock.BodyWindow);
     }
   }
 
@@ -240,163 +278,77 @@ export class ListenerRequest {
 
   // --- response ----------------------------------------------------------------------------------
 
+  /** RESPONSE_HEAD from the worker. `Dispatched -> Responding`. */
   onResponseHead(payload: Buffer, flags = 0): void {
-    if (this.state !== RequestState.Dispatched) return;
-    this.state = RequestState.Responding;
-    // The worker refused the rest of the body (413.1): the connection ends after this response.
-    if (flags & ResponseFlags.CloseConnection) this.closeAfter = true;
-    this.responseStartedAt = Date.now();
+    if (!this.move(RequestEvent.Respond)) return;
+    this.responseStart = Date.now();
     const head = decodeResponseHead(payload);
     if (head.statusCode >= 404) this.site.counters.responded(head.statusCode);
-    this.writeHead(head.statusCode, head.reason, stripHopByHop(head.headers));
-  }
-
-  private writeHead(statusCode: number, reason: string, headers: string[]): void {
     this.headWritten = true;
-    const request = this.head;
-    let text = `HTTP/1.1 ${statusCode} ${reason}\r\n`;
-    let hasLength = false;
-    let hasDate = false;
-    for (let i = 0; i < headers.length; i += 2) {
-      const name = headers[i]!;
-      text += `${name}: ${headers[i + 1]!}\r\n`;
-      if (name.length === 14) hasLength ||= name.toLowerCase() === 'content-length';
-      else if (name.length === 4) hasDate ||= name.toLowerCase() === 'date';
-    }
-    if (!hasDate) text += `Date: ${httpDate()}\r\n`;
-    const hsts = this.site.strictTransportSecurity;
-    if (hsts !== null && this.connection.secure) text += `Strict-Transport-Security: ${hsts}\r\n`;
-    if (this.flags & RequestFlags.Upgrade) {
-      // The application did not take the upgrade: an ordinary response, then the connection closes.
-      this.closeAfter = true;
-    } else {
-      this.bodyless = request.method === 'HEAD' || statusCode === 204 || statusCode === 304 || statusCode < 200;
-      if (!this.bodyless && !hasLength) {
-        if (request.httpVersionMinor >= 1) {
-          text += 'Transfer-Encoding: chunked\r\n';
-          this.chunked = true;
-        } else {
-          this.closeAfter = true; // an HTTP/1.0 body without a length ends with the connection
-        }
-      }
-      if (!request.keepAlive || this.connection.closing) this.closeAfter = true;
-    }
-    if (this.closeAfter) text += 'Connection: close\r\n\r\n';
-    else if (request.httpVersionMinor === 0) text += 'Connection: keep-alive\r\n\r\n';
-    else text += '\r\n';
-    this.write(text);
+    this.writer.writeHead(
+      head.statusCode,
+      head.reason,
+      stripHopByHop(head.headers),
+      // The worker refused the rest of the body (413.1): the connection ends after this response.
+      (flags & ResponseFlags.CloseConnection) !== 0,
+    );
   }
 
   /** RESPONSE_BODY or UPGRADE_DATA from the worker. */
   onResponseData(payload: Buffer): void {
-    if (this.state === RequestState.Done) return;
-    if (this.flags & RequestFlags.Upgrade && !this.upgraded) this.worker!.upgradeAnswered(this);
-    if (this.state === RequestState.Dispatched) {
-      this.state = RequestState.Responding;
-      this.responseStartedAt = Date.now();
+    if (this.current === RequestState.Done) return;
+    const upgrade = (this.flags & RequestFlags.Upgrade) !== 0;
+    if (upgrade && !this.upgradeAnsweredOnce) {
+      this.upgradeAnsweredOnce = true;
+      this.worker!.upgradeAnswered(this);
+    }
+    if (this.move(RequestEvent.Respond)) {
+      this.responseStart = Date.now();
+      this.headWritten = true;
       // Raw bytes (an upgrade's own 101 and what follows) carry their own head.
-      if (!(this.flags & RequestFlags.Upgrade)) this.writeHead(200, 'OK', []);
-      else this.headWritten = true;
+      if (!upgrade) this.writer.writeHead(200, 'OK', [], false);
     }
     this.responseBytes += payload.length;
-    if (this.bodyless || payload.length === 0) {
-      this.returnCredit(payload.length);
-      return;
-    }
+    if (payload.length === 0) return;
+    // Held before the write: a writer that flushes at once calls outputFlushed from inside it.
     this.heldCredit += payload.length;
-    if (this.chunked) {
-      this.write(`${payload.length.toString(16)}\r\n`);
-      this.write(payload);
-      this.write(CRLF);
-    } else {
-      this.write(payload);
+    if (upgrade) this.writer.writeRaw(payload);
+    else if (!this.writer.writeBody(payload)) {
+      this.heldCredit -= payload.length;
+      this.returnCredit(payload.length);
     }
   }
 
+  /** RESPONSE_END from the worker. `-> Done`. */
   onResponseEnd(): void {
-    if (this.state === RequestState.Done) return;
-    if (this.flags & RequestFlags.Upgrade) {
-      this.closeAfter = true;
-    } else {
-      if (this.state === RequestState.Dispatched) this.writeHead(200, 'OK', ['Content-Length', '0']);
-      if (this.chunked) this.write(LAST_CHUNK);
+    if (this.current === RequestState.Dispatched && !(this.flags & RequestFlags.Upgrade)) {
+      this.headWritten = true;
+      this.writer.writeHead(200, 'OK', ['Content-Length', '0'], false);
     }
-    this.responseComplete = true;
-    this.scheduleFlush();
-    this.finish();
+    if (!this.end()) return;
+    this.writer.end();
     this.outcomes.completed(this);
   }
 
-  /** httpsys answers the request itself (a 503 from a disabled queue, a 502 for a lost worker), then closes. */
-  answer(error: HttpSysError): void {
-    this.headWritten = true;
-    this.closeAfter = true;
-    this.responseComplete = true;
-    this.output = null;
-    this.outputBytes = 0;
-    this.write(errorResponseBytes(error));
-  }
-
-  private write(data: Buffer | string): void {
-    (this.output ??= []).push(data);
-    this.outputBytes += data.length;
-    this.scheduleFlush();
-  }
-
-  private scheduleFlush(): void {
-    if (this.flushScheduled) return;
-    if (this.connection.outgoing[0] !== this) return; // written when the responses before it are out
-    if (outputBatch) {
-      this.flushScheduled = true;
-      outputBatch.push(this);
-    } else {
-      this.flushOutput();
-    }
-  }
-
-  /** Writes what the response has produced so far (called when it is first in line on its connection). */
-  flushOutput(): void {
-    this.flushScheduled = false;
-    const socket = this.socket;
-    const output = this.output;
-    if (output && !socket.destroyed) {
-      this.output = null;
-      if (output.length === 1) {
-        const only = output[0]!;
-        if (typeof only === 'string') socket.write(only, 'latin1');
-        else socket.write(only);
-      } else if (this.outputBytes <= JOIN_OUTPUT_LIMIT) {
-        socket.write(joinOutput(output, this.outputBytes));
-      } else {
-        socket.cork();
-        for (const piece of output) {
-          if (typeof piece === 'string') socket.write(piece, 'latin1');
-          else socket.write(piece);
-        }
-        socket.uncork();
-      }
-      this.outputBytes = 0;
-    }
-    if (this.responseComplete) {
-      this.responseComplete = false;
-      this.connection.responseWritten(this, this.closeAfter);
+  /**
+   * The writer put out what the response produced so far: the credit for those bytes goes back to the
+   * worker now, or once the client's transport drains.
+   */
+  outputFlushed(): void {
+    if (this.heldCredit === 0 || this.drainPending) return;
+    if (this.writer.needsDrain) {
+      this.drainPending = true;
+      this.onDrain ??= () => this.drained();
+      this.writer.onceDrain(this.onDrain);
       return;
     }
-    if (this.heldCredit > 0 && !this.drainPending) {
-      if (socket.writableNeedDrain) {
-        this.drainPending = true;
-        this.onDrain ??= () => this.drained();
-        socket.once('drain', this.onDrain);
-      } else {
-        const credit = this.heldCredit;
-        this.heldCredit = 0;
-        this.returnCredit(credit);
-      }
-    }
+    const credit = this.heldCredit;
+    this.heldCredit = 0;
+    this.returnCredit(credit);
   }
 
   private returnCredit(bytes: number): void {
-    if (this.state === RequestState.Done || bytes === 0) return;
+    if (this.current === RequestState.Done || bytes === 0) return;
     const credit = (this.credit ??= new StreamCredit()).consumed(bytes);
     if (credit > 0) this.grantCredit(credit);
   }
@@ -405,13 +357,13 @@ export class ListenerRequest {
   private grantCredit(credit: number): void {
     const throttle = this.throttle;
     if (throttle === null) {
-      this.worker!.writer.windowUpdate(this.streamId, credit);
+      this.worker!.writer.windowUpdate(this.stream, credit);
       return;
     }
     const delay = throttle.charge(credit);
     const held = (this.throttledCredit ??= []);
     if (delay === 0 && held.length === 0) {
-      this.worker!.writer.windowUpdate(this.streamId, credit);
+      this.worker!.writer.windowUpdate(this.stream, credit);
       return;
     }
     // Due times only grow (the site's debt only grows between refills), so the list stays in order.
@@ -423,7 +375,7 @@ export class ListenerRequest {
   private releaseThrottled(): void {
     this.throttleTimer = null;
     const held = this.throttledCredit;
-    if (this.state === RequestState.Done || held === null) return;
+    if (this.current === RequestState.Done || held === null) return;
     const now = Date.now();
     let credit = 0;
     let index = 0;
@@ -432,93 +384,115 @@ export class ListenerRequest {
       index += 2;
     }
     held.splice(0, index);
-    if (credit > 0) this.worker!.writer.windowUpdate(this.streamId, credit);
+    if (credit > 0) this.worker!.writer.windowUpdate(this.stream, credit);
     if (held.length > 0) this.throttleTimer = setTimeout(() => this.releaseThrottled(), Math.max(1, held[0]! - now));
   }
 
   /**
-   * MinBytesPerSecond, called by the sweep: true when the response is backlogged on the client socket
-   * and, since it started, the client has taken fewer than `minimumRate` bytes a second. As in HTTP.SYS,
-   * a byte counts once the TCP stack has it: a client that stops reading is only noticed once the
-   * kernel's socket buffers (megabytes on loopback) are full and the average has fallen below the
-   * minimum — see reliability.md.
+   * MinBytesPerSecond, called by the sweep: true when the response is backlogged on the client's
+   * transport and, since it started, the client has taken fewer than `minimumRate` bytes a second. As in
+   * HTTP.SYS, a byte counts once the TCP stack has it (see reliability.md).
    */
   belowSendRate(now: number, minimumRate: number): boolean {
-    if (!this.drainPending || this.responseStartedAt === 0) return false;
-    const elapsed = now - this.responseStartedAt;
+    if (!this.drainPending || this.responseStart === 0) return false;
+    const elapsed = now - this.responseStart;
     if (elapsed < 1_000) return false;
-    const delivered = this.responseBytes - this.socket.writableLength;
+    const delivered = this.responseBytes - this.writer.backlog;
     return (delivered * 1_000) / elapsed < minimumRate;
   }
 
   private drained(): void {
     this.drainPending = false;
-    if (this.state === RequestState.Done) return;
+    if (this.current === RequestState.Done) return;
     const credit = this.heldCredit + (this.credit?.takeAll() ?? 0);
     this.heldCredit = 0;
     if (credit > 0) this.grantCredit(credit);
   }
 
+  // --- endings -----------------------------------------------------------------------------------
+
   /** ABORT from the worker: its application failed this request. */
   onWorkerAbort(): void {
-    if (this.state === RequestState.Done) return;
-    this.finish();
+    if (!this.end()) return;
     this.fail();
     this.outcomes.abandoned(this, 'Connection_Abandoned_By_ReqQueue');
   }
 
   /**
    * The worker's data connection died. A request that is idempotent, streamed no body and got no
-   * response byte is retried once on another worker; anything else fails (502, or a reset once the
-   * response has started).
+   * response byte is retried once on another worker (`Dispatched -> Queued`); anything else fails
+   * (502, or a reset once the response has started).
    */
   onWorkerLost(): 'retry' | 'failed' {
-    if (this.state === RequestState.Done) return 'failed';
-    const untouched = this.state === RequestState.Dispatched && this.bodyBytesForwarded === 0 && !(this.flags & RequestFlags.Upgrade);
-    if (untouched && !this.retried && this.idempotent) {
-      this.retried = true;
+    if (this.current === RequestState.Done) return 'failed';
+    const untouched = this.current === RequestState.Dispatched && this.bodyBytesForwarded === 0 && !(this.flags & RequestFlags.Upgrade);
+    if (untouched && !this.retriedOnce && this.idempotent && this.move(RequestEvent.Requeue)) {
+      this.retriedOnce = true;
       this.stopBodyRelay();
       this.worker = null;
-      this.streamId = 0;
-      this.state = RequestState.Queued;
+      this.stream = 0;
       return 'retry';
     }
-    this.finish();
+    this.end();
     this.fail();
     this.outcomes.abandoned(this, 'Connection_Abandoned_By_ReqQueue');
     return 'failed';
   }
 
-  /** 502 when nothing of the response was written yet, else the connection is reset. */
+  /** 502 when nothing of the response was written yet, else the connection (or HTTP/2 stream) is reset. */
   private fail(): void {
     if (!this.headWritten && !(this.flags & RequestFlags.Upgrade)) this.answer(HttpSysErrors.BadGateway);
-    else this.socket.destroy();
+    else this.writer.reset(false);
   }
 
-  /** The client's connection closed. Returns true when a worker was still working on the request. */
+  /** httpsys answers the request itself (once it has ended): its error response, then the connection closes. */
+  private answer(error: Parameters<ResponseWriter['answer']>[0]): void {
+    this.headWritten = true;
+    this.writer.answer(error);
+  }
+
+  /**
+   * The queue turned the request away, or was disabled while it waited: `-> Done`, answered with 503
+   * or dropped (`dropConnection`: a TcpLevel queue, an upgrade request waiting in a disabled queue).
+   */
+  refuse(dropConnection: boolean, reason: string): void {
+    if (!this.end()) return;
+    if (dropConnection) {
+      this.writer.reset(false);
+      this.outcomes.turnedAway(this, undefined, reason);
+      return;
+    }
+    this.answer(HttpSysErrors.ServiceUnavailable);
+    this.outcomes.turnedAway(this, 503, reason);
+  }
+
+  /** It waited in its queue past the site's connectionTimeout (Timer_AppPool): `-> Done`, the connection is dropped. */
+  expire(): void {
+    if (!this.end()) return;
+    this.writer.reset(false);
+    this.outcomes.turnedAway(this, undefined, 'Timer_AppPool');
+  }
+
+  /** The client's connection (or stream) closed. Returns true when a worker was still working on the request. */
   onClientGone(): boolean {
-    if (this.state === RequestState.Done) return false;
-    if (this.state === RequestState.Queued) {
-      this.cancelled = true;
-      this.state = RequestState.Done;
-      this.queue.cancel();
+    const queued = this.current === RequestState.Queued;
+    const dispatched = this.worker !== null;
+    if (!this.end()) return false;
+    if (queued) {
+      this.cancelledWhileQueued = true;
+      this.queue.withdraw();
       return false;
     }
-    this.worker!.writer.abort(this.streamId, AbortReason.ClientGone);
-    this.finish();
-    return true;
+    if (dispatched) this.worker!.writer.abort(this.stream, AbortReason.ClientGone);
+    return dispatched;
   }
 
   /** Cuts the response (Timer_MinBytesPerSecond): an abortive close, as HTTP.SYS does. */
   cutOff(): void {
-    if (this.state === RequestState.Done) return;
-    this.worker?.writer.abort(this.streamId, AbortReason.Timeout);
-    this.finish();
-    // A plain close would queue the FIN behind the megabytes still in the send buffer, which the slow
-    // client would take minutes to reach: a reset ends the connection now.
-    // (A TLS socket cannot be reset: Node refuses resetAndDestroy on anything but a TCP handle.)
-    if (!this.connection.secure && typeof this.socket.resetAndDestroy === 'function' && !this.socket.destroyed) this.socket.resetAndDestroy();
-    else this.socket.destroy();
+    const worker = this.worker;
+    if (!this.end()) return;
+    worker?.writer.abort(this.stream, AbortReason.Timeout);
+    this.writer.reset(true);
   }
 
   /**
@@ -527,20 +501,20 @@ export class ListenerRequest {
    * aborted on its worker); the caller closes the connection.
    */
   entityBodyTimedOut(): void {
-    if (this.state === RequestState.Done) return;
-    if (this.state === RequestState.Queued) {
-      this.cancelled = true;
-      this.state = RequestState.Done;
-      this.queue.cancel();
+    const queued = this.current === RequestState.Queued;
+    const worker = this.worker;
+    if (!this.end()) return;
+    if (queued) {
+      this.cancelledWhileQueued = true;
+      this.queue.withdraw();
       return;
     }
-    this.worker?.writer.abort(this.streamId, AbortReason.Timeout);
-    this.finish();
+    worker?.writer.abort(this.stream, AbortReason.Timeout);
   }
 
-  private finish(): void {
-    const worker = this.worker;
-    this.state = RequestState.Done;
+  /** `-> Done` and everything the request holds is let go; false when it had already ended. */
+  private end(): boolean {
+    if (!this.move(RequestEvent.End)) return false;
     this.queuedBody = null;
     this.unblockQueuedBody();
     this.stopBodyRelay();
@@ -548,25 +522,8 @@ export class ListenerRequest {
       clearTimeout(this.throttleTimer);
       this.throttleTimer = null;
     }
-    const connection = this.connection;
-    if (connection.bodyTarget === this) {
-      connection.bodyTarget = null;
-      // The response is done before the body: what is left is read and dropped (DrainEntityBody).
-      if (connection.receivingBody) connection.drainingSince = Date.now();
-    }
-    if (worker) worker.endStream(this);
+    this.carrier.requestEnded(this);
+    this.worker?.endStream(this);
+    return true;
   }
-}
-
-function joinOutput(output: (Buffer | string)[], bytes: number): Buffer {
-  const joined = Buffer.allocUnsafe(bytes);
-  let offset = 0;
-  for (const piece of output) {
-    if (typeof piece === 'string') offset += joined.latin1Write(piece, offset);
-    else {
-      piece.copy(joined, offset);
-      offset += piece.length;
-    }
-  }
-  return joined;
 }

@@ -1,24 +1,22 @@
 // Everything between the parser and a request queue: limits, routing (site by binding, then
 // application by path), and HTTP.SYS' own answers — 400/404/414/503 with its exact bodies, a dropped
 // connection for TcpLevel queues, and an HTTPERR line for each.
-import type { Logger } from 'pino';
-import type { ListenerLimits } from '@poolhost/protocol';
 import { RequestFlags } from '@poolhost/protocol';
-import type { RoutingTable, SiteRoute } from '../routing/routing-table.js';
-import { hostName } from '../routing/host-header.js';
-import type { RequestQueue } from '../request-queue/request-queue.js';
+import type { SiteRoute } from '../routing/routing-table.js';
 import type { HttpErrLog } from '../httperr-log/httperr-log.js';
-import type { HttpErrRecord } from '../httperr-log/httperr-line.js';
 import { HttpSysErrors, errorResponseBytes, type HttpSysError } from '../error-responses/http-sys-errors.js';
-import { checkUrl } from '../limits/url-limits.js';
 import { httpDate } from '../error-responses/http-date.js';
-import { isAcmeChallengeUrl, type AcmeChallengeAnswers } from '../ssl/acme-challenge-answers.js';
-import { SiteBandwidthTable, UNLIMITED_BANDWIDTH } from '../limits/site-bandwidth.js';
-import { verbSlot, type SiteCounters } from '../counters/listener-counters.js';
-import { ListenerRequest, RequestState, type RequestOutcomes } from './listener-request.js';
+import { UNLIMITED_BANDWIDTH, type SiteBandwidthTable } from '../limits/site-bandwidth.js';
+import type { SiteCounters } from '../counters/listener-counters.js';
+import { ListenerRequest, type RequestOutcomes } from './listener-request.js';
 import { ReadBlock, type ClientConnection, type ConnectionEvents, type RequestHead } from '../connections/client-connection.js';
+import { Http1ResponseWriter } from '../connections/http1-response-writer.js';
+import type { OutputBatch } from '../data-plane/output-batch.js';
+import type { RequestCarrier } from './request-front.js';
+import { REFUSED, type RefusalWriter, type RequestRouter } from './request-router.js';
+import { HTTP2_PREFACE } from '../http2/http2-front.js';
 import type { ParseError } from '../connections/http-parser.js';
-import { bodyFraming, checkFraming, checkPath, dropContentLength, parseAbsoluteTarget, validHost, versionSupported } from './request-checks.js';
+import { bodyFraming, checkFraming, dropContentLength, versionSupported } from './request-checks.js';
 
 /**
  * Pipelining bounds. Responses on a connection go out in order, so a pipelined request's response can
@@ -32,13 +30,6 @@ export const MAX_PIPELINE_HELD = 64;
 
 const kDrainListener = Symbol('poolhost.drainListener');
 
-export interface IntakeState {
-  routing: RoutingTable;
-  limits: ListenerLimits;
-  queues: Map<string, RequestQueue>;
-  /** HTTP-01 answers of automatic certificates (run directory's acme-challenge folder). */
-  acmeChallenges?: AcmeChallengeAnswers;
-}
 
 /** llhttp error codes -> HTTPERR reason and the answer HTTP.SYS gives. */
 function classifyParseError(code: string | undefined): { reason: string; error: HttpSysError | null } {
@@ -68,103 +59,60 @@ function classifyParseError(code: string | undefined): { reason: string; error: 
   }
 }
 
-export class RequestIntake implements RequestOutcomes, ConnectionEvents {
-  private readonly bandwidth: SiteBandwidthTable;
-
+export class RequestIntake implements RequestOutcomes, ConnectionEvents, RefusalWriter<ClientConnection> {
   constructor(
-    private readonly state: IntakeState,
+    private readonly router: RequestRouter,
+    private readonly bandwidth: SiteBandwidthTable,
     private readonly httpErrLog: HttpErrLog,
-    private readonly logger: Logger,
-  ) {
-    this.bandwidth = new SiteBandwidthTable(logger.child({ component: 'bandwidth' }));
+    private readonly batch: OutputBatch,
+    /** h2c prior knowledge: takes a fresh connection that opened with the HTTP/2 preface (false: refused as before). */
+    private readonly http2Preface: (connection: ClientConnection, preface: Buffer) => boolean = () => false,
+  ) {}
+
+  // RefusalWriter: HTTP.SYS' answer, after the responses before it; then the connection closes.
+  answerError(connection: ClientConnection, error: HttpSysError): void {
+    connection.answerLast(errorResponseBytes(error));
+  }
+
+  answerRedirect(connection: ClientConnection, location: string): void {
+    connection.answerLast(redirectToHttps(location));
+  }
+
+  answerRaw(connection: ClientConnection, response: Buffer): void {
+    connection.answerLast(response);
   }
 
   onRequestHead(connection: ClientConnection, head: RequestHead): void {
     // A connection HTTP.SYS has answered with an error is closing: requests pipelined behind the bad one
     // (a smuggled request among them) are never routed.
     if (connection.closing || connection.lastRequestAccepted) return;
+    const router = this.router;
     if (head.upgrade && head.method === 'CONNECT') {
       // CONNECT (authority-form target): HTTP.SYS is no proxy; 400 `URL`.
-      return this.reject(head, connection, HttpSysErrors.BadRequest, 'URL', null, null);
+      router.refuse(head, connection, HttpSysErrors.BadRequest, 'URL', null, this, connection);
+      return;
     }
-    const limits = this.state.limits;
     if (!versionSupported(head.httpVersionMajor, head.httpVersionMinor)) {
-      return this.reject(head, connection, HttpSysErrors.VersionNotSupported, 'Version_N/S', null, null);
+      router.refuse(head, connection, HttpSysErrors.VersionNotSupported, 'Version_N/S', null, this, connection);
+      return;
     }
-    // One pass over the headers: MaxFieldLength per header, and the Host header (exactly one).
+    const host = router.checkHead(head, connection, this, connection);
+    if (host === REFUSED) return;
     const raw = head.rawHeaders;
-    const maxField = limits.maxFieldLength;
-    let host: string | undefined;
-    let hostCount = 0;
-    for (let i = 0; i < raw.length; i += 2) {
-      const name = raw[i]!;
-      const value = raw[i + 1]!;
-      if (name.length + value.length + 2 > maxField) {
-        return this.reject(head, connection, HttpSysErrors.RequestTooLong, 'FieldLength', null, null);
-      }
-      if (name.length === 4 && (name === 'Host' || name.toLowerCase() === 'host')) {
-        hostCount++;
-        host ??= value;
-      }
-    }
-    if (hostCount > 1 || (host !== undefined && !validHost(host))) {
-      return this.reject(head, connection, HttpSysErrors.InvalidHostname, 'Hostname', null, null);
-    }
-    let url = head.url;
-    if (url.charCodeAt(0) !== 47 /* / */) {
-      if (url === '*' && head.method === 'OPTIONS') {
-        // OPTIONS * asks about the server itself; it is routed like `/`.
-      } else {
-        // absolute-form (RFC 9112 §3.2.2): the authority in the URL wins over Host.
-        const target = parseAbsoluteTarget(url);
-        if (!target) return this.reject(head, connection, HttpSysErrors.BadRequest, 'URL', null, null);
-        host = target.host;
-        url = head.url = target.path;
-      }
-    }
-    if (host === undefined && head.httpVersionMinor >= 1) {
-      return this.reject(head, connection, HttpSysErrors.InvalidHostname, 'Hostname', null, null);
-    }
-    if (url.length <= maxField && checkPath(url)) {
-      return this.reject(head, connection, HttpSysErrors.BadRequest, 'URL', null, null);
-    }
     const framing = head.upgrade ? null : bodyFraming(raw);
     const framingVerdict = framing && checkFraming(head.method, framing);
-    if (framingVerdict === 'LengthRequired') return this.reject(head, connection, HttpSysErrors.LengthRequired, framingVerdict, null, null);
-    if (framingVerdict) return this.reject(head, connection, HttpSysErrors.BadRequest, framingVerdict, null, null);
+    if (framingVerdict === 'LengthRequired') {
+      router.refuse(head, connection, HttpSysErrors.LengthRequired, framingVerdict, null, this, connection);
+      return;
+    }
+    if (framingVerdict) {
+      router.refuse(head, connection, HttpSysErrors.BadRequest, framingVerdict, null, this, connection);
+      return;
+    }
     const overridden = framing !== null && framing.transferEncoding !== null && framing.hasContentLength;
-    const site = this.state.routing.findSite(connection.localIp, connection.localPort, hostName(host));
-    if (!site) return this.reject(head, connection, HttpSysErrors.InvalidHostname, 'Hostname', null, null);
-    const urlVerdict = checkUrl(url, limits, site.maxUrlSegments);
-    if (urlVerdict === 'URL_Length') return this.reject(head, connection, HttpSysErrors.UrlTooLong, urlVerdict, site, null);
-    if (urlVerdict) return this.reject(head, connection, HttpSysErrors.BadRequest, urlVerdict, site, null);
-    const siteCounters = site.counters;
-    siteCounters.requests++;
-    siteCounters.requestsByVerb[verbSlot(head.method)]!++;
-    // Current Connections and limits maxConnections: a connection counts against the site of its first
-    // routed request (HTTP.SYS' URL group connection limit) until it closes.
-    const newConnection = connection.countedSite === null;
-    if (newConnection) {
-      connection.countedSite = siteCounters;
-      siteCounters.connectionOpened();
-    }
-    if (!connection.secure && this.state.acmeChallenges && isAcmeChallengeUrl(url)) {
-      const answer = this.state.acmeChallenges.answer(url, httpDate());
-      if (answer) return connection.answerLast(answer);
-    }
-    if (!site.started) return this.reject(head, connection, HttpSysErrors.NotFound, 'NotFound', site, null);
-    if (site.redirectHttpToHttps && !connection.secure) return connection.answerLast(redirectToHttps(host ?? connection.localIp, url));
-    const application = site.applications.match(url);
-    if (!application) return this.reject(head, connection, HttpSysErrors.NotFound, 'NotFound', site, null);
-    const queue = this.state.queues.get(application.applicationPool);
-    if (!queue || !queue.declared) return this.reject(head, connection, HttpSysErrors.ServiceUnavailable, 'N/A', site, null);
-    if (newConnection && siteCounters.currentConnections > site.maxConnections) {
-      // One more than maxConnections gets HTTP.SYS' 503; the refused connection stops counting at once.
-      siteCounters.connectionRefused();
-      connection.countedSite = null;
-      return this.reject(head, connection, HttpSysErrors.ServiceUnavailable, 'ConnLimit', site, null);
-    }
-    connection.site = site;
+    const route = router.routeRequest(head, host, connection, this, connection);
+    if (route === null) return;
+    const { site, application, queue } = route;
 
     if (overridden) {
       dropContentLength(raw);
@@ -175,11 +123,12 @@ export class RequestIntake implements RequestOutcomes, ConnectionEvents {
     if (framing?.hasBody) flags |= RequestFlags.HasBody;
     if (framing?.expectContinue) flags |= RequestFlags.ExpectContinue;
     if (head.keepAlive) flags |= RequestFlags.KeepAlive;
-    const request = new ListenerRequest(head, connection, site, application, queue, flags, this);
-    if (site.maxBandwidth < UNLIMITED_BANDWIDTH) request.throttle = this.bandwidth.forSite(site.siteId, site.maxBandwidth);
+    const throttle = site.maxBandwidth < UNLIMITED_BANDWIDTH ? this.bandwidth.forSite(site.siteId, site.maxBandwidth) : null;
+    const writer = new Http1ResponseWriter(connection, this.batch);
+    const request = new ListenerRequest(head, connection, writer, site, application, queue, flags, this, throttle);
     if (flags & RequestFlags.HasBody) connection.startBody(request);
     // Queued once the packet carrying it has parsed without error (ClientConnection.packetParsed).
-    connection.accepted(request);
+    connection.accepted(request, writer);
   }
 
   submitParsed(request: ListenerRequest): void {
@@ -187,7 +136,7 @@ export class RequestIntake implements RequestOutcomes, ConnectionEvents {
   }
 
   private enqueue(request: ListenerRequest, siteCounters: SiteCounters): void {
-    const connection = request.connection;
+    const connection = connectionOf(request);
     if (connection.held.length > 0 || connection.active.length >= MAX_PIPELINE_DISPATCH || this.backlogged(connection)) {
       // A pipelined request behind several unfinished ones: held, and the connection no longer read
       // once too many are held (a client pipelining thousands of requests without reading the answers).
@@ -219,7 +168,7 @@ export class RequestIntake implements RequestOutcomes, ConnectionEvents {
   private release(connection: ClientConnection): void {
     while (connection.held.length > 0 && connection.active.length < MAX_PIPELINE_DISPATCH && !connection.closing && !this.backlogged(connection)) {
       const { request, siteCounters } = connection.held.shift()!;
-      if (request.socket.destroyed) {
+      if (connection.socket.destroyed) {
         connection.held.length = 0;
         break;
       }
@@ -229,35 +178,16 @@ export class RequestIntake implements RequestOutcomes, ConnectionEvents {
   }
 
   private submit(request: ListenerRequest, siteCounters: SiteCounters): void {
-    const { connection, site, queue } = request;
+    const connection = connectionOf(request);
+    const queue = request.queue;
     const rejection = queue.submit(request);
     if (rejection) {
-      request.state = RequestState.Done;
-      this.logHttpErr(request.head, connection, queue.settings.loadBalancerCapabilities === 'TcpLevel' ? undefined : 503, site, rejection, queue.name);
       siteCounters.errors++;
       connection.closing = true;
-      if (queue.settings.loadBalancerCapabilities === 'TcpLevel') connection.socket.destroy();
-      else request.answer(HttpSysErrors.ServiceUnavailable);
+      request.refuse(queue.settings.loadBalancerCapabilities === 'TcpLevel', rejection);
       return;
     }
-    if (request.state !== RequestState.Done) connection.active.push(request);
-  }
-
-  /** HTTP.SYS answers the request itself and closes the connection. */
-  private reject(
-    head: RequestHead,
-    connection: ClientConnection,
-    error: HttpSysError,
-    reason: string,
-    site: SiteRoute | null,
-    queueName: string | null,
-  ): void {
-    this.logHttpErr(head, connection, error.statusCode, site, reason, queueName ?? undefined);
-    if (site) {
-      site.counters.errors++;
-      site.counters.responded(error.statusCode);
-    }
-    connection.answerLast(errorResponseBytes(error));
+    if (!request.finished) connection.active.push(request);
   }
 
   /** llhttp rejected the bytes (or the client closed mid-request) before there was a request. */
@@ -269,11 +199,15 @@ export class RequestIntake implements RequestOutcomes, ConnectionEvents {
       return;
     }
     const packet = error.rawPacket;
+    // h2c with prior knowledge: a fresh connection that opens with the HTTP/2 preface.
+    if (packet && packet.length >= HTTP2_PREFACE.length && connection.outgoing.length === 0 && connection.countedSite === null) {
+      if (packet.subarray(0, HTTP2_PREFACE.length).equals(HTTP2_PREFACE) && this.http2Preface(connection, packet)) return;
+    }
     let { reason, error: answer } = classifyParseError(error.code);
     if (error.code === 'HPE_HEADER_OVERFLOW') {
       // HTTP.SYS checks the URL and each field as it parses: a request line over MaxFieldLength is a 414,
       // one header over it is FieldLength; only then does the total (MaxRequestBytes) count.
-      const maxField = this.state.limits.maxFieldLength;
+      const maxField = this.router.limits.maxFieldLength;
       if (packet && firstLineLength(packet) > maxField) {
         reason = 'URL_Length';
         answer = HttpSysErrors.UrlTooLong;
@@ -306,7 +240,7 @@ export class RequestIntake implements RequestOutcomes, ConnectionEvents {
       reason,
     });
     const responding = connection.outgoing[0];
-    if (answer && (!responding || responding.responseStartedAt === 0)) socket.end(errorResponseBytes(answer));
+    if (answer && (!responding || responding.owner.responseStartedAt === 0)) socket.end(errorResponseBytes(answer));
     socket.destroy();
   }
 
@@ -368,47 +302,30 @@ export class RequestIntake implements RequestOutcomes, ConnectionEvents {
   // RequestOutcomes ------------------------------------------------------------------------------
 
   completed(request: ListenerRequest): void {
-    removeActive(request);
-    if (request.connection.held.length > 0) this.release(request.connection);
+    const connection = connectionOf(request);
+    removeActive(connection, request);
+    if (connection.held.length > 0) this.release(connection);
   }
 
   abandoned(request: ListenerRequest, reason: string): void {
-    removeActive(request);
-    if (request.connection.held.length > 0) this.release(request.connection);
-    this.logHttpErr(request.head, request.connection, request.responseStartedAt ? undefined : 502, request.site, reason, request.queue.name);
+    this.completed(request);
+    this.logHttpErr(request.head, request.carrier, request.responseStartedAt ? undefined : 502, request.site, reason, request.queue.name);
   }
 
-  /** A waiting request outlived the site's connectionTimeout: the connection is dropped (Timer_AppPool). */
-  expired(request: ListenerRequest): void {
-    request.state = RequestState.Done;
-    removeActive(request);
-    this.logHttpErr(request.head, request.connection, undefined, request.site, 'Timer_AppPool', request.queue.name);
-    request.socket.destroy();
+  turnedAway(request: ListenerRequest, statusCode: number | undefined, reason: string): void {
+    this.completed(request);
+    this.logHttpErr(request.head, request.carrier, statusCode, request.site, reason, request.queue.name);
   }
 
   logHttpErr(
     head: RequestHead,
-    connection: ClientConnection,
+    connection: RequestCarrier,
     statusCode: number | undefined,
     site: SiteRoute | null,
     reason: string,
     queueName: string | undefined,
   ): void {
-    const record: HttpErrRecord = {
-      clientIp: connection.clientIp,
-      clientPort: connection.clientPort,
-      serverIp: connection.localIp,
-      serverPort: connection.localPort,
-      protocolVersion: `HTTP/${head.httpVersionMajor}.${head.httpVersionMinor}`,
-      method: head.method,
-      uri: head.url,
-      statusCode,
-      siteId: site?.siteId,
-      reason,
-      queueName,
-    };
-    this.httpErrLog.write(record);
-    this.logger.debug({ reason, statusCode, url: head.url }, 'HTTPERR');
+    this.router.logHttpErr(head, connection, statusCode, site, reason, queueName);
   }
 }
 
@@ -429,8 +346,13 @@ function hasLongLine(packet: Buffer | undefined, maxLength: number): boolean {
   return false;
 }
 
-function removeActive(request: ListenerRequest): void {
-  const active = request.connection.active;
+/** The HTTP/1.1 connection of a request this intake created (its carrier is always one). */
+function connectionOf(request: ListenerRequest): ClientConnection {
+  return request.carrier as ClientConnection;
+}
+
+function removeActive(connection: ClientConnection, request: ListenerRequest): void {
+  const active = connection.active;
   if (active.length === 1 && active[0] === request) {
     active.length = 0;
     return;
@@ -443,9 +365,7 @@ function removeActive(request: ListenerRequest): void {
  * `<hsts redirectHttpToHttps>`: HTTP.SYS' 301 for a site's http request — the scheme becomes https and the
  * port is dropped (the target is always 443; reference iis-2.md §1.5). The connection closes after it.
  */
-function redirectToHttps(host: string, url: string): Buffer {
-  const name = host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.replace(/:\d*$/, '');
-  const location = `https://${name}${url}`;
+function redirectToHttps(location: string): Buffer {
   const body = `<head><title>Document Moved</title></head>\n<body><h1>Object Moved</h1>This document may be found <a HREF="${location.replaceAll('"', '%22')}">here</a></body>`;
   return Buffer.from(
     'HTTP/1.1 301 Moved Permanently\r\n' +

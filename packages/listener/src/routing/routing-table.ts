@@ -66,6 +66,9 @@ function strictTransportSecurity(hsts: HstsSettings): string {
   return `max-age=${hsts.maxAge}${hsts.includeSubDomains ? '; includeSubDomains' : ''}${hsts.preload ? '; preload' : ''}`;
 }
 
+/** `sslFlags` bit 4 on an https binding (`disablehttp2=enable` in netsh's words). */
+export const SSL_FLAG_DISABLE_HTTP2 = 4;
+
 export interface ListenEndpoint {
   /** `*` or a literal address. */
   ip: string;
@@ -89,6 +92,8 @@ export class RoutingTable {
   private readonly tls13DisabledByPort = new Map<number, boolean>();
   readonly sites: SiteRoute[] = [];
   readonly conflicts: BindingConflict[] = [];
+  /** `port|host` of each https binding -> its sslFlags turn HTTP/2 off (bit 4, `disablehttp2`). */
+  private readonly http2Disabled = new Map<string, boolean>();
 
   constructor(urlGroups: readonly UrlGroup[], siteCounters: SiteCounterTable = new SiteCounterTable()) {
     for (const group of urlGroups) {
@@ -133,6 +138,9 @@ export class RoutingTable {
             });
             continue;
           }
+          const key = `${binding.port}|${binding.host.toLowerCase()}`;
+          const disabled = ((binding.sslFlags ?? 0) & SSL_FLAG_DISABLE_HTTP2) !== 0;
+          this.http2Disabled.set(key, (this.http2Disabled.get(key) ?? false) || disabled);
         }
         let port = this.ports.get(binding.port);
         if (!port) this.ports.set(binding.port, (port = new PortRoutes()));
@@ -146,6 +154,16 @@ export class RoutingTable {
     const ports = new Set<number>();
     for (const [port, disabled] of this.tls13DisabledByPort) if (disabled) ports.add(port);
     return ports;
+  }
+
+  /**
+   * Whether a TLS handshake on `port` for SNI `serverName` may choose HTTP/2: the binding for that host
+   * name decides, else the port's binding without a host name (IIS: sslFlags 4 on the binding).
+   */
+  http2Allowed(port: number, serverName: string): boolean {
+    const exact = serverName === '' ? undefined : this.http2Disabled.get(`${port}|${serverName.toLowerCase()}`);
+    if (exact !== undefined) return !exact;
+    return this.http2Disabled.get(`${port}|`) !== true;
   }
 
   /** The site for a request that arrived on `localAddress:localPort` with this host name (lower-cased, no port). */

@@ -48,8 +48,8 @@ const kFront = Symbol('poolhost.tlsFront');
 let noCertificateContext: SecureContext | null = null;
 let noCertificateContextWithoutTls13: SecureContext | null = null;
 
-// HTTP/1.1 only (no h2 yet): ALPN says so, so a browser does not try h2.
-const ALPN = ['http/1.1'];
+/** Whether a handshake on this port for this SNI name may choose HTTP/2 (httpSys enableHttp2Tls, the binding's sslFlags 4). */
+export type Http2Policy = (localPort: number, serverName: string) => boolean;
 
 export class TlsFront {
   private readonly pending = new Set<PendingHandshake>();
@@ -60,6 +60,7 @@ export class TlsFront {
     private readonly ssl: SslConfiguration,
     private readonly failures: HandshakeFailures,
     private readonly onSecure: (socket: TLSSocket, connection: SecureConnection) => void,
+    private readonly http2Allowed: Http2Policy,
   ) {}
 
   /**
@@ -97,7 +98,8 @@ export class TlsFront {
           ? (noCertificateContextWithoutTls13 ??= createSecureContext({ minVersion: TLS_MIN_VERSION, maxVersion: TLS_MAX_VERSION_WITHOUT_TLS13, secureOptions: TLS_SECURE_OPTIONS }))
           : (noCertificateContext ??= createSecureContext({ minVersion: TLS_MIN_VERSION, secureOptions: TLS_SECURE_OPTIONS })),
       SNICallback: selectForServerName,
-      ALPNProtocols: ALPN,
+      // ALPN (RFC 7301): `h2` where the binding allows HTTP/2, else `http/1.1`.
+      ALPNCallback: selectProtocol,
       // A client certificate is verified against the entry's CA bundle, never refused in the handshake:
       // the worker answers 403.7/403.16/403.17 where security/access asks for one (IIS does the same).
       requestCert: certificate?.requestClientCertificate === true,
@@ -138,6 +140,12 @@ export class TlsFront {
       record.requestedClientCertificate = request;
     }
     return certificate ? this.contextFor(certificate, record.withoutTls13) : undefined;
+  }
+
+  /** ALPNCallback: `h2` when offered and allowed here, else `http/1.1` (no overlap: the handshake fails). */
+  selectProtocol(record: PendingHandshake, serverName: string | undefined, protocols: string[]): string | undefined {
+    if (protocols.includes('h2') && this.http2Allowed(record.localPort, serverName ?? '')) return 'h2';
+    return protocols.includes('http/1.1') ? 'http/1.1' : undefined;
   }
 
   handshakeDone(record: PendingHandshake): void {
@@ -192,6 +200,10 @@ function noCertificateDetail(record: PendingHandshake): string {
 function selectForServerName(this: FrontSocket, serverName: string, callback: (error: Error | null, context?: SecureContext) => void): void {
   const context = this[kFront].selectFor(this[kHandshake], serverName);
   callback(null, context);
+}
+
+function selectProtocol(this: FrontSocket, { servername, protocols }: { servername: string; protocols: string[] }): string | undefined {
+  return this[kFront].selectProtocol(this[kHandshake], servername, protocols);
 }
 
 function onSecure(this: FrontSocket): void {

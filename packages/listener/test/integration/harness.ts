@@ -86,6 +86,10 @@ export class Harness {
       enableErrorLogging: true,
       errorLoggingDir: this.logDirectory,
       errorLogFileTruncateSize: 1_048_576,
+      enableHttp2Tls: true,
+      enableHttp2Cleartext: false,
+      http2MaxConcurrentStreams: 100,
+      http2MaxStreamResetsPerMinute: 1000,
       ...this.limitOverrides,
     };
   }

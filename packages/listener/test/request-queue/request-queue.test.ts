@@ -1,41 +1,39 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { RequestQueue, type DemandReason } from '../../src/request-queue/request-queue.js';
-import type { ListenerRequest } from '../../src/requests/listener-request.js';
-import type { WorkerConnection } from '../../src/data-plane/worker-connection.js';
+import { RequestQueue, type DemandReason, type QueueableRequest, type QueueWorker } from '../../src/request-queue/request-queue.js';
 
-interface FakeRequest {
-  name: string;
-  cancelled: boolean;
-  enqueuedAt: number;
-  site: { connectionTimeout: number };
+/** A request as the queue sees it. */
+class FakeRequest implements QueueableRequest {
+  cancelled = false;
+  constructor(
+    readonly name: string,
+    readonly queueTimeout = 120_000,
+  ) {}
 }
 
-function fakeRequest(name: string, connectionTimeout = 120_000): ListenerRequest {
-  return { name, cancelled: false, enqueuedAt: 0, site: { connectionTimeout } } as FakeRequest as unknown as ListenerRequest;
+/** A worker that takes what it is offered up to its capacity, or refuses everything once closed. */
+class FakeWorker implements QueueWorker<FakeRequest> {
+  inFlight = 0;
+  detached = false;
+  refusing = false;
+  readonly dispatched: string[] = [];
+  constructor(readonly capacity: number) {}
+
+  offer(request: FakeRequest): boolean {
+    if (this.refusing) return false;
+    this.inFlight++;
+    this.dispatched.push(request.name);
+    return true;
+  }
 }
 
-function fakeWorker(capacity: number): WorkerConnection & { dispatched: string[] } {
-  const worker = {
-    capacity,
-    inFlight: 0,
-    detached: false,
-    dispatched: [] as string[],
-    dispatch(request: ListenerRequest) {
-      worker.inFlight++;
-      worker.dispatched.push((request as unknown as FakeRequest).name);
-    },
-  };
-  return worker as unknown as WorkerConnection & { dispatched: string[] };
-}
-
-function queueWithEvents(): { queue: RequestQueue; demands: DemandReason[]; expired: string[]; activity: number[] } {
+function queueWithEvents(): { queue: RequestQueue<FakeRequest>; demands: DemandReason[]; expired: string[]; activity: number[] } {
   const demands: DemandReason[] = [];
   const expired: string[] = [];
   const activity: number[] = [];
-  const queue = new RequestQueue('Pool', {
+  const queue = new RequestQueue<FakeRequest>('Pool', {
     workerDemanded: (_queue, reason) => demands.push(reason),
-    requestExpired: (request) => expired.push((request as unknown as FakeRequest).name),
+    requestExpired: (request) => expired.push(request.name),
     queueActive: () => activity.push(Date.now()),
   });
   queue.declared = true;
@@ -44,83 +42,132 @@ function queueWithEvents(): { queue: RequestQueue; demands: DemandReason[]; expi
 
 test('an accepted request announces queue activity at most once a second; a refused one does not', () => {
   const { queue, activity } = queueWithEvents();
-  queue.enabled = false;
-  assert.equal(queue.submit(fakeRequest('refused')), 'AppOffline');
+  queue.setEnabled(false, 'AppOffline');
+  assert.equal(queue.submit(new FakeRequest('refused')), 'AppOffline');
   assert.equal(activity.length, 0);
-  queue.enabled = true;
-  queue.submit(fakeRequest('a'));
-  queue.submit(fakeRequest('b'));
-  queue.submit(fakeRequest('c'));
+  queue.setEnabled(true, undefined);
+  queue.submit(new FakeRequest('a'));
+  queue.submit(new FakeRequest('b'));
+  queue.submit(new FakeRequest('c'));
   assert.equal(activity.length, 1, 'three requests within a second announce the queue once');
 });
 
 test('requests wait while no worker is attached, demand one once, and go to the first worker that attaches', () => {
   const { queue, demands } = queueWithEvents();
   queue.settings.queueLength = 2;
-  assert.equal(queue.submit(fakeRequest('a')), null);
-  assert.equal(queue.submit(fakeRequest('b')), null);
-  assert.equal(queue.submit(fakeRequest('c')), 'QueueFull');
+  assert.equal(queue.submit(new FakeRequest('a')), null);
+  assert.equal(queue.submit(new FakeRequest('b')), null);
+  assert.equal(queue.submit(new FakeRequest('c')), 'QueueFull');
   assert.deepEqual(demands, ['NoWorker'], 'rate-limited to one demand per interval');
-  const worker = fakeWorker(10);
-  queue.addWorker(worker);
+  const worker = new FakeWorker(10);
+  queue.attach(worker, false);
   assert.deepEqual(worker.dispatched, ['a', 'b']);
-  assert.equal(queue.queued, 0);
+  assert.equal(queue.queuedRequests, 0);
+  const counters = queue.snapshot(Date.now());
+  assert.equal(counters.rejectedRequests, 1);
+  assert.deepEqual(counters.rejectedByReason, { QueueFull: 1 });
 });
 
-test('a disabled queue answers with its reason', () => {
+test('disabling the queue returns its waiting requests, counted as rejected with the reason', () => {
   const { queue } = queueWithEvents();
-  queue.enabled = false;
-  queue.disabledReason = 'AppOffline';
-  assert.equal(queue.submit(fakeRequest('a')), 'AppOffline');
+  queue.submit(new FakeRequest('a'));
+  queue.submit(new FakeRequest('b'));
+  const refused = queue.setEnabled(false, 'AppOffline');
+  assert.deepEqual(
+    refused.map((request) => request.name),
+    ['a', 'b'],
+  );
+  assert.equal(queue.queuedRequests, 0);
+  assert.equal(queue.submit(new FakeRequest('c')), 'AppOffline');
+  assert.deepEqual(queue.snapshot(Date.now()).rejectedByReason, { AppOffline: 3 });
 });
 
 test('dispatch goes to the worker with the fewest requests in flight, within capacity', () => {
   const { queue, demands } = queueWithEvents();
   queue.settings.maxProcesses = 3;
-  const one = fakeWorker(2);
-  const two = fakeWorker(2);
-  queue.addWorker(one);
-  queue.addWorker(two);
-  for (const name of ['a', 'b', 'c', 'd', 'e']) queue.submit(fakeRequest(name));
+  const one = new FakeWorker(2);
+  const two = new FakeWorker(2);
+  queue.attach(one, false);
+  queue.attach(two, false);
+  for (const name of ['a', 'b', 'c', 'd', 'e']) queue.submit(new FakeRequest(name));
   assert.deepEqual(one.dispatched, ['a', 'c']);
   assert.deepEqual(two.dispatched, ['b', 'd']);
-  assert.equal(queue.queued, 1, 'e waits: both workers are at capacity');
+  assert.equal(queue.queuedRequests, 1, 'e waits: both workers are at capacity');
   assert.ok(demands.includes('AllWorkersBusy'), 'a web garden below maxProcesses asks for another worker');
   one.inFlight--;
   queue.dispatchWaiting();
   assert.deepEqual(one.dispatched, ['a', 'c', 'e']);
 });
 
+test('a request a worker refuses stays first in line and goes to the next worker', () => {
+  const { queue } = queueWithEvents();
+  const closing = new FakeWorker(10);
+  closing.refusing = true;
+  queue.attach(closing, false);
+  queue.submit(new FakeRequest('a'));
+  queue.submit(new FakeRequest('b'));
+  assert.equal(queue.queuedRequests, 2, 'nothing lost to the refusing worker');
+  const open = new FakeWorker(10);
+  queue.attach(open, false);
+  assert.deepEqual(open.dispatched, ['a', 'b']);
+  assert.equal(queue.queuedRequests, 0);
+});
+
 test('a retried request goes back to the front; cancelled ones are skipped', () => {
   const { queue } = queueWithEvents();
-  const b = fakeRequest('b');
-  queue.submit(fakeRequest('a'));
+  const b = new FakeRequest('b');
+  queue.submit(new FakeRequest('a'));
   queue.submit(b);
-  queue.submit(fakeRequest('c'));
-  (b as unknown as FakeRequest).cancelled = true;
-  queue.cancel();
-  queue.requeueFront(fakeRequest('retry'));
-  const worker = fakeWorker(10);
-  queue.addWorker(worker);
+  queue.submit(new FakeRequest('c'));
+  b.cancelled = true;
+  queue.withdraw();
+  queue.requeueFront(new FakeRequest('retry'));
+  const worker = new FakeWorker(10);
+  queue.attach(worker, false);
   assert.deepEqual(worker.dispatched, ['retry', 'a', 'c']);
-  assert.equal(queue.retried, 1);
+  assert.equal(queue.snapshot(Date.now()).retried, 1);
 });
 
 test('requests that waited longer than connectionTimeout expire (Timer_AppPool)', () => {
   const { queue, expired } = queueWithEvents();
-  queue.submit(fakeRequest('short', 1_000));
-  queue.submit(fakeRequest('long', 60_000));
+  queue.submit(new FakeRequest('short', 1_000));
+  queue.submit(new FakeRequest('long', 60_000));
   queue.sweep(Date.now() + 2_000);
   assert.deepEqual(expired, ['short']);
-  assert.equal(queue.queued, 1);
+  assert.equal(queue.queuedRequests, 1);
+  assert.equal(queue.snapshot(Date.now()).expired, 1);
 });
 
 test('a detached worker gets nothing new', () => {
   const { queue } = queueWithEvents();
-  const worker = fakeWorker(10);
-  queue.addWorker(worker);
+  const worker = new FakeWorker(10);
+  queue.attach(worker, false);
   worker.detached = true;
-  queue.submit(fakeRequest('a'));
+  queue.submit(new FakeRequest('a'));
   assert.deepEqual(worker.dispatched, []);
-  assert.equal(queue.queued, 1);
+  assert.equal(queue.queuedRequests, 1);
+});
+
+test('a standby takes no request until a worker of the pool is lost without DETACH; then it takes the waiting ones', () => {
+  const { queue } = queueWithEvents();
+  const active = new FakeWorker(1);
+  const standby = new FakeWorker(10);
+  queue.attach(active, false);
+  queue.attach(standby, true);
+  queue.submit(new FakeRequest('a'));
+  queue.submit(new FakeRequest('b'));
+  assert.deepEqual(active.dispatched, ['a']);
+  assert.deepEqual(standby.dispatched, [], 'the standby is out of dispatch');
+  assert.equal(queue.workerGone(active, true), standby, 'a crash promotes the standby');
+  assert.deepEqual(standby.dispatched, ['b']);
+  assert.equal(queue.workerGone(standby, false), null, 'a planned stop promotes nothing');
+  assert.equal(queue.attachedWorkers, 0);
+});
+
+test('a standby that attaches when its queue has no worker (the one it stood by for is gone) serves at once', () => {
+  const { queue } = queueWithEvents();
+  queue.submit(new FakeRequest('waiting'));
+  const late = new FakeWorker(10);
+  assert.equal(queue.attach(late, true), false, 'not kept as a standby');
+  assert.deepEqual(late.dispatched, ['waiting']);
 });

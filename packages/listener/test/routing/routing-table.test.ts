@@ -108,3 +108,17 @@ test('sslFlags 32 caps an https port at TLS 1.2; a binding of that port that say
   assert.equal(table.findSite('127.0.0.1', 443, 'd.example'), null);
   assert.equal(table.findSite('127.0.0.1', 443, 'b.example')?.siteId, 2);
 });
+
+test('HTTP/2 per https binding: sslFlags 4 on the SNI name\'s binding, else on the port\'s binding without a host', () => {
+  const https = (siteId: number, host: string, sslFlags: number): UrlGroup => ({
+    ...group(siteId, []),
+    bindings: [{ protocol: 'https', bindingInformation: `*:443:${host}`, ip: '*', port: 443, host, sslFlags }],
+  });
+  const table = new RoutingTable([https(1, 'www.contoso.com', 1), https(2, 'legacy.contoso.com', 1 | 4), https(3, '', 4), https(4, 'api.fabrikam.com', 0)]);
+  assert.equal(table.http2Allowed(443, 'www.contoso.com'), true);
+  assert.equal(table.http2Allowed(443, 'WWW.contoso.com'), true, 'SNI names compare without case');
+  assert.equal(table.http2Allowed(443, 'legacy.contoso.com'), false, 'sslFlags 4: disablehttp2');
+  assert.equal(table.http2Allowed(443, 'unknown.example'), false, 'no binding for the name: the host-less binding decides');
+  assert.equal(table.http2Allowed(443, ''), false, 'no SNI: the host-less binding decides');
+  assert.equal(table.http2Allowed(8443, 'www.contoso.com'), true, 'a port with no such binding keeps the default');
+});

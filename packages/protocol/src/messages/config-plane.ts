@@ -5,7 +5,8 @@ import type { Binding, HttpSysParameters, LoadBalancerCapabilities, SiteLimits, 
 
 /**
  * A site binding as the listener needs it (`*` for all addresses; host lower-cased, '' matches any).
- * `sslFlags` (https; absent = 0): bit 32 caps the port at TLS 1.2 (SSL_FLAG_DISABLE_TLS13).
+ * `sslFlags` (https; absent = 0): bit 4 turns HTTP/2 off for the binding; bit 32 caps the port at TLS 1.2
+ * (SSL_FLAG_DISABLE_TLS13).
  */
 export type BindingDescriptor = Pick<Binding, 'protocol' | 'bindingInformation' | 'ip' | 'port' | 'host'> & Partial<Pick<Binding, 'sslFlags'>>;
 

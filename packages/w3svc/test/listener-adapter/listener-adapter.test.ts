@@ -50,6 +50,10 @@ const configuration: ApplySiteConfiguration = {
     enableErrorLogging: true,
     errorLoggingDir: '/tmp',
     errorLogFileTruncateSize: 1048576,
+    enableHttp2Tls: true,
+    enableHttp2Cleartext: false,
+    http2MaxConcurrentStreams: 100,
+    http2MaxStreamResetsPerMinute: 1000,
   },
 };
 

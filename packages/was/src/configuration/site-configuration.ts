@@ -48,6 +48,10 @@ export function buildSiteConfiguration(config: ApplicationHostConfig, queueState
       enableErrorLogging: config.httpSys.enableErrorLogging,
       errorLoggingDir: config.httpSys.errorLoggingDir,
       errorLogFileTruncateSize: config.httpSys.errorLogFileTruncateSize,
+      enableHttp2Tls: config.httpSys.enableHttp2Tls,
+      enableHttp2Cleartext: config.httpSys.enableHttp2Cleartext,
+      http2MaxConcurrentStreams: config.httpSys.http2MaxConcurrentStreams,
+      http2MaxStreamResetsPerMinute: config.httpSys.http2MaxStreamResetsPerMinute,
     },
   } satisfies ApplySiteConfiguration;
 }

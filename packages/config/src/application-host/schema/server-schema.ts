@@ -29,6 +29,13 @@ export const HTTP_SYS_SCHEMA: ElementSchema = {
   /** '' means `<logs>/HTTPERR`, logs being where `%SystemDrive%\inetpub\logs\LogFiles` maps to. */
   errorLoggingDir: string(''),
   errorLogFileTruncateSize: uint(1048576, 1048576, UINT_MAX),
+  // HTTP/2 (reference iis-2.md §1.6): EnableHttp2Tls / EnableHttp2Cleartext as HTTP.SYS names them.
+  enableHttp2Tls: bool(true),
+  enableHttp2Cleartext: bool(false),
+  /** SETTINGS_MAX_CONCURRENT_STREAMS each HTTP/2 connection is offered. */
+  http2MaxConcurrentStreams: uint(100, 1, 1000),
+  /** Streams a client may cancel (RST_STREAM before its response is complete) per minute before its connection is cut (CVE-2023-44487). */
+  http2MaxStreamResetsPerMinute: uint(1000, 1, UINT_MAX),
 };
 
 /** poolhost's `automaticCertificates` extension (ACME; docs/https.md). Every attribute it does not know is refused. */

@@ -1,0 +1,116 @@
+// HTTP/2 tests: an https (and optionally http) site on a real poolhost, curl as the h2 client.
+import { startPoolhost, type PoolhostInstance } from '../support/poolhost-instance.js';
+import { applicationHostConfig } from '../support/config-builder.js';
+import { run } from '../support/tls-clients.js';
+import { newAuthority, storeText } from '../https/https-support.js';
+import type { TestCertificateAuthority } from '../support/test-certificates.js';
+
+/** Answers with what the application saw: its HTTP version, method, URL and the body length it read. */
+export const versionApp = `module.exports = (req, res) => {
+  let bytes = 0;
+  req.on('data', (chunk) => { bytes += chunk.length; });
+  req.on('end', () => {
+    if (req.url.startsWith('/stream')) {
+      // Written in 64 KiB pieces, each after the last was taken (backpressure honoured).
+      let left = Number(new URL(req.url, 'http://x').searchParams.get('bytes'));
+      const piece = Buffer.alloc(65536, 120);
+      const more = () => {
+        while (left > 0) {
+          const size = Math.min(left, piece.length);
+          left -= size;
+          if (!res.write(size === piece.length ? piece : piece.subarray(0, size))) return void res.once('drain', more);
+        }
+        res.end();
+      };
+      more();
+      return;
+    }
+    if (req.url.startsWith('/big')) {
+      res.setHeader('content-type', 'application/octet-stream');
+      res.end(Buffer.alloc(Number(new URL(req.url, 'http://x').searchParams.get('bytes')), 120));
+      return;
+    }
+    res.setHeader('content-type', 'text/plain');
+    res.end(req.httpVersion + ' ' + req.method + ' ' + req.url + ' ' + bytes + ' ' + req.headers.host);
+  });
+};`;
+
+export interface Http2Site {
+  poolhost: PoolhostInstance;
+  authority: TestCertificateAuthority;
+  httpsPort: number;
+  httpPort: number;
+}
+
+/**
+ * Site `Site` (id 1, pool `Pool`) with an https binding for www.example.test (`sslFlags`) and an http
+ * binding; `httpSys` attributes as given; W3C logs with cs-version.
+ */
+export async function startHttp2Site(
+  options: {
+    httpsPort: number;
+    httpPort: number;
+    sslFlags?: number;
+    httpSys?: Record<string, string>;
+    app?: string;
+    files?: Record<string, string>;
+    /** A web garden of this many workers. */
+    maxProcesses?: number;
+    webLimits?: Record<string, string>;
+  },
+  after: (fn: () => Promise<void>) => void,
+): Promise<Http2Site> {
+  const authority = newAuthority();
+  const www = authority.issue('www', ['www.example.test']);
+  let config = applicationHostConfig({
+    pools: [options.maxProcesses ? { name: 'Pool', processModel: { maxProcesses: String(options.maxProcesses) } } : { name: 'Pool' }],
+    sites: [
+      {
+        name: 'Site',
+        id: 1,
+        bindings: [`https/*:${options.httpsPort}:www.example.test#${options.sslFlags ?? 1}`, `127.0.0.1:${options.httpPort}:`],
+        applications: [{ path: '/', pool: 'Pool', physicalPath: '{{root}}/app' }],
+      },
+    ],
+    ...(options.httpSys ? { httpSys: options.httpSys } : {}),
+    ...(options.webLimits ? { webLimits: options.webLimits } : {}),
+  });
+  config = config.replace(
+    '<logFile logFormat="W3C"',
+    '<logFile logFormat="W3C" logExtFileFlags="Date, Time, ClientIP, Method, UriStem, HttpStatus, ProtocolVersion"',
+  );
+  const files: Record<string, string> = {
+    'sslcert.json': storeText([{ hostnameport: `www.example.test:${options.httpsPort}`, certfile: www.certFile, keyfile: www.keyFile }]),
+    'app/server.js': options.app ?? versionApp,
+    ...(options.files ?? {}),
+  };
+  const poolhost = await startPoolhost({ config, files, waitForPort: options.httpsPort }, after);
+  return { poolhost, authority, httpsPort: options.httpsPort, httpPort: options.httpPort };
+}
+
+export interface CurlResponse {
+  code: number;
+  /** `HTTP/2` or `HTTP/1.1`. */
+  version: string;
+  status: number;
+  headers: string;
+  body: string;
+  stderr: string;
+}
+
+/** curl with `--http2` (ALPN) against the https binding, or any other arguments. */
+export async function curl(site: Http2Site, path: string, args: string[], scheme: 'https' | 'http' = 'https'): Promise<CurlResponse> {
+  const port = scheme === 'https' ? site.httpsPort : site.httpPort;
+  const host = scheme === 'https' ? 'www.example.test' : '127.0.0.1';
+  const result = await run(
+    'curl',
+    ['-sS', '--cacert', site.authority.caFile, '--resolve', `www.example.test:${site.httpsPort}:127.0.0.1`, '-D', '-', '-o', '-', ...args, `${scheme}://${host}:${port}${path}`],
+    '',
+    60_000,
+  );
+  const split = result.stdout.indexOf('\r\n\r\n');
+  const headers = split >= 0 ? result.stdout.slice(0, split) : '';
+  const body = split >= 0 ? result.stdout.slice(split + 4) : result.stdout;
+  const match = /^(HTTP\/[\d.]+) (\d+)/.exec(headers);
+  return { code: result.code, version: match?.[1] ?? '', status: Number(match?.[2] ?? 0), headers, body, stderr: result.stderr };
+}

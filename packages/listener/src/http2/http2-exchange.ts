@@ -1,0 +1,164 @@
+// One HTTP/2 stream as a listener request sees it: the carrier its body arrives on and the writer its
+// response leaves by. Reading is paused and resumed on the stream, so HTTP/2's own flow control tells a
+// fast uploader to wait while the worker's stream window is used up; the response is written to the
+// stream, whose `drain` (the client's HTTP/2 window opening) is what returns the data plane's credit to
+// the worker — a slow h2 client never makes httpsys or a worker buffer a whole response.
+import { constants, type OutgoingHttpHeaders, type ServerHttp2Stream } from 'node:http2';
+import { RequestFlags } from '@poolhost/protocol';
+import type { ListenerRequest } from '../requests/listener-request.js';
+import type { RequestCarrier, ResponseWriter } from '../requests/request-front.js';
+import type { HttpSysError } from '../error-responses/http-sys-errors.js';
+import type { Http2ClientSession } from './http2-client-session.js';
+
+export class Http2Exchange implements RequestCarrier, ResponseWriter {
+  private request!: ListenerRequest;
+  private readBlocks = 0;
+  private bodyless = false;
+
+  constructor(
+    readonly stream: ServerHttp2Stream,
+    readonly session: Http2ClientSession,
+  ) {}
+
+  // --- RequestCarrier ----------------------------------------------------------------------------
+
+  get clientIp(): string {
+    return this.session.clientIp;
+  }
+
+  get clientPort(): number {
+    return this.session.clientPort;
+  }
+
+  get localIp(): string {
+    return this.session.localIp;
+  }
+
+  get localPort(): number {
+    return this.session.localPort;
+  }
+
+  get secure(): boolean {
+    return this.session.secure;
+  }
+
+  get clientCertificate(): string | null {
+    return this.session.clientCertificate;
+  }
+
+  blockReading(reason: number): void {
+    if (this.readBlocks === 0) this.stream.pause();
+    this.readBlocks |= reason;
+  }
+
+  unblockReading(reason: number): void {
+    if (this.readBlocks === 0) return;
+    this.readBlocks &= ~reason;
+    if (this.readBlocks === 0 && !this.stream.destroyed) this.stream.resume();
+  }
+
+  startRawRelay(): void {
+    // HTTP/2 has no Upgrade (RFC 9113 §8.6); intake never gives an h2 request the Upgrade flag.
+  }
+
+  stopRawRelay(): void {}
+
+  requestEnded(_request: ListenerRequest): void {
+    // Body bytes still arriving are read and dropped, so the connection's window keeps moving.
+    this.readBlocks = 0;
+    if (!this.stream.destroyed) this.stream.resume();
+  }
+
+  // --- ResponseWriter ----------------------------------------------------------------------------
+
+  bind(request: ListenerRequest): void {
+    this.request = request;
+  }
+
+  get needsDrain(): boolean {
+    return this.stream.writableNeedDrain;
+  }
+
+  onceDrain(listener: () => void): void {
+    this.stream.once('drain', listener);
+  }
+
+  get backlog(): number {
+    return this.stream.writableLength;
+  }
+
+  writeContinue(): void {
+    if (this.stream.headersSent || this.stream.destroyed) return;
+    this.stream.additionalHeaders({ [constants.HTTP2_HEADER_STATUS]: 100 });
+  }
+
+  writeHead(statusCode: number, _reason: string, headers: string[], _close: boolean): void {
+    const stream = this.stream;
+    if (stream.destroyed || stream.headersSent) return;
+    const request = this.request;
+    const out: OutgoingHttpHeaders = Object.create(null) as OutgoingHttpHeaders;
+    out[constants.HTTP2_HEADER_STATUS] = statusCode;
+    for (let i = 0; i < headers.length; i += 2) {
+      const name = headers[i]!.toLowerCase();
+      const value = headers[i + 1]!;
+      const existing = out[name];
+      if (existing === undefined) out[name] = value;
+      else if (Array.isArray(existing)) existing.push(value);
+      else out[name] = [String(existing), value];
+    }
+    const hsts = request.site.strictTransportSecurity;
+    if (hsts !== null && this.session.secure) out['strict-transport-security'] = hsts;
+    this.bodyless = request.head.method === 'HEAD' || statusCode === 204 || statusCode === 304;
+    try {
+      stream.respond(out);
+    } catch (error) {
+      // A field Node's HTTP/2 layer refuses (an invalid value, a connection-specific name): the stream is reset.
+      this.session.streamError(this.request, error as Error);
+      stream.close(constants.NGHTTP2_INTERNAL_ERROR);
+    }
+  }
+
+  writeRaw(_payload: Buffer): void {
+    this.reset(false);
+  }
+
+  writeBody(payload: Buffer): boolean {
+    if (this.bodyless) return false;
+    const stream = this.stream;
+    if (stream.destroyed || stream.writableEnded) return false;
+    stream.write(payload);
+    this.request.outputFlushed();
+    return true;
+  }
+
+  end(): void {
+    const stream = this.stream;
+    if (!stream.destroyed && !stream.writableEnded) stream.end();
+  }
+
+  answer(error: HttpSysError): void {
+    const stream = this.stream;
+    if (stream.destroyed) return;
+    if (stream.headersSent) {
+      stream.close(constants.NGHTTP2_INTERNAL_ERROR);
+      return;
+    }
+    stream.respond({
+      [constants.HTTP2_HEADER_STATUS]: error.statusCode,
+      'content-type': 'text/html; charset=us-ascii',
+      server: 'Microsoft-HTTPAPI/2.0',
+      'content-length': error.body.length,
+    });
+    stream.end(error.body);
+  }
+
+  reset(_abortive: boolean): void {
+    // RST_STREAM: the stream ends, the connection and its other streams go on.
+    if (!this.stream.destroyed) this.stream.close(constants.NGHTTP2_INTERNAL_ERROR);
+  }
+
+  /** The request this exchange carries arrived with a body (no END_STREAM on its HEADERS). */
+  static flagsFor(endStream: boolean): number {
+    return endStream ? RequestFlags.KeepAlive : RequestFlags.KeepAlive | RequestFlags.HasBody;
+  }
+}
