@@ -7,6 +7,8 @@ times="${1:-3}"
 top="$(git -C "$(dirname "$0")" rev-parse --show-toplevel)"
 for run in $(seq 1 "$times"); do
   clone="$(mktemp -d /tmp/poolhost-ci-XXXXXX)"
+  # As a CI workspace is: other users may search it (SpecificUser pools run the checkout's w3wp.js).
+  chmod 755 "$clone"
   git clone --quiet "$top" "$clone/main"
   # CI lays shared/ beside the clone, read-only.
   [ -d "$top/../shared" ] && cp -r "$top/../shared" "$clone/shared" && chmod -R a-w "$clone/shared"

@@ -12,11 +12,11 @@ import { applicationHostConfig } from '../support/config-builder.js';
 import { freePort, httpRequest } from '../support/http.js';
 import { waitFor } from '../support/wait.js';
 import { probeApp } from '../reliability/support/reliability-apps.js';
-import { createTestUser, isRoot, removeTestUser } from '../reliability/support/test-users.js';
+import { checkoutUnreachableByOthers, createTestUser, isRoot, removeTestUser } from '../reliability/support/test-users.js';
 
 const json = async (port: number, path: string): Promise<Record<string, unknown>> => JSON.parse((await httpRequest({ port, path })).text);
 
-test('a pool\'s worker reads only its own configuration file: not applicationHost.config, not another pool\'s', { skip: !isRoot && 'needs root to create users' }, async () => {
+test('a pool\'s worker reads only its own configuration file: not applicationHost.config, not another pool\'s', { skip: (!isRoot && 'needs root to create users') || (checkoutUnreachableByOthers() ?? false) }, async () => {
   const userA = createTestUser('poolhost-e2e-config-a');
   const userB = createTestUser('poolhost-e2e-config-b');
   const port = await freePort();

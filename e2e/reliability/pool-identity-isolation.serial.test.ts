@@ -6,11 +6,11 @@ import { startPoolhost } from '../support/poolhost-instance.js';
 import { applicationHostConfig } from '../support/config-builder.js';
 import { freePort, httpRequest } from '../support/http.js';
 import { probeApp } from './support/reliability-apps.js';
-import { createTestUser, isRoot, removeTestUser } from './support/test-users.js';
+import { checkoutUnreachableByOthers, createTestUser, isRoot, removeTestUser } from './support/test-users.js';
 
 const json = async (port: number, path: string): Promise<Record<string, unknown>> => JSON.parse((await httpRequest({ port, path })).text);
 
-test('SpecificUser pools run as their Linux users: no reading the other pool\'s folder or temp folder, no sharing environment variables', { skip: !isRoot && 'needs root to create users' }, async () => {
+test('SpecificUser pools run as their Linux users: no reading the other pool\'s folder or temp folder, no sharing environment variables', { skip: (!isRoot && 'needs root to create users') || (checkoutUnreachableByOthers() ?? false) }, async () => {
   const userA = createTestUser('poolhost-e2e-pool-a');
   const userB = createTestUser('poolhost-e2e-pool-b');
   const port = await freePort();
