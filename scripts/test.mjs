@@ -55,11 +55,11 @@ function runStage(stage) {
     // socket after a failed assertion), nor a test that hangs: it fails at 10 minutes instead.
     '--test-force-exit', '--test-timeout=600000',
     `--test-reporter=${reporter}`, '--test-reporter-destination=stdout',
-    `--test-reporter=${join(root, 'scripts', 'test-count-reporter.mjs')}`, `--test-reporter-destination=${countsFile}`,
+    `--test-reporter=${join(root, 'scripts', 'test-count-reporter.mjs')}`, '--test-reporter-destination=/dev/null',
     ...stage.files,
   ];
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, args, { cwd: root, stdio: 'inherit' });
+    const child = spawn(process.execPath, args, { cwd: root, stdio: 'inherit', env: { ...process.env, POOLHOST_TEST_COUNTS_FILE: countsFile } });
     child.on('exit', (code, signal) => {
       let counts = { passed: 0, failed: 0, skipped: 0, failedTests: [] };
       try { counts = JSON.parse(readFileSync(countsFile, 'utf8')); } catch { /* the runner died before reporting */ }
