@@ -243,6 +243,12 @@ export interface HttpSysParameters {
   /** Absolute folder of the HTTPERR log files (`httperr<N>.log`). */
   errorLoggingDir: string;
   errorLogFileTruncateSize: number;
+  /** UriEnableCache: the kernel response cache answers frequently hit cacheable responses. */
+  uriEnableCache: boolean;
+  /** UriMaxUriBytes: larger responses are never kernel-cached. */
+  uriMaxUriBytes: number;
+  /** UriScavengerPeriod, seconds: an entry not hit for this long is flushed. */
+  uriScavengerPeriod: number;
 }
 
 /**

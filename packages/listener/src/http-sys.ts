@@ -34,6 +34,7 @@ import { HandshakeFailures } from './ssl/handshake-failures.js';
 import { TlsFront } from './ssl/tls-front.js';
 import { TicketKeys } from './ssl/ticket-keys.js';
 import { AcmeChallengeAnswers } from './ssl/acme-challenge-answers.js';
+import { KernelCache } from './cache/kernel-cache.js';
 
 export interface HttpSysOptions {
   runDirectory: string;
@@ -49,11 +50,7 @@ const SWEEP_INTERVAL_MS = 250;
 const SSL_REFRESH_INTERVAL_MS = 1_000;
 
 export class HttpSys implements RequestQueueEvents, WorkerConnectionHost {
-  private readonly state: IntakeState = {
-    routing: new RoutingTable([]),
-    limits: defaultListenerLimits(),
-    queues: new Map(),
-  };
+  private readonly state: IntakeState;
   private readonly connections = new Set<ClientConnection>();
   private readonly httpErrLog: HttpErrLog;
   private readonly siteCounters = new SiteCounterTable();
@@ -73,6 +70,12 @@ export class HttpSys implements RequestQueueEvents, WorkerConnectionHost {
 
   constructor(private readonly options: HttpSysOptions) {
     this.logger = options.logger;
+    this.state = {
+      routing: new RoutingTable([]),
+      limits: defaultListenerLimits(),
+      queues: new Map(),
+      kernelCache: new KernelCache(this.logger.child({ component: 'kernel-cache' })),
+    };
     this.httpErrLog = new HttpErrLog(this.logger.child({ component: 'httperr' }));
     this.intake = new RequestIntake(this.state, this.httpErrLog, this.logger);
     const connections = this.connections;
@@ -128,6 +131,7 @@ export class HttpSys implements RequestQueueEvents, WorkerConnectionHost {
     for (const worker of this.workers) worker.socket.destroy();
     for (const connection of this.connections) connection.socket.destroy();
     await this.endpoints.closeAll();
+    await this.state.kernelCache.close();
     await this.httpErrLog.close();
     this.logger.info('httpsys stopped');
   }
@@ -155,6 +159,7 @@ export class HttpSys implements RequestQueueEvents, WorkerConnectionHost {
     for (const state of message.queueStates) this.setRequestQueueState(state);
     this.state.routing = new RoutingTable(message.urlGroups, this.siteCounters);
     this.tlsFront.disableTls13On(this.state.routing.tls13DisabledPorts());
+    this.state.kernelCache.applyUrlGroups(message.urlGroups);
     const failures = await this.endpoints.apply(this.state.routing.endpoints());
     for (const conflict of this.state.routing.conflicts) {
       const message = `site ${conflict.siteName}: binding ${conflict.binding} is not served: ${conflict.reason}`;
@@ -177,13 +182,17 @@ export class HttpSys implements RequestQueueEvents, WorkerConnectionHost {
     if (wasEnabled !== queue.enabled) {
       this.logger.info({ pool: queue.name, enabled: queue.enabled, reason: queue.disabledReason }, `request queue ${queue.name} ${queue.enabled ? 'enabled' : 'disabled'}`);
     }
-    if (!queue.enabled) this.rejectWaiting(queue, queue.disabledReason!);
+    if (!queue.enabled) {
+      this.state.kernelCache.queueDisabled(queue.name);
+      this.rejectWaiting(queue, queue.disabledReason!);
+    }
     else queue.dispatchWaiting();
   }
 
   private applyLimits(limits: ListenerLimits): void {
     // New connections parse with the new MaxRequestBytes; the sweep reads the timers from here.
     this.state.limits = limits;
+    this.state.kernelCache.configure(limits);
     this.httpErrLog.configure({
       enabled: limits.enableErrorLogging,
       directory: limits.errorLoggingDir,
@@ -249,8 +258,13 @@ export class HttpSys implements RequestQueueEvents, WorkerConnectionHost {
 
   workerGone(worker: WorkerConnection, _clean: boolean): void {
     this.workers.delete(worker);
+    this.state.kernelCache.workerGone(worker);
     const queue = worker.queue;
     if (queue && !queue.declared && queue.workers.length === 0 && queue.queued === 0) this.state.queues.delete(queue.name);
+  }
+
+  workerDetached(worker: WorkerConnection): void {
+    this.state.kernelCache.workerGone(worker);
   }
 
   private onWorkerConnection(socket: Socket): void {
@@ -263,6 +277,7 @@ export class HttpSys implements RequestQueueEvents, WorkerConnectionHost {
   private sweep(): void {
     const now = Date.now();
     for (const queue of this.state.queues.values()) queue.sweep(now);
+    this.state.kernelCache.scavenge(now);
     this.sweepConnections(now);
     const minimumRate = this.state.limits.minBytesPerSecond;
     if (minimumRate <= 0) return;
@@ -329,6 +344,7 @@ export class HttpSys implements RequestQueueEvents, WorkerConnectionHost {
         rejectedRequests: queue.rejected,
         rejectedByReason: Object.fromEntries(queue.rejectedByReason),
         retried: queue.retried,
+        cacheHits: this.state.kernelCache.store.hitsByQueue.get(queue.name) ?? 0,
         expired: queue.expired,
         attachedWorkers: queue.activeWorkers,
         requestsInFlight: queue.workers.reduce((sum, worker) => sum + worker.inFlight, 0),
@@ -358,7 +374,13 @@ export class HttpSys implements RequestQueueEvents, WorkerConnectionHost {
       httpErr: this.httpErrLog.reasons.snapshot(),
       tlsHandshakesInProgress: this.tlsFront.handshakesInProgress,
       tlsHandshakeFailures: this.handshakeFailures.snapshot(),
+      responseCache: this.state.kernelCache.counters(),
     };
+  }
+
+  /** The kernel response cache (`poolhost http show cachestate`, `http delete cache`). */
+  get kernelCache(): KernelCache {
+    return this.state.kernelCache;
   }
 
   /** The port bound for an endpoint key such as `*:8080` (tests bind port 0 through a real binding). */

@@ -186,6 +186,9 @@ test('webLimits and the httpSys extension get their defaults', () => {
     enableErrorLogging: true,
     errorLoggingDir: '/srv/iis/inetpub/logs/LogFiles/HTTPERR',
     errorLogFileTruncateSize: 1048576,
+    uriEnableCache: true,
+    uriMaxUriBytes: 262144,
+    uriScavengerPeriod: 120,
   });
 });
 

@@ -21,6 +21,8 @@ export interface WorkerConnectionHost {
   queueFor(applicationPool: string): RequestQueue;
   workerAttached(worker: WorkerConnection): void;
   workerGone(worker: WorkerConnection, clean: boolean): void;
+  /** The worker stopped taking requests (recycle, idle shutdown): the kernel cache drops what it stored. */
+  workerDetached(worker: WorkerConnection): void;
 }
 
 /** Standby workers per queue: attached and loaded, not dispatched to until a worker of the pool is lost. */
@@ -173,6 +175,7 @@ export class WorkerConnection implements FrameHandler {
     this.logger.info({ inFlight: this.inFlight }, `worker ${this.pid} detached from request queue ${this.applicationPool}`);
     // Echo: from here on no new stream can reach the worker.
     this.writer.empty(FrameType.Detach, 0);
+    this.host.workerDetached(this);
     if (this.queue && this.queue.queued > 0) this.queue.dispatchWaiting();
   }
 

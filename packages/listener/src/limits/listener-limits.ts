@@ -16,6 +16,10 @@ export function defaultListenerLimits(): ListenerLimits {
     enableErrorLogging: true,
     errorLoggingDir: '',
     errorLogFileTruncateSize: 1_048_576,
+    uriEnableCache: true,
+    uriMaxUriBytes: 262144,
+    uriScavengerPeriod: 120,
+    maxCacheSize: 0,
   };
 }
 

@@ -21,6 +21,7 @@ import { stripHopByHop } from './hop-by-hop.js';
 import { HttpSysErrors, errorResponseBytes, type HttpSysError } from '../error-responses/http-sys-errors.js';
 import { httpDate } from '../error-responses/http-date.js';
 import type { BandwidthThrottle } from '../limits/site-bandwidth.js';
+import type { CacheCapture } from '../cache/cache-capture.js';
 
 export const RequestState = {
   Queued: 0,
@@ -34,6 +35,8 @@ export type RequestState = (typeof RequestState)[keyof typeof RequestState];
 export interface RequestOutcomes {
   abandoned(request: ListenerRequest, reason: string): void;
   completed(request: ListenerRequest): void;
+  /** The worker flagged the response KernelCacheable: the kernel cache's copy of it, if it may be one. */
+  kernelCacheable(request: ListenerRequest, payload: Buffer, statusCode: number, headers: string[]): CacheCapture | null;
 }
 
 /** RFC 9110 §9.2.2: a request that may be repeated without a different effect. */
@@ -107,6 +110,8 @@ export class ListenerRequest {
   /** Credit held back by the throttle: (time it may go to the worker, bytes) pairs, in time order. */
   private throttledCredit: number[] | null = null;
   private throttleTimer: NodeJS.Timeout | null = null;
+  /** The kernel response cache's copy of this response, while it is collected (cache/cache-capture.ts). */
+  private cacheCapture: CacheCapture | null = null;
 
   constructor(
     readonly head: RequestHead,
@@ -248,7 +253,9 @@ export class ListenerRequest {
     this.responseStartedAt = Date.now();
     const head = decodeResponseHead(payload);
     if (head.statusCode >= 404) this.site.counters.responded(head.statusCode);
-    this.writeHead(head.statusCode, head.reason, stripHopByHop(head.headers));
+    const headers = stripHopByHop(head.headers);
+    if (flags & ResponseFlags.KernelCacheable) this.cacheCapture = this.outcomes.kernelCacheable(this, payload, head.statusCode, headers);
+    this.writeHead(head.statusCode, head.reason, headers);
   }
 
   private writeHead(statusCode: number, reason: string, headers: string[]): void {
@@ -299,6 +306,7 @@ export class ListenerRequest {
       else this.headWritten = true;
     }
     this.responseBytes += payload.length;
+    if (this.cacheCapture !== null) this.cacheCapture.append(payload);
     if (this.bodyless || payload.length === 0) {
       this.returnCredit(payload.length);
       return;
@@ -322,6 +330,10 @@ export class ListenerRequest {
       if (this.chunked) this.write(LAST_CHUNK);
     }
     this.responseComplete = true;
+    if (this.cacheCapture !== null) {
+      this.cacheCapture.complete();
+      this.cacheCapture = null;
+    }
     this.scheduleFlush();
     this.finish();
     this.outcomes.completed(this);

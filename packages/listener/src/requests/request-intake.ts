@@ -18,6 +18,8 @@ import { verbSlot, type SiteCounters } from '../counters/listener-counters.js';
 import { ListenerRequest, RequestState, type RequestOutcomes } from './listener-request.js';
 import { ReadBlock, type ClientConnection, type ConnectionEvents, type RequestHead } from '../connections/client-connection.js';
 import type { ParseError } from '../connections/http-parser.js';
+import type { KernelCache } from '../cache/kernel-cache.js';
+import type { CacheCapture } from '../cache/cache-capture.js';
 import { bodyFraming, checkFraming, checkPath, dropContentLength, parseAbsoluteTarget, validHost, versionSupported } from './request-checks.js';
 
 /**
@@ -38,6 +40,7 @@ export interface IntakeState {
   queues: Map<string, RequestQueue>;
   /** HTTP-01 answers of automatic certificates (run directory's acme-challenge folder). */
   acmeChallenges?: AcmeChallengeAnswers;
+  kernelCache: KernelCache;
 }
 
 /** llhttp error codes -> HTTPERR reason and the answer HTTP.SYS gives. */
@@ -165,6 +168,8 @@ export class RequestIntake implements RequestOutcomes, ConnectionEvents {
       return this.reject(head, connection, HttpSysErrors.ServiceUnavailable, 'ConnLimit', site, null);
     }
     connection.site = site;
+    // The kernel response cache answers a hit here, before the queue (cache/kernel-cache.ts).
+    if (framing !== null && !framing.hasBody && this.state.kernelCache.serve(head, connection, site, queue, host)) return;
 
     if (overridden) {
       dropContentLength(raw);
@@ -366,6 +371,10 @@ export class RequestIntake implements RequestOutcomes, ConnectionEvents {
   }
 
   // RequestOutcomes ------------------------------------------------------------------------------
+
+  kernelCacheable(request: ListenerRequest, payload: Buffer, statusCode: number, headers: string[]): CacheCapture | null {
+    return this.state.kernelCache.capture(request, payload, statusCode, headers);
+  }
 
   completed(request: ListenerRequest): void {
     removeActive(request);

@@ -86,6 +86,10 @@ export class Harness {
       enableErrorLogging: true,
       errorLoggingDir: this.logDirectory,
       errorLogFileTruncateSize: 1_048_576,
+      uriEnableCache: true,
+      uriMaxUriBytes: 262144,
+      uriScavengerPeriod: 120,
+      maxCacheSize: 0,
       ...this.limitOverrides,
     };
   }

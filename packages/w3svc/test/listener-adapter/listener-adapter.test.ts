@@ -50,6 +50,10 @@ const configuration: ApplySiteConfiguration = {
     enableErrorLogging: true,
     errorLoggingDir: '/tmp',
     errorLogFileTruncateSize: 1048576,
+    uriEnableCache: true,
+    uriMaxUriBytes: 262144,
+    uriScavengerPeriod: 120,
+    maxCacheSize: 0,
   },
 };
 

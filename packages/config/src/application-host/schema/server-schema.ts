@@ -29,6 +29,10 @@ export const HTTP_SYS_SCHEMA: ElementSchema = {
   /** '' means `<logs>/HTTPERR`, logs being where `%SystemDrive%\inetpub\logs\LogFiles` maps to. */
   errorLoggingDir: string(''),
   errorLogFileTruncateSize: uint(1048576, 1048576, UINT_MAX),
+  /** The kernel response cache (reference iis-2.md §2.4): on/off, largest response, idle seconds before an entry is flushed. */
+  uriEnableCache: bool(true),
+  uriMaxUriBytes: uint(262144, 4096, 16777216),
+  uriScavengerPeriod: uint(120, 10, UINT_MAX),
 };
 
 /** poolhost's `automaticCertificates` extension (ACME; docs/https.md). Every attribute it does not know is refused. */
