@@ -2,8 +2,9 @@
 // past frequentHitThreshold — and then looked for in `poolhost http show cachestate`: a query string,
 // an Authorization header, POST, Range, a non-200, dynamic compression, a response over
 // maxResponseSize, an authenticated location (whose answer must never reach an anonymous client), a
-// profile saying DontCache; beside them, the responses that are cached (a static file, a
-// CacheForTimePeriod application response) so the check can fail.
+// profile saying DisableCache, a static default document reached through its folder's URL; beside them, the responses that are cached (a static file, a
+// CacheForTimePeriod application response, a large static file kept for clients that do not ask for
+// compression) so the check can fail.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes, scryptSync } from 'node:crypto';
@@ -31,11 +32,13 @@ test('each not-cacheable request or response stays out of the kernel cache; cach
     {
       files: {
         'www/static.txt': 'static',
+        'www/default.htm': 'home',
         'www/query.txt': 'query',
         'www/ranged.txt': 'ranged file',
         'www/authorized.txt': 'authorized',
         'www/secure/secret.txt': 'secret',
         'www/nocache.dat': 'nocache',
+        'www/large.txt': 'compressible static text '.repeat(200),
         'app/server.js': app,
         'users.txt': `${credentialLine('alice', 'wonderland')}\n`,
       },
@@ -78,10 +81,17 @@ test('each not-cacheable request or response stays out of the kernel cache; cach
   await thrice('/app/big', 200);
   await thrice('/secure/secret.txt', 200, { headers: alice });
   await thrice('/nocache.dat', 200);
+  await thrice('/', 200); // default.htm as the folder's default document
+  // Cached uncompressed for clients that did not ask for compression; one that asks gets the worker's gzip.
+  await thrice('/large.txt', 200);
+  const gzipped = await site.get('/large.txt', { headers: { 'accept-encoding': 'gzip' } });
+  assert.equal(gzipped.headers['content-encoding'], 'gzip');
+  assert.equal((await site.get('/large.txt')).headers['content-encoding'], undefined);
 
   const base = `http://127.0.0.1:${site.port}`;
   const { entries } = await cacheState(site.poolhost);
-  assert.deepEqual(entries.map((entry) => entry.URL).sort(), [`${base}/app/hello`, `${base}/static.txt`]);
+  assert.deepEqual(entries.map((entry) => entry.URL).sort(), [`${base}/app/hello`, `${base}/large.txt`, `${base}/static.txt`]);
+  assert.equal(entries.find((entry) => entry.URL === `${base}/large.txt`)!['Hit count'], '2', 'the gzip request was not a hit');
   const hello = entries.find((entry) => entry.URL === `${base}/app/hello`)!;
   assert.equal(hello['Cache policy type'], 'Time to live');
   assert.equal(hello['Time to live'], '60');

@@ -38,6 +38,8 @@ export interface CacheEntry {
   readonly file: string;
   /** Write a W3C line for each hit (httpLogging allows this URL's 200s). */
   readonly logHits: boolean;
+  /** Only for requests without a compressing Accept-Encoding (KernelCacheFlags.IdentityOnly). */
+  readonly identityOnly: boolean;
   /** Bytes the entry holds, counted against maxCacheSize. */
   readonly bytes: number;
 }

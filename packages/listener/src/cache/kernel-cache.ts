@@ -32,6 +32,9 @@ import { HitLog } from './hit-log.js';
 
 /** maxCacheSize 0 ("auto"): what httpsys gives the cache. */
 export const AUTO_MAX_CACHE_BYTES = 256 * 1024 * 1024;
+const COMPRESSING_ENCODING = /gzip|deflate|br/i;
+/** A client asking for compression is not given an entry a worker would have compressed for it. */
+const refuseIdentityOnly = (entry: CacheEntry): boolean => entry.identityOnly;
 const CONNECTION_CLOSE = Buffer.from('Connection: close\r\n\r\n', 'latin1');
 const CONNECTION_KEEP_ALIVE = Buffer.from('Connection: keep-alive\r\n\r\n', 'latin1');
 
@@ -123,11 +126,14 @@ export class KernelCache implements CaptureStore {
    * Answers the request from the cache when it may be (returns true) — a GET without query string or
    * body, with nothing a cached whole response cannot answer (Authorization, Range, If-Range,
    * If-Match, If-Unmodified-Since, Translate: f, Expect), to an enabled queue, on a connection with no
-   * earlier response still owed (responses leave in order), for a site without a bandwidth limit.
+   * earlier response still owed (responses leave in order) and no backlog, for a site without a
+   * bandwidth limit.
    */
   serve(head: RequestHead, connection: ClientConnection, site: SiteRoute, queue: RequestQueue, host: string | undefined): boolean {
     if (!this.enabled || head.method !== 'GET' || head.url.includes('?') || !queue.enabled) return false;
-    if (connection.outgoing.length !== 0 || site.maxBandwidth < 0xffffffff) return false;
+    // A client that has not taken what was written already is served through the queue, whose
+    // pipelining bounds hold its requests back instead of buffering hit after hit here.
+    if (connection.outgoing.length !== 0 || connection.socket.writableNeedDrain || site.maxBandwidth < 0xffffffff) return false;
     const store = this.store;
     if (store.size === 0) {
       store.countMiss();
@@ -136,6 +142,7 @@ export class KernelCache implements CaptureStore {
     const raw = head.rawHeaders;
     let ifNoneMatch: string | undefined;
     let ifModifiedSince: string | undefined;
+    let asksCompression = false;
     for (let i = 0; i < raw.length; i += 2) {
       const name = raw[i]!;
       const first = name.charCodeAt(0) | 0x20;
@@ -157,9 +164,12 @@ export class KernelCache implements CaptureStore {
         case 'if-modified-since':
           ifModifiedSince = raw[i + 1];
           break;
+        case 'accept-encoding':
+          asksCompression ||= COMPRESSING_ENCODING.test(raw[i + 1]!);
+          break;
       }
     }
-    const entry = store.lookup(cacheKey(connection, host, head.url));
+    const entry = store.lookup(cacheKey(connection, host, head.url), asksCompression ? refuseIdentityOnly : undefined);
     if (entry === null) return false;
     const notModified = isNotModified(entry, ifNoneMatch, ifModifiedSince);
     const date = httpDate();
@@ -255,6 +265,7 @@ export class KernelCache implements CaptureStore {
       contentLength: capture.body.length,
       file: policy.file,
       logHits: (policy.flags & KernelCacheFlags.LogHits) !== 0,
+      identityOnly: (policy.flags & KernelCacheFlags.IdentityOnly) !== 0,
       bytes: built.response.length + built.notModified.length + 2 * capture.key.length + 2 * policy.file.length + ENTRY_OVERHEAD_BYTES,
     };
     if (entry.file !== '' && !this.watches.acquire(entry.file)) return;

@@ -45,10 +45,13 @@ export class ResponseCache {
     return this.bytes;
   }
 
-  /** The entry for `key`, if any and still alive; a found entry becomes the most recently used. */
-  lookup(key: string): CacheEntry | null {
+  /**
+   * The entry for `key`, if any and still alive (and not refused by `refuse`: that request may not have
+   * it); a found entry becomes the most recently used.
+   */
+  lookup(key: string, refuse?: (entry: CacheEntry) => boolean): CacheEntry | null {
     const entry = this.entries.get(key);
-    if (entry === undefined) {
+    if (entry === undefined || (refuse !== undefined && refuse(entry))) {
       this.misses++;
       return null;
     }

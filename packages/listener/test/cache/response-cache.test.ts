@@ -32,6 +32,7 @@ function entry(clock: FakeClock, key: string, bodyBytes: number, options: Partia
     contentLength: bodyBytes,
     file: '',
     logHits: true,
+    identityOnly: false,
     bytes: built.response.length + built.notModified.length + ENTRY_OVERHEAD_BYTES,
     ...options,
   };

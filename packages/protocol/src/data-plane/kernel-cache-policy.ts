@@ -16,6 +16,11 @@ export type KernelCachePolicyType = (typeof KernelCachePolicyType)[keyof typeof 
 export const KernelCacheFlags = {
   /** httpLogging writes a W3C line for this URL's 200s: httpsys writes one for every hit. */
   LogHits: 1,
+  /**
+   * The response was not compressed because the request did not ask for it, and a client that does would
+   * get it compressed: httpsys answers it only to requests without a compressing Accept-Encoding.
+   */
+  IdentityOnly: 2,
 } as const;
 
 export interface KernelCachePolicy {

@@ -2,7 +2,7 @@
 // httpsys' kernel response cache, and with which HTTP_CACHE_POLICY (reference iis-2.md §2.1–2.4):
 //   - not when enableKernelCache="false", for a request that is not GET, has a query string, a body,
 //     an Authorization header or an authenticated user, Range/If-Range, Translate: f, an Expect header,
-//     a default document reached through its folder's URL (`/` is not cached, `/default.htm` is),
+//     a static default document reached through its folder's URL (`/` is not cached, `/default.htm` is),
 //     a docFooter, ipSecurity rules or access sslFlags;
 //   - a static file: cached by default, until the file changes (UserInvalidates with the file);
 //   - anything else: the caching profile for the URL's extension (`*` for all) says —
@@ -40,6 +40,12 @@ export function httpCacheModule(config: WebServerConfig): HttpModule | null {
   const logHits = !config.httpLogging.dontLog && config.httpLogging.selectiveLogging !== 'LogError';
   const frequentHits = new FrequentHits(config.serverRuntime.frequentHitThreshold, config.serverRuntime.frequentHitTimePeriod, systemClock);
   const maxResponseSize = caching.maxResponseSize;
+  // Where compression could make a client's response differ from the one cached (compression.ts).
+  const enabledModules = new Set(config.modules.modules.map((entry) => entry.name.toLowerCase()));
+  const compresses = (kind: 'Static' | 'Dynamic'): boolean =>
+    enabledModules.has(`${kind.toLowerCase()}compressionmodule`) && (sections['urlCompression']?.attributes[`do${kind}Compression`] ?? 'true').toLowerCase() !== 'false';
+  const staticCompressedFrom = compresses('Static') ? Number(sections['httpCompression']?.attributes.minFileSizeForComp ?? 2700) : Infinity;
+  const dynamicCompressedFrom = compresses('Dynamic') ? 1024 : Infinity;
 
   const preExecute = (context: HttpContext): void => {
     const stream = workerStreamOf(context.req);
@@ -60,25 +66,28 @@ export function httpCacheModule(config: WebServerConfig): HttpModule | null {
       return;
     }
     const path = context.path;
-    if (path.endsWith('/')) return;
     const handler = context.handler?.handler;
     if (!handler) return;
     const profile = profiles.get(extname(path).toLowerCase()) ?? anyExtension;
     const kernelPolicy = profile?.kernelCachePolicy ?? 'DontCache';
     if (kernelPolicy === 'DisableCache') return;
+    // A request that asked for compression and is answered uncompressed gets the same bytes as anyone.
+    const asked = /gzip|deflate|br/i.test(String(headers['accept-encoding'] ?? ''));
+    const compressedFrom = asked ? Infinity : handler.dynamic ? dynamicCompressedFrom : staticCompressedFrom;
     let offer: KernelCacheOffer;
     if (handler.module === 'StaticFileModule') {
+      // A folder's URL answered with its default document is not cached (`/` no, `/default.htm` yes).
       const file = context.physicalPath;
-      if (file === null) return;
+      if (file === null || path.endsWith('/')) return;
       const ttl = kernelPolicy === 'CacheForTimePeriod' ? KernelCachePolicyType.TimeToLive : KernelCachePolicyType.UserInvalidates;
-      offer = new KernelCacheOffer(ttl, Math.ceil((profile?.duration ?? 0) / 1000), file, logHits, maxResponseSize);
+      offer = new KernelCacheOffer(ttl, Math.ceil((profile?.duration ?? 0) / 1000), file, logHits, maxResponseSize, compressedFrom);
     } else if (kernelPolicy === 'CacheForTimePeriod') {
-      offer = new KernelCacheOffer(KernelCachePolicyType.TimeToLive, Math.ceil(profile!.duration / 1000), '', logHits, maxResponseSize);
+      offer = new KernelCacheOffer(KernelCachePolicyType.TimeToLive, Math.ceil(profile!.duration / 1000), '', logHits, maxResponseSize, compressedFrom);
     } else if (kernelPolicy === 'CacheUntilChange') {
       // NO_CACHE_INVALIDATOR: without a file at the URL nothing would ever flush the entry.
       const file = context.physicalPath;
       if (file === null || !isFile(file)) return;
-      offer = new KernelCacheOffer(KernelCachePolicyType.UserInvalidates, 0, file, logHits, maxResponseSize);
+      offer = new KernelCacheOffer(KernelCachePolicyType.UserInvalidates, 0, file, logHits, maxResponseSize, compressedFrom);
     } else {
       return;
     }

@@ -18,6 +18,11 @@ export class KernelCacheOffer {
     logHits: boolean,
     /** caching@maxResponseSize. */
     private readonly maxResponseSize: number,
+    /**
+     * The smallest response the compression module would compress for a client asking for it (Infinity:
+     * none would be, or this request asked and was not compressed): larger ones are IdentityOnly.
+     */
+    private readonly compressedFrom: number,
   ) {
     this.policy = { policy, secondsToLive, flags: logHits ? KernelCacheFlags.LogHits : 0, file };
   }
@@ -44,6 +49,7 @@ export class KernelCacheOffer {
     // Streamed without a length (sent in more than one send call), empty, or larger than maxResponseSize.
     if (!(length > 0 && length <= this.maxResponseSize)) return 'RESPONSE_MORE_DATA';
     if (headerBytes > MAX_HEADER_BYTES) return 'RESPONSE_SENDING_RAW_HEADERS';
+    if (length >= this.compressedFrom) this.policy.flags |= KernelCacheFlags.IdentityOnly;
     return null;
   }
 }
