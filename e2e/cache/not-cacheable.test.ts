@@ -32,7 +32,7 @@ test('each not-cacheable request or response stays out of the kernel cache; cach
     {
       files: {
         'www/static.txt': 'static',
-        'www/default.htm': 'home',
+        'www/index.html': 'home',
         'www/query.txt': 'query',
         'www/ranged.txt': 'ranged file',
         'www/authorized.txt': 'authorized',
@@ -81,7 +81,7 @@ test('each not-cacheable request or response stays out of the kernel cache; cach
   await thrice('/app/big', 200);
   await thrice('/secure/secret.txt', 200, { headers: alice });
   await thrice('/nocache.dat', 200);
-  await thrice('/', 200); // default.htm as the folder's default document
+  await thrice('/', 200); // index.html as the folder's default document
   // Cached uncompressed for clients that did not ask for compression; one that asks gets the worker's gzip.
   await thrice('/large.txt', 200);
   const gzipped = await site.get('/large.txt', { headers: { 'accept-encoding': 'gzip' } });

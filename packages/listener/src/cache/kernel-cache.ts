@@ -235,7 +235,7 @@ export class KernelCache implements CaptureStore {
     for (let i = 0; i < capture.headers.length; i += 2) {
       if (capture.headers[i]!.toLowerCase() === 'last-modified') lastModifiedHeader = capture.headers[i + 1];
     }
-    if (policy.file !== '' && !fileUnchanged(policy.file, lastModifiedHeader)) return;
+    if (policy.file !== '' && !fileUnchanged(policy.file, policy.flags & KernelCacheFlags.StaticFile ? lastModifiedHeader : undefined)) return;
     const site = request.site;
     const built = buildEntryBytes({
       statusLine: 'HTTP/1.1 200 OK\r\n',
@@ -295,7 +295,8 @@ const weak = (tag: string): string => (tag.startsWith('W/') ? tag.slice(2) : tag
 
 /**
  * The worker read the file before httpsys watches it: a change in between would be cached until the
- * next one. Stored only when the file still has the Last-Modified the response carries.
+ * next one. A static file is stored only when the file still has the Last-Modified the response
+ * carries; any other response only when the file still exists.
  */
 function fileUnchanged(file: string, lastModified: string | undefined): boolean {
   try {

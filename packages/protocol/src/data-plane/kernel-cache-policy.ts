@@ -21,6 +21,8 @@ export const KernelCacheFlags = {
    * get it compressed: httpsys answers it only to requests without a compressing Accept-Encoding.
    */
   IdentityOnly: 2,
+  /** The response is the file itself (static file handler): its Last-Modified is the file's mtime. */
+  StaticFile: 4,
 } as const;
 
 export interface KernelCachePolicy {

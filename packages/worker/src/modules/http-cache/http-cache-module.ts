@@ -80,14 +80,14 @@ export function httpCacheModule(config: WebServerConfig): HttpModule | null {
       const file = context.physicalPath;
       if (file === null || path.endsWith('/')) return;
       const ttl = kernelPolicy === 'CacheForTimePeriod' ? KernelCachePolicyType.TimeToLive : KernelCachePolicyType.UserInvalidates;
-      offer = new KernelCacheOffer(ttl, Math.ceil((profile?.duration ?? 0) / 1000), file, logHits, maxResponseSize, compressedFrom);
+      offer = new KernelCacheOffer(ttl, Math.ceil((profile?.duration ?? 0) / 1000), file, logHits, maxResponseSize, compressedFrom, true);
     } else if (kernelPolicy === 'CacheForTimePeriod') {
-      offer = new KernelCacheOffer(KernelCachePolicyType.TimeToLive, Math.ceil(profile!.duration / 1000), '', logHits, maxResponseSize, compressedFrom);
+      offer = new KernelCacheOffer(KernelCachePolicyType.TimeToLive, Math.ceil(profile!.duration / 1000), '', logHits, maxResponseSize, compressedFrom, false);
     } else if (kernelPolicy === 'CacheUntilChange') {
       // NO_CACHE_INVALIDATOR: without a file at the URL nothing would ever flush the entry.
       const file = context.physicalPath;
       if (file === null || !isFile(file)) return;
-      offer = new KernelCacheOffer(KernelCachePolicyType.UserInvalidates, 0, file, logHits, maxResponseSize, compressedFrom);
+      offer = new KernelCacheOffer(KernelCachePolicyType.UserInvalidates, 0, file, logHits, maxResponseSize, compressedFrom, false);
     } else {
       return;
     }

@@ -23,8 +23,9 @@ export class KernelCacheOffer {
      * none would be, or this request asked and was not compressed): larger ones are IdentityOnly.
      */
     private readonly compressedFrom: number,
+    staticFile: boolean,
   ) {
-    this.policy = { policy, secondsToLive, flags: logHits ? KernelCacheFlags.LogHits : 0, file };
+    this.policy = { policy, secondsToLive, flags: (logHits ? KernelCacheFlags.LogHits : 0) | (staticFile ? KernelCacheFlags.StaticFile : 0), file };
   }
 
   /** The reason the response cannot be cached, or null when it can. */
