@@ -222,8 +222,12 @@ export class KernelCache implements CaptureStore {
         break;
       }
     }
+    const key = cacheKey(request.connection, host, head.url);
+    // Already cached (this request went to the worker because it was pipelined, or asked for compression):
+    // the entry stands until something flushes it, so no copy is taken.
+    if (this.store.has(key)) return null;
     const policy = decodeKernelCachePolicy(payload);
-    return new CacheCapture(this, request, cacheKey(request.connection, host, head.url), policy, headers, Buffer.allocUnsafe(contentLength));
+    return new CacheCapture(this, request, key, policy, headers, Buffer.allocUnsafe(contentLength));
   }
 
   storeCaptured(capture: CacheCapture): void {

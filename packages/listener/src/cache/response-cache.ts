@@ -71,6 +71,11 @@ export class ResponseCache {
     return entry;
   }
 
+  /** Whether `key` has an entry (not a lookup: nothing is counted or reordered). */
+  has(key: string): boolean {
+    return this.entries.has(key);
+  }
+
   /** Counts a request that could have been answered from the cache and was not (URI Cache Misses). */
   countMiss(): void {
     this.misses++;
