@@ -23,6 +23,7 @@ import type { SiteRoute } from '../routing/routing-table.js';
 import type { RequestQueue } from '../request-queue/request-queue.js';
 import type { ListenerRequest } from '../requests/listener-request.js';
 import { hostName } from '../routing/host-header.js';
+import { UNLIMITED_BANDWIDTH } from '../limits/site-bandwidth.js';
 import { httpDate } from '../error-responses/http-date.js';
 import { ResponseCache } from './response-cache.js';
 import { buildEntryBytes, DATE_VALUE_LENGTH, ENTRY_OVERHEAD_BYTES, type CacheEntry } from './cache-entry.js';
@@ -133,7 +134,7 @@ export class KernelCache implements CaptureStore {
     if (!this.enabled || head.method !== 'GET' || head.url.includes('?') || !queue.enabled) return false;
     // A client that has not taken what was written already is served through the queue, whose
     // pipelining bounds hold its requests back instead of buffering hit after hit here.
-    if (connection.outgoing.length !== 0 || connection.socket.writableNeedDrain || site.maxBandwidth < 0xffffffff) return false;
+    if (connection.outgoing.length !== 0 || connection.socket.writableNeedDrain || site.maxBandwidth < UNLIMITED_BANDWIDTH) return false;
     const store = this.store;
     if (store.size === 0) {
       store.countMiss();
