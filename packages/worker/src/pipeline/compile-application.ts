@@ -141,9 +141,8 @@ async function compilePipeline(
     if (module) modules.push(module);
   }
   // HttpCacheModule is not in poolhost's module list (appcmd shows IIS's shipped list without it); it is
-  // always there, as in IIS's default installation, unless caching@enableKernelCache is false.
-  const cacheModule = httpCacheModule(config);
-  if (cacheModule) modules.push(cacheModule);
+  // always there, as in IIS's default installation (with caching@enableKernelCache false it only traces why).
+  modules.push(httpCacheModule(config));
 
   let mappings: HandlerMapping[] = [];
   const iisnodeFiles = config.handlers.handlers.filter((entry) => isIisnodeHandler(entry.modules)).map((entry) => pathMatcher(entry.path));

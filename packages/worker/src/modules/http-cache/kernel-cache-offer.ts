@@ -5,6 +5,19 @@ import { KernelCacheFlags, KernelCachePolicyType, type KernelCachePolicy } from 
 /** IISCacheEvents::HTTPSYS_CACHEABLE::enumReason names of the checks made on the response. */
 export type ResponseNotCacheableReason = 'HTTP_STATUS_NOT_OK' | 'DYNAMIC_COMPRESSION_ENABLED' | 'RESPONSE_MORE_DATA' | 'RESPONSE_SENDING_RAW_HEADERS';
 
+/** Where FREB's HTTPSYS_CACHEABLE event goes (the request's TraceBuffer when a rule traces it). */
+export interface CacheableEventSink {
+  event(opcode: string, data: Record<string, string | number | boolean>): void;
+}
+
+/** HTTP_CACHE_POLICY_TYPE, as the event's CachePolicy field names it. */
+const POLICY_NAMES: Record<number, string> = { [KernelCachePolicyType.UserInvalidates]: 'USER_INVALIDATES', [KernelCachePolicyType.TimeToLive]: 'TIME_TO_LIVE' };
+
+/** FREB's HTTPSYS_CACHEABLE (reference iis-2.md §2.3): whether the response goes to the kernel cache and why not. */
+export function traceCacheable(trace: CacheableEventSink | null, reason: string, policy: KernelCachePolicyType | null): void {
+  trace?.event('HTTPSYS_CACHEABLE', { HttpsysCacheable: reason === 'OK', Reason: reason, CachePolicy: policy === null ? 'NO_CACHE' : POLICY_NAMES[policy]! });
+}
+
 /** HTTP.SYS does not cache a response whose headers pass 1 KB (KB817445). */
 const MAX_HEADER_BYTES = 1024;
 
@@ -24,12 +37,20 @@ export class KernelCacheOffer {
      */
     private readonly compressedFrom: number,
     staticFile: boolean,
+    /** The request's trace (FREB), told the verdict when the head is checked. */
+    private readonly trace: CacheableEventSink | null = null,
   ) {
     this.policy = { policy, secondsToLive, flags: (logHits ? KernelCacheFlags.LogHits : 0) | (staticFile ? KernelCacheFlags.StaticFile : 0), file };
   }
 
-  /** The reason the response cannot be cached, or null when it can. */
+  /** The reason the response cannot be cached, or null when it can; traced as HTTPSYS_CACHEABLE. */
   check(statusCode: number, headers: readonly string[]): ResponseNotCacheableReason | null {
+    const reason = this.verdict(statusCode, headers);
+    if (this.trace !== null) traceCacheable(this.trace, reason ?? 'OK', reason === null ? this.policy.policy : null);
+    return reason;
+  }
+
+  private verdict(statusCode: number, headers: readonly string[]): ResponseNotCacheableReason | null {
     if (statusCode !== 200) return 'HTTP_STATUS_NOT_OK';
     let length = -1;
     let headerBytes = 0;

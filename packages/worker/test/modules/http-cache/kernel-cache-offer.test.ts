@@ -25,3 +25,15 @@ test('a response a compressing client would get compressed is IdentityOnly; the 
   assert.equal(small.check(200, ['Content-Length', '2699']), null);
   assert.equal(small.policy.flags & KernelCacheFlags.IdentityOnly, 0);
 });
+
+test("a traced request gets FREB's HTTPSYS_CACHEABLE with the verdict, its reason and the policy", () => {
+  const events: Array<[string, Record<string, string | number | boolean>]> = [];
+  const trace = { event: (opcode: string, data: Record<string, string | number | boolean>) => void events.push([opcode, data]) };
+  const traced = (): KernelCacheOffer => new KernelCacheOffer(KernelCachePolicyType.TimeToLive, 30, '', true, 262_144, Infinity, false, trace);
+  traced().check(200, ['Content-Length', '5']);
+  traced().check(500, ['Content-Length', '5']);
+  assert.deepEqual(events, [
+    ['HTTPSYS_CACHEABLE', { HttpsysCacheable: true, Reason: 'OK', CachePolicy: 'TIME_TO_LIVE' }],
+    ['HTTPSYS_CACHEABLE', { HttpsysCacheable: false, Reason: 'HTTP_STATUS_NOT_OK', CachePolicy: 'NO_CACHE' }],
+  ]);
+});
