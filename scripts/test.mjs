@@ -51,6 +51,9 @@ function runStage(stage) {
   console.log(`\n# stage ${stage.name}: ${stage.files.length} files, ${stage.concurrency} at a time\n`);
   const args = [
     '--import', 'tsx', '--test', `--test-concurrency=${stage.concurrency}`,
+    // A file whose tests are over must not hold the run hostage with a handle it left open (a listening
+    // socket after a failed assertion), nor a test that hangs: it fails at 10 minutes instead.
+    '--test-force-exit', '--test-timeout=600000',
     `--test-reporter=${reporter}`, '--test-reporter-destination=stdout',
     `--test-reporter=${join(root, 'scripts', 'test-count-reporter.mjs')}`, `--test-reporter-destination=${countsFile}`,
     ...stage.files,

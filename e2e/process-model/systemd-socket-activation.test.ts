@@ -43,6 +43,9 @@ function holders(pids: number[], inode: string): number[] {
 test('socket-activated: systemd\'s socket serves the site, survives an httpsys kill, and reaches no other process; other bindings are opened by poolhost', async () => {
   const [activated, other] = [await freePort(), await freePort()];
   const socket = await listeningSocket(activated);
+  // Closed below once poolhost holds its copy; if the test fails before that, a listening server left
+  // open would keep this file's process (and the whole test run) alive.
+  after(() => (socket.server.listening ? new Promise<void>((resolve) => socket.server.close(() => resolve())) : undefined));
   const poolhost = await startPoolhost(
     {
       config: applicationHostConfig({

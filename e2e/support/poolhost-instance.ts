@@ -93,7 +93,7 @@ export class PoolhostInstance {
         if (child.exitCode !== null) throw new FatalWaitError(`poolhost exited with ${child.exitCode}: ${this.stderr}${this.stdoutTail}`);
         // A bare TCP connect: an HTTP request would demand-start a worker before the test looks.
         return tcpAccepts(port);
-      }, 15_000);
+      }, 45_000); // four services start before the port answers: seconds on a loaded 2-core CI machine
     }
   }
 
