@@ -203,6 +203,31 @@ export async function staticFile(context: BenchContext): Promise<void> {
   reportThroughput(context, result, 'static file 50 KB');
 }
 
+/** A caching profile that lets httpsys' kernel cache keep every response of the application for 30 s. */
+const CACHE_EVERYTHING = '<caching><profiles><add extension="*" kernelCachePolicy="CacheForTimePeriod" duration="00:00:30" /></profiles></caching>';
+
+/**
+ * The kernel response cache (docs/kernel-cache.md): the 50 KB static file (cached by default, until it
+ * changes) against nginx serving the file itself, and a hello world made cacheable by a caching profile
+ * against plain Node. Both are answered by httpsys without a message to the worker once frequently hit.
+ */
+export async function kernelCache(context: BenchContext): Promise<void> {
+  const staticResult = await runThroughput(context, {
+    name: 'static 50 KB, kernel cache',
+    path: `/${STATIC_FILE}`,
+    contenders: [poolhost('poolhost kernel cache', singlePool(context.applications.static)), nginx(context, 'static', 'nginx static'), plainNode(context, 'static', 'node fs stream')],
+  });
+  reportThroughput(context, staticResult, 'static 50 KB, kernel cache');
+  ratioTarget(context, staticResult, 'nginx static', 0.9, 'static 50 KB from the kernel cache');
+  const helloResult = await runThroughput(context, {
+    name: 'cacheable hello world',
+    path: '/',
+    contenders: [poolhost('poolhost kernel cache', { ...singlePool(context.applications.hello), webServer: CACHE_EVERYTHING }), plainNode(context, 'hello'), nginx(context, 'hello')],
+  });
+  reportThroughput(context, helloResult, 'cacheable hello world');
+  ratioTarget(context, helloResult, 'node', 1.2, 'cacheable hello world from the kernel cache');
+}
+
 export async function streamedResponse(context: BenchContext): Promise<void> {
   const result = await runThroughput(context, {
     name: 'stream 1 MiB',
@@ -639,6 +664,7 @@ export const scenarios: Record<string, (context: BenchContext) => Promise<void>>
   garden: webGarden,
   express: expressApp,
   static: staticFile,
+  cache: kernelCache,
   stream: streamedResponse,
   post: postBody,
   apps: manyApplications,

@@ -4,3 +4,4 @@ export { systemClock, type Clock, type TimerHandle } from './clock.js';
 export { runService, ServiceExitCode, type ServiceDefinition, type ServiceLifecycle } from './service/run-service.js';
 export { flushOutput } from './service/flush-output.js';
 export { protectFromOomKiller, serviceOomScoreAdj } from './service/oom-protection.js';
+export { W3cLogWriter, type LogRecord, type W3cLogSite } from './w3c-log/w3c-log-writer.js';

@@ -249,6 +249,12 @@ export interface HttpSysParameters {
   enableHttp2Cleartext: boolean;
   http2MaxConcurrentStreams: number;
   http2MaxStreamResetsPerMinute: number;
+  /** UriEnableCache: the kernel response cache answers frequently hit cacheable responses. */
+  uriEnableCache: boolean;
+  /** UriMaxUriBytes: larger responses are never kernel-cached. */
+  uriMaxUriBytes: number;
+  /** UriScavengerPeriod, seconds: an entry not hit for this long is flushed. */
+  uriScavengerPeriod: number;
 }
 
 /**

@@ -37,6 +37,7 @@ import { TlsFront } from './ssl/tls-front.js';
 import { TicketKeys } from './ssl/ticket-keys.js';
 import { AcmeChallengeAnswers } from './ssl/acme-challenge-answers.js';
 import { Http2Front } from './http2/http2-front.js';
+import { KernelCache } from './cache/kernel-cache.js';
 
 export interface HttpSysOptions {
   runDirectory: string;
@@ -54,11 +55,7 @@ const SSL_REFRESH_INTERVAL_MS = 1_000;
 export class HttpSys implements RequestQueueEvents<ListenerRequest>, WorkerConnectionHost {
   /** Client output produced while a worker's packet of frames is decoded leaves once it is decoded. */
   readonly outputBatch = new OutputBatch();
-  private readonly state: RouterState = {
-    routing: new RoutingTable([]),
-    limits: defaultListenerLimits(),
-    queues: new Map(),
-  };
+  private readonly state: RouterState;
   private readonly connections = new Set<ClientConnection>();
   private readonly httpErrLog: HttpErrLog;
   private readonly siteCounters = new SiteCounterTable();
@@ -80,6 +77,12 @@ export class HttpSys implements RequestQueueEvents<ListenerRequest>, WorkerConne
 
   constructor(private readonly options: HttpSysOptions) {
     this.logger = options.logger;
+    this.state = {
+      routing: new RoutingTable([]),
+      limits: defaultListenerLimits(),
+      queues: new Map(),
+      kernelCache: new KernelCache(this.logger.child({ component: 'kernel-cache' })),
+    };
     this.httpErrLog = new HttpErrLog(this.logger.child({ component: 'httperr' }));
     this.router = new RequestRouter(this.state, this.httpErrLog, this.logger);
     const bandwidth = new SiteBandwidthTable(this.logger.child({ component: 'bandwidth' }));
@@ -156,6 +159,7 @@ export class HttpSys implements RequestQueueEvents<ListenerRequest>, WorkerConne
     for (const worker of this.workers) worker.socket.destroy();
     for (const connection of this.connections) connection.socket.destroy();
     await this.endpoints.closeAll();
+    await this.state.kernelCache.close();
     await this.httpErrLog.close();
     this.logger.info('httpsys stopped');
   }
@@ -183,6 +187,7 @@ export class HttpSys implements RequestQueueEvents<ListenerRequest>, WorkerConne
     for (const state of message.queueStates) this.setRequestQueueState(state);
     this.state.routing = new RoutingTable(message.urlGroups, this.siteCounters);
     this.tlsFront.disableTls13On(this.state.routing.tls13DisabledPorts());
+    this.state.kernelCache.applyUrlGroups(message.urlGroups);
     const failures = await this.endpoints.apply(this.state.routing.endpoints());
     for (const conflict of this.state.routing.conflicts) {
       const message = `site ${conflict.siteName}: binding ${conflict.binding} is not served: ${conflict.reason}`;
@@ -204,6 +209,7 @@ export class HttpSys implements RequestQueueEvents<ListenerRequest>, WorkerConne
     if (wasEnabled !== queue.enabled) {
       this.logger.info({ pool: queue.name, enabled: queue.enabled, reason: queue.disabledReason }, `request queue ${queue.name} ${queue.enabled ? 'enabled' : 'disabled'}`);
     }
+    if (!queue.enabled) this.state.kernelCache.queueDisabled(queue.name);
     this.refuseAll(refused, queue.disabledReason ?? 'AppOffline');
   }
 
@@ -211,6 +217,7 @@ export class HttpSys implements RequestQueueEvents<ListenerRequest>, WorkerConne
     // New connections parse with the new MaxRequestBytes; the sweep reads the timers from here.
     this.state.limits = limits;
     this.http2.applyLimits(limits);
+    this.state.kernelCache.configure(limits);
     this.httpErrLog.configure({
       enabled: limits.enableErrorLogging,
       directory: limits.errorLoggingDir,
@@ -263,8 +270,13 @@ export class HttpSys implements RequestQueueEvents<ListenerRequest>, WorkerConne
 
   workerGone(worker: WorkerConnection, _clean: boolean): void {
     this.workers.delete(worker);
+    this.state.kernelCache.workerGone(worker);
     const queue = worker.queue;
     if (queue && !queue.declared && queue.attachedWorkers === 0 && queue.queuedRequests === 0) this.state.queues.delete(queue.name);
+  }
+
+  workerDetached(worker: WorkerConnection): void {
+    this.state.kernelCache.workerGone(worker);
   }
 
   private onWorkerConnection(socket: Socket): void {
@@ -277,6 +289,7 @@ export class HttpSys implements RequestQueueEvents<ListenerRequest>, WorkerConne
   private sweep(): void {
     const now = Date.now();
     for (const queue of this.state.queues.values()) queue.sweep(now);
+    this.state.kernelCache.scavenge(now);
     this.sweepConnections(now);
     const minimumRate = this.state.limits.minBytesPerSecond;
     if (minimumRate <= 0) return;
@@ -333,7 +346,8 @@ export class HttpSys implements RequestQueueEvents<ListenerRequest>, WorkerConne
   /** HTTP Service Request Queues, Web Service and HTTPERR counters, copied for GetListenerCounters. */
   counters(): ListenerCounters {
     const now = Date.now();
-    const requestQueues: RequestQueueCounterSet[] = [...this.state.queues.values()].map((queue) => queue.snapshot(now));
+    const hitsByQueue = this.state.kernelCache.store.hitsByQueue;
+    const requestQueues: RequestQueueCounterSet[] = [...this.state.queues.values()].map((queue) => queue.snapshot(now, hitsByQueue.get(queue.name) ?? 0));
     // Bytes of open connections are read from their sockets now; closed ones were added as they closed.
     const openBytes = new Map<number, { sent: number; received: number }>();
     for (const connection of this.connections) {
@@ -364,7 +378,13 @@ export class HttpSys implements RequestQueueEvents<ListenerRequest>, WorkerConne
       httpErr: this.httpErrLog.reasons.snapshot(),
       tlsHandshakesInProgress: this.tlsFront.handshakesInProgress,
       tlsHandshakeFailures: this.handshakeFailures.snapshot(),
+      responseCache: this.state.kernelCache.counters(),
     };
+  }
+
+  /** The kernel response cache (`poolhost http show cachestate`, `http delete cache`). */
+  get kernelCache(): KernelCache {
+    return this.state.kernelCache;
   }
 
   /** The port bound for an endpoint key such as `*:8080` (tests bind port 0 through a real binding). */

@@ -1,4 +1,4 @@
-// poolhost: start | stop | status | sslcert. Parses argv/env and hands off to a command.
+// poolhost: start | stop | status | sslcert | http. Parses argv/env and hands off to a command.
 import { resolve } from 'node:path';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
@@ -7,6 +7,7 @@ import { runStartCommand } from './commands/start-command.js';
 import { runStatusCommand } from './commands/status-command.js';
 import { runStopCommand } from './commands/stop-command.js';
 import { runSslCertCommand } from './sslcert/sslcert-command.js';
+import { runHttpCommand } from './http/http-command.js';
 import { sslStorePath } from '@poolhost/config';
 
 process.title = 'poolhost';
@@ -68,7 +69,32 @@ const exitCode = await new Promise<number>((done) => {
         done(runSslCertCommand({ verb: argv.verb, args: (argv.parameters ?? []).map(String), storeFile: sslStorePath(configFile) }));
       },
     )
-    .demandCommand(1, 'name a command: start, stop, status or sslcert')
+    .command(
+      'http <verb> <object> [parameters..]',
+      "netsh http's commands: http add|show|delete sslcert …, http show cachestate [url=…], http delete cache [url=…] [recursive=yes]",
+      (command) =>
+        command
+          .positional('verb', { choices: ['add', 'show', 'delete'] as const, demandOption: true })
+          .positional('object', { type: 'string', demandOption: true })
+          .positional('parameters', { type: 'string', array: true, default: [] as string[] })
+          .options({
+            ...runDirOption,
+            config: { type: 'string', describe: 'applicationHost.config the SSL store sits beside (env POOLHOST_CONFIG)' },
+          }),
+      async (argv) => {
+        const configFile = resolve(argv.config ?? process.env.POOLHOST_CONFIG ?? 'applicationHost.config');
+        done(
+          await runHttpCommand({
+            verb: argv.verb,
+            object: String(argv.object),
+            args: (argv.parameters ?? []).map(String),
+            runDirectory: resolveRunDirectory(argv['run-dir']),
+            sslStoreFile: sslStorePath(configFile),
+          }),
+        );
+      },
+    )
+    .demandCommand(1, 'name a command: start, stop, status, sslcert or http')
     .strict()
     .help()
     .fail((message, error) => {

@@ -44,3 +44,4 @@ export type * from './messages/request-queue-activity.js';
 export { requestQueueActivityIntervalMs } from './messages/request-queue-activity.js';
 export type * from './messages/listen-sockets.js';
 export { listenEndpointKey } from './messages/listen-sockets.js';
+export type * from './messages/response-cache.js';

@@ -162,6 +162,37 @@ export interface HttpLoggingSection {
   selectiveLogging: 'LogAll' | 'LogSuccessful' | 'LogError';
 }
 
+/** A `caching/profiles` entry: the output (user-mode) and kernel policies for one file extension (`*` for all). */
+export type CachePolicy = 'DontCache' | 'CacheUntilChange' | 'CacheForTimePeriod' | 'DisableCache';
+export interface CacheProfile {
+  extension: string;
+  policy: CachePolicy;
+  kernelCachePolicy: CachePolicy;
+  /** ms, for CacheForTimePeriod. */
+  duration: number;
+  location: string;
+  varyByHeaders: string;
+  varyByQueryString: string;
+}
+
+/** `system.webServer/caching` (reference iis-2.md §2.1). */
+export interface CachingSection {
+  enabled: boolean;
+  enableKernelCache: boolean;
+  /** MB; 0 = sized by httpsys. Effective only in applicationHost.config. */
+  maxCacheSize: number;
+  /** bytes: the largest response the caches take. */
+  maxResponseSize: number;
+  profiles: CacheProfile[];
+}
+
+/** `system.webServer/serverRuntime`: when a URL is frequently hit (only such URLs are cached). */
+export interface ServerRuntimeSection {
+  frequentHitThreshold: number;
+  /** ms */
+  frequentHitTimePeriod: number;
+}
+
 export type TraceVerbosity = 'General' | 'CriticalError' | 'Error' | 'Warning' | 'Information' | 'Verbose';
 
 export interface TraceFailedRequestsRule {
@@ -189,6 +220,8 @@ export interface WebServerConfig {
   requestFiltering: RequestFilteringSection;
   staticContent: StaticContentSection;
   httpLogging: HttpLoggingSection;
+  caching: CachingSection;
+  serverRuntime: ServerRuntimeSection;
   traceFailedRequests: TraceFailedRequestsRule[];
   /**
    * Every `system.webServer` section after merging, typed or not, keyed by section path without the

@@ -4,7 +4,7 @@ import type { ElementSchema } from '../values/attribute-type.js';
 import { parseAttributeValue } from '../values/attribute-type.js';
 import { ConfigErrors } from '../validation/error-registry.js';
 import type { ValueProblem } from '../values/attribute-type.js';
-import type { HttpErrorEntry, HttpHandlerEntry, HttpModuleEntry, RawElement, TraceFailedRequestsRule, WebServerConfig } from './model.js';
+import type { CacheProfile, CachingSection, HttpErrorEntry, HttpHandlerEntry, HttpModuleEntry, RawElement, TraceFailedRequestsRule, WebServerConfig } from './model.js';
 import { rawChild, rawChildren } from './raw-element.js';
 import * as schema from './web-server-schema.js';
 
@@ -141,6 +141,11 @@ export function buildWebServerConfig(sections: Record<string, RawElement>): WebS
       clientCache: read(schema.CLIENT_CACHE_SCHEMA, rawChild(staticContent, 'clientCache')),
     },
     httpLogging: read(schema.HTTP_LOGGING_SCHEMA, section('httpLogging')),
+    caching: {
+      ...read<Omit<CachingSection, 'profiles'>>(schema.CACHING_SCHEMA, section('caching')),
+      profiles: rawChildren(rawChild(section('caching'), 'profiles'), 'add').map((entry) => read<CacheProfile>(schema.CACHE_PROFILE_SCHEMA, entry)),
+    },
+    serverRuntime: read(schema.SERVER_RUNTIME_SCHEMA, section('serverRuntime')),
     traceFailedRequests: rawChildren(section('tracing/traceFailedRequests'), 'add').map(readTraceRule),
     sections,
   };

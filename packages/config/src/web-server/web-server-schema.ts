@@ -91,6 +91,29 @@ export const CLIENT_CACHE_SCHEMA: ElementSchema = {
   setEtag: bool(true),
 };
 
+export const CACHING_SCHEMA: ElementSchema = {
+  enabled: bool(true),
+  enableKernelCache: bool(true),
+  maxCacheSize: uint(0),
+  maxResponseSize: uint(262144),
+};
+
+const CACHE_POLICIES = ['DontCache', 'CacheUntilChange', 'CacheForTimePeriod', 'DisableCache'];
+export const CACHE_PROFILE_SCHEMA: ElementSchema = {
+  extension: string('', true),
+  policy: enumOf(CACHE_POLICIES, 'DontCache'),
+  kernelCachePolicy: enumOf(CACHE_POLICIES, 'DontCache'),
+  duration: timeSpan('00:00:30', 1, 4294967),
+  location: enumOf(['Any', 'Client', 'Downstream', 'Server', 'None', 'ServerAndClient'], 'Server'),
+  varyByHeaders: string(''),
+  varyByQueryString: string(''),
+};
+
+export const SERVER_RUNTIME_SCHEMA: ElementSchema = {
+  frequentHitThreshold: uint(2, 1, 2147483647),
+  frequentHitTimePeriod: timeSpan('00:00:10', 0, 4294967),
+};
+
 export const HTTP_LOGGING_SCHEMA: ElementSchema = {
   dontLog: bool(false),
   selectiveLogging: enumOf(['LogAll', 'LogSuccessful', 'LogError'], 'LogAll'),

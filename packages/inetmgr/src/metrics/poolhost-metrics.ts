@@ -45,6 +45,20 @@ export const poolhostFamilies: readonly MetricFamily[] = [
     samples: (snapshot) => (snapshot.listener?.requestQueues ?? []).map((queue) => ({ labels: { app: queue.applicationPool }, value: queue.retried })),
   },
   {
+    name: 'poolhost_request_queue_cache_hits_total',
+    type: 'counter',
+    help: "Requests for a queue's URLs answered from httpsys' kernel response cache (HTTP Service Request Queues CacheHitRate, raw)",
+    labelNames: ['app'],
+    samples: (snapshot) => (snapshot.listener?.requestQueues ?? []).map((queue) => ({ labels: { app: queue.applicationPool }, value: queue.cacheHits ?? 0 })),
+  },
+  {
+    name: 'poolhost_kernel_cache_memory_bytes',
+    type: 'gauge',
+    help: "Bytes held by httpsys' kernel response cache (heads, bodies, keys), bounded by caching@maxCacheSize",
+    labelNames: [],
+    samples: (snapshot) => (snapshot.listener?.responseCache ? [{ labels: {}, value: snapshot.listener.responseCache.currentMemoryUsage }] : []),
+  },
+  {
     name: 'poolhost_request_queue_expired_total',
     type: 'counter',
     help: "Requests dropped because they waited longer than their site's connectionTimeout (Timer_AppPool)",

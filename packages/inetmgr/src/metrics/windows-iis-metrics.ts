@@ -57,6 +57,23 @@ function perWorker(name: string, type: 'gauge' | 'counter', help: string, value:
   };
 }
 
+/**
+ * Web Service Cache's URI cache, label `mode`: only `kernel` (HTTP.SYS' `Kernel: …` counters, from
+ * httpsys' response cache); poolhost has no user-mode URI cache, so no `user` series.
+ */
+function kernelUriCache(name: string, type: 'gauge' | 'counter', help: string, value: (cache: NonNullable<NonNullable<CounterSnapshot['listener']>['responseCache']>) => number): MetricFamily {
+  return {
+    name: prefix + name,
+    type,
+    help,
+    labelNames: ['mode'],
+    samples: (snapshot) => {
+      const cache = snapshot.listener?.responseCache;
+      return cache ? [{ labels: { mode: 'kernel' }, value: value(cache) }] : [];
+    },
+  };
+}
+
 const errorStatuses = ['401', '403', '404', '500'] as const;
 const errorField = { '401': 'errors401', '403': 'errors403', '404': 'errors404', '500': 'errors500' } as const;
 
@@ -90,6 +107,13 @@ export const windowsIisFamilies: readonly MetricFamily[] = [
   perQueue('http_request_total_rejected_request', 'Http Request Total Rejected Request', (queue) => queue.rejectedRequests),
   perQueue('http_requests_max_queue_item_age', 'Http Request Max Queue Item Age. The values might be bogus if the queue is empty.', (queue) => queue.maxQueueItemAgeMs),
   perQueue('http_requests_arrival_rate', 'Http Request Arrival Rate', (queue) => queue.arrivals),
+  // Web Service Cache, kernel mode (Kernel: URI Cache Hits, Misses, Flushes, Current/Total URIs Cached, Total Flushed URIs)
+  kernelUriCache('server_uri_cache_hits_total', 'counter', 'Total number of successful lookups in the URI cache (WebServiceCache.URICacheHitsTotal)', (cache) => cache.uriCacheHits),
+  kernelUriCache('server_uri_cache_queries_total', 'counter', 'Total number of lookups in the URI cache (WebServiceCache.URICacheHitsTotal + WebServiceCache.URICacheMissesTotal)', (cache) => cache.uriCacheHits + cache.uriCacheMisses),
+  kernelUriCache('server_uri_cache_flushes_total', 'counter', 'Total number of URI cache flushes (WebServiceCache.URICacheFlushes)', (cache) => cache.uriCacheFlushes),
+  kernelUriCache('server_uri_cache_items', 'gauge', 'Number of URI information blocks currently in the URI cache (WebServiceCache.CurrentURIsCached)', (cache) => cache.currentUrisCached),
+  kernelUriCache('server_uri_cache_items_total', 'counter', 'Total number of URI information blocks added to the URI cache (WebServiceCache.TotalURIsCached)', (cache) => cache.totalUrisCached),
+  kernelUriCache('server_uri_cache_items_flushed_total', 'counter', 'Total number of URI information blocks that have been removed from the URI cache (WebServiceCache.TotalFlushedURIs)', (cache) => cache.totalFlushedUris),
   // APP_POOL_WAS
   {
     name: prefix + 'current_application_pool_state',

@@ -1,4 +1,5 @@
-// httpsys' one handler table for its control channel: w3svc programs it; inetmgr reads its counters.
+// httpsys' one handler table for its control channel: w3svc programs it; inetmgr reads its counters;
+// `poolhost http` shows and flushes the kernel response cache.
 import type { HandlerTable } from '@poolhost/protocol';
 import type { HttpSys } from '../http-sys.js';
 
@@ -14,5 +15,7 @@ export function controlHandlers(httpSys: HttpSys): HandlerTable {
       httpSys.setRequestQueueState(message.state);
     },
     GetListenerCounters: () => httpSys.counters(),
+    GetResponseCacheState: (message) => ({ type: 'ResponseCacheState', entries: httpSys.kernelCache.describe(message.url) }),
+    FlushResponseCache: (message) => ({ type: 'ResponseCacheFlushed', flushedUris: httpSys.kernelCache.flush(message.url, message.recursive) }),
   };
 }

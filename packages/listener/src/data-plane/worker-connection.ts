@@ -24,6 +24,8 @@ export interface WorkerConnectionHost {
   workerGone(worker: WorkerConnection, clean: boolean): void;
   /** Client output produced while a packet of frames is decoded leaves once it is decoded. */
   readonly outputBatch: OutputBatch;
+  /** The worker stopped taking requests (recycle, idle shutdown): the kernel cache drops what it stored. */
+  workerDetached(worker: WorkerConnection): void;
 }
 
 export class WorkerConnection implements FrameHandler, QueueWorker<ListenerRequest>, RequestWorker {
@@ -161,6 +163,7 @@ export class WorkerConnection implements FrameHandler, QueueWorker<ListenerReque
     this.logger.info({ inFlight: this.inFlight }, `worker ${this.pid} detached from request queue ${this.applicationPool}`);
     // Echo: from here on no new stream can reach the worker.
     this.writer.empty(FrameType.Detach, 0);
+    this.host.workerDetached(this);
     if (this.queue && this.queue.queuedRequests > 0) this.queue.dispatchWaiting();
   }
 

@@ -64,6 +64,11 @@ export class Http2ClientSession implements RoutedConnection, RequestOutcomes {
 
   // --- RequestOutcomes ---------------------------------------------------------------------------
 
+  /** The kernel response cache is HTTP/1.1 only (cache/kernel-cache.ts): an HTTP/2 response is not stored. */
+  kernelCacheable(): null {
+    return null;
+  }
+
   completed(request: ListenerRequest): void {
     this.active.delete(request);
   }

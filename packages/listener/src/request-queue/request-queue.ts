@@ -266,7 +266,8 @@ export class RequestQueue<R extends QueueableRequest> {
   }
 
   /** HTTP Service Request Queues counters, copied for GetListenerCounters. */
-  snapshot(now: number): RequestQueueCounterSet {
+  /** `cacheHits`: this queue's kernel cache hits (CacheHitRate), which httpsys answered without the queue. */
+  snapshot(now: number, cacheHits = 0): RequestQueueCounterSet {
     return {
       applicationPool: this.name,
       enabled: this.enabledState,
@@ -276,6 +277,7 @@ export class RequestQueue<R extends QueueableRequest> {
       rejectedRequests: this.rejected,
       rejectedByReason: Object.fromEntries(this.rejectedByReason),
       retried: this.retried,
+      cacheHits,
       expired: this.expired,
       attachedWorkers: this.activeWorkers,
       requestsInFlight: this.requestsInFlight,

@@ -21,12 +21,15 @@ import { HttpSysErrors } from '../error-responses/http-sys-errors.js';
 import type { BandwidthThrottle } from '../limits/site-bandwidth.js';
 import { RequestEvent, RequestState, nextRequestState } from './request-state.js';
 import type { RequestCarrier, ResponseWriter } from './request-front.js';
+import type { CacheCapture } from '../cache/cache-capture.js';
 
 export { RequestState } from './request-state.js';
 
 /** What a request reports to httpsys when it ends. */
 export interface RequestOutcomes {
   completed(request: ListenerRequest): void;
+  /** The worker flagged the response KernelCacheable: the kernel cache's copy of it, if it may be one (null: none). */
+  kernelCacheable(request: ListenerRequest, payload: Buffer, statusCode: number, headers: string[]): CacheCapture | null;
   /** It failed after dispatch (HTTPERR `reason`, 502 when nothing was written yet). */
   abandoned(request: ListenerRequest, reason: string): void;
   /** Its queue refused it, dropped it when disabled, or let it expire (HTTPERR `reason`, with the status written, if any). */
@@ -61,6 +64,8 @@ export interface RequestWorker {
   upgradeAnswered(request: ListenerRequest): void;
   /** The stream ended (normally or not). */
   endStream(request: ListenerRequest): void;
+  /** Detached (recycling) or gone: what it stored in the kernel cache was flushed. */
+  readonly detached: boolean;
 }
 
 /** RFC 9110 §9.2.2: a request that may be repeated without a different effect. */
@@ -104,6 +109,8 @@ export class ListenerRequest {
   /** Credit held back by the throttle: (time it may go to the worker, bytes) pairs, in time order. */
   private throttledCredit: number[] | null = null;
   private throttleTimer: NodeJS.Timeout | null = null;
+  /** The kernel response cache's copy of this response, while it is collected (cache/cache-capture.ts). */
+  private cacheCapture: CacheCapture | null = null;
 
   constructor(
     readonly head: RequestHead,
@@ -146,6 +153,11 @@ export class ListenerRequest {
   /** Timer_AppPool (QueueableRequest): the site's connectionTimeout. */
   get queueTimeout(): number {
     return this.site.connectionTimeout;
+  }
+
+  /** The worker it was dispatched to (null: still queued). */
+  get dispatchedTo(): RequestWorker | null {
+    return this.worker;
   }
 
   get streamId(): number {
@@ -284,11 +296,13 @@ export class ListenerRequest {
     this.responseStart = Date.now();
     const head = decodeResponseHead(payload);
     if (head.statusCode >= 404) this.site.counters.responded(head.statusCode);
+    const headers = stripHopByHop(head.headers);
+    if (flags & ResponseFlags.KernelCacheable) this.cacheCapture = this.outcomes.kernelCacheable(this, payload, head.statusCode, headers);
     this.headWritten = true;
     this.writer.writeHead(
       head.statusCode,
       head.reason,
-      stripHopByHop(head.headers),
+      headers,
       // The worker refused the rest of the body (413.1): the connection ends after this response.
       (flags & ResponseFlags.CloseConnection) !== 0,
     );
@@ -309,6 +323,7 @@ export class ListenerRequest {
       if (!upgrade) this.writer.writeHead(200, 'OK', [], false);
     }
     this.responseBytes += payload.length;
+    if (this.cacheCapture !== null) this.cacheCapture.append(payload);
     if (payload.length === 0) return;
     // Held before the write: a writer that flushes at once calls outputFlushed from inside it.
     this.heldCredit += payload.length;
@@ -326,6 +341,10 @@ export class ListenerRequest {
       this.writer.writeHead(200, 'OK', ['Content-Length', '0'], false);
     }
     if (!this.end()) return;
+    if (this.cacheCapture !== null) {
+      this.cacheCapture.complete();
+      this.cacheCapture = null;
+    }
     this.writer.end();
     this.outcomes.completed(this);
   }

@@ -16,6 +16,7 @@ import type { RequestCarrier } from './request-front.js';
 import { REFUSED, type RefusalWriter, type RequestRouter } from './request-router.js';
 import { HTTP2_PREFACE } from '../http2/http2-front.js';
 import type { ParseError } from '../connections/http-parser.js';
+import type { CacheCapture } from '../cache/cache-capture.js';
 import { bodyFraming, checkFraming, dropContentLength, versionSupported } from './request-checks.js';
 
 /**
@@ -113,6 +114,9 @@ export class RequestIntake implements RequestOutcomes, ConnectionEvents, Refusal
     const route = router.routeRequest(head, host, connection, this, connection);
     if (route === null) return;
     const { site, application, queue } = route;
+    // The kernel response cache answers a hit here, before the queue (cache/kernel-cache.ts). HTTP/1.1
+    // only: an HTTP/2 stream is never answered from, nor stored in, the cache.
+    if (framing !== null && !framing.hasBody && router.kernelCache.serve(head, connection, site, queue, host)) return;
 
     if (overridden) {
       dropContentLength(raw);
@@ -300,6 +304,10 @@ export class RequestIntake implements RequestOutcomes, ConnectionEvents, Refusal
   }
 
   // RequestOutcomes ------------------------------------------------------------------------------
+
+  kernelCacheable(request: ListenerRequest, payload: Buffer, statusCode: number, headers: string[]): CacheCapture | null {
+    return this.router.kernelCache.capture(request, payload, statusCode, headers);
+  }
 
   completed(request: ListenerRequest): void {
     const connection = connectionOf(request);

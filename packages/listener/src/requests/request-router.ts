@@ -18,6 +18,7 @@ import type { ListenerRequest } from './listener-request.js';
 import { checkPath, parseAbsoluteTarget, validHost } from './request-checks.js';
 import { isAcmeChallengeUrl, type AcmeChallengeAnswers } from '../ssl/acme-challenge-answers.js';
 import { httpDate } from '../error-responses/http-date.js';
+import type { KernelCache } from '../cache/kernel-cache.js';
 
 export interface RouterState {
   routing: RoutingTable;
@@ -25,6 +26,8 @@ export interface RouterState {
   queues: Map<string, RequestQueue<ListenerRequest>>;
   /** HTTP-01 answers of automatic certificates (run directory's acme-challenge folder). */
   acmeChallenges?: AcmeChallengeAnswers;
+  /** HTTP.SYS' kernel response cache (cache/kernel-cache.ts). */
+  kernelCache: KernelCache;
 }
 
 /** The connection (HTTP/1.1) or session (HTTP/2) a request arrived on, as routing sees it. */
@@ -70,6 +73,10 @@ export class RequestRouter {
 
   get limits(): ListenerLimits {
     return this.state.limits;
+  }
+
+  get kernelCache(): KernelCache {
+    return this.state.kernelCache;
   }
 
   /**

@@ -90,6 +90,10 @@ export class Harness {
       enableHttp2Cleartext: false,
       http2MaxConcurrentStreams: 100,
       http2MaxStreamResetsPerMinute: 1000,
+      uriEnableCache: true,
+      uriMaxUriBytes: 262144,
+      uriScavengerPeriod: 120,
+      maxCacheSize: 0,
       ...this.limitOverrides,
     };
   }

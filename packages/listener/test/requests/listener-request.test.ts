@@ -84,6 +84,7 @@ class RecordingCarrier implements RequestCarrier {
 class RecordingWorker implements RequestWorker {
   readonly frames: string[] = [];
   readonly ended: ListenerRequest[] = [];
+  readonly detached = false;
   readonly writer: RequestWorker['writer'] = {
     requestHead: (streamId, _flags, _siteId, method, url) => this.frames.push(`head ${streamId} ${method} ${url}`),
     data: (type, streamId, chunk) => this.frames.push(`${type === FrameType.RequestBody ? 'body' : 'upgrade'} ${streamId} ${chunk.length}`),
@@ -99,6 +100,9 @@ class RecordingWorker implements RequestWorker {
 
 class RecordingOutcomes implements RequestOutcomes {
   readonly events: string[] = [];
+  kernelCacheable(): null {
+    return null;
+  }
   completed(): void {
     this.events.push('completed');
   }

@@ -52,6 +52,8 @@ export const RequestFlags = {
 export const ResponseFlags = {
   /** httpsys closes the client connection after this response (IIS does after 413.1: the rest of the body is not read). */
   CloseConnection: 1,
+  /** httpsys may keep this response in its kernel response cache: a KernelCachePolicy block follows the header pairs. */
+  KernelCacheable: 2,
 } as const;
 
 /** Flags of an ATTACH frame (header flags byte). */

@@ -2,7 +2,8 @@
 import './buffer-methods.js';
 // which Node turns into a single writev). Large body chunks are not copied: they go out as their own
 // buffers between slab segments.
-import { FRAME_HEADER_SIZE, FrameType, MAX_DATA_FRAME_PAYLOAD } from './frame-type.js';
+import { FRAME_HEADER_SIZE, FrameType, MAX_DATA_FRAME_PAYLOAD, ResponseFlags } from './frame-type.js';
+import { kernelCachePolicySize, writeKernelCachePolicy, type KernelCachePolicy } from './kernel-cache-policy.js';
 
 export interface FrameSink {
   write(chunk: Buffer, callback?: (error?: Error | null) => void): boolean;
@@ -136,17 +137,22 @@ export class FrameWriter {
   }
 
   /** RESPONSE_HEAD payload: u16 status, u16+reason, u16 pair count, pairs of (u16+name, u32+value). Flags: ResponseFlags. */
-  responseHead(streamId: number, statusCode: number, reason: string, headers: readonly string[], flags = 0): void {
+  responseHead(streamId: number, statusCode: number, reason: string, headers: readonly string[], flags = 0, kernelCache: KernelCachePolicy | null = null): void {
     let size = 2 + 2 + reason.length + 2;
     const count = headers.length;
     for (let i = 0; i < count; i += 2) size += 6 + headers[i]!.length + headers[i + 1]!.length;
+    if (kernelCache !== null) {
+      size += kernelCachePolicySize(kernelCache);
+      flags |= ResponseFlags.KernelCacheable;
+    }
     let at = this.begin(FrameType.ResponseHead, flags, streamId, size);
     const slab = this.slab;
     slab.writeUInt16LE(statusCode, at);
     slab.writeUInt16LE(reason.length, at + 2);
     at += 4;
     at += writeLatin1(slab, reason, at);
-    this.writeHeaderPairs(headers, at);
+    at = this.writeHeaderPairs(headers, at);
+    if (kernelCache !== null) writeKernelCachePolicy(slab, at, kernelCache);
   }
 
   /** Returns the offset after the pairs. */

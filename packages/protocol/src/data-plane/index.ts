@@ -26,4 +26,10 @@ export {
   type ResponseHead,
   type AttachRequest,
 } from './head-codec.js';
+export {
+  KernelCachePolicyType,
+  KernelCacheFlags,
+  decodeKernelCachePolicy,
+  type KernelCachePolicy,
+} from './kernel-cache-policy.js';
 export { StreamCredit } from './stream-credit.js';

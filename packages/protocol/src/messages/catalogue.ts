@@ -9,6 +9,7 @@ import type { WorkerControlMessage, WorkerControlReplies } from './worker-contro
 import type { ManagementMessage, ManagementReplies } from './management.js';
 import type { ListenSocketMessage, ListenSocketReplies } from './listen-sockets.js';
 import type { PerformanceCounterMessage, PerformanceCounterReplies } from './performance-counters.js';
+import type { ResponseCacheMessage, ResponseCacheReplies } from './response-cache.js';
 
 export type ControlMessage =
   | ConfigPlaneMessage
@@ -17,12 +18,13 @@ export type ControlMessage =
   | WorkerControlMessage
   | ManagementMessage
   | ListenSocketMessage
-  | PerformanceCounterMessage;
+  | PerformanceCounterMessage
+  | ResponseCacheMessage;
 export type ControlMessageType = ControlMessage['type'];
 export type MessageOfType<T extends ControlMessageType> = Extract<ControlMessage, { type: T }>;
 
 /** Request type -> reply. */
-export interface Replies extends ConfigPlaneReplies, ActivationReplies, WorkerControlReplies, ManagementReplies, ListenSocketReplies, PerformanceCounterReplies {}
+export interface Replies extends ConfigPlaneReplies, ActivationReplies, WorkerControlReplies, ManagementReplies, ListenSocketReplies, PerformanceCounterReplies, ResponseCacheReplies {}
 
 export type ControlRequestType = keyof Replies;
 export type ControlRequest = MessageOfType<ControlRequestType>;

@@ -1,7 +1,7 @@
 // Config plane: what `was` tells `w3svc`, and what `w3svc` programs into `httpsys`.
 // Both carry the full desired state, so a restarted service is brought up to date by one message.
 // Values that come from applicationHost.config keep the types packages/config declares for them.
-import type { Binding, HttpSysParameters, LoadBalancerCapabilities, SiteLimits, WebLimits } from '@poolhost/config';
+import type { Binding, HttpSysParameters, LoadBalancerCapabilities, LogFile, SiteLimits, WebLimits } from '@poolhost/config';
 
 /**
  * A site binding as the listener needs it (`*` for all addresses; host lower-cased, '' matches any).
@@ -41,6 +41,8 @@ export interface SiteDescriptor extends SiteListenerLimits {
   bindings: BindingDescriptor[];
   applications: ApplicationRoute[];
   hsts?: HstsSettings;
+  /** The site's W3C log: httpsys writes the lines of the requests its response cache answers. */
+  logFile?: LogFile;
 }
 
 /** Why a disabled request queue turns requests away; becomes the HTTPERR reason phrase. */
@@ -63,7 +65,11 @@ export interface RequestQueueState {
 }
 
 /** Server-wide listener limits: part of `webLimits` plus the HTTP.SYS parameters (`system.applicationHost/httpSys`). */
-export type ListenerLimits = Pick<WebLimits, 'headerWaitTimeout' | 'connectionTimeout' | 'minBytesPerSecond'> & HttpSysParameters;
+export type ListenerLimits = Pick<WebLimits, 'headerWaitTimeout' | 'connectionTimeout' | 'minBytesPerSecond'> &
+  HttpSysParameters & {
+    /** `system.webServer/caching@maxCacheSize` of applicationHost.config, MB (0: httpsys sizes the kernel cache). */
+    maxCacheSize: number;
+  };
 
 /** was -> w3svc: the sites and request queues the configuration declares. */
 export interface ApplySiteConfiguration {
@@ -88,6 +94,8 @@ export interface UrlGroup extends SiteListenerLimits {
   bindings: BindingDescriptor[];
   applications: ApplicationRoute[];
   hsts?: HstsSettings;
+  /** The site's W3C log: httpsys writes the lines of the requests its response cache answers. */
+  logFile?: LogFile;
 }
 
 /** w3svc -> httpsys: the whole routing table; httpsys opens, keeps and closes listeners to match it. */

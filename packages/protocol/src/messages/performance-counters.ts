@@ -22,6 +22,8 @@ export interface RequestQueueCounterSet {
   rejectedByReason: Record<string, number>;
   /** Requests put back at the front after their worker died before answering. */
   retried: number;
+  /** Requests for this queue's URLs answered from the kernel response cache (CacheHitRate, raw cumulative). */
+  cacheHits?: number;
   /** Waiting requests dropped because they outlived the site's connectionTimeout (Timer_AppPool). */
   expired: number;
   /** Attached workers that take requests, and requests on them now. */
@@ -90,6 +92,8 @@ export interface ListenerCounters {
   tlsHandshakesInProgress: number;
   /** Handshakes that failed, by reason (`NoCertificate`, `NotTls`, `Timer_HeaderWait` …). */
   tlsHandshakeFailures: Record<string, number>;
+  /** The kernel response cache (optional: an older httpsys has none). */
+  responseCache?: import('./response-cache.js').ResponseCacheCounters;
 }
 
 /** APP_POOL_WAS's Current Application Pool State values. */

@@ -20,6 +20,7 @@ export function buildUrlGroups(
       maxConnections: site.maxConnections,
       maxUrlSegments: site.maxUrlSegments,
       ...(site.hsts ? { hsts: site.hsts } : {}),
+      ...(site.logFile ? { logFile: site.logFile } : {}),
       maxBandwidth: site.maxBandwidth,
     })),
     requestQueues: configuration.requestQueues,

@@ -54,6 +54,10 @@ const configuration: ApplySiteConfiguration = {
     enableHttp2Cleartext: false,
     http2MaxConcurrentStreams: 100,
     http2MaxStreamResetsPerMinute: 1000,
+    uriEnableCache: true,
+    uriMaxUriBytes: 262144,
+    uriScavengerPeriod: 120,
+    maxCacheSize: 0,
   },
 };
 

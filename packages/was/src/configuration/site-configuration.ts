@@ -3,6 +3,12 @@
 import type { ApplicationHostConfig } from '@poolhost/config';
 import type { ApplySiteConfiguration, RequestQueueState, SiteDescriptor } from '@poolhost/protocol';
 
+/** `system.webServer/caching@maxCacheSize` (MB) as applicationHost.config sets it; the section is typed and checked where workers read it. */
+function maxCacheSizeOf(config: ApplicationHostConfig): number {
+  const value = Number(config.webServer?.sections['system.webServer/caching']?.attributes.maxCacheSize ?? 0);
+  return Number.isInteger(value) && value >= 0 ? value : 0;
+}
+
 const listenerProtocols = new Set(['http', 'https']);
 
 export function buildSiteConfiguration(config: ApplicationHostConfig, queueStates: RequestQueueState[]): ApplySiteConfiguration {
@@ -25,6 +31,7 @@ export function buildSiteConfiguration(config: ApplicationHostConfig, queueState
     maxConnections: site.limits.maxConnections,
     maxUrlSegments: site.limits.maxUrlSegments,
     hsts: site.hsts,
+    logFile: site.logFile,
     maxBandwidth: site.limits.maxBandwidth,
   }));
   return {
@@ -52,6 +59,10 @@ export function buildSiteConfiguration(config: ApplicationHostConfig, queueState
       enableHttp2Cleartext: config.httpSys.enableHttp2Cleartext,
       http2MaxConcurrentStreams: config.httpSys.http2MaxConcurrentStreams,
       http2MaxStreamResetsPerMinute: config.httpSys.http2MaxStreamResetsPerMinute,
+      uriEnableCache: config.httpSys.uriEnableCache,
+      uriMaxUriBytes: config.httpSys.uriMaxUriBytes,
+      uriScavengerPeriod: config.httpSys.uriScavengerPeriod,
+      maxCacheSize: maxCacheSizeOf(config),
     },
   } satisfies ApplySiteConfiguration;
 }

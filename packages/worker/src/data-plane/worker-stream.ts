@@ -3,6 +3,7 @@
 // backpressure when the stream's window is spent; 'drain' when httpsys returns credit).
 import { IncomingMessage, STATUS_CODES, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import type { KernelCacheOffer } from '../modules/http-cache/kernel-cache-offer.js';
 import { AbortReason, FrameType, INITIAL_STREAM_WINDOW, ResponseFlags, StreamCredit, type RequestHead } from '@poolhost/protocol';
 import { StreamSocket } from './stream-socket.js';
 import { StreamResponse, emitResponseClose } from './stream-response.js';
@@ -75,6 +76,8 @@ export class WorkerStream {
   private replaced = false;
   /** httpsys is asked to close the client connection after the response (ResponseFlags.CloseConnection). */
   closeConnection = false;
+  /** HttpCacheModule's verdict: the response may go to httpsys' kernel cache if its head passes the offer's check. */
+  kernelCache: KernelCacheOffer | null = null;
   /** maxAllowedContentLength for a body whose length was not declared (-1: none); counted as it arrives. */
   private bodyLimit = -1;
   private bodyReceived = 0;
@@ -135,7 +138,9 @@ export class WorkerStream {
       if (page.body.length > 0) writer.data(FrameType.ResponseBody, this.id, page.body);
       return;
     }
-    this.connection.writer.responseHead(this.id, statusCode, reason, headers, this.closeConnection ? ResponseFlags.CloseConnection : 0);
+    const offer = this.kernelCache;
+    const kernelCache = offer !== null && offer.check(statusCode, headers) === null ? offer.policy : null;
+    this.connection.writer.responseHead(this.id, statusCode, reason, headers, this.closeConnection ? ResponseFlags.CloseConnection : 0, kernelCache);
   }
 
   writeResponseData(data: string | Uint8Array, encoding: BufferEncoding | undefined, callback?: (error?: Error | null) => void): boolean {

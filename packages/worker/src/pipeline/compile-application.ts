@@ -13,6 +13,7 @@ import { customErrorResponder } from '../modules/custom-errors/custom-error-modu
 import { customHeadersModule } from '../modules/custom-headers.js';
 import { failedRequestTracingModule } from '../modules/failed-request-tracing/failed-request-tracing-module.js';
 import { httpLoggingModule } from '../modules/http-logging/http-logging-module.js';
+import { httpCacheModule } from '../modules/http-cache/http-cache-module.js';
 import { ipRestrictionModule } from '../modules/ip-restriction.js';
 import { sslAccessCheck } from './ssl-access.js';
 import { requestFilteringModule } from '../modules/request-filtering.js';
@@ -139,6 +140,9 @@ async function compilePipeline(
     if (module === undefined) shared.set(index, (module = await buildModule(entry, config, setup)));
     if (module) modules.push(module);
   }
+  // HttpCacheModule is not in poolhost's module list (appcmd shows IIS's shipped list without it); it is
+  // always there, as in IIS's default installation (with caching@enableKernelCache false it only traces why).
+  modules.push(httpCacheModule(config));
 
   let mappings: HandlerMapping[] = [];
   const iisnodeFiles = config.handlers.handlers.filter((entry) => isIisnodeHandler(entry.modules)).map((entry) => pathMatcher(entry.path));

@@ -2,7 +2,7 @@
 // trace folder per site), created once and flushed when the worker stops.
 import type { Logger } from 'pino';
 import type { Site } from '@poolhost/config';
-import { W3cLogWriter } from '../modules/http-logging/w3c-log-writer.js';
+import { W3cLogWriter } from '@poolhost/common';
 import { TraceFileWriter } from '../modules/failed-request-tracing/trace-file-writer.js';
 import { EntryScriptHosts } from '../hosting/entry-script-hosts.js';
 

@@ -3,7 +3,7 @@
 import type { HttpLoggingSection } from '@poolhost/config';
 import type { HttpContext } from '../../pipeline/http-context.js';
 import type { HttpModule } from '../../pipeline/http-module.js';
-import type { W3cLogWriter } from './w3c-log-writer.js';
+import type { W3cLogWriter } from '@poolhost/common';
 
 const PROTOCOL_VERSIONS: Readonly<Record<string, string>> = { '1.1': 'HTTP/1.1', '1.0': 'HTTP/1.0' };
 

@@ -5,12 +5,33 @@
 // sooner here so a tail -f shows something). A worker writes the `#Software … #Fields` header block the
 // first time it writes to a file, as IIS does whenever logging restarts. A destination that cannot be
 // written is reported once a minute and its lines dropped; logging never fails a request.
+// Used by the worker's logging module and by httpsys for the requests its response cache answers.
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { appendFile, mkdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import type { Site } from '@poolhost/config';
+
+// Node's untyped UTF-8 fast path (`buffer-methods.ts` of @poolhost/protocol types the others).
+declare global {
+  interface Buffer {
+    utf8Write(text: string, offset?: number, length?: number): number;
+  }
+}
+
+/** What the writer reads of a site (`Site` of @poolhost/config has these fields). */
+export interface W3cLogSite {
+  id: number;
+  name: string;
+  logFile: {
+    enabled: boolean;
+    logFormat: string;
+    directory: string;
+    period: string;
+    logExtFileFlags: string[];
+    logSiteId: boolean;
+  };
+}
 
 export interface LogRecord {
   method: string;
@@ -99,7 +120,7 @@ export class W3cLogWriter {
   private lastFailureReport = 0;
 
   constructor(
-    private readonly site: Site,
+    private readonly site: W3cLogSite,
     private readonly logger: Logger,
   ) {
     const logFile = site.logFile;

@@ -4,8 +4,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import type { Site } from '@poolhost/config';
-import { W3cLogWriter, type LogRecord } from '../../../src/modules/http-logging/w3c-log-writer.js';
+import type { W3cLogSite as Site } from '../../src/w3c-log/w3c-log-writer.js';
+import { W3cLogWriter, type LogRecord } from '../../src/w3c-log/w3c-log-writer.js';
 
 const record: LogRecord = {
   method: 'GET',

@@ -1,0 +1,38 @@
+// FREB's HTTPSYS_CACHEABLE: a traced request says whether its response goes to the kernel cache, and why not.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startSite } from '../pipeline/pipeline-support.js';
+import { waitFor } from '../support/wait.js';
+
+test('traces carry HTTPSYS_CACHEABLE with the reason: not frequently hit, query string, then cacheable', async () => {
+  const site = await startSite(
+    {
+      files: { 'www/page.txt': 'page' },
+      traceFailedRequestsLogging: { enabled: 'true' },
+      webServer: `    <tracing><traceFailedRequests>
+      <add path="*.txt"><failureDefinitions statusCodes="200" /></add>
+    </traceFailedRequests></tracing>`,
+    },
+    after,
+  );
+  const folder = join(site.poolhost.root, 'logs', 'FailedReqLogFiles', 'W3SVC1');
+  const cacheable = async (path: string, file: string): Promise<string> => {
+    assert.equal((await site.get(path)).status, 200);
+    await waitFor(`the trace ${file}`, () => existsSync(join(folder, file)), 5_000);
+    const xml = readFileSync(join(folder, file), 'utf8');
+    const event = xml.split('<Event').find((chunk) => chunk.includes('<Opcode>HTTPSYS_CACHEABLE</Opcode>'));
+    assert.ok(event, `${file} has HTTPSYS_CACHEABLE`);
+    return event;
+  };
+  const first = await cacheable('/page.txt', 'fr000001.xml');
+  assert.match(first, /<Data Name="HttpsysCacheable">false<\/Data>/);
+  assert.match(first, /<Data Name="Reason">NOT_FREQUENTLY_HIT<\/Data>/);
+  const query = await cacheable('/page.txt?x=1', 'fr000002.xml');
+  assert.match(query, /<Data Name="Reason">STATIC_REQUEST_QUERYSTRING<\/Data>/);
+  const second = await cacheable('/page.txt', 'fr000003.xml');
+  assert.match(second, /<Data Name="HttpsysCacheable">true<\/Data>/);
+  assert.match(second, /<Data Name="Reason">OK<\/Data>/);
+  assert.match(second, /<Data Name="CachePolicy">USER_INVALIDATES<\/Data>/);
+});

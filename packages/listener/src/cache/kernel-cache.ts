@@ -1,0 +1,322 @@
+// HTTP.SYS' kernel response cache in httpsys. Two hooks into the request's life, nothing else:
+//   serve()   — intake, after routing (site by binding, application, queue, connection limit) and
+//               before the request is queued: a hit is answered here, with no message to any worker;
+//   capture() — a worker's RESPONSE_HEAD flagged KernelCacheable: the response is copied as it passes
+//               and stored once complete.
+// Only whole, anonymous 200s to GET without a query string are offered (the worker's HttpCacheModule
+// decides: iis-2.md §2.3) and only such requests are looked up. A hit honours If-None-Match and
+// If-Modified-Since (304), is counted (HTTP Service, Web Service, the queue's CacheHitRate) and logged.
+import { statSync } from 'node:fs';
+import type { Logger } from 'pino';
+import { systemClock } from '@poolhost/common';
+import {
+  decodeKernelCachePolicy,
+  KernelCacheFlags,
+  KernelCachePolicyType,
+  type ListenerLimits,
+  type ResponseCacheCounters,
+  type ResponseCacheEntryInfo,
+  type UrlGroup,
+} from '@poolhost/protocol';
+import type { ClientConnection, RequestHead } from '../connections/client-connection.js';
+import type { SiteRoute } from '../routing/routing-table.js';
+import type { RequestQueue } from '../request-queue/request-queue.js';
+import type { ListenerRequest } from '../requests/listener-request.js';
+import { hostName } from '../routing/host-header.js';
+import { UNLIMITED_BANDWIDTH } from '../limits/site-bandwidth.js';
+import { httpDate } from '../error-responses/http-date.js';
+import { ResponseCache } from './response-cache.js';
+import { buildEntryBytes, DATE_VALUE_LENGTH, ENTRY_OVERHEAD_BYTES, type CacheEntry } from './cache-entry.js';
+import { CacheCapture, type CaptureStore } from './cache-capture.js';
+import { FileWatches } from './file-watches.js';
+import { HitLog } from './hit-log.js';
+
+/** maxCacheSize 0 ("auto"): what httpsys gives the cache. */
+export const AUTO_MAX_CACHE_BYTES = 256 * 1024 * 1024;
+const COMPRESSING_ENCODING = /gzip|deflate|br/i;
+/** A client asking for compression is not given an entry a worker would have compressed for it. */
+const refuseIdentityOnly = (entry: CacheEntry): boolean => entry.identityOnly;
+const CONNECTION_CLOSE = Buffer.from('Connection: close\r\n\r\n', 'latin1');
+const CONNECTION_KEEP_ALIVE = Buffer.from('Connection: keep-alive\r\n\r\n', 'latin1');
+
+export class KernelCache implements CaptureStore {
+  readonly store: ResponseCache;
+  private readonly watches: FileWatches;
+  private readonly hitLog: HitLog;
+  private enabled = true;
+  private maxUriBytes = 262_144;
+  /** siteId -> the URL group it was routed with, to flush a site whose configuration changed. */
+  private urlGroups = new Map<number, string>();
+  private lastScavenge = 0;
+
+  constructor(private readonly logger: Logger) {
+    this.watches = new FileWatches((file) => {
+      const flushed = this.store.flushFile(file);
+      this.logger.debug({ file, flushed }, 'kernel cache: file changed');
+    });
+    this.store = new ResponseCache({ maxBytes: AUTO_MAX_CACHE_BYTES, scavengerPeriodMs: 120_000 }, systemClock, (entry) => {
+      if (entry.file !== '') this.watches.release(entry.file);
+    });
+    this.hitLog = new HitLog(logger.child({ component: 'cache-log' }));
+    this.logger.info('kernel response cache: HTTP/1.1 requests only; HTTP/2 streams are neither answered from nor stored in it');
+  }
+
+  // --- configuration -----------------------------------------------------------------------------
+
+  configure(limits: ListenerLimits): void {
+    this.enabled = limits.uriEnableCache ?? true;
+    this.maxUriBytes = limits.uriMaxUriBytes ?? 262_144;
+    this.store.resize({
+      maxBytes: limits.maxCacheSize > 0 ? limits.maxCacheSize * 1024 * 1024 : AUTO_MAX_CACHE_BYTES,
+      scavengerPeriodMs: (limits.uriScavengerPeriod ?? 120) * 1000,
+    });
+    if (!this.enabled) this.store.flushUrl(undefined, true);
+  }
+
+  /** A new routing table: entries of sites whose bindings, applications, state or limits changed are flushed. */
+  applyUrlGroups(urlGroups: readonly UrlGroup[]): void {
+    const changed = new Set<number>();
+    const next = new Map<number, string>();
+    for (const group of urlGroups) {
+      const settings = JSON.stringify(group);
+      next.set(group.siteId, settings);
+      if (this.urlGroups.get(group.siteId) !== settings) changed.add(group.siteId);
+    }
+    for (const siteId of this.urlGroups.keys()) if (!next.has(siteId)) changed.add(siteId);
+    this.urlGroups = next;
+    if (changed.size > 0 && this.store.size > 0) this.store.flushSites(changed);
+    this.hitLog.apply(urlGroups);
+  }
+
+  /** A pool stopped, was disabled by rapid-fail or is recycling: its queue's entries go. */
+  queueDisabled(queue: string): void {
+    if (this.store.size > 0) this.store.flushQueue(queue);
+  }
+
+  /** A worker detached (recycle, idle shutdown) or died: what it stored goes with it. */
+  workerGone(worker: object): void {
+    if (this.store.size > 0) this.store.flushOwner(worker);
+  }
+
+  /** Called by httpsys' timer sweep: time to live and UriScavengerPeriod. */
+  scavenge(now: number): void {
+    if (this.store.size === 0 || now - this.lastScavenge < 1_000) return;
+    this.lastScavenge = now;
+    this.store.scavenge();
+  }
+
+  flush(url: string | undefined, recursive: boolean): number {
+    return this.store.flushUrl(url, recursive);
+  }
+
+  describe(url?: string): ResponseCacheEntryInfo[] {
+    return this.store.describe(url);
+  }
+
+  counters(): ResponseCacheCounters {
+    return this.store.counters();
+  }
+
+  close(): Promise<void> {
+    this.watches.closeAll();
+    return this.hitLog.drained();
+  }
+
+  // --- serve: intake's hook ------------------------------------------------------------------------
+
+  /**
+   * Answers the request from the cache when it may be (returns true) — a GET without query string or
+   * body, with nothing a cached whole response cannot answer (Authorization, Range, If-Range,
+   * If-Match, If-Unmodified-Since, Translate: f, Expect), to an enabled queue, on a connection with no
+   * earlier response still owed (responses leave in order) and no backlog, for a site without a
+   * bandwidth limit.
+   */
+  serve(head: RequestHead, connection: ClientConnection, site: SiteRoute, queue: RequestQueue<ListenerRequest>, host: string | undefined): boolean {
+    if (!this.enabled || head.method !== 'GET' || head.url.includes('?') || !queue.enabled) return false;
+    // A client that has not taken what was written already is served through the queue, whose
+    // pipelining bounds hold its requests back instead of buffering hit after hit here.
+    if (connection.outgoing.length !== 0 || connection.socket.writableNeedDrain || site.maxBandwidth < UNLIMITED_BANDWIDTH) return false;
+    const store = this.store;
+    if (store.size === 0) {
+      store.countMiss();
+      return false;
+    }
+    const raw = head.rawHeaders;
+    let ifNoneMatch: string | undefined;
+    let ifModifiedSince: string | undefined;
+    let asksCompression = false;
+    for (let i = 0; i < raw.length; i += 2) {
+      const name = raw[i]!;
+      const first = name.charCodeAt(0) | 0x20;
+      if (first !== 97 /* a */ && first !== 114 /* r */ && first !== 105 /* i */ && first !== 116 /* t */ && first !== 101 /* e */) continue;
+      switch (name.toLowerCase()) {
+        case 'authorization':
+        case 'range':
+        case 'if-range':
+        case 'if-match':
+        case 'if-unmodified-since':
+        case 'expect':
+          return false;
+        case 'translate':
+          if (raw[i + 1]!.trim().toLowerCase() === 'f') return false;
+          break;
+        case 'if-none-match':
+          ifNoneMatch = raw[i + 1];
+          break;
+        case 'if-modified-since':
+          ifModifiedSince = raw[i + 1];
+          break;
+        case 'accept-encoding':
+          asksCompression ||= COMPRESSING_ENCODING.test(raw[i + 1]!);
+          break;
+      }
+    }
+    const entry = store.lookup(cacheKey(connection, host, head.url), asksCompression ? refuseIdentityOnly : undefined);
+    if (entry === null) return false;
+    const notModified = isNotModified(entry, ifNoneMatch, ifModifiedSince);
+    const date = httpDate();
+    let bytes: Buffer;
+    if (notModified) {
+      bytes = entry.notModified;
+      bytes.latin1Write(date, entry.notModifiedDateOffset, DATE_VALUE_LENGTH);
+    } else {
+      bytes = entry.response;
+      bytes.latin1Write(date, entry.dateOffset, DATE_VALUE_LENGTH);
+    }
+    const close = !head.keepAlive || connection.closing;
+    if (close || head.httpVersionMinor === 0) {
+      // The rare forms get their own buffer: the Connection header goes before the blank line.
+      const headEnd = notModified ? bytes.length - 2 : entry.headLength;
+      bytes = Buffer.concat([bytes.subarray(0, headEnd), close ? CONNECTION_CLOSE : CONNECTION_KEEP_ALIVE, bytes.subarray(headEnd + 2)]);
+    }
+    if (entry.logHits) this.hitLog.log(site.siteId, head, connection, notModified ? 304 : 200, bytes.length);
+    connection.site = site;
+    if (close) {
+      connection.answerLast(bytes);
+    } else {
+      connection.socket.write(bytes);
+      connection.idleSince = Date.now();
+    }
+    return true;
+  }
+
+  // --- capture: the response hook --------------------------------------------------------------------
+
+  /**
+   * A RESPONSE_HEAD flagged KernelCacheable: a copy is taken when the response can be a cache entry —
+   * a 200 with a Content-Length of 1 to UriMaxUriBytes bytes, to a GET without query string.
+   */
+  capture(request: ListenerRequest, payload: Buffer, statusCode: number, headers: string[]): CacheCapture | null {
+    const head = request.head;
+    if (!this.enabled || statusCode !== 200 || head.method !== 'GET' || head.url.includes('?')) return null;
+    let contentLength = -1;
+    let host: string | undefined;
+    for (let i = 0; i < headers.length; i += 2) {
+      const name = headers[i]!;
+      if (name.length === 14 && name.toLowerCase() === 'content-length') contentLength = Number(headers[i + 1]);
+      else if (name.length === 17 && name.toLowerCase() === 'transfer-encoding') return null;
+    }
+    if (!(contentLength > 0 && contentLength <= this.maxUriBytes && Number.isInteger(contentLength))) return null;
+    const raw = head.rawHeaders;
+    for (let i = 0; i < raw.length; i += 2) {
+      if (raw[i]!.length === 4 && raw[i]!.toLowerCase() === 'host') {
+        host = raw[i + 1];
+        break;
+      }
+    }
+    const key = cacheKey(request.carrier, host, head.url);
+    // Already cached (this request went to the worker because it was pipelined, or asked for compression):
+    // the entry stands until something flushes it, so no copy is taken.
+    if (this.store.has(key)) return null;
+    const policy = decodeKernelCachePolicy(payload);
+    return new CacheCapture(this, request, key, policy, headers, Buffer.allocUnsafe(contentLength));
+  }
+
+  storeCaptured(capture: CacheCapture): void {
+    const { request, policy } = capture;
+    const worker = request.dispatchedTo;
+    // A worker that has detached (recycling) or a disabled queue: its entries were just flushed.
+    if (worker === null || worker.detached || !request.queue.enabled) return;
+    let lastModifiedHeader: string | undefined;
+    for (let i = 0; i < capture.headers.length; i += 2) {
+      if (capture.headers[i]!.toLowerCase() === 'last-modified') lastModifiedHeader = capture.headers[i + 1];
+    }
+    if (policy.file !== '' && !fileUnchanged(policy.file, policy.flags & KernelCacheFlags.StaticFile ? lastModifiedHeader : undefined)) return;
+    const site = request.site;
+    const built = buildEntryBytes({
+      statusLine: 'HTTP/1.1 200 OK\r\n',
+      headers: capture.headers,
+      strictTransportSecurity: request.carrier.secure ? site.strictTransportSecurity : null,
+      body: capture.body,
+    });
+    const now = Date.now();
+    const entry: CacheEntry = {
+      key: capture.key,
+      siteId: site.siteId,
+      requestQueue: request.queue.name,
+      owner: worker,
+      policy: policy.policy,
+      secondsToLive: policy.secondsToLive,
+      expiresAt: policy.policy === KernelCachePolicyType.TimeToLive ? now + policy.secondsToLive * 1000 : 0,
+      createdAt: now,
+      lastHitAt: now,
+      hitCount: 0,
+      response: built.response,
+      dateOffset: built.dateOffset,
+      headLength: built.headLength,
+      notModified: built.notModified,
+      notModifiedDateOffset: built.notModifiedDateOffset,
+      etag: built.etag,
+      lastModified: built.lastModified,
+      contentLength: capture.body.length,
+      file: policy.file,
+      logHits: (policy.flags & KernelCacheFlags.LogHits) !== 0,
+      identityOnly: (policy.flags & KernelCacheFlags.IdentityOnly) !== 0,
+      bytes: built.response.length + built.notModified.length + 2 * capture.key.length + 2 * policy.file.length + ENTRY_OVERHEAD_BYTES,
+    };
+    if (entry.file !== '' && !this.watches.acquire(entry.file)) return;
+    if (!this.store.store(entry) && entry.file !== '') this.watches.release(entry.file);
+  }
+}
+
+/** What the key takes of the connection a request arrived on. */
+export interface CacheKeyAddresses {
+  readonly secure: boolean;
+  readonly localIp: string;
+  readonly localPort: number;
+}
+
+/** `http://host:port/path` as HTTP.SYS keys its cache: scheme, Host without port (lower-cased), local port, URL. */
+export function cacheKey(connection: CacheKeyAddresses, host: string | undefined, url: string): string {
+  return `${connection.secure ? 'https' : 'http'}://${hostName(host) || connection.localIp}:${connection.localPort}${url}`;
+}
+
+/** RFC 9110 §13.2.2: If-None-Match (weak comparison) wins over If-Modified-Since. */
+function isNotModified(entry: CacheEntry, ifNoneMatch: string | undefined, ifModifiedSince: string | undefined): boolean {
+  if (ifNoneMatch !== undefined) {
+    if (entry.etag === null) return false;
+    if (ifNoneMatch.trim() === '*') return true;
+    const tag = weak(entry.etag);
+    return ifNoneMatch.split(',').some((candidate) => weak(candidate.trim()) === tag);
+  }
+  if (ifModifiedSince === undefined || Number.isNaN(entry.lastModified)) return false;
+  const since = Date.parse(ifModifiedSince);
+  return !Number.isNaN(since) && entry.lastModified <= since;
+}
+
+const weak = (tag: string): string => (tag.startsWith('W/') ? tag.slice(2) : tag);
+
+/**
+ * The worker read the file before httpsys watches it: a change in between would be cached until the
+ * next one. A static file is stored only when the file still has the Last-Modified the response
+ * carries; any other response only when the file still exists.
+ */
+function fileUnchanged(file: string, lastModified: string | undefined): boolean {
+  try {
+    const stats = statSync(file);
+    if (lastModified === undefined) return true;
+    return Math.floor(stats.mtimeMs / 1000) === Math.floor(Date.parse(lastModified) / 1000);
+  } catch {
+    return false;
+  }
+}

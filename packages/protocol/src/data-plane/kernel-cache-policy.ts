@@ -1,0 +1,67 @@
+// The kernel cache block of a RESPONSE_HEAD (ResponseFlags.KernelCacheable): the worker's pipeline says
+// httpsys may keep this response in its response cache, and how long — HTTP.SYS's HTTP_CACHE_POLICY
+// (reference iis-2.md §2.4). It follows the header pairs:
+//   u8 policy (1 UserInvalidates, 2 TimeToLive), u32 secondsToLive, u8 KernelCacheFlags,
+//   u16 + UTF-8 file (the file whose change, rename or deletion flushes the entry; '' none).
+import './buffer-methods.js';
+
+export const KernelCachePolicyType = {
+  /** `HttpCachePolicyUserInvalidates`: kept until flushed (file change, config change, recycle, scavenger). */
+  UserInvalidates: 1,
+  /** `HttpCachePolicyTimeToLive`: also flushed `secondsToLive` after it was stored (CacheForTimePeriod). */
+  TimeToLive: 2,
+} as const;
+export type KernelCachePolicyType = (typeof KernelCachePolicyType)[keyof typeof KernelCachePolicyType];
+
+export const KernelCacheFlags = {
+  /** httpLogging writes a W3C line for this URL's 200s: httpsys writes one for every hit. */
+  LogHits: 1,
+  /**
+   * The response was not compressed because the request did not ask for it, and a client that does would
+   * get it compressed: httpsys answers it only to requests without a compressing Accept-Encoding.
+   */
+  IdentityOnly: 2,
+  /** The response is the file itself (static file handler): its Last-Modified is the file's mtime. */
+  StaticFile: 4,
+} as const;
+
+export interface KernelCachePolicy {
+  policy: KernelCachePolicyType;
+  secondsToLive: number;
+  flags: number;
+  /** Absolute path watched for the entry ('' when none). */
+  file: string;
+}
+
+export function kernelCachePolicySize(policy: KernelCachePolicy): number {
+  return 1 + 4 + 1 + 2 + Buffer.byteLength(policy.file);
+}
+
+/** Writes the block at `at`; returns the offset after it. */
+export function writeKernelCachePolicy(slab: Buffer, at: number, policy: KernelCachePolicy): number {
+  slab[at] = policy.policy;
+  slab.writeUInt32LE(policy.secondsToLive >>> 0, at + 1);
+  slab[at + 5] = policy.flags;
+  const length = Buffer.byteLength(policy.file);
+  slab.writeUInt16LE(length, at + 6);
+  slab.utf8Write(policy.file, at + 8, length);
+  return at + 8 + length;
+}
+
+/** The block of a RESPONSE_HEAD payload flagged KernelCacheable (skips status, reason and header pairs). */
+export function decodeKernelCachePolicy(payload: Buffer): KernelCachePolicy {
+  let at = 4 + payload.readUInt16LE(2);
+  const pairs = payload.readUInt16LE(at);
+  at += 2;
+  for (let i = 0; i < pairs; i++) {
+    at += 2 + payload.readUInt16LE(at);
+    at += 4 + payload.readUInt32LE(at);
+  }
+  const length = payload.readUInt16LE(at + 6);
+  return {
+    policy: payload[at] as KernelCachePolicyType,
+    secondsToLive: payload.readUInt32LE(at + 1),
+    flags: payload[at + 5]!,
+    file: payload.utf8Slice(at + 8, at + 8 + length),
+  };
+}

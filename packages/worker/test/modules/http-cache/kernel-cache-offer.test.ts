@@ -1,0 +1,39 @@
+// The response-head check of a kernel cache offer: IIS's response-side reasons, and IdentityOnly.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { KernelCacheFlags, KernelCachePolicyType } from '@poolhost/protocol';
+import { KernelCacheOffer } from '../../../src/modules/http-cache/kernel-cache-offer.js';
+
+const offer = (compressedFrom = Infinity): KernelCacheOffer => new KernelCacheOffer(KernelCachePolicyType.UserInvalidates, 0, '/srv/a.txt', true, 262_144, compressedFrom, true);
+
+test('only a whole, uncompressed, cookie-free 200 with a length up to maxResponseSize and 1 KB of headers is cacheable', () => {
+  assert.equal(offer().check(200, ['Content-Type', 'text/plain', 'Content-Length', '5']), null);
+  assert.equal(offer().check(404, ['Content-Length', '5']), 'HTTP_STATUS_NOT_OK');
+  assert.equal(offer().check(200, ['Content-Type', 'text/plain']), 'RESPONSE_MORE_DATA');
+  assert.equal(offer().check(200, ['Content-Length', '0']), 'RESPONSE_MORE_DATA');
+  assert.equal(offer().check(200, ['Content-Length', '262145']), 'RESPONSE_MORE_DATA');
+  assert.equal(offer().check(200, ['Content-Length', '5', 'Content-Encoding', 'gzip']), 'DYNAMIC_COMPRESSION_ENABLED');
+  assert.equal(offer().check(200, ['Content-Length', '5', 'Set-Cookie', 'a=b']), 'RESPONSE_SENDING_RAW_HEADERS');
+  assert.equal(offer().check(200, ['Content-Length', '5', 'X-Long', 'x'.repeat(1000)]), 'RESPONSE_SENDING_RAW_HEADERS');
+});
+
+test('a response a compressing client would get compressed is IdentityOnly; the flags say static file and logging', () => {
+  const large = offer(2700);
+  assert.equal(large.check(200, ['Content-Length', '5000']), null);
+  assert.equal(large.policy.flags, KernelCacheFlags.LogHits | KernelCacheFlags.StaticFile | KernelCacheFlags.IdentityOnly);
+  const small = offer(2700);
+  assert.equal(small.check(200, ['Content-Length', '2699']), null);
+  assert.equal(small.policy.flags & KernelCacheFlags.IdentityOnly, 0);
+});
+
+test("a traced request gets FREB's HTTPSYS_CACHEABLE with the verdict, its reason and the policy", () => {
+  const events: Array<[string, Record<string, string | number | boolean>]> = [];
+  const trace = { event: (opcode: string, data: Record<string, string | number | boolean>) => void events.push([opcode, data]) };
+  const traced = (): KernelCacheOffer => new KernelCacheOffer(KernelCachePolicyType.TimeToLive, 30, '', true, 262_144, Infinity, false, trace);
+  traced().check(200, ['Content-Length', '5']);
+  traced().check(500, ['Content-Length', '5']);
+  assert.deepEqual(events, [
+    ['HTTPSYS_CACHEABLE', { HttpsysCacheable: true, Reason: 'OK', CachePolicy: 'TIME_TO_LIVE' }],
+    ['HTTPSYS_CACHEABLE', { HttpsysCacheable: false, Reason: 'HTTP_STATUS_NOT_OK', CachePolicy: 'NO_CACHE' }],
+  ]);
+});
