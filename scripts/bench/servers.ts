@@ -54,12 +54,16 @@ export function get(port: number, path: string, timeoutMs = 5_000, secure = fals
   });
 }
 
+/** Thrown by a waitUntil check when waiting longer cannot help (the process being waited for has exited). */
+export class WaitAborted extends Error {}
+
 export async function waitUntil(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 20_000, intervalMs = 20): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     try {
       if (await check()) return;
-    } catch {
+    } catch (error) {
+      if (error instanceof WaitAborted) throw error;
       // not yet
     }
     await sleep(intervalMs);
@@ -233,7 +237,7 @@ export class PoolhostServer implements BenchServer {
       this.folder,
     );
     await waitUntil(`${this.name} to accept on port ${this.port}`, () => {
-      if (this.child!.exitCode !== null) throw new Error(`poolhost exited with ${this.child!.exitCode}: ${childLog(this.child!)}`);
+      if (this.child!.exitCode !== null) throw new WaitAborted(`poolhost exited with ${this.child!.exitCode}: ${childLog(this.child!)}`);
       return tcpAccepts(this.port);
     }, 60_000); // a loaded CI machine: poolhost starts four services before it accepts
   }
@@ -296,7 +300,7 @@ export class NodeServer implements BenchServer {
     }
     this.child = spawnLogged(process.execPath, [entry], { ...process.env, PORT: String(this.port) }, join(this.folder, `${this.name}.log`));
     await waitUntil(`${this.name} to accept`, () => {
-      if (this.child!.exitCode !== null) throw new Error(`${this.name} exited: ${childLog(this.child!)}`);
+      if (this.child!.exitCode !== null) throw new WaitAborted(`${this.name} exited: ${childLog(this.child!)}`);
       return tcpAccepts(this.port);
     });
     if (this.instances > 1) await waitUntil(`${this.name} workers`, () => processTree(this.roots()).length === this.instances + 1);
@@ -376,7 +380,7 @@ http {
     await waitUntil('nginx backend socket', () => existsSync(this.socketPath));
     this.nginx = spawnLogged('nginx', ['-p', this.folder, '-c', conf], process.env, join(this.folder, 'nginx.log'));
     await waitUntil(`${this.name} to accept`, () => {
-      if (this.nginx!.exitCode !== null) throw new Error(`nginx exited: ${childLog(this.nginx!)}`);
+      if (this.nginx!.exitCode !== null) throw new WaitAborted(`nginx exited: ${childLog(this.nginx!)}`);
       return tcpAccepts(this.port);
     });
   }

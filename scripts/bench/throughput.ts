@@ -65,7 +65,7 @@ export async function runThroughput(context: BenchContext, scenario: ThroughputS
   const servers: StartableServer[] = [];
   try {
     for (const contender of scenario.contenders) {
-      const server = contender.create(await freePort(), join(context.work, scenario.name.replace(/\W+/g, '-'), contender.name.replace(/\W+/g, '-')));
+      const server = contender.create(await freePort(), join(context.work, slug(scenario.name), slug(contender.name)));
       servers.push(server);
       await server.start();
       await waitUntil(`${contender.name} to answer ${scenario.path}`, async () => (await get(server.port, scenario.path, 5_000, scenario.https === true)).status < 400, 30_000, 50);
@@ -110,4 +110,9 @@ export async function runThroughput(context: BenchContext, scenario: ThroughputS
   } finally {
     for (const server of servers) await server.stop();
   }
+}
+
+/** A folder name from a label, short enough that the run directory below it stays within poolhost's Unix-socket path limit. */
+function slug(label: string): string {
+  return label.replace(/\W+/g, '-').slice(0, 20);
 }
