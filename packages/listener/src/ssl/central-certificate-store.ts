@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { SslCertBinding } from '@poolhost/config';
-import { fileSignature, loadCertificate, type LoadedCertificate } from './certificate-files.js';
+import { certificateFilesOf, fileSignature, loadCertificate, type LoadedCertificate } from './certificate-files.js';
 import type { TicketKeys } from './ticket-keys.js';
 
 interface CentralEntry {
@@ -72,16 +72,7 @@ export class CentralCertificateStore {
     entry.signature = fileSignature(entry.file);
     const { binding } = this;
     try {
-      const certificate = loadCertificate(
-        {
-          certFile: entry.file,
-          ...(binding.passwordFile ? { passwordFile: binding.passwordFile } : {}),
-          ...(binding.passwordEnv ? { passwordEnv: binding.passwordEnv } : {}),
-          ...(binding.clientCaFile ? { clientCaFile: binding.clientCaFile } : {}),
-          clientCertNegotiation: binding.clientCertNegotiation,
-        },
-        this.env,
-      );
+      const certificate = loadCertificate(certificateFilesOf(binding, entry.file), this.env);
       this.ticketKeys?.apply(certificate.context);
       const replaced = entry.certificate;
       entry.certificate = certificate;

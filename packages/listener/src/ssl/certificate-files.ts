@@ -4,6 +4,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { X509Certificate, constants, createPrivateKey } from 'node:crypto';
 import { createSecureContext, type SecureContext, type SecureContextOptions } from 'node:tls';
+import type { SslCertBinding } from '@poolhost/config';
 
 export interface CertificateFiles {
   certFile: string;
@@ -53,6 +54,18 @@ export function contextWithoutTls13(certificate: LoadedCertificate, prepare: (co
 
 export function isPfx(file: string): boolean {
   return /\.(pfx|p12)$/i.test(file);
+}
+
+/** The files a store entry names (`certFile`: a Centralized Certificate Store file instead of the entry's own). */
+export function certificateFilesOf(binding: SslCertBinding, certFile = binding.certFile!): CertificateFiles {
+  return {
+    certFile,
+    ...(binding.keyFile && certFile === binding.certFile ? { keyFile: binding.keyFile } : {}),
+    ...(binding.passwordFile ? { passwordFile: binding.passwordFile } : {}),
+    ...(binding.passwordEnv ? { passwordEnv: binding.passwordEnv } : {}),
+    ...(binding.clientCaFile ? { clientCaFile: binding.clientCaFile } : {}),
+    clientCertNegotiation: binding.clientCertNegotiation,
+  };
 }
 
 export function loadCertificate(files: CertificateFiles, env: NodeJS.ProcessEnv = process.env): LoadedCertificate {

@@ -9,7 +9,7 @@
 import { readSslStore, formatSslCertKey, type SslCertBinding } from '@poolhost/config';
 import type { Logger } from 'pino';
 import type { SecureContext } from 'node:tls';
-import { contextWithoutTls13, fileSignature, loadCertificate, type LoadedCertificate } from './certificate-files.js';
+import { certificateFilesOf, contextWithoutTls13, fileSignature, loadCertificate, type LoadedCertificate } from './certificate-files.js';
 import { CentralCertificateStore } from './central-certificate-store.js';
 import type { TicketKeys } from './ticket-keys.js';
 
@@ -112,17 +112,7 @@ export class SslConfiguration {
     const { binding } = entry;
     const key = keyText(binding);
     try {
-      const certificate = loadCertificate(
-        {
-          certFile: binding.certFile!,
-          ...(binding.keyFile ? { keyFile: binding.keyFile } : {}),
-          ...(binding.passwordFile ? { passwordFile: binding.passwordFile } : {}),
-          ...(binding.passwordEnv ? { passwordEnv: binding.passwordEnv } : {}),
-          ...(binding.clientCaFile ? { clientCaFile: binding.clientCaFile } : {}),
-          clientCertNegotiation: binding.clientCertNegotiation,
-        },
-        this.env,
-      );
+      const certificate = loadCertificate(certificateFilesOf(binding), this.env);
       this.ticketKeys?.apply(certificate.context);
       const replaced = entry.certificate;
       entry.certificate = certificate;
