@@ -60,7 +60,8 @@ export class RequestQueue<R extends QueueableRequest> {
   private readonly lastDemand: Record<DemandReason, number> = { NoWorker: 0, AllWorkersBusy: 0 };
   private lastActive = 0;
   // HTTP Service Request Queues counters
-  private requests = 0;
+  /** ArrivalRate (raw): every submit, once, whatever becomes of the request. */
+  private arrivals = 0;
   private rejected = 0;
   private readonly rejectedByReason = new Map<string, number>();
   private retried = 0;
@@ -124,8 +125,8 @@ export class RequestQueue<R extends QueueableRequest> {
 
   /** Accepts a request: dispatched at once, or queued. Returns the HTTPERR reason when it is turned away. */
   submit(request: R): string | null {
+    this.arrivals++;
     if (!this.enabledState) return this.reject(this.disabled ?? 'AppOffline');
-    this.requests++;
     const now = Date.now();
     if (now - this.lastActive >= requestQueueActivityIntervalMs) {
       this.lastActive = now;
@@ -273,7 +274,7 @@ export class RequestQueue<R extends QueueableRequest> {
       enabled: this.enabledState,
       currentQueueSize: this.queued,
       maxQueueItemAgeMs: this.maxQueueItemAge(now),
-      arrivals: this.requests + this.rejected,
+      arrivals: this.arrivals,
       rejectedRequests: this.rejected,
       rejectedByReason: Object.fromEntries(this.rejectedByReason),
       retried: this.retried,

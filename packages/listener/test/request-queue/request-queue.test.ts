@@ -171,3 +171,25 @@ test('a standby that attaches when its queue has no worker (the one it stood by 
   assert.equal(queue.attach(late, true), false, 'not kept as a standby');
   assert.deepEqual(late.dispatched, ['waiting']);
 });
+
+test('ArrivalRate counts each request once: taken, queued, or turned away (QueueFull, disabled, or while waiting)', () => {
+  const { queue } = queueWithEvents();
+  queue.settings.queueLength = 2;
+  const worker = new FakeWorker(1);
+  queue.attach(worker, false);
+  queue.submit(new FakeRequest('dispatched'));
+  queue.submit(new FakeRequest('waiting-1'));
+  queue.submit(new FakeRequest('waiting-2'));
+  assert.equal(queue.submit(new FakeRequest('full')), 'QueueFull');
+  let counters = queue.snapshot(Date.now());
+  assert.equal(counters.arrivals, 4, 'one dispatched, two waiting, one turned away with QueueFull');
+  assert.equal(counters.rejectedRequests, 1);
+
+  // The two waiting requests are rejected when the pool stops: they arrived once, already counted.
+  assert.equal(queue.setEnabled(false, 'AppOffline').length, 2);
+  assert.equal(queue.submit(new FakeRequest('offline')), 'AppOffline');
+  counters = queue.snapshot(Date.now());
+  assert.equal(counters.arrivals, 5);
+  assert.equal(counters.rejectedRequests, 4);
+  assert.deepEqual(counters.rejectedByReason, { QueueFull: 1, AppOffline: 3 });
+});
