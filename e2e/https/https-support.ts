@@ -37,6 +37,8 @@ export async function startHttpsServer(
     siteDefaults?: string;
     /** A last edit of the configuration text (attributes the builder does not write). */
     afterConfig?: (config: string) => string;
+    /** More `poolhost start` arguments (`--metrics 127.0.0.1:<port>`). */
+    args?: string[];
   },
   after: (fn: () => Promise<void>) => void,
 ): Promise<PoolhostInstance> {
@@ -56,7 +58,7 @@ export async function startHttpsServer(
   if (options.siteDefaults) config = config.replace('<siteDefaults>', `<siteDefaults>\n        ${options.siteDefaults}`);
   if (options.locations) config = config.replace('</configuration>', `${options.locations}\n</configuration>`);
   if (options.afterConfig) config = options.afterConfig(config);
-  return startPoolhost({ config, files, waitForPort: options.waitForPort }, after);
+  return startPoolhost({ config, files, waitForPort: options.waitForPort, ...(options.args ? { args: options.args } : {}) }, after);
 }
 
 export function writeStore(poolhost: PoolhostInstance, entries: StoreEntry[]): void {

@@ -44,6 +44,10 @@ const listener: ListenerCounters = {
   httpErr: { QueueFull: 1 },
   tlsHandshakesInProgress: 2,
   tlsHandshakeFailures: { NoCertificate: 3, HttpRequest: 1 },
+  tlsHandshakes: [
+    { outcome: 'full', version: 'TLSv1.3', alpn: 'h2', count: 4 },
+    { outcome: 'resumed', version: 'TLSv1.2', alpn: 'none', count: 2 },
+  ],
 };
 const pools: ApplicationPoolCounters = {
   type: 'ApplicationPoolCounters',
@@ -166,6 +170,9 @@ test('/metrics prints the windows_exporter iis family from the services counters
     'poolhost_tls_handshakes_in_progress 2',
     'poolhost_tls_handshake_failures_total{reason="NoCertificate"} 3',
     'poolhost_tls_handshake_failures_total{reason="HttpRequest"} 1',
+    '# TYPE poolhost_tls_handshakes_total counter',
+    'poolhost_tls_handshakes_total{outcome="full",version="TLSv1.3",alpn="h2"} 4',
+    'poolhost_tls_handshakes_total{outcome="resumed",version="TLSv1.2",alpn="none"} 2',
   ]) {
     assert.ok(text.split('\n').includes(line), `missing: ${line}`);
   }

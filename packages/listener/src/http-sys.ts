@@ -33,6 +33,7 @@ import { SiteCounterTable } from './counters/listener-counters.js';
 import { controlHandlers } from './control/control-handlers.js';
 import { SslConfiguration } from './ssl/ssl-configuration.js';
 import { HandshakeFailures } from './ssl/handshake-failures.js';
+import { HandshakeCompletions } from './ssl/handshake-completions.js';
 import { TlsFront } from './ssl/tls-front.js';
 import { TicketKeys } from './ssl/ticket-keys.js';
 import { AcmeChallengeAnswers } from './ssl/acme-challenge-answers.js';
@@ -71,6 +72,7 @@ export class HttpSys implements RequestQueueEvents<ListenerRequest>, WorkerConne
   private readonly logger: Logger;
   private readonly ssl: SslConfiguration;
   private readonly handshakeFailures: HandshakeFailures;
+  private readonly handshakeCompletions = new HandshakeCompletions();
   private readonly tlsFront: TlsFront;
   private readonly http2: Http2Front;
   private readonly startedAt = new Date().toISOString();
@@ -104,6 +106,7 @@ export class HttpSys implements RequestQueueEvents<ListenerRequest>, WorkerConne
     this.tlsFront = new TlsFront(
       this.ssl,
       this.handshakeFailures,
+      this.handshakeCompletions,
       (socket, addresses) => {
         if (socket.alpnProtocol === 'h2') {
           http2.accept(socket, addresses, true, addresses.clientCertificate);
@@ -378,6 +381,7 @@ export class HttpSys implements RequestQueueEvents<ListenerRequest>, WorkerConne
       httpErr: this.httpErrLog.reasons.snapshot(),
       tlsHandshakesInProgress: this.tlsFront.handshakesInProgress,
       tlsHandshakeFailures: this.handshakeFailures.snapshot(),
+      tlsHandshakes: this.handshakeCompletions.snapshot(),
       responseCache: this.state.kernelCache.counters(),
     };
   }

@@ -136,6 +136,13 @@ export const poolhostFamilies: readonly MetricFamily[] = [
     samples: (snapshot) => (snapshot.listener ? [{ labels: {}, value: snapshot.listener.tlsHandshakesInProgress }] : []),
   },
   {
+    name: 'poolhost_tls_handshakes_total',
+    type: 'counter',
+    help: 'TLS handshakes on https bindings that completed, by outcome (full, resumed), negotiated version and ALPN protocol (none: the client offered none)',
+    labelNames: ['outcome', 'version', 'alpn'],
+    samples: (snapshot) => (snapshot.listener?.tlsHandshakes ?? []).map(({ outcome, version, alpn, count }) => ({ labels: { outcome, version, alpn }, value: count })),
+  },
+  {
     name: 'poolhost_tls_handshake_failures_total',
     type: 'counter',
     help: 'TLS handshakes on https bindings that failed, by reason (NoCertificate, HttpRequest, NotTls, Timer_HeaderWait, ...); no HTTPERR line is written for them',

@@ -3,7 +3,8 @@
 // certificate the SSL store selects (ssl-configuration.ts). Once the handshake completes, the TLS socket
 // goes to a ClientConnection like any cleartext one: llhttp consumes the TLS stream in C++ and routing,
 // queues, limits, HTTPERR and timers are the same. A handshake that fails or stalls past
-// HeaderWaitTimeout is counted by reason and its socket destroyed: no request, no leaked descriptor.
+// HeaderWaitTimeout is counted by reason and its socket destroyed: no request, no leaked descriptor. One
+// that completes is counted by outcome (full or resumed), version and ALPN protocol.
 import { TLSSocket, createSecureContext, type SecureContext } from 'node:tls';
 import type { Socket } from 'node:net';
 import { normalizeAddress } from '../routing/host-header.js';
@@ -11,6 +12,7 @@ import type { SslConfiguration } from './ssl-configuration.js';
 import { TLS_MAX_VERSION_WITHOUT_TLS13, TLS_MIN_VERSION, TLS_SECURE_OPTIONS, type LoadedCertificate } from './certificate-files.js';
 import { clientCertificateOf } from './client-certificate.js';
 import { classifyHandshakeError, type HandshakeFailures } from './handshake-failures.js';
+import type { HandshakeCompletions } from './handshake-completions.js';
 
 export interface ConnectionAddresses {
   clientIp: string;
@@ -59,6 +61,7 @@ export class TlsFront {
   constructor(
     private readonly ssl: SslConfiguration,
     private readonly failures: HandshakeFailures,
+    private readonly completions: HandshakeCompletions,
     private readonly onSecure: (socket: TLSSocket, connection: SecureConnection) => void,
     private readonly http2Allowed: Http2Policy,
   ) {}
@@ -155,6 +158,7 @@ export class TlsFront {
     tls.removeListener('secure', onSecure);
     tls.removeListener('close', onHandshakeClose);
     tls.removeListener('error', onHandshakeError);
+    this.completions.count(tls.isSessionReused(), tls.getProtocol(), tls.alpnProtocol);
     this.onSecure(tls, {
       clientIp: record.clientIp,
       clientPort: record.clientPort,

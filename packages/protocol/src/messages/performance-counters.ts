@@ -76,6 +76,24 @@ export interface WebServiceCounterSet {
 /** A listener-wide count of HTTPERR lines by reason (QueueFull, Timer_ConnectionIdle, Connection_Dropped, …). */
 export type HttpErrCounts = Record<string, number>;
 
+/** How a completed TLS handshake went: a full one, or a session resumed (ticket or session id). */
+export const tlsHandshakeOutcomes = ['full', 'resumed'] as const;
+export type TlsHandshakeOutcome = (typeof tlsHandshakeOutcomes)[number];
+/** The versions httpsys negotiates (TLS 1.2 is its floor). */
+export const tlsProtocolVersions = ['TLSv1.2', 'TLSv1.3'] as const;
+export type TlsProtocolVersion = (typeof tlsProtocolVersions)[number];
+/** The ALPN protocol chosen (RFC 7301); `none` when the client offered none. */
+export const tlsAlpnProtocols = ['h2', 'http/1.1', 'none'] as const;
+export type TlsAlpnProtocol = (typeof tlsAlpnProtocols)[number];
+
+/** Completed handshakes of one outcome, version and ALPN protocol. */
+export interface TlsHandshakeCount {
+  outcome: TlsHandshakeOutcome;
+  version: TlsProtocolVersion;
+  alpn: TlsAlpnProtocol;
+  count: number;
+}
+
 /** any -> httpsys, request; answered with ListenerCounters. */
 export interface GetListenerCounters {
   type: 'GetListenerCounters';
@@ -92,6 +110,8 @@ export interface ListenerCounters {
   tlsHandshakesInProgress: number;
   /** Handshakes that failed, by reason (`NoCertificate`, `NotTls`, `Timer_HeaderWait` …). */
   tlsHandshakeFailures: Record<string, number>;
+  /** Handshakes that completed, by outcome, version and ALPN protocol: every combination, zeros included. */
+  tlsHandshakes: TlsHandshakeCount[];
   /** The kernel response cache (optional: an older httpsys has none). */
   responseCache?: import('./response-cache.js').ResponseCacheCounters;
 }
