@@ -92,6 +92,17 @@ test('/metrics: windows_exporter iis names, and counters that move with requests
   assert.equal(requests('HEAD'), 1);
   assert.equal(requests('other'), 1, 'PATCH counts as other');
   assert.equal(requests('PUT'), 0);
+  // HTTP Service Url Groups: the site's URL group, counted by httpsys (windows_exporter performancecounter names).
+  const urlGroup = (counter: string) => sampleValue(families, `windows_performancecounter_http_service_url_groups_${counter}`, { site: 'Gauged' });
+  assert.equal(families.get('windows_performancecounter_http_service_url_groups_allrequests')?.type, 'COUNTER');
+  assert.equal(families.get('windows_performancecounter_http_service_url_groups_currentconnections')?.type, 'GAUGE');
+  assert.equal(urlGroup('getrequests'), 3);
+  assert.equal(urlGroup('headrequests'), 1);
+  assert.equal(urlGroup('allrequests'), 6);
+  assert.ok(urlGroup('bytesreceivedrate')! > 0 && urlGroup('bytessentrate')! > 0);
+  assert.equal(urlGroup('bytestransferredrate'), urlGroup('bytessentrate')! + urlGroup('bytesreceivedrate')!);
+  assert.equal(urlGroup('connectionattempts'), sampleValue(families, 'windows_iis_connection_attempts_all_instances_total', { site: 'Gauged' }));
+  assert.ok(urlGroup('maxconnections')! >= 1);
   assert.equal(sampleValue(families, 'windows_iis_current_application_pool_state', { app: 'Metered', state: 'Running' }), 1);
   assert.equal(sampleValue(families, 'windows_iis_current_application_pool_state', { app: 'Metered', state: 'Disabled' }), 0);
   assert.equal(sampleValue(families, 'windows_iis_http_requests_arrival_rate', { site: 'Metered' }), 6, 'the queue instance is named after the pool');

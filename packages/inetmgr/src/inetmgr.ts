@@ -9,6 +9,7 @@ import { CounterCollector } from './counters/counter-snapshot.js';
 import { registerFamilies } from './metrics/metric-family.js';
 import { windowsIisFamilies } from './metrics/windows-iis-metrics.js';
 import { poolhostFamilies } from './metrics/poolhost-metrics.js';
+import { urlGroupFamilies } from './metrics/url-group-metrics.js';
 import { createServiceQuery, type ServiceQuery } from './runtime/service-query.js';
 import { ApiError, createRoutes, type Route } from './api/routes.js';
 import { ChangeStream } from './api/change-stream.js';
@@ -44,7 +45,7 @@ export function createInetmgr(options: InetmgrOptions): Inetmgr {
   const query = options.query ?? createServiceQuery(options.runDirectory);
   const collector = new CounterCollector(query);
   const registry = new Registry();
-  registerFamilies(registry, [...windowsIisFamilies, ...poolhostFamilies], () => collector.latest);
+  registerFamilies(registry, [...windowsIisFamilies, ...urlGroupFamilies, ...poolhostFamilies], () => collector.latest);
   const routes = createRoutes(query, collector);
   const stream = new ChangeStream(query, collector);
   const files = loadStaticFiles();

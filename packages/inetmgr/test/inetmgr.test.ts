@@ -4,7 +4,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { pino } from 'pino';
-import type { ApplicationPoolCounters, ControlMessage, ListenerCounters, WebServiceCounterSet } from '@poolhost/protocol';
+import type { ApplicationPoolCounters, ControlMessage, ListenerCounters, UrlGroupCounterSet, WebServiceCounterSet } from '@poolhost/protocol';
 import { createInetmgr } from '../src/index.js';
 
 const site: WebServiceCounterSet = {
@@ -19,6 +19,19 @@ const site: WebServiceCounterSet = {
   notFoundErrors: 3,
   lockedErrors: 0,
   listenerErrors: 1,
+};
+const urlGroup: UrlGroupCounterSet = {
+  siteId: 1,
+  siteName: 'Default Web Site',
+  bytesSent: 1234,
+  bytesReceived: 567,
+  bytesTransferred: 1801,
+  currentConnections: 2,
+  maxConnections: 5,
+  connectionAttempts: 9,
+  getRequests: 7,
+  headRequests: 0,
+  allRequests: 10,
 };
 const listener: ListenerCounters = {
   type: 'ListenerCounters',
@@ -41,6 +54,7 @@ const listener: ListenerCounters = {
     },
   ],
   sites: [site],
+  urlGroups: [urlGroup],
   httpErr: { QueueFull: 1 },
   tlsHandshakesInProgress: 2,
   tlsHandshakeFailures: { NoCertificate: 3, HttpRequest: 1 },
@@ -155,6 +169,19 @@ test('/metrics prints the windows_exporter iis family from the services counters
     '# TYPE windows_iis_worker_current_requests counter',
     'windows_iis_worker_current_requests{app="DefaultAppPool",pid="4242"} 1',
     'windows_iis_worker_request_errors_total{app="DefaultAppPool",pid="4242",status_code="404"} 3',
+    '# TYPE windows_performancecounter_http_service_url_groups_bytessentrate counter',
+    'windows_performancecounter_http_service_url_groups_bytessentrate{site="Default Web Site"} 1234',
+    'windows_performancecounter_http_service_url_groups_bytesreceivedrate{site="Default Web Site"} 567',
+    'windows_performancecounter_http_service_url_groups_bytestransferredrate{site="Default Web Site"} 1801',
+    '# TYPE windows_performancecounter_http_service_url_groups_currentconnections gauge',
+    'windows_performancecounter_http_service_url_groups_currentconnections{site="Default Web Site"} 2',
+    '# TYPE windows_performancecounter_http_service_url_groups_maxconnections gauge',
+    'windows_performancecounter_http_service_url_groups_maxconnections{site="Default Web Site"} 5',
+    'windows_performancecounter_http_service_url_groups_connectionattempts{site="Default Web Site"} 9',
+    'windows_performancecounter_http_service_url_groups_getrequests{site="Default Web Site"} 7',
+    'windows_performancecounter_http_service_url_groups_headrequests{site="Default Web Site"} 0',
+    '# TYPE windows_performancecounter_http_service_url_groups_allrequests counter',
+    'windows_performancecounter_http_service_url_groups_allrequests{site="Default Web Site"} 10',
     'poolhost_request_queue_rejections_total{app="DefaultAppPool",reason="QueueFull"} 1',
     'poolhost_request_queue_wait_seconds_bucket{app="DefaultAppPool",le="0.001"} 5',
     'poolhost_request_queue_wait_seconds_bucket{app="DefaultAppPool",le="0.1"} 5',
@@ -238,7 +265,15 @@ test('the status API answers in the IIS Administration API shapes', async () => 
     application_pool: { name: 'DefaultAppPool' },
   });
   const sites = JSON.parse((await call('GET', '/api/webserver/websites')).text);
-  assert.deepEqual(sites.websites[0], { name: 'Default Web Site', id: '1', status: 'started', _links: { self: { href: '/api/webserver/websites/1' } } });
+  assert.deepEqual(sites.websites[0], {
+    name: 'Default Web Site',
+    id: '1',
+    status: 'started',
+    counters: { web_service: site, http_service_url_group: urlGroup },
+    _links: { self: { href: '/api/webserver/websites/1' } },
+  });
+  assert.deepEqual(JSON.parse((await call('GET', '/api/webserver/websites/1')).text), sites.websites[0], 'the self link answers');
+  assert.equal((await call('GET', '/api/webserver/websites/99')).status, 404);
   assert.equal((await call('PUT', '/api/webserver/websites')).status, 405);
   assert.equal((await call('GET', '/api/webserver/nothing')).status, 404);
 });

@@ -14,6 +14,8 @@ import {
   type RequestQueueActive,
   type ListenerCounters,
   type RequestQueueCounterSet,
+  type UrlGroupCounterSet,
+  type WebServiceCounterSet,
   RequestFlags,
 } from '@poolhost/protocol';
 import { RoutingTable } from './routing/routing-table.js';
@@ -346,7 +348,7 @@ export class HttpSys implements RequestQueueEvents<ListenerRequest>, WorkerConne
 
   // --- observability -----------------------------------------------------------------------------
 
-  /** HTTP Service Request Queues, Web Service and HTTPERR counters, copied for GetListenerCounters. */
+  /** HTTP Service Request Queues, Web Service, HTTP Service Url Groups and HTTPERR counters, copied for GetListenerCounters. */
   counters(): ListenerCounters {
     const now = Date.now();
     const hitsByQueue = this.state.kernelCache.store.hitsByQueue;
@@ -369,15 +371,20 @@ export class HttpSys implements RequestQueueEvents<ListenerRequest>, WorkerConne
       bytes.received += session.socket.bytesRead;
       openBytes.set(site.siteId, bytes);
     }
-    const sites = [...this.siteCounters.all()].map((site) => {
+    const sites: WebServiceCounterSet[] = [];
+    const urlGroups: UrlGroupCounterSet[] = [];
+    for (const site of this.siteCounters.all()) {
       const bytes = openBytes.get(site.siteId);
-      return site.snapshot(bytes?.sent ?? 0, bytes?.received ?? 0);
-    });
+      const webService = site.snapshot(bytes?.sent ?? 0, bytes?.received ?? 0);
+      sites.push(webService);
+      urlGroups.push(site.urlGroupSnapshot(webService));
+    }
     return {
       type: 'ListenerCounters',
       startedAt: this.startedAt,
       requestQueues,
       sites,
+      urlGroups,
       httpErr: this.httpErrLog.reasons.snapshot(),
       tlsHandshakesInProgress: this.tlsFront.handshakesInProgress,
       tlsHandshakeFailures: this.handshakeFailures.snapshot(),

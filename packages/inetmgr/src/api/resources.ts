@@ -6,6 +6,8 @@ import type {
   EventJournal,
   RequestList,
   SiteStatus,
+  UrlGroupCounterSet,
+  WebServiceCounterSet,
   WorkerProcessCounterSet,
 } from '@poolhost/protocol';
 import type { ProcessUsage } from '../counters/counter-snapshot.js';
@@ -60,8 +62,17 @@ export function requestResources(list: RequestList) {
   }));
 }
 
-export function websiteResource(site: SiteStatus) {
-  return { name: site.name, id: String(site.id), status: site.state.toLowerCase(), _links: { self: { href: `/api/webserver/websites/${site.id}` } } };
+/** A site, with its Web Service and HTTP Service Url Groups counter sets once httpsys has routed to it. */
+export function websiteResource(site: SiteStatus, webService: WebServiceCounterSet | undefined, urlGroup: UrlGroupCounterSet | undefined) {
+  return {
+    name: site.name,
+    id: String(site.id),
+    status: site.state.toLowerCase(),
+    ...(webService || urlGroup
+      ? { counters: { ...(webService ? { web_service: webService } : {}), ...(urlGroup ? { http_service_url_group: urlGroup } : {}) } }
+      : {}),
+    _links: { self: { href: `/api/webserver/websites/${site.id}` } },
+  };
 }
 
 export function eventResources(journal: EventJournal) {

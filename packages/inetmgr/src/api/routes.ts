@@ -51,6 +51,12 @@ export function createRoutes(query: ServiceQuery, collector: CounterCollector): 
       .filter((worker) => applicationPool === undefined || worker.applicationPool.toLowerCase() === applicationPool.toLowerCase())
       .map((worker) => workerProcessResource(worker, snapshot.usage.get(worker.pid), states.get(worker.applicationPool)));
   };
+  const websites = async () => {
+    const [list, snapshot] = await Promise.all([query.ask('w3svc', { type: 'ListSites' }), collector.collect()]);
+    const webService = new Map((snapshot.listener?.sites ?? []).map((site) => [site.siteId, site]));
+    const urlGroups = new Map((snapshot.listener?.urlGroups ?? []).map((group) => [group.siteId, group]));
+    return list.sites.map((site) => websiteResource(site, webService.get(site.id), urlGroups.get(site.id)));
+  };
   const tell = async (message: StartApplicationPool | StopApplicationPool | RecycleApplicationPool | RecycleWorkerProcess | KillWorkerProcess): Promise<RouteResult> => {
     const reply = await query.ask('was', message, 30_000);
     return ok({ result: reply.detail ?? 'done' });
@@ -140,7 +146,17 @@ export function createRoutes(query: ServiceQuery, collector: CounterCollector): 
       method: 'GET',
       pattern: /^\/api\/webserver\/websites$/,
       action: false,
-      handle: async () => ok({ websites: (await query.ask('w3svc', { type: 'ListSites' })).sites.map(websiteResource) }),
+      handle: async () => ok({ websites: await websites() }),
+    },
+    {
+      method: 'GET',
+      pattern: /^\/api\/webserver\/websites\/([^/]+)$/,
+      action: false,
+      handle: async ({ params }) => {
+        const site = (await websites()).find((candidate) => candidate.id === params[0]);
+        if (!site) throw new ApiError(404, `Cannot find SITE object with identifier "${params[0]}".`);
+        return ok(site);
+      },
     },
     {
       method: 'GET',

@@ -1,10 +1,12 @@
 // HTTP.SYS' and the Web Service's counters as httpsys keeps them: plain integer fields, one increment
 // (or an array slot) per event; snapshots are built only when someone asks (GetListenerCounters).
-import { webServiceVerbs, type WebServiceCounterSet, type WebServiceVerb } from '@poolhost/protocol';
+import { webServiceVerbs, type UrlGroupCounterSet, type WebServiceCounterSet, type WebServiceVerb } from '@poolhost/protocol';
 
 /** `Total <Verb> Requests`: the verb's slot in `webServiceVerbs`; any other verb counts as `other`. */
 const verbSlots = new Map<string, number>(webServiceVerbs.map((verb, slot) => [verb, slot]));
 const otherVerbSlot = webServiceVerbs.length - 1;
+const getSlot = verbSlots.get('GET')!;
+const headSlot = verbSlots.get('HEAD')!;
 
 export function verbSlot(method: string): number {
   return verbSlots.get(method) ?? otherVerbSlot;
@@ -68,6 +70,27 @@ export class SiteCounters {
       notFoundErrors: this.notFoundErrors,
       lockedErrors: this.lockedErrors,
       listenerErrors: this.errors,
+    };
+  }
+
+  /**
+   * HTTP Service Url Groups of this site's URL group. HTTP.SYS counts them where httpsys counts the Web
+   * Service set (every request and connection of the site passes the listener), so they are these same
+   * fields under HTTP.SYS' names; `webService` is this site's snapshot, bytes of open connections included.
+   */
+  urlGroupSnapshot(webService: WebServiceCounterSet): UrlGroupCounterSet {
+    return {
+      siteId: this.siteId,
+      siteName: this.siteName,
+      bytesSent: webService.totalBytesSent,
+      bytesReceived: webService.totalBytesReceived,
+      bytesTransferred: webService.totalBytesSent + webService.totalBytesReceived,
+      currentConnections: this.currentConnections,
+      maxConnections: this.maximumConnections,
+      connectionAttempts: this.totalConnectionAttempts,
+      getRequests: this.requestsByVerb[getSlot]!,
+      headRequests: this.requestsByVerb[headSlot]!,
+      allRequests: this.requests,
     };
   }
 }

@@ -53,6 +53,19 @@ test('Web Service counts requests by verb, not-found and locked answers, bytes a
   assert.ok(site.totalBytesReceived > 100, `${site.totalBytesReceived} bytes received`);
   assert.ok(site.totalBytesSent > 6 * 'HTTP/1.1 200 OK\r\n'.length, `${site.totalBytesSent} bytes sent`);
 
+  // HTTP Service Url Groups: the same site's URL group, read from the counts above.
+  const urlGroup = snapshot.urlGroups.find((candidate) => candidate.siteId === 1)!;
+  assert.equal(urlGroup.siteName, 'Default Web Site');
+  assert.equal(urlGroup.getRequests, 3);
+  assert.equal(urlGroup.headRequests, 1);
+  assert.equal(urlGroup.allRequests, 6);
+  assert.equal(urlGroup.connectionAttempts, site.totalConnectionAttempts);
+  assert.equal(urlGroup.currentConnections, site.currentConnections);
+  assert.equal(urlGroup.maxConnections, site.maximumConnections);
+  assert.equal(urlGroup.bytesSent, site.totalBytesSent);
+  assert.equal(urlGroup.bytesReceived, site.totalBytesReceived);
+  assert.equal(urlGroup.bytesTransferred, site.totalBytesSent + site.totalBytesReceived);
+
   const queue = snapshot.requestQueues.find((candidate) => candidate.applicationPool === 'CountedPool')!;
   assert.equal(queue.arrivals, 6);
   assert.equal(queue.rejectedRequests, 0);

@@ -73,6 +73,30 @@ export interface WebServiceCounterSet {
   listenerErrors: number;
 }
 
+/**
+ * HTTP Service Url Groups, one instance per URL group; poolhost keeps one URL group per site (its
+ * bindings and applications). HTTP.SYS counts these in the listener, where httpsys counts the Web Service
+ * set, so they are read from the same integers (nothing is counted twice). The `…Rate` counters are raw
+ * cumulative counts, as perfmon stores them.
+ */
+export interface UrlGroupCounterSet {
+  siteId: number;
+  siteName: string;
+  /** BytesSentRate, BytesReceivedRate, BytesTransferredRate (sent + received). */
+  bytesSent: number;
+  bytesReceived: number;
+  bytesTransferred: number;
+  /** CurrentConnections, MaxConnections (the peak since httpsys started). */
+  currentConnections: number;
+  maxConnections: number;
+  /** ConnectionAttempts: connections whose first request was routed to this URL group. */
+  connectionAttempts: number;
+  /** GetRequests, HeadRequests, AllRequests. */
+  getRequests: number;
+  headRequests: number;
+  allRequests: number;
+}
+
 /** A listener-wide count of HTTPERR lines by reason (QueueFull, Timer_ConnectionIdle, Connection_Dropped, …). */
 export type HttpErrCounts = Record<string, number>;
 
@@ -105,6 +129,8 @@ export interface ListenerCounters {
   startedAt: string;
   requestQueues: RequestQueueCounterSet[];
   sites: WebServiceCounterSet[];
+  /** HTTP Service Url Groups, one per site, in the order of `sites`. */
+  urlGroups: UrlGroupCounterSet[];
   httpErr: HttpErrCounts;
   /** TLS connections accepted on https endpoints whose handshake has not completed yet. */
   tlsHandshakesInProgress: number;
