@@ -130,6 +130,7 @@ test('/metrics: windows_exporter iis names, and counters that move with requests
   ({ families } = await scrape());
   assert.equal(sampleValue(families, 'windows_iis_http_requests_current_queue_size', { site: 'Metered' }), 0);
   assert.equal(sampleValue(families, 'windows_iis_http_request_total_rejected_request', { site: 'Metered' }), 1);
+  assert.equal(sampleValue(families, 'windows_iis_http_requests_arrival_rate', { site: 'Metered' }), 19, 'seven before, eleven while frozen, the one turned away counted once');
   assert.equal(sampleValue(families, 'poolhost_request_queue_rejections_total', { app: 'Metered', reason: 'QueueFull' }), 1);
   assert.equal(sampleValue(families, 'poolhost_httperr_total', { reason: 'QueueFull' }), 1);
 

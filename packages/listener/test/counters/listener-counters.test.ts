@@ -86,5 +86,6 @@ test('a disabled queue counts its rejections by reason, and HTTPERR lines are co
   const queue = snapshot.requestQueues.find((candidate) => candidate.applicationPool === 'CountedPool')!;
   assert.equal(queue.rejectedRequests, 2);
   assert.deepEqual(queue.rejectedByReason, { AppOffline: 2 });
+  assert.equal(queue.arrivals, 8, 'the six before and the two turned away, each counted once');
   assert.equal(snapshot.httpErr.AppOffline, 2);
 });
