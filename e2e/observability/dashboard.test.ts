@@ -1,4 +1,4 @@
-// The dashboard in Debian's Chromium (playwright-core): each pool and worker PID on the page, a recycle
+// The dashboard in Debian's Chromium (playwright-core): each pool, site and worker PID on the page, a recycle
 // clicked there gives a new PID on the page and in `appcmd list wp`; without the token the buttons are
 // off and the API refuses. Set POOLHOST_SCREENSHOT=<file> to keep a screenshot (docs/observability.md).
 import { test, after } from 'node:test';
@@ -68,6 +68,11 @@ test('the dashboard shows pools and worker PIDs; a recycle clicked there gives a
   await page.locator(`#workers tr[data-pid="${frontPid}"]`).waitFor();
   await page.locator(`#workers tr[data-pid="${backPid}"]`).waitFor();
   assert.equal(await page.locator('#pools tr[data-pool="FrontPool"] td').nth(1).textContent(), 'Running');
+  // The site with its URL group's counters: the two requests above, both GETs.
+  await page.locator('#sites tr[data-site="Shop"]').waitFor();
+  assert.equal(await page.locator('#sites tr[data-site="Shop"] td').nth(1).textContent(), 'Started');
+  assert.equal(await page.locator('#sites tr[data-site="Shop"] td.all-requests').textContent(), '2');
+  assert.equal(await page.locator('#sites tr[data-site="Shop"] td.get-requests').textContent(), '2');
   assert.equal(await page.locator('#pools tr[data-pool="FrontPool"] button[data-action="recycle-pool"]').isDisabled(), true);
   const refused = await page.evaluate(async () => (await fetch('/api/webserver/application-pools/FrontPool/recycle', { method: 'POST' })).status);
   assert.equal(refused, 401);

@@ -100,6 +100,12 @@ function formatBytes(bytes) {
   return `${(bytes / 1048576).toFixed(1)} MB`;
 }
 
+function formatTraffic(bytes) {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1048576) return `${(bytes / 1024).toFixed(1)} KB`;
+  return formatBytes(bytes);
+}
+
 function formatUptime(startedAt, now) {
   const seconds = Math.max(0, Math.floor((now - Date.parse(startedAt)) / 1000));
   const h = Math.floor(seconds / 3600);
@@ -134,6 +140,37 @@ function renderPools(current, previous) {
         cell(String(pool.recycles), 'number'),
         cell(String(pool.failures), 'number'),
         actions,
+      );
+      return row;
+    }),
+  );
+}
+
+function renderSites(current, previous) {
+  const elapsed = previous ? (current.time - previous.time) / 1000 : 0;
+  const before = new Map((previous?.sites ?? []).map((site) => [site.id, site]));
+  fillTable(
+    'sites',
+    current.sites.map((site) => {
+      const row = document.createElement('tr');
+      row.dataset.site = site.name;
+      const group = site.urlGroup;
+      const last = before.get(site.id)?.urlGroup;
+      const rate = group && last && elapsed > 0 ? ((group.allRequests - last.allRequests) / elapsed).toFixed(1) : '–';
+      const count = (value) => (value === undefined || value === null ? '–' : String(value));
+      row.append(
+        cell(site.name),
+        cell(site.state, `state-${site.state}`),
+        cell(count(group?.currentConnections), 'number connections'),
+        cell(count(group?.maxConnections), 'number'),
+        cell(count(group?.connectionAttempts), 'number'),
+        cell(rate, 'number'),
+        cell(count(group?.allRequests), 'number all-requests'),
+        cell(count(group?.getRequests), 'number get-requests'),
+        cell(count(group?.headRequests), 'number'),
+        cell(count(site.notFoundErrors), 'number'),
+        cell(group ? formatTraffic(group.bytesSent) : '–', 'number'),
+        cell(group ? formatTraffic(group.bytesReceived) : '–', 'number'),
       );
       return row;
     }),
@@ -292,6 +329,7 @@ function connect() {
     state.latest = current;
     status.textContent = current.unavailable.length ? `live (not answering: ${current.unavailable.join(', ')})` : 'live';
     renderPools(current, state.previous);
+    renderSites(current, state.previous);
     renderFlow(current, state.previous);
     renderWorkers(current);
     renderRequests(current);

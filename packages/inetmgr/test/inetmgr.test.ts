@@ -277,3 +277,23 @@ test('the status API answers in the IIS Administration API shapes', async () => 
   assert.equal((await call('PUT', '/api/webserver/websites')).status, 405);
   assert.equal((await call('GET', '/api/webserver/nothing')).status, 404);
 });
+
+test('the change stream carries each site with its URL group counters, for the dashboard', async () => {
+  const state = await new Promise<{ sites: Array<{ id: number; name: string; state: string; urlGroup: UrlGroupCounterSet | null; notFoundErrors: number | null }> }>((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: inetmgr.address.port, path: '/api/poolhost/stream' }, (res) => {
+      assert.match(String(res.headers['content-type']), /^text\/event-stream/);
+      let text = '';
+      res.setEncoding('utf8').on('data', (chunk: string) => {
+        text += chunk;
+        const frame = /event: state\ndata: (.*)\n\n/.exec(text);
+        if (frame) {
+          req.destroy();
+          resolve(JSON.parse(frame[1]!));
+        }
+      });
+    });
+    req.on('error', reject);
+    req.end();
+  });
+  assert.deepEqual(state.sites, [{ id: 1, name: 'Default Web Site', state: 'Started', urlGroup, notFoundErrors: 3 }]);
+});

@@ -69,6 +69,8 @@ export class ChangeStream {
 /** What the dashboard draws each second. */
 function stateOf(snapshot: CounterSnapshot, requests: RequestList | null) {
   const queues = new Map((snapshot.listener?.requestQueues ?? []).map((queue) => [queue.applicationPool, queue]));
+  const urlGroups = new Map((snapshot.listener?.urlGroups ?? []).map((group) => [group.siteId, group]));
+  const webService = new Map((snapshot.listener?.sites ?? []).map((site) => [site.siteId, site]));
   return {
     time: snapshot.takenAt,
     unavailable: snapshot.unavailable,
@@ -95,7 +97,13 @@ function stateOf(snapshot: CounterSnapshot, requests: RequestList | null) {
       cpuPercent: snapshot.usage.get(worker.pid)?.cpuPercent ?? null,
       memoryBytes: snapshot.usage.get(worker.pid)?.memoryBytes ?? null,
     })),
-    sites: (snapshot.sites?.sites ?? []).map((site) => ({ id: site.id, name: site.name, state: site.state })),
+    sites: (snapshot.sites?.sites ?? []).map((site) => ({
+      id: site.id,
+      name: site.name,
+      state: site.state,
+      urlGroup: urlGroups.get(site.id) ?? null,
+      notFoundErrors: webService.get(site.id)?.notFoundErrors ?? null,
+    })),
     requests: requests ? requestResources(requests) : [],
   };
 }
