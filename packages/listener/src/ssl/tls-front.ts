@@ -129,6 +129,9 @@ export class TlsFront {
     tls.on('secure', onSecure);
     tls.on('error', onHandshakeError);
     tls.on('close', onHandshakeClose);
+    // The endpoint allows half-open connections (HTTP's half-close), so a client's FIN alone closes nothing:
+    // one sent during the handshake means it cannot finish, and the socket would wait for Timer_HeaderWait.
+    tls.on('end', onHandshakeClose);
   }
 
   /** SNICallback: the SNI name's certificate, else the one the local address gave (or none). */
@@ -157,6 +160,7 @@ export class TlsFront {
     const tls = record.tls;
     tls.removeListener('secure', onSecure);
     tls.removeListener('close', onHandshakeClose);
+    tls.removeListener('end', onHandshakeClose);
     tls.removeListener('error', onHandshakeError);
     this.completions.count(tls.isSessionReused(), tls.getProtocol(), tls.alpnProtocol);
     this.onSecure(tls, {

@@ -4,7 +4,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, rmSync, chmodSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
+import { createServer, connect as connectTcp, type AddressInfo } from 'node:net';
 import { connect, type ConnectionOptions, type TLSSocket } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,7 +24,8 @@ execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramg
 chmodSync(key, 0o600);
 
 async function startFront(): Promise<{ port: number; completions: HandshakeCompletions; failures: HandshakeFailures; front: TlsFront; close(): void }> {
-  const server = createServer();
+  // As EndpointSet opens its listening sockets: half-open connections allowed (HTTP's half-close).
+  const server = createServer({ noDelay: true, allowHalfOpen: true });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   const store = join(folder, `sslcert-${port}.json`);
@@ -37,7 +38,7 @@ async function startFront(): Promise<{ port: number; completions: HandshakeCompl
   const secured = new Set<TLSSocket>();
   const front = new TlsFront(ssl, failures, completions, (socket) => {
     secured.add(socket);
-    socket.on('close', () => secured.delete(socket)).on('error', () => undefined).resume();
+    socket.on('close', () => secured.delete(socket)).on('error', () => undefined).on('end', () => socket.end()).resume();
   }, () => true);
   server.on('connection', (socket) => front.accept(socket, `*:${port}`));
   const close = () => {
@@ -111,5 +112,17 @@ test('a handshake that fails is a failure by reason, not a completion', async ()
   await assert.rejects(handshake(port, { maxVersion: 'TLSv1.1', minVersion: 'TLSv1' }));
   await until(() => Object.keys(failures.snapshot()).length > 0);
   assert.deepEqual(failures.snapshot(), { UnsupportedProtocol: 1 });
+  assert.equal(total(completions), 0);
+});
+
+test('a client that connects and closes before its ClientHello is a ClientClosed failure at once, not a handshake in progress', async () => {
+  const { port, completions, failures, front, close } = await startFront();
+  after(close);
+  const client = connectTcp(port, '127.0.0.1');
+  after(() => client.destroy());
+  await new Promise<void>((resolve) => client.once('connect', () => client.end(resolve)));
+  await until(() => front.handshakesInProgress === 0 && Object.keys(failures.snapshot()).length > 0);
+  assert.equal(front.handshakesInProgress, 0, 'the descriptor is not held until headerWaitTimeout');
+  assert.deepEqual(failures.snapshot(), { ClientClosed: 1 });
   assert.equal(total(completions), 0);
 });
