@@ -299,6 +299,12 @@ export interface ApplicationHostConfig {
   file: string;
   applicationPoolDefaults: Omit<ApplicationPool, 'name' | 'position'>;
   applicationPools: ApplicationPool[];
+  /**
+   * `<applicationPools spareWorkers="N">` (poolhost extension, 0 = none): booted w3wp processes bound to no
+   * pool; the next worker start of any pool takes one (docs/process-model.md). Optional so hand-built
+   * models stay valid; absent means 0.
+   */
+  spareWorkers?: number;
   sites: Site[];
   webLimits: WebLimits;
   httpSys: HttpSysParameters;

@@ -9,6 +9,7 @@ import { childElements, findAttribute } from '../xml/xml-node.js';
 import { collectionEntries } from './collection-entries.js';
 import { child, positionOf, type ReadContext } from './read-context.js';
 import {
+  APPLICATION_POOLS_SCHEMA,
   APPLICATION_POOL_SCHEMA,
   CPU_SCHEMA,
   FAILURE_SCHEMA,
@@ -25,6 +26,8 @@ const POOL_NAME_FORBIDDEN = '|<>&"/[]+=;:,?*@';
 export interface ApplicationPoolsRead {
   applicationPoolDefaults: PoolSettings;
   applicationPools: ApplicationPool[];
+  /** `<applicationPools spareWorkers>` (poolhost extension). */
+  spareWorkers: number;
 }
 
 export function readApplicationPools(section: XmlElement | undefined, context: ReadContext): ApplicationPoolsRead {
@@ -48,7 +51,8 @@ export function readApplicationPools(section: XmlElement | undefined, context: R
     seen.set(name.toLowerCase(), add);
     applicationPools.push({ name, ...readPoolSettings(add, defaults, context), position: positionOf(context, add) });
   }
-  return { applicationPoolDefaults: readPoolSettings(defaults, undefined, context), applicationPools };
+  const { spareWorkers } = readAttributes<{ spareWorkers: number }>(APPLICATION_POOLS_SCHEMA, [section], context.diagnostics);
+  return { applicationPoolDefaults: readPoolSettings(defaults, undefined, context), applicationPools, spareWorkers };
 }
 
 function readPoolSettings(pool: XmlElement | undefined, defaults: XmlElement | undefined, context: ReadContext): PoolSettings {

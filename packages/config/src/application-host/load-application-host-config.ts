@@ -87,6 +87,7 @@ export function buildApplicationHostConfig(document: XmlDocument, options: LoadO
     file: document.file,
     applicationPoolDefaults: pools.applicationPoolDefaults,
     applicationPools: pools.applicationPools,
+    spareWorkers: pools.spareWorkers,
     sites,
     webLimits,
     httpSys,

@@ -49,6 +49,7 @@ const POOL = `${AH}/applicationPools/add`;
 const POOL_DEFAULTS = `${AH}/applicationPools/applicationPoolDefaults`;
 add([POOL], describe({ name: required(), ...pools.APPLICATION_POOL_SCHEMA }, ['name']));
 add([POOL_DEFAULTS], describe(pools.APPLICATION_POOL_SCHEMA));
+add([`${AH}/applicationPools`], describe(pools.APPLICATION_POOLS_SCHEMA));
 for (const base of [POOL, POOL_DEFAULTS]) {
   add([`${base}/processModel`], describe(pools.PROCESS_MODEL_SCHEMA));
   add([`${base}/recycling`], describe(pools.RECYCLING_SCHEMA));

@@ -235,3 +235,10 @@ test('the model is plain JSON (it crosses process boundaries)', () => {
   assert.deepEqual(JSON.parse(JSON.stringify(config)), config);
   assert.ok(config.webServer?.sections['system.webServer/defaultDocument']);
 });
+
+test('<applicationPools spareWorkers> (poolhost extension) is 0 unless written, and kept within 0–16 with its position', () => {
+  assert.equal(load(applicationHost({})).spareWorkers, 0);
+  const withSpares = (value: string) => applicationHost({}).replace('<applicationPools>', `<applicationPools spareWorkers="${value}">`);
+  assert.equal(load(withSpares('2')).spareWorkers, 2);
+  assert.throws(() => load(withSpares('17')), (error: Error) => /spareWorkers/.test(error.message) && /applicationHost\.config:5:/.test(error.message));
+});

@@ -61,9 +61,11 @@ export class ControlChannel {
   private closedFlag = false;
   private readonly closeListeners: Array<() => void> = [];
   readonly peer: string;
+  private handlers: HandlerTable;
 
   constructor(private readonly transport: Transport, private readonly options: ControlChannelOptions) {
     this.peer = options.peer;
+    this.handlers = options.handlers;
     transport.onEnvelope((envelope) => this.receive(envelope));
     transport.onClose(() => this.onTransportClosed());
   }
@@ -104,6 +106,14 @@ export class ControlChannel {
     this.transport.close();
   }
 
+  /**
+   * Replaces the handler table. A spare worker's channel changes hands once: its spare-time table until it
+   * is assigned to a pool, that pool's worker table after.
+   */
+  handle(handlers: HandlerTable): void {
+    this.handlers = handlers;
+  }
+
   private receive(envelope: Envelope): void {
     if (envelope.re !== undefined) {
       const request = this.pending.get(envelope.re);
@@ -117,7 +127,7 @@ export class ControlChannel {
     }
     const message = envelope.message;
     if (!message || typeof message.type !== 'string') return;
-    const handler = this.options.handlers[message.type] as MessageHandler<ControlMessageType> | undefined;
+    const handler = this.handlers[message.type] as MessageHandler<ControlMessageType> | undefined;
     if (!handler) {
       const error = new RemoteError('UnknownMessage', `${message.type} is not accepted here`);
       if (envelope.seq !== undefined) this.replyError(envelope.seq, error);

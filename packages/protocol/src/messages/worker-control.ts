@@ -71,7 +71,52 @@ export interface WorkerRequestList {
   requests: ExecutingRequest[];
 }
 
+/**
+ * w3wp -> was: a spare worker (started with POOLHOST_SPARE=1; `<applicationPools spareWorkers>`) has booted —
+ * Node and the w3wp bundle loaded, its data connection to httpsys open — and waits for a pool.
+ */
+export interface SpareWorkerReady {
+  type: 'SpareWorkerReady';
+  pid: number;
+}
+
+/** The Linux identity a spare takes on assignment (SpecificUser pools when was runs as root). */
+export interface SpareWorkerIdentity {
+  uid: number;
+  gid: number;
+  userName: string;
+}
+
+/**
+ * was -> spare w3wp, request: become a worker of `applicationPool`, once and for the rest of its life. The
+ * spare drops to `identity` (supplementary groups cleared, then gid, then uid — what a cold start's spawn
+ * does) and checks it, sets `environment` and `arguments` exactly as a cold start would have had them, and
+ * only then reads the pool's configuration and loads its applications. Answered with SpareWorkerAssigned
+ * before any application code runs; an error reply (the identity could not be taken) ends the spare.
+ */
+export interface AssignSpareWorker {
+  type: 'AssignSpareWorker';
+  applicationPool: string;
+  workerId: string;
+  /** The w3wp arguments of a cold start (`-ap <pool> -h <pool>.config`). */
+  arguments: string[];
+  /** Set on top of the spare's environment (which is was's, as a cold start's); POOLHOST_SPARE is removed. */
+  environment: Record<string, string>;
+  identity?: SpareWorkerIdentity;
+}
+
+/** The credentials the assigned worker runs with, read back from /proc for every one of its threads. */
+export interface SpareWorkerAssigned {
+  type: 'SpareWorkerAssigned';
+  uid: number;
+  gid: number;
+  groups: number[];
+}
+
 export type WorkerControlMessage =
+  | SpareWorkerReady
+  | AssignSpareWorker
+  | SpareWorkerAssigned
   | WorkerReady
   | WorkerStartupFailed
   | WorkerRecycleRequested
@@ -83,6 +128,7 @@ export type WorkerControlMessage =
 
 /** Each worker-control request and its reply (WorkerReady, WorkerStartupFailed, WorkerRecycleRequested are events). */
 export interface WorkerControlReplies {
+  AssignSpareWorker: SpareWorkerAssigned;
   PingWorker: WorkerHealth;
   StopWorker: import('./management.js').Acknowledged;
   ListWorkerRequests: WorkerRequestList;

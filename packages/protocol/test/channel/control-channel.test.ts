@@ -135,3 +135,15 @@ test('control sockets are created with mode 0600', async () => {
     rmSync(directory, { recursive: true, force: true });
   }
 });
+
+test('handle() replaces the handler table: the next message finds the new handlers, the old ones are gone', async () => {
+  await withSocket(
+    () => ({ peer: 'client', handlers: { ListSites: () => ({ type: 'SiteList', sites: [] }) } }),
+    async (client, serverChannels) => {
+      assert.deepEqual(await client.request({ type: 'ListSites' }), { type: 'SiteList', sites: [] });
+      serverChannels[0]!.handle({ PingWorker: () => ({ type: 'WorkerHealth', requestsServed: 7, requestsInFlight: 0, counters: {} as never }) });
+      assert.equal((await client.request({ type: 'PingWorker' })).requestsServed, 7);
+      await assert.rejects(client.request({ type: 'ListSites' }), (error: RemoteError) => error.code === 'UnknownMessage');
+    },
+  );
+});

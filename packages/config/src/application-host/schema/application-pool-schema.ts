@@ -22,6 +22,14 @@ export const APPLICATION_POOL_SCHEMA: ElementSchema = {
   taskLimit: uint(0),
 };
 
+/**
+ * Attributes of the `<applicationPools>` element itself (poolhost extension; IIS's has none): `spareWorkers`
+ * booted w3wp processes that belong to no pool yet, each taken by the next worker start of any pool.
+ */
+export const APPLICATION_POOLS_SCHEMA: ElementSchema = {
+  spareWorkers: uint(0, 0, 16),
+};
+
 const ONE_SECOND_TO_MAX = [1, 4294967] as const;
 
 export const PROCESS_MODEL_SCHEMA: ElementSchema = {
