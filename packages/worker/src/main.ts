@@ -1,42 +1,56 @@
 // w3wp: `node w3wp.js -ap "<pool>" [-h "<pool>.config"]` with APP_POOL_ID, APP_POOL_CONFIG (its pool's
 // own configuration; POOLHOST_CONFIG names applicationHost.config where there is none), POOLHOST_RUN_DIR,
 // POOLHOST_WORKER_ID and optionally POOLHOST_DATA_FD (see docs/data-plane.md for the contract).
-import { createLogger, runService, type ServiceLifecycle } from '@poolhost/common';
+// With POOLHOST_SPARE=1 it is a spare: booted, bound to no pool, until was assigns it one (the arguments
+// and environment above arrive then; see spare-worker/spare-worker.ts and docs/process-model.md).
+import { createLogger, runService, type Logger, type ServiceLifecycle } from '@poolhost/common';
 import { resolveRunDirectory } from '@poolhost/protocol';
 import { createWorkerProcess, type WorkerProcess } from './worker-process.js';
 import { WorkerExitCode } from './exit-codes.js';
+import { waitForAssignment, type SpareAssignment } from './spare-worker/spare-worker.js';
 
-const argv = process.argv.slice(2);
-const apIndex = argv.indexOf('-ap');
-const applicationPool = (apIndex >= 0 ? argv[apIndex + 1] : undefined) ?? process.env.APP_POOL_ID ?? '';
-process.title = `poolhost: w3wp ${applicationPool}`;
-const workerId = process.env.POOLHOST_WORKER_ID ?? String(process.pid);
-const configIndex = argv.indexOf('-h');
-// Configuration isolation (IIS's `w3wp -h <pool>.config`): the pool's own file, else applicationHost.config.
-const configFile = (configIndex >= 0 ? argv[configIndex + 1] : undefined) ?? process.env.APP_POOL_CONFIG ?? process.env.POOLHOST_CONFIG;
-const logger = createLogger({ service: 'w3wp', bindings: { pool: applicationPool, workerId } });
+/** What a worker is started with, read from its arguments and environment (a spare's, once assigned). */
+function workerSettings() {
+  const argv = process.argv.slice(2);
+  const apIndex = argv.indexOf('-ap');
+  const configIndex = argv.indexOf('-h');
+  const applicationPool = (apIndex >= 0 ? argv[apIndex + 1] : undefined) ?? process.env.APP_POOL_ID ?? '';
+  return {
+    applicationPool,
+    workerId: process.env.POOLHOST_WORKER_ID ?? String(process.pid),
+    // Configuration isolation (IIS's `w3wp -h <pool>.config`): the pool's own file, else applicationHost.config.
+    configFile: (configIndex >= 0 ? argv[configIndex + 1] : undefined) ?? process.env.APP_POOL_CONFIG ?? process.env.POOLHOST_CONFIG,
+    dataFd: process.env.POOLHOST_DATA_FD ? Number(process.env.POOLHOST_DATA_FD) : undefined,
+    capacity: Number(process.env.POOLHOST_WORKER_CAPACITY ?? 1000) || 1000,
+  };
+}
 
-if (!applicationPool || !configFile) {
+const spare = process.env.POOLHOST_SPARE === '1';
+const initial = workerSettings();
+process.title = spare ? 'poolhost: w3wp (spare)' : `poolhost: w3wp ${initial.applicationPool}`;
+// A spare's logger gets its pool and worker id on assignment (pino setBindings).
+const logger: Logger = createLogger({ service: 'w3wp', bindings: spare ? { spare: 1 } : { pool: initial.applicationPool, workerId: initial.workerId } });
+
+let worker: WorkerProcess | null = null;
+let lifecycle: ServiceLifecycle | null = null;
+// Application code that throws ends the process, as it would under plain Node — after a 500 for the
+// requests that have not started their response. was counts the crash.
+process.on('uncaughtException', (error) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  if (worker) worker.crash(error);
+  else if (lifecycle) lifecycle.exit(WorkerExitCode.Failed);
+  else process.exit(WorkerExitCode.Failed);
+});
+
+if (!spare && (!initial.applicationPool || !initial.configFile)) {
   const message = 'w3wp needs -ap "<pool>" (or APP_POOL_ID) and -h "<pool>.config" (or APP_POOL_CONFIG, or POOLHOST_CONFIG)';
   logger.error(message);
   process.send?.({ message: { type: 'WorkerStartupFailed', message } }, () => process.exit(WorkerExitCode.Failed));
   if (!process.send) process.exit(WorkerExitCode.Failed);
 } else {
-  let worker: WorkerProcess | null = null;
-  let lifecycle: ServiceLifecycle | null = null;
-  // Application code that throws ends the process, as it would under plain Node — after a 500 for the
-  // requests that have not started their response. was counts the crash.
-  process.on('uncaughtException', (error) => {
-    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    if (worker) worker.crash(error);
-    else if (lifecycle) lifecycle.exit(WorkerExitCode.Failed);
-    else process.exit(WorkerExitCode.Failed);
-  });
-  const dataFd = process.env.POOLHOST_DATA_FD ? Number(process.env.POOLHOST_DATA_FD) : undefined;
-  const capacity = Number(process.env.POOLHOST_WORKER_CAPACITY ?? 1000) || 1000;
   // runService installs SIGTERM and SIGINT at once: without a handler the signal's default action would
   // kill a worker that has just reported ready but whose start has not resolved yet, without draining.
-  // A worker still starting has taken no request and just exits (WorkerExitCode.Stopped).
+  // A worker still starting (or a spare still waiting) has taken no request and just exits (WorkerExitCode.Stopped).
   // was's IPC channel is the worker's control channel: the worker stops itself when it closes.
   void runService({
     name: 'w3wp',
@@ -45,14 +59,22 @@ if (!applicationPool || !configFile) {
     reportsOwnStartFailure: true,
     create: async (started) => {
       lifecycle = started;
+      let assignment: SpareAssignment | null = null;
+      if (spare) {
+        if (initial.dataFd === undefined || !process.send) throw new Error('a spare w3wp needs POOLHOST_DATA_FD and an IPC channel to was');
+        assignment = await waitForAssignment({ ipc: process, dataFd: initial.dataFd, logger, exit: started.exit });
+      }
+      const settings = assignment ? workerSettings() : initial;
+      if (!settings.configFile) throw new Error(`application pool '${settings.applicationPool}' was assigned without a configuration file`);
       worker = await createWorkerProcess({
-        applicationPool,
-        configFile,
+        applicationPool: settings.applicationPool,
+        configFile: settings.configFile,
         ...(process.env.POOLHOST_CONFIG_DIRECTORY ? { configDirectory: process.env.POOLHOST_CONFIG_DIRECTORY } : {}),
         runDirectory: resolveRunDirectory(undefined),
-        workerId,
-        dataFd,
-        capacity,
+        workerId: settings.workerId,
+        dataFd: settings.dataFd,
+        ...(assignment ? { channel: assignment.channel, dataSocket: assignment.dataSocket } : {}),
+        capacity: settings.capacity,
         ipc: process.send ? process : null,
         logger,
         exit: started.exit,

@@ -39,6 +39,10 @@ export interface WorkerProcessOptions {
   capacity: number;
   /** The IPC channel to was (`process`), when there is one. */
   ipc: IpcEndpoint | null;
+  /** A spare's channel to was, already open (its handlers are replaced by the worker's); else one is opened on `ipc`. */
+  channel?: ControlChannel;
+  /** A spare's data socket, already open and watched; else `dataFd` or a new connection. */
+  dataSocket?: Socket;
   logger: Logger;
   exit(code: number): void;
 }
@@ -93,12 +97,17 @@ export class WorkerProcess {
 
   async start(): Promise<void> {
     const { options } = this;
-    if (options.ipc) {
+    if (options.channel) {
+      this.channel = options.channel;
+      this.channel.handle(controlHandlers(this));
+    } else if (options.ipc) {
       this.channel = new ControlChannel(createIpcTransport(options.ipc), {
         peer: 'was',
         handlers: controlHandlers(this),
         onProtocolError: (error) => this.logger.warn({ err: error }, 'control protocol error'),
       });
+    }
+    if (this.channel) {
       // No worker may outlive its was.
       this.channel.onClose(() => void this.stop('was disconnected', this.shutdownTimeLimit));
     }
@@ -124,9 +133,9 @@ export class WorkerProcess {
       // Application Initialization: preloadEnabled applications answer their warm-up requests before
       // the worker attaches to its queue and reports ready (leaving 1 s of startupTimeLimit for that).
       await warmUp(warmUpPlans(applications, this.applications, this.logger), options.runDirectory, Math.max(1_000, pool.processModel.startupTimeLimit - 1_000), this.logger);
-      const socket = options.dataFd !== undefined
+      const socket = options.dataSocket ?? (options.dataFd !== undefined
         ? new Socket({ fd: options.dataFd, readable: true, writable: true })
-        : await connectUnixSocket(socketPath(options.runDirectory, 'httpsys-data'));
+        : await connectUnixSocket(socketPath(options.runDirectory, 'httpsys-data')));
       this.connection = new DataConnection(socket, this.applications, {
         lost: () => this.onDataConnectionLost(),
         streamEnded: () => this.drainProgress?.(),
