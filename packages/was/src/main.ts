@@ -33,6 +33,12 @@ void runService({
     const cgroups = process.env.POOLHOST_CGROUPS === 'off' ? null : new CgroupSubtree({ runDirectory, logger: logger.child({ component: 'cgroups' }) });
     if (!cgroups) logger.warn('cgroups are off (POOLHOST_CGROUPS=off): no pool limit is enforced');
     const cpuResetIntervalMs = Number(process.env.POOLHOST_CPU_RESET_INTERVAL_MS) || undefined;
+    const spawner = createExecaWorkerSpawner({
+      configFile: config.file,
+      runDirectory,
+      logger,
+      write: (line) => process.stdout.write(line),
+    });
     const was = createWas({
       config,
       runDirectory,
@@ -41,12 +47,8 @@ void runService({
       configText,
       ...(cpuResetIntervalMs !== undefined ? { cpuResetIntervalMs } : {}),
       watchConfiguration: true,
-      spawner: createExecaWorkerSpawner({
-        configFile: config.file,
-        runDirectory,
-        logger,
-        write: (line) => process.stdout.write(line),
-      }),
+      spawner,
+      spareSpawner: spawner,
     });
     await was.listen();
     await was.start();

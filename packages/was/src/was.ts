@@ -17,7 +17,9 @@ import { EventLog } from './event-log/event-log.js';
 import { ListenerAdapters } from './listener-adapter/listener-adapters.js';
 import { wasHandlers } from './management/was-handlers.js';
 import { procMemorySampler, type MemorySampler } from './recycling/memory-sampler.js';
-import type { WorkerSpawner } from './worker-process/worker-spawner.js';
+import type { SpareWorkerSpawner, WorkerSpawner } from './worker-process/worker-spawner.js';
+import { SpareWorkers } from './spare-workers/spare-workers.js';
+import { spareWorkerSpawner } from './spare-workers/spare-worker-spawner.js';
 import type { CgroupSubtree } from './isolation/cgroup-subtree.js';
 import { poolConfigurationText } from './isolation/pool-configuration.js';
 
@@ -26,6 +28,8 @@ export interface WasOptions {
   runDirectory: string;
   logger: Logger;
   spawner: WorkerSpawner;
+  /** Starts spare workers (`<applicationPools spareWorkers>`); absent: the setting is reported and no spare is kept. */
+  spareSpawner?: SpareWorkerSpawner;
   clock?: Clock;
   memorySampler?: MemorySampler;
   /** The text `config` was read from: workers then get their pool's own filtered copy (configuration isolation). */
@@ -44,6 +48,8 @@ export interface Was {
   readonly handlers: HandlerTable;
   /** The configuration in force (the last one that loaded, validated and applied). */
   readonly configuration: ApplicationHostConfig;
+  /** The spare workers kept for any pool's next worker start (null: none can be started here). */
+  readonly spareWorkers: SpareWorkers | null;
   applicationPool(name: string): ApplicationPool | undefined;
   /** Starts every autoStart pool (and the configuration watcher). */
   start(): Promise<void>;
@@ -74,11 +80,19 @@ export function createWas(options: WasOptions): Was {
   const retiring = new Set<Promise<void>>();
   let nextWorkerId = 1;
 
+  const spareWorkers = options.spareSpawner ? new SpareWorkers({ spawner: options.spareSpawner, clock, logger }) : null;
+  const spawner = spareWorkers ? spareWorkerSpawner(options.spawner, spareWorkers, logger) : options.spawner;
+  const keepSpares = (applied: ApplicationHostConfig): void => {
+    const count = applied.spareWorkers ?? 0;
+    if (spareWorkers) spareWorkers.resize(count);
+    else if (count > 0) logger.warn(`spareWorkers="${count}" is ignored: this was cannot start spare worker processes`);
+  };
+
   const pools = new Map<string, ApplicationPool>();
   const createPool = (poolConfig: ApplicationPoolConfig): ApplicationPool =>
     new ApplicationPool({
       config: poolConfig,
-      spawner: options.spawner,
+      spawner,
       clock,
       logger,
       eventLog,
@@ -126,6 +140,7 @@ export function createWas(options: WasOptions): Was {
       reportIgnoredApplications(eventLog, config, next);
       config = next;
       configText = nextText;
+      keepSpares(next);
       if (diff.hasChanges) logger.info({ file: next.file }, `configuration change applied: ${describeDiff(diff)}`);
       return true;
     } catch (error) {
@@ -165,11 +180,14 @@ export function createWas(options: WasOptions): Was {
     get configuration() {
       return config;
     },
+    spareWorkers,
     applicationPool: (name) => pools.get(name.toLowerCase()),
     reconfigure: (next) => reconfigure(next),
     applicationHostChanged,
     webConfigsChanged,
     async start() {
+      // Spares boot beside the autoStart pools; a pool's start that finds none booted yet starts cold.
+      keepSpares(config);
       for (const pool of pools.values()) {
         if (pool.configuration.autoStart) await pool.start('autoStart');
       }
@@ -203,7 +221,7 @@ export function createWas(options: WasOptions): Was {
       shuttingDown = true;
       watcher?.close();
       logger.info('the Windows Process Activation Service is stopping; stopping every worker process');
-      await Promise.all([...[...pools.values()].map((pool) => pool.shutdown()), ...retiring]);
+      await Promise.all([...[...pools.values()].map((pool) => pool.shutdown()), ...retiring, ...(spareWorkers ? [spareWorkers.stop()] : [])]);
       options.cgroups?.close();
       if (server) {
         server.close();

@@ -1,26 +1,33 @@
 // The real spawner: `node <w3wp bundle> -ap "<pool>"`, with the worker's end of a data-plane
-// connection to httpsys inherited as fd 3 and the Node IPC channel as its control channel.
+// connection to httpsys inherited as fd 3 and the Node IPC channel as its control channel. It also
+// starts spare workers (`node <w3wp bundle>` with POOLHOST_SPARE=1, bound to no pool) and binds one to
+// a pool on assignment, with the same environment, identity and cgroup a cold start gets.
 import type { Socket } from 'node:net';
 import { execa } from 'execa';
 import type { Logger } from '@poolhost/common';
+import type { ApplicationPool } from '@poolhost/config';
 import {
   ControlChannel,
   connectUnixSocket,
   createIpcTransport,
   executablePath,
   socketPath,
+  type HandlerTable,
   type IpcEndpoint,
 } from '@poolhost/protocol';
-import { resolveWorkerIdentity } from './worker-identity.js';
-import { forwardWorkerOutput } from './worker-output.js';
+import { resolveWorkerIdentity, type WorkerIdentity } from './worker-identity.js';
+import { forwardWorkerOutput, type WorkerOutputContext } from './worker-output.js';
 import { dirname } from 'node:path';
 import { ensurePoolTempDirectory } from './pool-temp-directory.js';
 import { writePoolConfiguration } from '../isolation/pool-configuration.js';
 import { setWorkerOomScore } from '../isolation/oom-score.js';
-import type { SpawnedWorker, WorkerExit, WorkerSpawnRequest, WorkerSpawner } from './worker-spawner.js';
+import type { SpareWorker, SpawnedWorker, WorkerExit, WorkerSpawnRequest, WorkerSpawner } from './worker-spawner.js';
 
 /** The worker finds its data-plane connection to httpsys on this inherited file descriptor. */
 export const workerDataFd = 3;
+
+/** How long a spare has to answer AssignSpareWorker (it takes its identity and sets variables: milliseconds). */
+const assignTimeoutMs = 5_000;
 
 export interface ExecaWorkerSpawnerOptions {
   configFile: string;
@@ -31,102 +38,214 @@ export interface ExecaWorkerSpawnerOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-export function createExecaWorkerSpawner(options: ExecaWorkerSpawnerOptions): WorkerSpawner {
+/** What a worker of `pool` is started with: its identity, arguments and the variables set on top of was's environment. */
+interface PoolWorkerStart {
+  identity: WorkerIdentity | undefined;
+  /** The worker reads its pool's own configuration file (configuration isolation). */
+  isolated: boolean;
+  arguments: string[];
+  environment: Record<string, string>;
+}
+
+export function createExecaWorkerSpawner(options: ExecaWorkerSpawnerOptions): WorkerSpawner & { spawnSpare(spareId: string): Promise<SpareWorker> } {
   const baseEnv = options.env ?? process.env;
+  const w3wp = executablePath('w3wp', baseEnv);
+
+  /** Everything a worker of the pool needs prepared on disk (temp folder, the pool's configuration file), and its start. */
+  const prepare = (request: WorkerSpawnRequest): PoolWorkerStart => {
+    const pool = request.applicationPool;
+    const identity = resolveWorkerIdentity(pool, options.logger);
+    const tempDirectory = ensurePoolTempDirectory(options.runDirectory, pool.name, identity);
+    // Configuration isolation: the worker reads its pool's file, never applicationHost.config.
+    const poolConfigFile = request.poolConfiguration ? writePoolConfiguration(tempDirectory, pool.name, request.poolConfiguration, identity) : null;
+    return {
+      identity,
+      isolated: poolConfigFile !== null,
+      arguments: ['-ap', pool.name, ...(poolConfigFile ? ['-h', poolConfigFile] : [])],
+      environment: poolEnvironment(pool, identity, tempDirectory, poolConfigFile, request, options),
+    };
+  };
+
+  /** Runs w3wp with fd 3 = a fresh data connection to httpsys; returns the subprocess and its pid. */
+  const start = async (args: string[], env: NodeJS.ProcessEnv, identity?: WorkerIdentity): Promise<{ subprocess: W3wpSubprocess; pid: number }> => {
+    // was opens the data connection, so a worker never needs access to the run directory's listener sockets.
+    const dataSocket: Socket = await connectUnixSocket(socketPath(options.runDirectory, 'httpsys-data'));
+    let subprocess: W3wpSubprocess;
+    try {
+      subprocess = runW3wp(w3wp, args, env, dataSocket, identity);
+    } finally {
+      // The child holds its own copy; closing ours (without shutdown) keeps the connection open for it.
+      dataSocket.destroy();
+    }
+    // execa reports the inherited socket as closed early; the exit event below is what counts.
+    subprocess.catch(() => undefined);
+    const pid = subprocess.pid;
+    if (pid === undefined) {
+      const exit = await subprocess;
+      throw new Error(`could not start ${w3wp}: ${exit.message ?? 'no pid'}`);
+    }
+    // Before Node has loaded w3wp: the worker is the OOM killer's first choice.
+    setWorkerOomScore(pid, options.logger);
+    return { subprocess, pid };
+  };
+
   return {
     async spawn(request: WorkerSpawnRequest): Promise<SpawnedWorker> {
       const pool = request.applicationPool;
-      const identity = resolveWorkerIdentity(pool, options.logger);
-      const tempDirectory = ensurePoolTempDirectory(options.runDirectory, pool.name, identity);
-      // Configuration isolation: the worker reads its pool's file, never applicationHost.config.
-      const poolConfigFile = request.poolConfiguration ? writePoolConfiguration(tempDirectory, pool.name, request.poolConfiguration, identity) : null;
-      // was opens the data connection, so a worker never needs access to the run directory's listener sockets.
-      const dataSocket: Socket = await connectUnixSocket(socketPath(options.runDirectory, 'httpsys-data'));
-      const env: NodeJS.ProcessEnv = {
-        // The pool's private temp folder, unless its own environmentVariables say otherwise.
-        TMPDIR: tempDirectory,
-        TEMP: tempDirectory,
-        TMP: tempDirectory,
-        ...Object.fromEntries(pool.environmentVariables.map((variable) => [variable.name, variable.value])),
-        ...(identity && pool.processModel.setProfileEnvironment
-          ? { HOME: identity.home, USER: identity.userName, LOGNAME: identity.userName }
-          : {}),
-        APP_POOL_ID: pool.name,
-        ...(poolConfigFile
-          ? { APP_POOL_CONFIG: poolConfigFile, POOLHOST_CONFIG_DIRECTORY: dirname(options.configFile) }
-          : { POOLHOST_CONFIG: options.configFile }),
-        POOLHOST_RUN_DIR: options.runDirectory,
-        POOLHOST_WORKER_ID: request.workerId,
-        POOLHOST_DATA_FD: String(workerDataFd),
-        ...(request.standby ? { POOLHOST_STANDBY: '1' } : {}),
-      };
-      let subprocess;
-      try {
-        subprocess = execa(process.execPath, [executablePath('w3wp', baseEnv), '-ap', pool.name, ...(poolConfigFile ? ['-h', poolConfigFile] : [])], {
-          env: { ...withoutConfigFile(baseEnv, poolConfigFile !== null), ...env },
-          extendEnv: false,
-          // fd 3 is the connected data socket (passed natively, not piped); the IPC channel comes after it.
-          stdio: ['ignore', 'pipe', 'pipe', dataSocket],
-          ipc: true,
-          serialization: 'json',
-          buffer: false,
-          reject: false,
-          cleanup: false,
-          // Own process group: a terminal's Ctrl-C reaches poolhost, which stops workers in order.
-          detached: true,
-          ...(identity ? { uid: identity.uid, gid: identity.gid } : {}),
-        });
-      } finally {
-        // The child holds its own copy; closing ours (without shutdown) keeps the connection open for it.
-        dataSocket.destroy();
-      }
-      // execa reports the inherited socket as closed early; the exit event below is what counts.
-      subprocess.catch(() => undefined);
-      const pid = subprocess.pid;
-      if (pid === undefined) {
-        const exit = await subprocess;
-        throw new Error(`could not start ${executablePath('w3wp', baseEnv)}: ${exit.message ?? 'no pid'}`);
-      }
-      // Before Node has loaded w3wp: the worker joins its pool's cgroup and is the OOM killer's first choice.
-      setWorkerOomScore(pid, options.logger);
+      const prepared = prepare(request);
+      const { subprocess, pid } = await start(
+        prepared.arguments,
+        { ...withoutConfigFile(baseEnv, prepared.isolated), ...prepared.environment },
+        prepared.identity,
+      );
+      // Before Node has loaded w3wp: the worker joins its pool's cgroup.
       try {
         request.placeProcess?.(pid);
       } catch (error) {
         subprocess.kill('SIGKILL');
         throw error;
       }
-      const exitListeners: Array<(exit: WorkerExit) => void> = [];
-      let exited: WorkerExit | null = null;
-      subprocess.on('exit', (exitCode, signal) => {
-        exited = { exitCode, signal };
-        for (const listener of exitListeners) listener(exited);
+      const output: WorkerOutputContext = { applicationPool: pool.name, pid, workerId: request.workerId, logger: workerLogger(options.logger, pool.name, request.workerId, pid), write: options.write };
+      return supervise(subprocess, pid, output, request.handlers).worker;
+    },
+
+    async spawnSpare(spareId: string): Promise<SpareWorker> {
+      // A spare has was's environment less applicationHost.config's path, as every isolated worker.
+      const { subprocess, pid } = await start([], {
+        ...withoutConfigFile(baseEnv, true),
+        POOLHOST_RUN_DIR: options.runDirectory,
+        POOLHOST_DATA_FD: String(workerDataFd),
+        POOLHOST_SPARE: '1',
       });
-      const logger = options.logger.child({ pool: pool.name, workerId: request.workerId, workerPid: pid });
-      forwardWorkerOutput(subprocess.stdout, 'stdout', { applicationPool: pool.name, pid, workerId: request.workerId, logger, write: options.write });
-      forwardWorkerOutput(subprocess.stderr, 'stderr', { applicationPool: pool.name, pid, workerId: request.workerId, logger, write: options.write });
-      const control = new ControlChannel(createIpcTransport(subprocess as unknown as IpcEndpoint), {
-        peer: `w3wp ${pid}`,
-        handlers: request.handlers,
-        onProtocolError: (error) => logger.warn({ err: error }, `control message from worker ${pid} rejected: ${error.message}`),
+      const output: WorkerOutputContext = { applicationPool: '(spare)', pid, workerId: spareId, logger: workerLogger(options.logger, '(spare)', spareId, pid), write: options.write };
+      let bootedResolve: () => void = () => undefined;
+      let bootedReject: (error: Error) => void = () => undefined;
+      const booted = new Promise<void>((resolve, reject) => {
+        bootedResolve = resolve;
+        bootedReject = reject;
       });
+      booted.catch(() => undefined);
+      const supervised = supervise(subprocess, pid, output, { SpareWorkerReady: () => bootedResolve() });
+      supervised.worker.onExit((exit) => bootedReject(new Error(`spare worker ${pid} exited before it booted (${exit.signal ?? `exit code ${exit.exitCode}`})`)));
+      let assigned = false;
       return {
         pid,
-        control,
-        onExit(listener) {
-          if (exited) listener(exited);
-          else exitListeners.push(listener);
-        },
-        kill(signal) {
-          if (exited) return;
-          try {
-            subprocess.kill(signal);
-          } catch (error) {
-            logger.warn({ err: error }, `could not send ${signal} to worker ${pid}`);
+        booted,
+        onExit: supervised.worker.onExit,
+        kill: supervised.worker.kill,
+        async assign(request: WorkerSpawnRequest): Promise<SpawnedWorker> {
+          if (assigned) throw new Error(`spare worker ${pid} is already assigned; it never serves a second application pool`);
+          assigned = true;
+          const pool = request.applicationPool;
+          const prepared = prepare(request);
+          // Into the pool's cgroup before it loads anything of the pool's.
+          request.placeProcess?.(pid);
+          supervised.control.handle(request.handlers);
+          output.applicationPool = pool.name;
+          output.workerId = request.workerId;
+          output.logger = workerLogger(options.logger, pool.name, request.workerId, pid);
+          const environment = prepared.isolated ? prepared.environment : { ...prepared.environment, POOLHOST_CONFIG: options.configFile };
+          const reply = await supervised.control.request(
+            {
+              type: 'AssignSpareWorker',
+              applicationPool: pool.name,
+              workerId: request.workerId,
+              arguments: prepared.arguments,
+              environment,
+              ...(prepared.identity ? { identity: { uid: prepared.identity.uid, gid: prepared.identity.gid, userName: prepared.identity.userName } } : {}),
+            },
+            assignTimeoutMs,
+          );
+          if (prepared.identity && (reply.uid !== prepared.identity.uid || reply.gid !== prepared.identity.gid || reply.groups.length > 0)) {
+            throw new Error(`spare worker ${pid} reports ${reply.uid}:${reply.gid} (groups ${reply.groups.join(',') || 'none'}), not ${prepared.identity.userName}'s ${prepared.identity.uid}:${prepared.identity.gid}`);
           }
+          return supervised.worker;
         },
       };
     },
   };
+}
+
+function runW3wp(w3wp: string, args: string[], env: NodeJS.ProcessEnv, dataSocket: Socket, identity: WorkerIdentity | undefined) {
+  return execa(process.execPath, [w3wp, ...args], {
+    env,
+    extendEnv: false,
+    // fd 3 is the connected data socket (passed natively, not piped); the IPC channel comes after it.
+    stdio: ['ignore', 'pipe', 'pipe', dataSocket],
+    ipc: true,
+    serialization: 'json',
+    buffer: false,
+    reject: false,
+    cleanup: false,
+    // Own process group: a terminal's Ctrl-C reaches poolhost, which stops workers in order.
+    detached: true,
+    ...(identity ? { uid: identity.uid, gid: identity.gid } : {}),
+  });
+}
+
+type W3wpSubprocess = ReturnType<typeof runW3wp>;
+
+/** The variables a worker of `pool` gets on top of was's environment (docs/process-model.md, the spawn contract). */
+function poolEnvironment(
+  pool: ApplicationPool,
+  identity: WorkerIdentity | undefined,
+  tempDirectory: string,
+  poolConfigFile: string | null,
+  request: WorkerSpawnRequest,
+  options: ExecaWorkerSpawnerOptions,
+): Record<string, string> {
+  return {
+    // The pool's private temp folder, unless its own environmentVariables say otherwise.
+    TMPDIR: tempDirectory,
+    TEMP: tempDirectory,
+    TMP: tempDirectory,
+    ...Object.fromEntries(pool.environmentVariables.map((variable) => [variable.name, variable.value])),
+    ...(identity && pool.processModel.setProfileEnvironment ? { HOME: identity.home, USER: identity.userName, LOGNAME: identity.userName } : {}),
+    APP_POOL_ID: pool.name,
+    ...(poolConfigFile ? { APP_POOL_CONFIG: poolConfigFile, POOLHOST_CONFIG_DIRECTORY: dirname(options.configFile) } : { POOLHOST_CONFIG: options.configFile }),
+    POOLHOST_RUN_DIR: options.runDirectory,
+    POOLHOST_WORKER_ID: request.workerId,
+    POOLHOST_DATA_FD: String(workerDataFd),
+    ...(request.standby ? { POOLHOST_STANDBY: '1' } : {}),
+  };
+}
+
+function workerLogger(logger: Logger, applicationPool: string, workerId: string, pid: number): Logger {
+  return logger.child({ pool: applicationPool, workerId, workerPid: pid });
+}
+
+/** Exit listeners, output forwarding and the control channel of a running w3wp. */
+function supervise(subprocess: W3wpSubprocess, pid: number, output: WorkerOutputContext, handlers: HandlerTable): { worker: SpawnedWorker; control: ControlChannel } {
+  const exitListeners: Array<(exit: WorkerExit) => void> = [];
+  let exited: WorkerExit | null = null;
+  subprocess.on('exit', (exitCode, signal) => {
+    exited = { exitCode, signal };
+    for (const listener of exitListeners) listener(exited);
+  });
+  forwardWorkerOutput(subprocess.stdout, 'stdout', output);
+  forwardWorkerOutput(subprocess.stderr, 'stderr', output);
+  const control = new ControlChannel(createIpcTransport(subprocess as unknown as IpcEndpoint), {
+    peer: `w3wp ${pid}`,
+    handlers,
+    onProtocolError: (error) => output.logger.warn({ err: error }, `control message from worker ${pid} rejected: ${error.message}`),
+  });
+  const worker: SpawnedWorker = {
+    pid,
+    control,
+    onExit(listener) {
+      if (exited) listener(exited);
+      else exitListeners.push(listener);
+    },
+    kill(signal) {
+      if (exited) return;
+      try {
+        subprocess.kill(signal);
+      } catch (error) {
+        output.logger.warn({ err: error }, `could not send ${signal} to worker ${pid}`);
+      }
+    },
+  };
+  return { worker, control };
 }
 
 /** An isolated worker is not told where applicationHost.config is (was's own POOLHOST_CONFIG included). */

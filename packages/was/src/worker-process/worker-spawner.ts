@@ -45,3 +45,25 @@ export interface SpawnedWorker {
 export interface WorkerSpawner {
   spawn(request: WorkerSpawnRequest): Promise<SpawnedWorker>;
 }
+
+/**
+ * A spare worker (`<applicationPools spareWorkers>`): w3wp booted with no pool. It becomes one pool's
+ * worker through `assign`, once; until then it serves nothing and answers nothing but its boot.
+ */
+export interface SpareWorker {
+  readonly pid: number;
+  /** Resolves at SpareWorkerReady; rejects if the process exits first. */
+  readonly booted: Promise<void>;
+  onExit(listener: (exit: WorkerExit) => void): void;
+  kill(signal: NodeJS.Signals): void;
+  /**
+   * Makes it the worker `request` asks for: the pool's cgroup (placeProcess), its handlers, then
+   * AssignSpareWorker (identity, environment, arguments). Resolves with what `spawn` would have; throws
+   * if the spare cannot become it (the caller kills the spare and starts the worker cold).
+   */
+  assign(request: WorkerSpawnRequest): Promise<SpawnedWorker>;
+}
+
+export interface SpareWorkerSpawner {
+  spawnSpare(spareId: string): Promise<SpareWorker>;
+}

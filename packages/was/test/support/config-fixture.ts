@@ -17,6 +17,8 @@ export interface ConfigFixtureOptions {
   /** Which pool serves the root application of the first site (default: the first pool). */
   rootPool?: string;
   file?: string;
+  /** `<applicationPools spareWorkers>`. */
+  spareWorkers?: number;
 }
 
 export function configWithPools(pools: PoolFixture[], options: ConfigFixtureOptions = {}): ApplicationHostConfig {
@@ -38,7 +40,7 @@ export function applicationHostText(pools: PoolFixture[], options: ConfigFixture
   return `<?xml version="1.0" encoding="UTF-8"?>
 <configuration>
   <system.applicationHost>
-    <applicationPools>
+    <applicationPools${options.spareWorkers !== undefined ? ` spareWorkers="${options.spareWorkers}"` : ''}>
 ${poolXml}
     </applicationPools>
     <sites>

@@ -7,11 +7,14 @@ import { createWas, type Was, type WasOptions } from '../../src/was.js';
 import { configWithPools, type ConfigFixtureOptions, type PoolFixture } from './config-fixture.js';
 import { FakeClock, settle } from '@poolhost/common/testing';
 import { FakeSpawner } from './fake-spawner.js';
+import { FakeSpareSpawner } from './fake-spare-spawner.js';
 
 export interface Harness {
   was: Was;
   clock: FakeClock;
   spawner: FakeSpawner;
+  /** The spare workers' spawner (used when the configuration asks for spareWorkers). */
+  spareSpawner: FakeSpareSpawner;
   logLines: Array<Record<string, unknown>>;
   queueStates: RequestQueueState[];
   /** ApplySiteConfiguration sent to the listener adapter after registration (live reconfiguration). */
@@ -26,6 +29,7 @@ export interface Harness {
 export async function createHarness(pools: PoolFixture[], options: ConfigFixtureOptions = {}, wasOptions: Pick<WasOptions, 'cgroups' | 'cpuResetIntervalMs'> = {}): Promise<Harness> {
   const clock = new FakeClock();
   const spawner = new FakeSpawner(clock);
+  const spareSpawner = new FakeSpareSpawner(clock);
   const logLines: Array<Record<string, unknown>> = [];
   const destination = new Writable({
     write(chunk, _encoding, done) {
@@ -36,7 +40,7 @@ export async function createHarness(pools: PoolFixture[], options: ConfigFixture
   const logger = createLogger({ service: 'was', destination, level: 'debug' });
   const memory = new Map<number, MemorySample>();
   const memorySampler = { sample: async (pid: number) => memory.get(pid) ?? { virtualKb: 1_048_576, privateKb: 51_200 } };
-  const was = createWas({ config: configWithPools(pools, options), runDirectory: '/tmp/poolhost-test', logger, spawner, clock, memorySampler, ...wasOptions });
+  const was = createWas({ config: configWithPools(pools, options), runDirectory: '/tmp/poolhost-test', logger, spawner, clock, memorySampler, spareSpawner, ...wasOptions });
   const queueStates: RequestQueueState[] = [];
   const siteConfigurations: ApplySiteConfiguration[] = [];
   // Register a fake listener adapter so queue state changes are observable.
@@ -57,7 +61,7 @@ export async function createHarness(pools: PoolFixture[], options: ConfigFixture
   await call({ type: 'RegisterListenerAdapter', pid: 1 });
   await was.start();
   await settle();
-  return { was, clock, spawner, logLines, queueStates, siteConfigurations, memory, call, eventIds: () => was.eventLog.journal().events.map((event) => event.eventId) };
+  return { was, clock, spawner, spareSpawner, logLines, queueStates, siteConfigurations, memory, call, eventIds: () => was.eventLog.journal().events.map((event) => event.eventId) };
 }
 
 export function demand(applicationPool: string, reason: 'NoWorker' | 'AllWorkersBusy' = 'NoWorker'): MessageOfType<'WorkerDemanded'> {
