@@ -1,6 +1,6 @@
 // Every scenario of `pnpm bench`, with the contenders it compares and the target it checks.
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, readFileSync } from 'node:fs';
+import { chmodSync, readdirSync, readFileSync } from 'node:fs';
 import { request, Agent } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
@@ -301,30 +301,56 @@ async function spawnFloor(context: BenchContext): Promise<number> {
   }
 }
 
+/** A spare w3wp of this run directory is up (its title is set as it boots; it says SpareWorkerReady a few ms later). */
+function spareBooted(runDirectory: string): boolean {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (!readFileSync(`/proc/${entry}/cmdline`, 'latin1').startsWith('poolhost: w3wp (spare)')) continue;
+      if (readFileSync(`/proc/${entry}/environ`, 'latin1').split('\0').includes(`POOLHOST_RUN_DIR=${runDirectory}`)) return true;
+    } catch {
+      // a process that ended meanwhile
+    }
+  }
+  return false;
+}
+
+/** Starts poolhost, waits (for its spare, with spareWorkers), then times the first request of its OnDemand pool. */
+async function firstAnswerMs(context: BenchContext, folder: string, spareWorkers: number): Promise<number> {
+  const port = await freePort();
+  const server = new PoolhostServer('poolhost', port, folder, { ...singlePool(context.applications.hello), spareWorkers });
+  try {
+    await server.start();
+    if (spareWorkers > 0) await waitUntil('the spare worker to boot', () => spareBooted(server.runDirectory), 20_000, 10);
+    await sleep(300);
+    const started = performance.now();
+    const answer = await get(port, '/', 20_000);
+    return answer.status === 200 ? performance.now() - started : Number.NaN;
+  } finally {
+    await server.stop();
+  }
+}
+
 export async function coldStart(context: BenchContext): Promise<void> {
   console.log('\ncold start');
   const floors: number[] = [];
   const colds: number[] = [];
+  const spares: number[] = [];
   const rounds = context.quick ? 1 : Math.max(5, context.rounds);
   for (let round = 0; round < rounds; round++) {
     floors.push(await spawnFloor(context));
-    const port = await freePort();
-    const server = new PoolhostServer('poolhost', port, join(context.work, 'cold-start', String(round)), singlePool(context.applications.hello));
-    try {
-      await server.start();
-      await sleep(300);
-      const started = performance.now();
-      const answer = await get(port, '/', 20_000);
-      colds.push(answer.status === 200 ? performance.now() - started : Number.NaN);
-    } finally {
-      await server.stop();
-    }
+    colds.push(await firstAnswerMs(context, join(context.work, 'cold-start', String(round)), 0));
+    spares.push(await firstAnswerMs(context, join(context.work, 'cold-start', `${round}s`), 1));
   }
   const floor = median(floors);
   const cold = median(colds);
-  context.report.add({ scenario: 'cold start (first request, OnDemand pool)', server: 'poolhost', p50Ms: cold, ratio: `${fixed(cold / floor, 2)}× floor`, note: `rounds: ${colds.map((v) => fixed(v)).join(', ')} ms` });
-  context.report.add({ scenario: 'cold start (first request, OnDemand pool)', server: 'floor: spawn node until it answers', p50Ms: floor, note: `rounds: ${floors.map((v) => fixed(v)).join(', ')} ms` });
-  context.report.target('cold start ≤ 1.5× spawn-to-answer floor', `${fixed(cold)} ms vs ${fixed(floor)} ms (${fixed(cold / floor, 2)}×)`, cold <= 1.5 * floor);
+  const spare = median(spares);
+  const scenario = 'cold start (first request, OnDemand pool)';
+  context.report.add({ scenario, server: 'poolhost', p50Ms: cold, ratio: `${fixed(cold / floor, 2)}× floor`, note: `rounds: ${colds.map((v) => fixed(v)).join(', ')} ms` });
+  context.report.add({ scenario, server: 'poolhost, spareWorkers 1', p50Ms: spare, ratio: `${fixed(spare / floor, 2)}× floor`, note: `rounds: ${spares.map((v) => fixed(v)).join(', ')} ms` });
+  context.report.add({ scenario, server: 'floor: spawn node until it answers', p50Ms: floor, note: `rounds: ${floors.map((v) => fixed(v)).join(', ')} ms` });
+  context.report.target('cold start ≤ 1.3× spawn-to-answer floor', `${fixed(cold)} ms vs ${fixed(floor)} ms (${fixed(cold / floor, 2)}×)`, cold <= 1.3 * floor);
+  context.report.target('cold start with a spare ≤ 1.0× spawn-to-answer floor', `${fixed(spare)} ms vs ${fixed(floor)} ms (${fixed(spare / floor, 2)}×)`, spare <= floor);
 }
 
 function post(port: number, path: string): Promise<number> {

@@ -159,6 +159,8 @@ export interface PoolhostSetup {
   extra?: string;
   /** The site's binding is https with this certificate (an ipport=0.0.0.0:port SSL store entry). */
   tls?: BenchCertificate;
+  /** `<applicationPools spareWorkers>`. */
+  spareWorkers?: number;
 }
 
 export interface BenchCertificate {
@@ -185,7 +187,7 @@ export function poolhostConfig(port: number, setup: PoolhostSetup): string {
   return `<?xml version="1.0" encoding="UTF-8"?>
 <configuration>
   <system.applicationHost>
-    <applicationPools>
+    <applicationPools${setup.spareWorkers ? ` spareWorkers="${setup.spareWorkers}"` : ''}>
 ${pools}
     </applicationPools>
     <sites>

@@ -61,11 +61,19 @@ if (!spare && (!initial.applicationPool || !initial.configFile)) {
       lifecycle = started;
       let assignment: SpareAssignment | null = null;
       if (spare) {
-        if (initial.dataFd === undefined || !process.send) throw new Error('a spare w3wp needs POOLHOST_DATA_FD and an IPC channel to was');
+        if (initial.dataFd === undefined || !process.send) {
+          const message = 'a spare w3wp needs POOLHOST_DATA_FD and an IPC channel to was';
+          logger.error(message);
+          throw new Error(message);
+        }
         assignment = await waitForAssignment({ ipc: process, dataFd: initial.dataFd, logger, exit: started.exit });
       }
       const settings = assignment ? workerSettings() : initial;
-      if (!settings.configFile) throw new Error(`application pool '${settings.applicationPool}' was assigned without a configuration file`);
+      if (!settings.configFile) {
+        const message = `application pool '${settings.applicationPool}' was assigned without a configuration file`;
+        logger.error(message);
+        throw new Error(message);
+      }
       worker = await createWorkerProcess({
         applicationPool: settings.applicationPool,
         configFile: settings.configFile,
