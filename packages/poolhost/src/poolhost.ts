@@ -38,7 +38,7 @@ export interface PoolhostOptions {
   /** `<automaticCertificates>`: the ACME client, started with the services and stopped first. */
   automaticCertificates?: { start(): void; stop(): Promise<void> };
   /** Asks was for its workers (for ServerStatus); injectable for tests. */
-  listWorkers?(): Promise<WorkerProcessInfo[]>;
+  listWorkers?(): Promise<{ workers: WorkerProcessInfo[]; spareWorkers?: number[] }>;
 }
 
 export interface Poolhost {
@@ -97,7 +97,7 @@ export function createPoolhost(options: PoolhostOptions): Poolhost {
       const channel = await connectControlSocket(socketPath(runDirectory, 'was'), { peer: 'was', handlers: {} }, 1_000);
       try {
         const reply = await channel.request({ type: 'ListWorkerProcesses' }, 2_000);
-        return reply.workers;
+        return reply;
       } finally {
         channel.close();
       }
@@ -105,8 +105,9 @@ export function createPoolhost(options: PoolhostOptions): Poolhost {
 
   const status = async (): Promise<ServerStatus> => {
     let workers: WorkerProcessInfo[] = [];
+    let spareWorkers: number[] | undefined;
     try {
-      workers = await listWorkers();
+      ({ workers, spareWorkers } = await listWorkers());
     } catch (error) {
       logger.debug({ err: error }, 'was did not list its workers');
     }
@@ -117,6 +118,7 @@ export function createPoolhost(options: PoolhostOptions): Poolhost {
       runDirectory,
       services: [...supervisors.values()].map((supervisor) => supervisor.status()),
       workers,
+      ...(spareWorkers ? { spareWorkers } : {}),
       ...(options.administration ? { administration: options.administration } : {}),
     };
   };

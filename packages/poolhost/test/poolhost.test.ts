@@ -20,7 +20,7 @@ function setup() {
     launcher,
     clock,
     wasStopTimeoutMs: 100_000,
-    listWorkers: async () => [{ pid: 42, applicationPool: 'AppA', state: 'Running', startedAt: 't', requestsServed: 3, requestsInFlight: 0 }],
+    listWorkers: async () => ({ workers: [{ pid: 42, applicationPool: 'AppA', state: 'Running', startedAt: 't', requestsServed: 3, requestsInFlight: 0 }] }),
   });
   const call = async (message: ControlMessage) => {
     const handler = poolhost.handlers[message.type] as ((message: ControlMessage, channel: never) => unknown) | undefined;

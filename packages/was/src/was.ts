@@ -118,6 +118,7 @@ export function createWas(options: WasOptions): Was {
     queueStates,
     shuttingDown: () => shuttingDown,
     startedAt: new Date(clock.now()).toISOString(),
+    spareWorkers: () => (spareWorkers && spareWorkers.configured > 0 ? spareWorkers.waitingPids : undefined),
   });
 
   const reconfigure = async (next: ApplicationHostConfig, nextText: string | null = null): Promise<boolean> => {

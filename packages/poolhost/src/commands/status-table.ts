@@ -35,6 +35,7 @@ export function formatServerStatus(status: ServerStatus): string {
     services,
     '',
     workers,
+    ...(status.spareWorkers ? [`spare worker processes: ${status.spareWorkers.length === 0 ? 'none booted yet' : status.spareWorkers.join(', ')}`] : []),
     '',
   ].join('\n');
 }

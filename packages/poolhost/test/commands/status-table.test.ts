@@ -53,3 +53,10 @@ test('status names the dashboard address when poolhost runs with --metrics', () 
   assert.match(text, /^ {2}dashboard: {5}http:\/\/127\.0\.0\.1:9182\/ \(metrics at http:\/\/127\.0\.0\.1:9182\/metrics\)$/m);
   assert.match(text, /^inetmgr +12 +Running +0$/m);
 });
+
+test('status lists the spare workers waiting for a pool when spareWorkers is configured', () => {
+  const base = { type: 'ServerStatus' as const, pid: 10, configFile: '/srv/applicationHost.config', runDirectory: '/run/poolhost', services: [], workers: [] };
+  assert.match(formatServerStatus({ ...base, spareWorkers: [501, 502] }), /^spare worker processes: 501, 502$/m);
+  assert.match(formatServerStatus({ ...base, spareWorkers: [] }), /^spare worker processes: none booted yet$/m);
+  assert.doesNotMatch(formatServerStatus(base), /spare/);
+});

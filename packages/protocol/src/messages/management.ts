@@ -80,6 +80,8 @@ export interface ListWorkerProcesses {
 export interface WorkerProcessList {
   type: 'WorkerProcessList';
   workers: WorkerProcessInfo[];
+  /** Pids of the spare workers booted and waiting for a pool (`<applicationPools spareWorkers>`); absent: none configured. */
+  spareWorkers?: number[];
 }
 
 export interface StartApplicationPool {
@@ -174,6 +176,8 @@ export interface ServerStatus {
   runDirectory: string;
   services: ServiceStatus[];
   workers: WorkerProcessInfo[];
+  /** Pids of the spare workers waiting for a pool (absent: none configured). */
+  spareWorkers?: number[];
   /** `--metrics`: where inetmgr serves /metrics, the status API and the dashboard. */
   administration?: { url: string };
 }

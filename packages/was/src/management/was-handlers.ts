@@ -18,6 +18,8 @@ export interface WasHandlerContext {
   shuttingDown(): boolean;
   /** When was started (Total Application Pool Uptime counts from it). */
   startedAt: string;
+  /** Pids of the spares waiting for a pool; undefined when none are configured. */
+  spareWorkers?: () => number[] | undefined;
 }
 
 const workerRequestTimeoutMs = 5_000;
@@ -62,7 +64,8 @@ export function wasHandlers(context: WasHandlerContext): HandlerTable {
     ListWorkerProcesses: async (message) => {
       const chosen = selected(message.applicationPool);
       await Promise.all(chosen.flatMap((pool) => pool.liveWorkers()).map((worker) => worker.refreshCounters(countersTimeoutMs)));
-      return { type: 'WorkerProcessList', workers: chosen.flatMap((pool) => pool.workerProcesses()) } satisfies WorkerProcessList;
+      const spares = context.spareWorkers?.();
+      return { type: 'WorkerProcessList', workers: chosen.flatMap((pool) => pool.workerProcesses()), ...(spares ? { spareWorkers: spares } : {}) } satisfies WorkerProcessList;
     },
     // APP_POOL_WAS and W3SVC_W3WP: the pools' own counters, and each worker's as fresh as a ping gets them.
     GetApplicationPoolCounters: async () => {

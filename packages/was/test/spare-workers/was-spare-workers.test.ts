@@ -8,8 +8,10 @@ test('was keeps <applicationPools spareWorkers>: a demand start of each pool tak
   const harness = await createHarness([{ name: 'PoolA' }, { name: 'PoolB' }], { spareWorkers: 2 });
   const { spareSpawner, spawner, call } = harness;
   assert.equal(spareSpawner.spares.length, 2, 'spares start with was');
+  assert.deepEqual(await call({ type: 'ListWorkerProcesses' }), { type: 'WorkerProcessList', workers: [], spareWorkers: [] }, 'none booted yet');
   for (const spare of spareSpawner.spares) spare.boot();
   await settle();
+  assert.deepEqual(await call({ type: 'ListWorkerProcesses' }), { type: 'WorkerProcessList', workers: [], spareWorkers: spareSpawner.spares.map((spare) => spare.pid) });
   await call(demand('PoolA'));
   const first = harness.was.applicationPool('PoolA')!.workerProcesses()[0]!;
   assert.equal(first.pid, spareSpawner.spares[0]!.pid, 'the demand-started worker is the first spare');
@@ -39,5 +41,6 @@ test('without spareWorkers no spare is started', async () => {
   const harness = await createHarness([{ name: 'PoolA' }]);
   await harness.call(demand('PoolA'));
   assert.equal(harness.spareSpawner.spares.length, 0);
+  assert.equal('spareWorkers' in ((await harness.call({ type: 'ListWorkerProcesses' })) as object), false);
   assert.equal(harness.spawner.workers.length, 1);
 });
