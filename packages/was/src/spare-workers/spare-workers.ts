@@ -6,6 +6,8 @@ import type { Clock, Logger, TimerHandle } from '@poolhost/common';
 import type { SpareWorker, SpareWorkerSpawner, WorkerExit } from '../worker-process/worker-spawner.js';
 
 const firstRetryMs = 1_000;
+/** httpsys' data socket is not there yet (the services start side by side): tried again this soon, not counted as a failure. */
+const listenerRetryMs = 250;
 const longestRetryMs = 30_000;
 /** A spare still alive this long after SIGTERM at shutdown is killed. */
 const stopGraceMs = 5_000;
@@ -118,6 +120,9 @@ export class SpareWorkers {
       },
       (error: unknown) => {
         if (!this.entries.delete(entry)) return;
+        const code = (error as NodeJS.ErrnoException | null)?.code;
+        // poolhost starts its services side by side: httpsys may not listen yet when was starts.
+        if (code === 'ENOENT' || code === 'ECONNREFUSED') return this.retryWhenListening(entry);
         this.bootFailed(entry, `could not be started: ${error instanceof Error ? error.message : String(error)}`);
       },
     );
@@ -130,6 +135,16 @@ export class SpareWorkers {
     if (entry.state === 'Booting') return this.bootFailed(entry, `exited before it booted (${how})`);
     this.logger.warn({ workerPid: entry.spare?.pid, spareId: entry.id }, `spare worker process ${entry.spare?.pid} ended while waiting (${how}); starting another`);
     this.refill();
+  }
+
+  private retryWhenListening(entry: SpareEntry): void {
+    if (this.stopped) return;
+    this.logger.debug({ spareId: entry.id }, `spare worker ${entry.id} waits for httpsys to listen`);
+    this.retryTimer?.cancel();
+    this.retryTimer = this.options.clock.setTimeout(() => {
+      this.retryTimer = null;
+      this.refill();
+    }, listenerRetryMs);
   }
 
   private bootFailed(entry: SpareEntry, why: string): void {

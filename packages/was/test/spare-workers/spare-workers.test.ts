@@ -69,3 +69,14 @@ test('resize down stops the surplus; stop() ends every spare and starts none aft
   await settle();
   assert.equal(spawner.spares.length, 3, 'nothing starts after stop');
 });
+
+test('while httpsys does not listen yet (was started first), spares are tried again every 250 ms without an error', async () => {
+  const { clock, spawner, spares, lines } = setup();
+  spawner.failWith = Object.assign(new Error('connect ENOENT /run/httpsys-data.sock'), { code: 'ENOENT' });
+  spares.resize(1);
+  await clock.advance(600);
+  assert.doesNotMatch(lines.join(''), /could not be started/);
+  spawner.failWith = null;
+  await clock.advance(250);
+  assert.equal(spawner.spares.length, 1);
+});
