@@ -3,6 +3,7 @@
 // POOLHOST_WORKER_ID and optionally POOLHOST_DATA_FD (see docs/data-plane.md for the contract).
 // With POOLHOST_SPARE=1 it is a spare: booted, bound to no pool, until was assigns it one (the arguments
 // and environment above arrive then; see spare-worker/spare-worker.ts and docs/process-model.md).
+import { Socket } from 'node:net';
 import { createLogger, runService, type Logger, type ServiceLifecycle } from '@poolhost/common';
 import { resolveRunDirectory } from '@poolhost/protocol';
 import { createWorkerProcess, type WorkerProcess } from './worker-process.js';
@@ -66,7 +67,8 @@ if (!spare && (!initial.applicationPool || !initial.configFile)) {
           logger.error(message);
           throw new Error(message);
         }
-        assignment = await waitForAssignment({ ipc: process, dataFd: initial.dataFd, logger, exit: started.exit });
+        const dataSocket = new Socket({ fd: initial.dataFd, readable: true, writable: true });
+        assignment = await waitForAssignment({ ipc: process, dataSocket, logger, exit: started.exit });
       }
       const settings = assignment ? workerSettings() : initial;
       if (!settings.configFile) {

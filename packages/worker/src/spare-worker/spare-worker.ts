@@ -3,7 +3,7 @@
 // waits. AssignSpareWorker makes it one pool's worker, once: it takes the pool's identity (checked), its
 // environment and arguments, and only then does w3wp read the pool's configuration and load applications
 // (main.ts goes on exactly as a cold start). A spare that loses was or httpsys before that just ends.
-import { Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import {
   ControlChannel,
@@ -17,8 +17,8 @@ import { takeIdentity, type ProcessCredentials } from './take-identity.js';
 
 export interface SpareWorkerOptions {
   ipc: IpcEndpoint;
-  /** The inherited, connected socket to httpsys-data. */
-  dataFd: number;
+  /** The connected socket to httpsys-data (from the inherited POOLHOST_DATA_FD). */
+  dataSocket: Socket;
   logger: Logger;
   exit(code: number): void;
   /** Tests: the process's credential calls. */
@@ -35,7 +35,7 @@ export interface SpareAssignment {
 export function waitForAssignment(options: SpareWorkerOptions): Promise<SpareAssignment> {
   const { logger } = options;
   let assigned = false;
-  const dataSocket = new Socket({ fd: options.dataFd, readable: true, writable: true });
+  const { dataSocket } = options;
   // httpsys restarted (or refused the connection) while this spare waited: a worker assigned now could not
   // attach, and its start would count as a failure of the pool that took it. The spare ends instead.
   const dataConnectionLost = (): void => {
