@@ -49,7 +49,7 @@ export class SpareWorkers {
     return [...this.entries].filter((entry) => entry.state === 'Waiting' && entry.spare).map((entry) => entry.spare!.pid);
   }
 
-  /** Sets how many spares are kept: missing ones are started, surplus ones stopped (those still booting last). */
+  /** Sets how many spares are kept: missing ones are started, surplus ones stopped (those still booting first). */
   resize(count: number): void {
     if (this.stopped) return;
     if (count !== this.wanted) this.logger.info({ spareWorkers: count }, `keeping ${count} spare worker process(es)`);
