@@ -102,11 +102,13 @@ export function applicationHostConfig(options: {
   sites: SiteSpec[];
   webLimits?: Record<string, string>;
   httpSys?: Record<string, string>;
+  /** Attributes of `<applicationPools>` itself (poolhost's `spareWorkers`). */
+  applicationPools?: Record<string, string>;
 }): string {
   return `<?xml version="1.0" encoding="UTF-8"?>
 <configuration>
   <system.applicationHost>
-    <applicationPools>
+    <applicationPools${attributes(options.applicationPools)}>
 ${options.pools.map(pool).join('\n')}
       <applicationPoolDefaults managedRuntimeVersion="">
         <processModel identityType="ApplicationPoolIdentity" />

@@ -30,6 +30,12 @@ function roleOf(commandLine: string[]): ProcessInfo['role'] {
   return 'other';
 }
 
+/** `poolhost: w3wp <pool>` → the pool; a spare (`poolhost: w3wp (spare)`) has none. */
+function poolOfTitle(title: string): string | undefined {
+  const pool = /^poolhost: w3wp (.+)$/.exec(title.trim())?.[1];
+  return pool === undefined || pool === '(spare)' ? undefined : pool;
+}
+
 /**
  * The processes of one instance: those whose command line or environment names its run directory,
  * plus `extraPids` (the `poolhost` process itself, whose run directory is an argument its title hides).
@@ -53,7 +59,9 @@ export function processesOfRunDirectory(runDirectory: string, extraPids: number[
     if (/\) Z /.test(status)) continue;
     const role = roleOf(commandLine);
     if (role === 'other') continue;
-    const pool = environment.find((variable) => variable.startsWith('APP_POOL_ID='))?.slice('APP_POOL_ID='.length);
+    // A worker that was a spare got its pool after it started: its environ (as exec'd) has none, its title has it.
+    const pool =
+      environment.find((variable) => variable.startsWith('APP_POOL_ID='))?.slice('APP_POOL_ID='.length) ?? poolOfTitle(commandLine[0] ?? '');
     found.push({ pid, role, commandLine, ...(pool !== undefined && role === 'w3wp' ? { applicationPool: pool } : {}) });
   }
   return found;

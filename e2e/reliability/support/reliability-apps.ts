@@ -14,7 +14,7 @@ module.exports = (req, res) => {
 };
 `;
 
-/** Answers what the worker can see: `/env?name=X` its environment variable, `/read?path=P` the first bytes of a file (or the error code), `/whoami` uid and TMPDIR, `/write-temp` creates a file in TMPDIR and answers its path. */
+/** Answers what the worker can see: `/env?name=X` its environment variable, `/read?path=P` the first bytes of a file (or the error code), `/whoami` uid and TMPDIR, `/become-root` tries setuid(0), `/write-temp` creates a file in TMPDIR and answers its path. */
 export const probeApp = `
 const fs = require('node:fs');
 const os = require('node:os');
@@ -29,6 +29,10 @@ module.exports = (req, res) => {
   }
   if (url.pathname.endsWith('/list')) {
     try { return send({ ok: true, names: fs.readdirSync(url.searchParams.get('path')) }); }
+    catch (error) { return send({ ok: false, code: error.code }); }
+  }
+  if (url.pathname.endsWith('/become-root')) {
+    try { process.setuid(0); return send({ ok: true, uid: process.getuid() }); }
     catch (error) { return send({ ok: false, code: error.code }); }
   }
   if (url.pathname.endsWith('/whoami')) return send({ uid: process.getuid(), gid: process.getgid(), tmpdir: process.env.TMPDIR ?? null, osTmpdir: os.tmpdir() });
