@@ -74,7 +74,8 @@ test('spareWorkers: a demand start is answered by a spare that was booted before
   assert.equal(a.tmpdir, join(`${poolhost.runDirectory}-temp`, 'apppools', 'PoolA'));
   assert.deepEqual(a.argv.slice(0, 2), ['-ap', 'PoolA'], 'the arguments a cold start would have had');
   assert.equal(titleOf(a.pid), 'poolhost: w3wp PoolA');
-  assert.ok(poolhost.logLines.some((line) => line.msg === `spare worker process ${firstSpare} assigned to application pool 'PoolA'`));
+  // was logs it before the worker is ready; through two pipes it may reach the log after the answer.
+  await waitFor('was to log the assignment', () => poolhost.logLines.some((line) => line.msg === `spare worker process ${firstSpare} assigned to application pool 'PoolA'`), 10_000);
 
   // The taken spare is replaced; PoolB's demand start takes the new one, never PoolA's process.
   await waitFor('a second spare to boot', () => bootedSpares(poolhost).length >= 2, 30_000);
@@ -97,6 +98,7 @@ test('spareWorkers: a demand start is answered by a spare that was booted before
 
   // Each process served one pool only: every pid answered for one pool name.
   assert.equal((await ask('/b/')).pid, secondSpare);
+  await waitFor('was to log three assignments', () => poolhost.logLines.filter((line) => typeof line.msg === 'string' && line.msg.includes(' assigned to application pool ') && line.msg.startsWith('spare worker process ')).length >= 3, 10_000);
   const assignments = poolhost.logLines.filter((line) => typeof line.msg === 'string' && line.msg.startsWith('spare worker process ') && line.msg.includes(' assigned to application pool '));
   const pids = assignments.map((line) => Number(line.workerPid));
   assert.deepEqual(pids, [firstSpare, secondSpare, thirdSpare]);
