@@ -6,6 +6,7 @@ import { startPoolhost, type PoolhostInstance } from '../support/poolhost-instan
 import { applicationHostConfig } from '../support/config-builder.js';
 import { freePort, httpRequest } from '../support/http.js';
 import { waitFor } from '../support/wait.js';
+import { recycle } from '../recycling/recycling-support.js';
 
 /** Answers what its worker is: pid, pool, a pool variable, its temp folder, its arguments. */
 const whoApp = `
@@ -104,4 +105,11 @@ test('spareWorkers: a demand start is answered by a spare that was booted before
   assert.deepEqual(pids, [firstSpare, secondSpare, thirdSpare]);
   assert.equal(new Set(pids).size, pids.length, 'no spare was assigned twice');
   await waitFor('the fourth spare to boot', () => bootedSpares(poolhost).length >= 4, 30_000);
+
+  // An overlapped recycle's replacement is a spare too; the recycled worker is not reused.
+  const fourthSpare = bootedSpares(poolhost)[3]!;
+  await recycle(poolhost, 'PoolB');
+  await waitFor('PoolB to be served by the fourth spare', async () => (await ask('/b/')).pid === fourthSpare, 30_000, 100);
+  await waitFor('the recycled worker to exit', () => !poolhost.processes().some((info) => info.pid === secondSpare), 30_000);
+  assert.equal((await ask('/b/')).secretA, null);
 });
