@@ -106,6 +106,7 @@ const pools: ApplicationPoolCounters = {
       heapUsedBytes: 9_000_000,
     },
   ],
+  spareWorkers: { configured: 2, waiting: 1, totalAssigned: 5 },
 };
 
 const asked: ControlMessage[] = [];
@@ -194,6 +195,9 @@ test('/metrics prints the windows_exporter iis family from the services counters
     'poolhost_worker_event_loop_delay_p99_seconds{app="DefaultAppPool",pid="4242"} 0.012',
     'poolhost_worker_event_loop_delay_max_seconds{app="DefaultAppPool",pid="4242"} 0.04',
     'poolhost_worker_heap_used_bytes{app="DefaultAppPool",pid="4242"} 9000000',
+    'poolhost_spare_workers{state="configured"} 2',
+    'poolhost_spare_workers{state="waiting"} 1',
+    'poolhost_spare_workers_assigned_total 5',
     'poolhost_tls_handshakes_in_progress 2',
     'poolhost_tls_handshake_failures_total{reason="NoCertificate"} 3',
     'poolhost_tls_handshake_failures_total{reason="HttpRequest"} 1',

@@ -119,6 +119,10 @@ export function createWas(options: WasOptions): Was {
     shuttingDown: () => shuttingDown,
     startedAt: new Date(clock.now()).toISOString(),
     spareWorkers: () => (spareWorkers && spareWorkers.configured > 0 ? spareWorkers.waitingPids : undefined),
+    spareWorkerCounters: () =>
+      spareWorkers && (spareWorkers.configured > 0 || spareWorkers.assigned > 0)
+        ? { configured: spareWorkers.configured, waiting: spareWorkers.waitingPids.length, totalAssigned: spareWorkers.assigned }
+        : undefined,
   });
 
   const reconfigure = async (next: ApplicationHostConfig, nextText: string | null = null): Promise<boolean> => {

@@ -129,6 +129,26 @@ export const poolhostFamilies: readonly MetricFamily[] = [
     samples: (snapshot) => Object.entries(snapshot.listener?.httpErr ?? {}).map(([reason, value]) => ({ labels: { reason }, value })),
   },
   {
+    name: 'poolhost_spare_workers',
+    type: 'gauge',
+    help: 'Spare worker processes (<applicationPools spareWorkers>): configured, and booted and waiting for a pool',
+    labelNames: ['state'],
+    samples: (snapshot) => {
+      const spares = snapshot.applicationPools?.spareWorkers;
+      return spares ? [{ labels: { state: 'configured' }, value: spares.configured }, { labels: { state: 'waiting' }, value: spares.waiting }] : [];
+    },
+  },
+  {
+    name: 'poolhost_spare_workers_assigned_total',
+    type: 'counter',
+    help: 'Spare worker processes taken by a worker start of some application pool',
+    labelNames: [],
+    samples: (snapshot) => {
+      const spares = snapshot.applicationPools?.spareWorkers;
+      return spares ? [{ labels: {}, value: spares.totalAssigned }] : [];
+    },
+  },
+  {
     name: 'poolhost_tls_handshakes_in_progress',
     type: 'gauge',
     help: 'Connections accepted on https bindings whose TLS handshake has not completed yet',

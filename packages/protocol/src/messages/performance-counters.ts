@@ -240,6 +240,14 @@ export interface ApplicationPoolCounters {
   startedAt: string;
   applicationPools: ApplicationPoolCounterSet[];
   workers: WorkerProcessCounterSet[];
+  /** `<applicationPools spareWorkers>`: how many are configured, booted and waiting, and taken by a worker start since was started. */
+  spareWorkers?: SpareWorkerCounters;
+}
+
+export interface SpareWorkerCounters {
+  configured: number;
+  waiting: number;
+  totalAssigned: number;
 }
 
 /** Each counter request and its reply (for the catalogue's Replies map). */

@@ -1,7 +1,7 @@
 // was's one handler table: what w3svc (activation), appcmd and poolhost (management) may send.
 import type { Logger } from '@poolhost/common';
 import type { ApplicationHostConfig } from '@poolhost/config';
-import type { ApplicationPoolCounters, ConfigurationFile, HandlerTable, RequestList, RequestQueueState, WorkerProcessList, WorkerRequestList } from '@poolhost/protocol';
+import type { ApplicationPoolCounters, ConfigurationFile, HandlerTable, RequestList, RequestQueueState, SpareWorkerCounters, WorkerProcessList, WorkerRequestList } from '@poolhost/protocol';
 import type { ApplicationPool } from '../application-pool/application-pool.js';
 import { buildSiteConfiguration } from '../configuration/site-configuration.js';
 import type { EventLog } from '../event-log/event-log.js';
@@ -20,6 +20,8 @@ export interface WasHandlerContext {
   startedAt: string;
   /** Pids of the spares waiting for a pool; undefined when none are configured. */
   spareWorkers?: () => number[] | undefined;
+  /** The spares' counters; undefined when none are configured. */
+  spareWorkerCounters?: () => SpareWorkerCounters | undefined;
 }
 
 const workerRequestTimeoutMs = 5_000;
@@ -70,12 +72,14 @@ export function wasHandlers(context: WasHandlerContext): HandlerTable {
     // APP_POOL_WAS and W3SVC_W3WP: the pools' own counters, and each worker's as fresh as a ping gets them.
     GetApplicationPoolCounters: async () => {
       const all = [...pools.values()];
+      const spares = context.spareWorkerCounters?.();
       await Promise.all(all.flatMap((pool) => pool.liveWorkers()).map((worker) => worker.refreshCounters(countersTimeoutMs)));
       return {
         type: 'ApplicationPoolCounters',
         startedAt: context.startedAt,
         applicationPools: all.map((pool) => pool.counterSet()),
         workers: all.flatMap((pool) => pool.workerCounterSets()),
+        ...(spares ? { spareWorkers: spares } : {}),
       } satisfies ApplicationPoolCounters;
     },
     StartApplicationPool: async (message) => {

@@ -33,6 +33,8 @@ export class SpareWorkers {
   private stopped = false;
   private retryTimer: TimerHandle | null = null;
   private failedBoots = 0;
+  /** Spares taken by a worker start since was started. */
+  assigned = 0;
   private readonly logger: Logger;
 
   constructor(private readonly options: SpareWorkersOptions) {
@@ -67,6 +69,7 @@ export class SpareWorkers {
     for (const entry of this.entries) {
       if (entry.state !== 'Waiting' || !entry.spare) continue;
       this.entries.delete(entry);
+      this.assigned++;
       this.refill();
       return entry.spare;
     }

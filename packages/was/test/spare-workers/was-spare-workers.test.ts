@@ -20,6 +20,8 @@ test('was keeps <applicationPools spareWorkers>: a demand start of each pool tak
   await call(demand('PoolB'));
   assert.equal(harness.was.applicationPool('PoolB')!.workerProcesses()[0]!.pid, spareSpawner.spares[1]!.pid);
   assert.equal(spareSpawner.spares.length, 4);
+  const counters = (await call({ type: 'GetApplicationPoolCounters' })) as { spareWorkers?: unknown };
+  assert.deepEqual(counters.spareWorkers, { configured: 2, waiting: 0, totalAssigned: 2 });
 });
 
 test('a configuration change resizes the spares; was stops them with its pools', async () => {
