@@ -5,26 +5,17 @@
 import type { Socket } from 'node:net';
 import { execa } from 'execa';
 import type { Logger } from '@poolhost/common';
-import type { ApplicationPool } from '@poolhost/config';
-import {
-  ControlChannel,
-  connectUnixSocket,
-  createIpcTransport,
-  executablePath,
-  socketPath,
-  type HandlerTable,
-  type IpcEndpoint,
-} from '@poolhost/protocol';
+import { connectUnixSocket, executablePath, socketPath } from '@poolhost/protocol';
 import { resolveWorkerIdentity, type WorkerIdentity } from './worker-identity.js';
-import { forwardWorkerOutput, type WorkerOutputContext } from './worker-output.js';
-import { dirname } from 'node:path';
+import type { WorkerOutputContext } from './worker-output.js';
+import { poolEnvironment, workerDataFd } from './pool-environment.js';
+import { supervise, workerLogger } from './supervised-worker.js';
 import { ensurePoolTempDirectory } from './pool-temp-directory.js';
 import { writePoolConfiguration } from '../isolation/pool-configuration.js';
 import { setWorkerOomScore } from '../isolation/oom-score.js';
-import type { SpareWorker, SpawnedWorker, WorkerExit, WorkerSpawnRequest, WorkerSpawner } from './worker-spawner.js';
+import type { SpareWorker, SpawnedWorker, WorkerSpawnRequest, WorkerSpawner } from './worker-spawner.js';
 
-/** The worker finds its data-plane connection to httpsys on this inherited file descriptor. */
-export const workerDataFd = 3;
+export { workerDataFd } from './pool-environment.js';
 
 /** How long a spare has to answer AssignSpareWorker (it takes its identity and sets variables: milliseconds). */
 const assignTimeoutMs = 5_000;
@@ -184,69 +175,6 @@ function runW3wp(w3wp: string, args: string[], env: NodeJS.ProcessEnv, dataSocke
 }
 
 type W3wpSubprocess = ReturnType<typeof runW3wp>;
-
-/** The variables a worker of `pool` gets on top of was's environment (docs/process-model.md, the spawn contract). */
-function poolEnvironment(
-  pool: ApplicationPool,
-  identity: WorkerIdentity | undefined,
-  tempDirectory: string,
-  poolConfigFile: string | null,
-  request: WorkerSpawnRequest,
-  options: ExecaWorkerSpawnerOptions,
-): Record<string, string> {
-  return {
-    // The pool's private temp folder, unless its own environmentVariables say otherwise.
-    TMPDIR: tempDirectory,
-    TEMP: tempDirectory,
-    TMP: tempDirectory,
-    ...Object.fromEntries(pool.environmentVariables.map((variable) => [variable.name, variable.value])),
-    ...(identity && pool.processModel.setProfileEnvironment ? { HOME: identity.home, USER: identity.userName, LOGNAME: identity.userName } : {}),
-    APP_POOL_ID: pool.name,
-    ...(poolConfigFile ? { APP_POOL_CONFIG: poolConfigFile, POOLHOST_CONFIG_DIRECTORY: dirname(options.configFile) } : { POOLHOST_CONFIG: options.configFile }),
-    POOLHOST_RUN_DIR: options.runDirectory,
-    POOLHOST_WORKER_ID: request.workerId,
-    POOLHOST_DATA_FD: String(workerDataFd),
-    ...(request.standby ? { POOLHOST_STANDBY: '1' } : {}),
-  };
-}
-
-function workerLogger(logger: Logger, applicationPool: string, workerId: string, pid: number): Logger {
-  return logger.child({ pool: applicationPool, workerId, workerPid: pid });
-}
-
-/** Exit listeners, output forwarding and the control channel of a running w3wp. */
-function supervise(subprocess: W3wpSubprocess, pid: number, output: WorkerOutputContext, handlers: HandlerTable): { worker: SpawnedWorker; control: ControlChannel } {
-  const exitListeners: Array<(exit: WorkerExit) => void> = [];
-  let exited: WorkerExit | null = null;
-  subprocess.on('exit', (exitCode, signal) => {
-    exited = { exitCode, signal };
-    for (const listener of exitListeners) listener(exited);
-  });
-  forwardWorkerOutput(subprocess.stdout, 'stdout', output);
-  forwardWorkerOutput(subprocess.stderr, 'stderr', output);
-  const control = new ControlChannel(createIpcTransport(subprocess as unknown as IpcEndpoint), {
-    peer: `w3wp ${pid}`,
-    handlers,
-    onProtocolError: (error) => output.logger.warn({ err: error }, `control message from worker ${pid} rejected: ${error.message}`),
-  });
-  const worker: SpawnedWorker = {
-    pid,
-    control,
-    onExit(listener) {
-      if (exited) listener(exited);
-      else exitListeners.push(listener);
-    },
-    kill(signal) {
-      if (exited) return;
-      try {
-        subprocess.kill(signal);
-      } catch (error) {
-        output.logger.warn({ err: error }, `could not send ${signal} to worker ${pid}`);
-      }
-    },
-  };
-  return { worker, control };
-}
 
 /** An isolated worker is not told where applicationHost.config is (was's own POOLHOST_CONFIG included). */
 function withoutConfigFile(env: NodeJS.ProcessEnv, isolated: boolean): NodeJS.ProcessEnv {
