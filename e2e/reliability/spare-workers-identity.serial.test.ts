@@ -1,6 +1,6 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, chownSync, readdirSync, readFileSync } from 'node:fs';
+import { chmodSync, chownSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { startPoolhost, type PoolhostInstance } from '../support/poolhost-instance.js';
 import { applicationHostConfig } from '../support/config-builder.js';
@@ -86,6 +86,8 @@ test('spare workers for SpecificUser pools: each spare, booted as root, becomes 
       assert.deepEqual(thread, { tid: thread.tid, uid: `${user.uid} ${user.uid} ${user.uid} ${user.uid}`, gid: `${user.gid} ${user.gid} ${user.gid} ${user.gid}`, groups: '', capEff: '0000000000000000' }, `thread ${thread.tid} of worker ${pid}`);
     }
   }
+  // The kernel marks a process that left uid 0 non-dumpable: its /proc files stay root's (docs/process-model.md).
+  assert.equal(statSync(`/proc/${pidA}/environ`).uid, 0);
   // Root cannot be taken back: the application's own attempt fails.
   assert.deepEqual(await json(port, '/a/become-root'), { ok: false, code: 'EPERM' });
   assert.equal(whoA.tmpdir, join(`${poolhost.runDirectory}-temp`, 'apppools', 'PoolA'));
