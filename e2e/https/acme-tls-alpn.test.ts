@@ -46,7 +46,9 @@ test('ACME tls-alpn-01: httpsys answers acme-tls/1 with the challenge certificat
       throw new Error(`${error.message}\n${poolhost.logLines.filter((line) => line.component === 'acme').map((line) => line.msg).join('\n')}\n${pebble.output().slice(-3000)}`);
     },
   );
-  assert.match(pebble.output(), /tls-alpn-01/, 'Pebble validated the name with TLS-ALPN-01');
+  assert.ok(poolhost.logLines.some((line) => line.msg === `ordering the certificate of alpn.acme.test:${httpsPort} from ${pebble.directoryUrl}, validated by tls-alpn-01`));
+  // Pebble validated through the https port: nothing listens on its HTTP-01 port, and only tls-alpn-01 is answered.
+  assert.match(pebble.output(), /POST \/chalZ\//);
   const rootFile = join(folder, 'pebble-root.pem');
   await pebble.fetchRoot(rootFile);
   await waitFor('httpsys serves the issued certificate', async () => (await serverCertificate(httpsPort, 'alpn.acme.test', rootFile)).connected, 10_000, 200);

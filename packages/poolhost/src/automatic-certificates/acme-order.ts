@@ -39,10 +39,7 @@ export async function orderCertificate(settings: AutomaticCertificates, host: st
     backoffMin: 500,
     backoffMax: 10_000,
   });
-  await client.createAccount({
-    termsOfServiceAgreed: settings.termsOfServiceAgreed,
-    ...(settings.contact ? { contact: [settings.contact] } : {}),
-  });
+  await registerAccount(client, settings);
   const privateKey = settings.keyType === 'Rsa2048' ? await acme.crypto.createPrivateRsaKey(2048) : await acme.crypto.createPrivateEcdsaKey('P-256');
   const [, csr] = await acme.crypto.createCsr({ commonName: host, altNames: [host] }, privateKey);
   const answers = challengeAnswers(acme, settings, runDirectory);
@@ -63,6 +60,23 @@ export async function orderCertificate(settings: AutomaticCertificates, host: st
     challengeRemoveFn: (authorization, challenge, keyAuthorization) => answers.remove(authorization, challenge.token, keyAuthorization),
   });
   return { certificate, key: privateKey.toString() };
+}
+
+/**
+ * The account of this key (RFC 8555 §7.3.1): found with onlyReturnExisting, created when there is none.
+ * Creating it again would make acme-client send an "update" that, without a contact, changes nothing, which
+ * CAs refuse ("Use POST-as-GET to retrieve account data instead of doing an empty update"): every order
+ * after the first would fail.
+ */
+async function registerAccount(client: InstanceType<AcmeClientLibrary['Client']>, settings: AutomaticCertificates): Promise<void> {
+  const contact = settings.contact ? { contact: [settings.contact] } : {};
+  try {
+    await client.createAccount({ onlyReturnExisting: true });
+  } catch {
+    await client.createAccount({ termsOfServiceAgreed: settings.termsOfServiceAgreed, ...contact });
+    return;
+  }
+  if (settings.contact) await client.updateAccount(contact);
 }
 
 interface ChallengeAnswers {
@@ -97,7 +111,8 @@ function challengeAnswers(acme: AcmeClientLibrary, settings: AutomaticCertificat
       if (tlsAlpn) {
         const key = await acme.crypto.createPrivateEcdsaKey('P-256');
         const [, certificate] = await acme.crypto.createAlpnCertificate(authorization, keyAuthorization, key);
-        answer = certificate.toString() + key.toString();
+        // One PEM file, certificate then key; the certificate's PEM has no final newline to join them on.
+        answer = `${certificate.toString().trimEnd()}\n${key.toString()}`;
       }
       writeFileSync(fileOf(authorization, token), answer, { mode: 0o600 });
     },

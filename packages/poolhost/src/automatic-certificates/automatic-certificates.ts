@@ -101,7 +101,10 @@ export class AutomaticCertificates {
     const name = `${host}:${port}`;
     const logger = this.options.logger;
     const now = this.options.now ?? Date.now;
-    logger.info({ sslBinding: `hostnameport=${name}`, directoryUrl: settings.directoryUrl }, `${renewal ? 'renewing' : 'ordering'} the certificate of ${name} from ${settings.directoryUrl}`);
+    logger.info(
+      { sslBinding: `hostnameport=${name}`, directoryUrl: settings.directoryUrl, challengeType: settings.challengeType },
+      `${renewal ? 'renewing' : 'ordering'} the certificate of ${name} from ${settings.directoryUrl}, validated by ${settings.challengeType}`,
+    );
     try {
       const issued = await (this.options.order ?? orderCertificate)(settings, host, this.options.runDirectory);
       const entry = storeIssuedCertificate(this.options.storeFile, settings.certificateStoreLocation, host, port, issued);
