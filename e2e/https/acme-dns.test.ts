@@ -34,10 +34,11 @@ test('ACME dns-01: a wildcard certificate through the DNS script, served for a n
     ].join('\n'),
   );
   chmodSync(script, 0o755);
+  // Certificates live an hour and renewBefore is 30 s: no renewal starts during the test (the default, 30 days, would renew at every 1 s check).
   const element =
     `<automaticCertificates directoryUrl="${pebble.directoryUrl}" termsOfServiceAgreed="true" challengeType="dns-01" ` +
     `dnsCreateScript="${script}" dnsDeleteScript="${script}" ` +
-    `caBundle="${pebble.apiCaFile}" certificateStoreLocation="${join(folder, 'issued')}" checkInterval="00:00:01" retryInterval="00:00:01" maxRetryInterval="00:00:08" />`;
+    `caBundle="${pebble.apiCaFile}" certificateStoreLocation="${join(folder, 'issued')}" renewBefore="00:00:30" checkInterval="00:00:01" retryInterval="00:00:01" maxRetryInterval="00:00:08" />`;
   const poolhost = await startHttpsServer(
     {
       sites: [{ name: 'Wild', id: 1, bindings: [`https/*:${httpsPort}:*.wild.test#1`, `https/*:${httpsPort}:bad.dns.test#1`] }],

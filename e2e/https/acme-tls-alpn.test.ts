@@ -19,9 +19,10 @@ test('ACME tls-alpn-01: httpsys answers acme-tls/1 with the challenge certificat
   const httpsPort = await freePort();
   // Nothing listens on Pebble's HTTP-01 port: only TLS-ALPN-01 can validate.
   const pebble = await startPebble({ authority, folder, httpPort: await freePort(), tlsPort: httpsPort, certificateValiditySeconds: 3600 }, after);
+  // Certificates live an hour and renewBefore is 30 s: no renewal starts during the test (the default, 30 days, would renew at every 1 s check).
   const element =
     `<automaticCertificates directoryUrl="${pebble.directoryUrl}" termsOfServiceAgreed="true" challengeType="tls-alpn-01" ` +
-    `caBundle="${pebble.apiCaFile}" certificateStoreLocation="${join(folder, 'issued')}" checkInterval="00:00:01" retryInterval="00:00:01" />`;
+    `caBundle="${pebble.apiCaFile}" certificateStoreLocation="${join(folder, 'issued')}" renewBefore="00:00:30" checkInterval="00:00:01" retryInterval="00:00:01" />`;
   const poolhost = await startHttpsServer(
     {
       sites: [{ name: 'Alpn', id: 1, bindings: [`https/*:${httpsPort}:alpn.acme.test#1`] }],
@@ -56,6 +57,7 @@ test('ACME tls-alpn-01: httpsys answers acme-tls/1 with the challenge certificat
   const response = await curlHttps('alpn.acme.test', httpsPort, '/hello', rootFile);
   assert.equal(response.code, 0, response.stderr);
   assert.equal(response.body, 'Alpn https /hello');
-  assert.equal(existsSync(join(poolhost.runDirectory, 'acme-challenge', 'tls-alpn-01', 'alpn.acme.test.pem')), false, 'the challenge certificate is removed');
+  const acmeLog = (): string => poolhost.logLines.filter((line) => line.component === 'acme').map((line) => line.msg).join('\n');
+  assert.equal(existsSync(join(poolhost.runDirectory, 'acme-challenge', 'tls-alpn-01', 'alpn.acme.test.pem')), false, `the challenge certificate is removed\n${acmeLog()}`);
   assert.equal(poolhost.processes().find((info) => info.role === 'httpsys')!.pid, httpsys.pid, 'httpsys was not restarted');
 });
