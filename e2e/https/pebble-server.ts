@@ -1,5 +1,6 @@
 // Pebble, the ACME test CA (Debian's `pebble`), started by a test on free ports: pebble-challtestsrv as its
-// DNS (every name is 127.0.0.1, no AAAA), its HTTP-01 validation aimed at poolhost's http port, real
+// DNS (every name is 127.0.0.1, no AAAA; TXT records set through its management API for DNS-01), its
+// HTTP-01 validation aimed at poolhost's http port and TLS-ALPN-01 at its https port, real
 // validation (PEBBLE_VA_ALWAYS_VALID=0) without the random sleeps, and short-lived certificates. Both
 // processes are stopped by PID.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -18,14 +19,26 @@ export interface PebbleServer {
   fetchRoot(file: string): Promise<string>;
   /** The DNS answer for `host` becomes `address` (pebble-challtestsrv's /add-a). */
   pointName(host: string, address: string): Promise<void>;
+  /** pebble-challtestsrv's management API (`/set-txt`, `/clear-txt`: what a DNS provider's API does for DNS-01). */
+  dnsManagementUrl: string;
   output(): string;
 }
 
 export async function startPebble(
-  options: { authority: TestCertificateAuthority; folder: string; httpPort: number; certificateValiditySeconds: number },
+  options: {
+    authority: TestCertificateAuthority;
+    folder: string;
+    /** Where Pebble validates HTTP-01 (poolhost's http binding). */
+    httpPort: number;
+    /** Where Pebble validates TLS-ALPN-01 (poolhost's https binding); a free port when not given. */
+    tlsPort?: number;
+    certificateValiditySeconds: number;
+  },
   after: (fn: () => Promise<void>) => void,
 ): Promise<PebbleServer> {
-  const [apiPort, managementPort, dnsPort, challengeManagementPort, tlsPort] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
+  const [apiPort, managementPort, dnsPort, challengeManagementPort, tlsPort] = await Promise.all([
+    freePort(), freePort(), freePort(), freePort(), options.tlsPort ?? freePort(),
+  ]);
   const apiCertificate = options.authority.issue('pebble-api', ['localhost']);
   const configFile = join(options.folder, 'pebble-config.json');
   writeFileSync(
@@ -95,6 +108,7 @@ export async function startPebble(
       const response = await fetch(`http://127.0.0.1:${challengeManagementPort}/add-a`, { method: 'POST', body: JSON.stringify({ host, addresses: [address] }) });
       if (!response.ok) throw new Error(`pebble-challtestsrv /add-a: ${response.status} ${await response.text()}`);
     },
+    dnsManagementUrl: `http://127.0.0.1:${challengeManagementPort}`,
     output: () => output,
   };
 }

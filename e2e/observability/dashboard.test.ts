@@ -3,17 +3,14 @@
 // off and the API refuses. Set POOLHOST_SCREENSHOT=<file> to keep a screenshot (docs/observability.md).
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
 import { repositoryRoot, startPoolhost } from '../support/poolhost-instance.js';
 import { applicationHostConfig } from '../support/config-builder.js';
 import { freePort, httpRequest } from '../support/http.js';
 import { pidApp } from '../support/apps.js';
 import { waitFor } from '../support/wait.js';
-
-const chromiumPath = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((path) => existsSync(path));
+import { chromiumSkip, launchChromium } from '../support/chromium.js';
 
 function appcmdListWp(runDirectory: string): string {
   const result = spawnSync(process.execPath, [join(repositoryRoot, 'packages', 'appcmd', 'dist', 'appcmd.js'), 'list', 'wp'], {
@@ -24,7 +21,7 @@ function appcmdListWp(runDirectory: string): string {
   return result.stdout;
 }
 
-test('the dashboard shows pools and worker PIDs; a recycle clicked there gives a new PID on the page and in appcmd list wp', { skip: chromiumPath ? false : 'Debian chromium is not installed' }, async () => {
+test('the dashboard shows pools and worker PIDs; a recycle clicked there gives a new PID on the page and in appcmd list wp', { skip: chromiumSkip }, async () => {
   const port = await freePort();
   const metricsPort = await freePort();
   const poolhost = await startPoolhost(
@@ -54,8 +51,7 @@ test('the dashboard shows pools and worker PIDs; a recycle clicked there gives a
   const backPid = (await httpRequest({ port, path: '/api/x' })).text;
   const token = /administration token (\S+)/.exec(poolhost.stdoutText())![1]!;
 
-  const browser: Browser = await chromium.launch({ executablePath: chromiumPath!, args: ['--no-sandbox', '--headless=new'] });
-  after(() => browser.close());
+  const browser = await launchChromium([], after);
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   const pageErrors: string[] = [];
   page.on('pageerror', (error) => pageErrors.push(error.message));

@@ -3,6 +3,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, readdirSync, readFileSync } from 'node:fs';
 import { request, Agent } from 'node:http';
 import { connect, type Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { performance } from 'node:perf_hooks';
@@ -463,14 +464,17 @@ export async function recycleUnderLoad(context: BenchContext): Promise<void> {
 
 // --- idle keep-alive connections ----------------------------------------------------------------
 
-async function openIdleConnections(port: number, count: number): Promise<Socket[]> {
+/** `count` keep-alive connections, each having had one request answered (over TLS: HTTP/1.1, no resumption). */
+async function openIdleConnections(port: number, count: number, tls = false): Promise<Socket[]> {
   const sockets: Socket[] = [];
   const openOne = () =>
     new Promise<void>((resolve, reject) => {
-      const socket = connect(port, '127.0.0.1');
+      const socket = tls
+        ? tlsConnect({ port, host: '127.0.0.1', rejectUnauthorized: false, ALPNProtocols: ['http/1.1'] })
+        : connect(port, '127.0.0.1');
       socket.setTimeout(30_000, () => socket.destroy(new Error('idle connection timed out opening')));
       socket.once('error', reject);
-      socket.once('connect', () => socket.write('GET / HTTP/1.1\r\nHost: localhost\r\n\r\n'));
+      socket.once(tls ? 'secureConnect' : 'connect', () => socket.write('GET / HTTP/1.1\r\nHost: localhost\r\n\r\n'));
       socket.on('data', (chunk: Buffer) => {
         if (chunk.includes('hello world')) {
           socket.setTimeout(0);
@@ -487,26 +491,39 @@ async function openIdleConnections(port: number, count: number): Promise<Socket[
 }
 
 export async function idleConnections(context: BenchContext): Promise<void> {
-  console.log('\nidle keep-alive connections');
+  await idleConnectionsOf(context, null);
+}
+
+/** 10,000 idle TLS keep-alive connections (ECDSA P-256, TLS 1.3, one request each): httpsys beside nginx terminating TLS. */
+export async function idleTlsConnections(context: BenchContext): Promise<void> {
+  await idleConnectionsOf(context, benchCertificate(context, 'ecdsa'));
+}
+
+async function idleConnectionsOf(context: BenchContext, tls: BenchCertificate | null): Promise<void> {
+  console.log(`\nidle ${tls ? 'TLS ' : ''}keep-alive connections`);
   const count = context.quick ? 1000 : 10_000;
-  const scenario = `${count.toLocaleString('en-US')} idle keep-alive connections`;
+  const scenario = `${count.toLocaleString('en-US')} idle ${tls ? 'TLS ' : ''}keep-alive connections`;
+  const folder = join(context.work, tls ? 'idle-tls' : 'idle');
   const contenders: { name: string; server: PoolhostServer | NodeServer | NginxServer; listener: () => number[] }[] = [];
-  const poolhostServer = new PoolhostServer('poolhost', await freePort(), join(context.work, 'idle', 'poolhost'), singlePool(context.applications.hello));
+  const poolhostServer = new PoolhostServer('poolhost', await freePort(), join(folder, 'poolhost'), { ...singlePool(context.applications.hello), ...(tls ? { tls } : {}) });
   contenders.push({ name: 'poolhost (httpsys)', server: poolhostServer, listener: () => [poolhostServer.listenerPid()!] });
-  const nginxServer = new NginxServer('nginx→node', await freePort(), scriptOf(context.applications, 'hello'), join(context.work, 'idle', 'nginx'));
+  const nginxServer = new NginxServer('nginx→node', await freePort(), scriptOf(context.applications, 'hello'), join(folder, 'nginx'), undefined, tls ?? undefined);
   contenders.push({ name: 'nginx (master + worker)', server: nginxServer, listener: () => processTree([nginxServer.roots()[0]!]).map((p) => p.pid) });
-  const nodeServer = new NodeServer('node', await freePort(), scriptOf(context.applications, 'hello'), join(context.work, 'idle', 'node'));
-  contenders.push({ name: 'node', server: nodeServer, listener: () => nodeServer.roots() });
+  if (!tls) {
+    const nodeServer = new NodeServer('node', await freePort(), scriptOf(context.applications, 'hello'), join(folder, 'node'));
+    contenders.push({ name: 'node', server: nodeServer, listener: () => nodeServer.roots() });
+  }
   let poolhostRss = Number.NaN;
   for (const contender of contenders) {
     try {
       await contender.server.start();
-      await waitUntil('first answer', async () => (await get(contender.server.port, '/', 20_000)).status === 200);
-      await runWrk({ url: `http://127.0.0.1:${contender.server.port}/`, connections: context.connections, seconds: context.warmupSeconds, workDirectory: context.work });
+      await waitUntil('first answer', async () => (await get(contender.server.port, '/', 20_000, tls !== null)).status === 200);
+      const scheme = tls ? 'https' : 'http';
+      await runWrk({ url: `${scheme}://127.0.0.1:${contender.server.port}/`, connections: context.connections, seconds: context.warmupSeconds, workDirectory: context.work });
       const rss = () => processTree(contender.listener()).reduce((sum, p) => sum + p.rssBytes, 0);
       await sleep(500);
       const before = rss();
-      const sockets = await openIdleConnections(contender.server.port, count);
+      const sockets = await openIdleConnections(contender.server.port, count, tls !== null);
       await sleep(1_000);
       const justOpened = rss();
       // Idle for a while: V8's memory reducer collects the garbage of the burst that opened them.
@@ -526,7 +543,8 @@ export async function idleConnections(context: BenchContext): Promise<void> {
       await contender.server.stop();
     }
   }
-  context.report.target(`${scenario}: listener RSS ≤ 150 MB (idle, settled)`, `${megabytes(poolhostRss)} MB`, poolhostRss <= 150 * MB);
+  const bound = tls ? 250 : 150;
+  context.report.target(`${scenario}: listener RSS ≤ ${bound} MB (idle, settled)`, `${megabytes(poolhostRss)} MB`, poolhostRss <= bound * MB);
 }
 
 // --- 1 GiB each way -----------------------------------------------------------------------------
@@ -614,27 +632,38 @@ export async function bulkTransfers(context: BenchContext): Promise<void> {
 
 // --- HTTPS ----------------------------------------------------------------------------------------
 
-/** A self-signed ECDSA P-256 certificate for 127.0.0.1 (the key 0600, as httpsys requires). */
-function benchCertificate(context: BenchContext): BenchCertificate {
-  const certFile = join(context.work, 'bench-tls.pem');
-  const keyFile = join(context.work, 'bench-tls.key');
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '2', '-subj', '/CN=127.0.0.1'], { stdio: 'ignore' });
+/** A self-signed certificate for 127.0.0.1, ECDSA P-256 or RSA-2048 (the key 0600, as httpsys requires). */
+function benchCertificate(context: BenchContext, keyType: 'ecdsa' | 'rsa'): BenchCertificate {
+  const certFile = join(context.work, `bench-tls-${keyType}.pem`);
+  const keyFile = join(context.work, `bench-tls-${keyType}.key`);
+  const key = keyType === 'ecdsa' ? ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256'] : ['-newkey', 'rsa:2048'];
+  execFileSync('openssl', ['req', '-x509', ...key, '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '2', '-subj', '/CN=127.0.0.1'], { stdio: 'ignore' });
   chmodSync(keyFile, 0o600);
   return { certFile, keyFile };
 }
 
-/** `openssl s_time -new` (a full handshake per connection, no resumption) × `clients` at once: handshakes per second. */
-async function handshakesPerSecond(port: number, seconds: number, clients: number): Promise<number> {
+/**
+ * `openssl s_time` × `clients` at once: handshakes per second. `-new`: a full handshake per connection.
+ * `-reuse`: each connection resumes the first one's session — with TLS 1.3 the ticket comes after the
+ * handshake, so the client reads a response (`-www /`) before it closes, or it would have no ticket to offer.
+ */
+async function handshakesPerSecond(port: number, seconds: number, clients: number, resumed: boolean): Promise<number> {
+  const mode = resumed ? ['-reuse', '-www', '/'] : ['-new'];
   const one = (): Promise<number> =>
     new Promise((resolve, reject) => {
-      const child = spawn('openssl', ['s_time', '-connect', `127.0.0.1:${port}`, '-new', '-time', String(seconds)], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn('openssl', ['s_time', '-connect', `127.0.0.1:${port}`, ...mode, '-time', String(seconds)], { stdio: ['ignore', 'pipe', 'pipe'] });
       let output = '';
       child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
       child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
       child.once('error', reject);
       child.once('exit', () => {
         const match = /(\d+) connections in (\d+) real seconds/.exec(output);
+        // s_time prints one character per connection: `r` for a resumed session, `*` for a full handshake.
+        const marks = output.match(/^[r*]+$/gm)?.join('') ?? '';
+        const reused = [...marks].filter((mark) => mark === 'r').length;
         if (!match) reject(new Error(`openssl s_time: ${output.slice(-500)}`));
+        else if (resumed && reused < 0.9 * marks.length) reject(new Error(`openssl s_time -reuse: only ${reused} of ${marks.length} connections resumed their session`));
+        else if (!resumed && reused > 0) reject(new Error(`openssl s_time -new: ${reused} connections resumed a session`));
         else resolve(Number(match[1]) / Math.max(1, Number(match[2])));
       });
     });
@@ -642,26 +671,24 @@ async function handshakesPerSecond(port: number, seconds: number, clients: numbe
   return results.reduce((sum, value) => sum + value, 0);
 }
 
-/** HTTPS: poolhost's httpsys terminating TLS beside nginx (1 worker) terminating it and proxying to Node over a Unix socket. */
-export async function httpsScenario(context: BenchContext): Promise<void> {
-  const tls = benchCertificate(context);
-  const contenders: Contender[] = [
+function httpsContenders(context: BenchContext, tls: BenchCertificate): Contender[] {
+  return [
     { name: 'poolhost', create: (port, folder) => new PoolhostServer('poolhost', port, folder, { ...singlePool(context.applications.hello), tls }) },
     { name: 'nginx→node', create: (port, folder) => new NginxServer('nginx→node', port, scriptOf(context.applications, 'hello'), folder, undefined, tls) },
   ];
-  const name = 'HTTPS hello world, keep-alive';
-  const result = await runThroughput(context, { name, path: '/', https: true, contenders });
-  reportThroughput(context, result, name);
-  ratioTarget(context, result, 'nginx→node', 1.1, 'HTTPS hello world throughput');
-  const p99 = result.ratios.get('nginx→node')!.p99;
-  context.report.target('HTTPS hello world p99 ≤ nginx→node p99', `nginx p99 ÷ poolhost p99 = ${fixed(p99, 2)}`, p99 >= 1);
+}
 
-  const scenario = 'new TLS handshakes/s (ECDSA P-256, no resumption, 4 s_time clients)';
-  console.log(`\n${scenario}`);
+/** Handshakes per second of poolhost and nginx with the same certificate, rounds interleaved; the target is poolhost ÷ nginx. */
+let comparisons = 0;
+
+async function compareHandshakes(context: BenchContext, tls: BenchCertificate, options: { scenario: string; resumed: boolean; target: string; minimum: number }): Promise<void> {
+  console.log(`\n${options.scenario}`);
+  comparisons++;
   const servers = [];
   try {
-    for (const contender of contenders) {
-      const server = contender.create(await freePort(), join(context.work, 'handshakes', contender.name.replace(/\W+/g, '-')));
+    for (const contender of httpsContenders(context, tls)) {
+      // A folder per comparison: a scenario may compare twice (full, resumed); run directories must stay short.
+      const server = contender.create(await freePort(), join(context.work, `handshakes${comparisons}`, contender.name.replace(/\W+/g, '-')));
       servers.push(server);
       await server.start();
       await waitUntil(`${contender.name} over https`, async () => (await get(server.port, '/', 5_000, true)).status === 200, 30_000, 50);
@@ -670,22 +697,64 @@ export async function httpsScenario(context: BenchContext): Promise<void> {
     for (let round = 0; round < context.rounds; round++) {
       for (let k = 0; k < servers.length; k++) {
         const index = (k + round) % servers.length;
-        runs[index]!.push(await handshakesPerSecond(servers[index]!.port, context.seconds, 4));
+        runs[index]!.push(await handshakesPerSecond(servers[index]!.port, context.seconds, 4, options.resumed));
       }
     }
     const ratio = median(runs[0]!.map((value, i) => value / runs[1]![i]!));
     servers.forEach((server, i) =>
-      context.report.add({ scenario, server: server.name, requestsPerSecond: median(runs[i]!), ratio: i === 0 ? '' : `${fixed(ratio, 2)}×`, note: `handshakes/s; rounds: ${runs[i]!.map((v) => fixed(v, 0)).join(', ')}` }),
+      context.report.add({
+        scenario: options.scenario,
+        server: server.name,
+        requestsPerSecond: median(runs[i]!),
+        ratio: i === 0 ? '' : `${fixed(ratio, 2)}×`,
+        note: `${options.resumed ? 'resumed handshakes (with one request each)' : 'handshakes'}/s; rounds: ${runs[i]!.map((v) => fixed(v, 0)).join(', ')}`,
+      }),
     );
-    context.report.target('new TLS handshakes/s (ECDSA P-256) ≥ 0.8× nginx→node', `${fixed(ratio, 2)}×`, ratio >= 0.8);
+    context.report.target(`${options.target} ≥ ${options.minimum}× nginx→node`, `${fixed(ratio, 2)}×`, ratio >= options.minimum);
   } finally {
     for (const server of servers) await server.stop();
   }
 }
 
+/** HTTPS: poolhost's httpsys terminating TLS beside nginx (1 worker) terminating it and proxying to Node over a Unix socket. */
+export async function httpsScenario(context: BenchContext): Promise<void> {
+  const tls = benchCertificate(context, 'ecdsa');
+  const name = 'HTTPS hello world, keep-alive';
+  const result = await runThroughput(context, { name, path: '/', https: true, contenders: httpsContenders(context, tls) });
+  reportThroughput(context, result, name);
+  ratioTarget(context, result, 'nginx→node', 1.1, 'HTTPS hello world throughput');
+  const p99 = result.ratios.get('nginx→node')!.p99;
+  context.report.target('HTTPS hello world p99 ≤ nginx→node p99', `nginx p99 ÷ poolhost p99 = ${fixed(p99, 2)}`, p99 >= 1);
+  await compareHandshakes(context, tls, {
+    scenario: 'new TLS handshakes/s (ECDSA P-256, no resumption, 4 s_time clients)',
+    resumed: false,
+    target: 'new TLS handshakes/s (ECDSA P-256)',
+    minimum: 0.8,
+  });
+}
+
+/** RSA-2048 handshakes, full and resumed with a session ticket (TLS 1.3), poolhost beside nginx with the same certificate. */
+export async function tlsHandshakes(context: BenchContext): Promise<void> {
+  const tls = benchCertificate(context, 'rsa');
+  await compareHandshakes(context, tls, {
+    scenario: 'new TLS handshakes/s (RSA-2048, no resumption, 4 s_time clients)',
+    resumed: false,
+    target: 'new TLS handshakes/s (RSA-2048)',
+    minimum: 0.8,
+  });
+  await compareHandshakes(context, tls, {
+    scenario: 'resumed TLS handshakes/s (RSA-2048, session tickets, 4 s_time clients)',
+    resumed: true,
+    target: 'resumed TLS handshakes/s (RSA-2048)',
+    minimum: 1.0,
+  });
+}
+
 export const scenarios: Record<string, (context: BenchContext) => Promise<void>> = {
   hello: helloWorld,
   https: httpsScenario,
+  handshakes: tlsHandshakes,
+  'idle-tls': idleTlsConnections,
   metrics: metricsScraped,
   garden: webGarden,
   express: expressApp,

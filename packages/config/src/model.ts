@@ -279,7 +279,24 @@ export interface AutomaticCertificates {
   /** The wait after a failed order; doubled after each further failure, up to maxRetryInterval. */
   retryInterval: number;
   maxRetryInterval: number;
+  /**
+   * How the CA validates each name: `http-01` (httpsys answers on the site's http binding), `tls-alpn-01`
+   * (httpsys answers the `acme-tls/1` ALPN on the https port, RFC 8737) or `dns-01` (a TXT record the
+   * dnsCreateScript publishes; the only one for wildcard names).
+   */
+  challengeType: AcmeChallengeType;
+  /** dns-01: absolute path of the command poolhost runs to publish `_acme-challenge.<name>` TXT ('' unless dns-01). */
+  dnsCreateScript: string;
+  /** Its arguments, split on spaces, with {Identifier}, {RecordName} and {Token} replaced (win-acme's names). */
+  dnsCreateScriptArguments: string;
+  /** The command that removes the record after validation ('' = none). */
+  dnsDeleteScript: string;
+  dnsDeleteScriptArguments: string;
+  dnsScriptTimeout: number;
+  dnsPropagationDelay: number;
 }
+
+export type AcmeChallengeType = 'http-01' | 'tls-alpn-01' | 'dns-01';
 
 /**
  * Where the administration role (inetmgr: /metrics, the status API, the dashboard) listens. IIS keeps

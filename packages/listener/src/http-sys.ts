@@ -39,6 +39,7 @@ import { HandshakeCompletions } from './ssl/handshake-completions.js';
 import { TlsFront } from './ssl/tls-front.js';
 import { TicketKeys } from './ssl/ticket-keys.js';
 import { AcmeChallengeAnswers } from './ssl/acme-challenge-answers.js';
+import { AcmeTlsAlpnAnswers } from './ssl/acme-tls-alpn-answers.js';
 import { Http2Front } from './http2/http2-front.js';
 import { KernelCache } from './cache/kernel-cache.js';
 
@@ -132,6 +133,7 @@ export class HttpSys implements RequestQueueEvents<ListenerRequest>, WorkerConne
     // Before the store is first loaded, so every certificate's context gets the keys.
     this.ssl.useTicketKeys(new TicketKeys(this.options.runDirectory));
     this.state.acmeChallenges = new AcmeChallengeAnswers(this.options.runDirectory);
+    this.tlsFront.answerAcmeTlsAlpn(new AcmeTlsAlpnAnswers(this.options.runDirectory));
     this.dataServer = await listenUnixSocket(socketPath(this.options.runDirectory, 'httpsys-data'), (socket) => this.onWorkerConnection(socket));
     this.controlServer = await listenControlSocket(
       socketPath(this.options.runDirectory, 'httpsys'),

@@ -35,6 +35,8 @@ export {
   readAdministrationToken,
   acmeChallengeDirectory,
   ACME_CHALLENGE_PATH,
+  acmeTlsAlpnDirectory,
+  ACME_TLS_ALPN_PROTOCOL,
   type SocketName,
 } from './run-directory.js';
 export { parseListenAddress, isLoopback, formatListenAddress, hostAllowed, type ListenAddress } from './administration-address.js';

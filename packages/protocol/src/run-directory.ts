@@ -82,3 +82,15 @@ export function acmeChallengeDirectory(runDirectory: string): string {
 }
 
 export const ACME_CHALLENGE_PATH = '/.well-known/acme-challenge/';
+
+/**
+ * TLS-ALPN-01 answers (RFC 8737): one PEM file per pending name (`<name>.pem`: the challenge certificate
+ * with its acmeIdentifier extension, then its key), written by poolhost's ACME client, presented by httpsys
+ * to a client that offers only the `acme-tls/1` ALPN protocol with that SNI name.
+ */
+export function acmeTlsAlpnDirectory(runDirectory: string): string {
+  return join(acmeChallengeDirectory(runDirectory), 'tls-alpn-01');
+}
+
+/** RFC 8737 §6.2: the ALPN protocol name of TLS-ALPN-01 validation. */
+export const ACME_TLS_ALPN_PROTOCOL = 'acme-tls/1';

@@ -7,7 +7,7 @@ import { readAttributes } from '../validation/read-attributes.js';
 import { findAttribute, type XmlElement } from '../xml/xml-node.js';
 import { child, mapPath, type ReadContext } from './read-context.js';
 import { DEFAULT_LOG_DIRECTORY } from './schema/site-schema.js';
-import { AUTOMATIC_CERTIFICATES_SCHEMA, HTTP_SYS_SCHEMA, WEB_LIMITS_SCHEMA, WEB_MANAGEMENT_SCHEMA } from './schema/server-schema.js';
+import { AUTOMATIC_CERTIFICATES_SCHEMA, DNS_CHALLENGE_ATTRIBUTES, HTTP_SYS_SCHEMA, WEB_LIMITS_SCHEMA, WEB_MANAGEMENT_SCHEMA } from './schema/server-schema.js';
 import { certificateSourceOffset } from './sites.js';
 
 export function readWebLimits(applicationHost: XmlElement | undefined, context: ReadContext): WebLimits {
@@ -48,14 +48,20 @@ export function readAutomaticCertificates(applicationHost: XmlElement | undefine
     const directoryUrl = findAttribute(element, 'directoryUrl');
     if (!directoryUrl) d.report(ConfigErrors.missingAttribute, { element: 'automaticCertificates', attribute: 'directoryUrl' }, element.start);
     else if (!/^https:\/\/[^/\s]+/i.test(directoryUrl.value)) d.report(ConfigErrors.acmeDirectoryUrl, { value: directoryUrl.value }, directoryUrl.start);
+    checkChallengeAttributes(element, d);
   }
+  const challengeType = element ? challengeTypeOf(element) : 'http-01';
   for (const site of sites) {
     for (const binding of site.bindings) {
       if (binding.certificateSource !== 'acme') continue;
       const value = `https/${binding.bindingInformation}`;
       if (!element) {
         d.report(ConfigErrors.acmeBinding, { value, reason: 'system.applicationHost has no <automaticCertificates> element' }, certificateSourceOffset(binding));
-      } else if (!httpBindingFor(site, binding.host)) {
+      } else if (binding.host.startsWith('*.') && challengeType !== 'dns-01') {
+        // RFC 8555 §7.1.3: a CA validates a wildcard name through DNS only.
+        const reason = `a wildcard name is validated by dns-01 only, and <automaticCertificates> has challengeType="${challengeType}"`;
+        d.report(ConfigErrors.acmeBinding, { value, reason }, certificateSourceOffset(binding));
+      } else if (challengeType === 'http-01' && !httpBindingFor(site, binding.host)) {
         // HTTP-01 is fetched over http on port 80 (or the CA's validation port) with this host name.
         const reason = `site "${site.name}" has no http binding for host "${binding.host}" to answer the HTTP-01 challenge on`;
         d.report(ConfigErrors.acmeBinding, { value, reason }, certificateSourceOffset(binding));
@@ -67,7 +73,29 @@ export function readAutomaticCertificates(applicationHost: XmlElement | undefine
   const folder = settings.certificateStoreLocation.trim();
   settings.certificateStoreLocation = folder === '' ? resolve(context.configDirectory, 'acme') : resolve(context.configDirectory, mapPath(context, folder));
   if (settings.caBundle.trim() !== '' && !isAbsolute(settings.caBundle)) settings.caBundle = resolve(context.configDirectory, settings.caBundle);
+  for (const script of ['dnsCreateScript', 'dnsDeleteScript'] as const) {
+    if (settings[script].trim() !== '') settings[script] = resolve(context.configDirectory, mapPath(context, settings[script].trim()));
+  }
   return settings;
+}
+
+/** challengeType as written (enums are case-insensitive), for the checks that run before the typed read. */
+function challengeTypeOf(element: XmlElement): string {
+  return findAttribute(element, 'challengeType')?.value.trim().toLowerCase() ?? 'http-01';
+}
+
+/** dns-01 needs its create script; its settings with another challenge type would not be honoured. */
+function checkChallengeAttributes(element: XmlElement, d: ReadContext['diagnostics']): void {
+  const challengeType = challengeTypeOf(element);
+  if (challengeType === 'dns-01') {
+    const script = findAttribute(element, 'dnsCreateScript');
+    if (!script || script.value.trim() === '') d.report(ConfigErrors.missingAttribute, { element: 'automaticCertificates', attribute: 'dnsCreateScript' }, (script ?? element).start);
+    return;
+  }
+  for (const name of DNS_CHALLENGE_ATTRIBUTES) {
+    const attribute = findAttribute(element, name);
+    if (attribute) d.report(ConfigErrors.acmeChallengeAttribute, { attribute: name, challengeType }, attribute.start);
+  }
 }
 
 /** The site's http binding that answers requests for `host` (its own name, else one with no host name). */

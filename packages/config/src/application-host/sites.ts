@@ -28,6 +28,11 @@ const bindingOffsets = new WeakMap<Binding, number>();
 // Where each certificateSource="acme" sits, for the check that <automaticCertificates> exists.
 const certificateSourceOffsets = new WeakMap<Binding, number>();
 
+/** One host name, or a wildcard `*.name` (RFC 8555 §7.1.3: only the whole leftmost label). */
+function isCertificateName(host: string): boolean {
+  return host !== '' && !host.slice(host.startsWith('*.') ? 2 : 0).includes('*');
+}
+
 /** The offset of a binding's certificateSource="acme" attribute. */
 export function certificateSourceOffset(binding: Binding): number {
   return certificateSourceOffsets.get(binding) ?? 0;
@@ -189,7 +194,7 @@ function readBindings(bindings: XmlElement | undefined, context: ReadContext): B
     if (certificateSource === 'acme') {
       const at = findAttribute(element, 'certificateSource')!.start;
       const problem =
-        protocol !== 'https' ? `it is an ${protocol} binding` : address.host === '' || address.host.includes('*') ? 'it has no single host name' : null;
+        protocol !== 'https' ? `it is an ${protocol} binding` : !isCertificateName(address.host) ? 'it has no single host name' : null;
       if (problem) context.diagnostics.report(ConfigErrors.acmeBinding, { value: `${protocol}/${bindingInformation}`, reason: problem }, at);
       else {
         binding.certificateSource = 'acme';

@@ -126,7 +126,13 @@ export const ConfigErrors = {
   acmeBinding: define<{ value: string; reason: string }>(
     'POOLHOST_CONFIG_ACME_BINDING',
     (p) => `binding "${p.value}" has certificateSource="acme", but ${p.reason}`,
-    () => 'automatic certificates need an https binding with one host name (HTTP-01 validates a name) and an <automaticCertificates directoryUrl="..."> in system.applicationHost',
+    () =>
+      'automatic certificates need an https binding with one host name (a wildcard *.name only with challengeType="dns-01") and an <automaticCertificates directoryUrl="..."> in system.applicationHost',
+  ),
+  acmeChallengeAttribute: define<{ attribute: string; challengeType: string }>(
+    'POOLHOST_CONFIG_ACME_CHALLENGE_ATTRIBUTE',
+    (p) => `${p.attribute} is a setting of challengeType="dns-01", but this <automaticCertificates> validates with challengeType="${p.challengeType}"`,
+    (p) => `remove ${p.attribute}, or set challengeType="dns-01" to validate names with the DNS script`,
   ),
   acmeDirectoryUrl: define<{ value: string }>(
     'POOLHOST_CONFIG_ACME_DIRECTORY_URL',

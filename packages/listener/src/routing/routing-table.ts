@@ -1,5 +1,5 @@
 // Binding -> site with HTTP.SYS host-specifier precedence (reference §4.6 step 2): explicit host name
-// (an IP-specific binding before `*`) -> IP-bound weak wildcard (the local address the request came in
+// (an IP-specific binding before `*`; then IIS 10's wildcard host header `*.parent`) -> IP-bound weak wildcard (the local address the request came in
 // on) -> weak wildcard `*`. Built once per ApplyUrlGroups; a lookup is two or three Map probes.
 import { SSL_FLAG_DISABLE_TLS13 } from '@poolhost/config';
 import type { HstsSettings, UrlGroup } from '@poolhost/protocol';
@@ -30,9 +30,12 @@ class PortRoutes {
   readonly explicitHosts = new Map<string, Map<string, SiteRoute>>();
   readonly ipBound = new Map<string, SiteRoute>();
   wildcard: SiteRoute | null = null;
+  /** Some binding's host is a wildcard host header (`*.contoso.com`): a name with no exact binding tries its parent's. */
+  private wildcardHosts = false;
 
   add(ip: string, host: string, site: SiteRoute): void {
     if (host) {
+      if (host.startsWith('*.')) this.wildcardHosts = true;
       let byIp = this.explicitHosts.get(host);
       if (!byIp) this.explicitHosts.set(host, (byIp = new Map()));
       setPreferringStarted(byIp, ip, site);
@@ -50,8 +53,20 @@ class PortRoutes {
         const site = byIp.get(localAddress) ?? byIp.get('*');
         if (site) return site;
       }
+      if (this.wildcardHosts) {
+        const site = this.lookUpWildcardHost(localAddress, host);
+        if (site) return site;
+      }
     }
     return this.ipBound.get(localAddress) ?? this.wildcard;
+  }
+
+  /** IIS 10's wildcard host header: `*.contoso.com` takes `www.contoso.com` (one label, as its certificate would). */
+  private lookUpWildcardHost(localAddress: string, host: string): SiteRoute | null {
+    const dot = host.indexOf('.');
+    if (dot <= 0) return null;
+    const byIp = this.explicitHosts.get(`*${host.slice(dot)}`);
+    return byIp ? (byIp.get(localAddress) ?? byIp.get('*') ?? null) : null;
   }
 }
 

@@ -7,12 +7,14 @@
 // that completes is counted by outcome (full or resumed), version and ALPN protocol.
 import { TLSSocket, createSecureContext, type SecureContext } from 'node:tls';
 import type { Socket } from 'node:net';
+import { ACME_TLS_ALPN_PROTOCOL } from '@poolhost/protocol';
 import { normalizeAddress } from '../routing/host-header.js';
 import type { SslConfiguration } from './ssl-configuration.js';
 import { TLS_MAX_VERSION_WITHOUT_TLS13, TLS_MIN_VERSION, TLS_SECURE_OPTIONS, type LoadedCertificate } from './certificate-files.js';
 import { clientCertificateOf } from './client-certificate.js';
 import { classifyHandshakeError, type HandshakeFailures } from './handshake-failures.js';
 import type { HandshakeCompletions } from './handshake-completions.js';
+import type { AcmeTlsAlpnAnswers } from './acme-tls-alpn-answers.js';
 
 export interface ConnectionAddresses {
   clientIp: string;
@@ -39,6 +41,8 @@ interface PendingHandshake extends ConnectionAddresses {
   requestedClientCertificate: boolean;
   /** The entry the handshake selected (its CA bundle verifies client certificates). */
   certificate: LoadedCertificate | null;
+  /** A TLS-ALPN-01 validation (RFC 8737): the challenge certificate's context, presented instead of the store's. */
+  acmeChallenge: SecureContext | null;
   done: boolean;
 }
 
@@ -57,6 +61,8 @@ export class TlsFront {
   private readonly pending = new Set<PendingHandshake>();
   /** https ports whose bindings carry sslFlags 32 (RoutingTable.tls13DisabledPorts), replaced on each ApplyUrlGroups. */
   private tls13DisabledPorts: ReadonlySet<number> = new Set();
+  /** TLS-ALPN-01 challenge certificates of automatic certificates (null until httpsys starts). */
+  private acmeTlsAlpn: AcmeTlsAlpnAnswers | null = null;
 
   constructor(
     private readonly ssl: SslConfiguration,
@@ -72,6 +78,10 @@ export class TlsFront {
    */
   disableTls13On(ports: ReadonlySet<number>): void {
     this.tls13DisabledPorts = ports;
+  }
+
+  answerAcmeTlsAlpn(answers: AcmeTlsAlpnAnswers): void {
+    this.acmeTlsAlpn = answers;
   }
 
   private contextFor(certificate: LoadedCertificate, withoutTls13: boolean): SecureContext {
@@ -117,6 +127,7 @@ export class TlsFront {
       withoutTls13,
       requestedClientCertificate: certificate?.requestClientCertificate === true,
       certificate,
+      acmeChallenge: null,
       done: false,
       clientIp,
       clientPort,
@@ -136,6 +147,7 @@ export class TlsFront {
 
   /** SNICallback: the SNI name's certificate, else the one the local address gave (or none). */
   selectFor(record: PendingHandshake, serverName: string): SecureContext | undefined {
+    if (record.acmeChallenge) return record.acmeChallenge;
     const certificate = this.ssl.select(record.localIp, record.localPort, serverName.toLowerCase());
     record.noCertificate = certificate === null;
     if (certificate) record.certificate = certificate;
@@ -148,8 +160,16 @@ export class TlsFront {
     return certificate ? this.contextFor(certificate, record.withoutTls13) : undefined;
   }
 
-  /** ALPNCallback: `h2` when offered and allowed here, else `http/1.1` (no overlap: the handshake fails). */
+  /**
+   * ALPNCallback: `acme-tls/1` for a CA validating a name with a pending TLS-ALPN-01 challenge, else `h2`
+   * when offered and allowed here, else `http/1.1` (no overlap: the handshake fails). Node runs it before
+   * the SNI callback, which then presents the challenge certificate.
+   */
   selectProtocol(record: PendingHandshake, serverName: string | undefined, protocols: string[]): string | undefined {
+    if (serverName && this.acmeTlsAlpn && protocols.includes(ACME_TLS_ALPN_PROTOCOL)) {
+      record.acmeChallenge = this.acmeTlsAlpn.contextFor(serverName);
+      if (record.acmeChallenge) return ACME_TLS_ALPN_PROTOCOL;
+    }
     if (protocols.includes('h2') && this.http2Allowed(record.localPort, serverName ?? '')) return 'h2';
     return protocols.includes('http/1.1') ? 'http/1.1' : undefined;
   }
@@ -162,6 +182,13 @@ export class TlsFront {
     tls.removeListener('close', onHandshakeClose);
     tls.removeListener('end', onHandshakeClose);
     tls.removeListener('error', onHandshakeError);
+    // An ACME validation is the CA's, not a client's: not counted among completed handshakes.
+    if (record.acmeChallenge) {
+      // RFC 8737 §3: the validation ends with the handshake; no HTTP is spoken on this connection.
+      tls.on('error', ignoreError);
+      tls.end();
+      return;
+    }
     this.completions.count(tls.isSessionReused(), tls.getProtocol(), tls.alpnProtocol);
     this.onSecure(tls, {
       clientIp: record.clientIp,
@@ -221,6 +248,8 @@ function onSecure(this: FrontSocket): void {
 function onHandshakeError(this: FrontSocket, error: NodeJS.ErrnoException): void {
   this[kFront].handshakeFailed(this[kHandshake], error.code, error.message);
 }
+
+function ignoreError(): void {}
 
 function onHandshakeClose(this: FrontSocket): void {
   this[kFront].handshakeFailed(this[kHandshake], 'ECONNRESET', 'the client closed the connection during the handshake');

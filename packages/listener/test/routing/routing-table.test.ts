@@ -38,6 +38,15 @@ test('no wildcard on the port: an unknown host finds no site (400 Invalid Hostna
   assert.equal(table.findSite('127.0.0.1', 8080, 'a.example')?.siteId, 1);
 });
 
+test('wildcard host header (IIS 10): *.contoso.com takes one label under it; an exact host still wins', () => {
+  const table = new RoutingTable([group(1, [['*', 443, '*.contoso.com']]), group(2, [['*', 443, 'www.contoso.com']])]);
+  assert.equal(table.findSite('10.0.0.5', 443, 'app.contoso.com')?.siteId, 1);
+  assert.equal(table.findSite('10.0.0.5', 443, 'www.contoso.com')?.siteId, 2, 'the exact host first');
+  assert.equal(table.findSite('10.0.0.5', 443, 'contoso.com'), null, 'the parent itself is not under the wildcard');
+  assert.equal(table.findSite('10.0.0.5', 443, 'a.b.contoso.com'), null, 'one label, as the certificate *.contoso.com');
+  assert.equal(table.findSite('10.0.0.5', 443, 'app.fabrikam.com'), null);
+});
+
 test('a started site wins over a stopped one with the same binding; a stopped site still routes (404)', () => {
   const table = new RoutingTable([group(1, [['*', 80, '']], 'Stopped'), group(2, [['*', 80, '']])]);
   assert.equal(table.findSite('1.2.3.4', 80, '')?.siteId, 2);

@@ -1,12 +1,14 @@
 // One ACME order (RFC 8555 §7.4) with acme-client: the account (its key kept 0600 in the certificate
 // folder, so every order and renewal uses the same account), a new key and CSR for the host name, the
 // HTTP-01 challenge answered through the run directory's acme-challenge folder (httpsys serves it on the
-// site's http binding), and the issued chain. Throws with the CA's reason when the order fails.
+// site's http binding), TLS-ALPN-01 (httpsys presents the challenge certificate on the https port) or
+// DNS-01 (the administrator's DNS script), and the issued chain. Throws with the CA's reason when the order fails.
 import { Agent } from 'node:https';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AutomaticCertificates } from '@poolhost/config';
-import { acmeChallengeDirectory } from '@poolhost/protocol';
+import { acmeChallengeDirectory, acmeTlsAlpnDirectory } from '@poolhost/protocol';
+import { dnsChallengeRecord, runDnsScript } from './dns-script.js';
 
 export interface IssuedCertificate {
   /** PEM: the leaf then its chain. */
@@ -18,6 +20,7 @@ export interface IssuedCertificate {
 const ACCOUNT_KEY_FILE = 'account.key';
 
 type AcmeClientLibrary = typeof import('acme-client');
+type Authorization = import('acme-client').Authorization;
 let library: AcmeClientLibrary | null = null;
 
 /** acme-client (axios, node-forge, @peculiar/x509: tens of MB) is loaded on the first order, never by a poolhost without ACME. */
@@ -36,28 +39,87 @@ export async function orderCertificate(settings: AutomaticCertificates, host: st
     backoffMin: 500,
     backoffMax: 10_000,
   });
-  await client.createAccount({
-    termsOfServiceAgreed: settings.termsOfServiceAgreed,
-    ...(settings.contact ? { contact: [settings.contact] } : {}),
-  });
+  await registerAccount(client, settings);
   const privateKey = settings.keyType === 'Rsa2048' ? await acme.crypto.createPrivateRsaKey(2048) : await acme.crypto.createPrivateEcdsaKey('P-256');
   const [, csr] = await acme.crypto.createCsr({ commonName: host, altNames: [host] }, privateKey);
-  const challenges = acmeChallengeDirectory(runDirectory);
+  const answers = challengeAnswers(acme, settings, runDirectory);
   const certificate = await client.auto({
     csr,
-    challengePriority: ['http-01'],
+    challengePriority: [settings.challengeType],
     termsOfServiceAgreed: settings.termsOfServiceAgreed,
-    // The CA fetches the answer itself; poolhost asking its own port first proves nothing about the route.
+    // The CA checks the answer itself; poolhost asking its own port (or its resolver) first proves nothing about the route.
     skipChallengeVerification: true,
-    challengeCreateFn: async (_authorization, challenge, keyAuthorization) => {
-      mkdirSync(challenges, { recursive: true, mode: 0o700 });
-      writeFileSync(join(challenges, challenge.token), keyAuthorization, { mode: 0o600 });
+    challengeCreateFn: async (authorization, challenge, keyAuthorization) => {
+      // acme-client falls back to another type when the CA does not offer ours; poolhost answers only the configured one.
+      if (challenge.type !== settings.challengeType) {
+        const offered = authorization.challenges.map((each) => each.type).join(', ');
+        throw new Error(`the CA offers no ${settings.challengeType} challenge for ${authorization.identifier.value} (it offers ${offered})`);
+      }
+      await answers.create(authorization, challenge.token, keyAuthorization);
     },
-    challengeRemoveFn: async (_authorization, challenge) => {
-      rmSync(join(challenges, challenge.token), { force: true });
-    },
+    challengeRemoveFn: (authorization, challenge, keyAuthorization) => answers.remove(authorization, challenge.token, keyAuthorization),
   });
   return { certificate, key: privateKey.toString() };
+}
+
+/**
+ * The account of this key (RFC 8555 §7.3.1): found with onlyReturnExisting, created when there is none.
+ * Creating it again would make acme-client send an "update" that, without a contact, changes nothing, which
+ * CAs refuse ("Use POST-as-GET to retrieve account data instead of doing an empty update"): every order
+ * after the first would fail.
+ */
+async function registerAccount(client: InstanceType<AcmeClientLibrary['Client']>, settings: AutomaticCertificates): Promise<void> {
+  const contact = settings.contact ? { contact: [settings.contact] } : {};
+  try {
+    await client.createAccount({ onlyReturnExisting: true });
+  } catch {
+    await client.createAccount({ termsOfServiceAgreed: settings.termsOfServiceAgreed, ...contact });
+    return;
+  }
+  if (settings.contact) await client.updateAccount(contact);
+}
+
+interface ChallengeAnswers {
+  create(authorization: Authorization, token: string, keyAuthorization: string): Promise<void>;
+  remove(authorization: Authorization, token: string, keyAuthorization: string): Promise<void>;
+}
+
+/**
+ * Where each challenge type's answer goes. http-01: the key authorization in a file named by the token,
+ * which httpsys serves on http bindings. tls-alpn-01: a certificate for the name with the acmeIdentifier
+ * extension, which httpsys presents to acme-tls/1 handshakes. dns-01: the administrator's DNS script.
+ */
+function challengeAnswers(acme: AcmeClientLibrary, settings: AutomaticCertificates, runDirectory: string): ChallengeAnswers {
+  if (settings.challengeType === 'dns-01') {
+    return {
+      async create(authorization, _token, txtValue) {
+        await runDnsScript(settings, 'create', dnsChallengeRecord(authorization.identifier.value, txtValue));
+        if (settings.dnsPropagationDelay > 0) await new Promise((resolve) => setTimeout(resolve, settings.dnsPropagationDelay));
+      },
+      async remove(authorization, _token, txtValue) {
+        if (settings.dnsDeleteScript !== '') await runDnsScript(settings, 'delete', dnsChallengeRecord(authorization.identifier.value, txtValue));
+      },
+    };
+  }
+  const tlsAlpn = settings.challengeType === 'tls-alpn-01';
+  const folder = tlsAlpn ? acmeTlsAlpnDirectory(runDirectory) : acmeChallengeDirectory(runDirectory);
+  const fileOf = (authorization: Authorization, token: string): string => join(folder, tlsAlpn ? `${authorization.identifier.value.toLowerCase()}.pem` : token);
+  return {
+    async create(authorization, token, keyAuthorization) {
+      mkdirSync(folder, { recursive: true, mode: 0o700 });
+      let answer = keyAuthorization;
+      if (tlsAlpn) {
+        const key = await acme.crypto.createPrivateEcdsaKey('P-256');
+        const [, certificate] = await acme.crypto.createAlpnCertificate(authorization, keyAuthorization, key);
+        // One PEM file, certificate then key; the certificate's PEM has no final newline to join them on.
+        answer = `${certificate.toString().trimEnd()}\n${key.toString()}`;
+      }
+      writeFileSync(fileOf(authorization, token), answer, { mode: 0o600 });
+    },
+    async remove(authorization, token) {
+      rmSync(fileOf(authorization, token), { force: true });
+    },
+  };
 }
 
 let trustedBundle: string | null = null;

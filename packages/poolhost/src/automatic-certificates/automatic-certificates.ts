@@ -72,7 +72,7 @@ export class AutomaticCertificates {
     const settings = config?.automaticCertificates;
     if (!config || !settings) return this.schedule(60_000);
     let waitingForListener = false;
-    for (const { host, port, http } of acmeBindings(config)) {
+    for (const { host, port, validatedAt } of acmeBindings(config, settings.challengeType)) {
       if (this.stopped) return;
       const name = `${host}:${port}`;
       const failure = this.failures.get(name);
@@ -87,7 +87,7 @@ export class AutomaticCertificates {
       }
       if (entry && validTo && validTo.getTime() - settings.renewBefore > now()) continue;
       // An order while httpsys does not listen yet would fail its challenge and wait out a back-off for nothing.
-      if (!(await (this.options.isListening ?? listening)(http))) {
+      if (validatedAt && !(await (this.options.isListening ?? listening)(validatedAt))) {
         waitingForListener = true;
         continue;
       }
@@ -101,7 +101,10 @@ export class AutomaticCertificates {
     const name = `${host}:${port}`;
     const logger = this.options.logger;
     const now = this.options.now ?? Date.now;
-    logger.info({ sslBinding: `hostnameport=${name}`, directoryUrl: settings.directoryUrl }, `${renewal ? 'renewing' : 'ordering'} the certificate of ${name} from ${settings.directoryUrl}`);
+    logger.info(
+      { sslBinding: `hostnameport=${name}`, directoryUrl: settings.directoryUrl, challengeType: settings.challengeType },
+      `${renewal ? 'renewing' : 'ordering'} the certificate of ${name} from ${settings.directoryUrl}, validated by ${settings.challengeType}`,
+    );
     try {
       const issued = await (this.options.order ?? orderCertificate)(settings, host, this.options.runDirectory);
       const entry = storeIssuedCertificate(this.options.storeFile, settings.certificateStoreLocation, host, port, issued);
@@ -137,16 +140,22 @@ export class AutomaticCertificates {
 interface AcmeBinding {
   host: string;
   port: number;
-  /** The site's http binding the CA fetches the challenge from (packages/config makes sure there is one). */
-  http: { ip: string; port: number };
+  /**
+   * Where httpsys must listen for the CA to validate: the site's http binding (http-01; packages/config makes
+   * sure there is one), the https binding itself (tls-alpn-01), nowhere (dns-01).
+   */
+  validatedAt: { ip: string; port: number } | null;
 }
 
-function acmeBindings(config: ApplicationHostConfig): AcmeBinding[] {
+function acmeBindings(config: ApplicationHostConfig, challengeType: Settings['challengeType']): AcmeBinding[] {
   const seen = new Map<string, AcmeBinding>();
   for (const site of config.sites) {
     for (const binding of site.bindings) {
-      const http = binding.certificateSource === 'acme' ? httpBindingFor(site, binding.host) : undefined;
-      if (http) seen.set(`${binding.host}:${binding.port}`, { host: binding.host, port: binding.port, http: { ip: http.ip, port: http.port } });
+      if (binding.certificateSource !== 'acme') continue;
+      const http = challengeType === 'http-01' ? httpBindingFor(site, binding.host) : undefined;
+      if (challengeType === 'http-01' && !http) continue;
+      const validatedAt = http ?? (challengeType === 'tls-alpn-01' ? binding : null);
+      seen.set(`${binding.host}:${binding.port}`, { host: binding.host, port: binding.port, validatedAt: validatedAt && { ip: validatedAt.ip, port: validatedAt.port } });
     }
   }
   return [...seen.values()];

@@ -33,7 +33,8 @@ export function lookUpEntry(storeFile: string, host: string, port: number): Stor
 export function storeIssuedCertificate(storeFile: string, folder: string, host: string, port: number, issued: IssuedCertificate): SslCertBinding {
   mkdirSync(folder, { recursive: true, mode: 0o700 });
   chmodSync(folder, 0o700);
-  const base = join(folder, `${host}-${port}`);
+  // A wildcard's `*` is written `_`, as the Centralized Certificate Store names its files.
+  const base = join(folder, `${host.replace('*', '_')}-${port}`);
   const keyFile = `${base}.key`;
   const certFile = `${base}.pem`;
   // Key first: until the certificate lands, httpsys sees a mismatched pair and keeps serving the old one.

@@ -55,4 +55,26 @@ export const AUTOMATIC_CERTIFICATES_SCHEMA: ElementSchema = {
   checkInterval: timeSpan('01:00:00', 1, 86400),
   retryInterval: timeSpan('00:01:00', 1, 86400),
   maxRetryInterval: timeSpan('1.00:00:00', 1, 7 * 86400),
+  /** The RFC 8555 / RFC 8737 challenge the CA validates every name with. */
+  challengeType: enumOf(['http-01', 'tls-alpn-01', 'dns-01'], 'http-01'),
+  /** dns-01 (win-acme's script validation): the command that publishes the TXT record, and its arguments. */
+  dnsCreateScript: string(''),
+  dnsCreateScriptArguments: string('create {Identifier} {RecordName} {Token}'),
+  /** The command that removes it once the CA has validated ('' = none). */
+  dnsDeleteScript: string(''),
+  dnsDeleteScriptArguments: string('delete {Identifier} {RecordName} {Token}'),
+  /** How long a DNS script may run before it is killed and the order fails. */
+  dnsScriptTimeout: timeSpan('00:02:00', 1, 3600),
+  /** The wait between the create script's success and asking the CA to validate (DNS propagation). */
+  dnsPropagationDelay: timeSpan('00:00:00', 0, 3600),
 };
+
+/** The attributes that only dns-01 uses (refused with another challengeType: they would not be honoured). */
+export const DNS_CHALLENGE_ATTRIBUTES = [
+  'dnsCreateScript',
+  'dnsCreateScriptArguments',
+  'dnsDeleteScript',
+  'dnsDeleteScriptArguments',
+  'dnsScriptTimeout',
+  'dnsPropagationDelay',
+] as const;
