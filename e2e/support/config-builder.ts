@@ -104,6 +104,8 @@ export function applicationHostConfig(options: {
   httpSys?: Record<string, string>;
   /** Attributes of `<applicationPools>` itself (poolhost's `spareWorkers`). */
   applicationPools?: Record<string, string>;
+  /** poolhost's administration element (inetmgr's address, farm health). */
+  webManagement?: Record<string, string>;
 }): string {
   return `<?xml version="1.0" encoding="UTF-8"?>
 <configuration>
@@ -123,7 +125,7 @@ ${options.sites.map(site).join('\n')}
       <applicationDefaults applicationPool="DefaultAppPool" />
     </sites>
     <webLimits${attributes(options.webLimits)} />
-    <httpSys errorLoggingDir="{{root}}/logs/HTTPERR"${attributes(options.httpSys)} />
+    <httpSys errorLoggingDir="{{root}}/logs/HTTPERR"${attributes(options.httpSys)} />${options.webManagement ? `\n    <webManagement${attributes(options.webManagement)} />` : ''}
   </system.applicationHost>
 </configuration>
 `;

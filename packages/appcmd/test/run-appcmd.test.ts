@@ -52,7 +52,7 @@ function fakeRuntime(up: boolean): RuntimeClient & { sent: ControlMessage[] } {
           ],
         };
       case 'ListSites':
-        return { type: 'SiteList', sites: [{ id: 1, name: 'Default Web Site', state: 'Started' }] };
+        return { type: 'SiteList', sites: [{ id: 1, name: 'Default Web Site', state: 'Started', applicationPools: ['DefaultAppPool'] }] };
       case 'ListWorkerProcesses':
         return { type: 'WorkerProcessList', workers: [{ pid: process.pid, applicationPool: 'DefaultAppPool', state: 'Running', startedAt: new Date(Date.now() - 65_000).toISOString(), requestsServed: 12, requestsInFlight: 1, cgroup: '/sys/fs/cgroup/memory/poolhost/0123456789ab-42/DefaultAppPool' }] };
       case 'ListRequests':

@@ -308,6 +308,9 @@ export interface WebManagement {
   ipAddress: string;
   port: number;
   enableRemoteManagement: boolean;
+  /** Farm health: the HAProxy agent-check port (0: none) and the queue fill that makes a pool not ready. */
+  agentCheckPort: number;
+  readyQueuePercent: number;
 }
 
 /** Everything `system.applicationHost` declares, with every default applied. */

@@ -1,7 +1,8 @@
 // inetmgr: IIS Manager's and perfmon's role. One HTTP listener (loopback unless configured otherwise)
 // serving /metrics (Prometheus), the status API (/api/webserver/...), its change stream and the dashboard.
 // It reads the services' counters and state over their control sockets and acts through was's runtime
-// verbs; no service serves HTTP for administration.
+// verbs; no service serves HTTP for administration. For load balancers it answers /health/live,
+// /health/ready[/site] and, on its own port, HAProxy's agent check (farm-health/).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from '@poolhost/common';
 import { Registry } from 'prom-client';
@@ -16,6 +17,8 @@ import { ChangeStream } from './api/change-stream.js';
 import { carriesToken } from './security/access-token.js';
 import { formatListenAddress, hostAllowed, type ListenAddress } from '@poolhost/protocol';
 import { loadStaticFiles, type StaticFile } from './dashboard/static-files.js';
+import { assessHost, assessSite, type SiteHealth } from './farm-health/site-health.js';
+import { createAgentCheckResponder, type AgentCheckResponder } from './farm-health/agent-check.js';
 
 export interface InetmgrOptions {
   runDirectory: string;
@@ -23,16 +26,23 @@ export interface InetmgrOptions {
   token: string;
   logger: Logger;
   query?: ServiceQuery;
+  /** HAProxy's agent check on the administration IP (webManagement agentCheckPort); 0 or absent: none. */
+  agentCheckPort?: number;
+  /** A pool whose queue is this full (percent of queueLength) is not ready. Default 50. */
+  readyQueuePercent?: number;
 }
 
 export interface Inetmgr {
   /** The address actually bound (port 0 becomes the chosen port). */
   readonly address: ListenAddress;
+  /** The agent-check port actually bound, or 0. */
+  readonly agentCheckPort: number;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
 
 const maxBodyBytes = 64 * 1024;
+const textPlain = 'text/plain; charset=utf-8';
 const commonHeaders = {
   'Cache-Control': 'no-store',
   'X-Content-Type-Options': 'nosniff',
@@ -51,6 +61,17 @@ export function createInetmgr(options: InetmgrOptions): Inetmgr {
   const files = loadStaticFiles();
   let address = options.address;
   let server: Server | null = null;
+  const readyQueuePercent = options.readyQueuePercent ?? 50;
+  /** The named site's health ('' for the host), from a fresh snapshot. */
+  const healthOf = async (siteName: string): Promise<SiteHealth> => {
+    const snapshot = await collector.collectServices();
+    if (siteName === '') return assessHost(snapshot, readyQueuePercent);
+    const site = snapshot.sites?.sites.find((candidate) => candidate.name.toLowerCase() === siteName.toLowerCase());
+    if (site) return assessSite(site, snapshot, readyQueuePercent);
+    const reason = snapshot.sites ? `no site is named '${siteName}'` : 'w3svc does not answer';
+    return { site: siteName, state: 'down', ready: false, weightPercent: 0, reason };
+  };
+  const agent: AgentCheckResponder | null = options.agentCheckPort ? createAgentCheckResponder(options.address.host, options.agentCheckPort, healthOf, logger) : null;
 
   const send = (response: ServerResponse, status: number, contentType: string, body: string | Buffer, extra: Record<string, string> = {}) => {
     response.writeHead(status, { ...commonHeaders, 'Content-Type': contentType, 'Content-Length': String(Buffer.byteLength(body)), ...extra });
@@ -60,14 +81,27 @@ export function createInetmgr(options: InetmgrOptions): Inetmgr {
   const problem = (response: ServerResponse, status: number, title: string) => sendJson(response, status, { title, status });
 
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
-    if (!hostAllowed(request.headers.host, address)) return problem(response, 403, 'this address answers loopback host names only');
     const url = new URL(request.url ?? '/', 'http://inetmgr');
     const method = request.method ?? 'GET';
+    // Balancers' HTTP/1.0 probes (HAProxy's httpchk) send no Host; a browser always does, so a missing
+    // Host is no DNS-rebinding path, and only the health answers accept it.
+    const probe = url.pathname.startsWith('/health/') && request.headers.host === undefined;
+    if (!probe && !hostAllowed(request.headers.host, address)) return problem(response, 403, 'this address answers loopback host names only');
     if (method === 'GET' && url.pathname === '/metrics') {
       await collector.collect();
       return send(response, 200, registry.contentType, await registry.metrics());
     }
     if (method === 'GET' && url.pathname === '/api/poolhost/stream') return stream.subscribe(response);
+    // Probes carry no token: they change nothing and tell only what a balancer must know.
+    if (method === 'GET' && url.pathname === '/health/live') {
+      const snapshot = await collector.collectServices();
+      return snapshot.listener ? send(response, 200, textPlain, 'live\n') : send(response, 503, textPlain, 'httpsys does not answer\n');
+    }
+    const ready = /^\/health\/ready(?:\/([^/]+))?$/.exec(url.pathname);
+    if (method === 'GET' && ready) {
+      const health = await healthOf(ready[1] === undefined ? '' : decodeURIComponent(ready[1]));
+      return health.ready ? send(response, 200, textPlain, 'ready\n') : send(response, 503, textPlain, `${health.reason}\n`);
+    }
     const file: StaticFile | undefined = method === 'GET' ? files.get(url.pathname) : undefined;
     if (file) {
       const policy: Record<string, string> = url.pathname === '/' ? { 'Content-Security-Policy': "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:" } : {};
@@ -110,6 +144,9 @@ export function createInetmgr(options: InetmgrOptions): Inetmgr {
     get address() {
       return address;
     },
+    get agentCheckPort() {
+      return agent?.port ?? 0;
+    },
     async start() {
       server = createServer((request, response) => {
         handle(request, response).catch((error: unknown) => {
@@ -130,9 +167,11 @@ export function createInetmgr(options: InetmgrOptions): Inetmgr {
       const bound = server.address();
       if (bound && typeof bound === 'object') address = { host: options.address.host, port: bound.port };
       logger.info({ address: formatListenAddress(address) }, `inetmgr listening on http://${formatListenAddress(address)}/ (metrics at /metrics)`);
+      await agent?.start();
     },
     async stop() {
       stream.close();
+      await agent?.stop();
       if (!server) return;
       server.closeAllConnections();
       await new Promise<void>((resolve) => server!.close(() => resolve()));

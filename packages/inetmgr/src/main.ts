@@ -5,7 +5,10 @@ import { parseListenAddress, readAdministrationToken, resolveRunDirectory } from
 import { createInetmgr } from './inetmgr.js';
 
 process.title = 'poolhost: inetmgr';
-const { values } = parseArgs({ options: { 'run-dir': { type: 'string' }, listen: { type: 'string' } }, strict: false });
+const { values } = parseArgs({
+  options: { 'run-dir': { type: 'string' }, listen: { type: 'string' }, 'agent-check-port': { type: 'string' }, 'ready-queue-percent': { type: 'string' } },
+  strict: false,
+});
 const logger = createLogger({ service: 'inetmgr' });
 const runDirectory = resolveRunDirectory(typeof values['run-dir'] === 'string' ? values['run-dir'] : undefined);
 
@@ -15,7 +18,14 @@ void runService({
   logger,
   create: async () => {
     const address = parseListenAddress(typeof values.listen === 'string' ? values.listen : '127.0.0.1:9182');
-    const inetmgr = createInetmgr({ runDirectory, address, token: readAdministrationToken(runDirectory), logger });
+    const inetmgr = createInetmgr({
+      runDirectory,
+      address,
+      token: readAdministrationToken(runDirectory),
+      logger,
+      agentCheckPort: Number(values['agent-check-port'] ?? 0),
+      readyQueuePercent: Number(values['ready-queue-percent'] ?? 50),
+    });
     await inetmgr.start();
     return inetmgr;
   },

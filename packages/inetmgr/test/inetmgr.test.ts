@@ -49,6 +49,9 @@ const listener: ListenerCounters = {
       expired: 0,
       attachedWorkers: 1,
       requestsInFlight: 1,
+      workerCapacity: 100,
+      queueLength: 1000,
+      maxProcesses: 1,
       queueWaitBuckets: [5, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0],
       queueWaitSumMs: 200,
     },
@@ -120,7 +123,7 @@ const inetmgr = createInetmgr({
       asked.push(message);
       if (message.type === 'GetListenerCounters') return listener as unknown as R;
       if (message.type === 'GetApplicationPoolCounters') return pools as unknown as R;
-      if (message.type === 'ListSites') return { type: 'SiteList', sites: [{ id: 1, name: 'Default Web Site', state: 'Started' }] } as unknown as R;
+      if (message.type === 'ListSites') return { type: 'SiteList', sites: [{ id: 1, name: 'Default Web Site', state: 'Started', applicationPools: ['DefaultAppPool'] }] } as unknown as R;
       if (message.type === 'ListApplicationPools') return { type: 'ApplicationPoolList', applicationPools: [{ name: 'DefaultAppPool', state: 'Started', workers: 1 }] } as unknown as R;
       if (message.type === 'ListRequests') {
         const requests = [{ requestId: 'r1', siteId: 1, verb: 'GET', url: '/slow', clientIp: '127.0.0.1', stage: 'ExecuteRequestHandler', module: 'iisnode', elapsedMs: 1500, pid: 4242, applicationPool: 'DefaultAppPool' }];

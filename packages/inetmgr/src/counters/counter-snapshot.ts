@@ -34,7 +34,15 @@ export class CounterCollector {
     return this.pending;
   }
 
-  private async take(): Promise<CounterSnapshot> {
+  /**
+   * The services' counters without the workers' CPU and memory, not kept as `latest`: what a load
+   * balancer's probe needs, answered within its check timeout even when /proc is slow to read.
+   */
+  collectServices(): Promise<CounterSnapshot> {
+    return this.take(false);
+  }
+
+  private async take(withUsage = true): Promise<CounterSnapshot> {
     const unavailable: QueriedService[] = [];
     const ask = async <R>(service: QueriedService, type: 'GetListenerCounters' | 'GetApplicationPoolCounters' | 'ListSites'): Promise<R | null> => {
       try {
@@ -49,6 +57,7 @@ export class CounterCollector {
       ask<ApplicationPoolCounters>('was', 'GetApplicationPoolCounters'),
       ask<SiteList>('w3svc', 'ListSites'),
     ]);
+    if (!withUsage) return { takenAt: Date.now(), listener, applicationPools, sites, usage: new Map(), unavailable };
     const pids = applicationPools?.workers.map((worker) => worker.pid) ?? [];
     const snapshot: CounterSnapshot = { takenAt: Date.now(), listener, applicationPools, sites, usage: await processUsage(pids), unavailable };
     this.latest = snapshot;

@@ -282,6 +282,9 @@ export class RequestQueue<R extends QueueableRequest> {
       expired: this.expired,
       attachedWorkers: this.activeWorkers,
       requestsInFlight: this.requestsInFlight,
+      workerCapacity: this.workerCapacity,
+      queueLength: this.settings.queueLength,
+      maxProcesses: this.settings.maxProcesses,
       queueWaitBuckets: [...this.wait.buckets],
       queueWaitSumMs: this.wait.sumMs,
     };
@@ -292,6 +295,13 @@ export class RequestQueue<R extends QueueableRequest> {
     let count = 0;
     for (const worker of this.workers) count += worker.inFlight;
     return count;
+  }
+
+  /** Requests the workers taking new requests accept at once. */
+  get workerCapacity(): number {
+    let capacity = 0;
+    for (const worker of this.workers) if (!worker.detached) capacity += worker.capacity;
+    return capacity;
   }
 
   private pickWorker(refused: QueueWorker<R>[] | null): QueueWorker<R> | null {

@@ -4,7 +4,7 @@ import { createLogger, protectFromOomKiller, runService, ServiceExitCode } from 
 import { loadApplicationHostConfig, sslStorePath, type ApplicationHostConfig } from '@poolhost/config';
 import { AutomaticCertificates } from '../automatic-certificates/automatic-certificates.js';
 import { connectUnixSocket, createAdministrationToken, ensureRunDirectory, formatListenAddress, pidFilePath, socketPath, type ListenAddress } from '@poolhost/protocol';
-import { administrationAddressOf } from './administration-option.js';
+import { administrationAddressOf, farmHealthOf, type FarmHealthSettings } from './administration-option.js';
 import { createLogOutput } from '../output/log-output.js';
 import { createPoolhost } from '../poolhost.js';
 import { createExecaServiceLauncher } from '../services/service-launcher.js';
@@ -33,8 +33,10 @@ export async function runStartCommand(options: StartCommandOptions): Promise<num
     return 1;
   }
   let administration: ListenAddress | undefined;
+  let farmHealth: FarmHealthSettings | undefined;
   try {
     administration = administrationAddressOf(options.metrics, options.metricsRemote ?? false, config);
+    if (administration) farmHealth = farmHealthOf(administration, config);
     ensureRunDirectory(options.runDirectory);
   } catch (error) {
     process.stderr.write(`poolhost: ${error instanceof Error ? error.message : String(error)}\n`);
@@ -83,7 +85,7 @@ export async function runStartCommand(options: StartCommandOptions): Promise<num
         launcher: createExecaServiceLauncher({
           configFile: config.file,
           runDirectory: options.runDirectory,
-          ...(administration ? { administrationAddress: formatListenAddress(administration) } : {}),
+          ...(administration && farmHealth ? { administrationAddress: formatListenAddress(administration), farmHealth } : {}),
         }),
         ...(administrationUrl ? { administration: { url: administrationUrl } } : {}),
         wasStopTimeoutMs: longestShutdown + wasStopMarginMs,

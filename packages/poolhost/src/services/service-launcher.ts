@@ -29,6 +29,8 @@ export interface ExecaServiceLauncherOptions {
   runDirectory: string;
   /** inetmgr's `IP:port` (`--metrics`). */
   administrationAddress?: string;
+  /** inetmgr's farm health: HAProxy's agent-check port (0: none) and the ready threshold. */
+  farmHealth?: { agentCheckPort: number; readyQueuePercent: number };
   env?: NodeJS.ProcessEnv;
 }
 
@@ -39,6 +41,9 @@ export function createExecaServiceLauncher(options: ExecaServiceLauncherOptions)
       const args = [executablePath(name, env), '--run-dir', options.runDirectory];
       if (name === 'was') args.push('--config', options.configFile);
       if (name === 'inetmgr' && options.administrationAddress) args.push('--listen', options.administrationAddress);
+      if (name === 'inetmgr' && options.farmHealth) {
+        args.push('--agent-check-port', String(options.farmHealth.agentCheckPort), '--ready-queue-percent', String(options.farmHealth.readyQueuePercent));
+      }
       const subprocess = execa(process.execPath, args, {
         env: { ...env, POOLHOST_RUN_DIR: options.runDirectory, POOLHOST_CONFIG: options.configFile },
         extendEnv: false,

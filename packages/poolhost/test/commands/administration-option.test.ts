@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseApplicationHostConfig } from '@poolhost/config';
-import { administrationAddressOf, checkAdministrationAddress } from '../../src/commands/administration-option.js';
+import { administrationAddressOf, checkAdministrationAddress, farmHealthOf } from '../../src/commands/administration-option.js';
 
 const config = parseApplicationHostConfig(
   `<configuration><system.applicationHost>
@@ -52,4 +52,22 @@ test('without --metrics, system.applicationHost/webManagement names the address;
   );
   assert.deepEqual(administrationAddressOf(undefined, false, withElement('<webManagement ipAddress="10.0.0.5" port="9182" enableRemoteManagement="true" />')), { host: '10.0.0.5', port: 9182 });
   assert.throws(() => withElement('<webManagement port="70000" />'), /port/);
+});
+
+test("webManagement's agentCheckPort: its own port on the administration IP, never a site's; readyQueuePercent 1-100", () => {
+  const withAgent = (attributes: string) =>
+    parseApplicationHostConfig(
+      `<configuration><system.applicationHost>
+        <applicationPools><add name="P" /></applicationPools>
+        <sites><site name="Shop" id="1"><bindings><binding protocol="http" bindingInformation="*:8080:" /></bindings></site></sites>
+        <webManagement port="9182" ${attributes} />
+      </system.applicationHost></configuration>`,
+      '/etc/applicationHost.config',
+    );
+  const address = { host: '127.0.0.1', port: 9182 };
+  assert.deepEqual(farmHealthOf(address, withAgent('')), { agentCheckPort: 0, readyQueuePercent: 50 });
+  assert.deepEqual(farmHealthOf(address, withAgent('agentCheckPort="9183" readyQueuePercent="80"')), { agentCheckPort: 9183, readyQueuePercent: 80 });
+  assert.throws(() => farmHealthOf(address, withAgent('agentCheckPort="9182"')), /agentCheckPort 9182 is the administration port/);
+  assert.throws(() => farmHealthOf(address, withAgent('agentCheckPort="8080"')), /agentCheckPort 8080 is an endpoint of site 'Shop' \(binding \*:8080:\)/);
+  assert.throws(() => withAgent('readyQueuePercent="0"'), /readyQueuePercent/);
 });

@@ -119,6 +119,8 @@ export interface SiteStatus {
   id: number;
   name: string;
   state: SiteState;
+  /** The application pools its applications run in, each once. */
+  applicationPools: string[];
 }
 
 export interface SiteList {

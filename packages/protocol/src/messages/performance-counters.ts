@@ -29,6 +29,11 @@ export interface RequestQueueCounterSet {
   /** Attached workers that take requests, and requests on them now. */
   attachedWorkers: number;
   requestsInFlight: number;
+  /** Requests the attached workers take at once (the sum of the capacities they declared at ATTACH). */
+  workerCapacity: number;
+  /** The pool's queueLength and maxProcesses (web garden size), for capacity answers (farm health). */
+  queueLength: number;
+  maxProcesses: number;
   /** Time from arrival to dispatch: counts per `queueWaitBucketsMs` bucket (not cumulative; last is +Inf), and their sum. */
   queueWaitBuckets: number[];
   queueWaitSumMs: number;

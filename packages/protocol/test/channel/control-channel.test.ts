@@ -36,12 +36,12 @@ test('a request is answered with the reply its handler returns', async () => {
     () => ({
       peer: 'client',
       handlers: {
-        ListSites: () => ({ type: 'SiteList', sites: [{ id: 1, name: 'Default Web Site', state: 'Started' }] }),
+        ListSites: () => ({ type: 'SiteList', sites: [{ id: 1, name: 'Default Web Site', state: 'Started', applicationPools: ['DefaultAppPool'] }] }),
       },
     }),
     async (client) => {
       const reply = await client.request({ type: 'ListSites' });
-      assert.deepEqual(reply, { type: 'SiteList', sites: [{ id: 1, name: 'Default Web Site', state: 'Started' }] });
+      assert.deepEqual(reply, { type: 'SiteList', sites: [{ id: 1, name: 'Default Web Site', state: 'Started', applicationPools: ['DefaultAppPool'] }] });
     },
   );
 });

@@ -38,7 +38,12 @@ export class SiteTable {
   }
 
   list(): SiteStatus[] {
-    return this.sites.map((site) => ({ id: site.id, name: site.name, state: this.stateOf(site) }));
+    return this.sites.map((site) => ({
+      id: site.id,
+      name: site.name,
+      state: this.stateOf(site),
+      applicationPools: [...new Set(site.applications.map((application) => application.applicationPool))],
+    }));
   }
 
   /** Site names are matched case-insensitively, as appcmd does. */

@@ -128,8 +128,8 @@ test('StartSite and StopSite change the site state (case-insensitive) and reprog
   assert.deepEqual(call(adapter.managementHandlers(), { type: 'ListSites' }), {
     type: 'SiteList',
     sites: [
-      { id: 1, name: 'Default Web Site', state: 'Stopped' },
-      { id: 2, name: 'Parked', state: 'Started' },
+      { id: 1, name: 'Default Web Site', state: 'Stopped', applicationPools: ['AppA'] },
+      { id: 2, name: 'Parked', state: 'Started', applicationPools: ['AppB'] },
     ],
   });
   // A new configuration from was keeps the runtime states of known sites.
@@ -181,8 +181,8 @@ test('a new site configuration from was (live reconfiguration) reprograms httpsy
   assert.deepEqual(call(adapter.managementHandlers(), { type: 'ListSites' }), {
     type: 'SiteList',
     sites: [
-      { id: 2, name: 'Parked', state: 'Started' },
-      { id: 3, name: 'Added', state: 'Started' },
+      { id: 2, name: 'Parked', state: 'Started', applicationPools: ['AppC'] },
+      { id: 3, name: 'Added', state: 'Started', applicationPools: ['AppC'] },
     ],
   });
 });

@@ -18,6 +18,10 @@ export const WEB_MANAGEMENT_SCHEMA: ElementSchema = {
   ipAddress: string('127.0.0.1'),
   port: uint(0, 0, 65535),
   enableRemoteManagement: bool(false),
+  /** HAProxy's agent-check (`agent-check agent-port N`) on the same IP: one line per check. 0: not answered. */
+  agentCheckPort: uint(0, 0, 65535),
+  /** A pool whose queue holds this percentage of its queueLength or more is not ready for new work. */
+  readyQueuePercent: uint(50, 1, 100),
 };
 
 export const HTTP_SYS_SCHEMA: ElementSchema = {
