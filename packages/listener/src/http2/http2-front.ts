@@ -175,8 +175,11 @@ export class Http2Front implements RefusalWriter<ServerHttp2Stream>, Http2Sessio
     const request = new ListenerRequest(head, exchange, exchange, site, application, queue, Http2Exchange.flagsFor(endStream), client, throttle);
     client.active.add(request);
     if (!endStream) {
+      let trailers: string[] | null = null;
       stream.on('data', (chunk: Buffer) => request.onRequestBody(chunk));
-      stream.on('end', () => request.onRequestBodyEnd());
+      // Trailing HEADERS (END_STREAM) arrive before the stream's 'end'.
+      stream.on('trailers', (_fields: IncomingHttpHeaders, _flags: number, rawTrailers?: string[]) => (trailers = Http2Exchange.trailerFields(rawTrailers)));
+      stream.on('end', () => request.onRequestBodyEnd(trailers));
     }
     stream.on('close', () => this.streamClosed(client, request));
     const rejection = queue.submit(request);
