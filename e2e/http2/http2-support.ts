@@ -59,6 +59,8 @@ export async function startHttp2Site(
     webLimits?: Record<string, string>;
   },
   after: (fn: () => Promise<void>) => void,
+    /** The site's `<limits>` (connectionTimeout …). */
+    siteLimits?: Record<string, string>;
 ): Promise<Http2Site> {
   const authority = newAuthority();
   const www = authority.issue('www', ['www.example.test']);
@@ -72,6 +74,7 @@ export async function startHttp2Site(
         applications: [{ path: '/', pool: 'Pool', physicalPath: '{{root}}/app' }],
       },
     ],
+        ...(options.siteLimits ? { limits: options.siteLimits } : {}),
     ...(options.httpSys ? { httpSys: options.httpSys } : {}),
     ...(options.webLimits ? { webLimits: options.webLimits } : {}),
   });

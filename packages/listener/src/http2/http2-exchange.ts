@@ -17,11 +17,47 @@ export class Http2Exchange implements RequestCarrier, ResponseWriter {
   /** The application's trailer fields, sent on 'wantTrailers' (asked for with the head: see writeHead). */
   private trailers: string[] | null = null;
   private readonly sendTrailersBound = (): void => this.sendTrailers();
+  // EntityBody, per stream: re-armed whenever body bytes arrived since the last sweep.
+  private receivingBody = false;
+  private bodyBytes = 0;
+  private bodyBytesChecked = 0;
+  private bodyWaitSince = 0;
 
   constructor(
     readonly stream: ServerHttp2Stream,
     readonly session: Http2ClientSession,
   ) {}
+
+  // --- request body ------------------------------------------------------------------------------
+
+  /** The request has a body (no END_STREAM on its HEADERS): EntityBody runs from now. */
+  bodyStarted(now: number): void {
+    this.receivingBody = true;
+    this.bodyWaitSince = now;
+  }
+
+  bodyArrived(bytes: number): void {
+    this.bodyBytes += bytes;
+  }
+
+  bodyComplete(): void {
+    this.receivingBody = false;
+  }
+
+  /**
+   * HTTP.SYS' EntityBody timer for this stream: no body byte within `timeout` while httpsys was reading.
+   * It does not run while httpsys itself stopped reading (the worker's window, a queued body at its
+   * limit): HTTP/2's flow control is then holding the client back.
+   */
+  entityBodyExpired(now: number, timeout: number): boolean {
+    if (!this.receivingBody || timeout <= 0) return false;
+    if (this.readBlocks !== 0 || this.bodyBytes !== this.bodyBytesChecked) {
+      this.bodyBytesChecked = this.bodyBytes;
+      this.bodyWaitSince = now;
+      return false;
+    }
+    return now - this.bodyWaitSince >= timeout;
+  }
 
   // --- RequestCarrier ----------------------------------------------------------------------------
 
@@ -68,6 +104,7 @@ export class Http2Exchange implements RequestCarrier, ResponseWriter {
 
   requestEnded(_request: ListenerRequest): void {
     // Body bytes still arriving are read and dropped, so the connection's window keeps moving.
+    this.receivingBody = false;
     this.readBlocks = 0;
     if (!this.stream.destroyed) this.stream.resume();
   }
