@@ -3,7 +3,7 @@ import { startPoolhost, type PoolhostInstance } from '../support/poolhost-instan
 import { applicationHostConfig } from '../support/config-builder.js';
 import { run } from '../support/tls-clients.js';
 import { newAuthority, storeText } from '../https/https-support.js';
-import type { TestCertificateAuthority } from '../support/test-certificates.js';
+import type { IssuedCertificate, TestCertificateAuthority } from '../support/test-certificates.js';
 
 /** Answers with what the application saw: its HTTP version, method, URL and the body length it read. */
 export const versionApp = `module.exports = (req, res) => {
@@ -38,6 +38,8 @@ export const versionApp = `module.exports = (req, res) => {
 export interface Http2Site {
   poolhost: PoolhostInstance;
   authority: TestCertificateAuthority;
+  /** www.example.test's certificate (leaf, then the CA) and key. */
+  certificate: IssuedCertificate;
   httpsPort: number;
   httpPort: number;
 }
@@ -57,6 +59,8 @@ export async function startHttp2Site(
     /** A web garden of this many workers. */
     maxProcesses?: number;
     webLimits?: Record<string, string>;
+    /** The site's `<limits>` (connectionTimeout …). */
+    siteLimits?: Record<string, string>;
   },
   after: (fn: () => Promise<void>) => void,
 ): Promise<Http2Site> {
@@ -70,6 +74,7 @@ export async function startHttp2Site(
         id: 1,
         bindings: [`https/*:${options.httpsPort}:www.example.test#${options.sslFlags ?? 1}`, `127.0.0.1:${options.httpPort}:`],
         applications: [{ path: '/', pool: 'Pool', physicalPath: '{{root}}/app' }],
+        ...(options.siteLimits ? { limits: options.siteLimits } : {}),
       },
     ],
     ...(options.httpSys ? { httpSys: options.httpSys } : {}),
@@ -85,7 +90,7 @@ export async function startHttp2Site(
     ...(options.files ?? {}),
   };
   const poolhost = await startPoolhost({ config, files, waitForPort: options.httpsPort }, after);
-  return { poolhost, authority, httpsPort: options.httpsPort, httpPort: options.httpPort };
+  return { poolhost, authority, certificate: www, httpsPort: options.httpsPort, httpPort: options.httpPort };
 }
 
 export interface CurlResponse {

@@ -1,6 +1,6 @@
 // wrk (Debian's package; installed with apt-get when missing) as the load generator, and its report parsed.
 import { execFileSync, spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface LoadResult {
@@ -69,6 +69,71 @@ export interface LoadOptions {
   postBytes?: number;
   threads?: number;
   workDirectory: string;
+}
+
+export interface H2LoadOptions {
+  url: string;
+  clients: number;
+  /** Concurrent streams per connection (`-m`). */
+  streams: number;
+  seconds: number;
+  workDirectory: string;
+}
+
+/** The `p`-th percentile (0–100) of ascending `sorted`. */
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+/**
+ * h2load's report, and latencies from its per-request log (`--log-file`: start µs, status, µs until the
+ * response ended), which give the percentiles h2load itself does not print.
+ */
+export function parseH2load(output: string, log: string): LoadResult {
+  const finished = /finished in ([\d.]+)(\w+), ([\d.]+) req\/s/.exec(output);
+  const requests = /requests: (\d+) total, (\d+) started, (\d+) done, (\d+) succeeded, (\d+) failed, (\d+) errored, (\d+) timeout/.exec(output);
+  const statuses = /status codes: (\d+) 2xx, (\d+) 3xx, (\d+) 4xx, (\d+) 5xx/.exec(output);
+  if (!finished || !requests) throw new Error(`could not read h2load's report:\n${output}`);
+  // A client that cannot negotiate h2 (ALPN, the handshake) completes nothing and counts no error.
+  if (Number(requests[4]) === 0) throw new Error(`h2load completed no request:\n${output}`);
+  const latencies: number[] = [];
+  for (const line of log.split('\n')) {
+    const fields = line.split('\t');
+    if (fields.length >= 3) latencies.push(Number(fields[2]) / 1000);
+  }
+  latencies.sort((a, b) => a - b);
+  const errors = Number(requests[5]) + Number(requests[6]) + Number(requests[7]) + (statuses ? Number(statuses[3]) + Number(statuses[4]) : 0);
+  return {
+    requestsPerSecond: Number(finished[3]),
+    requests: Number(requests[4]),
+    p50Ms: percentile(latencies, 50),
+    p99Ms: percentile(latencies, 99),
+    errors,
+    seconds: milliseconds(`${finished[1]}${finished[2]}`) / 1000,
+  };
+}
+
+/** Runs h2load (Debian's nghttp2-client) for `seconds` over HTTP/2 (ALPN h2; it does not verify certificates). */
+export function runH2load(options: H2LoadOptions): Promise<LoadResult> {
+  const log = join(options.workDirectory, `h2load-${process.pid}-${Date.now()}.log`);
+  const args = ['-t', '1', '-c', String(options.clients), '-m', String(options.streams), '-D', String(options.seconds), '--log-file', log, options.url];
+  return new Promise((resolve, reject) => {
+    const child = spawn('h2load', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+    child.once('error', reject);
+    child.once('exit', () => {
+      try {
+        const text = existsSync(log) ? readFileSync(log, 'utf8') : '';
+        rmSync(log, { force: true });
+        resolve(parseH2load(output, text));
+      } catch (error) {
+        reject(error);
+      }
+    });
+  });
 }
 
 /** Runs wrk to completion. */

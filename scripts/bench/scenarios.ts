@@ -9,7 +9,7 @@ import { Readable } from 'node:stream';
 import { performance } from 'node:perf_hooks';
 import { scriptOf, STATIC_FILE, type ApplicationName } from './applications.js';
 import type { BenchContext } from './context.js';
-import { runWrk } from './load-generator.js';
+import { ensureDebianPackage, runWrk } from './load-generator.js';
 import { TreeMonitor, processTree } from './process-stats.js';
 import {
   NginxServer,
@@ -750,11 +750,31 @@ export async function tlsHandshakes(context: BenchContext): Promise<void> {
   });
 }
 
+/**
+ * HTTP/2 hello world: h2load -c 50 -m 10 against httpsys speaking h2 (ALPN) beside nginx (1 worker)
+ * speaking h2 to clients and HTTP/1.1 to Node over a Unix socket.
+ */
+export async function http2Scenario(context: BenchContext): Promise<void> {
+  ensureDebianPackage('h2load', 'nghttp2-client');
+  const tls = benchCertificate(context, 'ecdsa');
+  const contenders: Contender[] = [
+    { name: 'poolhost', create: (port, folder) => new PoolhostServer('poolhost', port, folder, { ...singlePool(context.applications.hello), tls }) },
+    { name: 'nginx→node', create: (port, folder) => new NginxServer('nginx→node', port, scriptOf(context.applications, 'hello'), folder, undefined, tls, true) },
+  ];
+  const name = 'h2 hello world, h2load -c 50 -m 10';
+  const result = await runThroughput(context, { name, path: '/', https: true, connections: 50, h2Streams: 10, contenders });
+  reportThroughput(context, result, name);
+  ratioTarget(context, result, 'nginx→node', 1.1, 'h2 hello world throughput');
+  const p99 = result.ratios.get('nginx→node')!.p99;
+  context.report.target('h2 hello world p99 ≤ nginx→node p99', `nginx p99 ÷ poolhost p99 = ${fixed(p99, 2)}`, p99 >= 1);
+}
+
 export const scenarios: Record<string, (context: BenchContext) => Promise<void>> = {
   hello: helloWorld,
   https: httpsScenario,
   handshakes: tlsHandshakes,
   'idle-tls': idleTlsConnections,
+  h2: http2Scenario,
   metrics: metricsScraped,
   garden: webGarden,
   express: expressApp,

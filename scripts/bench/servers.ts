@@ -333,6 +333,8 @@ export class NginxServer implements BenchServer {
     private readonly staticRoot?: string,
     /** nginx terminates TLS with this certificate. */
     private readonly tls?: BenchCertificate,
+    /** and speaks HTTP/2 to clients (ALPN h2; still HTTP/1.1 to Node). */
+    private readonly http2 = false,
   ) {
     mkdirSync(join(folder, 'temp'), { recursive: true });
     this.socketPath = join(folder, 'backend.sock');
@@ -363,7 +365,7 @@ http {
   sendfile on;
   upstream backend { server unix:${this.socketPath}; keepalive 64; keepalive_requests 10000000; }
   server {
-    listen 127.0.0.1:${this.port}${this.tls ? ' ssl' : ''} backlog=4096;
+    listen 127.0.0.1:${this.port}${this.tls ? ' ssl' : ''}${this.http2 ? ' http2' : ''} backlog=4096;
     ${this.tls ? `ssl_certificate ${this.tls.certFile}; ssl_certificate_key ${this.tls.keyFile}; ssl_protocols TLSv1.2 TLSv1.3;` : ''}
     ${staticLocation}
     location / {

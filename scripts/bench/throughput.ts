@@ -2,7 +2,7 @@
 // rotated each round (A B C, B C A, C A B …) so that drift of a shared machine lands on all of them.
 // Ratios are medians of the per-round ratios: each compares two runs seconds apart.
 import { join } from 'node:path';
-import { runWrk, type LoadResult } from './load-generator.js';
+import { runH2load, runWrk, type LoadResult } from './load-generator.js';
 import { TreeMonitor } from './process-stats.js';
 import { freePort, get, waitUntil, type BenchServer } from './servers.js';
 import { median } from './statistics.js';
@@ -26,6 +26,8 @@ export interface ThroughputScenario {
   connections?: number;
   /** Over TLS (the contenders terminate it). */
   https?: boolean;
+  /** Over HTTP/2 with h2load instead of wrk: this many concurrent streams per connection (`-m`; implies https). */
+  h2Streams?: number;
   /** contenders[0] is the subject; ratios are subject ÷ each other contender. */
   contenders: Contender[];
 }
@@ -45,13 +47,11 @@ export interface ThroughputResult {
 async function measure(context: BenchContext, server: BenchServer, scenario: ThroughputScenario, seconds: number): Promise<Measurement> {
   const monitor = new TreeMonitor(() => server.roots());
   monitor.start();
-  const result = await runWrk({
-    url: `${scenario.https ? 'https' : 'http'}://127.0.0.1:${server.port}${scenario.path}`,
-    connections: scenario.connections ?? context.connections,
-    seconds,
-    postBytes: scenario.postBytes,
-    workDirectory: context.work,
-  });
+  const url = `${scenario.https || scenario.h2Streams ? 'https' : 'http'}://127.0.0.1:${server.port}${scenario.path}`;
+  const connections = scenario.connections ?? context.connections;
+  const result = scenario.h2Streams
+    ? await runH2load({ url, clients: connections, streams: scenario.h2Streams, seconds, workDirectory: context.work })
+    : await runWrk({ url, connections, seconds, postBytes: scenario.postBytes, workDirectory: context.work });
   monitor.stop();
   return {
     ...result,

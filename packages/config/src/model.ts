@@ -249,6 +249,8 @@ export interface HttpSysParameters {
   enableHttp2Cleartext: boolean;
   http2MaxConcurrentStreams: number;
   http2MaxStreamResetsPerMinute: number;
+  /** SETTINGS_HEADER_TABLE_SIZE offered to each HTTP/2 connection (bytes of HPACK dynamic table). */
+  http2HeaderTableSize: number;
   /** UriEnableCache: the kernel response cache answers frequently hit cacheable responses. */
   uriEnableCache: boolean;
   /** UriMaxUriBytes: larger responses are never kernel-cached. */

@@ -317,6 +317,7 @@ export class HttpSys implements RequestQueueEvents<ListenerRequest>, WorkerConne
   private sweepConnections(now: number): void {
     const headerWait = headerWaitMs(this.state.limits);
     this.tlsFront.sweep(now, headerWait);
+    this.http2.sweep(now, headerWait);
     const serverTimeout = this.state.limits.connectionTimeout;
     for (const connection of this.connections) {
       const timeout = connection.site?.connectionTimeout ?? serverTimeout;

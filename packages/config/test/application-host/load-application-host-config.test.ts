@@ -190,6 +190,7 @@ test('webLimits and the httpSys extension get their defaults', () => {
     enableHttp2Cleartext: false,
     http2MaxConcurrentStreams: 100,
     http2MaxStreamResetsPerMinute: 1000,
+    http2HeaderTableSize: 4096,
     uriEnableCache: true,
     uriMaxUriBytes: 262144,
     uriScavengerPeriod: 120,

@@ -311,6 +311,11 @@ test('webLimits and httpSys ranges', () => {
   assert.equal(error.issues[0]!.message, 'maxFieldLength="10" is out of range: it must be between 64 and 65534');
   assert.equal(error.line, 7);
   assert.equal(error.column, 10);
+  const table = errorOf(configWith([], [], ['<httpSys http2HeaderTableSize="70000" />']));
+  assert.equal(table.issues[0]!.message, 'http2HeaderTableSize="70000" is out of range: it must be between 0 and 65536');
+  assert.equal(table.line, 7);
+  assert.equal(table.column, 10);
+  assert.equal(errorOf(configWith([], [], ['<httpSys http2HeaderTableSize="4k" />'])).line, 7);
   const limits = errorOf(configWith([], [], ['<webLimits connectionTimeout="2 minutes" />']));
   assert.equal(limits.code, 'POOLHOST_CONFIG_NOT_TIMESPAN');
   assert.equal(limits.line, 7);

@@ -177,6 +177,10 @@ export class ClientConnection implements RequestCarrier {
   private parser: ConnectionParser | null;
   private partialHeaders: string[] = [];
   private partialUrl = '';
+  /** llhttp completed the head of the message being parsed: fields it flushes now are trailers. */
+  private headComplete = false;
+  /** The trailer section of the chunked body being parsed (null: none so far). */
+  private trailers: string[] | null = null;
   /** Requests parsed from the packet being read; submitted once all of it parsed without error. */
   private readonly parsed: ListenerRequest[] = [];
   private upgradeRequest: ListenerRequest | null = null;
@@ -243,11 +247,14 @@ export class ClientConnection implements RequestCarrier {
   messageBegan(): void {
     this.headStartedAt = Date.now();
     this.idleSince = 0;
+    this.headComplete = false;
   }
 
   headersFlushed(headers: string[], url: string): void {
-    for (let i = 0; i < headers.length; i++) this.partialHeaders.push(headers[i]!);
-    this.partialUrl += url;
+    // After the head, what llhttp flushes is a chunked body's trailer section (RFC 9112 §7.1.2).
+    const into = this.headComplete ? (this.trailers ??= []) : this.partialHeaders;
+    for (let i = 0; i < headers.length; i++) into.push(headers[i]!);
+    if (!this.headComplete) this.partialUrl += url;
   }
 
   headersComplete(
@@ -260,6 +267,7 @@ export class ClientConnection implements RequestCarrier {
     keepAlive: boolean,
   ): void {
     this.headStartedAt = 0;
+    this.headComplete = true;
     if (headers === undefined) {
       headers = this.partialHeaders;
       this.partialHeaders = [];
@@ -283,11 +291,13 @@ export class ClientConnection implements RequestCarrier {
 
   messageComplete(): void {
     const target = this.bodyTarget;
+    const trailers = this.trailers;
+    this.trailers = null;
     this.bodyTarget = null;
     this.receivingBody = false;
     this.bodyRequest = null;
     this.drainingSince = 0;
-    target?.onRequestBodyEnd();
+    target?.onRequestBodyEnd(trailers);
   }
 
   /** Intake accepted a request with a body: it is the one receiving the bytes the parser reads next. */

@@ -111,9 +111,9 @@ export class Http1ResponseWriter implements ResponseWriter {
     return true;
   }
 
-  end(): void {
+  end(trailers: string[] | null): void {
     if (this.request.flags & RequestFlags.Upgrade) this.closeAfter = true;
-    else if (this.chunked) this.write(LAST_CHUNK);
+    else if (this.chunked) this.write(trailers === null ? LAST_CHUNK : lastChunkWith(trailers));
     this.responseComplete = true;
     this.scheduleFlush();
   }
@@ -178,6 +178,16 @@ export class Http1ResponseWriter implements ResponseWriter {
     }
     this.request.outputFlushed();
   }
+}
+
+/**
+ * The last chunk with a trailer section (RFC 9112 §7.1.2). Only a chunked response can carry one: with a
+ * Content-Length (or none on HTTP/1.0) the fields are dropped, as Node's own server drops them.
+ */
+function lastChunkWith(trailers: string[]): string {
+  let text = '0\r\n';
+  for (let i = 0; i < trailers.length; i += 2) text += `${trailers[i]!}: ${trailers[i + 1]!}\r\n`;
+  return text + '\r\n';
 }
 
 function joinOutput(output: (Buffer | string)[], bytes: number): Buffer {

@@ -95,6 +95,9 @@ export class WorkerConnection implements FrameHandler, QueueWorker<ListenerReque
         case FrameType.ResponseHead:
           request.onResponseHead(payload, flags);
           return;
+        case FrameType.Trailers:
+          request.onResponseTrailers(payload);
+          return;
         case FrameType.ResponseEnd:
           request.onResponseEnd();
           return;

@@ -32,6 +32,14 @@ export class Http2ClientSession implements RoutedConnection, RequestOutcomes {
   private resetWindowStart = 0;
   /** Cut off for abuse: its remaining streams are not routed. */
   cut = false;
+  /** The highest stream id whose HEADERS reached httpsys (routed or refused). */
+  lastStreamSeen = 0;
+  /**
+   * A header block nghttp2 has begun and httpsys has not seen complete: its stream id and since when
+   * (0: none). HEADERS without END_HEADERS hold the whole connection (RFC 9113 §6.10).
+   */
+  headerBlockStream = 0;
+  headerBlockSince = 0;
 
   constructor(
     readonly session: ServerHttp2Session,
@@ -46,6 +54,26 @@ export class Http2ClientSession implements RoutedConnection, RequestOutcomes {
     this.clientPort = addresses.clientPort;
     this.localIp = addresses.localIp;
     this.localPort = addresses.localPort;
+  }
+
+  /**
+   * The header timer (HTTP.SYS' HeaderWait, per stream): true when a header block has been in progress for
+   * `headerWait`. nghttp2 counts a stream as processed from its first HEADERS frame (lastProcStreamID), so
+   * one beyond the last stream httpsys saw is a header block still arriving.
+   */
+  headerBlockExpired(now: number, headerWait: number): boolean {
+    const processed = this.session.state.lastProcStreamID ?? 0;
+    if (processed <= this.lastStreamSeen) {
+      this.headerBlockStream = 0;
+      this.headerBlockSince = 0;
+      return false;
+    }
+    if (processed !== this.headerBlockStream) {
+      this.headerBlockStream = processed;
+      this.headerBlockSince = now;
+      return false;
+    }
+    return now - this.headerBlockSince >= headerWait;
   }
 
   /** Counts a stream the client reset before its response was complete; true once over `limit` in the window. */

@@ -14,11 +14,50 @@ export class Http2Exchange implements RequestCarrier, ResponseWriter {
   private request!: ListenerRequest;
   private readBlocks = 0;
   private bodyless = false;
+  /** The application's trailer fields, sent on 'wantTrailers' (asked for with the head: see writeHead). */
+  private trailers: string[] | null = null;
+  private readonly sendTrailersBound = (): void => this.sendTrailers();
+  // EntityBody, per stream: re-armed whenever body bytes arrived since the last sweep.
+  private receivingBody = false;
+  private bodyBytes = 0;
+  private bodyBytesChecked = 0;
+  private bodyWaitSince = 0;
 
   constructor(
     readonly stream: ServerHttp2Stream,
     readonly session: Http2ClientSession,
   ) {}
+
+  // --- request body ------------------------------------------------------------------------------
+
+  /** The request has a body (no END_STREAM on its HEADERS): EntityBody runs from now. */
+  bodyStarted(now: number): void {
+    this.receivingBody = true;
+    this.bodyWaitSince = now;
+  }
+
+  bodyArrived(bytes: number): void {
+    this.bodyBytes += bytes;
+  }
+
+  bodyComplete(): void {
+    this.receivingBody = false;
+  }
+
+  /**
+   * HTTP.SYS' EntityBody timer for this stream: no body byte within `timeout` while httpsys was reading.
+   * It does not run while httpsys itself stopped reading (the worker's window, a queued body at its
+   * limit): HTTP/2's flow control is then holding the client back.
+   */
+  entityBodyExpired(now: number, timeout: number): boolean {
+    if (!this.receivingBody || timeout <= 0) return false;
+    if (this.readBlocks !== 0 || this.bodyBytes !== this.bodyBytesChecked) {
+      this.bodyBytesChecked = this.bodyBytes;
+      this.bodyWaitSince = now;
+      return false;
+    }
+    return now - this.bodyWaitSince >= timeout;
+  }
 
   // --- RequestCarrier ----------------------------------------------------------------------------
 
@@ -65,6 +104,7 @@ export class Http2Exchange implements RequestCarrier, ResponseWriter {
 
   requestEnded(_request: ListenerRequest): void {
     // Body bytes still arriving are read and dropped, so the connection's window keeps moving.
+    this.receivingBody = false;
     this.readBlocks = 0;
     if (!this.stream.destroyed) this.stream.resume();
   }
@@ -109,8 +149,18 @@ export class Http2Exchange implements RequestCarrier, ResponseWriter {
     const hsts = request.site.strictTransportSecurity;
     if (hsts !== null && this.session.secure) out['strict-transport-security'] = hsts;
     this.bodyless = request.head.method === 'HEAD' || statusCode === 204 || statusCode === 304;
+    // Trailers follow the body in a HEADERS frame, which must be asked for with the response's HEADERS:
+    // when the application announces them (`Trailer`, RFC 9110 §6.6.2) or the client said it takes them
+    // (`TE: trailers`, as gRPC clients do). Otherwise `res.addTrailers()`'s fields are dropped, as Node's
+    // HTTP/1.1 server drops them from a response it does not chunk.
+    const waitForTrailers = !this.bodyless && (out.trailer !== undefined || acceptsTrailers(request.head.rawHeaders));
     try {
-      stream.respond(out);
+      if (waitForTrailers) {
+        stream.respond(out, { waitForTrailers: true });
+        stream.once('wantTrailers', this.sendTrailersBound);
+      } else {
+        stream.respond(out);
+      }
     } catch (error) {
       // A field Node's HTTP/2 layer refuses (an invalid value, a connection-specific name): the stream is reset.
       this.session.streamError(this.request, error as Error);
@@ -131,9 +181,33 @@ export class Http2Exchange implements RequestCarrier, ResponseWriter {
     return true;
   }
 
-  end(): void {
+  end(trailers: string[] | null): void {
     const stream = this.stream;
+    this.trailers = trailers;
     if (!stream.destroyed && !stream.writableEnded) stream.end();
+  }
+
+  /** After the last DATA frame: the trailers (none: Node ends the stream with an empty DATA frame instead). */
+  private sendTrailers(): void {
+    const stream = this.stream;
+    if (stream.destroyed) return;
+    const fields: OutgoingHttpHeaders = Object.create(null) as OutgoingHttpHeaders;
+    const trailers = this.trailers;
+    if (trailers !== null) {
+      for (let i = 0; i < trailers.length; i += 2) {
+        const name = trailers[i]!.toLowerCase();
+        const existing = fields[name];
+        if (existing === undefined) fields[name] = trailers[i + 1]!;
+        else fields[name] = Array.isArray(existing) ? [...existing, trailers[i + 1]!] : [String(existing), trailers[i + 1]!];
+      }
+    }
+    try {
+      stream.sendTrailers(fields);
+    } catch (error) {
+      // A field HTTP/2 forbids in trailers (a pseudo-header, a connection-specific one): the stream is reset.
+      this.session.streamError(this.request, error as Error);
+      stream.close(constants.NGHTTP2_INTERNAL_ERROR);
+    }
   }
 
   answer(error: HttpSysError): void {
@@ -157,8 +231,23 @@ export class Http2Exchange implements RequestCarrier, ResponseWriter {
     if (!this.stream.destroyed) this.stream.close(constants.NGHTTP2_INTERNAL_ERROR);
   }
 
+  /** A request's trailer fields (its trailing HEADERS), as flat pairs. */
+  static trailerFields(rawTrailers: string[] | undefined): string[] | null {
+    if (rawTrailers === undefined || rawTrailers.length === 0) return null;
+    return rawTrailers;
+  }
+
   /** The request this exchange carries arrived with a body (no END_STREAM on its HEADERS). */
   static flagsFor(endStream: boolean): number {
     return endStream ? RequestFlags.KeepAlive : RequestFlags.KeepAlive | RequestFlags.HasBody;
   }
+}
+
+/** The request's `TE` lists `trailers` (HTTP/2 allows no other value there, RFC 9113 §8.2.2). */
+function acceptsTrailers(rawHeaders: string[]): boolean {
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i]!;
+    if (name.length === 2 && name.toLowerCase() === 'te' && /(?:^|[\s,])trailers(?:$|[\s,;])/i.test(rawHeaders[i + 1]!)) return true;
+  }
+  return false;
 }

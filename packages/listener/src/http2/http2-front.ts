@@ -4,11 +4,12 @@
 // an HTTP/1.1 request becomes — the same router (checks, site, application, queue, HTTPERR), the same
 // queues, workers, retries and W3C fields; only the framing of the answer differs (http2-exchange.ts).
 //
-// Limits: SETTINGS_MAX_CONCURRENT_STREAMS (httpSys http2MaxConcurrentStreams), the header list bounded by
-// MaxRequestBytes and each field by MaxFieldLength, Node's per-session memory cap (maxSessionMemory) and
-// its outstanding PING/SETTINGS bounds, nghttp2's own flood guards; and a rapid-reset cut-off: a client
-// that cancels more than http2MaxStreamResetsPerMinute streams a minute gets GOAWAY ENHANCE_YOUR_CALM and
-// an HTTPERR `Http2_RapidReset` line.
+// Limits: SETTINGS_MAX_CONCURRENT_STREAMS (httpSys http2MaxConcurrentStreams), SETTINGS_HEADER_TABLE_SIZE
+// (http2HeaderTableSize), the header list bounded by MaxRequestBytes and each field by MaxFieldLength,
+// Node's per-session memory cap (maxSessionMemory) and its outstanding PING/SETTINGS bounds, nghttp2's own
+// flood guards; a rapid-reset cut-off: a client that cancels more than http2MaxStreamResetsPerMinute
+// streams a minute gets GOAWAY ENHANCE_YOUR_CALM and an HTTPERR `Http2_RapidReset` line; and the
+// per-stream header and idle timers (sweep()).
 import { constants, createServer, type Http2Server, type IncomingHttpHeaders, type ServerHttp2Session, type ServerHttp2Stream } from 'node:http2';
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
@@ -46,7 +47,7 @@ export class Http2Front implements RefusalWriter<ServerHttp2Stream>, Http2Sessio
   readonly sessions = new Set<Http2ClientSession>();
   /** The socket being handed to Node's server: its session is created synchronously from it. */
   private pending: PendingSession | null = null;
-  private appliedStreams = 0;
+  private appliedSettings = '';
   /** Connections cut for abuse, by reason (also in the HTTPERR counters). */
   readonly cutOffs = new Map<string, number>();
 
@@ -57,7 +58,7 @@ export class Http2Front implements RefusalWriter<ServerHttp2Stream>, Http2Sessio
     private readonly logger: Logger,
   ) {
     this.server = createServer({ settings: this.settings(router.limits), maxSessionMemory: 16 });
-    this.appliedStreams = router.limits.http2MaxConcurrentStreams;
+    this.appliedSettings = settingsKey(router.limits);
     this.server.on('session', (session: ServerHttp2Session) => this.onSession(session));
     this.server.on('stream', (stream: ServerHttp2Stream, headers: IncomingHttpHeaders, flags: number, rawHeaders: string[]) =>
       this.onStream(stream, headers, flags, rawHeaders),
@@ -67,6 +68,7 @@ export class Http2Front implements RefusalWriter<ServerHttp2Stream>, Http2Sessio
   private settings(limits: ListenerLimits) {
     return {
       maxConcurrentStreams: limits.http2MaxConcurrentStreams,
+      headerTableSize: limits.http2HeaderTableSize,
       maxHeaderListSize: limits.maxRequestBytes + 64 * FIELD_OVERHEAD,
       initialWindowSize: STREAM_WINDOW,
       enablePush: false,
@@ -75,9 +77,56 @@ export class Http2Front implements RefusalWriter<ServerHttp2Stream>, Http2Sessio
 
   /** New limits (ApplyUrlGroups) apply to sessions opened from now on. */
   applyLimits(limits: ListenerLimits): void {
-    if (limits.http2MaxConcurrentStreams === this.appliedStreams) return;
-    this.appliedStreams = limits.http2MaxConcurrentStreams;
+    const key = settingsKey(limits);
+    if (key === this.appliedSettings) return;
+    this.appliedSettings = key;
     this.server.updateSettings(this.settings(limits));
+  }
+
+  /**
+   * The per-stream timers, from httpsys' sweep. Header timer (HTTP.SYS' HeaderWait, `webLimits`
+   * headerWaitTimeout): a header block (HEADERS, CONTINUATION …) not complete within it holds the whole
+   * connection, which is cut — GOAWAY, HTTPERR `Timer_HeaderWait` with the stream id. Idle timer
+   * (EntityBody, the site's connectionTimeout): a request body that makes no progress while httpsys
+   * reads it — that stream is reset (RST_STREAM CANCEL), HTTPERR `Timer_EntityBody` with its stream id;
+   * the connection and its other streams go on.
+   */
+  sweep(now: number, headerWait: number): void {
+    let expired: ListenerRequest[] | null = null;
+    for (const client of this.sessions) {
+      if (client.cut || client.session.destroyed) continue;
+      if (client.headerBlockExpired(now, headerWait)) {
+        this.timeHeaderBlockOut(client);
+        continue;
+      }
+      for (const request of client.active) {
+        if ((request.carrier as Http2Exchange).entityBodyExpired(now, request.site.connectionTimeout)) (expired ??= []).push(request);
+      }
+    }
+    if (expired === null) return;
+    for (const request of expired) {
+      const exchange = request.carrier as Http2Exchange;
+      exchange.session.active.delete(request);
+      this.countCutOff('Timer_EntityBody');
+      this.router.logHttpErr(request.head, exchange.session, undefined, request.site, 'Timer_EntityBody', request.queue.name);
+      request.entityBodyTimedOut();
+      if (!exchange.stream.destroyed) exchange.stream.close(constants.NGHTTP2_CANCEL);
+    }
+  }
+
+  private timeHeaderBlockOut(client: Http2ClientSession): void {
+    const streamId = client.headerBlockStream;
+    client.cut = true;
+    this.countCutOff('Timer_HeaderWait');
+    this.logConnection(client, 'Timer_HeaderWait', streamId);
+    this.logger.info({ clientIp: client.clientIp, clientPort: client.clientPort, streamId }, `HTTP/2 connection from ${client.clientIp} closed: the header block of stream ${streamId} did not complete in time`);
+    const session = client.session;
+    session.goaway(constants.NGHTTP2_NO_ERROR, client.lastStreamSeen);
+    session.destroy();
+  }
+
+  private countCutOff(reason: string): void {
+    this.cutOffs.set(reason, (this.cutOffs.get(reason) ?? 0) + 1);
   }
 
   /** A TLS socket whose ALPN chose `h2`, or a cleartext one that opened with the preface (h2c). */
@@ -149,6 +198,7 @@ export class Http2Front implements RefusalWriter<ServerHttp2Stream>, Http2Sessio
     const router = this.router;
     const limits = router.limits;
     const streamId = stream.id ?? 0;
+    if (streamId > client.lastStreamSeen) client.lastStreamSeen = streamId;
     const head = requestHead(headers, rawHeaders, streamId);
     if (head === null) {
       // Pseudo-headers nghttp2 let through but a request cannot be routed without (RFC 9113 §8.3.1).
@@ -175,8 +225,18 @@ export class Http2Front implements RefusalWriter<ServerHttp2Stream>, Http2Sessio
     const request = new ListenerRequest(head, exchange, exchange, site, application, queue, Http2Exchange.flagsFor(endStream), client, throttle);
     client.active.add(request);
     if (!endStream) {
-      stream.on('data', (chunk: Buffer) => request.onRequestBody(chunk));
-      stream.on('end', () => request.onRequestBodyEnd());
+      let trailers: string[] | null = null;
+      exchange.bodyStarted(Date.now());
+      stream.on('data', (chunk: Buffer) => {
+        exchange.bodyArrived(chunk.length);
+        request.onRequestBody(chunk);
+      });
+      // Trailing HEADERS (END_STREAM) arrive before the stream's 'end'.
+      stream.on('trailers', (_fields: IncomingHttpHeaders, _flags: number, rawTrailers?: string[]) => (trailers = Http2Exchange.trailerFields(rawTrailers)));
+      stream.on('end', () => {
+        exchange.bodyComplete();
+        request.onRequestBodyEnd(trailers);
+      });
     }
     stream.on('close', () => this.streamClosed(client, request));
     const rejection = queue.submit(request);
@@ -201,7 +261,7 @@ export class Http2Front implements RefusalWriter<ServerHttp2Stream>, Http2Sessio
   private cut(client: Http2ClientSession, reason: string, detail: string): void {
     if (client.cut) return;
     client.cut = true;
-    this.cutOffs.set(reason, (this.cutOffs.get(reason) ?? 0) + 1);
+    this.countCutOff(reason);
     this.logConnection(client, reason);
     this.logger.warn({ clientIp: client.clientIp, clientPort: client.clientPort, reason }, `HTTP/2 connection from ${client.clientIp} cut: ${detail}`);
     const session = client.session;
@@ -250,7 +310,7 @@ export class Http2Front implements RefusalWriter<ServerHttp2Stream>, Http2Sessio
     this.router.logHttpErr(request.head, client, statusCode, request.site, reason, request.queue.name);
   }
 
-  private logConnection(client: Http2ClientSession, reason: string): void {
+  private logConnection(client: Http2ClientSession, reason: string, streamId?: number): void {
     this.httpErrLog.write({
       clientIp: client.clientIp,
       clientPort: client.clientPort,
@@ -258,6 +318,7 @@ export class Http2Front implements RefusalWriter<ServerHttp2Stream>, Http2Sessio
       serverPort: client.localPort,
       protocolVersion: 'HTTP/2.0',
       reason,
+      ...(streamId ? { streamId } : {}),
     });
   }
 
@@ -265,6 +326,11 @@ export class Http2Front implements RefusalWriter<ServerHttp2Stream>, Http2Sessio
     for (const client of this.sessions) client.session.destroy();
     this.sessions.clear();
   }
+}
+
+/** The settings a session is offered, as one comparable value. */
+function settingsKey(limits: ListenerLimits): string {
+  return `${limits.http2MaxConcurrentStreams}/${limits.http2HeaderTableSize}`;
 }
 
 function ignoreStreamError(): void {

@@ -20,6 +20,7 @@ export function defaultListenerLimits(): ListenerLimits {
     enableHttp2Cleartext: false,
     http2MaxConcurrentStreams: 100,
     http2MaxStreamResetsPerMinute: 1000,
+    http2HeaderTableSize: 4096,
     uriEnableCache: true,
     uriMaxUriBytes: 262144,
     uriScavengerPeriod: 120,

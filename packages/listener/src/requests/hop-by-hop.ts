@@ -1,10 +1,11 @@
 // Connection-level headers (RFC 9110 §7.6.1) a worker must not set on the client connection:
-// httpsys frames the response for the client itself (ListenerRequest.writeHead).
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'proxy-connection', 'te', 'trailer', 'upgrade']);
+// httpsys frames the response for the client itself (ListenerRequest.writeHead). `Trailer` is not one
+// (RFC 9110 §6.6.2): it announces the trailer fields httpsys sends after the body.
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'proxy-connection', 'te', 'upgrade']);
 
 function isHopByHop(name: string): boolean {
   const length = name.length;
-  // Cheap length filter before lower-casing: 2 te, 7 trailer/upgrade, 10 connection/keep-alive, 16 proxy-connection, 17 transfer-encoding
+  // Cheap length filter before lower-casing: 2 te, 7 upgrade, 10 connection/keep-alive, 16 proxy-connection, 17 transfer-encoding
   if (length !== 2 && length !== 7 && length !== 10 && length !== 16 && length !== 17) return false;
   return HOP_BY_HOP.has(name.toLowerCase());
 }

@@ -10,6 +10,7 @@ import {
   ResponseFlags,
   StreamCredit,
   decodeResponseHead,
+  decodeTrailers,
 } from '@poolhost/protocol';
 import type { SiteRoute } from '../routing/routing-table.js';
 import type { ApplicationEntry } from '../routing/application-matcher.js';
@@ -57,6 +58,7 @@ export interface RequestWorker {
     ): void;
     data(type: FrameType, streamId: number, chunk: Buffer): void;
     empty(type: FrameType, streamId: number): void;
+    trailers(streamId: number, fields: readonly string[]): void;
     windowUpdate(streamId: number, credit: number): void;
     abort(streamId: number, reason: AbortReason): void;
   };
@@ -87,6 +89,10 @@ export class ListenerRequest {
   private sendWindow = INITIAL_STREAM_WINDOW;
   private bodyBytesForwarded = 0;
   private bodyEnded = false;
+  /** The request body's trailer fields (HTTP/1.1 chunked trailer section, HTTP/2 trailing HEADERS). */
+  private requestTrailers: string[] | null = null;
+  /** `res.addTrailers()`'s fields, written with the response's end. */
+  private responseTrailers: string[] | null = null;
   /** Body chunks that arrived while the request waited for a worker. */
   private queuedBody: Buffer[] | null = null;
   private queuedBodyBytes = 0;
@@ -219,7 +225,7 @@ export class ListenerRequest {
         this.unblockQueuedBody();
         for (const chunk of queued) this.forwardBody(chunk, FrameType.RequestBody);
       }
-      if (this.bodyEnded) worker.writer.empty(FrameType.RequestEnd, streamId);
+      if (this.bodyEnded) this.sendRequestEnd();
     }
     return true;
   }
@@ -241,9 +247,17 @@ export class ListenerRequest {
     }
   }
 
-  onRequestBodyEnd(): void {
+  /** The body is complete; `trailers`: its trailer fields, if the client sent any. */
+  onRequestBodyEnd(trailers: string[] | null = null): void {
     this.bodyEnded = true;
-    if (this.current === RequestState.Dispatched || this.current === RequestState.Responding) this.worker!.writer.empty(FrameType.RequestEnd, this.stream);
+    if (trailers !== null && trailers.length > 0) this.requestTrailers = trailers;
+    if (this.current === RequestState.Dispatched || this.current === RequestState.Responding) this.sendRequestEnd();
+  }
+
+  private sendRequestEnd(): void {
+    const writer = this.worker!.writer;
+    if (this.requestTrailers !== null) writer.trailers(this.stream, this.requestTrailers);
+    writer.empty(FrameType.RequestEnd, this.stream);
   }
 
   private unblockQueuedBody(): void {
@@ -334,6 +348,14 @@ export class ListenerRequest {
     }
   }
 
+  /** TRAILERS from the worker (`res.addTrailers()`): written after the body. Such a response is not cached. */
+  onResponseTrailers(payload: Buffer): void {
+    if (this.current !== RequestState.Responding) return;
+    const fields = decodeTrailers(payload);
+    if (fields.length > 0) this.responseTrailers = fields;
+    this.cacheCapture = null;
+  }
+
   /** RESPONSE_END from the worker. `-> Done`. */
   onResponseEnd(): void {
     if (this.current === RequestState.Dispatched && !(this.flags & RequestFlags.Upgrade)) {
@@ -345,7 +367,7 @@ export class ListenerRequest {
       this.cacheCapture.complete();
       this.cacheCapture = null;
     }
-    this.writer.end();
+    this.writer.end(this.responseTrailers);
     this.outcomes.completed(this);
   }
 

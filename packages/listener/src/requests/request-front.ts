@@ -36,8 +36,8 @@ export interface ResponseWriter {
   writeRaw(payload: Buffer): void;
   /** Response body bytes; false when they are not the client's (HEAD, 204, 304) and were dropped. */
   writeBody(payload: Buffer): boolean;
-  /** The response is complete. */
-  end(): void;
+  /** The response is complete; `trailers`: the application's trailer fields (null: none), sent if the framing can carry them. */
+  end(trailers: string[] | null): void;
   /** httpsys answers the request itself (503, 502 …) and the connection (HTTP/1.1) or stream (HTTP/2) ends. */
   answer(error: HttpSysError): void;
   /** Ends the response abruptly: a reset connection (HTTP/1.1; `abortive`: TCP RST) or RST_STREAM (HTTP/2). */

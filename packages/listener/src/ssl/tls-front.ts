@@ -237,8 +237,10 @@ function selectForServerName(this: FrontSocket, serverName: string, callback: (e
   callback(null, context);
 }
 
-function selectProtocol(this: FrontSocket, { servername, protocols }: { servername: string; protocols: string[] }): string | undefined {
-  return this[kFront].selectProtocol(this[kHandshake], servername, protocols);
+// Node passes `servername: false` when the client sent no SNI (a client that connects by IP address, as
+// h2load and `curl https://127.0.0.1/` do): that is no name, not a string to lower-case.
+function selectProtocol(this: FrontSocket, { servername, protocols }: { servername: string | false; protocols: string[] }): string | undefined {
+  return this[kFront].selectProtocol(this[kHandshake], servername || undefined, protocols);
 }
 
 function onSecure(this: FrontSocket): void {

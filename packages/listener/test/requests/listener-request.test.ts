@@ -40,8 +40,8 @@ class RecordingWriter implements ResponseWriter {
     this.calls.push(`body ${payload.length}`);
     return true;
   }
-  end(): void {
-    this.calls.push('end');
+  end(trailers: string[] | null): void {
+    this.calls.push(trailers === null ? 'end' : `end trailers ${trailers.join(',')}`);
   }
   answer(error: HttpSysError): void {
     this.calls.push(`answer ${error.statusCode}`);
@@ -89,6 +89,7 @@ class RecordingWorker implements RequestWorker {
     requestHead: (streamId, _flags, _siteId, method, url) => this.frames.push(`head ${streamId} ${method} ${url}`),
     data: (type, streamId, chunk) => this.frames.push(`${type === FrameType.RequestBody ? 'body' : 'upgrade'} ${streamId} ${chunk.length}`),
     empty: (type, streamId) => this.frames.push(`${type === FrameType.RequestEnd ? 'end' : type} ${streamId}`),
+    trailers: (streamId, fields) => this.frames.push(`trailers ${streamId} ${fields.join(',')}`),
     windowUpdate: (streamId, credit) => this.frames.push(`window ${streamId} ${credit}`),
     abort: (streamId, reason) => this.frames.push(`abort ${streamId} ${reason === AbortReason.ClientGone ? 'client-gone' : reason}`),
   };
@@ -116,6 +117,11 @@ class RecordingOutcomes implements RequestOutcomes {
 
 /** A RESPONSE_HEAD payload as a worker writes it (through the real frame writer and decoder). */
 function responseHeadPayload(statusCode: number, reason: string, headers: string[]): Buffer {
+  return framePayload((writer) => writer.responseHead(1, statusCode, reason, headers));
+}
+
+/** The payload of the one frame `write` makes, through the real frame writer and decoder. */
+function framePayload(write: (writer: FrameWriter) => void): Buffer {
   const written: Buffer[] = [];
   const sink: FrameSink = {
     write: (chunk) => written.push(Buffer.from(chunk)) > 0,
@@ -124,7 +130,7 @@ function responseHeadPayload(statusCode: number, reason: string, headers: string
     destroyed: false,
   };
   const writer = new FrameWriter(sink);
-  writer.responseHead(1, statusCode, reason, headers);
+  write(writer);
   writer.flush();
   let payload: Buffer | null = null;
   const handler: FrameHandler = {
@@ -210,6 +216,31 @@ test('a body queued with the request is forwarded on dispatch; a window used up 
   assert.equal(carrier.blocked, 0);
   request.onRequestBodyEnd();
   assert.equal(worker.frames.at(-1), 'end 3');
+});
+
+test('trailers: the request\'s go to the worker before its RequestEnd (also when it was still queued), the response\'s to the writer with its end', () => {
+  const queued = newRequest('POST', RequestFlags.HasBody);
+  queued.request.onRequestBody(Buffer.alloc(10));
+  queued.request.onRequestBodyEnd(['X-Checksum', 'abc']);
+  queued.request.dispatch(queued.worker, 4);
+  assert.deepEqual(queued.worker.frames, ['head 4 POST /', 'body 4 10', 'trailers 4 X-Checksum,abc', 'end 4']);
+
+  const { request, writer, worker } = newRequest('POST', RequestFlags.HasBody);
+  request.dispatch(worker, 5);
+  request.onRequestBodyEnd(['grpc-timeout', '1S']);
+  assert.deepEqual(worker.frames.slice(1), ['trailers 5 grpc-timeout,1S', 'end 5']);
+  request.onResponseHead(responseHeadPayload(200, 'OK', ['Trailer', 'X-Sum']));
+  request.onResponseData(Buffer.from('ok'));
+  request.onResponseTrailers(framePayload((frames) => frames.trailers(5, ['X-Sum', '42'])));
+  request.onResponseEnd();
+  assert.deepEqual(writer.calls, ['head 200 Trailer,X-Sum', 'body 2', 'end trailers X-Sum,42'], '`Trailer` is end-to-end, not hop-by-hop');
+
+  const plain = newRequest('POST', RequestFlags.HasBody);
+  plain.request.dispatch(plain.worker, 6);
+  plain.request.onRequestBodyEnd();
+  plain.request.onResponseEnd();
+  assert.deepEqual(plain.worker.frames.slice(1), ['end 6'], 'no TRAILERS frame without trailers');
+  assert.equal(plain.writer.calls.at(-1), 'end');
 });
 
 test('a queued body over its limit stops reading until a worker takes the request', () => {

@@ -31,6 +31,12 @@ export const FrameType = {
   UpgradeData: 12,
   /** worker -> httpsys, stream 0: stop dispatching to me, I'm draining; httpsys echoes it once no new stream can follow. */
   Detach: 13,
+  /**
+   * either way: a message's trailer fields (u16 pair count, pairs as in a head), sent just before its end —
+   * httpsys -> worker before RequestEnd (an HTTP/1.1 chunked body's trailer section, an HTTP/2 request's
+   * trailing HEADERS), worker -> httpsys before ResponseEnd (`res.addTrailers()`).
+   */
+  Trailers: 14,
 } as const;
 export type FrameType = (typeof FrameType)[keyof typeof FrameType];
 

@@ -155,6 +155,13 @@ export class FrameWriter {
     if (kernelCache !== null) writeKernelCachePolicy(slab, at, kernelCache);
   }
 
+  /** TRAILERS payload: u16 pair count, pairs of (u16+name, u32+value), latin1. */
+  trailers(streamId: number, fields: readonly string[]): void {
+    let size = 2;
+    for (let i = 0; i < fields.length; i += 2) size += 6 + fields[i]!.length + fields[i + 1]!.length;
+    this.writeHeaderPairs(fields, this.begin(FrameType.Trailers, 0, streamId, size));
+  }
+
   /** Returns the offset after the pairs. */
   private writeHeaderPairs(headers: readonly string[], at: number): number {
     const slab = this.slab;

@@ -176,6 +176,24 @@ export function decodeResponseHead(payload: Buffer): ResponseHead {
   return { statusCode, reason, headers };
 }
 
+/** A TRAILERS payload as flat `[name, value, …]` (rare: no string reuse, unlike heads). */
+export function decodeTrailers(payload: Buffer): string[] {
+  const fields: string[] = [];
+  const pairs = payload.readUInt16LE(0);
+  let at = 2;
+  for (let i = 0; i < pairs; i++) {
+    const nameLength = payload.readUInt16LE(at);
+    at += 2;
+    fields.push(payload.latin1Slice(at, at + nameLength));
+    at += nameLength;
+    const valueLength = payload.readUInt32LE(at);
+    at += 4;
+    fields.push(payload.latin1Slice(at, at + valueLength));
+    at += valueLength;
+  }
+  return fields;
+}
+
 export function decodeAttach(payload: Buffer): AttachRequest {
   const pid = payload.readUInt32LE(0);
   const capacity = payload.readUInt32LE(4);

@@ -16,6 +16,7 @@ export { FrameWriter, type FrameSink } from './frame-writer.js';
 export {
   decodeRequestHead,
   decodeResponseHead,
+  decodeTrailers,
   decodeAttach,
   decodeRejected,
   decodeAbortReason,

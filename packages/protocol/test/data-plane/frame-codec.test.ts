@@ -14,6 +14,7 @@ import {
   decodeRejected,
   decodeAbortReason,
   decodeWindowUpdate,
+  decodeTrailers,
   type FrameSink,
 } from '../../src/index.js';
 
@@ -237,4 +238,21 @@ test('a body frame straddling chunks is handed on in pieces, as views of the rec
   assert.equal(seen[1]!.payload.buffer, chunks[1]!.buffer, 'no copy');
   assert.ok(Buffer.concat(seen.slice(0, 3).map((frame) => frame.payload)).equals(body));
   assert.equal(decoder.bufferedBytes, 0);
+});
+
+test('trailer fields round-trip in a TRAILERS frame, none or many, split at any byte', () => {
+  const sink = collectingSink();
+  const writer = new FrameWriter(sink);
+  const fields = ['grpc-status', '0', 'X-Checksum', 'sha256=ab\xe9', 'x-empty', ''];
+  writer.trailers(5, fields);
+  writer.trailers(6, []);
+  writer.empty(FrameType.ResponseEnd, 5);
+  writer.flush();
+  const bytes = sink.bytes();
+  for (const size of [1, 3, bytes.length]) {
+    const frames = decodeAll(bytes, () => size);
+    assert.deepEqual(frames.map((f) => [f.type, f.streamId]), [[FrameType.Trailers, 5], [FrameType.Trailers, 6], [FrameType.ResponseEnd, 5]]);
+    assert.deepEqual(decodeTrailers(frames[0]!.payload), fields);
+    assert.deepEqual(decodeTrailers(frames[1]!.payload), []);
+  }
 });

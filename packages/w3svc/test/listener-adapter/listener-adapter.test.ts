@@ -54,6 +54,7 @@ const configuration: ApplySiteConfiguration = {
     enableHttp2Cleartext: false,
     http2MaxConcurrentStreams: 100,
     http2MaxStreamResetsPerMinute: 1000,
+    http2HeaderTableSize: 4096,
     uriEnableCache: true,
     uriMaxUriBytes: 262144,
     uriScavengerPeriod: 120,

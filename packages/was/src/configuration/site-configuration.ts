@@ -59,6 +59,7 @@ export function buildSiteConfiguration(config: ApplicationHostConfig, queueState
       enableHttp2Cleartext: config.httpSys.enableHttp2Cleartext,
       http2MaxConcurrentStreams: config.httpSys.http2MaxConcurrentStreams,
       http2MaxStreamResetsPerMinute: config.httpSys.http2MaxStreamResetsPerMinute,
+      http2HeaderTableSize: config.httpSys.http2HeaderTableSize,
       uriEnableCache: config.httpSys.uriEnableCache,
       uriMaxUriBytes: config.httpSys.uriMaxUriBytes,
       uriScavengerPeriod: config.httpSys.uriScavengerPeriod,

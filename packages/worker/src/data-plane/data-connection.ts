@@ -11,6 +11,7 @@ import {
   RequestFlags,
   decodeRejected,
   decodeRequestHead,
+  decodeTrailers,
   decodeWindowUpdate,
   frameTypeNames,
   type FrameHandler,
@@ -139,6 +140,9 @@ export class DataConnection implements FrameHandler {
         case FrameType.RequestBody:
         case FrameType.UpgradeData:
           stream.onRequestBody(payload);
+          return;
+        case FrameType.Trailers:
+          stream.onRequestTrailers(decodeTrailers(payload));
           return;
         case FrameType.RequestEnd:
           stream.onRequestEnd();

@@ -15,6 +15,8 @@ export interface OutgoingInternals {
   _writeRaw(data: unknown, encoding: unknown, callback: unknown, byteLength?: number): boolean;
   _finish(): void;
   _closed: boolean;
+  /** `addTrailers()`'s fields as `name: value\r\n` lines ('' when none). */
+  _trailer: string;
 }
 
 export interface IncomingInternals {

@@ -16,15 +16,16 @@ function equalsIgnoringCase(name: string, lower: string): boolean {
   return true;
 }
 
-/** Connection-level headers Node writes for its own framing; httpsys frames the client response itself. */
+/**
+ * Connection-level headers Node writes for its own framing; httpsys frames the client response itself.
+ * (`Trailer`, which announces trailer fields, is end-to-end: it goes to httpsys with the head.)
+ */
 function isFramingHeader(name: string): boolean {
   switch (name.length) {
     case 10:
       return equalsIgnoringCase(name, 'connection') || equalsIgnoringCase(name, 'keep-alive');
     case 17:
       return equalsIgnoringCase(name, 'transfer-encoding');
-    case 7:
-      return equalsIgnoringCase(name, 'trailer');
     default:
       return false;
   }
@@ -81,8 +82,29 @@ function send(this: OutgoingInternals, data: unknown, encoding: unknown, callbac
 }
 
 function finish(this: StreamResponseInternals): void {
-  this.stream?.responseEnded();
+  // `res.addTrailers()` keeps its fields as `name: value\r\n` lines, which Node writes only after a
+  // last chunk: here they go to httpsys, which sends them in the client's framing (or not at all).
+  const trailer = this._trailer;
+  this.stream?.responseEnded(trailer ? trailerPairs(trailer) : null);
   base._finish.call(this);
+}
+
+/** `Name: value\r\n` lines -> flat pairs. */
+export function trailerPairs(lines: string): string[] {
+  const pairs: string[] = [];
+  let lineStart = 0;
+  while (lineStart < lines.length) {
+    let lineEnd = lines.indexOf('\r\n', lineStart);
+    if (lineEnd < 0) lineEnd = lines.length;
+    const colon = lines.indexOf(':', lineStart);
+    if (colon > lineStart && colon < lineEnd) {
+      let valueStart = colon + 1;
+      if (lines.charCodeAt(valueStart) === 32) valueStart++;
+      pairs.push(lines.slice(lineStart, colon), lines.slice(valueStart, lineEnd));
+    }
+    lineStart = lineEnd + 2;
+  }
+  return pairs;
 }
 
 /**

@@ -80,6 +80,8 @@ export class WorkerStream {
   kernelCache: KernelCacheOffer | null = null;
   /** maxAllowedContentLength for a body whose length was not declared (-1: none); counted as it arrives. */
   private bodyLimit = -1;
+  /** The request's trailer fields, until RequestEnd makes them `req.trailers`. */
+  private requestTrailers: string[] | null = null;
   private bodyReceived = 0;
   private onBodyLimit: (() => void) | null = null;
 
@@ -112,6 +114,14 @@ export class WorkerStream {
     // An upgrade request gets a response too: the pipeline answers on it when it refuses the upgrade.
     const res = new StreamResponse(req);
     res.stream = this;
+    if (head.httpVersionMajor === 2) {
+      // Node's ServerResponse takes a minor version of 0 for HTTP/1.0 (no chunking, no keep-alive), and
+      // would then refuse a `Trailer` header (ERR_HTTP_TRAILER_INVALID). httpsys frames an HTTP/2
+      // response itself: let Node render it as for HTTP/1.1 (its framing headers go nowhere).
+      const outgoing = res as unknown as OutgoingInternals;
+      outgoing.useChunkedEncodingByDefault = true;
+      outgoing.shouldKeepAlive = true;
+    }
     // What ServerResponse.assignSocket does, without its 'close' listener on the socket (and its removal
     // in detachSocket) for every request: StreamSocket.closeNow closes the response itself.
     socket._httpMessage = res;
@@ -165,10 +175,11 @@ export class WorkerStream {
     return false;
   }
 
-  /** StreamResponse ended: everything is queued, the stream is complete. */
-  responseEnded(): void {
+  /** StreamResponse ended: everything is queued, the stream is complete. `trailers`: `res.addTrailers()`'s fields. */
+  responseEnded(trailers: string[] | null = null): void {
     if (this.closed) return;
     this.closed = true;
+    if (trailers !== null && this.headSent && !this.replaced) this.connection.writer.trailers(this.id, trailers);
     this.connection.writer.empty(FrameType.ResponseEnd, this.id);
     this.connection.streamEnded(this);
   }
@@ -235,6 +246,12 @@ export class WorkerStream {
     }
   }
 
+  /** TRAILERS from httpsys: the body's trailer section, the request's `trailers` once it ends. */
+  onRequestTrailers(fields: string[]): void {
+    if (this.upgradeSocket || incomingInternals(this.req).complete) return;
+    this.requestTrailers = fields;
+  }
+
   onRequestEnd(): void {
     if (this.upgradeSocket) {
       this.upgradeSocket.receiveEnd();
@@ -243,6 +260,12 @@ export class WorkerStream {
     const internals = incomingInternals(this.req);
     if (internals.complete) return;
     internals.complete = true;
+    // As Node's parserOnMessageComplete: with `complete` set, the lines become rawTrailers / trailers.
+    const trailers = this.requestTrailers;
+    if (trailers !== null && trailers.length > 0) {
+      this.requestTrailers = null;
+      internals._addHeaderLines(trailers, trailers.length);
+    }
     this.req.push(null);
   }
 

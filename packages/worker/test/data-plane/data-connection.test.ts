@@ -15,6 +15,7 @@ import {
   RequestFlags,
   decodeAttach,
   decodeResponseHead,
+  decodeTrailers,
 } from '@poolhost/protocol';
 import { DataConnection } from '../../src/data-plane/data-connection.js';
 import { ApplicationTable } from '../../src/hosting/application-table.js';
@@ -55,8 +56,8 @@ class FakeHttpSys {
     }
   }
 
-  sendRequest(streamId: number, method: string, url: string, flags = 0, headers: string[] = ['Host', 'localhost']): void {
-    this.writer.requestHead(streamId, flags, 1, method, url, 1, 1, headers, '10.1.2.3', 50000, '127.0.0.1', 80, '/');
+  sendRequest(streamId: number, method: string, url: string, flags = 0, headers: string[] = ['Host', 'localhost'], httpVersionMajor = 1, httpVersionMinor = 1): void {
+    this.writer.requestHead(streamId, flags, 1, method, url, httpVersionMajor, httpVersionMinor, headers, '10.1.2.3', 50000, '127.0.0.1', 80, '/');
   }
 }
 
@@ -207,4 +208,57 @@ test('HEAD and 204 responses carry no body frames', async () => {
   assert.deepEqual(framesOf(6).map((f) => f.type), [FrameType.ResponseHead, FrameType.ResponseEnd]);
   assert.deepEqual(framesOf(7).map((f) => f.type), [FrameType.ResponseHead, FrameType.ResponseEnd]);
   assert.equal(decodeResponseHead(framesOf(7)[0]!.payload).statusCode, 204);
+});
+
+test('TRAILERS before RequestEnd become req.trailers; res.addTrailers() becomes a TRAILERS frame before ResponseEnd', async () => {
+  let seen: { body?: string; trailers?: Record<string, string | undefined>; rawTrailers?: string[] } = {};
+  handler = (req, res) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    req.on('end', () => {
+      seen = { body, trailers: { ...req.trailers }, rawTrailers: req.rawTrailers };
+      res.setHeader('Trailer', 'X-Sum');
+      res.write('ok');
+      res.addTrailers({ 'X-Sum': '42', 'X-Note': 'done' });
+      res.end();
+    });
+  };
+  fake.sendRequest(20, 'POST', '/trailers', RequestFlags.HasBody);
+  fake.writer.data(FrameType.RequestBody, 20, Buffer.from('payload'));
+  fake.writer.trailers(20, ['X-Checksum', 'abc', 'X-Count', '1']);
+  fake.writer.empty(FrameType.RequestEnd, 20);
+  await fake.waitFor(() => framesOf(20).some((frame) => frame.type === FrameType.ResponseEnd));
+  assert.deepEqual(seen, { body: 'payload', trailers: { 'x-checksum': 'abc', 'x-count': '1' }, rawTrailers: ['X-Checksum', 'abc', 'X-Count', '1'] });
+  const frames = framesOf(20);
+  const head = decodeResponseHead(frames[0]!.payload);
+  assert.ok(head.headers.includes('Trailer'), 'the Trailer announcement goes to httpsys');
+  assert.ok(!head.headers.some((name) => name.toLowerCase() === 'transfer-encoding'));
+  assert.deepEqual(frames.slice(-2).map((frame) => frame.type), [FrameType.Trailers, FrameType.ResponseEnd]);
+  assert.deepEqual(decodeTrailers(frames.at(-2)!.payload), ['X-Sum', '42', 'X-Note', 'done']);
+});
+
+test('an HTTP/2 request: a response announcing Trailer is not refused (Node would take 2.0 for HTTP/1.0)', async () => {
+  let failure: unknown = null;
+  handler = (_req, res) => {
+    try {
+      res.setHeader('Trailer', 'grpc-status');
+      res.write('x');
+      res.addTrailers({ 'grpc-status': '0' });
+      res.end();
+    } catch (error) {
+      failure = error;
+      res.destroy();
+    }
+  };
+  fake.sendRequest(21, 'GET', '/h2', 0, ['Host', 'localhost'], 2, 0);
+  await fake.waitFor(() => framesOf(21).some((frame) => frame.type === FrameType.ResponseEnd || frame.type === FrameType.Abort));
+  assert.equal(failure, null);
+  assert.deepEqual(decodeTrailers(framesOf(21).at(-2)!.payload), ['grpc-status', '0']);
+});
+
+test('a response without trailers sends no TRAILERS frame', async () => {
+  handler = (_req, res) => res.end('plain');
+  fake.sendRequest(22, 'GET', '/plain');
+  await fake.waitFor(() => framesOf(22).some((frame) => frame.type === FrameType.ResponseEnd));
+  assert.ok(!framesOf(22).some((frame) => frame.type === FrameType.Trailers));
 });

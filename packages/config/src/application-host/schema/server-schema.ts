@@ -40,6 +40,8 @@ export const HTTP_SYS_SCHEMA: ElementSchema = {
   http2MaxConcurrentStreams: uint(100, 1, 1000),
   /** Streams a client may cancel (RST_STREAM before its response is complete) per minute before its connection is cut (CVE-2023-44487). */
   http2MaxStreamResetsPerMinute: uint(1000, 1, UINT_MAX),
+  /** SETTINGS_HEADER_TABLE_SIZE: the HPACK dynamic table a client's encoder may fill on each connection (RFC 7541 §4.2). */
+  http2HeaderTableSize: uint(4096, 0, 65536),
   /** The kernel response cache (reference iis-2.md §2.4): on/off, largest response, idle seconds before an entry is flushed. */
   uriEnableCache: bool(true),
   uriMaxUriBytes: uint(262144, 4096, 16777216),
