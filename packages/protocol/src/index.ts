@@ -4,7 +4,7 @@ export type * from './messages/worker-control.js';
 export type * from './messages/management.js';
 export type * from './messages/catalogue.js';
 export type * from './messages/performance-counters.js';
-export { queueWaitBucketsMs, webServiceVerbs, applicationPoolStateCodes, createWorkerRequestCounters, tlsHandshakeOutcomes, tlsProtocolVersions, tlsAlpnProtocols } from './messages/performance-counters.js';
+export { queueWaitBucketsMs, webServiceVerbs, applicationPoolStateCodes, createWorkerRequestCounters, createFileCacheCounters, tlsHandshakeOutcomes, tlsProtocolVersions, tlsAlpnProtocols } from './messages/performance-counters.js';
 export type { Envelope, Transport, RemoteErrorInfo } from './channel/transport.js';
 export { createSocketTransport } from './channel/socket-transport.js';
 export { createIpcTransport, type IpcEndpoint } from './channel/ipc-transport.js';

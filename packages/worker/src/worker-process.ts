@@ -17,6 +17,7 @@ import { DataConnection } from './data-plane/data-connection.js';
 import { warmUp } from './hosting/application-initialization.js';
 import { warmUpPlans } from './hosting/warm-up-plans.js';
 import { readRuntimeCounters } from './counters/worker-request-counters.js';
+import { fileCacheCounters } from './handlers/static-file-handler.js';
 import { poolApplications } from './configuration/pool-applications.js';
 import { iisnodeApplications, loadApplications } from './hosting/load-applications.js';
 import { controlHandlers } from './control/control-handlers.js';
@@ -92,6 +93,7 @@ export class WorkerProcess {
       ...(connection ? connection.counters : createWorkerRequestCounters()),
       websocketActiveRequests: connection?.upgradedStreams ?? 0,
       ...readRuntimeCounters(),
+      fileCache: fileCacheCounters,
     };
   }
 

@@ -3,7 +3,7 @@
 // alerts read poolhost unchanged. Only what poolhost measures is exported; counters IIS keeps for
 // features poolhost does not have (CGI, ISAPI, anonymous users, bandwidth throttling, the output and
 // metadata caches, threads) are left out rather than reported as zeros (docs/observability.md lists them).
-import { applicationPoolStateCodes, webServiceVerbs, type ApplicationPoolWasState } from '@poolhost/protocol';
+import { applicationPoolStateCodes, webServiceVerbs, type ApplicationPoolWasState, type FileCacheCounters } from '@poolhost/protocol';
 import type { CounterSnapshot } from '../counters/counter-snapshot.js';
 import type { MetricFamily, Sample } from './metric-family.js';
 
@@ -72,6 +72,38 @@ function kernelUriCache(name: string, type: 'gauge' | 'counter', help: string, v
       return cache ? [{ labels: { mode: 'kernel' }, value: value(cache) }] : [];
     },
   };
+}
+
+/** Web Service Cache's user-mode file cache: the workers' file caches summed (each worker keeps its own, as w3wp does). */
+function serverFileCache(name: string, type: 'gauge' | 'counter', help: string, value: (cache: FileCacheCounters) => number): MetricFamily {
+  return {
+    name: prefix + name,
+    type,
+    help,
+    labelNames: [],
+    samples: (snapshot) => {
+      const all = workers(snapshot);
+      return snapshot.applicationPools ? [{ labels: {}, value: all.reduce((sum, worker) => sum + value(worker.fileCache), 0) }] : [];
+    },
+  };
+}
+
+/** The file cache families, per worker (W3SVC_W3WP) and summed (Web Service Cache); types as windows_exporter has them. */
+function fileCacheFamilies(): MetricFamily[] {
+  const rows: [string, 'gauge' | 'counter', string, string, (cache: FileCacheCounters) => number][] = [
+    ['file_cache_memory_bytes', 'gauge', 'Current number of bytes used by user-mode file cache', 'CurrentFileCacheMemoryUsage', (cache) => cache.currentBytes],
+    ['file_cache_max_memory_bytes', 'counter', 'Maximum number of bytes used by user-mode file cache', 'MaximumFileCacheMemoryUsage', (cache) => cache.maximumBytes],
+    ['file_cache_flushes_total', 'counter', 'Total number of files removed from the user-mode cache', 'FileCacheFlushes', (cache) => cache.flushes],
+    ['file_cache_queries_total', 'counter', 'Total file cache queries (hits + misses)', 'FileCacheHits + FileCacheMisses', (cache) => cache.hits + cache.misses],
+    ['file_cache_hits_total', 'counter', 'Total number of successful lookups in the user-mode file cache', 'FileCacheHits', (cache) => cache.hits],
+    ['file_cache_items', 'gauge', 'Current number of files whose contents are present in user-mode cache', 'CurrentFilesCached', (cache) => cache.currentFiles],
+    ['file_cache_items_total', 'counter', 'Total number of files whose contents were ever added to the user-mode cache (since service startup)', 'TotalFilesCached', (cache) => cache.totalFiles],
+    ['file_cache_items_flushed_total', 'counter', 'Total number of file handles that have been removed from the user-mode cache (since service startup)', 'TotalFlushedFiles', (cache) => cache.flushedFiles],
+  ];
+  return [
+    ...rows.map(([name, type, help, counter, value]) => perWorker('worker_' + name, type, `${help} (W3SVC_W3WP.${counter})`, (worker) => value(worker.fileCache))),
+    ...rows.map(([name, type, help, counter, value]) => serverFileCache('server_' + name, type, `${help} (WebServiceCache.${counter})`, value)),
+  ];
 }
 
 const errorStatuses = ['401', '403', '404', '500'] as const;
@@ -158,4 +190,6 @@ export const windowsIisFamilies: readonly MetricFamily[] = [
   perWorker('worker_websocket_connection_attempts_total', 'counter', 'Total number of WebSocket connection attempts (W3SVC_W3WP.WebSocketConnectionAttempts)', (worker) => worker.websocketConnectionAttempts),
   perWorker('worker_websocket_connection_accepted_total', 'counter', 'Total number of WebSocket connections accepted (W3SVC_W3WP.WebSocketConnectionsAccepted)', (worker) => worker.websocketConnectionsAccepted),
   perWorker('worker_websocket_connection_rejected_total', 'counter', 'Total number of WebSocket connections rejected (W3SVC_W3WP.WebSocketConnectionsRejected)', (worker) => worker.websocketConnectionsRejected),
+  // W3SVC_W3WP and Web Service Cache: the static file handler's file cache
+  ...fileCacheFamilies(),
 ];

@@ -205,6 +205,29 @@ export interface WorkerRequestCounters {
   eventLoopDelayMaxMs: number;
   /** V8 heap in use, bytes. */
   heapUsedBytes: number;
+  /** The static file handler's user-mode file cache (File Cache Hits, Misses, Flushes, …). */
+  fileCache: FileCacheCounters;
+}
+
+/**
+ * A user-mode file cache's counters, as W3SVC_W3WP keeps them per worker and Web Service Cache sums
+ * them: File Cache Hits and Misses; File Cache Flushes (each time entries were dropped, for a changed
+ * file or to make room); Current and Total Files Cached; Total Flushed Files (entries dropped); Current
+ * and Maximum File Cache Memory Usage (bytes).
+ */
+export interface FileCacheCounters {
+  hits: number;
+  misses: number;
+  flushes: number;
+  currentFiles: number;
+  totalFiles: number;
+  flushedFiles: number;
+  currentBytes: number;
+  maximumBytes: number;
+}
+
+export function createFileCacheCounters(): FileCacheCounters {
+  return { hits: 0, misses: 0, flushes: 0, currentFiles: 0, totalFiles: 0, flushedFiles: 0, currentBytes: 0, maximumBytes: 0 };
 }
 
 /** A worker's counters before it has counted anything (and what was reports for a worker not yet asked). */
@@ -221,6 +244,7 @@ export function createWorkerRequestCounters(): WorkerRequestCounters {
     eventLoopDelayP99Ms: 0,
     eventLoopDelayMaxMs: 0,
     heapUsedBytes: 0,
+    fileCache: createFileCacheCounters(),
   };
 }
 

@@ -7,6 +7,7 @@
 // background by the first request, which is served from disk; least recently used entries go first.
 import { readFile } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
+import { createFileCacheCounters, type FileCacheCounters } from '@poolhost/protocol';
 
 /** IIS' FileCacheMaxFileSize default. */
 export const FILE_CACHE_MAX_FILE_SIZE = 256 * 1024;
@@ -23,18 +24,25 @@ export interface CachedFile {
 export class FileCache {
   private readonly files = new Map<string, CachedFile>();
   private readonly filling = new Set<string>();
-  private bytes = 0;
+  /** W3SVC_W3WP's file cache counters, counted in place (the worker hands this object to was as it is). */
+  readonly counters: FileCacheCounters = createFileCacheCounters();
 
   constructor(private readonly maxBytes = FILE_CACHE_MAX_BYTES) {}
 
   /** The cached content of `path` when `stats` (taken now) show the same file, else undefined. */
   lookup(path: string, stats: Stats): CachedFile | undefined {
     const cached = this.files.get(path);
-    if (cached === undefined) return undefined;
+    if (cached === undefined) {
+      this.counters.misses++;
+      return undefined;
+    }
     if (cached.ino !== stats.ino || cached.size !== stats.size || cached.mtimeMs !== stats.mtimeMs) {
+      this.counters.misses++;
+      this.counters.flushes++;
       this.evict(path, cached);
       return undefined;
     }
+    this.counters.hits++;
     // Most recently used last: Map keeps insertion order, so eviction takes the first.
     this.files.delete(path);
     this.files.set(path, cached);
@@ -50,14 +58,21 @@ export class FileCache {
         this.filling.delete(path);
         // Written while it was read: the next request, which sees a new size or time, fills it again.
         if (body.length !== stats.size) return;
+        const { counters } = this;
+        const flushedBefore = counters.flushedFiles;
         const previous = this.files.get(path);
         if (previous) this.evict(path, previous);
         this.files.set(path, { body, ino: stats.ino, size: stats.size, mtimeMs: stats.mtimeMs });
-        this.bytes += body.length;
+        counters.currentFiles++;
+        counters.totalFiles++;
+        counters.currentBytes += body.length;
         for (const [oldest, entry] of this.files) {
-          if (this.bytes <= this.maxBytes) break;
+          if (counters.currentBytes <= this.maxBytes) break;
           this.evict(oldest, entry);
         }
+        // One flush however many entries made room (IIS counts flushes and flushed files apart).
+        if (counters.flushedFiles !== flushedBefore) counters.flushes++;
+        if (counters.currentBytes > counters.maximumBytes) counters.maximumBytes = counters.currentBytes;
       },
       () => {
         this.filling.delete(path);
@@ -66,11 +81,13 @@ export class FileCache {
   }
 
   get size(): number {
-    return this.bytes;
+    return this.counters.currentBytes;
   }
 
   private evict(path: string, entry: CachedFile): void {
     this.files.delete(path);
-    this.bytes -= entry.body.length;
+    this.counters.currentFiles--;
+    this.counters.flushedFiles++;
+    this.counters.currentBytes -= entry.body.length;
   }
 }

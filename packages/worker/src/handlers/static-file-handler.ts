@@ -43,6 +43,9 @@ function loadSend(): Promise<typeof SendModule> {
 /** One file cache per worker, shared by its applications (entries are keyed by real path). */
 const fileCache = new FileCache();
 
+/** This worker's file cache counters (W3SVC_W3WP), read with its other counters. */
+export const fileCacheCounters = fileCache.counters;
+
 /** Range and validators are `send`'s to answer; a plain GET or HEAD may come from the cache. */
 function unconditional(headers: IncomingHttpHeaders): boolean {
   return (

@@ -34,3 +34,32 @@ test('the file cache keeps files while their inode, size and time match, and evi
   await cache.fill(path('missing'), stats);
   assert.equal(cache.lookup(path('missing'), stats), undefined, 'an unreadable file is not kept');
 });
+
+test('the file cache counts hits, misses, flushes and files as W3SVC_W3WP does', async (t) => {
+  const folder = mkdtempSync(join(tmpdir(), 'file-cache-counters-'));
+  t.after(() => rmSync(folder, { recursive: true, force: true }));
+  const path = (name: string): string => join(folder, name);
+  for (const name of ['a', 'b', 'c']) writeFileSync(path(name), name.repeat(400));
+  const cache = new FileCache(1000);
+  const { counters } = cache;
+
+  assert.equal(cache.lookup(path('a'), statSync(path('a'))), undefined);
+  assert.deepEqual({ ...counters }, { hits: 0, misses: 1, flushes: 0, currentFiles: 0, totalFiles: 0, flushedFiles: 0, currentBytes: 0, maximumBytes: 0 }, 'a file not cached yet is a miss');
+  await cache.fill(path('a'), statSync(path('a')));
+  assert.ok(cache.lookup(path('a'), statSync(path('a'))));
+  assert.deepEqual({ ...counters }, { hits: 1, misses: 1, flushes: 0, currentFiles: 1, totalFiles: 1, flushedFiles: 0, currentBytes: 400, maximumBytes: 400 }, 'the second request is a hit');
+
+  writeFileSync(path('a'), 'A'.repeat(300));
+  assert.equal(cache.lookup(path('a'), statSync(path('a'))), undefined);
+  assert.deepEqual({ ...counters }, { hits: 1, misses: 2, flushes: 1, currentFiles: 0, totalFiles: 1, flushedFiles: 1, currentBytes: 0, maximumBytes: 400 }, 'a changed file is a miss and a flush');
+
+  for (const name of ['a', 'b']) await cache.fill(path(name), statSync(path(name)));
+  assert.deepEqual({ ...counters }, { hits: 1, misses: 2, flushes: 1, currentFiles: 2, totalFiles: 3, flushedFiles: 1, currentBytes: 700, maximumBytes: 700 });
+  // 300 + 400 + 400 is over 1000 bytes: 'a', the least recently used, is evicted to make room for 'c'.
+  await cache.fill(path('c'), statSync(path('c')));
+  assert.deepEqual({ ...counters }, { hits: 1, misses: 2, flushes: 2, currentFiles: 2, totalFiles: 4, flushedFiles: 2, currentBytes: 800, maximumBytes: 800 }, 'an eviction is a flush; the peak never counts a moment over the limit');
+  assert.equal(cache.lookup(path('a'), statSync(path('a'))), undefined);
+  assert.ok(cache.lookup(path('c'), statSync(path('c'))));
+  assert.equal(counters.misses, 3);
+  assert.equal(counters.hits, 2);
+});
