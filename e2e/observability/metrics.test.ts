@@ -45,6 +45,22 @@ const windowsExporterNames: Record<string, [MetricFamilyText['type'], string[]]>
   windows_iis_worker_websocket_connection_attempts_total: ['COUNTER', ['app', 'pid']],
   windows_iis_worker_websocket_connection_accepted_total: ['COUNTER', ['app', 'pid']],
   windows_iis_worker_websocket_connection_rejected_total: ['COUNTER', ['app', 'pid']],
+  windows_iis_worker_file_cache_memory_bytes: ['GAUGE', ['app', 'pid']],
+  windows_iis_worker_file_cache_max_memory_bytes: ['COUNTER', ['app', 'pid']],
+  windows_iis_worker_file_cache_flushes_total: ['COUNTER', ['app', 'pid']],
+  windows_iis_worker_file_cache_queries_total: ['COUNTER', ['app', 'pid']],
+  windows_iis_worker_file_cache_hits_total: ['COUNTER', ['app', 'pid']],
+  windows_iis_worker_file_cache_items: ['GAUGE', ['app', 'pid']],
+  windows_iis_worker_file_cache_items_total: ['COUNTER', ['app', 'pid']],
+  windows_iis_worker_file_cache_items_flushed_total: ['COUNTER', ['app', 'pid']],
+  windows_iis_server_file_cache_memory_bytes: ['GAUGE', []],
+  windows_iis_server_file_cache_max_memory_bytes: ['COUNTER', []],
+  windows_iis_server_file_cache_flushes_total: ['COUNTER', []],
+  windows_iis_server_file_cache_queries_total: ['COUNTER', []],
+  windows_iis_server_file_cache_hits_total: ['COUNTER', []],
+  windows_iis_server_file_cache_items: ['GAUGE', []],
+  windows_iis_server_file_cache_items_total: ['COUNTER', []],
+  windows_iis_server_file_cache_items_flushed_total: ['COUNTER', []],
 };
 
 test('/metrics: windows_exporter iis names, and counters that move with requests, a full queue, a crash and a recycle', async () => {

@@ -143,8 +143,13 @@ export function staticFileHandler(config: WebServerConfig, options: StaticFileOp
       }
       void fileCache.fill(file, stats);
     }
+    return streamFromDisk(context, file, type);
+  };
+
+  /** `send` answers from the file (validators, ranges); the cache was looked up once already (one miss counted). */
+  const streamFromDisk = (context: HttpContext, file: string, type: string): void | Promise<void> => {
     // A client gone while `send` loaded has closed its response already: nothing would resolve the wait below.
-    if (send === null) return loadSend().then(() => (context.res.destroyed ? undefined : serveFile(context, file, fileName, stats)));
+    if (send === null) return loadSend().then(() => (context.res.destroyed ? undefined : streamFromDisk(context, file, type)));
     const streamFile = send;
     const { req, res } = context;
     res.setHeader('Content-Type', type);
