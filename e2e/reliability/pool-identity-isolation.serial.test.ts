@@ -1,58 +1,15 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, chownSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { startPoolhost } from '../support/poolhost-instance.js';
-import { applicationHostConfig } from '../support/config-builder.js';
-import { freePort, httpRequest } from '../support/http.js';
-import { probeApp } from './support/reliability-apps.js';
-import { checkoutUnreachableByOthers, createTestUser, isRoot, removeTestUser } from './support/test-users.js';
+import { httpRequest } from '../support/http.js';
+import { checkoutUnreachableByOthers, isRoot } from './support/test-users.js';
+import { startTwoUserPools } from './support/two-user-pools.js';
 
 const json = async (port: number, path: string): Promise<Record<string, unknown>> => JSON.parse((await httpRequest({ port, path })).text);
 
 test('SpecificUser pools run as their Linux users: no reading the other pool\'s folder or temp folder, no sharing environment variables', { skip: (!isRoot && 'needs root to create users') || (checkoutUnreachableByOthers() ?? false) }, async () => {
-  const userA = createTestUser('poolhost-e2e-pool-a');
-  const userB = createTestUser('poolhost-e2e-pool-b');
-  const port = await freePort();
-  const poolhost = await startPoolhost(
-    {
-      config: applicationHostConfig({
-        pools: [
-          { name: 'PoolA', processModel: { identityType: 'SpecificUser', userName: userA.name }, environmentVariables: { SECRET_A: 'alpha' } },
-          { name: 'PoolB', processModel: { identityType: 'SpecificUser', userName: `CONTOSO\\${userB.name}` }, environmentVariables: { SECRET_B: 'bravo' } },
-        ],
-        sites: [
-          {
-            name: 'Site',
-            id: 1,
-            bindings: [`127.0.0.1:${port}:`],
-            applications: [
-              { path: '/a', pool: 'PoolA', physicalPath: '{{root}}/a' },
-              { path: '/b', pool: 'PoolB', physicalPath: '{{root}}/b' },
-            ],
-          },
-        ],
-      }),
-      files: { 'a/server.js': probeApp, 'b/server.js': probeApp, 'b/private.txt': 'only pool B may read this' },
-      waitForPort: port,
-    },
-    after,
-  );
-  // Registered after startPoolhost's hook, so the users are removed once their workers are gone.
-  after(() => {
-    removeTestUser(userA.name);
-    removeTestUser(userB.name);
-  });
-  // The instance folder must be traversable for the pools' users (the config is read by the workers);
-  // each application folder belongs to its pool alone.
-  chmodSync(poolhost.root, 0o755);
-  for (const [folder, user] of [['a', userA], ['b', userB]] as const) {
-    const path = join(poolhost.root, folder);
-    chownSync(path, user.uid, user.gid);
-    chownSync(join(path, 'server.js'), user.uid, user.gid);
-    chmodSync(path, 0o700);
-  }
-  chownSync(join(poolhost.root, 'b', 'private.txt'), userB.uid, userB.gid);
+  const { poolhost, port, userA, userB } = await startTwoUserPools({ userPrefix: 'poolhost-e2e-pool', userNameOfB: (name) => `CONTOSO\\${name}` }, after);
 
   const whoA = await json(port, '/a/whoami');
   const whoB = await json(port, '/b/whoami');

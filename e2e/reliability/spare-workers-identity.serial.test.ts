@@ -1,13 +1,12 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, chownSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { startPoolhost, type PoolhostInstance } from '../support/poolhost-instance.js';
-import { applicationHostConfig } from '../support/config-builder.js';
-import { freePort, httpRequest } from '../support/http.js';
+import type { PoolhostInstance } from '../support/poolhost-instance.js';
+import { httpRequest } from '../support/http.js';
 import { waitFor } from '../support/wait.js';
-import { probeApp } from './support/reliability-apps.js';
-import { checkoutUnreachableByOthers, createTestUser, isRoot, removeTestUser } from './support/test-users.js';
+import { checkoutUnreachableByOthers, isRoot } from './support/test-users.js';
+import { startTwoUserPools } from './support/two-user-pools.js';
 
 const json = async (port: number, path: string): Promise<Record<string, unknown>> => JSON.parse((await httpRequest({ port, path })).text);
 
@@ -25,46 +24,7 @@ function threadCredentials(pid: number): Array<{ tid: string; uid: string; gid: 
 }
 
 test('spare workers for SpecificUser pools: each spare, booted as root, becomes its pool\'s user for good before loading the application (every thread, no groups, no capabilities), and the pools stay isolated', { skip: (!isRoot && 'needs root to create users') || (checkoutUnreachableByOthers() ?? false) }, async () => {
-  const userA = createTestUser('poolhost-e2e-spare-a');
-  const userB = createTestUser('poolhost-e2e-spare-b');
-  const port = await freePort();
-  const poolhost = await startPoolhost(
-    {
-      config: applicationHostConfig({
-        applicationPools: { spareWorkers: '2' },
-        pools: [
-          { name: 'PoolA', processModel: { identityType: 'SpecificUser', userName: userA.name }, environmentVariables: { SECRET_A: 'alpha' } },
-          { name: 'PoolB', processModel: { identityType: 'SpecificUser', userName: userB.name }, environmentVariables: { SECRET_B: 'bravo' } },
-        ],
-        sites: [
-          {
-            name: 'Site',
-            id: 1,
-            bindings: [`127.0.0.1:${port}:`],
-            applications: [
-              { path: '/a', pool: 'PoolA', physicalPath: '{{root}}/a' },
-              { path: '/b', pool: 'PoolB', physicalPath: '{{root}}/b' },
-            ],
-          },
-        ],
-      }),
-      files: { 'a/server.js': probeApp, 'b/server.js': probeApp, 'b/private.txt': 'only pool B may read this' },
-      waitForPort: port,
-    },
-    after,
-  );
-  after(() => {
-    removeTestUser(userA.name);
-    removeTestUser(userB.name);
-  });
-  chmodSync(poolhost.root, 0o755);
-  for (const [folder, user] of [['a', userA], ['b', userB]] as const) {
-    const path = join(poolhost.root, folder);
-    chownSync(path, user.uid, user.gid);
-    chownSync(join(path, 'server.js'), user.uid, user.gid);
-    chmodSync(path, 0o700);
-  }
-  chownSync(join(poolhost.root, 'b', 'private.txt'), userB.uid, userB.gid);
+  const { poolhost, port, userA, userB } = await startTwoUserPools({ userPrefix: 'poolhost-e2e-spare', applicationPools: { spareWorkers: '2' } }, after);
 
   await waitFor('two spares to boot', () => bootedSpares(poolhost).length >= 2, 30_000);
   const spares = bootedSpares(poolhost).slice(0, 2);

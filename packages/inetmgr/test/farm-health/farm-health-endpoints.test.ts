@@ -7,25 +7,9 @@ import { request } from 'node:http';
 import { pino } from 'pino';
 import type { ControlMessage, ListenerCounters, SiteStatus } from '@poolhost/protocol';
 import { createInetmgr } from '../../src/index.js';
+import { requestQueueCounters } from './request-queue-counters.js';
 
-const queueSet = {
-  applicationPool: 'Shop',
-  enabled: true,
-  currentQueueSize: 0,
-  maxQueueItemAgeMs: 0,
-  arrivals: 0,
-  rejectedRequests: 0,
-  rejectedByReason: {},
-  retried: 0,
-  expired: 0,
-  attachedWorkers: 1,
-  requestsInFlight: 40,
-  workerCapacity: 100,
-  queueLength: 1000,
-  maxProcesses: 1,
-  queueWaitBuckets: [],
-  queueWaitSumMs: 0,
-};
+const queueSet = requestQueueCounters({ requestsInFlight: 40 });
 let listenerAnswers = true;
 let poolState = 'Running';
 let sites: SiteStatus[] = [{ id: 1, name: 'Shop', state: 'Started', applicationPools: ['Shop'] }];

@@ -5,28 +5,9 @@ import type { ApplicationPoolCounterSet, RequestQueueCounterSet, SiteStatus } fr
 import type { CounterSnapshot } from '../../src/counters/counter-snapshot.js';
 import { assessHost, assessSite, freeCapacityPercent } from '../../src/farm-health/site-health.js';
 import { agentLine } from '../../src/farm-health/agent-check.js';
+import { requestQueueCounters } from './request-queue-counters.js';
 
-function queue(overrides: Partial<RequestQueueCounterSet> = {}): RequestQueueCounterSet {
-  return {
-    applicationPool: 'Shop',
-    enabled: true,
-    currentQueueSize: 0,
-    maxQueueItemAgeMs: 0,
-    arrivals: 0,
-    rejectedRequests: 0,
-    rejectedByReason: {},
-    retried: 0,
-    expired: 0,
-    attachedWorkers: 1,
-    requestsInFlight: 0,
-    workerCapacity: 100,
-    queueLength: 1000,
-    maxProcesses: 1,
-    queueWaitBuckets: [],
-    queueWaitSumMs: 0,
-    ...overrides,
-  };
-}
+const queue = requestQueueCounters;
 
 function pool(name: string, state: ApplicationPoolCounterSet['state'] = 'Running'): ApplicationPoolCounterSet {
   return {
