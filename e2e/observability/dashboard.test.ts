@@ -79,7 +79,9 @@ test('the dashboard shows pools and worker PIDs; a recycle clicked there gives a
   await recycleButton.waitFor();
   await waitFor('the recycle button to be enabled', async () => !(await recycleButton.isDisabled()));
   await recycleButton.click();
-  await page.locator('#action-result[data-status="200"]').waitFor();
+  const actionResult = page.locator('#action-result[data-status]');
+  await actionResult.waitFor();
+  assert.equal(await actionResult.getAttribute('data-status'), '200', (await actionResult.textContent()) ?? '');
   let newPid = '';
   await waitFor('a new FrontPool worker on the page', async () => {
     const pids = await page.locator('#workers tr[data-pool="FrontPool"]').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-pid') ?? ''));

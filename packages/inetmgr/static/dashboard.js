@@ -81,13 +81,28 @@ function cell(text, className) {
   return td;
 }
 
+// The tables are rebuilt on every state message (once a second), but each action button is the same
+// element from one rebuild to the next: a click is a press and a release on one element, and a button
+// replaced between the two (a slow machine, a long press) would swallow the click.
+const buttons = new Map();
+
 function button(label, action, data, applies = true) {
-  const element = document.createElement('button');
-  element.textContent = label;
-  element.dataset.action = action;
-  Object.assign(element.dataset, data);
+  const key = `${action} ${Object.values(data).join(' ')}`;
+  let element = buttons.get(key);
+  if (!element) {
+    element = document.createElement('button');
+    element.textContent = label;
+    element.dataset.action = action;
+    Object.assign(element.dataset, data);
+    buttons.set(key, element);
+  }
   element.disabled = !token() || !applies;
   return element;
+}
+
+/** Forgets the buttons of pools and workers that are gone (called after each rebuild). */
+function forgetDetachedButtons() {
+  for (const [key, element] of buttons) if (!element.isConnected) buttons.delete(key);
 }
 
 function fillTable(id, rows) {
@@ -332,6 +347,7 @@ function connect() {
     renderSites(current, state.previous);
     renderFlow(current, state.previous);
     renderWorkers(current);
+    forgetDetachedButtons();
     renderRequests(current);
     recordHistory(current);
     drawChart();
