@@ -53,7 +53,18 @@ test('PingWorker, ListWorkerRequests, then StopWorker: acknowledged, in-flight r
     type: 'WorkerHealth',
     requestsServed: 1,
     requestsInFlight: 0,
-    counters: { errors401: 0, errors403: 0, errors404: 0, errors500: 0, websocketActiveRequests: 0, websocketConnectionAttempts: 0, websocketConnectionsAccepted: 0, websocketConnectionsRejected: 0 },
+    counters: {
+      errors401: 0,
+      errors403: 0,
+      errors404: 0,
+      errors500: 0,
+      websocketActiveRequests: 0,
+      websocketConnectionAttempts: 0,
+      websocketConnectionsAccepted: 0,
+      websocketConnectionsRejected: 0,
+      // An application's answer never touches the static file handler's cache.
+      fileCache: { hits: 0, misses: 0, flushes: 0, flushedFiles: 0, currentFiles: 0, currentBytes: 0, maximumBytes: 0, totalFiles: 0 },
+    },
   });
   assert.ok(eventLoopDelayMaxMs >= eventLoopDelayP99Ms && eventLoopDelayP99Ms >= 0);
   assert.ok(heapUsedBytes > 1_000_000, `${heapUsedBytes} bytes of heap`);
