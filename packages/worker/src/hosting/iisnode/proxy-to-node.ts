@@ -1,7 +1,8 @@
 // Forwards one request to a node process over its socket (iisnode's CProtocolBridge over a named
 // pipe): the request head and body streamed in, the response status, headers and body streamed back,
-// with backpressure both ways. Hop-by-hop headers stay on their own hop. Returns through `failed`
-// when no response head came (the process ended or refused): the caller answers with iisnode's error.
+// with backpressure both ways, and trailer fields both ways after the bodies. Hop-by-hop headers stay
+// on their own hop. Returns through `failed` when no response head came (the process ended or
+// refused): the caller answers with iisnode's error.
 import { request, type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { HttpContext } from '../../pipeline/http-context.js';
@@ -15,12 +16,25 @@ function forwardedRequestHeaders(headers: IncomingHttpHeaders): OutgoingHttpHead
   return result;
 }
 
-function responseHeaders(raw: string[]): string[] {
+/**
+ * The answer's header pairs for the client. `Trailer` (which fields follow the body) is end-to-end and
+ * goes along when the client's response can carry trailers (HTTP/1.1 chunked, or HTTP/2, which httpsys
+ * frames itself): Node refuses the header on a response it will not chunk.
+ */
+function responseHeaders(raw: string[], trailersAllowed: boolean): string[] {
   const result: string[] = [];
   for (let index = 0; index < raw.length; index += 2) {
-    if (!HOP_BY_HOP.has(raw[index]!.toLowerCase())) result.push(raw[index]!, raw[index + 1]!);
+    const name = raw[index]!.toLowerCase();
+    if (!HOP_BY_HOP.has(name) || (trailersAllowed && name === 'trailer')) result.push(raw[index]!, raw[index + 1]!);
   }
   return result;
+}
+
+/** Flat raw trailer pairs -> the `[name, value]` tuples `addTrailers` takes (names keep their case). */
+function trailerTuples(raw: string[]): [string, string][] {
+  const tuples: [string, string][] = [];
+  for (let index = 0; index < raw.length; index += 2) tuples.push([raw[index]!, raw[index + 1]!]);
+  return tuples;
 }
 
 export interface ProxyCallbacks {
@@ -47,11 +61,17 @@ export function proxyToNode(context: HttpContext, process: NodeProcess, callback
     setHost: false,
   });
   upstream.on('response', (answer: IncomingMessage) => {
-    const headers = responseHeaders(answer.rawHeaders);
+    const chunked = answer.headers['content-length'] === undefined && (req.httpVersionMajor === 2 || req.httpVersionMinor >= 1);
+    const headers = responseHeaders(answer.rawHeaders, chunked);
     if (callbacks.extraHeaders) headers.push(...callbacks.extraHeaders(process));
     res.writeHead(answer.statusCode ?? 502, answer.statusMessage, headers);
-    answer.pipe(res);
-    answer.on('end', done);
+    answer.pipe(res, { end: false });
+    answer.on('end', () => {
+      // The answer's trailer section is known once its body has ended.
+      if (chunked && answer.rawTrailers.length > 0) res.addTrailers(trailerTuples(answer.rawTrailers));
+      res.end();
+      done();
+    });
     answer.on('aborted', () => {
       done();
       res.destroy();
@@ -66,7 +86,13 @@ export function proxyToNode(context: HttpContext, process: NodeProcess, callback
     done();
     if (!res.writableFinished) upstream.destroy();
   });
-  req.pipe(upstream);
+  req.pipe(upstream, { end: false });
+  req.on('end', () => {
+    // The client's trailer section (a chunked HTTP/1.1 body's, or HTTP/2's trailing HEADERS) follows
+    // its body to the application; a body forwarded with a Content-Length has nowhere to put them.
+    if (req.rawTrailers.length > 0 && upstream.getHeader('content-length') === undefined) upstream.addTrailers(trailerTuples(req.rawTrailers));
+    upstream.end();
+  });
 }
 
 /** An upgrade (WebSocket): the handshake goes to the process; a 101 joins the two sockets. */
