@@ -1,6 +1,6 @@
 // w3wp's process contract: StopWorker drains and exits 0; an application's throw answers 500 and exits
 // 1; process.exit(3) in the application is the worker's exit code; losing httpsys exits 75.
-import { after, before, test } from 'node:test';
+import { after, before, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { Harness, request } from './harness.js';
@@ -25,9 +25,25 @@ module.exports = (req, res) => {
 before(() => harness.start());
 after(() => harness.stop());
 
+/**
+ * A worker of the pool for one test. Each test stops its own worker even when it fails: the next test's
+ * requests must reach the next worker, not one left running (that hung this file until its timeout).
+ */
+async function workerFor(t: TestContext): Promise<ChildProcess> {
+  const worker = await harness.startWorker('LifecyclePool');
+  t.after(() => {
+    if (worker.exitCode === null && worker.signalCode === null) worker.kill('SIGKILL');
+    return exitOf(worker).then(() => undefined);
+  });
+  return worker;
+}
+
+/** A failed assertion ends the test; a worker that never answers or exits does too, within this. */
+const timeout = 30_000;
+
 function exitOf(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => {
-    if (child.exitCode !== null) resolve(child.exitCode);
+    if (child.exitCode !== null || child.signalCode !== null) resolve(child.exitCode);
     else child.once('exit', (code) => resolve(code));
   });
 }
@@ -44,8 +60,8 @@ function controlRequest(child: ChildProcess, seq: number, message: object): Prom
   });
 }
 
-test('PingWorker, ListWorkerRequests, then StopWorker: acknowledged, in-flight request finishes, exit 0', async () => {
-  const worker = await harness.startWorker('LifecyclePool');
+test('PingWorker, ListWorkerRequests, then StopWorker: acknowledged, in-flight request finishes, exit 0', { timeout }, async (t) => {
+  const worker = await workerFor(t);
   assert.equal((await request(harness.port, '/')).status, 200);
   const health = (await controlRequest(worker, 1, { type: 'PingWorker' })) as WorkerHealth;
   const { eventLoopDelayP99Ms, eventLoopDelayMaxMs, heapUsedBytes, ...requestCounters } = health.counters;
@@ -80,15 +96,15 @@ test('PingWorker, ListWorkerRequests, then StopWorker: acknowledged, in-flight r
   assert.equal(await exitOf(worker), 0);
 });
 
-test('an uncaught exception in the application answers 500 and exits 1', async () => {
-  const worker = await harness.startWorker('LifecyclePool');
+test('an uncaught exception in the application answers 500 and exits 1', { timeout }, async (t) => {
+  const worker = await workerFor(t);
   const response = await request(harness.port, '/throw');
   assert.equal(response.status, 500);
   assert.equal(await exitOf(worker), 1);
 });
 
-test('process.exit(3) in the application ends the worker with 3', async () => {
-  const worker = await harness.startWorker('LifecyclePool');
+test('process.exit(3) in the application ends the worker with 3', { timeout }, async (t) => {
+  const worker = await workerFor(t);
   const exited = exitOf(worker);
   // A POST is not retried on the next worker: the client gets 502.
   const response = await request(harness.port, '/exit3', { method: 'POST', body: 'x' });
@@ -96,8 +112,8 @@ test('process.exit(3) in the application ends the worker with 3', async () => {
   assert.equal(await exited, 3);
 });
 
-test('losing the data connection to httpsys exits 75', async () => {
-  const worker = await harness.startWorker('LifecyclePool');
+test('losing the data connection to httpsys exits 75', { timeout }, async (t) => {
+  const worker = await workerFor(t);
   const exited = exitOf(worker);
   // What httpsys dying looks like to the worker: its data connection closes.
   for (const connection of (harness.httpSys as unknown as { workers: Set<{ socket: { destroy(): void } }> }).workers) connection.socket.destroy();
