@@ -20,6 +20,8 @@ export interface HttpRequestOptions {
   body?: string | Buffer;
   timeoutMs?: number;
   agent?: Agent | false;
+  /** The client's source address (any of 127.0.0.0/8 on loopback), to tell clients apart behind a balancer. */
+  localAddress?: string;
 }
 
 export function httpRequest(options: HttpRequestOptions): Promise<HttpResponse> {
@@ -38,6 +40,7 @@ export function httpRequest(options: HttpRequestOptions): Promise<HttpResponse> 
         method: options.method ?? 'GET',
         headers,
         agent: options.agent ?? false,
+        ...(options.localAddress ? { localAddress: options.localAddress } : {}),
       },
       (response) => {
         const chunks: Buffer[] = [];

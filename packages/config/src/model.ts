@@ -134,6 +134,11 @@ export interface Binding {
   sslFlags: number;
   /** `certificateSource="acme"` (a poolhost extension): the certificate of this https host name is issued by the ACME directory of `<automaticCertificates>`. */
   certificateSource?: 'acme';
+  /**
+   * `proxyProtocol="required"` (a poolhost extension): connections to the port open with a PROXY protocol
+   * header, whose source address is the request's client address. Every binding of a port says the same.
+   */
+  proxyProtocol?: 'required';
   position: SourcePosition;
 }
 

@@ -29,6 +29,8 @@ import { SiteBandwidthTable } from './limits/site-bandwidth.js';
 import type { ListenerRequest } from './requests/listener-request.js';
 import { OutputBatch } from './data-plane/output-batch.js';
 import { ClientConnection } from './connections/client-connection.js';
+import { readProxyHeader } from './connections/proxy-protocol.js';
+import { normalizeAddress } from './routing/host-header.js';
 import { WorkerConnection, type WorkerConnectionHost } from './data-plane/worker-connection.js';
 import { defaultListenerLimits, headerWaitMs } from './limits/listener-limits.js';
 import { SiteCounterTable } from './counters/listener-counters.js';
@@ -122,10 +124,44 @@ export class HttpSys implements RequestQueueEvents<ListenerRequest>, WorkerConne
       (localPort, serverName) => state.limits.enableHttp2Tls && state.routing.http2Allowed(localPort, serverName),
     );
     const tlsFront = this.tlsFront;
-    this.endpoints = new EndpointSet((socket, endpoint, secure) => {
-      if (secure) tlsFront.accept(socket, endpoint);
+    this.endpoints = new EndpointSet((socket, endpoint, secure, proxyProtocol) => {
+      if (proxyProtocol) this.acceptProxied(socket, endpoint, secure);
+      else if (secure) tlsFront.accept(socket, endpoint);
       else connections.add(new ClientConnection(socket, intake, state.limits.maxRequestBytes, connections));
     }, this.logger.child({ component: 'endpoints' }), options.listenSockets ?? null);
+  }
+
+  /**
+   * A connection to a port with proxyProtocol="required": its PROXY header first (proxy-protocol.ts),
+   * then TLS or HTTP as on any other port, with the client the header named. No valid header within
+   * HeaderWait: an HTTPERR line and the connection closed, before any request could exist.
+   */
+  private acceptProxied(socket: Socket, endpoint: string, secure: boolean): void {
+    readProxyHeader(
+      socket,
+      headerWaitMs(this.state.limits),
+      (client) => {
+        if (socket.destroyed) return;
+        if (secure) {
+          this.tlsFront.accept(socket, endpoint, client);
+          return;
+        }
+        const connection = new ClientConnection(socket, this.intake, this.state.limits.maxRequestBytes, this.connections, undefined, client);
+        this.connections.add(connection);
+        connection.parseBuffered();
+      },
+      (reason, timedOut) => {
+        this.httpErrLog.write({
+          clientIp: normalizeAddress(socket.remoteAddress ?? ''),
+          ...(socket.remotePort !== undefined ? { clientPort: socket.remotePort } : {}),
+          serverIp: normalizeAddress(socket.localAddress ?? ''),
+          ...(socket.localPort !== undefined ? { serverPort: socket.localPort } : {}),
+          reason: timedOut ? 'Timer_HeaderWait' : 'ProxyProtocol_Invalid',
+        });
+        this.logger.debug({ endpoint, client: socket.remoteAddress, reason }, 'connection refused: no valid PROXY protocol header');
+        socket.destroy();
+      },
+    );
   }
 
   async start(): Promise<void> {

@@ -40,6 +40,8 @@ export function certificateSourceOffset(binding: Binding): number {
 
 // Where each binding's sslFlags attribute (else the element) sits, for the per-port TLS version check.
 const sslFlagsOffsets = new WeakMap<Binding, number>();
+// Where each binding's proxyProtocol attribute (else the element) sits, for the per-port PROXY check.
+const proxyProtocolOffsets = new WeakMap<Binding, number>();
 
 /** `poolNames` are the declared pools (lower-cased → as declared), for each application's applicationPool. */
 export function readSites(section: XmlElement | undefined, context: ReadContext, poolNames: Map<string, string>): Site[] {
@@ -51,6 +53,7 @@ export function readSites(section: XmlElement | undefined, context: ReadContext,
   const ids = new Map<number, XmlElement>();
   const bindingOwners = new Map<string, { site: string; offset: number }>();
   const tlsVersionOwners = new Map<number, { site: string; binding: Binding }>();
+  const proxyProtocolOwners = new Map<number, { site: string; binding: Binding }>();
   for (const element of section ? childElements(section, 'site') : []) {
     const site = readSite(element, siteDefaults, globalApplicationDefaults, globalVirtualDirectoryDefaults, context, poolNames);
     if (!site) continue;
@@ -77,6 +80,7 @@ export function readSites(section: XmlElement | undefined, context: ReadContext,
         context.diagnostics.report(ConfigErrors.duplicateBinding, params, offset);
       } else if (!owner) bindingOwners.set(key, { site: site.name, offset });
       if (binding.protocol === 'https' && binding.port) checkTlsVersionFlags(binding, site.name, tlsVersionOwners, context);
+      if ((binding.protocol === 'http' || binding.protocol === 'https') && binding.port) checkProxyProtocol(binding, site.name, proxyProtocolOwners, context);
     }
     sites.push(site);
   }
@@ -106,6 +110,31 @@ function checkTlsVersionFlags(binding: Binding, site: string, owners: Map<number
       port: binding.port,
     },
     sslFlagsOffsets.get(binding)!,
+  );
+}
+
+// A PROXY protocol header comes before anything else on the connection, before the TLS ClientHello or
+// the request line that would name the binding: it is a property of the port's listening socket.
+function checkProxyProtocol(binding: Binding, site: string, owners: Map<number, { site: string; binding: Binding }>, context: ReadContext): void {
+  const first = owners.get(binding.port);
+  if (!first) {
+    owners.set(binding.port, { site, binding });
+    return;
+  }
+  if ((first.binding.proxyProtocol ?? 'none') === (binding.proxyProtocol ?? 'none')) return;
+  context.diagnostics.report(
+    ConfigErrors.proxyProtocolDiffers,
+    {
+      value: `${binding.protocol}/${binding.bindingInformation}`,
+      proxyProtocol: binding.proxyProtocol ?? 'none',
+      site,
+      other: `${first.binding.protocol}/${first.binding.bindingInformation}`,
+      otherProxyProtocol: first.binding.proxyProtocol ?? 'none',
+      otherSite: first.site,
+      first: context.diagnostics.where(proxyProtocolOffsets.get(first.binding)!),
+      port: binding.port,
+    },
+    proxyProtocolOffsets.get(binding)!,
   );
 }
 
@@ -180,7 +209,11 @@ function readBindings(bindings: XmlElement | undefined, context: ReadContext): B
     }
     const protocol = protocolAttribute.value.toLowerCase();
     const bindingInformation = informationAttribute.value;
-    const { sslFlags, certificateSource } = readAttributes<{ sslFlags: number; certificateSource: string }>(BINDING_SCHEMA, [element], context.diagnostics);
+    const { sslFlags, certificateSource, proxyProtocol } = readAttributes<{ sslFlags: number; certificateSource: string; proxyProtocol: string }>(
+      BINDING_SCHEMA,
+      [element],
+      context.diagnostics,
+    );
     let address = { ip: '', port: 0, host: '' };
     if (usesHttpBindingForm(protocol)) {
       const parsed = parseBindingInformation(bindingInformation);
@@ -201,8 +234,13 @@ function readBindings(bindings: XmlElement | undefined, context: ReadContext): B
         certificateSourceOffsets.set(binding, at);
       }
     }
+    if (proxyProtocol === 'required') {
+      if (protocol === 'http' || protocol === 'https') binding.proxyProtocol = 'required';
+      else context.diagnostics.report(ConfigErrors.proxyProtocolBinding, { value: `${protocol}/${bindingInformation}` }, findAttribute(element, 'proxyProtocol')!.start);
+    }
     bindingOffsets.set(binding, informationAttribute.start);
     sslFlagsOffsets.set(binding, findAttribute(element, 'sslFlags')?.start ?? element.start);
+    proxyProtocolOffsets.set(binding, findAttribute(element, 'proxyProtocol')?.start ?? element.start);
     out.push(binding);
   }
   return out;

@@ -118,6 +118,18 @@ export const ConfigErrors = {
       `TLS 1.3 is disabled (sslFlags 32) on one and not the other, and the TLS version is chosen per port (${p.port}) before the host name is known`,
     (p) => `give every https binding of port ${p.port} the same sslFlags bit 32 (DisableTLS13), or move one of them to another port`,
   ),
+  proxyProtocolDiffers: define<{ value: string; proxyProtocol: string; site: string; other: string; otherProxyProtocol: string; otherSite: string; first: string; port: number }>(
+    'POOLHOST_CONFIG_PROXY_PROTOCOL_DIFFERS',
+    (p) =>
+      `binding "${p.value}" of site "${p.site}" has proxyProtocol="${p.proxyProtocol}" but "${p.other}" of site "${p.otherSite}" (at ${p.first}) has proxyProtocol="${p.otherProxyProtocol}": ` +
+      `the PROXY header comes first on a connection, before anything names a binding, so it is a property of the port (${p.port})`,
+    (p) => `give every binding of port ${p.port} the same proxyProtocol, or move one of them to another port`,
+  ),
+  proxyProtocolBinding: define<{ value: string }>(
+    'POOLHOST_CONFIG_PROXY_PROTOCOL_BINDING',
+    (p) => `binding "${p.value}" has proxyProtocol="required", which only http and https bindings take`,
+    () => 'remove proxyProtocol from this binding',
+  ),
   unknownAttribute: define<{ element: string; attribute: string; known: readonly string[] }>(
     'POOLHOST_CONFIG_UNKNOWN_ATTRIBUTE',
     (p) => `<${p.element}> has no attribute "${p.attribute}"; poolhost would not honour it`,

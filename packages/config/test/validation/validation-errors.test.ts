@@ -229,6 +229,40 @@ test('two sites on the same binding (host compared case-insensitively)', () => {
   );
 });
 
+test('bindings of one port that disagree on proxyProtocol: the PROXY header is read before any binding is known', () => {
+  expectIssue(
+    configWith(
+      ['<add name="DefaultAppPool" />'],
+      [
+        '<site name="A" id="1"><bindings><binding protocol="http" bindingInformation="*:80:a.example" proxyProtocol="required" /></bindings></site>',
+        '<site name="B" id="2"><bindings><binding protocol="http" bindingInformation="*:80:b.example" /></bindings></site>',
+      ],
+    ),
+    {
+      code: 'POOLHOST_CONFIG_PROXY_PROTOCOL_DIFFERS',
+      line: 8,
+      column: 33,
+      message:
+        'binding "http/*:80:b.example" of site "B" has proxyProtocol="none" but "http/*:80:a.example" of site "A" (at line 7, column 94) has proxyProtocol="required": ' +
+        'the PROXY header comes first on a connection, before anything names a binding, so it is a property of the port (80)',
+      hint: 'give every binding of port 80 the same proxyProtocol, or move one of them to another port',
+    },
+  );
+  expectIssue(
+    configWith(
+      ['<add name="DefaultAppPool" />'],
+      ['<site name="A" id="1"><bindings><binding protocol="net.tcp" bindingInformation="808:*" proxyProtocol="required" /></bindings></site>'],
+    ),
+    {
+      code: 'POOLHOST_CONFIG_PROXY_PROTOCOL_BINDING',
+      line: 7,
+      column: 88,
+      message: 'binding "net.tcp/808:*" has proxyProtocol="required", which only http and https bindings take',
+      hint: 'remove proxyProtocol from this binding',
+    },
+  );
+});
+
 test('https bindings of one port that disagree on TLS 1.3 (sslFlags 32): the port cannot honour both', () => {
   expectIssue(
     configWith(

@@ -8,6 +8,7 @@ import { HTTPParser, METHODS, type LlhttpParser, type ParseError } from './http-
 import type { SiteCounters } from '../counters/listener-counters.js';
 import type { ListenerRequest } from '../requests/listener-request.js';
 import type { SecureConnection } from '../ssl/tls-front.js';
+import type { ProxiedClient } from './proxy-protocol.js';
 import type { SiteRoute } from '../routing/routing-table.js';
 import type { RequestCarrier } from '../requests/request-front.js';
 import type { Http1ResponseWriter } from './http1-response-writer.js';
@@ -198,6 +199,8 @@ export class ClientConnection implements RequestCarrier {
     private readonly registry: Set<ClientConnection>,
     /** A TLS connection: its addresses, read from the TCP socket before the handshake, and the client's certificate. */
     secure?: SecureConnection,
+    /** The client a PROXY protocol header named (proxy-protocol.ts), for a cleartext connection. */
+    proxied?: ProxiedClient | null,
   ) {
     const handle = (socket as Socket & { _handle: { getpeername(out: object): number; getsockname(out: object): number } })._handle;
     if (secure) {
@@ -212,8 +215,8 @@ export class ClientConnection implements RequestCarrier {
       // address object on every socket.
       const address = { address: '', port: 0 };
       handle.getpeername(address);
-      this.clientIp = normalizeAddress(address.address);
-      this.clientPort = address.port;
+      this.clientIp = proxied ? proxied.ip : normalizeAddress(address.address);
+      this.clientPort = proxied ? proxied.port : address.port;
       handle.getsockname(address);
       this.localIp = normalizeAddress(address.address);
       this.localPort = address.port;

@@ -19,6 +19,8 @@ interface OpenEndpoint {
   server: Server;
   /** https: accepted sockets go through the TLS front. Flipped in place when the bindings change protocol. */
   secure: boolean;
+  /** proxyProtocol="required": accepted sockets open with a PROXY header. Flipped in place as `secure` is. */
+  proxyProtocol: boolean;
   currentConnections: number;
   totalConnections: number;
 }
@@ -39,7 +41,7 @@ export class EndpointSet {
   private applying: Promise<unknown> = Promise.resolve();
 
   constructor(
-    private readonly onConnection: (socket: Socket, endpoint: string, secure: boolean) => void,
+    private readonly onConnection: (socket: Socket, endpoint: string, secure: boolean, proxyProtocol: boolean) => void,
     private readonly logger: Logger,
     private readonly source: ListenSocketSource | null = null,
   ) {}
@@ -60,6 +62,10 @@ export class EndpointSet {
           endpoint.secure = wantedEndpoint.secure === true;
           this.logger.info({ endpoint: key }, `${key} now serves ${endpoint.secure ? 'https' : 'http'}`);
         }
+        if ((wantedEndpoint.proxyProtocol === true) !== endpoint.proxyProtocol) {
+          endpoint.proxyProtocol = wantedEndpoint.proxyProtocol === true;
+          this.logger.info({ endpoint: key }, `${key} ${endpoint.proxyProtocol ? 'now requires' : 'no longer reads'} a PROXY protocol header on each connection`);
+        }
         continue;
       }
       this.open.delete(key);
@@ -72,7 +78,14 @@ export class EndpointSet {
         if (this.open.has(key)) return;
         try {
           const { server, openedBy } = await this.listen(endpoint);
-          const entry: OpenEndpoint = { key, server, secure: endpoint.secure === true, currentConnections: 0, totalConnections: 0 };
+          const entry: OpenEndpoint = {
+            key,
+            server,
+            secure: endpoint.secure === true,
+            proxyProtocol: endpoint.proxyProtocol === true,
+            currentConnections: 0,
+            totalConnections: 0,
+          };
           // One listener per endpoint, not a `once` closure per connection (~250 B each with 10,000 idle
           // connections; docs/performance.md).
           const onSocketClose = (): void => {
@@ -82,13 +95,13 @@ export class EndpointSet {
             entry.currentConnections++;
             entry.totalConnections++;
             socket.on('close', onSocketClose);
-            this.onConnection(socket, key, entry.secure);
+            this.onConnection(socket, key, entry.secure, entry.proxyProtocol);
           });
           server.on('error', (error) => this.logger.error({ err: error, endpoint: key }, `listener ${key} failed`));
           this.open.set(key, entry);
           this.logger.info(
             { endpoint: key, openedBy, secure: endpoint.secure },
-            `listening on ${key}${endpoint.secure ? ' (https)' : ''}${openedBy === 'httpsys' ? '' : ` (socket held by poolhost, opened by ${openedBy})`}`,
+            `listening on ${key}${endpoint.secure ? ' (https)' : ''}${endpoint.proxyProtocol ? ' (PROXY protocol required)' : ''}${openedBy === 'httpsys' ? '' : ` (socket held by poolhost, opened by ${openedBy})`}`,
           );
         } catch (error) {
           const failure = error as NodeJS.ErrnoException;

@@ -90,6 +90,8 @@ export interface ListenEndpoint {
   port: number;
   /** An https binding's port: connections are TLS, terminated by httpsys (absent: http). */
   secure?: boolean;
+  /** The port's bindings say proxyProtocol="required": each connection opens with a PROXY header. */
+  proxyProtocol?: boolean;
 }
 
 /** A binding that cannot be served: its port already carries the other protocol. */
@@ -105,6 +107,8 @@ export class RoutingTable {
   private readonly securePorts = new Map<number, boolean>();
   /** https ports and whether their bindings disable TLS 1.3 (sslFlags 32): one answer per listening socket. */
   private readonly tls13DisabledByPort = new Map<number, boolean>();
+  /** Ports and whether their connections open with a PROXY protocol header (`proxyProtocol="required"`). */
+  private readonly proxyProtocolByPort = new Map<number, boolean>();
   readonly sites: SiteRoute[] = [];
   readonly conflicts: BindingConflict[] = [];
   /** `port|host` of each https binding -> its sslFlags turn HTTP/2 off (bit 4, `disablehttp2`). */
@@ -137,6 +141,18 @@ export class RoutingTable {
             siteName: group.siteName,
             binding: `${protocol}/${binding.bindingInformation}`,
             reason: `port ${binding.port} already has ${portSecure ? 'https' : 'http'} bindings; one port serves one protocol`,
+          });
+          continue;
+        }
+        const proxied = binding.proxyProtocol === 'required';
+        const portProxied = this.proxyProtocolByPort.get(binding.port);
+        if (portProxied === undefined) this.proxyProtocolByPort.set(binding.port, proxied);
+        else if (portProxied !== proxied) {
+          // packages/config refuses such a file; a descriptor from elsewhere is refused here the same way.
+          this.conflicts.push({
+            siteName: group.siteName,
+            binding: `${protocol}/${binding.bindingInformation}`,
+            reason: `port ${binding.port} already has bindings ${portProxied ? 'with' : 'without'} proxyProtocol="required"; the PROXY header is read per port`,
           });
           continue;
         }
@@ -194,14 +210,15 @@ export class RoutingTable {
     const result: ListenEndpoint[] = [];
     for (const [port, routes] of this.ports) {
       const secure = this.securePorts.get(port) === true;
+      const proxyProtocol = this.proxyProtocolByPort.get(port) === true;
       const wildcard = routes.wildcard !== null || [...routes.explicitHosts.values()].some((byIp) => byIp.has('*'));
       if (wildcard) {
-        result.push({ ip: '*', port, secure });
+        result.push({ ip: '*', port, secure, proxyProtocol });
         continue;
       }
       const addresses = new Set<string>(routes.ipBound.keys());
       for (const byIp of routes.explicitHosts.values()) for (const ip of byIp.keys()) addresses.add(ip);
-      for (const ip of addresses) result.push({ ip, port, secure });
+      for (const ip of addresses) result.push({ ip, port, secure, proxyProtocol });
     }
     return result;
   }

@@ -9,6 +9,7 @@ import { TLSSocket, createSecureContext, type SecureContext } from 'node:tls';
 import type { Socket } from 'node:net';
 import { ACME_TLS_ALPN_PROTOCOL } from '@poolhost/protocol';
 import { normalizeAddress } from '../routing/host-header.js';
+import type { ProxiedClient } from '../connections/proxy-protocol.js';
 import type { SslConfiguration } from './ssl-configuration.js';
 import { TLS_MAX_VERSION_WITHOUT_TLS13, TLS_MIN_VERSION, TLS_SECURE_OPTIONS, type LoadedCertificate } from './certificate-files.js';
 import { clientCertificateOf } from './client-certificate.js';
@@ -88,7 +89,8 @@ export class TlsFront {
     return withoutTls13 ? this.ssl.contextWithoutTls13(certificate) : certificate.context;
   }
 
-  accept(raw: Socket, endpoint: string): void {
+  /** `proxied`: the client a PROXY protocol header named, which stands for the TCP peer. */
+  accept(raw: Socket, endpoint: string, proxied: ProxiedClient | null = null): void {
     const handle = (raw as Socket & { _handle: { getpeername(out: object): number; getsockname(out: object): number } | null })._handle;
     if (!handle) {
       raw.destroy();
@@ -96,8 +98,8 @@ export class TlsFront {
     }
     const address = { address: '', port: 0 };
     handle.getpeername(address);
-    const clientIp = normalizeAddress(address.address);
-    const clientPort = address.port;
+    const clientIp = proxied ? proxied.ip : normalizeAddress(address.address);
+    const clientPort = proxied ? proxied.port : address.port;
     handle.getsockname(address);
     const localIp = normalizeAddress(address.address);
     const localPort = address.port;

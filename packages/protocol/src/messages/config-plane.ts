@@ -6,9 +6,9 @@ import type { Binding, HttpSysParameters, LoadBalancerCapabilities, LogFile, Sit
 /**
  * A site binding as the listener needs it (`*` for all addresses; host lower-cased, '' matches any).
  * `sslFlags` (https; absent = 0): bit 4 turns HTTP/2 off for the binding; bit 32 caps the port at TLS 1.2
- * (SSL_FLAG_DISABLE_TLS13).
+ * (SSL_FLAG_DISABLE_TLS13). `proxyProtocol` `required`: the port's connections open with a PROXY header.
  */
-export type BindingDescriptor = Pick<Binding, 'protocol' | 'bindingInformation' | 'ip' | 'port' | 'host'> & Partial<Pick<Binding, 'sslFlags'>>;
+export type BindingDescriptor = Pick<Binding, 'protocol' | 'bindingInformation' | 'ip' | 'port' | 'host'> & Partial<Pick<Binding, 'sslFlags' | 'proxyProtocol'>>;
 
 /**
  * The site `limits` the listener enforces (connectionTimeout: entity-body, idle-connection and queue-wait timer;

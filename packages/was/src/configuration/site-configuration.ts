@@ -25,6 +25,7 @@ export function buildSiteConfiguration(config: ApplicationHostConfig, queueState
         port: binding.port,
         host: binding.host,
         sslFlags: binding.sslFlags,
+        ...(binding.proxyProtocol ? { proxyProtocol: binding.proxyProtocol } : {}),
       })),
     applications: site.applications.map((application) => ({ path: application.path, applicationPool: application.applicationPool })),
     connectionTimeout: site.limits.connectionTimeout,

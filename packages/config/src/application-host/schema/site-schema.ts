@@ -11,6 +11,11 @@ export const BINDING_SCHEMA: ElementSchema = {
   sslFlags: uint(0, 0, 127),
   /** poolhost extension: `acme` = issued by `<automaticCertificates>`; `sslStore` = the SSL store as in IIS. */
   certificateSource: enumOf(['sslStore', 'acme'], 'sslStore'),
+  /**
+   * poolhost extension: `required` = every connection to this binding's port opens with a PROXY protocol
+   * header (v1 or v2, HAProxy's `send-proxy`/`send-proxy-v2`) naming the client the balancer saw.
+   */
+  proxyProtocol: enumOf(['none', 'required'], 'none'),
 };
 
 export const SITE_LIMITS_SCHEMA: ElementSchema = {
