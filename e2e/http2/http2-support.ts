@@ -4,6 +4,9 @@ import { applicationHostConfig } from '../support/config-builder.js';
 import { run } from '../support/tls-clients.js';
 import { newAuthority, storeText } from '../https/https-support.js';
 import type { IssuedCertificate, TestCertificateAuthority } from '../support/test-certificates.js';
+import { readFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { connect, type ClientHttp2Session } from 'node:http2';
 
 /** Answers with what the application saw: its HTTP version, method, URL and the body length it read. */
 export const versionApp = `module.exports = (req, res) => {
@@ -118,4 +121,45 @@ export async function curl(site: Http2Site, path: string, args: string[], scheme
   const body = split >= 0 ? result.stdout.slice(split + 4) : result.stdout;
   const match = /^(HTTP\/[\d.]+) (\d+)/.exec(headers);
   return { code: result.code, version: match?.[1] ?? '', status: Number(match?.[2] ?? 0), headers, body, stderr: result.stderr };
+}
+
+/** An h2 session to the site's https binding (www.example.test on 127.0.0.1), connected; its errors are the test's to observe. */
+export async function h2Session(site: Http2Site): Promise<ClientHttp2Session> {
+  const session = connect(`https://www.example.test:${site.httpsPort}`, {
+    ca: readFileSync(site.authority.caFile),
+    servername: 'www.example.test',
+    host: '127.0.0.1',
+  } as Parameters<typeof connect>[1] & { host: string });
+  session.on('error', () => {});
+  await new Promise<void>((resolve, reject) => {
+    session.once('connect', () => resolve());
+    session.once('close', () => reject(new Error('the h2 session closed before it connected')));
+  });
+  return session;
+}
+
+export interface ChunkedExchange {
+  status: number;
+  body: string;
+  trailers: NodeJS.Dict<string>;
+  headers: NodeJS.Dict<string | string[]>;
+}
+
+/** An HTTP/1.1 POST of `hello trailers` in chunks, with trailer X-Checksum: c0ffee after the last one. */
+export function postChunkedWithTrailers(port: number, path: string): Promise<ChunkedExchange> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(
+      { host: '127.0.0.1', port, method: 'POST', path, headers: { 'transfer-encoding': 'chunked', trailer: 'X-Checksum' } },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => resolve({ status: response.statusCode!, body: Buffer.concat(chunks).toString(), trailers: response.trailers, headers: response.headers }));
+        response.on('error', reject);
+      },
+    );
+    request.on('error', reject);
+    request.write('hello ');
+    request.addTrailers({ 'X-Checksum': 'c0ffee' });
+    request.end('trailers');
+  });
 }

@@ -4,11 +4,9 @@
 // after the last chunk.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { connect, type ClientHttp2Session, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http2';
-import { request as httpRequest } from 'node:http';
+import type { ClientHttp2Session, IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http2';
 import { freePort } from '../support/http.js';
-import { startHttp2Site, type Http2Site } from './http2-support.js';
+import { h2Session, postChunkedWithTrailers, startHttp2Site, type Http2Site } from './http2-support.js';
 
 /** Echoes the body and `req.trailers`; answers with trailer X-Sum (announced when `?announce=1`). */
 const trailersApp = `module.exports = (req, res) => {
@@ -35,13 +33,7 @@ after(async () => {
 
 before(async () => {
   site = await startHttp2Site({ httpsPort: await freePort(), httpPort: await freePort(), app: trailersApp }, (cleanup) => cleanups.push(cleanup));
-  session = connect(`https://www.example.test:${site.httpsPort}`, {
-    ca: readFileSync(site.authority.caFile),
-    servername: 'www.example.test',
-    host: '127.0.0.1',
-  } as Parameters<typeof connect>[1] & { host: string });
-  session.on('error', () => {});
-  await new Promise<void>((resolve) => session.on('connect', () => resolve()));
+  session = await h2Session(site);
 });
 
 interface H2Exchange {
@@ -92,21 +84,7 @@ test('h2: neither announced nor asked for, the application\'s trailers are dropp
 });
 
 test('HTTP/1.1: a chunked body\'s trailer section is req.trailers; res.addTrailers() follows the last chunk', async () => {
-  const result = await new Promise<{ status: number; body: string; trailers: NodeJS.Dict<string>; headers: NodeJS.Dict<string | string[]> }>((resolve, reject) => {
-    const request = httpRequest(
-      { host: '127.0.0.1', port: site.httpPort, method: 'POST', path: '/echo?announce=1', headers: { 'transfer-encoding': 'chunked', trailer: 'X-Checksum' } },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => resolve({ status: response.statusCode!, body: Buffer.concat(chunks).toString(), trailers: response.trailers, headers: response.headers }));
-        response.on('error', reject);
-      },
-    );
-    request.on('error', reject);
-    request.write('hello ');
-    request.addTrailers({ 'X-Checksum': 'c0ffee' });
-    request.end('trailers');
-  });
+  const result = await postChunkedWithTrailers(site.httpPort, '/echo?announce=1');
   assert.equal(result.status, 200);
   assert.deepEqual(JSON.parse(result.body), { version: '1.1', body: 'hello trailers', trailers: { 'x-checksum': 'c0ffee' }, leaked: false });
   assert.equal(result.headers['transfer-encoding'], 'chunked');

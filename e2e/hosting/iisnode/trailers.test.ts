@@ -3,11 +3,8 @@
 // the hop from w3wp to the node process carries them as a chunked HTTP/1.1 exchange.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
-import { connect } from 'node:http2';
 import { freePort } from '../../support/http.js';
-import { startHttp2Site, type Http2Site } from '../../http2/http2-support.js';
+import { h2Session, postChunkedWithTrailers, startHttp2Site, type Http2Site } from '../../http2/http2-support.js';
 import { iisnodeWebConfig } from './iisnode-site.js';
 
 /** Echoes the body, `req.trailers`; answers with the announced trailer X-Sum. */
@@ -38,21 +35,7 @@ before(async () => {
 });
 
 test('iisnode over HTTP/1.1: a chunked body\'s trailers reach the node process; its trailers follow the last chunk', async () => {
-  const result = await new Promise<{ status: number; body: string; trailers: NodeJS.Dict<string>; headers: NodeJS.Dict<string | string[]> }>((resolve, reject) => {
-    const request = httpRequest(
-      { host: '127.0.0.1', port: site.httpPort, method: 'POST', path: '/hello.js', headers: { 'transfer-encoding': 'chunked', trailer: 'X-Checksum' } },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => resolve({ status: response.statusCode!, body: Buffer.concat(chunks).toString(), trailers: response.trailers, headers: response.headers }));
-        response.on('error', reject);
-      },
-    );
-    request.on('error', reject);
-    request.write('hello ');
-    request.addTrailers({ 'X-Checksum': 'c0ffee' });
-    request.end('trailers');
-  });
+  const result = await postChunkedWithTrailers(site.httpPort, '/hello.js');
   assert.equal(result.status, 200);
   const seen = JSON.parse(result.body);
   assert.equal(seen.body, 'hello trailers');
@@ -63,12 +46,7 @@ test('iisnode over HTTP/1.1: a chunked body\'s trailers reach the node process; 
 });
 
 test('iisnode over HTTP/2: trailing HEADERS reach the node process; its announced trailer comes back after the body', async () => {
-  const session = connect(`https://www.example.test:${site.httpsPort}`, {
-    ca: readFileSync(site.authority.caFile),
-    servername: 'www.example.test',
-    host: '127.0.0.1',
-  } as Parameters<typeof connect>[1] & { host: string });
-  session.on('error', () => {});
+  const session = await h2Session(site);
   try {
     const stream = session.request({ ':method': 'POST', ':path': '/hello.js' }, { waitForTrailers: true });
     stream.on('wantTrailers', () => stream.sendTrailers({ 'x-checksum': 'c0ffee' }));
