@@ -6,13 +6,12 @@
 // And the HPACK table size: SETTINGS_HEADER_TABLE_SIZE is the configured one and is enforced.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { connect, constants } from 'node:http2';
+import { constants } from 'node:http2';
 import { freePort } from '../support/http.js';
 import { waitFor } from '../support/wait.js';
 import { readHttpErr } from '../reliability/support/raw-client.js';
-import { curl, startHttp2Site, versionApp } from './http2-support.js';
+import { curl, h2Session, startHttp2Site, versionApp } from './http2-support.js';
 import { END_HEADERS, END_STREAM, FrameType, frame, getBlock, literal, rawSession } from './raw-h2.js';
 
 /** HTTPERR's streamid field (the tenth). */
@@ -79,14 +78,8 @@ test('idle timer: a request body that stops is reset after connectionTimeout (Ti
     { httpsPort: await freePort(), httpPort: await freePort(), app: versionApp, siteLimits: { connectionTimeout: '00:00:03' }, webLimits: { connectionTimeout: '00:01:00' } },
     after,
   );
-  const session = connect(`https://www.example.test:${site.httpsPort}`, {
-    ca: readFileSync(site.authority.caFile),
-    servername: 'www.example.test',
-    host: '127.0.0.1',
-  } as Parameters<typeof connect>[1] & { host: string });
-  session.on('error', () => {});
+  const session = await h2Session(site);
   after(() => session.destroy());
-  await new Promise<void>((resolve) => session.on('connect', () => resolve()));
 
   const stalled = session.request({ ':method': 'POST', ':path': '/upload' });
   stalled.on('error', () => {});
