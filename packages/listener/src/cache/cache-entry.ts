@@ -1,5 +1,7 @@
-// One response in the kernel response cache: the bytes a hit writes (status line, headers, a Date
-// stamped per hit, body — one buffer, one write) and what `netsh http show cachestate` shows of it.
+// One response in the kernel response cache: the bytes an HTTP/1.1 hit writes (status line, headers, a
+// Date stamped per hit, body — one buffer, one write), the header fields an HTTP/2 hit sends (HEADERS,
+// then the same body as DATA), and what `netsh http show cachestate` shows of it.
+import type { OutgoingHttpHeaders } from 'node:http2';
 import type { KernelCachePolicyType } from '@poolhost/protocol';
 
 /** `Date: ` plus an IMF-fixdate (`Wed, 02 Dec 2026 02:48:30 GMT`): 29 characters, always. */
@@ -29,6 +31,10 @@ export interface CacheEntry {
   readonly headLength: number;
   /** The 304 for a matching If-None-Match / If-Modified-Since (head only, ends with the blank line). */
   readonly notModified: Buffer;
+  /** The 200's fields for an HTTP/2 hit: lower-case names, no Date (stamped per hit), no connection-specific fields. */
+  readonly fields: OutgoingHttpHeaders;
+  /** The 304's fields for an HTTP/2 hit. */
+  readonly notModifiedFields: OutgoingHttpHeaders;
   readonly notModifiedDateOffset: number;
   readonly etag: string | null;
   /** Last-Modified as ms since the epoch (NaN: none). */
@@ -46,6 +52,14 @@ export interface CacheEntry {
 
 /** Headers a 304 repeats from the 200 it stands for (RFC 9110 §15.4.5). */
 const NOT_MODIFIED_HEADERS = new Set(['etag', 'last-modified', 'cache-control', 'expires', 'vary', 'content-location']);
+/** Fields HTTP/2 forbids (RFC 9113 §8.2.2): an HTTP/2 hit leaves them out. */
+const CONNECTION_SPECIFIC = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade']);
+
+function addField(fields: OutgoingHttpHeaders, name: string, value: string): void {
+  const existing = fields[name];
+  if (existing === undefined) fields[name] = value;
+  else fields[name] = Array.isArray(existing) ? [...existing, value] : [String(existing), value];
+}
 
 export interface EntryResponse {
   statusLine: string;
@@ -63,6 +77,8 @@ export function buildEntryBytes(response: EntryResponse): {
   dateOffset: number;
   notModified: Buffer;
   notModifiedDateOffset: number;
+  fields: OutgoingHttpHeaders;
+  notModifiedFields: OutgoingHttpHeaders;
   etag: string | null;
   lastModified: number;
 } {
@@ -70,6 +86,8 @@ export function buildEntryBytes(response: EntryResponse): {
   let notModified = 'HTTP/1.1 304 Not Modified\r\n';
   let etag: string | null = null;
   let lastModified = Number.NaN;
+  const fields: OutgoingHttpHeaders = Object.create(null) as OutgoingHttpHeaders;
+  const notModifiedFields: OutgoingHttpHeaders = Object.create(null) as OutgoingHttpHeaders;
   const headers = response.headers;
   for (let i = 0; i < headers.length; i += 2) {
     const name = headers[i]!;
@@ -77,11 +95,18 @@ export function buildEntryBytes(response: EntryResponse): {
     const lower = name.toLowerCase();
     if (lower === 'date') continue; // stamped per hit
     head += `${name}: ${value}\r\n`;
-    if (NOT_MODIFIED_HEADERS.has(lower)) notModified += `${name}: ${value}\r\n`;
+    if (!CONNECTION_SPECIFIC.has(lower)) addField(fields, lower, value);
+    if (NOT_MODIFIED_HEADERS.has(lower)) {
+      notModified += `${name}: ${value}\r\n`;
+      addField(notModifiedFields, lower, value);
+    }
     if (lower === 'etag') etag = value;
     else if (lower === 'last-modified') lastModified = Date.parse(value);
   }
-  if (response.strictTransportSecurity !== null) head += `Strict-Transport-Security: ${response.strictTransportSecurity}\r\n`;
+  if (response.strictTransportSecurity !== null) {
+    head += `Strict-Transport-Security: ${response.strictTransportSecurity}\r\n`;
+    fields['strict-transport-security'] = response.strictTransportSecurity;
+  }
   const placeholder = 'x'.repeat(DATE_VALUE_LENGTH);
   const dateOffset = Buffer.byteLength(head, 'latin1') + 6;
   head += `Date: ${placeholder}\r\n`;
@@ -93,5 +118,5 @@ export function buildEntryBytes(response: EntryResponse): {
   bytes[headLength] = 13;
   bytes[headLength + 1] = 10;
   response.body.copy(bytes, headLength + 2);
-  return { response: bytes, headLength, dateOffset, notModified: Buffer.from(notModified, 'latin1'), notModifiedDateOffset, etag, lastModified };
+  return { response: bytes, headLength, dateOffset, notModified: Buffer.from(notModified, 'latin1'), notModifiedDateOffset, fields, notModifiedFields, etag, lastModified };
 }

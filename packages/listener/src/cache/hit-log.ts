@@ -8,7 +8,14 @@
 import type { Logger } from 'pino';
 import { W3cLogWriter, type LogRecord } from '@poolhost/common';
 import type { UrlGroup } from '@poolhost/protocol';
-import type { ClientConnection, RequestHead } from '../connections/client-connection.js';
+import type { RequestHead } from '../connections/client-connection.js';
+
+/** What a hit's line takes of the connection (an HTTP/1.1 connection or an HTTP/2 session). */
+export interface HitAddresses {
+  readonly clientIp: string;
+  readonly localIp: string;
+  readonly localPort: number;
+}
 
 export class HitLog {
   /** siteId -> the site's writer and the settings it was made with (JSON of logFile and name). */
@@ -30,7 +37,7 @@ export class HitLog {
     this.writers = next;
   }
 
-  log(siteId: number, head: RequestHead, connection: ClientConnection, status: number, bytesSent: number): void {
+  log(siteId: number, head: RequestHead, connection: HitAddresses, status: number, bytesSent: number): void {
     const writer = this.writers.get(siteId)?.writer;
     if (writer === undefined || !writer.enabled) return;
     const raw = head.rawHeaders;

@@ -1,6 +1,7 @@
 // HTTP.SYS' kernel response cache in httpsys. Two hooks into the request's life, nothing else:
 //   serve()   — intake, after routing (site by binding, application, queue, connection limit) and
-//               before the request is queued: a hit is answered here, with no message to any worker;
+//               before the request is queued: a hit is answered here, with no message to any worker
+//               (serveStream() does the same for an HTTP/2 stream, from the same entries);
 //   capture() — a worker's RESPONSE_HEAD flagged KernelCacheable: the response is copied as it passes
 //               and stored once complete.
 // Only whole, anonymous 200s to GET without a query string are offered (the worker's HttpCacheModule
@@ -18,7 +19,9 @@ import {
   type ResponseCacheEntryInfo,
   type UrlGroup,
 } from '@poolhost/protocol';
+import { constants, type OutgoingHttpHeaders, type ServerHttp2Stream } from 'node:http2';
 import type { ClientConnection, RequestHead } from '../connections/client-connection.js';
+import type { Http2ClientSession } from '../http2/http2-client-session.js';
 import type { SiteRoute } from '../routing/routing-table.js';
 import type { RequestQueue } from '../request-queue/request-queue.js';
 import type { ListenerRequest } from '../requests/listener-request.js';
@@ -48,6 +51,8 @@ export class KernelCache implements CaptureStore {
   /** siteId -> the URL group it was routed with, to flush a site whose configuration changed. */
   private urlGroups = new Map<number, string>();
   private lastScavenge = 0;
+  /** Set by lookup(): the entry found answers with its 304. */
+  private hitNotModified = false;
 
   constructor(private readonly logger: Logger) {
     this.watches = new FileWatches((file) => {
@@ -58,7 +63,6 @@ export class KernelCache implements CaptureStore {
       if (entry.file !== '') this.watches.release(entry.file);
     });
     this.hitLog = new HitLog(logger.child({ component: 'cache-log' }));
-    this.logger.info('kernel response cache: HTTP/1.1 requests only; HTTP/2 streams are neither answered from nor stored in it');
   }
 
   // --- configuration -----------------------------------------------------------------------------
@@ -132,48 +136,12 @@ export class KernelCache implements CaptureStore {
    * bandwidth limit.
    */
   serve(head: RequestHead, connection: ClientConnection, site: SiteRoute, queue: RequestQueue<ListenerRequest>, host: string | undefined): boolean {
-    if (!this.enabled || head.method !== 'GET' || head.url.includes('?') || !queue.enabled) return false;
     // A client that has not taken what was written already is served through the queue, whose
     // pipelining bounds hold its requests back instead of buffering hit after hit here.
     if (connection.outgoing.length !== 0 || connection.socket.writableNeedDrain || site.maxBandwidth < UNLIMITED_BANDWIDTH) return false;
-    const store = this.store;
-    if (store.size === 0) {
-      store.countMiss();
-      return false;
-    }
-    const raw = head.rawHeaders;
-    let ifNoneMatch: string | undefined;
-    let ifModifiedSince: string | undefined;
-    let asksCompression = false;
-    for (let i = 0; i < raw.length; i += 2) {
-      const name = raw[i]!;
-      const first = name.charCodeAt(0) | 0x20;
-      if (first !== 97 /* a */ && first !== 114 /* r */ && first !== 105 /* i */ && first !== 116 /* t */ && first !== 101 /* e */) continue;
-      switch (name.toLowerCase()) {
-        case 'authorization':
-        case 'range':
-        case 'if-range':
-        case 'if-match':
-        case 'if-unmodified-since':
-        case 'expect':
-          return false;
-        case 'translate':
-          if (raw[i + 1]!.trim().toLowerCase() === 'f') return false;
-          break;
-        case 'if-none-match':
-          ifNoneMatch = raw[i + 1];
-          break;
-        case 'if-modified-since':
-          ifModifiedSince = raw[i + 1];
-          break;
-        case 'accept-encoding':
-          asksCompression ||= COMPRESSING_ENCODING.test(raw[i + 1]!);
-          break;
-      }
-    }
-    const entry = store.lookup(cacheKey(connection, host, head.url), asksCompression ? refuseIdentityOnly : undefined);
+    const entry = this.lookup(head, connection, queue, host);
     if (entry === null) return false;
-    const notModified = isNotModified(entry, ifNoneMatch, ifModifiedSince);
+    const notModified = this.hitNotModified;
     const date = httpDate();
     let bytes: Buffer;
     if (notModified) {
@@ -198,6 +166,77 @@ export class KernelCache implements CaptureStore {
       connection.idleSince = Date.now();
     }
     return true;
+  }
+
+  /**
+   * The same for a request that arrived as an HTTP/2 stream: a hit is the entry's fields as HEADERS (a
+   * Date stamped now) and its body as DATA, on the stream, with no worker involved. The entry is the
+   * one HTTP/1.1 requests for the URL use: whichever protocol stored it, both are answered from it.
+   */
+  serveStream(head: RequestHead, client: Http2ClientSession, stream: ServerHttp2Stream, site: SiteRoute, queue: RequestQueue<ListenerRequest>, host: string | undefined): boolean {
+    if (site.maxBandwidth < UNLIMITED_BANDWIDTH) return false;
+    const entry = this.lookup(head, client, queue, host);
+    if (entry === null) return false;
+    const notModified = this.hitNotModified;
+    const fields: OutgoingHttpHeaders = Object.assign(Object.create(null) as OutgoingHttpHeaders, notModified ? entry.notModifiedFields : entry.fields);
+    fields[constants.HTTP2_HEADER_STATUS] = notModified ? 304 : 200;
+    fields.date = httpDate();
+    // sc-bytes as the HTTP/1.1 answer would count them: HPACK makes the wire size depend on the connection.
+    if (entry.logHits) this.hitLog.log(site.siteId, head, client, notModified ? 304 : 200, notModified ? entry.notModified.length : entry.response.length);
+    if (stream.destroyed) return true;
+    if (notModified) {
+      stream.respond(fields, { endStream: true });
+    } else {
+      stream.respond(fields);
+      stream.end(entry.response.subarray(entry.headLength + 2));
+    }
+    return true;
+  }
+
+  /**
+   * The entry that answers this request, or null (a miss, or a request the cache does not answer).
+   * Whether the answer is the entry's 304 is left in `hitNotModified` (no object per hit).
+   */
+  private lookup(head: RequestHead, carrier: CacheKeyAddresses, queue: RequestQueue<ListenerRequest>, host: string | undefined): CacheEntry | null {
+    if (!this.enabled || head.method !== 'GET' || head.url.includes('?') || !queue.enabled) return null;
+    const store = this.store;
+    if (store.size === 0) {
+      store.countMiss();
+      return null;
+    }
+    const raw = head.rawHeaders;
+    let ifNoneMatch: string | undefined;
+    let ifModifiedSince: string | undefined;
+    let asksCompression = false;
+    for (let i = 0; i < raw.length; i += 2) {
+      const name = raw[i]!;
+      const first = name.charCodeAt(0) | 0x20;
+      if (first !== 97 /* a */ && first !== 114 /* r */ && first !== 105 /* i */ && first !== 116 /* t */ && first !== 101 /* e */) continue;
+      switch (name.toLowerCase()) {
+        case 'authorization':
+        case 'range':
+        case 'if-range':
+        case 'if-match':
+        case 'if-unmodified-since':
+        case 'expect':
+          return null;
+        case 'translate':
+          if (raw[i + 1]!.trim().toLowerCase() === 'f') return null;
+          break;
+        case 'if-none-match':
+          ifNoneMatch = raw[i + 1];
+          break;
+        case 'if-modified-since':
+          ifModifiedSince = raw[i + 1];
+          break;
+        case 'accept-encoding':
+          asksCompression ||= COMPRESSING_ENCODING.test(raw[i + 1]!);
+          break;
+      }
+    }
+    const entry = store.lookup(cacheKey(carrier, host, head.url), asksCompression ? refuseIdentityOnly : undefined);
+    if (entry !== null) this.hitNotModified = isNotModified(entry, ifNoneMatch, ifModifiedSince);
+    return entry;
   }
 
   // --- capture: the response hook --------------------------------------------------------------------
@@ -266,6 +305,8 @@ export class KernelCache implements CaptureStore {
       headLength: built.headLength,
       notModified: built.notModified,
       notModifiedDateOffset: built.notModifiedDateOffset,
+      fields: built.fields,
+      notModifiedFields: built.notModifiedFields,
       etag: built.etag,
       lastModified: built.lastModified,
       contentLength: capture.body.length,

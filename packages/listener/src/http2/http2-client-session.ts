@@ -8,6 +8,7 @@ import type { RoutedConnection } from '../requests/request-router.js';
 import type { ListenerRequest, RequestOutcomes } from '../requests/listener-request.js';
 import type { ConnectionAddresses } from '../ssl/tls-front.js';
 import type { Socket } from 'node:net';
+import type { CacheCapture } from '../cache/cache-capture.js';
 
 /** The rapid-reset count covers this window. */
 export const STREAM_RESET_WINDOW_MS = 60_000;
@@ -16,6 +17,8 @@ export interface Http2SessionEvents {
   streamError(session: Http2ClientSession, request: ListenerRequest, error: Error): void;
   /** A request of this session ended abnormally or was turned away: its HTTPERR line. */
   requestFailed(session: Http2ClientSession, request: ListenerRequest, statusCode: number | undefined, reason: string): void;
+  /** The worker flagged a response KernelCacheable: the cache's copy of it, if it takes one. */
+  kernelCacheable(request: ListenerRequest, payload: Buffer, statusCode: number, headers: string[]): CacheCapture | null;
 }
 
 export class Http2ClientSession implements RoutedConnection, RequestOutcomes {
@@ -92,9 +95,9 @@ export class Http2ClientSession implements RoutedConnection, RequestOutcomes {
 
   // --- RequestOutcomes ---------------------------------------------------------------------------
 
-  /** The kernel response cache is HTTP/1.1 only (cache/kernel-cache.ts): an HTTP/2 response is not stored. */
-  kernelCacheable(): null {
-    return null;
+  /** A response the worker offered to the kernel response cache: stored as for HTTP/1.1 (cache/kernel-cache.ts). */
+  kernelCacheable(request: ListenerRequest, payload: Buffer, statusCode: number, headers: string[]): CacheCapture | null {
+    return this.events.kernelCacheable(request, payload, statusCode, headers);
   }
 
   completed(request: ListenerRequest): void {

@@ -20,6 +20,7 @@ import type { RequestHead } from '../connections/client-connection.js';
 import { HttpSysErrors, type HttpSysError } from '../error-responses/http-sys-errors.js';
 import { UNLIMITED_BANDWIDTH, type SiteBandwidthTable } from '../limits/site-bandwidth.js';
 import type { HttpErrLog } from '../httperr-log/httperr-log.js';
+import type { CacheCapture } from '../cache/cache-capture.js';
 import type { ConnectionAddresses } from '../ssl/tls-front.js';
 import { Http2ClientSession, type Http2SessionEvents } from './http2-client-session.js';
 import { Http2Exchange } from './http2-exchange.js';
@@ -220,6 +221,8 @@ export class Http2Front implements RefusalWriter<ServerHttp2Stream>, Http2Sessio
     if (route === null) return;
     const { site, application, queue } = route;
     const endStream = (flags & constants.NGHTTP2_FLAG_END_STREAM) !== 0 || stream.endAfterHeaders;
+    // The kernel response cache answers a hit here, before the queue, as for HTTP/1.1 (cache/kernel-cache.ts).
+    if (endStream && router.kernelCache.serveStream(head, client, stream, site, queue, host)) return;
     const throttle = site.maxBandwidth < UNLIMITED_BANDWIDTH ? this.bandwidth.forSite(site.siteId, site.maxBandwidth) : null;
     const exchange = new Http2Exchange(stream, client);
     const request = new ListenerRequest(head, exchange, exchange, site, application, queue, Http2Exchange.flagsFor(endStream), client, throttle);
@@ -308,6 +311,10 @@ export class Http2Front implements RefusalWriter<ServerHttp2Stream>, Http2Sessio
 
   requestFailed(client: Http2ClientSession, request: ListenerRequest, statusCode: number | undefined, reason: string): void {
     this.router.logHttpErr(request.head, client, statusCode, request.site, reason, request.queue.name);
+  }
+
+  kernelCacheable(request: ListenerRequest, payload: Buffer, statusCode: number, headers: string[]): CacheCapture | null {
+    return this.router.kernelCache.capture(request, payload, statusCode, headers);
   }
 
   private logConnection(client: Http2ClientSession, reason: string, streamId?: number): void {

@@ -114,8 +114,7 @@ export class RequestIntake implements RequestOutcomes, ConnectionEvents, Refusal
     const route = router.routeRequest(head, host, connection, this, connection);
     if (route === null) return;
     const { site, application, queue } = route;
-    // The kernel response cache answers a hit here, before the queue (cache/kernel-cache.ts). HTTP/1.1
-    // only: an HTTP/2 stream is never answered from, nor stored in, the cache.
+    // The kernel response cache answers a hit here, before the queue (cache/kernel-cache.ts).
     if (framing !== null && !framing.hasBody && router.kernelCache.serve(head, connection, site, queue, host)) return;
 
     if (overridden) {

@@ -10,7 +10,7 @@ import { Http2Exchange } from '../../src/http2/http2-exchange.js';
 import { ReadBlock } from '../../src/connections/read-block.js';
 
 const addresses = { clientIp: '127.0.0.1', clientPort: 50000, localIp: '127.0.0.1', localPort: 443, clientCertificate: null };
-const events: Http2SessionEvents = { streamError() {}, requestFailed() {} };
+const events: Http2SessionEvents = { streamError() {}, requestFailed() {}, kernelCacheable: () => null };
 
 function clientSession(state: { lastProcStreamID: number }): Http2ClientSession {
   const session = { state } as unknown as ServerHttp2Session;
