@@ -63,6 +63,11 @@ export function processTree(roots: readonly number[]): ProcessSample[] {
   return out;
 }
 
+/** The process that terminates the clients' connections: poolhost's httpsys, nginx's worker. */
+export function isListener(name: string): boolean {
+  return name === 'httpsys' || name.startsWith('nginx: worker');
+}
+
 /** A short role name: `httpsys`, `w3wp`, `nginx: worker process`, `node app.js`… */
 function describe(pid: number, comm: string): string {
   const cmd = commandLine(pid);
@@ -123,6 +128,13 @@ export class TreeMonitor {
   get cpuSeconds(): number {
     let ticks = 0;
     for (const [pid, last] of this.lastTicks) ticks += last - (this.firstTicks.get(pid) ?? 0);
+    return ticks / CLOCK_TICKS;
+  }
+
+  /** CPU seconds used between start() and stop() by the processes whose role name passes `match` (e.g. the listener alone). */
+  cpuSecondsOf(match: (name: string) => boolean): number {
+    let ticks = 0;
+    for (const [pid, last] of this.lastTicks) if (match(this.names.get(pid)!)) ticks += last - (this.firstTicks.get(pid) ?? 0);
     return ticks / CLOCK_TICKS;
   }
 

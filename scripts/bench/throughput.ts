@@ -3,7 +3,7 @@
 // Ratios are medians of the per-round ratios: each compares two runs seconds apart.
 import { join } from 'node:path';
 import { runH2load, runWrk, type LoadResult } from './load-generator.js';
-import { TreeMonitor } from './process-stats.js';
+import { TreeMonitor, isListener } from './process-stats.js';
 import { freePort, get, waitUntil, type BenchServer } from './servers.js';
 import { median } from './statistics.js';
 import type { BenchContext } from './context.js';
@@ -34,6 +34,8 @@ export interface ThroughputScenario {
 
 export interface Measurement extends LoadResult {
   cpuMicrosecondsPerRequest: number;
+  /** The listener process alone (httpsys, nginx's worker): the fair comparison on a shared machine. NaN: none. */
+  listenerCpuMicrosecondsPerRequest: number;
   peakRssBytes: number;
 }
 
@@ -53,9 +55,11 @@ async function measure(context: BenchContext, server: BenchServer, scenario: Thr
     ? await runH2load({ url, clients: connections, streams: scenario.h2Streams, seconds, workDirectory: context.work })
     : await runWrk({ url, connections, seconds, postBytes: scenario.postBytes, workDirectory: context.work });
   monitor.stop();
+  const listenerSeconds = monitor.cpuSecondsOf(isListener);
   return {
     ...result,
     cpuMicrosecondsPerRequest: result.requests > 0 ? (monitor.cpuSeconds * 1e6) / result.requests : Number.NaN,
+    listenerCpuMicrosecondsPerRequest: result.requests > 0 && listenerSeconds > 0 ? (listenerSeconds * 1e6) / result.requests : Number.NaN,
     peakRssBytes: monitor.peakTotalRss,
   };
 }
@@ -94,6 +98,7 @@ export async function runThroughput(context: BenchContext, scenario: ThroughputS
         errors: list.reduce((sum, m) => sum + m.errors, 0),
         seconds: median(list.map((m) => m.seconds)),
         cpuMicrosecondsPerRequest: median(list.map((m) => m.cpuMicrosecondsPerRequest)),
+        listenerCpuMicrosecondsPerRequest: median(list.map((m) => m.listenerCpuMicrosecondsPerRequest)),
         peakRssBytes: Math.max(...list.map((m) => m.peakRssBytes)),
       });
     }
