@@ -64,7 +64,7 @@ export function processTree(roots: readonly number[]): ProcessSample[] {
 }
 
 /** The process that terminates the clients' connections: poolhost's httpsys, nginx's worker. */
-export function isListener(name: string): boolean {
+function isListener(name: string): boolean {
   return name === 'httpsys' || name.startsWith('nginx: worker');
 }
 
@@ -131,11 +131,20 @@ export class TreeMonitor {
     return ticks / CLOCK_TICKS;
   }
 
-  /** CPU seconds used between start() and stop() by the processes whose role name passes `match` (e.g. the listener alone). */
-  cpuSecondsOf(match: (name: string) => boolean): number {
+  /**
+   * CPU seconds used between start() and stop() by the process that terminates the clients' connections
+   * (isListener); a server of one process (plain Node) is its own listener. NaN when there is none.
+   */
+  get listenerCpuSeconds(): number {
     let ticks = 0;
-    for (const [pid, last] of this.lastTicks) if (match(this.names.get(pid)!)) ticks += last - (this.firstTicks.get(pid) ?? 0);
-    return ticks / CLOCK_TICKS;
+    let found = false;
+    for (const [pid, last] of this.lastTicks) {
+      if (!isListener(this.names.get(pid)!)) continue;
+      found = true;
+      ticks += last - (this.firstTicks.get(pid) ?? 0);
+    }
+    if (found) return ticks / CLOCK_TICKS;
+    return this.lastTicks.size === 1 ? this.cpuSeconds : Number.NaN;
   }
 
   /** Per process: name, peak RSS and growth of RSS over its first sample. */

@@ -1,16 +1,16 @@
 // Every scenario of `pnpm bench`, with the contenders it compares and the target it checks.
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, readdirSync, readFileSync } from 'node:fs';
+import { chmodSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request, Agent } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { performance } from 'node:perf_hooks';
 import { scriptOf, STATIC_FILE, type ApplicationName } from './applications.js';
 import type { BenchContext } from './context.js';
 import { ensureDebianPackage, runWrk } from './load-generator.js';
-import { TreeMonitor, isListener, processTree } from './process-stats.js';
+import { TreeMonitor, processTree } from './process-stats.js';
 import {
   NginxServer,
   NodeServer,
@@ -676,7 +676,27 @@ function httpsContenders(context: BenchContext, tls: BenchCertificate): Contende
   return [
     { name: 'poolhost', create: (port, folder) => new PoolhostServer('poolhost', port, folder, { ...singlePool(context.applications.hello), tls }) },
     { name: 'nginx→node', create: (port, folder) => new NginxServer('nginx→node', port, scriptOf(context.applications, 'hello'), folder, undefined, tls) },
+    nodeHttps(context, tls),
   ];
+}
+
+/**
+ * Node's own HTTPS server answering hello world: one `TLSSocket` per connection, as httpsys wraps its
+ * accepted sockets, so its CPU per handshake is the floor of any TLS terminator written on Node and
+ * httpsys' own share is the difference.
+ */
+function nodeHttps(context: BenchContext, tls: BenchCertificate): Contender {
+  const script = join(context.work, `hello-https-${basename(tls.certFile, '.pem')}.js`);
+  writeFileSync(
+    script,
+    `const { readFileSync } = require('fs');
+const options = { cert: readFileSync(${JSON.stringify(tls.certFile)}), key: readFileSync(${JSON.stringify(tls.keyFile)}), minVersion: 'TLSv1.2' };
+const server = require('https').createServer(options, (req, res) => { res.end('hello world'); });
+server.keepAliveTimeout = 120000;
+server.listen(process.env.PORT);
+`,
+  );
+  return { name: 'node https', create: (port, folder) => new NodeServer('node https', port, script, folder) };
 }
 
 /** Handshakes per second of poolhost and nginx with the same certificate, rounds interleaved; the target is poolhost ÷ nginx. */
@@ -708,10 +728,12 @@ async function compareHandshakes(context: BenchContext, tls: BenchCertificate, o
         monitor.stop();
         runs[index]!.push(perSecond);
         treeCpu[index]!.push((monitor.cpuSeconds * 1e6) / Math.max(1, connections));
-        listenerCpu[index]!.push((monitor.cpuSecondsOf(isListener) * 1e6) / Math.max(1, connections));
+        listenerCpu[index]!.push((monitor.listenerCpuSeconds * 1e6) / Math.max(1, connections));
       }
     }
-    const ratio = median(runs[0]!.map((value, i) => value / runs[1]![i]!));
+    // poolhost ÷ each other contender; the target is against nginx (the second).
+    const ratios = runs.map((run) => median(runs[0]!.map((value, i) => value / run[i]!)));
+    const ratio = ratios[1]!;
     servers.forEach((server, i) =>
       context.report.add({
         scenario: options.scenario,
@@ -719,7 +741,7 @@ async function compareHandshakes(context: BenchContext, tls: BenchCertificate, o
         requestsPerSecond: median(runs[i]!),
         cpuMicrosecondsPerRequest: median(treeCpu[i]!),
         listenerCpuMicroseconds: median(listenerCpu[i]!),
-        ratio: i === 0 ? '' : `${fixed(ratio, 2)}×`,
+        ratio: i === 0 ? '' : `${fixed(ratios[i]!, 2)}×`,
         note: `${options.resumed ? 'resumed handshakes (with one request each)' : 'handshakes'}/s and CPU µs per handshake; rounds: ${runs[i]!.map((v) => fixed(v, 0)).join(', ')}`,
       }),
     );

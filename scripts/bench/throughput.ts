@@ -3,7 +3,7 @@
 // Ratios are medians of the per-round ratios: each compares two runs seconds apart.
 import { join } from 'node:path';
 import { runH2load, runWrk, type LoadResult } from './load-generator.js';
-import { TreeMonitor, isListener } from './process-stats.js';
+import { TreeMonitor } from './process-stats.js';
 import { freePort, get, waitUntil, type BenchServer } from './servers.js';
 import { median } from './statistics.js';
 import type { BenchContext } from './context.js';
@@ -55,11 +55,10 @@ async function measure(context: BenchContext, server: BenchServer, scenario: Thr
     ? await runH2load({ url, clients: connections, streams: scenario.h2Streams, seconds, workDirectory: context.work })
     : await runWrk({ url, connections, seconds, postBytes: scenario.postBytes, workDirectory: context.work });
   monitor.stop();
-  const listenerSeconds = monitor.cpuSecondsOf(isListener);
   return {
     ...result,
     cpuMicrosecondsPerRequest: result.requests > 0 ? (monitor.cpuSeconds * 1e6) / result.requests : Number.NaN,
-    listenerCpuMicrosecondsPerRequest: result.requests > 0 && listenerSeconds > 0 ? (listenerSeconds * 1e6) / result.requests : Number.NaN,
+    listenerCpuMicrosecondsPerRequest: result.requests > 0 ? (monitor.listenerCpuSeconds * 1e6) / result.requests : Number.NaN,
     peakRssBytes: monitor.peakTotalRss,
   };
 }
