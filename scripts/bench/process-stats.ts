@@ -63,6 +63,11 @@ export function processTree(roots: readonly number[]): ProcessSample[] {
   return out;
 }
 
+/** The process that terminates the clients' connections: poolhost's httpsys, nginx's worker. */
+function isListener(name: string): boolean {
+  return name === 'httpsys' || name.startsWith('nginx: worker');
+}
+
 /** A short role name: `httpsys`, `w3wp`, `nginx: worker process`, `node app.js`… */
 function describe(pid: number, comm: string): string {
   const cmd = commandLine(pid);
@@ -124,6 +129,22 @@ export class TreeMonitor {
     let ticks = 0;
     for (const [pid, last] of this.lastTicks) ticks += last - (this.firstTicks.get(pid) ?? 0);
     return ticks / CLOCK_TICKS;
+  }
+
+  /**
+   * CPU seconds used between start() and stop() by the process that terminates the clients' connections
+   * (isListener); a server of one process (plain Node) is its own listener. NaN when there is none.
+   */
+  get listenerCpuSeconds(): number {
+    let ticks = 0;
+    let found = false;
+    for (const [pid, last] of this.lastTicks) {
+      if (!isListener(this.names.get(pid)!)) continue;
+      found = true;
+      ticks += last - (this.firstTicks.get(pid) ?? 0);
+    }
+    if (found) return ticks / CLOCK_TICKS;
+    return this.lastTicks.size === 1 ? this.cpuSeconds : Number.NaN;
   }
 
   /** Per process: name, peak RSS and growth of RSS over its first sample. */

@@ -1,10 +1,10 @@
 // Every scenario of `pnpm bench`, with the contenders it compares and the target it checks.
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, readdirSync, readFileSync } from 'node:fs';
+import { chmodSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request, Agent } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { performance } from 'node:perf_hooks';
 import { scriptOf, STATIC_FILE, type ApplicationName } from './applications.js';
@@ -28,7 +28,7 @@ import {
   type PoolSpec,
 } from './servers.js';
 import { median, fixed, megabytes } from './statistics.js';
-import { runThroughput, type Contender, type ThroughputResult } from './throughput.js';
+import { runThroughput, type Contender, type StartableServer, type ThroughputResult } from './throughput.js';
 
 const MB = 1024 * 1024;
 
@@ -83,6 +83,7 @@ function reportThroughput(context: BenchContext, result: ThroughputResult, scena
       p50Ms: m.p50Ms,
       p99Ms: m.p99Ms,
       cpuMicrosecondsPerRequest: m.cpuMicrosecondsPerRequest,
+      listenerCpuMicroseconds: m.listenerCpuMicrosecondsPerRequest,
       peakRssMegabytes: m.peakRssBytes / MB,
       errors: m.errors,
       ratio: first ? '' : `${fixed(ratio!.throughput, 2)}×`,
@@ -647,9 +648,9 @@ function benchCertificate(context: BenchContext, keyType: 'ecdsa' | 'rsa'): Benc
  * `-reuse`: each connection resumes the first one's session — with TLS 1.3 the ticket comes after the
  * handshake, so the client reads a response (`-www /`) before it closes, or it would have no ticket to offer.
  */
-async function handshakesPerSecond(port: number, seconds: number, clients: number, resumed: boolean): Promise<number> {
+async function handshakesPerSecond(port: number, seconds: number, clients: number, resumed: boolean): Promise<{ perSecond: number; connections: number }> {
   const mode = resumed ? ['-reuse', '-www', '/'] : ['-new'];
-  const one = (): Promise<number> =>
+  const one = (): Promise<{ perSecond: number; connections: number }> =>
     new Promise((resolve, reject) => {
       const child = spawn('openssl', ['s_time', '-connect', `127.0.0.1:${port}`, ...mode, '-time', String(seconds)], { stdio: ['ignore', 'pipe', 'pipe'] });
       let output = '';
@@ -664,18 +665,38 @@ async function handshakesPerSecond(port: number, seconds: number, clients: numbe
         if (!match) reject(new Error(`openssl s_time: ${output.slice(-500)}`));
         else if (resumed && reused < 0.9 * marks.length) reject(new Error(`openssl s_time -reuse: only ${reused} of ${marks.length} connections resumed their session`));
         else if (!resumed && reused > 0) reject(new Error(`openssl s_time -new: ${reused} connections resumed a session`));
-        else resolve(Number(match[1]) / Math.max(1, Number(match[2])));
+        else resolve({ perSecond: Number(match[1]) / Math.max(1, Number(match[2])), connections: Number(match[1]) });
       });
     });
   const results = await Promise.all(Array.from({ length: clients }, one));
-  return results.reduce((sum, value) => sum + value, 0);
+  return { perSecond: results.reduce((sum, value) => sum + value.perSecond, 0), connections: results.reduce((sum, value) => sum + value.connections, 0) };
 }
 
 function httpsContenders(context: BenchContext, tls: BenchCertificate): Contender[] {
   return [
     { name: 'poolhost', create: (port, folder) => new PoolhostServer('poolhost', port, folder, { ...singlePool(context.applications.hello), tls }) },
     { name: 'nginx→node', create: (port, folder) => new NginxServer('nginx→node', port, scriptOf(context.applications, 'hello'), folder, undefined, tls) },
+    nodeHttps(context, tls),
   ];
+}
+
+/**
+ * Node's own HTTPS server answering hello world: one `TLSSocket` per connection, as httpsys wraps its
+ * accepted sockets, so its CPU per handshake is the floor of any TLS terminator written on Node and
+ * httpsys' own share is the difference.
+ */
+function nodeHttps(context: BenchContext, tls: BenchCertificate): Contender {
+  const script = join(context.work, `hello-https-${basename(tls.certFile, '.pem')}.js`);
+  writeFileSync(
+    script,
+    `const { readFileSync } = require('fs');
+const options = { cert: readFileSync(${JSON.stringify(tls.certFile)}), key: readFileSync(${JSON.stringify(tls.keyFile)}), minVersion: 'TLSv1.2' };
+const server = require('https').createServer(options, (req, res) => { res.end('hello world'); });
+server.keepAliveTimeout = 120000;
+server.listen(process.env.PORT);
+`,
+  );
+  return { name: 'node https', create: (port, folder) => new NodeServer('node https', port, script, folder) };
 }
 
 /** Handshakes per second of poolhost and nginx with the same certificate, rounds interleaved; the target is poolhost ÷ nginx. */
@@ -684,7 +705,7 @@ let comparisons = 0;
 async function compareHandshakes(context: BenchContext, tls: BenchCertificate, options: { scenario: string; resumed: boolean; target: string; minimum: number }): Promise<void> {
   console.log(`\n${options.scenario}`);
   comparisons++;
-  const servers = [];
+  const servers: StartableServer[] = [];
   try {
     for (const contender of httpsContenders(context, tls)) {
       // A folder per comparison: a scenario may compare twice (full, resumed); run directories must stay short.
@@ -694,20 +715,34 @@ async function compareHandshakes(context: BenchContext, tls: BenchCertificate, o
       await waitUntil(`${contender.name} over https`, async () => (await get(server.port, '/', 5_000, true)).status === 200, 30_000, 50);
     }
     const runs: number[][] = servers.map(() => []);
+    // CPU per handshake, of the whole tree and of the listener alone: on a shared machine the handshakes per
+    // second follow the neighbours' load, the CPU each one costs much less.
+    const treeCpu: number[][] = servers.map(() => []);
+    const listenerCpu: number[][] = servers.map(() => []);
     for (let round = 0; round < context.rounds; round++) {
       for (let k = 0; k < servers.length; k++) {
         const index = (k + round) % servers.length;
-        runs[index]!.push(await handshakesPerSecond(servers[index]!.port, context.seconds, 4, options.resumed));
+        const monitor = new TreeMonitor(() => servers[index]!.roots());
+        monitor.start();
+        const { perSecond, connections } = await handshakesPerSecond(servers[index]!.port, context.seconds, 4, options.resumed);
+        monitor.stop();
+        runs[index]!.push(perSecond);
+        treeCpu[index]!.push((monitor.cpuSeconds * 1e6) / Math.max(1, connections));
+        listenerCpu[index]!.push((monitor.listenerCpuSeconds * 1e6) / Math.max(1, connections));
       }
     }
-    const ratio = median(runs[0]!.map((value, i) => value / runs[1]![i]!));
+    // poolhost ÷ each other contender; the target is against nginx (the second).
+    const ratios = runs.map((run) => median(runs[0]!.map((value, i) => value / run[i]!)));
+    const ratio = ratios[1]!;
     servers.forEach((server, i) =>
       context.report.add({
         scenario: options.scenario,
         server: server.name,
         requestsPerSecond: median(runs[i]!),
-        ratio: i === 0 ? '' : `${fixed(ratio, 2)}×`,
-        note: `${options.resumed ? 'resumed handshakes (with one request each)' : 'handshakes'}/s; rounds: ${runs[i]!.map((v) => fixed(v, 0)).join(', ')}`,
+        cpuMicrosecondsPerRequest: median(treeCpu[i]!),
+        listenerCpuMicroseconds: median(listenerCpu[i]!),
+        ratio: i === 0 ? '' : `${fixed(ratios[i]!, 2)}×`,
+        note: `${options.resumed ? 'resumed handshakes (with one request each)' : 'handshakes'}/s and CPU µs per handshake; rounds: ${runs[i]!.map((v) => fixed(v, 0)).join(', ')}`,
       }),
     );
     context.report.target(`${options.target} ≥ ${options.minimum}× nginx→node`, `${fixed(ratio, 2)}×`, ratio >= options.minimum);

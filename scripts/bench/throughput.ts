@@ -34,6 +34,8 @@ export interface ThroughputScenario {
 
 export interface Measurement extends LoadResult {
   cpuMicrosecondsPerRequest: number;
+  /** The listener process alone (httpsys, nginx's worker): the fair comparison on a shared machine. NaN: none. */
+  listenerCpuMicrosecondsPerRequest: number;
   peakRssBytes: number;
 }
 
@@ -56,6 +58,7 @@ async function measure(context: BenchContext, server: BenchServer, scenario: Thr
   return {
     ...result,
     cpuMicrosecondsPerRequest: result.requests > 0 ? (monitor.cpuSeconds * 1e6) / result.requests : Number.NaN,
+    listenerCpuMicrosecondsPerRequest: result.requests > 0 ? (monitor.listenerCpuSeconds * 1e6) / result.requests : Number.NaN,
     peakRssBytes: monitor.peakTotalRss,
   };
 }
@@ -94,6 +97,7 @@ export async function runThroughput(context: BenchContext, scenario: ThroughputS
         errors: list.reduce((sum, m) => sum + m.errors, 0),
         seconds: median(list.map((m) => m.seconds)),
         cpuMicrosecondsPerRequest: median(list.map((m) => m.cpuMicrosecondsPerRequest)),
+        listenerCpuMicrosecondsPerRequest: median(list.map((m) => m.listenerCpuMicrosecondsPerRequest)),
         peakRssBytes: Math.max(...list.map((m) => m.peakRssBytes)),
       });
     }

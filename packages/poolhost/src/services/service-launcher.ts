@@ -2,6 +2,7 @@
 import type { Readable } from 'node:stream';
 import { execa } from 'execa';
 import { executablePath, type IpcEndpoint } from '@poolhost/protocol';
+import { debugNodeFlags } from './debug-node-flags.js';
 
 export type ServiceName = 'httpsys' | 'w3svc' | 'was' | 'inetmgr';
 
@@ -38,7 +39,7 @@ export function createExecaServiceLauncher(options: ExecaServiceLauncherOptions)
   const env = options.env ?? process.env;
   return {
     launch(name) {
-      const args = [executablePath(name, env), '--run-dir', options.runDirectory];
+      const args = [...debugNodeFlags(name, env), executablePath(name, env), '--run-dir', options.runDirectory];
       if (name === 'was') args.push('--config', options.configFile);
       if (name === 'inetmgr' && options.administrationAddress) args.push('--listen', options.administrationAddress);
       if (name === 'inetmgr' && options.farmHealth) {
