@@ -41,11 +41,11 @@ export class SharedConfigurationUnavailableError extends Error {
 }
 
 /** The one line an operator reads about why the shared file is not used. */
-export function describeSharedConfigurationProblem(sharedFile: string, error: unknown): string {
-  if (error instanceof ConfigError) return `the shared configuration does not load: ${formatIssue(error.issues[0]!)}`;
+export function describeSharedConfigurationProblem(file: string, error: unknown): string {
+  if (error instanceof ConfigError) return `it does not load: ${formatIssue(error.issues[0]!)}`;
   const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return `the shared configuration ${sharedFile} cannot be read: no such file (the shared folder is gone, renamed or not mounted)`;
-  return `the shared configuration ${sharedFile} cannot be read: ${error instanceof Error ? error.message : String(error)}`;
+  if (code === 'ENOENT') return `${file} cannot be read: no such file (the shared folder is gone, renamed or not mounted)`;
+  return `${file} cannot be read: ${error instanceof Error ? error.message : String(error)}`;
 }
 
 /** Reads, validates and returns the configuration this host serves; throws ConfigError or SharedConfigurationUnavailableError. */

@@ -84,7 +84,7 @@ test('the share gone or the shared file broken: the cached copy is served, with 
   writeFileSync(shared, sharedText('Shop').replace('<add name="Shop" />', '<add name="Shop" queueLength="5" />'));
   const broken = loadServedConfiguration(local, { env: {} });
   assert.equal(broken.source, 'cached');
-  assert.match(broken.problem!, /does not load: .*applicationHost\.config:\d+:\d+: queueLength="5" is out of range/);
+  assert.match(broken.problem!, /it does not load: .*applicationHost\.config:\d+:\d+: queueLength="5" is out of range/);
 
   writeFileSync(shared, sharedText('Blog'));
   const back = loadServedConfiguration(local, { env: {} });
