@@ -46,8 +46,6 @@ test('two hosts on one shared configuration: edits reach both, the share may go 
     },
   });
 
-  const began = Date.now();
-  const phase = (name: string) => console.log(`${((Date.now() - began) / 1000).toFixed(1)} s: ${name}`);
   const host1 = await startPoolhost({ ...host('host1'), args: ['--metrics', `127.0.0.1:${admin1}`], waitForPort: shopPort }, after);
   const namespace = createNetworkNamespace();
   after(() => namespace.remove());
@@ -71,14 +69,12 @@ test('two hosts on one shared configuration: edits reach both, the share may go 
     return configuration?.generation === generation && configuration.source === source;
   };
 
-  phase('Both serve the shared files site');
   // Both serve the shared file's site (the local file has none), on the same generation.
   await everyHost('serves Shop from the shared configuration', (entry) => serves(entry, shopPort), 45_000);
   await everyHost('runs the shared generation', onGeneration(generationOf(sharedText), 'shared'));
   const status1 = await host1.cli('status');
   assert.match(status1.stdout, new RegExp(`configuration: generation ${generationOf(sharedText)} \\(shared ${sharedFile}`));
 
-  phase('appcmd on host 1');
   // appcmd on host 1 (it asks host 1's was which file it serves, and follows redirection.config) edits the shared file.
   const onHost1 = { env: { POOLHOST_RUN_DIR: host1.runDirectory } };
   for (const args of [
@@ -101,7 +97,6 @@ test('two hosts on one shared configuration: edits reach both, the share may go 
     assert.equal(ready.headers['x-configuration-source'], 'shared');
   }
 
-  phase('The shared folder goes away');
   // The shared folder goes away: both keep serving their last good configuration, and say so.
   renameSync(shared, away);
   await everyHost('reports the shared configuration unusable', onGeneration(edited, 'cached'));
@@ -115,7 +110,6 @@ test('two hosts on one shared configuration: edits reach both, the share may go 
   const editWhileAway = await appcmd(['add', 'apppool', '/name:Other'], onHost1);
   assert.notEqual(editWhileAway.code, 0, 'appcmd never edits the cached copy');
 
-  phase('Host 2 restarted');
   // Host 2 restarted while the share is unreachable comes up on its cached copy (IIS would stay down).
   await host2.stop();
   await host2.start();
@@ -125,18 +119,15 @@ test('two hosts on one shared configuration: edits reach both, the share may go 
   assert.equal(restarted.configuration?.source, 'cached');
   assert.equal(restarted.configuration?.generation, edited);
 
-  phase('The folder comes back');
   // The folder comes back: both take the shared file again.
   renameSync(away, shared);
   await everyHost('takes the shared configuration again', onGeneration(edited, 'shared'));
   for (const entry of hosts) await entry.instance.waitForEvent(5303);
 
-  phase('appcmd on host 2');
   // appcmd on host 2 (named by its local file) edits the same shared file; host 1 follows.
   const removed = await appcmd(['delete', 'site', 'Blog'], { env: { POOLHOST_CONFIG: host2.configFile } });
   assert.equal(removed.code, 0, removed.stdout + removed.stderr);
   const afterDelete = generationOf(readFileSync(sharedFile, 'utf8'));
   await everyHost('no longer serves Blog', async (entry) => !(await serves(entry, blogPort)));
   await everyHost('runs the generation edited on host 2', onGeneration(afterDelete, 'shared'));
-  phase('done');
 });
