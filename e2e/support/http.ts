@@ -13,6 +13,8 @@ export interface HttpResponse {
 
 export interface HttpRequestOptions {
   port: number;
+  /** The server's IP address (default 127.0.0.1). */
+  address?: string;
   path?: string;
   method?: string;
   host?: string;
@@ -34,7 +36,7 @@ export function httpRequest(options: HttpRequestOptions): Promise<HttpResponse> 
     }
     const request = httpRequestRaw(
       {
-        host: '127.0.0.1',
+        host: options.address ?? '127.0.0.1',
         port: options.port,
         path: options.path ?? '/',
         method: options.method ?? 'GET',

@@ -27,6 +27,8 @@ export interface PoolhostOptions {
   systemdSockets?: { fd: number; name: string }[];
   /** More `poolhost start` arguments (e.g. `--metrics 127.0.0.1:PORT`). */
   args?: string[];
+  /** Runs poolhost through this command (e.g. `ip netns exec NAME`, which keeps the pid). */
+  commandPrefix?: string[];
 }
 
 export interface LogLine {
@@ -69,7 +71,7 @@ export class PoolhostInstance {
   }
 
   async start(): Promise<void> {
-    const command = [process.execPath, poolhostBin, 'start', '--config', this.configFile, '--run-dir', this.runDirectory, ...(this.options.args ?? [])];
+    const command = [...(this.options.commandPrefix ?? []), process.execPath, poolhostBin, 'start', '--config', this.configFile, '--run-dir', this.runDirectory, ...(this.options.args ?? [])];
     const sockets = this.options.systemdSockets ?? [];
     const activation = sockets.length === 0 ? {} : { LISTEN_FDS: String(sockets.length), LISTEN_FDNAMES: sockets.map((socket) => socket.name).join(':') };
     // systemd sets LISTEN_PID between fork and exec; a shell that execs keeps its pid, so `$$` is poolhost's.

@@ -63,3 +63,20 @@ export {
   type SslStoreReadResult,
 } from './ssl-store/ssl-store-file.js';
 export { httpBindingFor } from './application-host/server-elements.js';
+
+export {
+  readConfigurationRedirection,
+  parseConfigurationRedirection,
+  redirectionConfigPath,
+  REDIRECTION_CONFIG_NAME,
+  type ConfigurationRedirection,
+} from './redirection/redirection-config.js';
+export { configurationGeneration } from './redirection/configuration-generation.js';
+export { sharedConfigurationCachePath, readSharedConfigurationCache, writeSharedConfigurationCache } from './redirection/shared-configuration-cache.js';
+export {
+  loadServedConfiguration,
+  describeSharedConfigurationProblem,
+  SharedConfigurationUnavailableError,
+  type ServedConfiguration,
+  type ConfigurationSource,
+} from './redirection/served-configuration.js';

@@ -6,7 +6,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from '@poolhost/common';
 import { Registry } from 'prom-client';
-import { CounterCollector } from './counters/counter-snapshot.js';
+import { CounterCollector, type CounterSnapshot } from './counters/counter-snapshot.js';
 import { registerFamilies } from './metrics/metric-family.js';
 import { windowsIisFamilies } from './metrics/windows-iis-metrics.js';
 import { poolhostFamilies } from './metrics/poolhost-metrics.js';
@@ -63,14 +63,15 @@ export function createInetmgr(options: InetmgrOptions): Inetmgr {
   let server: Server | null = null;
   const readyQueuePercent = options.readyQueuePercent ?? 50;
   /** The named site's health ('' for the host), from a fresh snapshot. */
-  const healthOf = async (siteName: string): Promise<SiteHealth> => {
+  const assess = async (siteName: string): Promise<{ health: SiteHealth; snapshot: CounterSnapshot }> => {
     const snapshot = await collector.collectServices();
-    if (siteName === '') return assessHost(snapshot, readyQueuePercent);
+    if (siteName === '') return { health: assessHost(snapshot, readyQueuePercent), snapshot };
     const site = snapshot.sites?.sites.find((candidate) => candidate.name.toLowerCase() === siteName.toLowerCase());
-    if (site) return assessSite(site, snapshot, readyQueuePercent);
+    if (site) return { health: assessSite(site, snapshot, readyQueuePercent), snapshot };
     const reason = snapshot.sites ? `no site is named '${siteName}'` : 'w3svc does not answer';
-    return { site: siteName, state: 'down', ready: false, weightPercent: 0, reason };
+    return { health: { site: siteName, state: 'down', ready: false, weightPercent: 0, reason }, snapshot };
   };
+  const healthOf = async (siteName: string): Promise<SiteHealth> => (await assess(siteName)).health;
   const agent: AgentCheckResponder | null = options.agentCheckPort ? createAgentCheckResponder(options.address.host, options.agentCheckPort, healthOf, logger) : null;
 
   const send = (response: ServerResponse, status: number, contentType: string, body: string | Buffer, extra: Record<string, string> = {}) => {
@@ -95,12 +96,14 @@ export function createInetmgr(options: InetmgrOptions): Inetmgr {
     // Probes carry no token: they change nothing and tell only what a balancer must know.
     if (method === 'GET' && url.pathname === '/health/live') {
       const snapshot = await collector.collectServices();
-      return snapshot.listener ? send(response, 200, textPlain, 'live\n') : send(response, 503, textPlain, 'httpsys does not answer\n');
+      const generation = configurationHeaders(snapshot);
+      return snapshot.listener ? send(response, 200, textPlain, 'live\n', generation) : send(response, 503, textPlain, 'httpsys does not answer\n', generation);
     }
     const ready = /^\/health\/ready(?:\/([^/]+))?$/.exec(url.pathname);
     if (method === 'GET' && ready) {
-      const health = await healthOf(ready[1] === undefined ? '' : decodeURIComponent(ready[1]));
-      return health.ready ? send(response, 200, textPlain, 'ready\n') : send(response, 503, textPlain, `${health.reason}\n`);
+      const { health, snapshot } = await assess(ready[1] === undefined ? '' : decodeURIComponent(ready[1]));
+      const generation = configurationHeaders(snapshot);
+      return health.ready ? send(response, 200, textPlain, 'ready\n', generation) : send(response, 503, textPlain, `${health.reason}\n`, generation);
     }
     const file: StaticFile | undefined = method === 'GET' ? files.get(url.pathname) : undefined;
     if (file) {
@@ -177,6 +180,12 @@ export function createInetmgr(options: InetmgrOptions): Inetmgr {
       await new Promise<void>((resolve) => server!.close(() => resolve()));
     },
   };
+}
+
+/** Which configuration generation answers the probe (docs/web-farm.md): a header, so balancers' body matches are unchanged. */
+function configurationHeaders(snapshot: CounterSnapshot): Record<string, string> {
+  const configuration = snapshot.configuration;
+  return configuration ? { 'X-Configuration-Generation': configuration.generation, 'X-Configuration-Source': configuration.source } : {};
 }
 
 async function readJson(request: IncomingMessage): Promise<unknown> {

@@ -11,6 +11,7 @@ import {
   listenControlSocket,
   pidFilePath,
   socketPath,
+  type ConfigurationState,
   type HandlerTable,
   type ServerStatus,
   type WorkerProcessInfo,
@@ -37,8 +38,8 @@ export interface PoolhostOptions {
   administration?: { url: string };
   /** `<automaticCertificates>`: the ACME client, started with the services and stopped first. */
   automaticCertificates?: { start(): void; stop(): Promise<void> };
-  /** Asks was for its workers (for ServerStatus); injectable for tests. */
-  listWorkers?(): Promise<{ workers: WorkerProcessInfo[]; spareWorkers?: number[] }>;
+  /** Asks was for its workers and its configuration generation (for ServerStatus); injectable for tests. */
+  listWorkers?(): Promise<{ workers: WorkerProcessInfo[]; spareWorkers?: number[]; configuration?: ConfigurationState }>;
 }
 
 export interface Poolhost {
@@ -96,8 +97,11 @@ export function createPoolhost(options: PoolhostOptions): Poolhost {
     (async () => {
       const channel = await connectControlSocket(socketPath(runDirectory, 'was'), { peer: 'was', handlers: {} }, 1_000);
       try {
-        const reply = await channel.request({ type: 'ListWorkerProcesses' }, 2_000);
-        return reply;
+        const [reply, served] = await Promise.all([
+          channel.request({ type: 'ListWorkerProcesses' }, 2_000),
+          channel.request({ type: 'GetConfigurationFile' }, 2_000),
+        ]);
+        return { ...reply, ...(served.configuration ? { configuration: served.configuration } : {}) };
       } finally {
         channel.close();
       }
@@ -106,8 +110,9 @@ export function createPoolhost(options: PoolhostOptions): Poolhost {
   const status = async (): Promise<ServerStatus> => {
     let workers: WorkerProcessInfo[] = [];
     let spareWorkers: number[] | undefined;
+    let configuration: ConfigurationState | undefined;
     try {
-      ({ workers, spareWorkers } = await listWorkers());
+      ({ workers, spareWorkers, configuration } = await listWorkers());
     } catch (error) {
       logger.debug({ err: error }, 'was did not list its workers');
     }
@@ -120,6 +125,7 @@ export function createPoolhost(options: PoolhostOptions): Poolhost {
       workers,
       ...(spareWorkers ? { spareWorkers } : {}),
       ...(options.administration ? { administration: options.administration } : {}),
+      ...(configuration ? { configuration } : {}),
     };
   };
 

@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { createLogger, protectFromOomKiller, runService } from '@poolhost/common';
-import { ConfigDocument, parseApplicationHostConfig } from '@poolhost/config';
+import { loadServedConfiguration } from '@poolhost/config';
 import { ensureRunDirectory, resolveRunDirectory } from '@poolhost/protocol';
 import { createWas } from './was.js';
 import { createExecaWorkerSpawner } from './worker-process/execa-worker-spawner.js';
@@ -27,14 +27,17 @@ void runService({
   create: async () => {
     ensureRunDirectory(runDirectory);
     // The text is kept: each pool's workers get their own filtered copy of it (configuration isolation).
-    const configText = ConfigDocument.open(configFile).text;
-    const config = parseApplicationHostConfig(configText, configFile);
+    // With redirection.config it is the shared file's, or the cached copy of it when the share is unusable.
+    const served = loadServedConfiguration(configFile);
+    const { config, text: configText } = served;
+    if (served.source === 'cached') logger.warn({ problem: served.problem }, `starting on the cached copy of the shared configuration (generation ${served.generation}): ${served.problem}`);
     // POOLHOST_CGROUPS=off runs every pool without cgroups (their limits are reported as not enforced).
     const cgroups = process.env.POOLHOST_CGROUPS === 'off' ? null : new CgroupSubtree({ runDirectory, logger: logger.child({ component: 'cgroups' }) });
     if (!cgroups) logger.warn('cgroups are off (POOLHOST_CGROUPS=off): no pool limit is enforced');
     const cpuResetIntervalMs = Number(process.env.POOLHOST_CPU_RESET_INTERVAL_MS) || undefined;
     const spawner = createExecaWorkerSpawner({
-      configFile: config.file,
+      // The local file: workers map paths against its folder, as was does for a shared file.
+      configFile: served.localFile,
       runDirectory,
       logger,
       write: (line) => process.stdout.write(line),
@@ -45,6 +48,7 @@ void runService({
       logger,
       cgroups,
       configText,
+      served,
       ...(cpuResetIntervalMs !== undefined ? { cpuResetIntervalMs } : {}),
       watchConfiguration: true,
       spawner,

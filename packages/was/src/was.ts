@@ -3,12 +3,22 @@
 // appcmd and poolhost ask.
 import type { Server } from 'node:net';
 import { rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { Logger } from '@poolhost/common';
-import { ConfigError, formatIssue, parseApplicationHostConfig, type ApplicationHostConfig, type ApplicationPool as ApplicationPoolConfig } from '@poolhost/config';
+import {
+  ConfigError,
+  describeSharedConfigurationProblem,
+  formatIssue,
+  parseApplicationHostConfig,
+  type ApplicationHostConfig,
+  type ApplicationPool as ApplicationPoolConfig,
+  type ServedConfiguration,
+} from '@poolhost/config';
 import { listenControlSocket, socketPath, type ControlChannel, type HandlerTable } from '@poolhost/protocol';
 import { ApplicationPool } from './application-pool/application-pool.js';
 import { systemClock, type Clock } from '@poolhost/common';
 import { ConfigWatcher } from './configuration/config-watcher.js';
+import { ConfigurationSource } from './configuration/configuration-source.js';
 import { applyConfiguration, describeDiff } from './configuration/reconfiguration.js';
 import { reportIgnoredApplications } from './configuration/ignored-applications.js';
 import { buildSiteConfiguration } from './configuration/site-configuration.js';
@@ -40,6 +50,8 @@ export interface WasOptions {
   cpuResetIntervalMs?: number;
   /** Watch applicationHost.config and the web.config files and apply changes live (the service does; tests may call reconfigure). */
   watchConfiguration?: boolean;
+  /** Where `config` came from (loadServedConfiguration): local, shared (redirection.config) or the cached shared copy. Absent: local. */
+  served?: Pick<ServedConfiguration, 'localFile' | 'redirection' | 'source' | 'text' | 'problem'>;
 }
 
 export interface Was {
@@ -71,6 +83,14 @@ export function createWas(options: WasOptions): Was {
   const eventLog = new EventLog(logger.child({ component: 'event-log' }), clock);
   const listenerAdapters = new ListenerAdapters();
   let config = options.config;
+  const source = new ConfigurationSource({
+    served: options.served ?? { localFile: config.file, redirection: null, source: 'local', text: options.configText ?? '' },
+    eventLog,
+    logger: logger.child({ component: 'shared-configuration' }),
+    now: () => clock.now(),
+  });
+  // A shared file's relative paths and %SystemDrive% map to this host's own folder (loadServedConfiguration does the same).
+  const configDirectory = dirname(source.current.localFile);
   /** The text of the configuration in force; null when it was applied as a model alone (tests). */
   let configText: string | null = options.configText ?? null;
   let shuttingDown = false;
@@ -115,6 +135,7 @@ export function createWas(options: WasOptions): Was {
     eventLog,
     logger,
     configuration: () => config,
+    configurationState: () => source.current,
     queueStates,
     shuttingDown: () => shuttingDown,
     startedAt: new Date(clock.now()).toISOString(),
@@ -157,16 +178,19 @@ export function createWas(options: WasOptions): Was {
   const applicationHostChanged = async (text: string): Promise<boolean> => {
     let next: ApplicationHostConfig;
     try {
-      next = parseApplicationHostConfig(text, config.file);
+      next = parseApplicationHostConfig(text, config.file, { configDirectory });
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
+      source.unusable(describeSharedConfigurationProblem(config.file, error), error.line);
       logger.error(
         { configError: { file: error.file, line: error.line, column: error.column, code: error.code }, issues: error.issues.map(formatIssue) },
         `The configuration file '${error.file}' could not be applied; the running configuration stays in force (last known good): ${formatIssue(error.issues[0]!)}`,
       );
       return false;
     }
-    return reconfigure(next, text);
+    const applied = await reconfigure(next, text);
+    if (applied) source.applied(text);
+    return applied;
   };
 
   const webConfigsChanged = async (files: string[]): Promise<void> => {
@@ -199,14 +223,17 @@ export function createWas(options: WasOptions): Was {
       logger.info({ applicationPools: pools.size }, `the Windows Process Activation Service started with ${pools.size} application pools`);
       if (options.watchConfiguration) {
         watcher = new ConfigWatcher({
-          file: config.file,
+          file: source.watchedFile,
+          ...(source.pollingPeriodMs !== undefined ? { pollIntervalMs: source.pollingPeriodMs, pollOnly: source.pollOnly } : {}),
+          applicationHostUnreadable: async (error) => source.unusable(describeSharedConfigurationProblem(source.watchedFile, error)),
           webConfigFolders: () => [...new Set(config.sites.flatMap((site) => site.applications.flatMap((application) => application.virtualDirectories.map((vdir) => vdir.physicalPath))))],
           applicationHostChanged: async (text) => void (await applicationHostChanged(text)),
           webConfigsChanged,
           logger: logger.child({ component: 'config-watcher' }),
         });
         await watcher.start();
-        logger.info({ file: config.file }, `watching ${config.file} and the web.config files of its virtual directories`);
+        const polling = source.pollingPeriodMs !== undefined ? ` (polled every ${source.pollingPeriodMs / 1000} s${source.pollOnly ? ', not watched: enableUncPolling' : ''})` : '';
+        logger.info({ file: source.watchedFile, generation: source.current.generation, source: source.current.source }, `watching ${source.watchedFile}${polling} and the web.config files of its virtual directories`);
       }
     },
     async listen() {

@@ -1,11 +1,15 @@
 // An advisory lock around a configuration edit (read, modify, write): `<file>.lock`, created
-// exclusively and holding the owner's pid. Editors that take it one after the other never lose each
-// other's changes. A lock whose owner is gone (killed mid-edit) is stale and is taken over.
-import { openSync, closeSync, writeSync, readFileSync, unlinkSync, renameSync } from 'node:fs';
+// exclusively and holding the owner's pid and host name. Editors that take it one after the other never
+// lose each other's changes. A lock whose owner is gone (killed mid-edit) is stale and is taken over.
+// The lock lives beside the file, so on a shared configuration folder appcmd on two hosts serializes
+// too; a pid means nothing on another host, so another host's lock is stale only when it is older than
+// any edit takes (FOREIGN_LOCK_STALE_MS).
+import { openSync, closeSync, writeSync, readFileSync, unlinkSync, renameSync, statSync } from 'node:fs';
+import { hostname } from 'node:os';
 
 export class ConfigLockTimeoutError extends Error {
-  constructor(readonly file: string, readonly ownerPid: number | null) {
-    super(`${file} is being edited by another process${ownerPid ? ` (pid ${ownerPid})` : ''}; try again`);
+  constructor(readonly file: string, readonly ownerPid: number | null, readonly ownerHost?: string) {
+    super(`${file} is being edited by another process${ownerPid ? ` (pid ${ownerPid}${ownerHost && ownerHost !== hostname() ? ` on ${ownerHost}` : ''})` : ''}; try again`);
   }
 }
 
@@ -16,12 +20,30 @@ export interface ConfigLock {
 const sleepCell = new Int32Array(new SharedArrayBuffer(4));
 const sleep = (ms: number): void => void Atomics.wait(sleepCell, 0, 0, ms);
 
-function ownerOf(lockFile: string): number | null {
+/** An edit holds the lock for milliseconds; a lock from another host this old was left by a crash. */
+export const FOREIGN_LOCK_STALE_MS = 60_000;
+
+/** `pid@host` (older locks hold the pid alone: this host's). */
+const ownerText = (): string => `${process.pid}@${hostname()}`;
+
+function ownerOf(lockFile: string): { pid: number; host: string } | null {
   try {
-    const pid = Number(readFileSync(lockFile, 'latin1').trim());
-    return Number.isInteger(pid) && pid > 0 ? pid : null;
+    const [pidText, host] = readFileSync(lockFile, 'latin1').trim().split('@');
+    const pid = Number(pidText);
+    return Number.isInteger(pid) && pid > 0 ? { pid, host: host ?? hostname() } : null;
   } catch {
     return null;
+  }
+}
+
+const sameOwner = (a: { pid: number; host: string } | null, b: { pid: number; host: string } | null): boolean => a !== null && b !== null && a.pid === b.pid && a.host === b.host;
+
+function isStale(lockFile: string, owner: { pid: number; host: string }): boolean {
+  if (owner.host === hostname()) return !alive(owner.pid);
+  try {
+    return Date.now() - statSync(lockFile).mtimeMs > FOREIGN_LOCK_STALE_MS;
+  } catch {
+    return false;
   }
 }
 
@@ -42,7 +64,7 @@ export function lockConfigFile(file: string, timeoutMs = 10_000): ConfigLock {
     try {
       const fd = openSync(lockFile, 'wx', 0o600);
       try {
-        writeSync(fd, String(process.pid));
+        writeSync(fd, ownerText());
       } finally {
         closeSync(fd);
       }
@@ -51,26 +73,26 @@ export function lockConfigFile(file: string, timeoutMs = 10_000): ConfigLock {
         release() {
           if (released) return;
           released = true;
-          if (ownerOf(lockFile) === process.pid) unlinkSync(lockFile);
+          if (sameOwner(ownerOf(lockFile), { pid: process.pid, host: hostname() })) unlinkSync(lockFile);
         },
       };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
     const owner = ownerOf(lockFile);
-    if (owner !== null && !alive(owner)) {
+    if (owner !== null && isStale(lockFile, owner)) {
       // Stale: move it aside atomically so two waiters cannot both remove a fresh lock.
       const aside = `${lockFile}.${process.pid}.stale`;
       try {
         renameSync(lockFile, aside);
-        if (ownerOf(aside) === owner) unlinkSync(aside);
+        if (sameOwner(ownerOf(aside), owner)) unlinkSync(aside);
         else renameSync(aside, lockFile);
       } catch {
         // someone else took it over first
       }
       continue;
     }
-    if (Date.now() >= deadline) throw new ConfigLockTimeoutError(file, owner);
+    if (Date.now() >= deadline) throw new ConfigLockTimeoutError(file, owner?.pid ?? null, owner?.host);
     sleep(Math.min(5 + attempt * 5, 50));
   }
 }

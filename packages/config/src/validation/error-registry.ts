@@ -135,6 +135,22 @@ export const ConfigErrors = {
     (p) => `<${p.element}> has no attribute "${p.attribute}"; poolhost would not honour it`,
     (p) => `remove it, or check its spelling; <${p.element}> takes ${list(p.known)}`,
   ),
+  redirectionUnknownElement: define<{ element: string }>(
+    'POOLHOST_CONFIG_REDIRECTION_UNKNOWN_ELEMENT',
+    (p) => `redirection.config has no element <${p.element}>; poolhost would not honour it`,
+    () => 'redirection.config holds <configSections> (optional) and one <configurationRedirection enabled="true" path="/shared/folder" /> inside <configuration>',
+  ),
+  redirectionCredentials: define<{ attribute: string }>(
+    'POOLHOST_CONFIG_REDIRECTION_CREDENTIALS',
+    (p) => `configurationRedirection ${p.attribute} is not supported on Linux: poolhost does not log on to shares, it reads the shared folder as a local path`,
+    () =>
+      'mount the share with its credentials (e.g. mount -t cifs //server/share /shared -o credentials=/root/.smbcredentials, or NFS with Kerberos), set path to the mount point, and remove userName and password (leave them empty)',
+  ),
+  redirectionPath: define<{ value: string; reason: string }>(
+    'POOLHOST_CONFIG_REDIRECTION_PATH',
+    (p) => `configurationRedirection path="${p.value}" ${p.reason}`,
+    () => 'set path to the folder (a mounted share) that holds the shared applicationHost.config, e.g. path="/mnt/iis-shared"',
+  ),
   acmeBinding: define<{ value: string; reason: string }>(
     'POOLHOST_CONFIG_ACME_BINDING',
     (p) => `binding "${p.value}" has certificateSource="acme", but ${p.reason}`,

@@ -3,7 +3,7 @@
 // and each worker's CPU and memory from /proc (pidusage). A service that does not answer leaves its
 // part empty and is named in `unavailable`.
 import pidusage from 'pidusage';
-import type { ApplicationPoolCounters, ListenerCounters, SiteList } from '@poolhost/protocol';
+import type { ApplicationPoolCounters, ConfigurationFile, ConfigurationState, ListenerCounters, SiteList } from '@poolhost/protocol';
 import type { ServiceQuery, QueriedService } from '../runtime/service-query.js';
 
 export interface ProcessUsage {
@@ -18,6 +18,8 @@ export interface CounterSnapshot {
   listener: ListenerCounters | null;
   applicationPools: ApplicationPoolCounters | null;
   sites: SiteList | null;
+  /** The configuration generation was runs (null: was did not answer). */
+  configuration?: ConfigurationState | null;
   usage: Map<number, ProcessUsage>;
   unavailable: QueriedService[];
 }
@@ -44,7 +46,7 @@ export class CounterCollector {
 
   private async take(withUsage = true): Promise<CounterSnapshot> {
     const unavailable: QueriedService[] = [];
-    const ask = async <R>(service: QueriedService, type: 'GetListenerCounters' | 'GetApplicationPoolCounters' | 'ListSites'): Promise<R | null> => {
+    const ask = async <R>(service: QueriedService, type: 'GetListenerCounters' | 'GetApplicationPoolCounters' | 'ListSites' | 'GetConfigurationFile'): Promise<R | null> => {
       try {
         return (await this.query.ask(service, { type })) as R;
       } catch {
@@ -52,14 +54,16 @@ export class CounterCollector {
         return null;
       }
     };
-    const [listener, applicationPools, sites] = await Promise.all([
+    const [listener, applicationPools, sites, served] = await Promise.all([
       ask<ListenerCounters>('httpsys', 'GetListenerCounters'),
       ask<ApplicationPoolCounters>('was', 'GetApplicationPoolCounters'),
       ask<SiteList>('w3svc', 'ListSites'),
+      ask<ConfigurationFile>('was', 'GetConfigurationFile'),
     ]);
-    if (!withUsage) return { takenAt: Date.now(), listener, applicationPools, sites, usage: new Map(), unavailable };
+    const configuration = served?.configuration ?? null;
+    if (!withUsage) return { takenAt: Date.now(), listener, applicationPools, sites, configuration, usage: new Map(), unavailable };
     const pids = applicationPools?.workers.map((worker) => worker.pid) ?? [];
-    const snapshot: CounterSnapshot = { takenAt: Date.now(), listener, applicationPools, sites, usage: await processUsage(pids), unavailable };
+    const snapshot: CounterSnapshot = { takenAt: Date.now(), listener, applicationPools, sites, configuration, usage: await processUsage(pids), unavailable };
     this.latest = snapshot;
     return snapshot;
   }

@@ -21,6 +21,13 @@ const workerSamples = (snapshot: CounterSnapshot, value: (worker: WorkerSet) => 
 
 export const poolhostFamilies: readonly MetricFamily[] = [
   {
+    name: 'poolhost_configuration_info',
+    type: 'gauge',
+    help: 'The applicationHost.config generation this host runs (12 hex digits of its SHA-256) and where it came from: local, shared (redirection.config) or cached (the shared file is unusable)',
+    labelNames: ['generation', 'source'],
+    samples: (snapshot) => (snapshot.configuration ? [{ labels: { generation: snapshot.configuration.generation, source: snapshot.configuration.source }, value: 1 }] : []),
+  },
+  {
     name: 'poolhost_request_queue_wait_seconds',
     type: 'histogram',
     help: 'Time requests waited in their application pool queue before a worker took them',

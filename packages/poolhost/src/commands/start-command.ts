@@ -1,7 +1,7 @@
 // `poolhost start`: validate the configuration, take the run directory, run in the foreground.
 import { existsSync, readFileSync } from 'node:fs';
 import { createLogger, protectFromOomKiller, runService, ServiceExitCode } from '@poolhost/common';
-import { loadApplicationHostConfig, sslStorePath, type ApplicationHostConfig } from '@poolhost/config';
+import { loadServedConfiguration, sslStorePath, type ApplicationHostConfig } from '@poolhost/config';
 import { AutomaticCertificates } from '../automatic-certificates/automatic-certificates.js';
 import { connectUnixSocket, createAdministrationToken, ensureRunDirectory, formatListenAddress, pidFilePath, socketPath, type ListenAddress } from '@poolhost/protocol';
 import { administrationAddressOf, farmHealthOf, type FarmHealthSettings } from './administration-option.js';
@@ -27,7 +27,12 @@ const wasStopMarginMs = 15_000;
 export async function runStartCommand(options: StartCommandOptions): Promise<number> {
   let config: ApplicationHostConfig;
   try {
-    config = loadApplicationHostConfig(options.configFile);
+    // With redirection.config, the shared file (or, the share being unusable, the cached copy of it).
+    const served = loadServedConfiguration(options.configFile);
+    config = served.config;
+    if (served.source === 'cached') {
+      process.stderr.write(`poolhost: ${served.problem}; starting on the cached copy of the shared configuration (generation ${served.generation})\n`);
+    }
   } catch (error) {
     process.stderr.write(`poolhost: invalid configuration: ${formatConfigError(error)}\n`);
     return 1;
@@ -79,11 +84,11 @@ export async function runStartCommand(options: StartCommandOptions): Promise<num
     // Stops its children when asked while it is still starting them.
     create: ({ exit }) => {
       const poolhost = createPoolhost({
-        configFile: config.file,
+        configFile: options.configFile,
         runDirectory: options.runDirectory,
         logger,
         launcher: createExecaServiceLauncher({
-          configFile: config.file,
+          configFile: options.configFile,
           runDirectory: options.runDirectory,
           ...(administration && farmHealth ? { administrationAddress: formatListenAddress(administration), farmHealth } : {}),
         }),
@@ -94,7 +99,8 @@ export async function runStartCommand(options: StartCommandOptions): Promise<num
           ? {
               automaticCertificates: new AutomaticCertificates({
                 configFile: config.file,
-                storeFile: sslStorePath(config.file),
+                // Beside the local file, where httpsys reads the SSL store (POOLHOST_CONFIG).
+                storeFile: sslStorePath(options.configFile),
                 runDirectory: options.runDirectory,
                 logger: logger.child({ component: 'acme' }),
               }),

@@ -1,5 +1,11 @@
 // `poolhost status` output: the services, then the worker processes, as aligned tables.
-import type { ServerStatus } from '@poolhost/protocol';
+import type { ConfigurationState, ServerStatus } from '@poolhost/protocol';
+
+/** `generation 3f2a9c01b7de (shared /mnt/farm/applicationHost.config)`, with the problem when the shared file is not in force. */
+export function formatConfigurationState(state: ConfigurationState): string {
+  const from = state.source === 'local' ? 'local' : state.source === 'shared' ? `shared ${state.sharedFile}` : `cached copy of ${state.sharedFile}`;
+  return `generation ${state.generation} (${from}, since ${state.appliedAt})${state.problem ? `\n  problem:       ${state.problem}` : ''}`;
+}
 
 export function formatTable(headers: string[], rows: string[][]): string {
   const widths = headers.map((header, column) => Math.max(header.length, ...rows.map((row) => (row[column] ?? '').length)));
@@ -29,6 +35,7 @@ export function formatServerStatus(status: ServerStatus): string {
   return [
     `poolhost ${status.pid} running`,
     `  config:        ${status.configFile}`,
+    ...(status.configuration ? [`  configuration: ${formatConfigurationState(status.configuration)}`] : []),
     `  run directory: ${status.runDirectory}`,
     ...(status.administration ? [`  dashboard:     ${status.administration.url} (metrics at ${status.administration.url}metrics)`] : []),
     '',

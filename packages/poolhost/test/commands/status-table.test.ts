@@ -60,3 +60,15 @@ test('status lists the spare workers waiting for a pool when spareWorkers is con
   assert.match(formatServerStatus({ ...base, spareWorkers: [] }), /^spare worker processes: none booted yet$/m);
   assert.doesNotMatch(formatServerStatus(base), /spare/);
 });
+
+test('status shows the configuration generation, where it came from, and why the shared file is not in force', () => {
+  const base = { type: 'ServerStatus' as const, pid: 10, configFile: '/etc/poolhost/applicationHost.config', runDirectory: '/run/poolhost', services: [], workers: [] };
+  const shared = { generation: '8852692731a5', source: 'shared' as const, localFile: '/etc/poolhost/applicationHost.config', sharedFile: '/mnt/farm/applicationHost.config', appliedAt: '2026-12-02T10:23:16.415Z' };
+  assert.match(formatServerStatus({ ...base, configuration: shared }), /^ {2}configuration: generation 8852692731a5 \(shared \/mnt\/farm\/applicationHost\.config, since 2026-12-02T10:23:16\.415Z\)$/m);
+  const cached = formatServerStatus({ ...base, configuration: { ...shared, source: 'cached', problem: '/mnt/farm/applicationHost.config cannot be read: no such file' } });
+  assert.match(cached, /^ {2}configuration: generation 8852692731a5 \(cached copy of \/mnt\/farm\/applicationHost\.config, since /m);
+  assert.match(cached, /^ {2}problem: {7}\/mnt\/farm\/applicationHost\.config cannot be read: no such file$/m);
+  const local = { generation: '8852692731a5', source: 'local' as const, localFile: '/etc/poolhost/applicationHost.config', appliedAt: '2026-12-02T10:23:16.415Z' };
+  assert.match(formatServerStatus({ ...base, configuration: local }), /generation 8852692731a5 \(local, since/);
+  assert.doesNotMatch(formatServerStatus(base), /configuration:/);
+});

@@ -182,6 +182,8 @@ export interface ServerStatus {
   spareWorkers?: number[];
   /** `--metrics`: where inetmgr serves /metrics, the status API and the dashboard. */
   administration?: { url: string };
+  /** The configuration generation was runs (absent: was did not answer). */
+  configuration?: ConfigurationState;
 }
 
 /** appcmd -> was: which applicationHost.config the running server serves; answered with ConfigurationFile. */
@@ -193,6 +195,24 @@ export interface ConfigurationFile {
   type: 'ConfigurationFile';
   /** Absolute path. */
   file: string;
+  /** The configuration in force: its generation and where it came from (absent from a was that predates it). */
+  configuration?: ConfigurationState;
+}
+
+/** Which configuration generation a host runs and where it came from (docs/web-farm.md, shared configuration). */
+export interface ConfigurationState {
+  /** 12 hex digits of the SHA-256 of the applicationHost.config text in force. */
+  generation: string;
+  /** local: no redirection.config; shared: the shared file; cached: the local copy, the shared file being unusable. */
+  source: 'local' | 'shared' | 'cached';
+  /** The applicationHost.config named to poolhost (beside redirection.config). */
+  localFile: string;
+  /** redirection.config is enabled: the shared applicationHost.config. */
+  sharedFile?: string;
+  /** Why the shared file is not in force (source 'cached', or a shared edit that does not load). */
+  problem?: string;
+  /** When the generation came into force (ISO 8601). */
+  appliedAt: string;
 }
 
 export interface StopServer {

@@ -5,6 +5,10 @@
 // folders appear; node_modules and hidden folders skipped), so a web.config created, changed or deleted
 // in any sub-folder counts; a watcher that fails is re-armed. Bursts of events are debounced; then
 // the contents are compared with what was last seen, so only real changes count.
+// A shared applicationHost.config (redirection.config) is also polled every pollingPeriod: network
+// filesystems give no notifications for other hosts' writes, and a watch on a folder that was renamed
+// away follows the old folder. A read that fails is reported once (`applicationHostUnreadable`); the
+// file coming back counts as a change, and its folder is watched afresh.
 import { watch, type Dirent, type FSWatcher } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { dirname, join, sep } from 'node:path';
@@ -19,6 +23,12 @@ export interface ConfigWatcherOptions {
   applicationHostChanged(text: string): Promise<void>;
   /** These web.config files were created, changed or deleted. */
   webConfigsChanged(files: string[]): Promise<void>;
+  /** applicationHost.config could not be read (it was readable before); absent: ignored until it returns. */
+  applicationHostUnreadable?(error: NodeJS.ErrnoException): Promise<void>;
+  /** Also read applicationHost.config every this many milliseconds (shared configuration). */
+  pollIntervalMs?: number;
+  /** Poll applicationHost.config without watching its folder (enableUncPolling="true"). */
+  pollOnly?: boolean;
   logger: Logger;
   debounceMs?: number;
   /** How long to wait before re-arming a watcher that failed (its folder was removed, …). */
@@ -41,6 +51,7 @@ export class ConfigWatcher {
   private readonly walked = new Set<string>();
   private debounce: NodeJS.Timeout | null = null;
   private rearm: NodeJS.Timeout | null = null;
+  private poll: NodeJS.Timeout | null = null;
   private checking: Promise<void> = Promise.resolve();
   private closed = false;
 
@@ -50,12 +61,17 @@ export class ConfigWatcher {
   async start(): Promise<void> {
     await this.snapshot();
     this.arm();
+    if (this.options.pollIntervalMs !== undefined) {
+      this.poll = setInterval(() => this.scheduleCheck(0), this.options.pollIntervalMs);
+      this.poll.unref();
+    }
   }
 
   close(): void {
     this.closed = true;
     if (this.debounce) clearTimeout(this.debounce);
     if (this.rearm) clearTimeout(this.rearm);
+    if (this.poll) clearInterval(this.poll);
     for (const watcher of this.watchers.values()) watcher.close();
     this.watchers.clear();
   }
@@ -88,7 +104,7 @@ export class ConfigWatcher {
     if (this.closed) return;
     const roots = this.contentRoots();
     for (const folder of this.subfolders) if (!this.isUnderRoot(folder, roots)) this.subfolders.delete(folder);
-    const wanted = new Set([dirname(this.options.file), ...roots, ...this.subfolders]);
+    const wanted = new Set([...(this.options.pollOnly ? [] : [dirname(this.options.file)]), ...roots, ...this.subfolders]);
     for (const [folder, watcher] of this.watchers) {
       if (wanted.has(folder)) continue;
       watcher.close();
@@ -100,6 +116,13 @@ export class ConfigWatcher {
       this.walked.add(root);
       void this.walk(root, false);
     }
+  }
+
+  /** A folder that came back (renamed into place again) is a new inode: the old watch follows the old one. */
+  private rewatch(folder: string): void {
+    this.watchers.get(folder)?.close();
+    this.watchers.delete(folder);
+    this.arm();
   }
 
   private watchFolder(folder: string): void {
@@ -162,13 +185,17 @@ export class ConfigWatcher {
     const relevant = file === null || file === webConfigName || join(folder, file) === this.options.file;
     if (!relevant) return;
     if (file === webConfigName && this.subfolders.has(folder)) this.touched.add(join(folder, file));
+    this.scheduleCheck(this.options.debounceMs ?? 200);
+  }
+
+  private scheduleCheck(delayMs: number): void {
     if (this.debounce) clearTimeout(this.debounce);
     this.debounce = setTimeout(() => {
       this.debounce = null;
       this.checking = this.checking.then(() => this.check()).catch((error: unknown) => {
         this.options.logger.error({ err: error }, `configuration change could not be handled: ${error instanceof Error ? error.message : String(error)}`);
       });
-    }, this.options.debounceMs ?? 200);
+    }, delayMs);
   }
 
   private isContent(folder: string): boolean {
@@ -191,10 +218,16 @@ export class ConfigWatcher {
   private async check(): Promise<void> {
     if (this.closed) return;
     const file = this.options.file;
-    const text = await readText(file);
-    if (text !== null && text !== this.seen.get(file)) {
-      this.seen.set(file, text);
-      await this.options.applicationHostChanged(text);
+    const read = await readApplicationHost(file);
+    if ('error' in read) {
+      if (this.seen.get(file) !== null) {
+        this.seen.set(file, null);
+        await this.options.applicationHostUnreadable?.(read.error);
+      }
+    } else if (read.text !== this.seen.get(file)) {
+      if (this.seen.get(file) === null) this.rewatch(dirname(file));
+      this.seen.set(file, read.text);
+      await this.options.applicationHostChanged(read.text);
     }
     const changed: string[] = [];
     const roots = this.files().slice(1);
@@ -220,6 +253,14 @@ export class ConfigWatcher {
     }
     if (changed.length > 0) await this.options.webConfigsChanged(changed);
     this.arm();
+  }
+}
+
+async function readApplicationHost(file: string): Promise<{ text: string } | { error: NodeJS.ErrnoException }> {
+  try {
+    return { text: await readFile(file, 'utf8') };
+  } catch (error) {
+    return { error: error as NodeJS.ErrnoException };
   }
 }
 

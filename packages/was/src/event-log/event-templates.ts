@@ -98,6 +98,22 @@ export const wasEvents = {
     source: 'poolhost',
     template: "A process serving application pool '%1' was killed because the application pool reached its memory limit of %3 KB. The process id was '%2'.",
   },
+  5172: {
+    level: 'Error',
+    template:
+      "The Windows Process Activation Service encountered an error trying to read configuration data from file '%1', line number '%2'.  The error message is: '%3'.  The data field contains the error number.",
+  },
+  // poolhost's own (IIS cannot run on a cached copy across its own restart): shared configuration unusable / usable again.
+  5302: {
+    level: 'Warning',
+    source: 'poolhost',
+    template: "The shared configuration '%1' cannot be used: %2. This host keeps serving configuration generation %3, kept in '%4'.",
+  },
+  5303: {
+    level: 'Information',
+    source: 'poolhost',
+    template: "The shared configuration '%1' is in force again: configuration generation %2.",
+  },
   5186: {
     level: 'Information',
     template:

@@ -1,7 +1,7 @@
 // was's one handler table: what w3svc (activation), appcmd and poolhost (management) may send.
 import type { Logger } from '@poolhost/common';
 import type { ApplicationHostConfig } from '@poolhost/config';
-import type { ApplicationPoolCounters, ConfigurationFile, HandlerTable, RequestList, RequestQueueState, SpareWorkerCounters, WorkerProcessList, WorkerRequestList } from '@poolhost/protocol';
+import type { ApplicationPoolCounters, ConfigurationFile, ConfigurationState, HandlerTable, RequestList, RequestQueueState, SpareWorkerCounters, WorkerProcessList, WorkerRequestList } from '@poolhost/protocol';
 import type { ApplicationPool } from '../application-pool/application-pool.js';
 import { buildSiteConfiguration } from '../configuration/site-configuration.js';
 import type { EventLog } from '../event-log/event-log.js';
@@ -14,6 +14,8 @@ export interface WasHandlerContext {
   eventLog: EventLog;
   logger: Logger;
   configuration(): ApplicationHostConfig;
+  /** The generation in force and where it came from (absent: not tracked). */
+  configurationState?(): ConfigurationState;
   queueStates(): RequestQueueState[];
   shuttingDown(): boolean;
   /** When was started (Total Application Pool Uptime counts from it). */
@@ -61,7 +63,10 @@ export function wasHandlers(context: WasHandlerContext): HandlerTable {
     RequestQueueActive: (message) => {
       if (!context.shuttingDown()) known(message.applicationPool)?.queueActive();
     },
-    GetConfigurationFile: () => ({ type: 'ConfigurationFile', file: context.configuration().file }) satisfies ConfigurationFile,
+    GetConfigurationFile: () => {
+      const configuration = context.configurationState?.();
+      return { type: 'ConfigurationFile', file: context.configuration().file, ...(configuration ? { configuration } : {}) } satisfies ConfigurationFile;
+    },
     ListApplicationPools: () => ({ type: 'ApplicationPoolList', applicationPools: [...pools.values()].map((pool) => pool.status()) }),
     ListWorkerProcesses: async (message) => {
       const chosen = selected(message.applicationPool);

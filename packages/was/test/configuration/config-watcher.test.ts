@@ -94,3 +94,38 @@ test('a web.config created, changed or deleted in any sub-folder is reported; fo
     watcher.close();
   }
 });
+
+test('a shared file is polled without notifications (enableUncPolling); its folder gone is reported once, and its return is a change', async () => {
+  const shared = join(root, 'shared');
+  mkdirSync(shared);
+  const file = join(shared, 'applicationHost.config');
+  writeFileSync(file, 'one');
+  const texts: string[] = [];
+  const unreadable: string[] = [];
+  const watcher = new ConfigWatcher({
+    file,
+    webConfigFolders: () => [],
+    applicationHostChanged: async (text) => void texts.push(text),
+    webConfigsChanged: async () => undefined,
+    applicationHostUnreadable: async (error) => void unreadable.push(error.code ?? ''),
+    pollIntervalMs: 50,
+    pollOnly: true,
+    logger,
+  });
+  await watcher.start();
+  try {
+    writeFileSync(file, 'two');
+    await until('the poll to see the edit', () => texts.length === 1);
+    renameSync(shared, `${shared}.away`);
+    await until('the folder gone to be reported', () => unreadable.length === 1);
+    // Several more polls see it still gone: reported once.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.deepEqual(unreadable, ['ENOENT']);
+    renameSync(`${shared}.away`, shared);
+    // Unchanged contents coming back still count: the host goes back from its cached copy to the shared file.
+    await until('the return to be a change', () => texts.length === 2);
+    assert.deepEqual(texts, ['two', 'two']);
+  } finally {
+    watcher.close();
+  }
+});
