@@ -4,7 +4,7 @@
 import type { Server } from 'node:net';
 import { rmSync } from 'node:fs';
 import type { Logger } from '@poolhost/common';
-import { ConfigError, formatIssue, parseApplicationHostConfig, type ApplicationHostConfig, type ApplicationPool as ApplicationPoolConfig } from '@poolhost/config';
+import { applicationPoolProtocols, ConfigError, formatIssue, parseApplicationHostConfig, type ApplicationHostConfig, type ApplicationPool as ApplicationPoolConfig } from '@poolhost/config';
 import { listenControlSocket, socketPath, type ControlChannel, type HandlerTable } from '@poolhost/protocol';
 import { ApplicationPool } from './application-pool/application-pool.js';
 import { systemClock, type Clock } from '@poolhost/common';
@@ -104,6 +104,10 @@ export function createWas(options: WasOptions): Was {
       publishQueueState: (state) => {
         if (!shuttingDown) listenerAdapters.publishQueueState(state);
       },
+      publishListenerChannelAvailable: (name) => {
+        if (!shuttingDown) listenerAdapters.publishListenerChannelAvailable(name);
+      },
+      listenerProtocols: (name) => applicationPoolProtocols(config, name),
     });
   for (const poolConfig of config.applicationPools) pools.set(poolConfig.name.toLowerCase(), createPool(poolConfig));
   reportIgnoredApplications(eventLog, null, config);
@@ -137,7 +141,7 @@ export function createWas(options: WasOptions): Was {
             const done = pool.shutdown({ kind: 'applicationPoolRemoved' }, 'removed from the configuration').finally(() => retiring.delete(done));
             retiring.add(done);
           },
-          publishSiteConfiguration: (applied) => listenerAdapters.publishSiteConfiguration(buildSiteConfiguration(applied, queueStates())),
+          publishSiteConfiguration: (applied) => listenerAdapters.publishSiteConfiguration((protocol) => buildSiteConfiguration(applied, queueStates(), protocol)),
         },
         config,
         next,
