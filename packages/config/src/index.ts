@@ -12,6 +12,7 @@ export {
   enabledProtocolsOf,
   applicationServesProtocol,
   applicationPoolProtocols,
+  listenerAdaptersToStart,
   listenerAdapterNames,
   type ListenerProtocol,
 } from './application-host/listener-protocols.js';

@@ -127,3 +127,17 @@ export function applicationPoolProtocols(config: { sites: readonly Site[] }, app
   }
   return served.size === 0 ? ['http'] : [...served];
 }
+
+/**
+ * The listener adapters poolhost starts for a configuration: net.tcp when a site has a net.tcp binding;
+ * http (httpsys and w3svc) unless the configuration binds net.tcp and nothing of http — WAS runs without
+ * W3SVC then. Only adapters `<listenerAdapters>` lists (checkListenerProtocols refused bindings of others).
+ */
+export function listenerAdaptersToStart(config: { sites: readonly Site[]; listenerAdapters?: ListenerAdapter[] }): ListenerProtocol[] {
+  const bound = new Set(config.sites.flatMap((site) => site.bindings.map((binding) => listenerProtocolOf(binding.protocol))));
+  const listed = listenerAdapterNames(config);
+  const adapters: ListenerProtocol[] = [];
+  if (listed.includes('http') && (bound.has('http') || !bound.has('net.tcp'))) adapters.push('http');
+  if (listed.includes('net.tcp') && bound.has('net.tcp')) adapters.push('net.tcp');
+  return adapters;
+}

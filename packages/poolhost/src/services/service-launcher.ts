@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import { execa } from 'execa';
 import { executablePath, type IpcEndpoint } from '@poolhost/protocol';
 
-export type ServiceName = 'httpsys' | 'w3svc' | 'was' | 'inetmgr';
+export type ServiceName = 'httpsys' | 'w3svc' | 'was' | 'inetmgr' | 'nettcpactivator';
 
 export interface ServiceExit {
   exitCode: number | null;
