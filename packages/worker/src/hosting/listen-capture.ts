@@ -34,10 +34,16 @@ export function setCaptureTarget(target: ((server: NetServer) => void) | null, n
   captureNetServers = target !== null && netServers;
 }
 
+const originalListen = NetServer.prototype.listen as Listen;
+
+/** The worker's own servers (its net.tcp socket) listen for real whatever is being captured. */
+export function listenForReal(server: NetServer, path: string, callback: () => void): void {
+  originalListen.call(server, path, callback);
+}
+
 export function installListenCapture(): void {
   if (installed) return;
   installed = true;
-  const originalListen = NetServer.prototype.listen as Listen;
   NetServer.prototype.listen = function listen(this: NetServer, ...args: unknown[]): NetServer {
     if (!capture || !(captureNetServers || this instanceof HttpServer || isHttpsServer(this))) {
       return (originalListen as (...a: unknown[]) => NetServer).apply(this, args);

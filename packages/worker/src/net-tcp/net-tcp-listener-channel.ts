@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { ControlChannel, createSocketTransport } from '@poolhost/protocol';
 import type { ApplicationTable } from '../hosting/application-table.js';
+import { listenForReal } from '../hosting/listen-capture.js';
 
 /** The header line is short (two addresses, two ports, a site id); a longer one is not the activator's. */
 const maxHeaderBytes = 256;
@@ -32,7 +33,7 @@ export class NetTcpListenerChannel {
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(this.socketPath, () => {
+      listenForReal(server, this.socketPath, () => {
         server.off('error', reject);
         chmodSync(this.socketPath, 0o600);
         resolve();
