@@ -71,3 +71,21 @@ net.createServer((socket) => {
   });
 }).listen(process.env.PORT);
 `;
+
+/** Connects and waits for the server to close the connection: the error code it closed with (ECONNRESET), or null for a plain close. */
+export function tcpRefusal(port: number, host = '127.0.0.1', timeoutMs = 10_000): Promise<string | null> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ port, host });
+    let code: string | null = null;
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`the connection to ${host}:${port} was still open after ${timeoutMs} ms`));
+    }, timeoutMs);
+    socket.on('error', (error: NodeJS.ErrnoException) => (code = error.code ?? 'error'));
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolve(code);
+    });
+    socket.resume();
+  });
+}
