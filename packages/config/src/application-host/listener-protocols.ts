@@ -90,7 +90,7 @@ export function checkListenerProtocols(sites: readonly Site[], adapters: Listene
         d.report(ConfigErrors.listenerAdapterMissing, { value: `${binding.protocol}/${binding.bindingInformation}`, protocol }, bindingInformationOffset(binding));
       }
       if (!protocol || binding.port === 0) continue;
-      const clash = portOwners.find((owner) => owner.binding.port === binding.port && sameAddress(owner.binding.ip, binding.ip) && (owner.binding.protocol === 'net.tcp') !== (binding.protocol === 'net.tcp'));
+      const clash = portOwners.find((owner) => sharesNetTcpPort(owner.binding, binding));
       if (clash) {
         d.report(
           ConfigErrors.portSharedAcrossProtocols,
@@ -109,6 +109,16 @@ export function checkListenerProtocols(sites: readonly Site[], adapters: Listene
 
 function sameAddress(a: string, b: string): boolean {
   return a === '*' || b === '*' || a === b;
+}
+
+/**
+ * Two bindings would listen on one port at overlapping addresses, and one is net.tcp: http bindings share
+ * a port by host name, a net.tcp one cannot. The very same net.tcp binding twice is duplicateBinding's to report.
+ */
+function sharesNetTcpPort(a: Binding, b: Binding): boolean {
+  if (a.port !== b.port || !sameAddress(a.ip, b.ip)) return false;
+  if (a.protocol !== 'net.tcp' && b.protocol !== 'net.tcp') return false;
+  return !(a.protocol === b.protocol && a.ip === b.ip);
 }
 
 /**

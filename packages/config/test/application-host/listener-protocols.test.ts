@@ -83,3 +83,8 @@ test('enabledProtocols must be a list of protocol names', () => {
   const found = issue(config({ bindings: '<binding protocol="http" bindingInformation="*:80:" />', applications: app('/', 'A', 'http,,net.tcp') }));
   assert.equal(found.code, 'POOLHOST_CONFIG_ENABLED_PROTOCOLS_INVALID');
 });
+
+test('two net.tcp bindings on one port at overlapping addresses are refused', () => {
+  const text = config({ bindings: '<binding protocol="net.tcp" bindingInformation="808:*" />\n<binding protocol="net.tcp" bindingInformation="808:127.0.0.1" />', applications: app('/', 'A', 'net.tcp') });
+  assert.equal(issue(text).code, 'POOLHOST_CONFIG_PORT_SHARED_ACROSS_PROTOCOLS');
+});
