@@ -28,7 +28,7 @@ export interface ApplicationSpec {
 export interface SiteSpec {
   name: string;
   id: number;
-  /** `IP:port:host` (http), or `https/IP:port:host` with an optional `#sslFlags`. */
+  /** `IP:port:host` (http), `https/IP:port:host` with an optional `#sslFlags`, or `net.tcp/PORT:IP`. */
   bindings: string[];
   applications: ApplicationSpec[];
   attributes?: Record<string, string>;
@@ -71,8 +71,9 @@ function pool(spec: PoolSpec): string {
   return children.length === 0 ? `${open} />` : `${open}>\n${children.join('\n')}\n      </add>`;
 }
 
-/** `127.0.0.1:80:` is an http binding; `https/*:443:www.example.test#1` an https one with sslFlags 1. */
+/** `127.0.0.1:80:` is an http binding; `https/*:443:www.example.test#1` an https one with sslFlags 1; `net.tcp/808:*` a net.tcp one. */
 function bindingElement(binding: string): string {
+  if (binding.startsWith('net.tcp/')) return `          <binding protocol="net.tcp" bindingInformation="${binding.slice('net.tcp/'.length)}" />`;
   const https = binding.startsWith('https/');
   const [information, sslFlags] = (https ? binding.slice('https/'.length) : binding).split('#');
   const flags = sslFlags === undefined ? '' : ` sslFlags="${sslFlags}"`;

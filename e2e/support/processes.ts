@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 
 export interface ProcessInfo {
   pid: number;
-  role: 'poolhost' | 'httpsys' | 'w3svc' | 'was' | 'w3wp' | 'other';
+  role: 'poolhost' | 'httpsys' | 'w3svc' | 'was' | 'w3wp' | 'nettcpactivator' | 'other';
   applicationPool?: string;
   commandLine: string[];
 }
@@ -17,7 +17,7 @@ function readNulSeparated(path: string): string[] | null {
   }
 }
 
-const roles = ['httpsys', 'w3svc', 'was', 'w3wp', 'poolhost'] as const;
+const roles = ['httpsys', 'w3svc', 'was', 'w3wp', 'poolhost', 'nettcpactivator'] as const;
 
 /** Services set process.title (`poolhost: was`, `poolhost: w3wp Pool`), which replaces their command line. */
 function roleOf(commandLine: string[]): ProcessInfo['role'] {

@@ -4,7 +4,7 @@ import { pino, stdTimeFunctions, type Logger } from 'pino';
 
 export type { Logger } from 'pino';
 
-export type ServiceName = 'poolhost' | 'httpsys' | 'w3svc' | 'was' | 'w3wp' | 'appcmd' | 'inetmgr';
+export type ServiceName = 'poolhost' | 'httpsys' | 'w3svc' | 'was' | 'w3wp' | 'appcmd' | 'inetmgr' | 'nettcpactivator';
 
 export interface LoggerOptions {
   service: ServiceName;

@@ -5,6 +5,17 @@ export type * from './web-server/model.js';
 
 export { loadApplicationHostConfig, parseApplicationHostConfig, type LoadOptions } from './application-host/load-application-host-config.js';
 export { parseBindingInformation, type ParsedBindingInformation } from './application-host/binding-information.js';
+export { parseNetTcpBindingInformation } from './application-host/net-tcp-binding-information.js';
+export {
+  LISTENER_ADAPTER_PROTOCOLS,
+  listenerProtocolOf,
+  enabledProtocolsOf,
+  applicationServesProtocol,
+  applicationPoolProtocols,
+  listenerAdaptersToStart,
+  listenerAdapterNames,
+  type ListenerProtocol,
+} from './application-host/listener-protocols.js';
 export { ConfigError, formatIssue, type ConfigIssue } from './validation/config-error.js';
 export { ConfigErrors, type ErrorDefinition, type ConfigErrorName } from './validation/error-registry.js';
 export { parseTimeSpan, formatTimeSpan } from './values/time-span.js';

@@ -320,6 +320,15 @@ export interface WebManagement {
   readyQueuePercent: number;
 }
 
+/** One `<listenerAdapters><add>`: `identity` and the protocol manager DLL are kept and shown; poolhost's adapters are its own executables. */
+export interface ListenerAdapter {
+  /** Lower-cased protocol name (`http`, `net.tcp`). */
+  name: string;
+  identity: string;
+  protocolManagerDll: string;
+  protocolManagerDllInitFunction: string;
+}
+
 /** Everything `system.applicationHost` declares, with every default applied. */
 export interface ApplicationHostConfig {
   /** Absolute path of the applicationHost.config this was read from. */
@@ -335,6 +344,11 @@ export interface ApplicationHostConfig {
   sites: Site[];
   webLimits: WebLimits;
   httpSys: HttpSysParameters;
+  /**
+   * `system.applicationHost/listenerAdapters`: the protocols whose listener adapters may register with
+   * was. Absent: every adapter poolhost ships (`http`, `net.tcp`).
+   */
+  listenerAdapters?: ListenerAdapter[];
   /** Optional so hand-built models stay valid; absent means the defaults (off). */
   webManagement?: WebManagement;
   /** Present when applicationHost.config has `<automaticCertificates>`. */

@@ -1,4 +1,5 @@
-// poolhost as the Service Control Manager: starts httpsys, w3svc and was, restarts one that dies,
+// poolhost as the Service Control Manager: starts was and the listener adapters the configuration needs
+// (httpsys and w3svc for http, nettcpactivator for net.tcp), restarts one that dies,
 // answers `poolhost status|stop` on its socket, and stops everything in order.
 import type { Server } from 'node:net';
 import { rmSync, writeFileSync } from 'node:fs';
@@ -17,6 +18,7 @@ import {
   type WorkerProcessInfo,
 } from '@poolhost/protocol';
 import { systemClock, type Clock } from '@poolhost/common';
+import type { ListenerProtocol } from '@poolhost/config';
 import type { LaunchedService, ServiceLauncher, ServiceName } from './services/service-launcher.js';
 import { ServiceSupervisor, type RestartPolicy } from './services/service-supervisor.js';
 import { ListenSocketTable } from './listen-sockets/listen-socket-table.js';
@@ -38,6 +40,11 @@ export interface PoolhostOptions {
   administration?: { url: string };
   /** `<automaticCertificates>`: the ACME client, started with the services and stopped first. */
   automaticCertificates?: { start(): void; stop(): Promise<void> };
+  /**
+   * The listener adapters to run (listenerAdaptersToStart): `http` starts httpsys and w3svc, `net.tcp` the
+   * net.tcp activator. Absent: http alone.
+   */
+  listenerAdapters?: readonly ListenerProtocol[];
   /** Asks was for its workers and its configuration generation (for ServerStatus); injectable for tests. */
   listWorkers?(): Promise<{ workers: WorkerProcessInfo[]; spareWorkers?: number[]; configuration?: ConfigurationState }>;
 }
@@ -52,12 +59,22 @@ export interface Poolhost {
   status(): Promise<ServerStatus>;
 }
 
-/** Services start in this order (httpsys first so was can connect worker data sockets to it); inetmgr, when asked for, last. */
-const coreServiceNames: ServiceName[] = ['httpsys', 'w3svc', 'was'];
+/**
+ * Services start in this order: the listener adapters' listeners first (httpsys, the net.tcp activator)
+ * so was can connect worker data sockets to them; inetmgr, when asked for, last.
+ */
+function serviceNamesFor(adapters: readonly ListenerProtocol[], administration: boolean): ServiceName[] {
+  return [
+    ...(adapters.includes('http') ? (['httpsys', 'w3svc'] as const) : []),
+    ...(adapters.includes('net.tcp') ? (['nettcpactivator'] as const) : []),
+    'was',
+    ...(administration ? (['inetmgr'] as const) : []),
+  ];
+}
 
 export function createPoolhost(options: PoolhostOptions): Poolhost {
   const clock = options.clock ?? systemClock;
-  const serviceNames: ServiceName[] = options.administration ? [...coreServiceNames, 'inetmgr'] : coreServiceNames;
+  const serviceNames = serviceNamesFor(options.listenerAdapters ?? ['http'], options.administration !== undefined);
   const { logger, runDirectory } = options;
   const listenSockets = options.listenSockets ?? new ListenSocketTable(logger.child({ component: 'listen-sockets' }));
   const supervisors = new Map<ServiceName, ServiceSupervisor>(
@@ -138,7 +155,9 @@ export function createPoolhost(options: PoolhostOptions): Poolhost {
       // was first: it drains every worker within its pool's shutdownTimeLimit while the listener still carries their responses.
       await supervisors.get('was')!.stop(options.wasStopTimeoutMs);
       const serviceStopTimeoutMs = options.serviceStopTimeoutMs ?? 10_000;
-      await Promise.all([supervisors.get('w3svc')!.stop(serviceStopTimeoutMs), supervisors.get('httpsys')!.stop(serviceStopTimeoutMs)]);
+      await Promise.all(
+        (['w3svc', 'httpsys', 'nettcpactivator'] as const).map((name) => supervisors.get(name)?.stop(serviceStopTimeoutMs)),
+      );
       listenSockets.closeAll();
       server?.close();
       for (const client of clients) client.close();

@@ -3,7 +3,7 @@
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 
-export type ExecutableName = 'httpsys' | 'w3svc' | 'was' | 'w3wp' | 'poolhost' | 'inetmgr';
+export type ExecutableName = 'httpsys' | 'w3svc' | 'was' | 'w3wp' | 'poolhost' | 'inetmgr' | 'nettcpactivator';
 
 const packageOf: Record<ExecutableName, string> = {
   httpsys: 'listener',
@@ -12,6 +12,7 @@ const packageOf: Record<ExecutableName, string> = {
   w3wp: 'worker',
   poolhost: 'poolhost',
   inetmgr: 'inetmgr',
+  nettcpactivator: 'net-tcp-activator',
 };
 
 export function repositoryRoot(): string {

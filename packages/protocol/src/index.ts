@@ -47,3 +47,4 @@ export { requestQueueActivityIntervalMs } from './messages/request-queue-activit
 export type * from './messages/listen-sockets.js';
 export { listenEndpointKey } from './messages/listen-sockets.js';
 export type * from './messages/response-cache.js';
+export type * from './messages/net-tcp.js';

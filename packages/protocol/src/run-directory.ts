@@ -3,7 +3,7 @@ import { mkdirSync, chmodSync, statSync, readFileSync, writeFileSync } from 'nod
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 
-export type SocketName = 'poolhost' | 'httpsys' | 'httpsys-data' | 'w3svc' | 'was';
+export type SocketName = 'poolhost' | 'httpsys' | 'httpsys-data' | 'w3svc' | 'was' | 'net-tcp' | 'net-tcp-data';
 
 export function defaultRunDirectory(env: NodeJS.ProcessEnv = process.env): string {
   if (env.XDG_RUNTIME_DIR) return join(env.XDG_RUNTIME_DIR, 'poolhost');

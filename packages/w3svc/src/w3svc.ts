@@ -89,7 +89,7 @@ export function createW3svc(options: W3svcOptions): W3svc {
         onProtocolError: onProtocolError('was'),
         onConnected: (channel) => {
           logger.info('connected to was; registering as listener adapter');
-          channel.request({ type: 'RegisterListenerAdapter', pid: process.pid }).then(
+          channel.request({ type: 'RegisterListenerAdapter', pid: process.pid, protocol: 'http' }).then(
             (reply) => adapter.applySiteConfiguration(reply),
             (error: unknown) => logger.error({ err: error }, 'was did not accept the listener adapter registration'),
           );

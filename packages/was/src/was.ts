@@ -6,6 +6,7 @@ import { rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Logger } from '@poolhost/common';
 import {
+  applicationPoolProtocols,
   ConfigError,
   describeSharedConfigurationProblem,
   formatIssue,
@@ -124,6 +125,10 @@ export function createWas(options: WasOptions): Was {
       publishQueueState: (state) => {
         if (!shuttingDown) listenerAdapters.publishQueueState(state);
       },
+      publishListenerChannelAvailable: (name) => {
+        if (!shuttingDown) listenerAdapters.publishListenerChannelAvailable(name);
+      },
+      listenerProtocols: (name) => applicationPoolProtocols(config, name),
     });
   for (const poolConfig of config.applicationPools) pools.set(poolConfig.name.toLowerCase(), createPool(poolConfig));
   reportIgnoredApplications(eventLog, null, config);
@@ -158,7 +163,7 @@ export function createWas(options: WasOptions): Was {
             const done = pool.shutdown({ kind: 'applicationPoolRemoved' }, 'removed from the configuration').finally(() => retiring.delete(done));
             retiring.add(done);
           },
-          publishSiteConfiguration: (applied) => listenerAdapters.publishSiteConfiguration(buildSiteConfiguration(applied, queueStates())),
+          publishSiteConfiguration: (applied) => listenerAdapters.publishSiteConfiguration((protocol) => buildSiteConfiguration(applied, queueStates(), protocol)),
         },
         config,
         next,

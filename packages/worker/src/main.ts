@@ -22,6 +22,7 @@ function workerSettings() {
     // Configuration isolation (IIS's `w3wp -h <pool>.config`): the pool's own file, else applicationHost.config.
     configFile: (configIndex >= 0 ? argv[configIndex + 1] : undefined) ?? process.env.APP_POOL_CONFIG ?? process.env.POOLHOST_CONFIG,
     dataFd: process.env.POOLHOST_DATA_FD ? Number(process.env.POOLHOST_DATA_FD) : undefined,
+    netTcpFd: process.env.POOLHOST_NET_TCP_FD ? Number(process.env.POOLHOST_NET_TCP_FD) : undefined,
     capacity: Number(process.env.POOLHOST_WORKER_CAPACITY ?? 1000) || 1000,
   };
 }
@@ -83,6 +84,7 @@ if (!spare && (!initial.applicationPool || !initial.configFile)) {
         runDirectory: resolveRunDirectory(undefined),
         workerId: settings.workerId,
         dataFd: settings.dataFd,
+        ...(settings.netTcpFd !== undefined ? { netTcpFd: settings.netTcpFd } : {}),
         ...(assignment ? { channel: assignment.channel, dataSocket: assignment.dataSocket } : {}),
         capacity: settings.capacity,
         ipc: process.send ? process : null,

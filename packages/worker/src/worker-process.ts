@@ -2,7 +2,7 @@
 // plane, answers was on the control channel, and drains on stop.
 import { Socket } from 'node:net';
 import type { Logger } from 'pino';
-import { loadApplicationHostConfig } from '@poolhost/config';
+import { applicationPoolProtocols, loadApplicationHostConfig } from '@poolhost/config';
 import {
   ControlChannel,
   connectUnixSocket,
@@ -14,6 +14,7 @@ import {
   type WorkerRequestCounters,
 } from '@poolhost/protocol';
 import { DataConnection } from './data-plane/data-connection.js';
+import { NetTcpListenerChannel } from './net-tcp/net-tcp-listener-channel.js';
 import { warmUp } from './hosting/application-initialization.js';
 import { warmUpPlans } from './hosting/warm-up-plans.js';
 import { readRuntimeCounters } from './counters/worker-request-counters.js';
@@ -36,6 +37,8 @@ export interface WorkerProcessOptions {
   workerId: string;
   /** An inherited, already connected socket to httpsys-data (POOLHOST_DATA_FD). */
   dataFd?: number;
+  /** An inherited, already connected socket to the net.tcp activator (POOLHOST_NET_TCP_FD). */
+  netTcpFd?: number;
   /** Requests taken at once (declared in ATTACH). */
   capacity: number;
   /** The IPC channel to was (`process`), when there is one. */
@@ -55,6 +58,8 @@ function shutdownMargin(limitMs: number): number {
 
 export class WorkerProcess {
   private connection: DataConnection | null = null;
+  /** The pool's net.tcp connections, when an application of it is reachable over net.tcp. */
+  private netTcp: NetTcpListenerChannel | null = null;
   private channel: ControlChannel | null = null;
   private applications: ApplicationTable | null = null;
   private shutdownTimeLimit = 90_000;
@@ -73,8 +78,9 @@ export class WorkerProcess {
     });
   }
 
+  /** Requests served, with net.tcp connections counted as requests (idle timeout and recycling by count see them). */
   get requestsServed(): number {
-    return this.connection?.requestsServed ?? 0;
+    return (this.connection?.requestsServed ?? 0) + (this.netTcp?.connectionsServed ?? 0);
   }
 
   /** The pool's processModel.shutdownTimeLimit (ms), once the configuration is read. */
@@ -83,7 +89,7 @@ export class WorkerProcess {
   }
 
   get requestsInFlight(): number {
-    return this.connection?.inFlight ?? 0;
+    return (this.connection?.inFlight ?? 0) + (this.netTcp?.openConnections ?? 0);
   }
 
   /** W3SVC_W3WP counters (zeros before the data connection exists). */
@@ -135,19 +141,34 @@ export class WorkerProcess {
       // Application Initialization: preloadEnabled applications answer their warm-up requests before
       // the worker attaches to its queue and reports ready (leaving 1 s of startupTimeLimit for that).
       await warmUp(warmUpPlans(applications, this.applications, this.logger), options.runDirectory, Math.max(1_000, pool.processModel.startupTimeLimit - 1_000), this.logger);
-      const socket = options.dataSocket ?? (options.dataFd !== undefined
-        ? new Socket({ fd: options.dataFd, readable: true, writable: true })
-        : await connectUnixSocket(socketPath(options.runDirectory, 'httpsys-data')));
-      this.connection = new DataConnection(socket, this.applications, {
-        lost: () => this.onDataConnectionLost(),
-        streamEnded: () => this.drainProgress?.(),
-      }, this.logger);
-      await this.connection.attach(pool.name, options.capacity, options.workerId);
+      // The listener adapters this pool's applications are reachable through (docs/non-http-activation.md).
+      const protocols = applicationPoolProtocols(config, pool.name);
+      if (protocols.includes('net.tcp')) {
+        const activator = options.netTcpFd !== undefined
+          ? new Socket({ fd: options.netTcpFd, readable: true, writable: true })
+          : await connectUnixSocket(socketPath(options.runDirectory, 'net-tcp-data'));
+        // Closed by stop() itself once drained; only an unplanned loss ends the worker.
+        this.netTcp = new NetTcpListenerChannel(this.applications, this.logger, () => {
+          if (!this.stopping) this.onDataConnectionLost();
+        });
+        await this.netTcp.attach(activator, pool.name, options.workerId);
+      }
+      if (protocols.includes('http')) {
+        const socket = options.dataSocket ?? (options.dataFd !== undefined
+          ? new Socket({ fd: options.dataFd, readable: true, writable: true })
+          : await connectUnixSocket(socketPath(options.runDirectory, 'httpsys-data')));
+        this.connection = new DataConnection(socket, this.applications, {
+          lost: () => this.onDataConnectionLost(),
+          streamEnded: () => this.drainProgress?.(),
+        }, this.logger);
+        await this.connection.attach(pool.name, options.capacity, options.workerId);
+      }
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       this.logger.error({ err: error }, `worker failed to start: ${message}`);
       this.channel?.notify({ type: 'WorkerStartupFailed', message });
       this.connection?.socket.destroy();
+      this.netTcp?.close();
       setImmediate(() => options.exit(WorkerExitCode.Failed));
       throw error;
     }
@@ -164,8 +185,9 @@ export class WorkerProcess {
   /** Resolves when httpsys has confirmed the DETACH sent by stop() (or at once with no connection). */
   stoppedTakingRequests(): Promise<void> {
     const connection = this.connection;
-    if (!connection || connection.socket.destroyed) return Promise.resolve();
-    return withTimeout(connection.detach(), 2_000);
+    const detached = [...(this.netTcp ? [this.netTcp.detach()] : []), ...(connection && !connection.socket.destroyed ? [connection.detach()] : [])];
+    if (detached.length === 0) return Promise.resolve();
+    return withTimeout(Promise.all(detached).then(() => undefined), 2_000);
   }
 
   /**
@@ -177,8 +199,18 @@ export class WorkerProcess {
     this.stopping = (async () => {
       const connection = this.connection;
       this.logger.info({ reason, shutdownTimeLimit }, `worker stopping (${reason})`);
+      const deadline = Date.now() + Math.max(0, shutdownTimeLimit - shutdownMargin(shutdownTimeLimit));
+      // net.tcp: no new connection; the open ones (long-lived, often) run until they end or the deadline.
+      const netTcp = this.netTcp;
+      const tcpDrained = netTcp
+        ? (async () => {
+            await withTimeout(netTcp.detach(), Math.max(0, deadline - Date.now()));
+            await netTcp.drain(deadline);
+            if (netTcp.openConnections > 0) this.logger.warn({ connections: netTcp.openConnections }, 'shutdown time limit reached; closing the remaining net.tcp connections');
+            netTcp.close();
+          })()
+        : Promise.resolve();
       if (connection && !connection.socket.destroyed) {
-        const deadline = Date.now() + Math.max(0, shutdownTimeLimit - shutdownMargin(shutdownTimeLimit));
         await withTimeout(connection.detach(), Math.max(0, deadline - Date.now()));
         await new Promise<void>((resolve) => {
           const check = (): void => {
@@ -196,6 +228,7 @@ export class WorkerProcess {
         }
         await connection.close();
       }
+      await tcpDrained;
       this.logger.info('worker stopped');
       this.channel?.close();
       this.options.exit(WorkerExitCode.Stopped);
@@ -204,8 +237,8 @@ export class WorkerProcess {
   }
 
   private onDataConnectionLost(): void {
-    if (this.stopping && this.connection?.streams.size === 0) return;
-    this.logger.error(`lost the data connection to httpsys; exiting with ${WorkerExitCode.DataConnectionLost}`);
+    if (this.stopping && (this.connection?.streams.size ?? 0) === 0) return;
+    this.logger.error(`lost a data connection (httpsys or the net.tcp activator); exiting with ${WorkerExitCode.DataConnectionLost}`);
     this.options.exit(WorkerExitCode.DataConnectionLost);
   }
 

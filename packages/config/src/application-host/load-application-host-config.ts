@@ -15,6 +15,7 @@ import { readConfigFileSections } from '../web-server/config-file-sections.js';
 import { readApplicationPools } from './application-pools.js';
 import { child, type ReadContext } from './read-context.js';
 import { readAutomaticCertificates, readHttpSys, readWebLimits, readWebManagement } from './server-elements.js';
+import { checkListenerProtocols, readListenerAdapters } from './listener-protocols.js';
 import { readSites } from './sites.js';
 
 export interface LoadOptions {
@@ -77,6 +78,8 @@ export function buildApplicationHostConfig(document: XmlDocument, options: LoadO
   const sites = readSites(child(applicationHost, 'sites'), context, poolNames);
   const webLimits = readWebLimits(applicationHost, context);
   const httpSys = readHttpSys(applicationHost, context);
+  const listenerAdapters = readListenerAdapters(applicationHost, context);
+  checkListenerProtocols(sites, listenerAdapters, context);
   const webManagement = readWebManagement(applicationHost, context);
   const automaticCertificates = readAutomaticCertificates(applicationHost, sites, context);
   if (diagnostics.issues.length) {
@@ -91,6 +94,7 @@ export function buildApplicationHostConfig(document: XmlDocument, options: LoadO
     sites,
     webLimits,
     httpSys,
+    ...(listenerAdapters ? { listenerAdapters } : {}),
     webManagement,
     ...(automaticCertificates ? { automaticCertificates } : {}),
     files: [document.file, ...webConfigFiles(sites.flatMap((site) => site.applications.flatMap((application) => application.virtualDirectories.map((vdir) => vdir.physicalPath))))],

@@ -9,6 +9,8 @@ import { parseAttributeValue, UINT_MAX } from '../values/attribute-type.js';
 import type { XmlElement } from '../xml/xml-node.js';
 import { childElements, findAttribute } from '../xml/xml-node.js';
 import { parseBindingInformation, usesHttpBindingForm } from './binding-information.js';
+import { parseNetTcpBindingInformation } from './net-tcp-binding-information.js';
+import { enabledProtocolsProblem } from './listener-protocols.js';
 import { child, mapPath, positionOf, type ReadContext } from './read-context.js';
 import {
   APPLICATION_SCHEMA,
@@ -31,6 +33,19 @@ const certificateSourceOffsets = new WeakMap<Binding, number>();
 /** One host name, or a wildcard `*.name` (RFC 8555 §7.1.3: only the whole leftmost label). */
 function isCertificateName(host: string): boolean {
   return host !== '' && !host.slice(host.startsWith('*.') ? 2 : 0).includes('*');
+}
+
+/** The offset of a binding's bindingInformation attribute. */
+export function bindingInformationOffset(binding: Binding): number {
+  return bindingOffsets.get(binding) ?? 0;
+}
+
+// Where each application's enabledProtocols attribute (else the element) sits, for the net.tcp checks.
+const enabledProtocolsOffsets = new WeakMap<Application, number>();
+
+/** The offset of an application's enabledProtocols attribute (or of the element when it inherits it). */
+export function enabledProtocolsOffset(application: Application): number {
+  return enabledProtocolsOffsets.get(application) ?? 0;
 }
 
 /** The offset of a binding's certificateSource="acme" attribute. */
@@ -222,6 +237,13 @@ function readBindings(bindings: XmlElement | undefined, context: ReadContext): B
         continue;
       }
       address = parsed;
+    } else if (protocol === 'net.tcp') {
+      const parsed = parseNetTcpBindingInformation(bindingInformation);
+      if (!parsed.ok) {
+        context.diagnostics.report(ConfigErrors.invalidNetTcpBindingInformation, { value: bindingInformation, reason: parsed.reason }, informationAttribute.start);
+        continue;
+      }
+      address = parsed;
     }
     const binding: Binding = { protocol, bindingInformation, ip: address.ip, port: address.port, host: address.host, sslFlags, position: positionOf(context, element) };
     if (certificateSource === 'acme') {
@@ -279,14 +301,19 @@ function readApplications(
     // An undeclared pool is not an error of the file: IIS loads it and WAS ignores that one application.
     const declaredPool = poolNames.get(settings.applicationPool.toLowerCase());
     if (declaredPool !== undefined) settings.applicationPool = declaredPool;
+    const protocolsAttribute = findAttribute(element, 'enabledProtocols');
+    const protocolsProblem = enabledProtocolsProblem(settings.enabledProtocols);
+    if (protocolsProblem) d.report(ConfigErrors.invalidEnabledProtocols, { value: settings.enabledProtocols, reason: protocolsProblem }, protocolsAttribute?.start ?? element.start);
     const virtualDirectories = readVirtualDirectories(element, `${siteName}${path}`, [child(element, 'virtualDirectoryDefaults'), ...virtualDirectoryDefaults], context);
-    applications.push({
+    const application: Application = {
       path,
       ...settings,
       virtualDirectories,
       ...(declaredPool === undefined ? { applicationPoolUndeclared: true as const } : {}),
       position: positionOf(context, element),
-    });
+    };
+    enabledProtocolsOffsets.set(application, protocolsAttribute?.start ?? element.start);
+    applications.push(application);
   }
   return applications;
 }

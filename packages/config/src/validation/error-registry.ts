@@ -182,6 +182,31 @@ export const ConfigErrors = {
     (p) => `bindingInformation="${p.value}" is invalid: ${p.reason}`,
     () => 'write bindingInformation as IP:port:host, e.g. "*:80:" or "*:8080:www.contoso.com" or "[::1]:443:"',
   ),
+  invalidNetTcpBindingInformation: define<{ value: string; reason: string }>(
+    'POOLHOST_CONFIG_NET_TCP_BINDING_INVALID',
+    (p) => `net.tcp bindingInformation="${p.value}" is invalid: ${p.reason}`,
+    () => 'write a net.tcp binding as PORT:* or PORT:IP, e.g. "808:*", "9000:127.0.0.1" or "9000:[::1]"',
+  ),
+  invalidEnabledProtocols: define<{ value: string; reason: string }>(
+    'POOLHOST_CONFIG_ENABLED_PROTOCOLS_INVALID',
+    (p) => `enabledProtocols="${p.value}" is invalid: ${p.reason}`,
+    () => 'write a comma-separated list of protocol names, e.g. "http" or "http,net.tcp"',
+  ),
+  netTcpApplicationsAmbiguous: define<{ site: string; application: string; other: string }>(
+    'POOLHOST_CONFIG_NET_TCP_APPLICATION_AMBIGUOUS',
+    (p) => `applications "${p.other}" and "${p.application}" of site "${p.site}" both enable net.tcp: a raw TCP connection carries no path, so one application per site receives the site's net.tcp connections`,
+    (p) => `remove net.tcp from the enabledProtocols of one of them, or give "${p.application}" a site of its own with its own net.tcp binding`,
+  ),
+  portSharedAcrossProtocols: define<{ value: string; site: string; other: string; otherSite: string; first: string }>(
+    'POOLHOST_CONFIG_PORT_SHARED_ACROSS_PROTOCOLS',
+    (p) => `binding "${p.value}" of site "${p.site}" listens on the same port and address as "${p.other}" of site "${p.otherSite}" (at ${p.first}); a net.tcp port belongs to one site and no other protocol`,
+    () => 'give the net.tcp binding a port of its own (or an IP address no other binding of that port uses)',
+  ),
+  listenerAdapterMissing: define<{ value: string; protocol: string }>(
+    'POOLHOST_CONFIG_LISTENER_ADAPTER_MISSING',
+    (p) => `binding "${p.value}" needs the ${p.protocol} listener adapter, and <listenerAdapters> does not list it: nothing would listen on it`,
+    (p) => `add <add name="${p.protocol}" /> to system.applicationHost/listenerAdapters, or remove the binding`,
+  ),
   invalidApplicationPath: define<{ value: string; kind: 'application' | 'virtualDirectory'; reason: string }>(
     'POOLHOST_CONFIG_PATH_INVALID',
     (p) => `${p.kind === 'application' ? 'application' : 'virtual directory'} path="${p.value}" is invalid: ${p.reason}`,

@@ -1,7 +1,7 @@
 // `poolhost start`: validate the configuration, take the run directory, run in the foreground.
 import { existsSync, readFileSync } from 'node:fs';
 import { createLogger, protectFromOomKiller, runService, ServiceExitCode } from '@poolhost/common';
-import { loadServedConfiguration, sslStorePath, type ApplicationHostConfig } from '@poolhost/config';
+import { LISTENER_ADAPTER_PROTOCOLS, listenerAdapterNames, listenerAdaptersToStart, loadServedConfiguration, sslStorePath, type ApplicationHostConfig } from '@poolhost/config';
 import { AutomaticCertificates } from '../automatic-certificates/automatic-certificates.js';
 import { connectUnixSocket, createAdministrationToken, ensureRunDirectory, formatListenAddress, pidFilePath, socketPath, type ListenAddress } from '@poolhost/protocol';
 import { administrationAddressOf, farmHealthOf, type FarmHealthSettings } from './administration-option.js';
@@ -76,6 +76,12 @@ export async function runStartCommand(options: StartCommandOptions): Promise<num
     process.stderr.write(`poolhost: socket activation: ${error instanceof Error ? error.message : String(error)}\n`);
     return 1;
   }
+  const listenerAdapters = listenerAdaptersToStart(config);
+  const foreignAdapters = listenerAdapterNames(config).filter((name) => !(LISTENER_ADAPTER_PROTOCOLS as readonly string[]).includes(name));
+  if (foreignAdapters.length > 0) {
+    logger.warn({ adapters: foreignAdapters }, `listenerAdapters ${foreignAdapters.join(', ')}: poolhost has no listener adapter for them (it has http and net.tcp); their bindings are kept and nothing listens on them`);
+  }
+  logger.info({ listenerAdapters }, `listener adapters: ${listenerAdapters.join(', ') || 'none'}`);
   const longestShutdown = Math.max(0, ...config.applicationPools.map((pool) => pool.processModel.shutdownTimeLimit));
   return runService({
     name: 'poolhost',
@@ -94,6 +100,7 @@ export async function runStartCommand(options: StartCommandOptions): Promise<num
         }),
         ...(administrationUrl ? { administration: { url: administrationUrl } } : {}),
         wasStopTimeoutMs: longestShutdown + wasStopMarginMs,
+        listenerAdapters,
         listenSockets,
         ...(config.automaticCertificates
           ? {

@@ -4,7 +4,7 @@ import { execa } from 'execa';
 import { executablePath, type IpcEndpoint } from '@poolhost/protocol';
 import { debugNodeFlags } from './debug-node-flags.js';
 
-export type ServiceName = 'httpsys' | 'w3svc' | 'was' | 'inetmgr';
+export type ServiceName = 'httpsys' | 'w3svc' | 'was' | 'inetmgr' | 'nettcpactivator';
 
 export interface ServiceExit {
   exitCode: number | null;

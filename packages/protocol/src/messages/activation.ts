@@ -1,8 +1,16 @@
-// Activation: httpsys notices a queue that needs a worker; w3svc relays the fact to was.
+// Activation: the listener adapter contract between was and every adapter (w3svc for http, the net.tcp
+// activator for net.tcp), after WAS's WebhostRegisterProtocol / WebhostOpenListenerChannelInstance
+// (iis-2.md §4). An adapter registers for one protocol, gets the sites, applications and bindings of that
+// protocol (ApplySiteConfiguration) and every change, asks for a worker for a pool (WorkerDemanded) and
+// learns when it may ask again (ListenerChannelAvailable).
+
+/** The protocols a listener adapter may register for (`https` bindings belong to `http`). */
+export type ListenerAdapterProtocol = 'http' | 'net.tcp';
 
 /**
- * httpsys -> w3svc -> was. Sent when a request waits in a queue with no attached worker, or when
- * every attached worker of a web garden is busy and fewer than `maxProcesses` are attached.
+ * adapter -> was (httpsys -> w3svc -> was for http): "open a listener channel". Sent when work waits for a
+ * pool with no attached worker, or when every attached worker of a web garden is busy and fewer than
+ * `maxProcesses` are attached.
  */
 export interface WorkerDemanded {
   type: 'WorkerDemanded';
@@ -12,15 +20,30 @@ export interface WorkerDemanded {
   attachedWorkers: number;
 }
 
-/** w3svc -> was on (re)connect: asks for the full site configuration and queue states. */
+/**
+ * adapter -> was on (re)connect: registers for `protocol` (a second registration of a protocol while the
+ * first is connected is refused, as WebhostRegisterProtocol's ERROR_ALREADY_EXISTS) and asks for the site
+ * configuration of that protocol and the queue states.
+ */
 export interface RegisterListenerAdapter {
   type: 'RegisterListenerAdapter';
   pid: number;
+  protocol: ListenerAdapterProtocol;
 }
 
-export type ActivationMessage = WorkerDemanded | RegisterListenerAdapter;
+/**
+ * was -> every adapter: a pool may be asked for a worker again (WAS's
+ * APPLICATION_POOL_CAN_OPEN_NEW_LISTENER_CHANNEL_INSTANCE): a worker of it exited (crash, idle-out,
+ * recycle) or became ready (a web garden may have room for one more).
+ */
+export interface ListenerChannelAvailable {
+  type: 'ListenerChannelAvailable';
+  applicationPool: string;
+}
 
-/** Each activation request and its reply: was answers a registration with the whole site configuration. */
+export type ActivationMessage = WorkerDemanded | RegisterListenerAdapter | ListenerChannelAvailable;
+
+/** Each activation request and its reply: was answers a registration with the site configuration of the adapter's protocol. */
 export interface ActivationReplies {
   RegisterListenerAdapter: import('./config-plane.js').ApplySiteConfiguration;
 }

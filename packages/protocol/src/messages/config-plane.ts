@@ -71,9 +71,13 @@ export type ListenerLimits = Pick<WebLimits, 'headerWaitTimeout' | 'connectionTi
     maxCacheSize: number;
   };
 
-/** was -> w3svc: the sites and request queues the configuration declares. */
+/**
+ * was -> a listener adapter: the sites and request queues the configuration declares, for the adapter's
+ * protocol: only the bindings of that protocol, only the applications whose enabledProtocols list it.
+ */
 export interface ApplySiteConfiguration {
   type: 'ApplySiteConfiguration';
+  protocol: import('./activation.js').ListenerAdapterProtocol;
   sites: SiteDescriptor[];
   requestQueues: RequestQueueSettings[];
   queueStates: RequestQueueState[];

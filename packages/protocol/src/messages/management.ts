@@ -161,7 +161,7 @@ export interface RequestList {
 }
 
 export interface ServiceStatus {
-  name: 'httpsys' | 'w3svc' | 'was' | 'inetmgr';
+  name: 'httpsys' | 'w3svc' | 'was' | 'inetmgr' | 'nettcpactivator';
   pid: number | null;
   state: 'Starting' | 'Running' | 'Stopping' | 'Stopped';
   restarts: number;

@@ -83,6 +83,8 @@ export class ListenerAdapter {
     return {
       ApplySiteConfiguration: (message) => this.applySiteConfiguration(message),
       SetRequestQueueState: (message) => this.setRequestQueueState(message.state),
+      // httpsys asks again by itself whenever requests still wait with no worker; nothing to relay.
+      ListenerChannelAvailable: () => undefined,
     };
   }
 

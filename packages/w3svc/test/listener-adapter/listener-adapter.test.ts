@@ -7,6 +7,7 @@ import { ListenerAdapter } from '../../src/listener-adapter/listener-adapter.js'
 
 const configuration: ApplySiteConfiguration = {
   type: 'ApplySiteConfiguration',
+  protocol: 'http',
   sites: [
     {
       id: 1,

@@ -1,7 +1,7 @@
 // One application pool at runtime: its state machine, its workers (demand start, web garden,
 // AlwaysRunning), recycling, idle shutdown or suspension, live reconfiguration and rapid-fail protection.
 import { StateMachine, type Logger } from '@poolhost/common';
-import type { ApplicationPool as ApplicationPoolConfig, RecycleReason } from '@poolhost/config';
+import type { ApplicationPool as ApplicationPoolConfig, ListenerProtocol, RecycleReason } from '@poolhost/config';
 import type { ApplicationPoolCounterSet, ApplicationPoolStatus, WorkerProcessCounterSet, RequestQueueState, WorkerDemanded, WorkerProcessInfo } from '@poolhost/protocol';
 import type { Clock, TimerHandle } from '@poolhost/common';
 import type { EventLog } from '../event-log/event-log.js';
@@ -34,8 +34,12 @@ export interface ApplicationPoolOptions {
   eventLog: EventLog;
   memorySampler: MemorySampler;
   nextWorkerId(): string;
-  /** Tells the listener (through w3svc) whether the pool's queue takes requests. */
+  /** Tells the listener adapters whether the pool's queue takes requests. */
   publishQueueState(state: RequestQueueState): void;
+  /** Tells the listener adapters they may ask for a worker of the pool again (a worker exited or became ready). */
+  publishListenerChannelAvailable?(applicationPool: string): void;
+  /** The listener protocols the pool's workers attach to (absent: http). */
+  listenerProtocols?(applicationPool: string): ListenerProtocol[];
   /** The instance's cgroup subtree; null or absent: no cgroups (the pool's limits are reported as not enforced). */
   cgroups?: CgroupSubtree | null;
   /** Tests and demos: the CPU monitor's interval instead of `<cpu resetInterval>`. */
@@ -307,6 +311,7 @@ export class ApplicationPool {
       idleShutdown: this.config.startMode !== 'AlwaysRunning' && !standby,
       placeProcess: (pid) => this.isolation.placeProcess(pid),
       ...(this.options.poolConfiguration ? { poolConfiguration: () => this.options.poolConfiguration!(this.name) } : {}),
+      ...(this.options.listenerProtocols ? { listenerProtocols: this.options.listenerProtocols(this.name) } : {}),
       explainCrash: (exit) => this.isolation.explainCrash(exit),
       events: {
         ready: (ready) => this.onWorkerReady(ready),
@@ -328,6 +333,7 @@ export class ApplicationPool {
 
   private onWorkerReady(worker: WorkerProcess): void {
     this.rotation.workerReady(worker);
+    this.options.publishListenerChannelAvailable?.(this.name);
     if (!worker.standby) this.ensureStandby();
     // Started before the latest configuration change: it runs old settings, so it is replaced too.
     if ((this.workerGeneration.get(worker) ?? 0) < this.configGeneration) this.recycle('ConfigChange', worker, { logEvent: false });
@@ -406,6 +412,7 @@ export class ApplicationPool {
       return;
     }
     if (this.state !== 'Started') return;
+    this.options.publishListenerChannelAvailable?.(this.name);
     if (heldDemand && this.activeWorkers.length === 0) this.startWorker('demand held during a non-overlapped recycle');
     this.ensureStandby();
     if (this.config.startMode === 'AlwaysRunning') {

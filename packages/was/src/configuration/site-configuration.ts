@@ -1,7 +1,8 @@
-// What was tells w3svc: the sites, bindings and applications of the configuration, and one request
-// queue per application pool with its settings and current enabled state.
-import type { ApplicationHostConfig } from '@poolhost/config';
-import type { ApplySiteConfiguration, RequestQueueState, SiteDescriptor } from '@poolhost/protocol';
+// What was tells a listener adapter: the sites of the configuration with the bindings of the adapter's
+// protocol and the applications whose enabledProtocols list it, and one request queue per application
+// pool with its settings and current enabled state. The same for every adapter (w3svc is `http`).
+import { enabledProtocolsOf, listenerProtocolOf, type ApplicationHostConfig } from '@poolhost/config';
+import type { ApplySiteConfiguration, ListenerAdapterProtocol, RequestQueueState, SiteDescriptor } from '@poolhost/protocol';
 
 /** `system.webServer/caching@maxCacheSize` (MB) as applicationHost.config sets it; the section is typed and checked where workers read it. */
 function maxCacheSizeOf(config: ApplicationHostConfig): number {
@@ -9,15 +10,13 @@ function maxCacheSizeOf(config: ApplicationHostConfig): number {
   return Number.isInteger(value) && value >= 0 ? value : 0;
 }
 
-const listenerProtocols = new Set(['http', 'https']);
-
-export function buildSiteConfiguration(config: ApplicationHostConfig, queueStates: RequestQueueState[]): ApplySiteConfiguration {
+export function buildSiteConfiguration(config: ApplicationHostConfig, queueStates: RequestQueueState[], protocol: ListenerAdapterProtocol = 'http'): ApplySiteConfiguration {
   const sites: SiteDescriptor[] = config.sites.map((site) => ({
     id: site.id,
     name: site.name,
     serverAutoStart: site.serverAutoStart,
     bindings: site.bindings
-      .filter((binding) => listenerProtocols.has(binding.protocol.toLowerCase()))
+      .filter((binding) => listenerProtocolOf(binding.protocol) === protocol)
       .map((binding) => ({
         protocol: binding.protocol,
         bindingInformation: binding.bindingInformation,
@@ -27,7 +26,9 @@ export function buildSiteConfiguration(config: ApplicationHostConfig, queueState
         sslFlags: binding.sslFlags,
         ...(binding.proxyProtocol ? { proxyProtocol: binding.proxyProtocol } : {}),
       })),
-    applications: site.applications.map((application) => ({ path: application.path, applicationPool: application.applicationPool })),
+    applications: site.applications
+      .filter((application) => enabledProtocolsOf(application).includes(protocol))
+      .map((application) => ({ path: application.path, applicationPool: application.applicationPool })),
     connectionTimeout: site.limits.connectionTimeout,
     maxConnections: site.limits.maxConnections,
     maxUrlSegments: site.limits.maxUrlSegments,
@@ -37,6 +38,7 @@ export function buildSiteConfiguration(config: ApplicationHostConfig, queueState
   }));
   return {
     type: 'ApplySiteConfiguration',
+    protocol,
     sites,
     requestQueues: config.applicationPools.map((pool) => ({
       applicationPool: pool.name,

@@ -1,6 +1,6 @@
 // was's one handler table: what w3svc (activation), appcmd and poolhost (management) may send.
 import type { Logger } from '@poolhost/common';
-import type { ApplicationHostConfig } from '@poolhost/config';
+import { listenerAdapterNames, type ApplicationHostConfig } from '@poolhost/config';
 import type { ApplicationPoolCounters, ConfigurationFile, ConfigurationState, HandlerTable, RequestList, RequestQueueState, SpareWorkerCounters, WorkerProcessList, WorkerRequestList } from '@poolhost/protocol';
 import type { ApplicationPool } from '../application-pool/application-pool.js';
 import { buildSiteConfiguration } from '../configuration/site-configuration.js';
@@ -53,9 +53,9 @@ export function wasHandlers(context: WasHandlerContext): HandlerTable {
 
   return {
     RegisterListenerAdapter: (message, channel) => {
-      context.listenerAdapters.register(channel);
-      logger.info({ adapterPid: message.pid }, `listener adapter ${message.pid} registered`);
-      return buildSiteConfiguration(context.configuration(), context.queueStates());
+      context.listenerAdapters.register(channel, message.protocol, message.pid, listenerAdapterNames(context.configuration()));
+      logger.info({ adapterPid: message.pid, protocol: message.protocol }, `listener adapter ${message.pid} registered for ${message.protocol}`);
+      return buildSiteConfiguration(context.configuration(), context.queueStates(), message.protocol);
     },
     WorkerDemanded: (message) => {
       if (!context.shuttingDown()) known(message.applicationPool)?.demand(message);

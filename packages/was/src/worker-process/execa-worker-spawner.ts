@@ -57,16 +57,21 @@ export function createExecaWorkerSpawner(options: ExecaWorkerSpawnerOptions): Wo
     };
   };
 
-  /** Runs w3wp with fd 3 = a fresh data connection to httpsys; returns the subprocess and its pid. */
-  const start = async (args: string[], env: NodeJS.ProcessEnv, identity?: WorkerIdentity): Promise<{ subprocess: W3wpSubprocess; pid: number }> => {
-    // was opens the data connection, so a worker never needs access to the run directory's listener sockets.
-    const dataSocket: Socket = await connectUnixSocket(socketPath(options.runDirectory, 'httpsys-data'));
+  /**
+   * Runs w3wp with fd 3 = a fresh data connection to httpsys and fd 4 = one to the net.tcp activator, each
+   * when the worker attaches to that adapter; returns the subprocess and its pid.
+   */
+  const start = async (args: string[], env: NodeJS.ProcessEnv, identity?: WorkerIdentity, protocols: readonly string[] = ['http']): Promise<{ subprocess: W3wpSubprocess; pid: number }> => {
+    // was opens the data connections, so a worker never needs access to the run directory's listener sockets.
+    const dataSockets: Array<Socket | 'ignore'> = [];
     let subprocess: W3wpSubprocess;
     try {
-      subprocess = runW3wp(w3wp, args, env, dataSocket, identity);
+      dataSockets.push(protocols.includes('http') ? await connectUnixSocket(socketPath(options.runDirectory, 'httpsys-data')) : 'ignore');
+      if (protocols.includes('net.tcp')) dataSockets.push(await connectUnixSocket(socketPath(options.runDirectory, 'net-tcp-data')));
+      subprocess = runW3wp(w3wp, args, env, dataSockets, identity);
     } finally {
-      // The child holds its own copy; closing ours (without shutdown) keeps the connection open for it.
-      dataSocket.destroy();
+      // The child holds its own copies; closing ours (without shutdown) keeps the connections open for it.
+      for (const socket of dataSockets) if (socket !== 'ignore') socket.destroy();
     }
     // execa reports the inherited socket as closed early; the exit event below is what counts.
     subprocess.catch(() => undefined);
@@ -88,6 +93,7 @@ export function createExecaWorkerSpawner(options: ExecaWorkerSpawnerOptions): Wo
         prepared.arguments,
         { ...withoutConfigFile(baseEnv, prepared.isolated), ...prepared.environment },
         prepared.identity,
+        request.listenerProtocols,
       );
       // Before Node has loaded w3wp: the worker joins its pool's cgroup.
       try {
@@ -157,12 +163,12 @@ export function createExecaWorkerSpawner(options: ExecaWorkerSpawnerOptions): Wo
   };
 }
 
-function runW3wp(w3wp: string, args: string[], env: NodeJS.ProcessEnv, dataSocket: Socket, identity: WorkerIdentity | undefined) {
+function runW3wp(w3wp: string, args: string[], env: NodeJS.ProcessEnv, dataSockets: Array<Socket | 'ignore'>, identity: WorkerIdentity | undefined) {
   return execa(process.execPath, [w3wp, ...args], {
     env,
     extendEnv: false,
-    // fd 3 is the connected data socket (passed natively, not piped); the IPC channel comes after it.
-    stdio: ['ignore', 'pipe', 'pipe', dataSocket],
+    // fd 3 (and 4) are the connected data sockets (passed natively, not piped); the IPC channel comes after them.
+    stdio: ['ignore', 'pipe', 'pipe', ...dataSockets],
     ipc: true,
     serialization: 'json',
     buffer: false,

@@ -7,6 +7,8 @@ import type { WorkerSpawnRequest } from './worker-spawner.js';
 
 /** The worker finds its data-plane connection to httpsys on this inherited file descriptor. */
 export const workerDataFd = 3;
+/** … and its connection to the net.tcp activator on this one. */
+export const workerNetTcpFd = 4;
 
 export interface PoolEnvironmentContext {
   configFile: string;
@@ -33,7 +35,8 @@ export function poolEnvironment(
     ...(poolConfigFile ? { APP_POOL_CONFIG: poolConfigFile, POOLHOST_CONFIG_DIRECTORY: dirname(options.configFile) } : { POOLHOST_CONFIG: options.configFile }),
     POOLHOST_RUN_DIR: options.runDirectory,
     POOLHOST_WORKER_ID: request.workerId,
-    POOLHOST_DATA_FD: String(workerDataFd),
+    ...(request.listenerProtocols && !request.listenerProtocols.includes('http') ? {} : { POOLHOST_DATA_FD: String(workerDataFd) }),
+    ...(request.listenerProtocols?.includes('net.tcp') ? { POOLHOST_NET_TCP_FD: String(workerNetTcpFd) } : {}),
     ...(request.standby ? { POOLHOST_STANDBY: '1' } : {}),
   };
 }

@@ -2,7 +2,7 @@
 // startup and shutdown time limits, and the reason it ended. Health, idle and periodic restart are
 // watched by WorkerMonitors; the application pool decides what to do next.
 import { StateMachine, type Logger } from '@poolhost/common';
-import type { ApplicationPool, RecycleReason } from '@poolhost/config';
+import type { ApplicationPool, ListenerProtocol, RecycleReason } from '@poolhost/config';
 import { createWorkerRequestCounters, type ControlRequest, type HandlerTable, type ReplyTo, type WorkerHealth, type WorkerProcessCounterSet, type WorkerProcessInfo, type WorkerRequestCounters } from '@poolhost/protocol';
 import type { Clock, TimerHandle } from '@poolhost/common';
 import type { EventLog } from '../event-log/event-log.js';
@@ -42,6 +42,8 @@ export interface WorkerProcessOptions {
   standby?: boolean;
   /** The pool's own configuration file text (configuration isolation); null: the worker reads applicationHost.config. */
   poolConfiguration?: () => string | null;
+  /** The listener protocols the worker attaches to (absent: http). */
+  listenerProtocols?: ListenerProtocol[];
   /** Puts the new process in the pool's cgroup; called by the spawner right after the spawn, before Node loads w3wp. */
   placeProcess?: (pid: number) => void;
   /** An unplanned exit the pool can explain better than "crash" (its cgroup's OOM killer ended it). */
@@ -176,6 +178,7 @@ export class WorkerProcess {
         handlers: this.handlers(),
         ...(this.options.placeProcess ? { placeProcess: this.options.placeProcess } : {}),
         ...(this.options.poolConfiguration ? { poolConfiguration: this.options.poolConfiguration() } : {}),
+        ...(this.options.listenerProtocols ? { listenerProtocols: this.options.listenerProtocols } : {}),
       });
     } catch (error) {
       if (this.state === 'Exited') return;

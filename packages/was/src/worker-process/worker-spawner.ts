@@ -1,6 +1,6 @@
 // The seam between worker lifecycle logic and real processes: the real spawner runs
 // `node w3wp.js -ap "<pool>"` with execa; tests use a fake.
-import type { ApplicationPool } from '@poolhost/config';
+import type { ApplicationPool, ListenerProtocol } from '@poolhost/config';
 import type { ControlRequest, HandlerTable, ReplyTo } from '@poolhost/protocol';
 
 export interface WorkerSpawnRequest {
@@ -20,6 +20,11 @@ export interface WorkerSpawnRequest {
    * the pool's folder and given to the worker as `-h` and APP_POOL_CONFIG instead of applicationHost.config.
    */
   poolConfiguration?: string | null;
+  /**
+   * The listener adapters the worker attaches to (absent: http): was opens the worker's data connection to
+   * httpsys (fd 3) only with `http`, to the net.tcp activator (fd 4) only with `net.tcp`.
+   */
+  listenerProtocols?: ListenerProtocol[];
 }
 
 export interface WorkerExit {

@@ -70,7 +70,7 @@ test('a stopped pool starts no worker and its queue is disabled with AppOffline'
 test('autoStart="false" leaves the pool stopped at service start', async () => {
   const { was, call } = await createHarness([{ name: 'Cold', attributes: 'autoStart="false"' }]);
   assert.equal(was.applicationPool('Cold')?.state, 'Stopped');
-  const reply = await call({ type: 'RegisterListenerAdapter', pid: 2 });
+  const reply = await call({ type: 'RegisterListenerAdapter', pid: 2, protocol: 'http' });
   assert.ok(reply && reply.type === 'ApplySiteConfiguration');
   assert.deepEqual(reply.queueStates, [{ applicationPool: 'Cold', enabled: false, disabledReason: 'AppOffline' }]);
 });

@@ -19,3 +19,25 @@ test('sites, applications and one request queue per pool go to w3svc', () => {
   assert.deepEqual(message.requestQueues[0], { applicationPool: 'AppA', queueLength: 50, loadBalancerCapabilities: 'HttpLevel', maxProcesses: 1 });
   assert.deepEqual(message.queueStates, [{ applicationPool: 'AppA', enabled: true }]);
 });
+
+// Protocol-neutral: each adapter gets its own protocol's bindings and the applications that enable it.
+test('the net.tcp adapter gets the net.tcp bindings and the applications whose enabledProtocols list net.tcp; http gets the rest', () => {
+  const config = configWithPools([{ name: 'AppA' }, { name: 'Tcp' }], {
+    extraSites: `      <site name="Both" id="3">
+        <application path="/" applicationPool="Tcp" enabledProtocols="http,net.tcp"><virtualDirectory path="/" physicalPath="/tmp" /></application>
+        <application path="/web" applicationPool="AppA"><virtualDirectory path="/" physicalPath="/tmp" /></application>
+        <bindings><binding protocol="http" bindingInformation="*:8082:" /><binding protocol="net.tcp" bindingInformation="808:*" /></bindings>
+      </site>`,
+  });
+  const tcp = buildSiteConfiguration(config, [], 'net.tcp');
+  assert.equal(tcp.protocol, 'net.tcp');
+  const both = tcp.sites.find((site) => site.name === 'Both')!;
+  assert.deepEqual(both.bindings.map((binding) => [binding.protocol, binding.port, binding.ip]), [['net.tcp', 808, '*']]);
+  assert.deepEqual(both.applications, [{ path: '/', applicationPool: 'Tcp' }]);
+  assert.deepEqual(tcp.sites.find((site) => site.name === 'Default Web Site')!.bindings, []);
+  const http = buildSiteConfiguration(config, []);
+  assert.equal(http.protocol, 'http');
+  const httpBoth = http.sites.find((site) => site.name === 'Both')!;
+  assert.deepEqual(httpBoth.bindings.map((binding) => binding.protocol), ['http']);
+  assert.deepEqual(httpBoth.applications.map((application) => application.path), ['/', '/web']);
+});

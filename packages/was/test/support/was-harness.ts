@@ -58,7 +58,7 @@ export async function createHarness(pools: PoolFixture[], options: ConfigFixture
     await settle();
     return result;
   };
-  await call({ type: 'RegisterListenerAdapter', pid: 1 });
+  await call({ type: 'RegisterListenerAdapter', pid: 1, protocol: 'http' });
   await was.start();
   await settle();
   return { was, clock, spawner, spareSpawner, logLines, queueStates, siteConfigurations, memory, call, eventIds: () => was.eventLog.journal().events.map((event) => event.eventId) };

@@ -4,7 +4,7 @@
 // Folders below the root get theirs when first asked for (pipeline/folder-pipelines.ts), from the same cache.
 // Applications whose levels bring the same sections (same folder, no location tag of their own) get
 // the same WebServerConfig object, which the pipeline compiler shares in turn.
-import { EffectiveConfigCache, getEffectiveWebServerConfig, type ApplicationHostConfig, type ConfigurationFault, type Site, type WebServerConfig } from '@poolhost/config';
+import { applicationServesProtocol, EffectiveConfigCache, getEffectiveWebServerConfig, type ApplicationHostConfig, type ConfigurationFault, type Site, type WebServerConfig } from '@poolhost/config';
 import type { Logger } from 'pino';
 
 export interface PoolApplication {
@@ -20,6 +20,8 @@ export interface PoolApplication {
   fault: ConfigurationFault | null;
   /** `<handlers><add modules="iisnode" path="…">` from the effective configuration, if any. */
   iisnodeHandlerPath: string | null;
+  /** Reachable over net.tcp (enabledProtocols lists it and the site has a net.tcp binding): its net.Server gets the relayed connections. */
+  netTcp: boolean;
   /** `<application preloadEnabled>`: Application Initialization warms it before the worker takes traffic. */
   preloadEnabled: boolean;
   /** What the configuration of the application's folders is computed from (FolderPipelines). */
@@ -62,6 +64,7 @@ export function poolApplications(config: ApplicationHostConfig, applicationPool:
         config: effectiveConfig,
         fault,
         iisnodeHandlerPath: handler?.path ?? null,
+        netTcp: applicationServesProtocol(site, application, 'net.tcp'),
         preloadEnabled: application.preloadEnabled,
         host: config,
         configCache: cache,

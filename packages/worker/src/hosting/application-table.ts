@@ -1,10 +1,13 @@
 // (site id, application path) -> the application loaded in this worker. Paths come from httpsys exactly
 // as configured; a case-insensitive second probe covers a differently cased copy of the config.
 import type { HostedApplication } from './hosted-application.js';
+import type { NodeApplication } from './node-application.js';
 
 export class ApplicationTable {
   private readonly sites = new Map<number, Map<string, HostedApplication>>();
   readonly all: HostedApplication[] = [];
+  /** Per site id, the application that takes the site's net.tcp connections (one per site). */
+  readonly netTcp = new Map<number, NodeApplication>();
 
   add(application: HostedApplication): void {
     let paths = this.sites.get(application.siteId);

@@ -88,8 +88,9 @@ export async function loadApplications(
       node = iisnode;
       logger.info({ site: application.siteName, application: application.path, entry }, `iisnode application ${application.path}: ${entry} runs in node processes`);
     } else if (entry) {
-      const inProcess = new NodeApplication(application.siteId, application.siteName, application.path, entry);
+      const inProcess = new NodeApplication(application.siteId, application.siteName, application.path, entry, application.netTcp);
       node = inProcess;
+      if (application.netTcp) table.netTcp.set(application.siteId, inProcess);
       const sameScript = loadedEntries.get(entry);
       if (sameScript) inProcess.shareWith(sameScript);
       else {

@@ -2,6 +2,7 @@
 // function, an Express/Koa/Fastify app, `{ handler }`, an http.Server) or calls `listen()` — captured.
 import { Server as HttpServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
+import type { Server as NetServer } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import type { InProcessNodeHost } from './node-host.js';
 import { importModule } from './import-module.js';
@@ -14,11 +15,20 @@ export class NodeApplication implements InProcessNodeHost {
   private target: RequestTarget | null = null;
   /** The entry script threw (or exported nothing) while loading: the application answers 500.1001 with it. */
   loadFailure: Error | null = null;
+  /** The plain net.Server the application listened with, when it is reachable over net.tcp: it gets the relayed connections. */
+  tcpServer: NetServer | null = null;
 
-  constructor(readonly siteId: number, readonly siteName: string, readonly path: string, readonly entryScript: string) {}
+  /** `netTcp`: the application is reachable over net.tcp, so its net.Server's listen() is captured too. */
+  constructor(readonly siteId: number, readonly siteName: string, readonly path: string, readonly entryScript: string, readonly netTcp = false) {}
 
   handle(req: IncomingMessage, res: ServerResponse): void {
-    const target = this.target!;
+    const target = this.target;
+    if (!target) {
+      // A net.tcp-only application (no HTTP server of its own) reached over http.
+      res.statusCode = 404;
+      res.end();
+      return;
+    }
     if (target.kind === 'server') target.server.emit('request', req, res);
     else void target.listener(req, res);
   }
@@ -35,6 +45,7 @@ export class NodeApplication implements InProcessNodeHost {
   shareWith(loaded: NodeApplication): void {
     this.target = loaded.target;
     this.loadFailure = loaded.loadFailure;
+    this.tcpServer ??= loaded.tcpServer;
   }
 
   /**
@@ -44,14 +55,21 @@ export class NodeApplication implements InProcessNodeHost {
   async load(listenWaitMs: number): Promise<void> {
     let captured: HttpServer | null = null;
     let onCapture: (() => void) | null = null;
+    const keepTcpServer = (server: NetServer): boolean => {
+      if (server instanceof HttpServer || !this.netTcp) return false;
+      this.tcpServer ??= server;
+      return true;
+    };
     setCaptureTarget((server) => {
+      if (keepTcpServer(server)) return onCapture?.();
+      const httpServer = server as HttpServer;
       // The first server wins; a later one replaces it only if the first has no request handler.
-      if (!captured || captured.listenerCount('request') === 0) captured = server;
+      if (!captured || captured.listenerCount('request') === 0) captured = httpServer;
       onCapture?.();
-    });
+    }, this.netTcp);
     const namespace = await importModule(pathToFileURL(this.entryScript).href);
     let target = captured ? serverTarget(captured) : await exportedTarget(namespace);
-    if (!target) {
+    if (!target && !this.tcpServer) {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, listenWaitMs);
         onCapture = () => {
@@ -62,16 +80,26 @@ export class NodeApplication implements InProcessNodeHost {
       onCapture = null;
       if (captured) target = serverTarget(captured);
     }
+    if (!target && this.tcpServer) {
+      // A net.tcp application with no HTTP face: its net.Server is all it serves.
+      this.keepCapturing();
+      return;
+    }
     if (!target) {
       throw new Error(
         `${this.entryScript} neither exports a request listener (module.exports = (req, res) => …, an Express/Koa/Fastify app, { handler }) nor calls listen()`,
       );
     }
     this.target = target;
-    // Late listen() calls (after a restart of the app's server, say) keep coming here.
+    this.keepCapturing();
+  }
+
+  // Late listen() calls (after a restart of the app's server, say) keep coming here.
+  private keepCapturing(): void {
     setCaptureTarget((server) => {
-      this.target = serverTarget(server);
-    });
+      if (server instanceof HttpServer) this.target = serverTarget(server);
+      else if (this.netTcp) this.tcpServer = server;
+    }, this.netTcp);
   }
 }
 

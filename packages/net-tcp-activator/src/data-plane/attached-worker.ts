@@ -1,0 +1,57 @@
+// A worker attached to a pool's net.tcp connections: the Unix socket it accepts connections on, and the
+// connections relayed to it. Each TCP connection gets its own Unix-socket connection to the worker,
+// opened with one header line (the client's and the binding's addresses) and then raw bytes both ways,
+// with backpressure (stream.pipe) and half-close carried through.
+import { createConnection, type Socket } from 'node:net';
+import type { ControlChannel } from '@poolhost/protocol';
+
+export class AttachedWorker {
+  /** Connections relayed to this worker and still open. */
+  openConnections = 0;
+  connectionsServed = 0;
+  /** Detached (stopping or recycled): takes no new connection; its open ones stay until they end. */
+  detached = false;
+
+  constructor(
+    readonly applicationPool: string,
+    readonly pid: number,
+    readonly workerId: string,
+    readonly socketPath: string,
+    readonly channel: ControlChannel,
+  ) {}
+
+  /**
+   * Relays `client` to this worker. Resolves true once the worker's socket accepted the connection;
+   * false when it could not be reached (it died): the client is untouched and can go to another worker.
+   */
+  relay(client: Socket, siteId: number): Promise<boolean> {
+    // Counted at once, so least-connections sees the connections still being relayed.
+    this.openConnections++;
+    return new Promise((resolve) => {
+      const upstream = createConnection({ path: this.socketPath, allowHalfOpen: true });
+      upstream.once('error', () => {
+        this.openConnections--;
+        resolve(false);
+      });
+      upstream.once('connect', () => {
+        upstream.removeAllListeners('error');
+        this.connectionsServed++;
+        upstream.write(`${client.remoteAddress ?? ''} ${client.remotePort ?? 0} ${client.localAddress ?? ''} ${client.localPort ?? 0} ${siteId}\n`);
+        let closed = false;
+        const close = (): void => {
+          if (closed) return;
+          closed = true;
+          this.openConnections--;
+          client.destroy();
+          upstream.destroy();
+        };
+        // A worker that dies takes its connections with it; a client that goes away ends the worker's side.
+        upstream.on('error', close).on('close', close);
+        client.on('error', close).on('close', close);
+        client.pipe(upstream);
+        upstream.pipe(client);
+        resolve(true);
+      });
+    });
+  }
+}

@@ -1,0 +1,128 @@
+// The worker's side of the net.tcp data plane: it listens on a Unix socket of its own (in the pool's
+// temp folder), attaches to its pool's connection queue in the net.tcp activator over its persistent
+// connection (fd 4 from was), and hands each relayed connection — a real net.Socket, after its one
+// header line — to the application's captured net.Server with `emit('connection')`.
+import { createServer, Socket, type Server } from 'node:net';
+import { chmodSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { ControlChannel, createSocketTransport } from '@poolhost/protocol';
+import type { ApplicationTable } from '../hosting/application-table.js';
+import { listenForReal } from '../hosting/listen-capture.js';
+
+/** The header line is short (two addresses, two ports, a site id); a longer one is not the activator's. */
+const maxHeaderBytes = 256;
+
+export class NetTcpListenerChannel {
+  private server: Server | null = null;
+  private channel: ControlChannel | null = null;
+  private readonly open = new Set<Socket>();
+  readonly socketPath = join(tmpdir(), `w3wp-${process.pid}.net-tcp.sock`);
+  connectionsServed = 0;
+
+  constructor(private readonly applications: ApplicationTable, private readonly logger: Logger, private readonly lost: () => void) {}
+
+  get openConnections(): number {
+    return this.open.size;
+  }
+
+  async attach(activator: Socket, applicationPool: string, workerId: string): Promise<void> {
+    rmSync(this.socketPath, { force: true });
+    const server = createServer({ allowHalfOpen: true }, (socket) => this.accept(socket));
+    this.server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      listenForReal(server, this.socketPath, () => {
+        server.off('error', reject);
+        chmodSync(this.socketPath, 0o600);
+        resolve();
+      });
+    });
+    this.channel = new ControlChannel(createSocketTransport(activator), {
+      peer: 'nettcpactivator',
+      handlers: {},
+      onProtocolError: (error) => this.logger.warn({ err: error }, `net.tcp control message rejected: ${error.message}`),
+    });
+    this.channel.onClose(() => this.lost());
+    await this.channel.request({ type: 'AttachNetTcpListenerChannel', applicationPool, pid: process.pid, workerId, socketPath: this.socketPath }, 5_000);
+    this.logger.info({ socket: this.socketPath }, 'attached to the net.tcp connection queue');
+  }
+
+  /** No new connection comes (stop, recycle); the open ones stay until they end or close(). */
+  async detach(): Promise<void> {
+    const channel = this.channel;
+    if (!channel || channel.closed) return;
+    try {
+      await channel.request({ type: 'DetachNetTcpListenerChannel' }, 2_000);
+    } catch (error) {
+      this.logger.warn({ err: error }, 'the net.tcp activator did not confirm the detach');
+    }
+  }
+
+  /** Resolves when every open connection has ended, or at `deadline` (ms since the epoch). */
+  async drain(deadline: number): Promise<void> {
+    while (this.open.size > 0 && Date.now() < deadline) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, Math.max(0, deadline - Date.now()));
+        timer.unref();
+        for (const socket of this.open) socket.once('close', () => (clearTimeout(timer), resolve()));
+      });
+    }
+  }
+
+  close(): void {
+    for (const socket of this.open) socket.destroy();
+    this.server?.close();
+    this.channel?.close();
+    rmSync(this.socketPath, { force: true });
+  }
+
+  // One header line, then the client's bytes: `remoteAddress remotePort localAddress localPort siteId`.
+  private accept(socket: Socket): void {
+    let header: Buffer = Buffer.alloc(0);
+    const onReadable = (): void => {
+      let chunk: Buffer | null;
+      while ((chunk = socket.read() as Buffer | null) !== null) {
+        header = header.length === 0 ? chunk : Buffer.concat([header, chunk]);
+        const newline = header.indexOf(10);
+        if (newline < 0) {
+          if (header.length > maxHeaderBytes) socket.destroy();
+          continue;
+        }
+        socket.removeListener('readable', onReadable);
+        const rest = header.subarray(newline + 1);
+        if (rest.length > 0) socket.unshift(rest);
+        this.deliver(socket, header.subarray(0, newline).toString('latin1'));
+        return;
+      }
+    };
+    socket.on('readable', onReadable);
+    socket.on('error', () => undefined);
+  }
+
+  private deliver(socket: Socket, header: string): void {
+    const [remoteAddress = '', remotePort = '0', localAddress = '', localPort = '0', siteId = '0'] = header.split(' ');
+    const application = this.applications.netTcp.get(Number(siteId));
+    const server = application?.tcpServer;
+    if (!server) {
+      this.logger.warn({ siteId }, `a net.tcp connection for site ${siteId} arrived and no application of this worker listens for it`);
+      socket.destroy();
+      return;
+    }
+    // The application sees the TCP client's addresses, as under a plain net.Server.
+    const family = remoteAddress.includes(':') ? 'IPv6' : 'IPv4';
+    Object.defineProperties(socket, {
+      remoteAddress: { value: remoteAddress, configurable: true },
+      remotePort: { value: Number(remotePort), configurable: true },
+      remoteFamily: { value: family, configurable: true },
+      localAddress: { value: localAddress, configurable: true },
+      localPort: { value: Number(localPort), configurable: true },
+    });
+    socket.allowHalfOpen = (server as Server & { allowHalfOpen?: boolean }).allowHalfOpen ?? false;
+    this.open.add(socket);
+    this.connectionsServed++;
+    socket.once('close', () => this.open.delete(socket));
+    server.emit('connection', socket);
+  }
+}
