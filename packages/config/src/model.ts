@@ -313,6 +313,9 @@ export interface WebManagement {
   /** Farm health: the HAProxy agent-check port (0: none) and the queue fill that makes a pool not ready. */
   agentCheckPort: number;
   readyQueuePercent: number;
+  /** `poolhost drain` defaults, ms: the delay before new connections are refused, and the time in-flight requests get. */
+  drainDelay: number;
+  drainTimeLimit: number;
 }
 
 /** Everything `system.applicationHost` declares, with every default applied. */

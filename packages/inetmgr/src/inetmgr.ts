@@ -100,7 +100,9 @@ export function createInetmgr(options: InetmgrOptions): Inetmgr {
     const ready = /^\/health\/ready(?:\/([^/]+))?$/.exec(url.pathname);
     if (method === 'GET' && ready) {
       const health = await healthOf(ready[1] === undefined ? '' : decodeURIComponent(ready[1]));
-      return health.ready ? send(response, 200, textPlain, 'ready\n') : send(response, 503, textPlain, `${health.reason}\n`);
+      if (health.ready) return send(response, 200, textPlain, 'ready\n');
+      // 404 while draining: HAProxy's `http-check disable-on-404` then sends only persistent sessions.
+      return send(response, health.state === 'drain' ? 404 : 503, textPlain, `${health.reason}\n`);
     }
     const file: StaticFile | undefined = method === 'GET' ? files.get(url.pathname) : undefined;
     if (file) {

@@ -27,7 +27,7 @@ export function formatServerStatus(status: ServerStatus): string {
           ]),
         );
   return [
-    `poolhost ${status.pid} running`,
+    `poolhost ${status.pid} running${status.drain ? `, ${status.drain.toLowerCase()}` : ''}`,
     `  config:        ${status.configFile}`,
     `  run directory: ${status.runDirectory}`,
     ...(status.administration ? [`  dashboard:     ${status.administration.url} (metrics at ${status.administration.url}metrics)`] : []),

@@ -10,6 +10,7 @@ import type { ManagementMessage, ManagementReplies } from './management.js';
 import type { ListenSocketMessage, ListenSocketReplies } from './listen-sockets.js';
 import type { PerformanceCounterMessage, PerformanceCounterReplies } from './performance-counters.js';
 import type { ResponseCacheMessage, ResponseCacheReplies } from './response-cache.js';
+import type { HostDrainMessage, HostDrainReplies } from './host-drain.js';
 
 export type ControlMessage =
   | ConfigPlaneMessage
@@ -19,12 +20,13 @@ export type ControlMessage =
   | ManagementMessage
   | ListenSocketMessage
   | PerformanceCounterMessage
-  | ResponseCacheMessage;
+  | ResponseCacheMessage
+  | HostDrainMessage;
 export type ControlMessageType = ControlMessage['type'];
 export type MessageOfType<T extends ControlMessageType> = Extract<ControlMessage, { type: T }>;
 
 /** Request type -> reply. */
-export interface Replies extends ConfigPlaneReplies, ActivationReplies, WorkerControlReplies, ManagementReplies, ListenSocketReplies, PerformanceCounterReplies, ResponseCacheReplies {}
+export interface Replies extends ConfigPlaneReplies, ActivationReplies, WorkerControlReplies, ManagementReplies, ListenSocketReplies, PerformanceCounterReplies, ResponseCacheReplies, HostDrainReplies {}
 
 export type ControlRequestType = keyof Replies;
 export type ControlRequest = MessageOfType<ControlRequestType>;

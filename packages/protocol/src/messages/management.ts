@@ -182,6 +182,8 @@ export interface ServerStatus {
   spareWorkers?: number[];
   /** `--metrics`: where inetmgr serves /metrics, the status API and the dashboard. */
   administration?: { url: string };
+  /** `poolhost drain`: Draining until no client connection is left, then Drained (absent: serving). */
+  drain?: import('./host-drain.js').ListenerDrainState;
 }
 
 /** appcmd -> was: which applicationHost.config the running server serves; answered with ConfigurationFile. */
