@@ -14,6 +14,11 @@ export interface DrainCommandOptions {
 const drainAnswerTimeoutMs = 24 * 3600_000;
 
 export async function runDrainCommand(options: DrainCommandOptions): Promise<number> {
+  const invalid = invalidSeconds('--delay', options.delaySeconds, 0) ?? invalidSeconds('--timeout', options.timeoutSeconds, 1);
+  if (invalid) {
+    process.stderr.write(`poolhost: ${invalid}\n`);
+    return 2;
+  }
   const channel = await connectToPoolhost(options.runDirectory);
   if (!channel) return 1;
   const closed = new Promise<void>((resolve) => channel.onClose(resolve));
@@ -74,4 +79,11 @@ async function connectToPoolhost(runDirectory: string): Promise<ControlChannel |
     process.stderr.write(`poolhost is not running (nothing answers on ${path})\n`);
     return null;
   }
+}
+
+/** A number of seconds from the command line, as webManagement's drainDelay (0–3600) and drainTimeLimit (≥ 1) allow. */
+function invalidSeconds(option: string, value: number | undefined, minimum: number): string | undefined {
+  if (value === undefined) return undefined;
+  if (Number.isFinite(value) && value >= minimum && value <= (option === '--delay' ? 3600 : 4294967)) return undefined;
+  return `${option} ${value} is not a number of seconds ${option === '--delay' ? 'from 0 to 3600' : 'of 1 or more'}`;
 }
