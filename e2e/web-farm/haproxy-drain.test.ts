@@ -11,7 +11,7 @@ import { applicationHostConfig } from '../support/config-builder.js';
 import { freePort } from '../support/http.js';
 import { pidApp } from '../support/apps.js';
 import { waitFor } from '../support/wait.js';
-import { startHaproxy } from '../support/haproxy.js';
+import { haproxyFarmFrontend, startHaproxy } from '../support/haproxy.js';
 
 interface Host {
   name: string;
@@ -91,17 +91,7 @@ test('HAProxy + two hosts: poolhost drain under GET load loses nothing and moves
   const server = (host: Host) =>
     `  server ${host.name} 127.0.0.1:${host.sitePort} check port ${host.adminPort} inter 500ms agent-check agent-port ${host.agentPort} agent-inter 500ms agent-send "Shop\\n"`;
   const haproxy = await startHaproxy(
-    `defaults
-  mode http
-  timeout connect 5s
-  timeout client 30s
-  timeout server 30s
-  timeout check 5s
-
-frontend farm
-  bind 127.0.0.1:${frontPort}
-  default_backend shop
-
+    `${haproxyFarmFrontend(frontPort)}
 backend shop
   balance roundrobin
   option httpchk GET /health/ready/Shop
@@ -118,7 +108,7 @@ ${server(host2)}
 
   const load = new GetLoad(frontPort, 4);
   after(() => load.stop());
-  await load.more(200);
+  await load.more(100);
   assert.ok((await sent(host1)) > 0 && (await sent(host2)) > 0, 'the load spreads over both hosts');
 
   // The delay is long enough for the agent (every 500 ms) to be heard before the listeners close.
@@ -129,7 +119,7 @@ ${server(host2)}
     throw new Error(`${error.message} (status ${seen})`);
   });
   const sentBeforeDrain = await sent(host1);
-  await load.more(200);
+  await load.more(100);
   assert.equal(await sent(host1), sentBeforeDrain, 'no new work for a draining host');
 
   const drained = await drain;
@@ -137,7 +127,7 @@ ${server(host2)}
   assert.match(drained.stdout, /drained in [\d.]+ s: no client connection left/);
   assert.equal(drained.stderr, '', 'no connection was cut');
   assert.match((await host1.poolhost.cli('status')).stdout, /running, drained/);
-  await load.more(200);
+  await load.more(100);
   assert.equal(await sent(host1), sentBeforeDrain);
   assert.equal((await stat(host1)).scur, '0', 'HAProxy holds no request on host1');
   assert.deepEqual(load.failures, [], 'no request failed during the drain');

@@ -12,6 +12,7 @@ import { startPoolhost } from '../support/poolhost-instance.js';
 import { applicationHostConfig } from '../support/config-builder.js';
 import { freePort, httpRequest } from '../support/http.js';
 import { waitFor } from '../support/wait.js';
+import { agentAnswer } from '../support/haproxy.js';
 
 /** `/slow` answers once the test writes {{root}}/release (and says it started by writing slow-started). */
 const releasableApp = `
@@ -71,17 +72,6 @@ function refusedConnection(port: number): Promise<string> {
   });
 }
 
-function agentAnswer(port: number): Promise<string> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    let text = '';
-    socket.on('connect', () => socket.write('Shop\n'));
-    socket.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
-    socket.on('close', () => resolve(text));
-    socket.on('error', (error) => resolve(error.message));
-  });
-}
-
 test('poolhost drain: drain/404 at once, then refused connects, Connection: close at the response boundary, the slow request completes; undrain serves again', async () => {
   const [sitePort, adminPort, agentPort] = await Promise.all([freePort(), freePort(), freePort()]);
   const poolhost = await startPoolhost(
@@ -109,7 +99,7 @@ test('poolhost drain: drain/404 at once, then refused connects, Connection: clos
   await waitFor('the slow request to reach the application', () => existsSync(join(poolhost.root, 'slow-started')), 15_000);
 
   const drain = poolhost.cli('drain', '--delay', '1', '--timeout', '60');
-  await waitFor('the agent to say drain', async () => (await agentAnswer(agentPort)) === 'drain\n', 10_000);
+  await waitFor('the agent to say drain', async () => (await agentAnswer(agentPort, 'Shop')) === 'drain\n', 10_000);
   assert.equal(await health('/health/ready'), 404, 'for http-check disable-on-404');
   assert.equal(await health('/health/ready/Shop'), 404);
   assert.equal(await health('/health/live'), 200, 'httpsys still answers');
@@ -132,13 +122,13 @@ test('poolhost drain: drain/404 at once, then refused connects, Connection: clos
   assert.equal(drained.stderr, '', 'nothing was cut');
   assert.match((await poolhost.cli('status')).stdout, /running, drained/);
   assert.equal(await refusedConnection(sitePort), 'ECONNREFUSED');
-  assert.equal((await agentAnswer(agentPort)), 'drain\n');
+  assert.equal((await agentAnswer(agentPort, 'Shop')), 'drain\n');
 
   const undrain = await poolhost.cli('undrain');
   assert.equal(undrain.code, 0, undrain.stderr);
   assert.equal((await httpRequest({ port: sitePort, path: '/' })).status, 200, 'listening again');
   assert.equal(await health('/health/ready'), 200);
-  assert.match(await agentAnswer(agentPort), /^up ready \d+%\n$/);
+  assert.match(await agentAnswer(agentPort, 'Shop'), /^up ready \d+%\n$/);
   assert.match((await poolhost.cli('status')).stdout, /running\n/);
   const logged = poolhost.logLines.map((line) => line.msg ?? '');
   assert.ok(logged.some((message) => message.startsWith('host drained in')), 'the drain is logged');
