@@ -155,11 +155,18 @@ export function createPoolhost(options: PoolhostOptions): Poolhost {
     const defaults = options.drainDefaults?.() ?? defaultDrainSettings;
     const delayMs = message.delayMs ?? defaults.delayMs;
     const timeLimitMs = message.timeLimitMs ?? defaults.timeLimitMs;
+    const before = drainState;
     if (drainState === 'Serving') drainState = 'Draining';
     logger.info({ delayMs, timeLimitMs }, `poolhost drain: the health answers say drain; new connections are refused in ${delayMs} ms, then connections have ${timeLimitMs} ms to finish`);
-    const result = await askHttpSys((channel) =>
-      channel.request({ type: 'DrainListener', delayMs, timeLimitMs }, delayMs + timeLimitMs + drainAnswerMarginMs),
-    );
+    let result: ListenerDrained;
+    try {
+      result = await askHttpSys((channel) => channel.request({ type: 'DrainListener', delayMs, timeLimitMs }, delayMs + timeLimitMs + drainAnswerMarginMs));
+    } catch (error) {
+      // httpsys did not take it (not running, restarting): status must not claim a drain.
+      if (drainState === 'Draining') drainState = before;
+      logger.error({ err: error }, `poolhost drain failed: ${error instanceof Error ? error.message : String(error)}`);
+      throw error;
+    }
     if (result.state !== 'Drained') {
       logger.info('poolhost drain: undrained before it ended');
       return result;
