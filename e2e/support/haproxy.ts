@@ -70,3 +70,30 @@ export async function startHaproxy(configuration: string, after: (fn: () => Prom
   await haproxy.start();
   return haproxy;
 }
+
+/** The start of a test's configuration: HTTP mode, short timeouts, and a frontend on `frontPort` for backend `shop`. */
+export function haproxyFarmFrontend(frontPort: number): string {
+  return `defaults
+  mode http
+  timeout connect 5s
+  timeout client 30s
+  timeout server 30s
+  timeout check 5s
+
+frontend farm
+  bind 127.0.0.1:${frontPort}
+  default_backend shop
+`;
+}
+
+/** What poolhost's agent check answers now, read as HAProxy reads it (the site's name, then one line). */
+export function agentAnswer(port: number, site: string): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    let text = '';
+    socket.on('connect', () => socket.write(`${site}\n`));
+    socket.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+    socket.on('close', () => resolve(text));
+    socket.on('error', (error) => resolve(error.message));
+  });
+}

@@ -2,14 +2,13 @@
 // free capacity, a stopped site is put in maintenance, a stopped pool marks the server down with the
 // reason, and each comes back when the administrator starts it again. /health/ready agrees.
 import { test, after } from 'node:test';
-import { connect } from 'node:net';
 import assert from 'node:assert/strict';
 import { startPoolhost } from '../support/poolhost-instance.js';
 import { applicationHostConfig } from '../support/config-builder.js';
 import { freePort, httpRequest } from '../support/http.js';
 import { pidApp } from '../support/apps.js';
 import { waitFor } from '../support/wait.js';
-import { startHaproxy } from '../support/haproxy.js';
+import { agentAnswer, haproxyFarmFrontend, startHaproxy } from '../support/haproxy.js';
 import { appcmd } from '../appcmd/appcmd-process.js';
 
 test('HAProxy agent check: weight from free capacity, maint for a stopped site, down#reason for a stopped pool', async () => {
@@ -35,17 +34,7 @@ test('HAProxy agent check: weight from free capacity, maint for a stopped site, 
     after,
   );
   const haproxy = await startHaproxy(
-    `defaults
-  mode http
-  timeout connect 5s
-  timeout client 30s
-  timeout server 30s
-  timeout check 5s
-
-frontend farm
-  bind 127.0.0.1:${frontPort}
-  default_backend shop
-
+    `${haproxyFarmFrontend(frontPort)}
 backend shop
   option httpchk GET /health/ready/Shop
   server host1 127.0.0.1:${shopPort} weight 100 check port ${adminPort} inter 1s agent-check agent-port ${agentPort} agent-inter 500ms agent-send "Shop\\n"
@@ -55,21 +44,11 @@ backend shop
   const weight = async () => (await haproxy.command('get weight shop/host1')).trim();
   const status = async () => (await haproxy.serverStat('shop', 'host1')).status;
   const env = { POOLHOST_RUN_DIR: poolhost.runDirectory };
-  /** What the agent answers now, as HAProxy asks it. */
-  const agentAnswer = () =>
-    new Promise<string>((resolve) => {
-      const socket = connect(agentPort, '127.0.0.1');
-      let text = '';
-      socket.on('connect', () => socket.write('Shop\n'));
-      socket.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
-      socket.on('close', () => resolve(text));
-      socket.on('error', (error) => resolve(error.message));
-    });
   /** waitFor, saying on timeout what the agent answered and what HAProxy made of it. */
   const waitForHaproxy = (what: string, condition: () => Promise<boolean>, timeoutMs: number) =>
     waitFor(what, condition, timeoutMs).catch(async (error: Error) => {
       const stat = await haproxy.serverStat('shop', 'host1');
-      throw new Error(`${error.message}; the agent answers ${JSON.stringify(await agentAnswer())}; HAProxy: weight ${await weight()}, ${JSON.stringify(stat)}`);
+      throw new Error(`${error.message}; the agent answers ${JSON.stringify(await agentAnswer(agentPort, 'Shop'))}; HAProxy: weight ${await weight()}, ${JSON.stringify(stat)}`);
     });
 
   await waitFor('HAProxy to see host1 up', async () => (await status()) === 'UP', 20_000);

@@ -318,6 +318,9 @@ export interface WebManagement {
   /** Farm health: the HAProxy agent-check port (0: none) and the queue fill that makes a pool not ready. */
   agentCheckPort: number;
   readyQueuePercent: number;
+  /** `poolhost drain` defaults, ms: the delay before new connections are refused, and the time in-flight requests get. */
+  drainDelay: number;
+  drainTimeLimit: number;
 }
 
 /** One `<listenerAdapters><add>`: `identity` and the protocol manager DLL are kept and shown; poolhost's adapters are its own executables. */

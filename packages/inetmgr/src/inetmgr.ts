@@ -103,7 +103,9 @@ export function createInetmgr(options: InetmgrOptions): Inetmgr {
     if (method === 'GET' && ready) {
       const { health, snapshot } = await assess(ready[1] === undefined ? '' : decodeURIComponent(ready[1]));
       const generation = configurationHeaders(snapshot);
-      return health.ready ? send(response, 200, textPlain, 'ready\n', generation) : send(response, 503, textPlain, `${health.reason}\n`, generation);
+      if (health.ready) return send(response, 200, textPlain, 'ready\n', generation);
+      // 404 while draining: HAProxy's `http-check disable-on-404` then sends only persistent sessions.
+      return send(response, health.state === 'drain' ? 404 : 503, textPlain, `${health.reason}\n`, generation);
     }
     const file: StaticFile | undefined = method === 'GET' ? files.get(url.pathname) : undefined;
     if (file) {

@@ -44,6 +44,7 @@ import { AcmeChallengeAnswers } from './ssl/acme-challenge-answers.js';
 import { AcmeTlsAlpnAnswers } from './ssl/acme-tls-alpn-answers.js';
 import { Http2Front } from './http2/http2-front.js';
 import { KernelCache } from './cache/kernel-cache.js';
+import { ListenerDrain, type DrainableListener } from './drain/listener-drain.js';
 
 export interface HttpSysOptions {
   runDirectory: string;
@@ -58,7 +59,7 @@ const SWEEP_INTERVAL_MS = 250;
 /** How often the SSL store and its certificate files are checked for changes. */
 const SSL_REFRESH_INTERVAL_MS = 1_000;
 
-export class HttpSys implements RequestQueueEvents<ListenerRequest>, WorkerConnectionHost {
+export class HttpSys implements RequestQueueEvents<ListenerRequest>, WorkerConnectionHost, DrainableListener {
   /** Client output produced while a worker's packet of frames is decoded leaves once it is decoded. */
   readonly outputBatch = new OutputBatch();
   private readonly state: RouterState;
@@ -81,6 +82,8 @@ export class HttpSys implements RequestQueueEvents<ListenerRequest>, WorkerConne
   private readonly tlsFront: TlsFront;
   private readonly http2: Http2Front;
   private readonly startedAt = new Date().toISOString();
+  /** `poolhost drain`: its state goes out with the counters, for the health answers. */
+  readonly drain: ListenerDrain;
 
   constructor(private readonly options: HttpSysOptions) {
     this.logger = options.logger;
@@ -129,6 +132,7 @@ export class HttpSys implements RequestQueueEvents<ListenerRequest>, WorkerConne
       else if (secure) tlsFront.accept(socket, endpoint);
       else connections.add(new ClientConnection(socket, intake, state.limits.maxRequestBytes, connections));
     }, this.logger.child({ component: 'endpoints' }), options.listenSockets ?? null);
+    this.drain = new ListenerDrain(this, this.logger.child({ component: 'drain' }));
   }
 
   /**
@@ -334,6 +338,7 @@ export class HttpSys implements RequestQueueEvents<ListenerRequest>, WorkerConne
     for (const queue of this.state.queues.values()) queue.sweep(now);
     this.state.kernelCache.scavenge(now);
     this.sweepConnections(now);
+    this.drain.sweep(now);
     const minimumRate = this.state.limits.minBytesPerSecond;
     if (minimumRate <= 0) return;
     for (const worker of this.workers) {
@@ -385,6 +390,33 @@ export class HttpSys implements RequestQueueEvents<ListenerRequest>, WorkerConne
     if (timeout > 0 && now - connection.bodyWaitSince >= timeout) this.intake.onEntityBodyExpired(connection);
   }
 
+  // --- DrainableListener ------------------------------------------------------------------------
+
+  closeListeners(): Promise<EndpointFailure[]> {
+    return this.endpoints.pause();
+  }
+
+  reopenListeners(): Promise<EndpointFailure[]> {
+    return this.endpoints.resume();
+  }
+
+  closeConnectionsAtResponseBoundary(): void {
+    for (const connection of this.connections) connection.closeAtResponseBoundary();
+    this.http2.goAwayAll();
+  }
+
+  openConnections(): number {
+    return this.connections.size + this.http2.sessions.size + this.tlsFront.handshakesInProgress;
+  }
+
+  cutConnections(): number {
+    const open = this.openConnections();
+    this.tlsFront.destroyAll();
+    this.http2.destroyAll();
+    for (const connection of this.connections) connection.socket.destroy();
+    return open;
+  }
+
   // --- observability -----------------------------------------------------------------------------
 
   /** HTTP Service Request Queues, Web Service, HTTP Service Url Groups and HTTPERR counters, copied for GetListenerCounters. */
@@ -429,6 +461,7 @@ export class HttpSys implements RequestQueueEvents<ListenerRequest>, WorkerConne
       tlsHandshakeFailures: this.handshakeFailures.snapshot(),
       tlsHandshakes: this.handshakeCompletions.snapshot(),
       responseCache: this.state.kernelCache.counters(),
+      drain: this.drain.state,
     };
   }
 

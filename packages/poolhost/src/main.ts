@@ -1,4 +1,4 @@
-// poolhost: start | stop | status | sslcert | http. Parses argv/env and hands off to a command.
+// poolhost: start | stop | status | drain | undrain | sslcert | http. Parses argv/env and hands off to a command.
 import { resolve } from 'node:path';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
@@ -6,6 +6,7 @@ import { resolveRunDirectory } from '@poolhost/protocol';
 import { runStartCommand } from './commands/start-command.js';
 import { runStatusCommand } from './commands/status-command.js';
 import { runStopCommand } from './commands/stop-command.js';
+import { runDrainCommand, runUndrainCommand } from './commands/drain-command.js';
 import { runSslCertCommand } from './sslcert/sslcert-command.js';
 import { runHttpCommand } from './http/http-command.js';
 import { sslStorePath } from '@poolhost/config';
@@ -54,6 +55,32 @@ const exitCode = await new Promise<number>((done) => {
       async (argv) => done(await runStatusCommand({ runDirectory: resolveRunDirectory(argv['run-dir']), json: argv.json })),
     )
     .command(
+      'drain',
+      'take the host out of its load balancer: health says drain at once, new connections are refused after the delay, connections close at a response boundary',
+      (command) =>
+        command.options({
+          ...runDirOption,
+          delay: { type: 'number', describe: 'seconds the health answers say drain before new connections are refused (default: webManagement drainDelay, 5)' },
+          timeout: { type: 'number', describe: 'seconds in-flight requests get once the listeners closed; then connections are cut (default: webManagement drainTimeLimit, 90)' },
+          stop: { type: 'boolean', default: false, describe: 'stop poolhost once drained' },
+        }),
+      async (argv) =>
+        done(
+          await runDrainCommand({
+            runDirectory: resolveRunDirectory(argv['run-dir']),
+            ...(argv.delay !== undefined ? { delaySeconds: argv.delay } : {}),
+            ...(argv.timeout !== undefined ? { timeoutSeconds: argv.timeout } : {}),
+            stop: argv.stop,
+          }),
+        ),
+    )
+    .command(
+      'undrain',
+      'listen on the bindings again after poolhost drain; the health answers say ready',
+      (command) => command.options({ ...runDirOption }),
+      async (argv) => done(await runUndrainCommand({ runDirectory: resolveRunDirectory(argv['run-dir']) })),
+    )
+    .command(
       'sslcert <verb> [parameters..]',
       'add, show or delete an entry of the SSL store (netsh http add|show|delete sslcert), e.g. ' +
         'sslcert add hostnameport=www.contoso.com:443 certfile=/etc/poolhost/ssl/www.pem keyfile=/etc/poolhost/ssl/www.key',
@@ -94,7 +121,7 @@ const exitCode = await new Promise<number>((done) => {
         );
       },
     )
-    .demandCommand(1, 'name a command: start, stop, status, sslcert or http')
+    .demandCommand(1, 'name a command: start, stop, status, drain, undrain, sslcert or http')
     .strict()
     .help()
     .fail((message, error) => {

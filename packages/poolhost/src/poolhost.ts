@@ -1,6 +1,6 @@
 // poolhost as the Service Control Manager: starts was and the listener adapters the configuration needs
 // (httpsys and w3svc for http, nettcpactivator for net.tcp), restarts one that dies,
-// answers `poolhost status|stop` on its socket, and stops everything in order.
+// answers `poolhost status|stop|drain|undrain` on its socket, and stops everything in order.
 import type { Server } from 'node:net';
 import { rmSync, writeFileSync } from 'node:fs';
 import type { Logger } from '@poolhost/common';
@@ -14,6 +14,8 @@ import {
   socketPath,
   type ConfigurationState,
   type HandlerTable,
+  type ListenerDrained,
+  type ListenerDrainState,
   type ServerStatus,
   type WorkerProcessInfo,
 } from '@poolhost/protocol';
@@ -45,9 +47,22 @@ export interface PoolhostOptions {
    * net.tcp activator. Absent: http alone.
    */
   listenerAdapters?: readonly ListenerProtocol[];
+  /** webManagement's drainDelay and drainTimeLimit, read when a drain names no delay or time limit. */
+  drainDefaults?(): DrainSettings;
   /** Asks was for its workers and its configuration generation (for ServerStatus); injectable for tests. */
   listWorkers?(): Promise<{ workers: WorkerProcessInfo[]; spareWorkers?: number[]; configuration?: ConfigurationState }>;
 }
+
+export interface DrainSettings {
+  delayMs: number;
+  timeLimitMs: number;
+}
+
+/** Without configuration: 5 s for the balancers to notice, 90 s for what is in flight (shutdownTimeLimit's default). */
+export const defaultDrainSettings: DrainSettings = { delayMs: 5_000, timeLimitMs: 90_000 };
+
+/** Beyond the drain's own delay and time limit, how long httpsys may take to answer. */
+const drainAnswerMarginMs = 30_000;
 
 export interface Poolhost {
   readonly handlers: HandlerTable;
@@ -143,7 +158,54 @@ export function createPoolhost(options: PoolhostOptions): Poolhost {
       ...(spareWorkers ? { spareWorkers } : {}),
       ...(options.administration ? { administration: options.administration } : {}),
       ...(configuration ? { configuration } : {}),
+      ...(drainState !== 'Serving' ? { drain: drainState } : {}),
     };
+  };
+
+  // `poolhost drain`: httpsys does it (it owns the sockets and connections); poolhost keeps the host's
+  // state for `poolhost status` and stops afterwards when asked to.
+  let drainState: ListenerDrainState = 'Serving';
+  const askHttpSys = async <R>(ask: (channel: ControlChannel) => Promise<R>): Promise<R> => {
+    // httpsys announces activation (WorkerDemanded) on every control connection; this one ignores it.
+    const channel = await connectControlSocket(socketPath(runDirectory, 'httpsys'), { peer: 'httpsys', handlers: {}, onProtocolError: () => undefined }, 2_000);
+    try {
+      return await ask(channel);
+    } finally {
+      channel.close();
+    }
+  };
+  const drain = async (message: { delayMs?: number; timeLimitMs?: number; stop: boolean }): Promise<ListenerDrained> => {
+    const defaults = options.drainDefaults?.() ?? defaultDrainSettings;
+    const delayMs = message.delayMs ?? defaults.delayMs;
+    const timeLimitMs = message.timeLimitMs ?? defaults.timeLimitMs;
+    const before = drainState;
+    if (drainState === 'Serving') drainState = 'Draining';
+    logger.info({ delayMs, timeLimitMs }, `poolhost drain: the health answers say drain; new connections are refused in ${delayMs} ms, then connections have ${timeLimitMs} ms to finish`);
+    let result: ListenerDrained;
+    try {
+      result = await askHttpSys((channel) => channel.request({ type: 'DrainListener', delayMs, timeLimitMs }, delayMs + timeLimitMs + drainAnswerMarginMs));
+    } catch (error) {
+      // httpsys did not take it (not running, restarting): status must not claim a drain.
+      if (drainState === 'Draining') drainState = before;
+      logger.error({ err: error }, `poolhost drain failed: ${error instanceof Error ? error.message : String(error)}`);
+      throw error;
+    }
+    if (result.state !== 'Drained') {
+      logger.info('poolhost drain: undrained before it ended');
+      return result;
+    }
+    drainState = 'Drained';
+    const text = `host drained in ${result.elapsedMs} ms: ${result.connectionsAtClose} client connections were open when the listeners closed, ${result.connectionsCut} cut at the deadline`;
+    if (result.connectionsCut > 0) logger.warn(result, text);
+    else logger.info(result, text);
+    if (!message.stop) return result;
+    setImmediate(() => void stop('poolhost drain --stop'));
+    return { ...result, stopping: true };
+  };
+  const undrain = async (): Promise<void> => {
+    await askHttpSys((channel) => channel.request({ type: 'ResumeListener' }, 10_000));
+    if (drainState !== 'Serving') logger.info('poolhost undrain: listening on the bindings again; the health answers say ready');
+    drainState = 'Serving';
   };
 
   const stop = (reason: string): Promise<void> => {
@@ -176,6 +238,11 @@ export function createPoolhost(options: PoolhostOptions): Poolhost {
       // Answer first; the client then waits for this connection to close when poolhost exits.
       setImmediate(() => void stop('poolhost stop'));
       return { type: 'Acknowledged', detail: 'stopping' };
+    },
+    DrainServer: (message) => drain(message),
+    UndrainServer: async () => {
+      await undrain();
+      return { type: 'Acknowledged', detail: 'serving' };
     },
   };
 

@@ -2,6 +2,7 @@ export type * from './messages/config-plane.js';
 export type * from './messages/activation.js';
 export type * from './messages/worker-control.js';
 export type * from './messages/management.js';
+export type * from './messages/host-drain.js';
 export type * from './messages/catalogue.js';
 export type * from './messages/performance-counters.js';
 export { queueWaitBucketsMs, webServiceVerbs, applicationPoolStateCodes, createWorkerRequestCounters, createFileCacheCounters, tlsHandshakeOutcomes, tlsProtocolVersions, tlsAlpnProtocols } from './messages/performance-counters.js';

@@ -1,7 +1,7 @@
 // HAProxy's agent check (`agent-check agent-port N`, reference peers-2.md §4.1): HAProxy connects, may send
 // its `agent-send` string (here: a site's name and a newline), and reads one line of tokens before the
 // connection closes. poolhost answers `up ready N%` with N from the site's free capacity, `maint` for
-// a stopped site and `down#reason` when a pool it needs cannot serve (site-health.ts). Without a site
+// a stopped site, `drain` while the host drains, and `down#reason` when a pool it needs cannot serve (site-health.ts). Without a site
 // name the answer is the host's least healthy started site.
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Logger } from '@poolhost/common';
@@ -14,6 +14,8 @@ const maxLineBytes = 256;
 /** One line of HAProxy agent tokens. */
 export function agentLine(health: SiteHealth): string {
   if (health.state === 'maint') return 'maint\n';
+  // Only new traffic stops; HAProxy's persistent sessions still come until the listeners close.
+  if (health.state === 'drain') return 'drain\n';
   // HAProxy splits the line into words at spaces, tabs and commas, so the reason it shows in its logs and
   // stats (`last_agt`) is one word: `down#application_pool_'Shop'_is_disabled`.
   if (health.state === 'down') return `down#${agentWord(health.reason)}\n`;

@@ -1,13 +1,13 @@
 // Farm health: what a load balancer is told about this host, site by site, from one counter snapshot.
 // A site is `maint` when the administrator stopped it, `down#reason` when a pool it needs cannot serve
-// (stopped, or disabled by rapid-fail protection), and otherwise up, with a weight from its pools' free
+// (stopped, or disabled by rapid-fail protection), `drain` while the host drains (`poolhost drain`), and otherwise up, with a weight from its pools' free
 // capacity: the workers' declared capacity (or what a full web garden would have) minus the requests
 // in flight and waiting. A pool whose queue is filled past readyQueuePercent of its queueLength is
 // not ready: weight 0, so the balancer sends new work elsewhere until it drains.
 import type { RequestQueueCounterSet, SiteStatus } from '@poolhost/protocol';
 import type { CounterSnapshot } from '../counters/counter-snapshot.js';
 
-export type FarmState = 'up' | 'maint' | 'down';
+export type FarmState = 'up' | 'drain' | 'maint' | 'down';
 
 export interface SiteHealth {
   site: string;
@@ -29,6 +29,8 @@ export function assessSite(site: SiteStatus, snapshot: CounterSnapshot, readyQue
   if (site.state !== 'Started') return { site: site.name, state: 'maint', ready: false, weightPercent: 0, reason: `site '${site.name}' is ${site.state.toLowerCase()}` };
   const unanswered = unansweredReason(snapshot);
   if (unanswered) return { site: site.name, state: 'down', ready: false, weightPercent: 0, reason: unanswered };
+  const drain = snapshot.listener?.drain;
+  if (drain && drain !== 'Serving') return { site: site.name, state: 'drain', ready: false, weightPercent: 0, reason: `the host is ${drain.toLowerCase()} (poolhost drain)` };
   let weightPercent = 100;
   let notReady = '';
   for (const pool of site.applicationPools) {

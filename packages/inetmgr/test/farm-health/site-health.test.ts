@@ -85,3 +85,15 @@ test('the host is its least healthy started site, and down when a service does n
   assert.equal(agentLine(assessHost({ ...both, applicationPools: null }, 50)), 'down#was_does_not_answer\n');
   assert.equal(agentLine(assessHost(snapshot([queue()], [pool('Shop')], [parked]), 50)), 'maint\n');
 });
+
+test('a draining host says drain for every started site (404 for disable-on-404), a stopped site stays maint', () => {
+  const draining = snapshot([queue()], [pool('Shop')], [shopSite, { id: 2, name: 'Blog', state: 'Stopped', applicationPools: ['Shop'] }]);
+  draining.listener!.drain = 'Draining';
+  const shop = assessSite(shopSite, draining, 50);
+  assert.deepEqual(shop, { site: 'Shop', state: 'drain', ready: false, weightPercent: 0, reason: 'the host is draining (poolhost drain)' });
+  assert.equal(agentLine(shop), 'drain\n');
+  assert.equal(assessHost(draining, 50).state, 'drain');
+  assert.equal(assessSite(draining.sites!.sites[1]!, draining, 50).state, 'maint');
+  draining.listener!.drain = 'Serving';
+  assert.equal(agentLine(assessSite(shopSite, draining, 50)), 'up ready 100%\n');
+});

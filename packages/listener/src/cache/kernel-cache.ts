@@ -151,7 +151,7 @@ export class KernelCache implements CaptureStore {
       bytes = entry.response;
       bytes.latin1Write(date, entry.dateOffset, DATE_VALUE_LENGTH);
     }
-    const close = !head.keepAlive || connection.closing;
+    const close = !head.keepAlive || connection.closing || connection.drainRequested;
     if (close || head.httpVersionMinor === 0) {
       // The rare forms get their own buffer: the Connection header goes before the blank line.
       const headEnd = notModified ? bytes.length - 2 : entry.headLength;

@@ -156,6 +156,11 @@ export class ClientConnection implements RequestCarrier {
   closing = false;
   /** The request just accepted is the connection's last: heads parsed after it are never routed. */
   lastRequestAccepted = false;
+  /**
+   * The host drains (`poolhost drain`): the response to the last request in line says `Connection: close`,
+   * and the connection ends at that response boundary (or at once when it is idle).
+   */
+  drainRequested = false;
   /** The request receiving body bytes from the parser. */
   bodyTarget: ListenerRequest | null = null;
   /** When the head being received began (0: none is); HeaderWait runs from here. */
@@ -371,6 +376,11 @@ export class ClientConnection implements RequestCarrier {
   }
 
   private becameIdle(): void {
+    if (this.drainRequested && !this.finalAnswer) {
+      this.closing = true;
+      this.endSocket();
+      return;
+    }
     if (this.finalAnswer) {
       const answer = this.finalAnswer;
       this.finalAnswer = null;
@@ -399,6 +409,21 @@ export class ClientConnection implements RequestCarrier {
     this.held.length = 0;
     if (this.outgoing.length === 0) this.socket.end(answer);
     else this.finalAnswer = answer;
+  }
+
+  /**
+   * Drain: close at the next response boundary. An idle connection ends now; a busy one ends after the
+   * responses it owes (the last says `Connection: close`, http1-response-writer.ts). An upgraded
+   * connection (WebSocket) has no response boundary: it runs until the drain's deadline.
+   */
+  closeAtResponseBoundary(): void {
+    if (this.drainRequested || this.closing) return;
+    this.drainRequested = true;
+    if (this.parser === null) return;
+    const idle = this.outgoing.length === 0 && this.active.length === 0 && this.held.length === 0 && this.headStartedAt === 0 && !this.receivingBody;
+    if (!idle) return;
+    this.closing = true;
+    this.endSocket();
   }
 
   // --- RequestCarrier ----------------------------------------------------------------------------

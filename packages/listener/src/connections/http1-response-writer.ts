@@ -88,6 +88,11 @@ export class Http1ResponseWriter implements ResponseWriter {
         }
       }
       if (!head.keepAlive || this.connection.closing) this.closeAfter = true;
+      else if (this.connection.drainRequested && this.connection.outgoing[this.connection.outgoing.length - 1] === this) {
+        // Drain: the last response in line closes the connection; a request the client sends after it is not taken.
+        this.closeAfter = true;
+        this.connection.lastRequestAccepted = true;
+      }
     }
     if (this.closeAfter) text += 'Connection: close\r\n\r\n';
     else if (head.httpVersionMinor === 0) text += 'Connection: keep-alive\r\n\r\n';

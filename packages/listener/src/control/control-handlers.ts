@@ -1,5 +1,5 @@
 // httpsys' one handler table for its control channel: w3svc programs it; inetmgr reads its counters;
-// `poolhost http` shows and flushes the kernel response cache.
+// `poolhost http` shows and flushes the kernel response cache; poolhost drains and resumes it.
 import type { HandlerTable } from '@poolhost/protocol';
 import type { HttpSys } from '../http-sys.js';
 
@@ -16,6 +16,11 @@ export function controlHandlers(httpSys: HttpSys): HandlerTable {
     },
     GetListenerCounters: () => httpSys.counters(),
     GetResponseCacheState: (message) => ({ type: 'ResponseCacheState', entries: httpSys.kernelCache.describe(message.url) }),
+    DrainListener: (message) => httpSys.drain.drain(message.delayMs, message.timeLimitMs),
+    ResumeListener: async () => {
+      await httpSys.drain.resume();
+      return { type: 'Acknowledged' };
+    },
     FlushResponseCache: (message) => ({ type: 'ResponseCacheFlushed', flushedUris: httpSys.kernelCache.flush(message.url, message.recursive) }),
   };
 }

@@ -46,8 +46,28 @@ export class EndpointSet {
     private readonly source: ListenSocketSource | null = null,
   ) {}
 
+  /** The bindings' endpoints, kept while paused so that resume() listens where the configuration says. */
+  private wanted: readonly ListenEndpoint[] = [];
+  private paused = false;
+
   /** Opens what is missing, closes what is no longer wanted; failures (port in use…) are reported, not thrown. */
   apply(wanted: readonly ListenEndpoint[]): Promise<EndpointFailure[]> {
+    this.wanted = wanted;
+    return this.enqueue(this.paused ? [] : wanted);
+  }
+
+  /** A drained host listens nowhere, whatever the configuration changes meanwhile. */
+  pause(): Promise<EndpointFailure[]> {
+    this.paused = true;
+    return this.enqueue([]);
+  }
+
+  resume(): Promise<EndpointFailure[]> {
+    this.paused = false;
+    return this.enqueue(this.wanted);
+  }
+
+  private enqueue(wanted: readonly ListenEndpoint[]): Promise<EndpointFailure[]> {
     const applied = this.applying.then(() => this.reconcile(wanted));
     this.applying = applied.catch(() => undefined);
     return applied;

@@ -35,6 +35,8 @@ export class Http2ClientSession implements RoutedConnection, RequestOutcomes {
   private resetWindowStart = 0;
   /** Cut off for abuse: its remaining streams are not routed. */
   cut = false;
+  /** Drain: GOAWAY sent; the session closes when its streams are done. */
+  goingAway = false;
   /** The highest stream id whose HEADERS reached httpsys (routed or refused). */
   lastStreamSeen = 0;
   /**

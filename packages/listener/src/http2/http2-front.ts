@@ -329,6 +329,19 @@ export class Http2Front implements RefusalWriter<ServerHttp2Stream>, Http2Sessio
     });
   }
 
+  /**
+   * Drain: GOAWAY (NO_ERROR, the last stream seen) to every session, which then closes once its streams
+   * are done; the client opens its next streams elsewhere (RFC 9113 §6.8). Idempotent.
+   */
+  goAwayAll(): void {
+    for (const client of this.sessions) {
+      if (client.goingAway || client.cut || client.session.destroyed) continue;
+      client.goingAway = true;
+      client.session.goaway(constants.NGHTTP2_NO_ERROR, client.lastStreamSeen);
+      client.session.close();
+    }
+  }
+
   destroyAll(): void {
     for (const client of this.sessions) client.session.destroy();
     this.sessions.clear();

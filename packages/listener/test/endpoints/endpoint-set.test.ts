@@ -30,3 +30,14 @@ test('reconciliations run one after the other, so two ApplyUrlGroups never ask f
   await Promise.all([endpoints.apply([{ ip: '*', port: 80 }]), endpoints.apply([{ ip: '::1', port: 81 }])]);
   assert.deepEqual(log, ['acquire *:80', 'applied []', 'acquire ::1:81', 'applied []']);
 });
+
+test('paused (a drained host), it listens nowhere, whatever the configuration asks meanwhile; resume listens where it says last', async () => {
+  const log: string[] = [];
+  const endpoints = new EndpointSet(() => undefined, pino({ level: 'silent' }), refusingSource(log));
+  await endpoints.pause();
+  await endpoints.apply([{ ip: '127.0.0.1', port: 80 }]);
+  await endpoints.apply([{ ip: '127.0.0.1', port: 81 }]);
+  assert.deepEqual(log, ['applied []', 'applied []', 'applied []'], 'no socket asked for while paused');
+  await endpoints.resume();
+  assert.deepEqual(log.slice(3), ['acquire 127.0.0.1:81', 'applied []']);
+});

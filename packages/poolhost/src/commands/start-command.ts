@@ -6,7 +6,7 @@ import { AutomaticCertificates } from '../automatic-certificates/automatic-certi
 import { connectUnixSocket, createAdministrationToken, ensureRunDirectory, formatListenAddress, pidFilePath, socketPath, type ListenAddress } from '@poolhost/protocol';
 import { administrationAddressOf, farmHealthOf, type FarmHealthSettings } from './administration-option.js';
 import { createLogOutput } from '../output/log-output.js';
-import { createPoolhost } from '../poolhost.js';
+import { createPoolhost, defaultDrainSettings, type DrainSettings } from '../poolhost.js';
 import { createExecaServiceLauncher } from '../services/service-launcher.js';
 import { formatConfigError } from './config-error.js';
 import { ListenSocketTable } from '../listen-sockets/listen-socket-table.js';
@@ -101,6 +101,7 @@ export async function runStartCommand(options: StartCommandOptions): Promise<num
         ...(administrationUrl ? { administration: { url: administrationUrl } } : {}),
         wasStopTimeoutMs: longestShutdown + wasStopMarginMs,
         listenerAdapters,
+        drainDefaults: () => drainSettingsOf(options.configFile, config),
         listenSockets,
         ...(config.automaticCertificates
           ? {
@@ -146,4 +147,21 @@ async function runningInstance(runDirectory: string): Promise<number | null> {
   } catch {
     return null;
   }
+}
+
+/**
+ * webManagement's drainDelay and drainTimeLimit as the file says now (an edit since the start counts);
+ * a file that no longer loads leaves the values poolhost started with.
+ */
+/** webManagement's drain settings as the served configuration (the shared file, with redirection.config) says now. */
+function drainSettingsOf(configFile: string, started: ApplicationHostConfig): DrainSettings {
+  let config = started;
+  try {
+    config = loadServedConfiguration(configFile).config;
+  } catch {
+    // The running configuration is the last known good one.
+  }
+  const webManagement = config.webManagement;
+  if (!webManagement) return defaultDrainSettings;
+  return { delayMs: webManagement.drainDelay, timeLimitMs: webManagement.drainTimeLimit };
 }

@@ -33,7 +33,7 @@ export function formatServerStatus(status: ServerStatus): string {
           ]),
         );
   return [
-    `poolhost ${status.pid} running`,
+    `poolhost ${status.pid} running${status.drain ? `, ${status.drain.toLowerCase()}` : ''}`,
     `  config:        ${status.configFile}`,
     ...(status.configuration ? [`  configuration: ${formatConfigurationState(status.configuration)}`] : []),
     `  run directory: ${status.runDirectory}`,

@@ -11,6 +11,7 @@ import type { ListenSocketMessage, ListenSocketReplies } from './listen-sockets.
 import type { PerformanceCounterMessage, PerformanceCounterReplies } from './performance-counters.js';
 import type { ResponseCacheMessage, ResponseCacheReplies } from './response-cache.js';
 import type { NetTcpMessage, NetTcpReplies } from './net-tcp.js';
+import type { HostDrainMessage, HostDrainReplies } from './host-drain.js';
 
 export type ControlMessage =
   | ConfigPlaneMessage
@@ -21,12 +22,13 @@ export type ControlMessage =
   | ListenSocketMessage
   | PerformanceCounterMessage
   | ResponseCacheMessage
-  | NetTcpMessage;
+  | NetTcpMessage
+  | HostDrainMessage;
 export type ControlMessageType = ControlMessage['type'];
 export type MessageOfType<T extends ControlMessageType> = Extract<ControlMessage, { type: T }>;
 
 /** Request type -> reply. */
-export interface Replies extends ConfigPlaneReplies, ActivationReplies, WorkerControlReplies, ManagementReplies, ListenSocketReplies, PerformanceCounterReplies, ResponseCacheReplies, NetTcpReplies {}
+export interface Replies extends ConfigPlaneReplies, ActivationReplies, WorkerControlReplies, ManagementReplies, ListenSocketReplies, PerformanceCounterReplies, ResponseCacheReplies, NetTcpReplies, HostDrainReplies {}
 
 export type ControlRequestType = keyof Replies;
 export type ControlRequest = MessageOfType<ControlRequestType>;

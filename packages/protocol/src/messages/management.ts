@@ -184,6 +184,8 @@ export interface ServerStatus {
   administration?: { url: string };
   /** The configuration generation was runs (absent: was did not answer). */
   configuration?: ConfigurationState;
+  /** `poolhost drain`: Draining until no client connection is left, then Drained (absent: serving). */
+  drain?: import('./host-drain.js').ListenerDrainState;
 }
 
 /** appcmd -> was: which applicationHost.config the running server serves; answered with ConfigurationFile. */

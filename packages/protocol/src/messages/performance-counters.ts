@@ -145,6 +145,8 @@ export interface ListenerCounters {
   tlsHandshakes: TlsHandshakeCount[];
   /** The kernel response cache (optional: an older httpsys has none). */
   responseCache?: import('./response-cache.js').ResponseCacheCounters;
+  /** `poolhost drain`: the health answers say drain/404 while this is not Serving (absent: an older httpsys, serving). */
+  drain?: import('./host-drain.js').ListenerDrainState;
 }
 
 /** APP_POOL_WAS's Current Application Pool State values. */

@@ -22,6 +22,10 @@ export const WEB_MANAGEMENT_SCHEMA: ElementSchema = {
   agentCheckPort: uint(0, 0, 65535),
   /** A pool whose queue holds this percentage of its queueLength or more is not ready for new work. */
   readyQueuePercent: uint(50, 1, 100),
+  /** `poolhost drain`: how long the health answers say drain before new connections are refused (Caddy's shutdown_delay). */
+  drainDelay: timeSpan('00:00:05', 0, 3600),
+  /** `poolhost drain`: how long in-flight requests get once the listeners closed; then connections are cut. */
+  drainTimeLimit: timeSpan('00:01:30', 1, 4294967),
 };
 
 export const HTTP_SYS_SCHEMA: ElementSchema = {
