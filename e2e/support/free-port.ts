@@ -5,7 +5,7 @@
 // process, and a TLS client of an https port met a cleartext server ("wrong version number").
 // So: ports come from outside the kernel's ephemeral range (listen(0) and connect() never pick them), and
 // each is reserved with an O_EXCL file naming the reserving process, released when that process exits.
-import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,14 +34,8 @@ function randomCandidate(): number {
   return pick < below ? LOWEST + pick : high + 1 + (pick - below);
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+/** Linux (poolhost's only platform): a live process has its /proc entry. */
+const alive = (pid: number): boolean => existsSync(`/proc/${pid}`);
 
 /** Creates the port's reservation file; one left by a process that is gone (SIGKILLed) is taken over. */
 function reserve(port: number): boolean {
