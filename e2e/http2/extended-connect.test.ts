@@ -53,7 +53,10 @@ test('extended CONNECT: never advertised, reset with PROTOCOL_ERROR; plain CONNE
   const session = connect(`https://${authority}`, { ca: readFileSync(site.authority.caFile), servername: 'www.example.test', host: '127.0.0.1' } as Parameters<typeof connect>[1] & { host: string });
   session.on('error', () => {});
   after(() => session.destroy());
-  await new Promise<void>((resolve) => session.on('remoteSettings', () => resolve()));
+  await new Promise<void>((resolve, reject) => {
+    session.once('remoteSettings', () => resolve());
+    session.once('close', () => reject(new Error('the h2 session closed before the server\'s SETTINGS arrived')));
+  });
   assert.equal(session.remoteSettings.enableConnectProtocol, false);
 
   const tunnel = session.request({ ':method': 'CONNECT', ':authority': 'upstream.example:443' });
@@ -67,7 +70,7 @@ test('extended CONNECT: never advertised, reset with PROTOCOL_ERROR; plain CONNE
   assert.equal(status, 400);
   assert.equal(body, httpSysErrorBody('Bad Request', 'Bad Request', 400, 'The request is badly formed.'));
   const httpErr = join(site.poolhost.root, 'logs', 'HTTPERR');
-  await waitFor('the CONNECT\'s HTTPERR line', () => readHttpErr(httpErr).some((entry) => entry.method === 'CONNECT'), 10_000);
+  await waitFor('the CONNECT\'s HTTPERR line', () => readHttpErr(httpErr).some((entry) => entry.method === 'CONNECT'), 30_000);
   const line = readHttpErr(httpErr).find((entry) => entry.method === 'CONNECT')!;
   assert.equal(line.reason, 'URL');
   assert.equal(line.status, '400');

@@ -87,19 +87,7 @@ export function rawRequest(port: number, data: string | Buffer, timeoutMs = 5_00
   });
 }
 
-/** A free TCP port on loopback (listen on 0, read it, close). */
-export async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { freePort } from './free-port.js';
 
 /** True when something accepts TCP connections on the loopback port. */
 export function tcpAccepts(port: number): Promise<boolean> {
