@@ -153,6 +153,12 @@ export function createWas(options: WasOptions): Was {
 
   const reconfigure = async (next: ApplicationHostConfig, nextText: string | null = null): Promise<boolean> => {
     if (shuttingDown) return false;
+    const previous = config;
+    const previousText = configText;
+    // Workers started while the change is applied (a pool's replacements, a new pool's first worker)
+    // read their pool's configuration from here: it must already be the new one.
+    config = next;
+    configText = nextText;
     try {
       const diff = await applyConfiguration(
         {
@@ -165,16 +171,16 @@ export function createWas(options: WasOptions): Was {
           },
           publishSiteConfiguration: (applied) => listenerAdapters.publishSiteConfiguration((protocol) => buildSiteConfiguration(applied, queueStates(), protocol)),
         },
-        config,
+        previous,
         next,
       );
-      reportIgnoredApplications(eventLog, config, next);
-      config = next;
-      configText = nextText;
+      reportIgnoredApplications(eventLog, previous, next);
       keepSpares(next);
       if (diff.hasChanges) logger.info({ file: next.file }, `configuration change applied: ${describeDiff(diff)}`);
       return true;
     } catch (error) {
+      config = previous;
+      configText = previousText;
       logger.error({ err: error, file: next.file }, `configuration change could not be applied; the running configuration stays in force: ${error instanceof Error ? error.message : String(error)}`);
       return false;
     }

@@ -278,14 +278,30 @@ export class ApplicationPool {
       if (next.recycling.disallowRotationOnConfigChange) {
         this.logger.info(`application pool '${this.name}': running workers keep their settings (disallowRotationOnConfigChange)`);
       } else {
-        this.configGeneration++;
-        // 5080 whenever workers run old settings, even when all of them are still starting or already
-        // being replaced (they are recycled once ready, without an event of their own).
-        if (this.state === 'Started' && this.activeWorkers.length > 0) this.logRecycle('ConfigChange', 0);
-        this.recycle('ConfigChange', undefined, { logEvent: false });
+        this.replaceWorkersForConfiguration();
       }
     }
     this.ensureAlwaysRunning();
+  }
+
+  /**
+   * The pool's applications changed (one added or moved to it, a virtual directory added, changed or
+   * removed). IIS's w3wp picks that up by itself; a poolhost worker reads its pool's applications once,
+   * when it starts, and would answer 404 for an application it never loaded. So the workers are
+   * replaced (overlapped, 5080), even with disallowRotationOnConfigChange: that attribute keeps settings
+   * from rotating workers, and without new workers the new application would not be served at all.
+   */
+  applicationsChanged(): void {
+    this.logger.info(`application pool '${this.name}': its applications changed; its workers are replaced to load them`);
+    this.replaceWorkersForConfiguration();
+  }
+
+  private replaceWorkersForConfiguration(): void {
+    this.configGeneration++;
+    // 5080 whenever workers run old settings, even when all of them are still starting or already
+    // being replaced (they are recycled once ready, without an event of their own).
+    if (this.state === 'Started' && this.activeWorkers.length > 0) this.logRecycle('ConfigChange', 0);
+    this.recycle('ConfigChange', undefined, { logEvent: false });
   }
 
   /** Writes the recycle event if `logEventOnRecycle` has the reason's flag. */

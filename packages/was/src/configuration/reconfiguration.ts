@@ -4,7 +4,8 @@
 //   2. the whole site configuration goes to w3svc (sites, bindings, applications, request queues):
 //      w3svc re-sends the URL groups and httpsys opens new listeners, closes removed ones and routes
 //      moved applications to their new queue, leaving everything else untouched;
-//   3. pools changed take their new settings, recycling (5080) when a setting needs new workers;
+//   3. pools changed take their new settings, recycling (5080) when a setting needs new workers, and
+//      pools whose applications changed replace their workers, which load applications at start;
 //   4. pools removed are stopped after draining (their applications already route elsewhere).
 // Steps 3 and 4 only run once the new routes are in force and cannot fail.
 import type { Logger } from '@poolhost/common';
@@ -40,6 +41,26 @@ export function describeDiff(diff: ApplicationHostConfigDiff): string {
   return parts.join('; ');
 }
 
+/**
+ * The pools (lower-cased) whose running workers lack an application or virtual directory of `after`: the
+ * pools of applications added or changed (moved, other protocols…) and of applications whose virtual
+ * directories were added, changed or removed. An application removed needs nothing: httpsys no longer
+ * routes to it.
+ */
+function poolsWithChangedApplications(diff: ApplicationHostConfigDiff, after: ApplicationHostConfig): Set<string> {
+  const poolOf = (site: string, path: string): string | undefined =>
+    after.sites.find((candidate) => candidate.name === site)?.applications.find((application) => application.path === path)?.applicationPool;
+  const pools = new Set<string>();
+  const note = (site: string, path: string): void => {
+    const pool = poolOf(site, path);
+    if (pool !== undefined) pools.add(key(pool));
+  };
+  for (const application of [...diff.applications.added, ...diff.applications.changed.map((change) => change.key)]) note(application.site, application.path);
+  const { added, changed, removed } = diff.virtualDirectories;
+  for (const directory of [...added, ...changed.map((change) => change.key), ...removed]) note(directory.site, directory.application);
+  return pools;
+}
+
 /** Applies `after` over `before`; throws (after undoing what it created) if a step fails. */
 export async function applyConfiguration(host: ReconfigurationHost, before: ApplicationHostConfig, after: ApplicationHostConfig): Promise<ApplicationHostConfigDiff> {
   const diff = diffApplicationHostConfig(before, after);
@@ -72,6 +93,10 @@ export async function applyConfiguration(host: ReconfigurationHost, before: Appl
   }
   for (const change of diff.applicationPools.changed) {
     host.pools.get(key(change.key))?.reconfigure(poolConfig(change.key), change.attributes);
+  }
+  const added = new Set(diff.applicationPools.added.map(key));
+  for (const name of poolsWithChangedApplications(diff, after)) {
+    if (!added.has(name)) host.pools.get(name)?.applicationsChanged();
   }
   for (const pool of removed) host.retirePool(pool);
   return diff;

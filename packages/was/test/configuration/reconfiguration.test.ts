@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { settle } from '@poolhost/common/testing';
+import { parseApplicationHostConfig } from '@poolhost/config';
 import { applicationHostText, configWithPools, type PoolFixture } from '../support/config-fixture.js';
 import { createHarness, demand, runningWorker } from '../support/was-harness.js';
 
@@ -152,4 +153,23 @@ test('a broken edit is logged with file:line:column and the running configuratio
   // A valid file afterwards is applied as usual.
   assert.equal(await harness.was.applicationHostChanged(applicationHostText([{ name: 'AppA' }, { name: 'AppB' }, { name: 'AppD' }])), true);
   assert.ok(harness.was.applicationPool('AppD'));
+});
+
+test('an application added to a running pool replaces its workers (5080), which load it; other pools are untouched', async () => {
+  const harness = await createHarness(pools);
+  const old = await runningWorker(harness, 'AppA');
+  const other = await runningWorker(harness, 'AppB');
+  const spawned = harness.spawner.workers.length;
+  const text = applicationHostText(pools).replace(
+    '<bindings><binding protocol="http" bindingInformation="*:8080:" />',
+    '<application path="/extra" applicationPool="AppA"><virtualDirectory path="/" physicalPath="/tmp/extra" /></application>\n        <bindings><binding protocol="http" bindingInformation="*:8080:" />',
+  );
+  assert.equal(await harness.was.reconfigure(parseApplicationHostConfig(text, '/tmp/poolhost-test/applicationHost.config')), true);
+  assert.equal(harness.spawner.workers.length, spawned + 1, 'one replacement, for AppA');
+  assert.equal(harness.spawner.last.request.applicationPool.name, 'AppA');
+  harness.spawner.last.ready();
+  await settle();
+  assert.equal(old.hasExited, true);
+  assert.equal(other.hasExited, false);
+  assert.deepEqual(harness.eventIds(), [5080]);
 });
