@@ -1,5 +1,6 @@
 export { createLogger, type Logger, type LoggerOptions, type ServiceName } from './logger.js';
 export { StateMachine, InvalidTransitionError, type Transition } from './state-machine.js';
+export { isProcessAlive } from './process-alive.js';
 export { systemClock, type Clock, type TimerHandle } from './clock.js';
 export { runService, ServiceExitCode, type ServiceDefinition, type ServiceLifecycle } from './service/run-service.js';
 export { flushOutput } from './service/flush-output.js';

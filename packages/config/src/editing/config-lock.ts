@@ -6,6 +6,7 @@
 // any edit takes (FOREIGN_LOCK_STALE_MS).
 import { openSync, closeSync, writeSync, readFileSync, unlinkSync, renameSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { isProcessAlive } from '@poolhost/common';
 
 export class ConfigLockTimeoutError extends Error {
   constructor(readonly file: string, readonly ownerPid: number | null, readonly ownerHost?: string) {
@@ -39,20 +40,11 @@ function ownerOf(lockFile: string): { pid: number; host: string } | null {
 const sameOwner = (a: { pid: number; host: string } | null, b: { pid: number; host: string } | null): boolean => a !== null && b !== null && a.pid === b.pid && a.host === b.host;
 
 function isStale(lockFile: string, owner: { pid: number; host: string }): boolean {
-  if (owner.host === hostname()) return !alive(owner.pid);
+  if (owner.host === hostname()) return !isProcessAlive(owner.pid);
   try {
     return Date.now() - statSync(lockFile).mtimeMs > FOREIGN_LOCK_STALE_MS;
   } catch {
     return false;
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -51,8 +51,6 @@ export class KernelCache implements CaptureStore {
   /** siteId -> the URL group it was routed with, to flush a site whose configuration changed. */
   private urlGroups = new Map<number, string>();
   private lastScavenge = 0;
-  /** Set by lookup(): the entry found answers with its 304. */
-  private hitNotModified = false;
 
   constructor(private readonly logger: Logger) {
     this.watches = new FileWatches((file) => {
@@ -141,7 +139,7 @@ export class KernelCache implements CaptureStore {
     if (connection.outgoing.length !== 0 || connection.socket.writableNeedDrain || site.maxBandwidth < UNLIMITED_BANDWIDTH) return false;
     const entry = this.lookup(head, connection, queue, host);
     if (entry === null) return false;
-    const notModified = this.hitNotModified;
+    const notModified = isNotModified(entry, head.rawHeaders);
     const date = httpDate();
     let bytes: Buffer;
     if (notModified) {
@@ -177,7 +175,7 @@ export class KernelCache implements CaptureStore {
     if (site.maxBandwidth < UNLIMITED_BANDWIDTH) return false;
     const entry = this.lookup(head, client, queue, host);
     if (entry === null) return false;
-    const notModified = this.hitNotModified;
+    const notModified = isNotModified(entry, head.rawHeaders);
     const fields: OutgoingHttpHeaders = Object.assign(Object.create(null) as OutgoingHttpHeaders, notModified ? entry.notModifiedFields : entry.fields);
     fields[constants.HTTP2_HEADER_STATUS] = notModified ? 304 : 200;
     fields.date = httpDate();
@@ -195,7 +193,7 @@ export class KernelCache implements CaptureStore {
 
   /**
    * The entry that answers this request, or null (a miss, or a request the cache does not answer).
-   * Whether the answer is the entry's 304 is left in `hitNotModified` (no object per hit).
+   * Whether the answer is the entry's 304 is isNotModified()'s to say.
    */
   private lookup(head: RequestHead, carrier: CacheKeyAddresses, queue: RequestQueue<ListenerRequest>, host: string | undefined): CacheEntry | null {
     if (!this.enabled || head.method !== 'GET' || head.url.includes('?') || !queue.enabled) return null;
@@ -205,8 +203,6 @@ export class KernelCache implements CaptureStore {
       return null;
     }
     const raw = head.rawHeaders;
-    let ifNoneMatch: string | undefined;
-    let ifModifiedSince: string | undefined;
     let asksCompression = false;
     for (let i = 0; i < raw.length; i += 2) {
       const name = raw[i]!;
@@ -223,20 +219,12 @@ export class KernelCache implements CaptureStore {
         case 'translate':
           if (raw[i + 1]!.trim().toLowerCase() === 'f') return null;
           break;
-        case 'if-none-match':
-          ifNoneMatch = raw[i + 1];
-          break;
-        case 'if-modified-since':
-          ifModifiedSince = raw[i + 1];
-          break;
         case 'accept-encoding':
           asksCompression ||= COMPRESSING_ENCODING.test(raw[i + 1]!);
           break;
       }
     }
-    const entry = store.lookup(cacheKey(carrier, host, head.url), asksCompression ? refuseIdentityOnly : undefined);
-    if (entry !== null) this.hitNotModified = isNotModified(entry, ifNoneMatch, ifModifiedSince);
-    return entry;
+    return store.lookup(cacheKey(carrier, host, head.url), asksCompression ? refuseIdentityOnly : undefined);
   }
 
   // --- capture: the response hook --------------------------------------------------------------------
@@ -333,7 +321,17 @@ export function cacheKey(connection: CacheKeyAddresses, host: string | undefined
 }
 
 /** RFC 9110 §13.2.2: If-None-Match (weak comparison) wins over If-Modified-Since. */
-function isNotModified(entry: CacheEntry, ifNoneMatch: string | undefined, ifModifiedSince: string | undefined): boolean {
+/** Whether a hit is answered with the entry's 304: its validators against the request's conditional headers. */
+function isNotModified(entry: CacheEntry, raw: string[]): boolean {
+  let ifNoneMatch: string | undefined;
+  let ifModifiedSince: string | undefined;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!;
+    if (name.length < 13 || (name.charCodeAt(0) | 0x20) !== 105 /* i */) continue;
+    const lower = name.toLowerCase();
+    if (lower === 'if-none-match') ifNoneMatch = raw[i + 1];
+    else if (lower === 'if-modified-since') ifModifiedSince = raw[i + 1];
+  }
   if (ifNoneMatch !== undefined) {
     if (entry.etag === null) return false;
     if (ifNoneMatch.trim() === '*') return true;

@@ -1,6 +1,6 @@
 // `poolhost start`: validate the configuration, take the run directory, run in the foreground.
 import { existsSync, readFileSync } from 'node:fs';
-import { createLogger, protectFromOomKiller, runService, ServiceExitCode } from '@poolhost/common';
+import { createLogger, isProcessAlive, protectFromOomKiller, runService, ServiceExitCode } from '@poolhost/common';
 import { LISTENER_ADAPTER_PROTOCOLS, listenerAdapterNames, listenerAdaptersToStart, loadServedConfiguration, sslStorePath, type ApplicationHostConfig } from '@poolhost/config';
 import { AutomaticCertificates } from '../automatic-certificates/automatic-certificates.js';
 import { connectUnixSocket, createAdministrationToken, ensureRunDirectory, formatListenAddress, pidFilePath, socketPath, type ListenAddress } from '@poolhost/protocol';
@@ -135,11 +135,7 @@ async function runningInstance(runDirectory: string): Promise<number | null> {
   if (!existsSync(pidFile)) return null;
   const pid = Number(readFileSync(pidFile, 'utf8').trim());
   if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return null;
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return null;
-  }
+  if (!isProcessAlive(pid)) return null;
   try {
     const socket = await connectUnixSocket(socketPath(runDirectory, 'poolhost'), 1_000);
     socket.destroy();

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, join } from 'node:path';
-import type { Logger } from '@poolhost/common';
+import { isProcessAlive, type Logger } from '@poolhost/common';
 import { cgroupControllers, detectCgroupLayout, type CgroupController, type CgroupLayout } from './cgroup-layout.js';
 import { readCgroupFile, writeCgroupFile } from './cgroup-files.js';
 import { PoolCgroup, inheritCpuset, removeWhenEmpty } from './pool-cgroup.js';
@@ -180,7 +180,7 @@ function removeDeadInstances(base: string, own: string): void {
   }
   for (const entry of entries) {
     const match = instancePattern.exec(entry);
-    if (!match || entry === own || isAlive(Number(match[1]))) continue;
+    if (!match || entry === own || isProcessAlive(Number(match[1]))) continue;
     const directory = join(base, entry);
     let pools: string[] = [];
     try {
@@ -190,15 +190,6 @@ function removeDeadInstances(base: string, own: string): void {
     }
     for (const pool of pools) removeWhenEmpty(join(directory, pool));
     removeWhenEmpty(directory);
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
