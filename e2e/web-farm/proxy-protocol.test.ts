@@ -165,12 +165,14 @@ test('a hand-written v1 header and its request in one packet; IPv6 in v2', async
 });
 
 test('a required binding refuses a connection without a valid header: closed with no answer, an HTTPERR line', async () => {
-  const answer = await rawRequest(proxiedPort, 'GET / HTTP/1.1\r\nHost: x\r\n\r\n');
-  assert.equal(answer, '', 'no HTTP answer: the connection is closed');
-  const garbled = await rawRequest(proxiedPort, 'PROXY TCP4 not-an-address 127.0.0.1 1 2\r\nGET / HTTP/1.1\r\n\r\n');
-  assert.equal(garbled, '');
+  const missing = await exchangeFromPort(proxiedPort, 'GET / HTTP/1.1\r\nHost: x\r\n\r\n');
+  assert.equal(missing.answer, '', 'no HTTP answer: the connection is closed');
+  const garbled = await exchangeFromPort(proxiedPort, 'PROXY TCP4 not-an-address 127.0.0.1 1 2\r\nGET / HTTP/1.1\r\n\r\n');
+  assert.equal(garbled.answer, '');
   const httpErr = join(poolhost.root, 'logs', 'HTTPERR');
-  await waitFor('two ProxyProtocol_Invalid lines', () => readHttpErr(httpErr).filter((entry) => entry.reason === 'ProxyProtocol_Invalid').length >= 2, 10_000);
+  const refusedFrom = (clientPort: number): boolean =>
+    readHttpErr(httpErr).some((entry) => entry.clientPort === clientPort && entry.reason === 'ProxyProtocol_Invalid');
+  await waitFor('a ProxyProtocol_Invalid line for each connection', () => refusedFrom(missing.clientPort) && refusedFrom(garbled.clientPort), 10_000);
   // Through HAProxy it still serves.
   assert.equal((await getThroughHaproxy('127.0.0.2')).status, 200);
 });
@@ -198,3 +200,28 @@ test('a header that never completes is closed after HeaderWait (Timer_HeaderWait
   const httpErr = join(poolhost.root, 'logs', 'HTTPERR');
   await waitFor('the Timer_HeaderWait line', () => readHttpErr(httpErr).some((entry) => entry.clientPort === clientPort && entry.reason === 'Timer_HeaderWait'), 10_000);
 });
+
+/** Sends `data` on a new connection and reads until it closes; with the client port HTTPERR names. */
+function exchangeFromPort(port: number, data: string): Promise<{ answer: string; clientPort: number }> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    const chunks: Buffer[] = [];
+    let clientPort = 0;
+    const timer = setTimeout(() => socket.destroy(), 5_000);
+    socket.on('connect', () => {
+      clientPort = socket.localPort!;
+      socket.write(data);
+    });
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('error', (error) => {
+      if (clientPort === 0) {
+        clearTimeout(timer);
+        reject(error);
+      }
+    });
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolve({ answer: Buffer.concat(chunks).toString('latin1'), clientPort });
+    });
+  });
+}
