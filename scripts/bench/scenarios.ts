@@ -72,7 +72,8 @@ function defaultWebServerSection(): string {
 
 // --- reporting helpers --------------------------------------------------------------------------
 
-function reportThroughput(context: BenchContext, result: ThroughputResult, scenario: string): void {
+/** `byProcess`: the note names each process role's CPU µs per request (medians over the rounds). */
+function reportThroughput(context: BenchContext, result: ThroughputResult, scenario: string, byProcess = false): void {
   let first = true;
   for (const [server, m] of result.medians) {
     const ratio = result.ratios.get(server);
@@ -87,6 +88,9 @@ function reportThroughput(context: BenchContext, result: ThroughputResult, scena
       peakRssMegabytes: m.peakRssBytes / MB,
       errors: m.errors,
       ratio: first ? '' : `${fixed(ratio!.throughput, 2)}×`,
+      ...(byProcess
+        ? { note: `CPU µs/req by process: ${[...m.cpuMicrosecondsByProcess].sort((a, b) => b[1] - a[1]).map(([role, us]) => `${role} ${fixed(us, 1)}`).join(', ')}` }
+        : {}),
     });
     first = false;
   }
@@ -160,7 +164,7 @@ export async function metricsScraped(context: BenchContext): Promise<void> {
       poolhost('poolhost', setup),
     ],
   });
-  reportThroughput(context, result, 'hello world, /metrics scraped every second');
+  reportThroughput(context, result, 'hello world, /metrics scraped every second', true);
   ratioTarget(context, result, 'poolhost', 0.98, 'hello world with /metrics scraped every second');
   if ((scraped as ScrapedPoolhostServer | null)?.scrapes === 0) throw new Error('/metrics was never scraped during the run');
 }
