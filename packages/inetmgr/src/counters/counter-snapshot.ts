@@ -2,7 +2,7 @@
 // httpsys (request queues, Web Service, HTTPERR), was (APP_POOL_WAS, W3SVC_W3WP), w3svc (site state),
 // and each worker's CPU and memory from /proc/<pid>/stat. A service that does not answer leaves its
 // part empty and is named in `unavailable`. Nothing is read between snapshots.
-import type { ApplicationPoolCounters, ConfigurationFile, ConfigurationState, ListenerCounters, SiteList } from '@poolhost/protocol';
+import type { ApplicationPoolCounters, ConfigurationState, ListenerCounters, SiteList } from '@poolhost/protocol';
 import type { ServiceQuery, QueriedService } from '../runtime/service-query.js';
 import { ProcessUsageReader, type ProcessUsage } from './process-usage.js';
 
@@ -44,7 +44,7 @@ export class CounterCollector {
 
   private async take(withUsage = true): Promise<CounterSnapshot> {
     const unavailable: QueriedService[] = [];
-    const ask = async <R>(service: QueriedService, type: 'GetListenerCounters' | 'GetApplicationPoolCounters' | 'ListSites' | 'GetConfigurationFile'): Promise<R | null> => {
+    const ask = async <R>(service: QueriedService, type: 'GetListenerCounters' | 'GetApplicationPoolCounters' | 'ListSites'): Promise<R | null> => {
       try {
         return (await this.query.ask(service, { type })) as R;
       } catch {
@@ -52,13 +52,13 @@ export class CounterCollector {
         return null;
       }
     };
-    const [listener, applicationPools, sites, served] = await Promise.all([
+    // One question to each service; was' answer carries its configuration generation too.
+    const [listener, applicationPools, sites] = await Promise.all([
       ask<ListenerCounters>('httpsys', 'GetListenerCounters'),
       ask<ApplicationPoolCounters>('was', 'GetApplicationPoolCounters'),
       ask<SiteList>('w3svc', 'ListSites'),
-      ask<ConfigurationFile>('was', 'GetConfigurationFile'),
     ]);
-    const configuration = served?.configuration ?? null;
+    const configuration = applicationPools?.configuration ?? null;
     if (!withUsage) return { takenAt: Date.now(), listener, applicationPools, sites, configuration, usage: new Map(), unavailable };
     const pids = applicationPools?.workers.map((worker) => worker.pid) ?? [];
     const snapshot: CounterSnapshot = { takenAt: Date.now(), listener, applicationPools, sites, configuration, usage: this.usage.read(pids), unavailable };

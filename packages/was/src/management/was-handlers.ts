@@ -78,6 +78,7 @@ export function wasHandlers(context: WasHandlerContext): HandlerTable {
     GetApplicationPoolCounters: async () => {
       const all = [...pools.values()];
       const spares = context.spareWorkerCounters?.();
+      const configuration = context.configurationState?.();
       await Promise.all(all.flatMap((pool) => pool.liveWorkers()).map((worker) => worker.refreshCounters(countersTimeoutMs)));
       return {
         type: 'ApplicationPoolCounters',
@@ -85,6 +86,7 @@ export function wasHandlers(context: WasHandlerContext): HandlerTable {
         applicationPools: all.map((pool) => pool.counterSet()),
         workers: all.flatMap((pool) => pool.workerCounterSets()),
         ...(spares ? { spareWorkers: spares } : {}),
+        ...(configuration ? { configuration } : {}),
       } satisfies ApplicationPoolCounters;
     },
     StartApplicationPool: async (message) => {
