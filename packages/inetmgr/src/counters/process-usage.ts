@@ -12,7 +12,7 @@ export interface ProcessUsage {
   memoryBytes: number;
 }
 
-interface AuxiliaryValues {
+export interface AuxiliaryValues {
   clockTicks: number;
   pageSize: number;
 }
@@ -59,12 +59,12 @@ function readOrNull(path: string): Buffer | null {
 /** Reads processes' usage, keeping each one's previous CPU ticks for the next reading's CPU %. */
 export class ProcessUsageReader {
   private readonly previous = new Map<number, { cpuTicks: number; at: number }>();
-  private readonly system = auxiliaryValues(readOrNull('/proc/self/auxv'), process.arch === 'arm' || process.arch === 'ia32' ? 4 : 8);
 
   constructor(
     private readonly readStat: (pid: number) => string | null = (pid) => readOrNull(`/proc/${pid}/stat`)?.toString('latin1') ?? null,
     private readonly uptimeSeconds: () => number = () => Number(readOrNull('/proc/uptime')?.toString('latin1').split(' ')[0] ?? Number.NaN),
     private readonly now: () => number = () => performance.now(),
+    private readonly system: AuxiliaryValues = auxiliaryValues(readOrNull('/proc/self/auxv'), process.arch === 'arm' || process.arch === 'ia32' ? 4 : 8),
   ) {}
 
   /** The listed processes' usage; a process that is gone is left out, and forgotten. */
