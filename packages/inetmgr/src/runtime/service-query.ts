@@ -21,8 +21,9 @@ export function createServiceQuery(runDirectory: string, connectTimeoutMs = 1_00
     if (!channel) {
       channel = connectControlSocket(
         socketPath(runDirectory, service),
-        // httpsys announces activation (WorkerDemanded, RequestQueueActive) to every control connection; a query ignores it.
-        { peer: service, handlers: {}, onProtocolError: () => undefined },
+        // httpsys announces activation to every control connection, a busy queue once a second; a query has
+        // nothing to do with it (handled, so that no UnknownMessage error is made for each).
+        { peer: service, handlers: { WorkerDemanded: () => undefined, RequestQueueActive: () => undefined }, onProtocolError: () => undefined },
         connectTimeoutMs,
       );
       channels.set(service, channel);
