@@ -78,8 +78,8 @@ export function wasHandlers(context: WasHandlerContext): HandlerTable {
     GetApplicationPoolCounters: async () => {
       const all = [...pools.values()];
       const spares = context.spareWorkerCounters?.();
-      const configuration = context.configurationState?.();
       await Promise.all(all.flatMap((pool) => pool.liveWorkers()).map((worker) => worker.refreshCounters(countersTimeoutMs)));
+      const configuration = context.configurationState?.();
       return {
         type: 'ApplicationPoolCounters',
         startedAt: context.startedAt,
