@@ -147,6 +147,16 @@ export class TreeMonitor {
     return this.lastTicks.size === 1 ? this.cpuSeconds : Number.NaN;
   }
 
+  /** CPU seconds used between start() and stop(), summed by role name (httpsys, was, w3svc, w3wp, inetmgr…). */
+  cpuSecondsByName(): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const [pid, last] of this.lastTicks) {
+      const name = this.names.get(pid)!;
+      out.set(name, (out.get(name) ?? 0) + (last - (this.firstTicks.get(pid) ?? 0)) / CLOCK_TICKS);
+    }
+    return out;
+  }
+
   /** Per process: name, peak RSS and growth of RSS over its first sample. */
   perProcess(): { pid: number; name: string; peakRss: number; growth: number }[] {
     return [...this.peakRss].map(([pid, peak]) => ({ pid, name: this.names.get(pid)!, peakRss: peak, growth: peak - this.firstRss.get(pid)! }));

@@ -72,7 +72,8 @@ function defaultWebServerSection(): string {
 
 // --- reporting helpers --------------------------------------------------------------------------
 
-function reportThroughput(context: BenchContext, result: ThroughputResult, scenario: string): void {
+/** `byProcess`: the note names each process role's CPU µs per request (medians over the rounds). */
+function reportThroughput(context: BenchContext, result: ThroughputResult, scenario: string, byProcess = false): void {
   let first = true;
   for (const [server, m] of result.medians) {
     const ratio = result.ratios.get(server);
@@ -87,6 +88,9 @@ function reportThroughput(context: BenchContext, result: ThroughputResult, scena
       peakRssMegabytes: m.peakRssBytes / MB,
       errors: m.errors,
       ratio: first ? '' : `${fixed(ratio!.throughput, 2)}×`,
+      ...(byProcess
+        ? { note: `CPU µs/req by process: ${[...m.cpuMicrosecondsByProcess].sort((a, b) => b[1] - a[1]).map(([role, us]) => `${role} ${fixed(us, 1)}`).join(', ')}` }
+        : {}),
     });
     first = false;
   }
@@ -160,9 +164,49 @@ export async function metricsScraped(context: BenchContext): Promise<void> {
       poolhost('poolhost', setup),
     ],
   });
-  reportThroughput(context, result, 'hello world, /metrics scraped every second');
+  reportThroughput(context, result, 'hello world, /metrics scraped every second', true);
   ratioTarget(context, result, 'poolhost', 0.98, 'hello world with /metrics scraped every second');
   if ((scraped as ScrapedPoolhostServer | null)?.scrapes === 0) throw new Error('/metrics was never scraped during the run');
+}
+
+/**
+ * What one scrape of /metrics costs each process, apart from any HTTP load: `--metrics` adds nothing per
+ * request (the counters are always kept), so this is its whole cost. Scrapes in a row, CPU from /proc.
+ */
+export async function scrapeCost(context: BenchContext): Promise<void> {
+  const metricsPort = await freePort();
+  const port = await freePort();
+  const server = new PoolhostServer('poolhost --metrics', port, join(context.work, 'scrape'), singlePool(context.applications.hello), {}, ['--metrics', `127.0.0.1:${metricsPort}`]);
+  const scrapes = context.quick ? 50 : 300;
+  console.log(`\n/metrics scraped ${scrapes} times in a row, no HTTP load`);
+  try {
+    await server.start();
+    await waitUntil('hello world to answer', async () => (await get(port, '/')).status === 200);
+    await waitUntil('inetmgr to answer /metrics', async () => (await get(metricsPort, '/metrics').catch(() => null))?.status === 200);
+    for (let i = 0; i < 20; i++) await get(metricsPort, '/metrics'); // warm-up
+    const perRound: Map<string, number>[] = [];
+    for (let round = 0; round < context.rounds; round++) {
+      const monitor = new TreeMonitor(() => server.roots(), 1_000);
+      monitor.start();
+      for (let i = 0; i < scrapes; i++) {
+        const response = await get(metricsPort, '/metrics');
+        if (response.status !== 200) throw new Error(`/metrics answered ${response.status}`);
+      }
+      monitor.stop();
+      const byRole = monitor.cpuSecondsByName();
+      byRole.set('all', monitor.cpuSeconds);
+      perRound.push(new Map([...byRole].map(([role, seconds]): [string, number] => [role, (seconds * 1e3) / scrapes])));
+    }
+    const roles = [...new Set(perRound.flatMap((round) => [...round.keys()]))];
+    const medianMs = new Map(roles.map((role) => [role, median(perRound.map((round) => round.get(role) ?? 0))]));
+    context.report.add({
+      scenario: 'one /metrics scrape, CPU ms by process (no load)',
+      server: 'poolhost --metrics',
+      note: `${[...medianMs].sort((a, b) => b[1] - a[1]).map(([role, ms]) => `${role} ${fixed(ms, 2)}`).join(', ')}; all by round: ${perRound.map((round) => fixed(round.get('all')!, 2)).join(', ')}`,
+    });
+  } finally {
+    await server.stop();
+  }
 }
 
 export async function webGarden(context: BenchContext): Promise<void> {
@@ -811,6 +855,7 @@ export const scenarios: Record<string, (context: BenchContext) => Promise<void>>
   'idle-tls': idleTlsConnections,
   h2: http2Scenario,
   metrics: metricsScraped,
+  scrape: scrapeCost,
   garden: webGarden,
   express: expressApp,
   static: staticFile,

@@ -37,6 +37,8 @@ export interface Measurement extends LoadResult {
   /** The listener process alone (httpsys, nginx's worker): the fair comparison on a shared machine. NaN: none. */
   listenerCpuMicrosecondsPerRequest: number;
   peakRssBytes: number;
+  /** CPU µs per request of each role in the tree (httpsys, w3wp, inetmgr…): where a difference comes from. */
+  cpuMicrosecondsByProcess: Map<string, number>;
 }
 
 export interface ThroughputResult {
@@ -60,6 +62,7 @@ async function measure(context: BenchContext, server: BenchServer, scenario: Thr
     cpuMicrosecondsPerRequest: result.requests > 0 ? (monitor.cpuSeconds * 1e6) / result.requests : Number.NaN,
     listenerCpuMicrosecondsPerRequest: result.requests > 0 ? (monitor.listenerCpuSeconds * 1e6) / result.requests : Number.NaN,
     peakRssBytes: monitor.peakTotalRss,
+    cpuMicrosecondsByProcess: new Map([...monitor.cpuSecondsByName()].map(([name, seconds]) => [name, result.requests > 0 ? (seconds * 1e6) / result.requests : Number.NaN])),
   };
 }
 
@@ -99,6 +102,7 @@ export async function runThroughput(context: BenchContext, scenario: ThroughputS
         cpuMicrosecondsPerRequest: median(list.map((m) => m.cpuMicrosecondsPerRequest)),
         listenerCpuMicrosecondsPerRequest: median(list.map((m) => m.listenerCpuMicrosecondsPerRequest)),
         peakRssBytes: Math.max(...list.map((m) => m.peakRssBytes)),
+        cpuMicrosecondsByProcess: new Map([...new Set(list.flatMap((m) => [...m.cpuMicrosecondsByProcess.keys()]))].map((role) => [role, median(list.map((m) => m.cpuMicrosecondsByProcess.get(role) ?? 0))])),
       });
     }
     const subject = runs.get(scenario.contenders[0]!.name)!;

@@ -176,6 +176,7 @@ export function createInetmgr(options: InetmgrOptions): Inetmgr {
     },
     async stop() {
       stream.close();
+      query.close?.();
       await agent?.stop();
       if (!server) return;
       server.closeAllConnections();

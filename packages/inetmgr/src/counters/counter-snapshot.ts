@@ -1,17 +1,12 @@
 // One reading of every counter set, taken when /metrics, the status API or the change stream asks:
 // httpsys (request queues, Web Service, HTTPERR), was (APP_POOL_WAS, W3SVC_W3WP), w3svc (site state),
-// and each worker's CPU and memory from /proc (pidusage). A service that does not answer leaves its
-// part empty and is named in `unavailable`.
-import pidusage from 'pidusage';
-import type { ApplicationPoolCounters, ConfigurationFile, ConfigurationState, ListenerCounters, SiteList } from '@poolhost/protocol';
+// and each worker's CPU and memory from /proc/<pid>/stat. A service that does not answer leaves its
+// part empty and is named in `unavailable`. Nothing is read between snapshots.
+import type { ApplicationPoolCounters, ConfigurationState, ListenerCounters, SiteList } from '@poolhost/protocol';
 import type { ServiceQuery, QueriedService } from '../runtime/service-query.js';
+import { ProcessUsageReader, type ProcessUsage } from './process-usage.js';
 
-export interface ProcessUsage {
-  /** CPU % since the previous reading (100 = one core). */
-  cpuPercent: number;
-  /** Resident set size, bytes. */
-  memoryBytes: number;
-}
+export type { ProcessUsage } from './process-usage.js';
 
 export interface CounterSnapshot {
   takenAt: number;
@@ -28,7 +23,10 @@ export class CounterCollector {
   private pending: Promise<CounterSnapshot> | null = null;
   latest: CounterSnapshot | null = null;
 
-  constructor(private readonly query: ServiceQuery) {}
+  constructor(
+    private readonly query: ServiceQuery,
+    private readonly usage = new ProcessUsageReader(),
+  ) {}
 
   /** A fresh snapshot; callers that ask while one is being taken share it. */
   collect(): Promise<CounterSnapshot> {
@@ -46,7 +44,7 @@ export class CounterCollector {
 
   private async take(withUsage = true): Promise<CounterSnapshot> {
     const unavailable: QueriedService[] = [];
-    const ask = async <R>(service: QueriedService, type: 'GetListenerCounters' | 'GetApplicationPoolCounters' | 'ListSites' | 'GetConfigurationFile'): Promise<R | null> => {
+    const ask = async <R>(service: QueriedService, type: 'GetListenerCounters' | 'GetApplicationPoolCounters' | 'ListSites'): Promise<R | null> => {
       try {
         return (await this.query.ask(service, { type })) as R;
       } catch {
@@ -54,32 +52,17 @@ export class CounterCollector {
         return null;
       }
     };
-    const [listener, applicationPools, sites, served] = await Promise.all([
+    // One question to each service; was' answer carries its configuration generation too.
+    const [listener, applicationPools, sites] = await Promise.all([
       ask<ListenerCounters>('httpsys', 'GetListenerCounters'),
       ask<ApplicationPoolCounters>('was', 'GetApplicationPoolCounters'),
       ask<SiteList>('w3svc', 'ListSites'),
-      ask<ConfigurationFile>('was', 'GetConfigurationFile'),
     ]);
-    const configuration = served?.configuration ?? null;
+    const configuration = applicationPools?.configuration ?? null;
     if (!withUsage) return { takenAt: Date.now(), listener, applicationPools, sites, configuration, usage: new Map(), unavailable };
     const pids = applicationPools?.workers.map((worker) => worker.pid) ?? [];
-    const snapshot: CounterSnapshot = { takenAt: Date.now(), listener, applicationPools, sites, configuration, usage: await processUsage(pids), unavailable };
+    const snapshot: CounterSnapshot = { takenAt: Date.now(), listener, applicationPools, sites, configuration, usage: this.usage.read(pids), unavailable };
     this.latest = snapshot;
     return snapshot;
   }
-}
-
-async function processUsage(pids: number[]): Promise<Map<number, ProcessUsage>> {
-  const usage = new Map<number, ProcessUsage>();
-  await Promise.all(
-    pids.map(async (pid) => {
-      try {
-        const stat = await pidusage(pid);
-        usage.set(pid, { cpuPercent: stat.cpu, memoryBytes: stat.memory });
-      } catch {
-        // The worker exited between the listing and the reading.
-      }
-    }),
-  );
-  return usage;
 }

@@ -1,5 +1,5 @@
 // What no IIS counter set has and poolhost can tell: how long requests waited in each queue, why they
-// were turned away, why pools recycled and workers ended, and each worker's load (pidusage, and its
+// were turned away, why pools recycled and workers ended, and each worker's load (/proc/<pid>/stat, and its
 // own event-loop delay and heap).
 import { queueWaitBucketsMs } from '@poolhost/protocol';
 import type { CounterSnapshot } from '../counters/counter-snapshot.js';

@@ -273,6 +273,8 @@ export interface ApplicationPoolCounters {
   workers: WorkerProcessCounterSet[];
   /** `<applicationPools spareWorkers>`: how many are configured, booted and waiting, and taken by a worker start since was started. */
   spareWorkers?: SpareWorkerCounters;
+  /** The configuration generation was runs (as GetConfigurationFile tells it), so a scrape asks was once. */
+  configuration?: import('./management.js').ConfigurationState;
 }
 
 export interface SpareWorkerCounters {

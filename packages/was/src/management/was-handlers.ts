@@ -79,12 +79,14 @@ export function wasHandlers(context: WasHandlerContext): HandlerTable {
       const all = [...pools.values()];
       const spares = context.spareWorkerCounters?.();
       await Promise.all(all.flatMap((pool) => pool.liveWorkers()).map((worker) => worker.refreshCounters(countersTimeoutMs)));
+      const configuration = context.configurationState?.();
       return {
         type: 'ApplicationPoolCounters',
         startedAt: context.startedAt,
         applicationPools: all.map((pool) => pool.counterSet()),
         workers: all.flatMap((pool) => pool.workerCounterSets()),
         ...(spares ? { spareWorkers: spares } : {}),
+        ...(configuration ? { configuration } : {}),
       } satisfies ApplicationPoolCounters;
     },
     StartApplicationPool: async (message) => {

@@ -101,3 +101,12 @@ test('RecycleWorkerProcess recycles that worker only; KillWorkerProcess ends it 
 
   await assert.rejects(call({ type: 'KillWorkerProcess', pid: 999_999 } as never), /Cannot find WP object with identifier "999999"/);
 });
+
+test('the counters carry the configuration generation GetConfigurationFile names, so a scrape asks was once', async () => {
+  const { call } = await createHarness([{ name: 'Counted' }]);
+  const reply = await counters(call as never);
+  const served = (await call({ type: 'GetConfigurationFile' } as never)) as { configuration?: { generation: string; source: string } };
+  assert.ok(served.configuration, 'was knows its configuration generation');
+  assert.match(reply.configuration?.generation ?? '', /^[0-9a-f]{12}$/);
+  assert.deepEqual(reply.configuration, served.configuration);
+});

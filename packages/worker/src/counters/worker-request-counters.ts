@@ -1,6 +1,7 @@
 // W3SVC_W3WP's request counters, kept by the worker itself: plain integers, one increment per
 // response at most (a status over 400 is the only branch), read by was with each PingWorker.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { getHeapStatistics } from 'node:v8';
 import type { WorkerRequestCounters } from '@poolhost/protocol';
 
 // Sampled by libuv every 20 ms (an unref'd timer); read and reset with each WorkerHealth.
@@ -12,7 +13,8 @@ export function readRuntimeCounters(): Pick<WorkerRequestCounters, 'eventLoopDel
   const reading = {
     eventLoopDelayP99Ms: eventLoopDelay.count > 0 ? eventLoopDelay.percentile(99) / 1e6 : 0,
     eventLoopDelayMaxMs: eventLoopDelay.count > 0 ? eventLoopDelay.max / 1e6 : 0,
-    heapUsedBytes: process.memoryUsage().heapUsed,
+    // process.memoryUsage() would also read /proc/self/stat for the RSS nobody asked for; heapUsed is this.
+    heapUsedBytes: getHeapStatistics().used_heap_size,
   };
   eventLoopDelay.reset();
   return reading;
