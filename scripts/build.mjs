@@ -49,7 +49,7 @@ for (const name of readdirSync(packagesDir)) {
       plugins: [externalThirdParty(join(packagesDir, name))],
       banner: { js: "import { createRequire as __poolhostCreateRequire } from 'node:module'; const require = __poolhostCreateRequire(import.meta.url);" },
     };
-    jobs.push(bin === 'w3wp' ? buildWorker(options, dist) : build(options));
+    jobs.push(bin === 'w3wp' ? buildWorker(options, dist) : bin === 'poolhost' ? buildPoolhost(options, dist) : build(options));
   }
 }
 
@@ -87,6 +87,15 @@ async function buildWorker(options, dist) {
     define: { W3WP_BUNDLE_HASH: JSON.stringify(hash), 'import.meta.url': '__poolhostLoaderUrl' },
     banner: { js: "'use strict'; const __poolhostLoaderUrl = require('node:url').pathToFileURL(__filename).href;" },
   });
+}
+
+/**
+ * poolhost's own process sets V8 flags before its bundle's imports are evaluated: dist/poolhost.js is
+ * a small loader (src/startup/poolhost-loader.ts) that sets them and imports dist/poolhost.main.js.
+ */
+async function buildPoolhost(options, dist) {
+  await build({ ...options, outfile: join(dist, 'poolhost.main.js') });
+  await build({ ...options, entryPoints: [join(packagesDir, 'poolhost', 'src', 'startup', 'poolhost-loader.ts')], banner: undefined });
 }
 
 await Promise.all(jobs);
