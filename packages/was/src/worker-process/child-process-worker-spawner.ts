@@ -41,6 +41,9 @@ interface PoolWorkerStart {
 export function createChildProcessWorkerSpawner(options: ChildProcessWorkerSpawnerOptions): WorkerSpawner & { spawnSpare(spareId: string): Promise<SpareWorker> } {
   const baseEnv = options.env ?? process.env;
   const w3wp = executablePath('w3wp', baseEnv);
+  // For profiling only, as POOLHOST_DEBUG_NODE_FLAGS_<SERVICE> is for the services (docs/performance.md,
+  // "Profiling a service"): `POOLHOST_DEBUG_NODE_FLAGS_W3WP="--cpu-prof --cpu-prof-dir=/tmp/prof"`.
+  const nodeFlags = (baseEnv.POOLHOST_DEBUG_NODE_FLAGS_W3WP ?? '').split(' ').filter((flag) => flag !== '');
 
   /** Everything a worker of the pool needs prepared on disk (temp folder, the pool's configuration file), and its start. */
   const prepare = (request: WorkerSpawnRequest): PoolWorkerStart => {
@@ -68,7 +71,7 @@ export function createChildProcessWorkerSpawner(options: ChildProcessWorkerSpawn
     try {
       dataSockets.push(protocols.includes('http') ? await connectUnixSocket(socketPath(options.runDirectory, 'httpsys-data')) : 'ignore');
       if (protocols.includes('net.tcp')) dataSockets.push(await connectUnixSocket(socketPath(options.runDirectory, 'net-tcp-data')));
-      subprocess = runW3wp(w3wp, args, env, dataSockets, identity);
+      subprocess = runW3wp([...nodeFlags, w3wp], args, env, dataSockets, identity);
     } finally {
       // The child holds its own copies; closing ours (without shutdown) keeps the connections open for it.
       for (const socket of dataSockets) if (socket !== 'ignore') socket.destroy();
@@ -168,8 +171,8 @@ export function createChildProcessWorkerSpawner(options: ChildProcessWorkerSpawn
  * Node's own spawn, not execa: execa's module graph cost was ≈14 MB of RSS at rest and its spawn path
  * several milliseconds of each demand start (docs/performance.md, "Idle memory" and "Cold start").
  */
-function runW3wp(w3wp: string, args: string[], env: NodeJS.ProcessEnv, dataSockets: Array<Socket | 'ignore'>, identity: WorkerIdentity | undefined): ChildProcess {
-  return spawn(process.execPath, [w3wp, ...args], {
+function runW3wp(entry: string[], args: string[], env: NodeJS.ProcessEnv, dataSockets: Array<Socket | 'ignore'>, identity: WorkerIdentity | undefined): ChildProcess {
+  return spawn(process.execPath, [...entry, ...args], {
     env,
     // fd 3 (and 4) are the connected data sockets (passed natively, not piped); the IPC channel comes after them.
     stdio: ['ignore', 'pipe', 'pipe', ...dataSockets, 'ipc'],
