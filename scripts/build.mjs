@@ -16,11 +16,20 @@ function packageName(specifier) {
   const parts = specifier.split('/');
   return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
 }
+// Inlined into every executable even where its package depends on it (measured at rest, docs/performance.md,
+// "Idle memory"): fast-xml-parser, because @poolhost/config uses its validator alone and esbuild drops
+// the parser and builder (from node_modules its entry loads all three: +9.8 MB of RSS, 2.5 MB of heap,
+// against +1.9 and 0.5 MB); pino, yargs and pidusage, because a service whose bundle imports no
+// CommonJS package from node_modules never starts Node's CommonJS-from-ESM path (cjs-module-lexer,
+// which is WebAssembly: its compiler's pages of the `node` binary) nor resolves dozens of files —
+// httpsys 56 → 49 MB of RSS at rest. acme-client and pino-pretty stay external and are loaded on use.
+const alwaysInlined = new Set(['fast-xml-parser', 'pino', 'yargs', 'pidusage']);
 const externalThirdParty = (packageDirectory) => ({
   name: 'external-third-party',
   setup(b) {
     b.onResolve({ filter: /^[^./]/ }, (args) => {
       if (args.path.startsWith('@poolhost/') || args.path.startsWith('node:')) return undefined;
+      if (alwaysInlined.has(packageName(args.path))) return undefined;
       if (existsSync(join(packageDirectory, 'node_modules', packageName(args.path)))) return { path: args.path, external: true };
       return undefined;
     });
@@ -49,7 +58,7 @@ for (const name of readdirSync(packagesDir)) {
       plugins: [externalThirdParty(join(packagesDir, name))],
       banner: { js: "import { createRequire as __poolhostCreateRequire } from 'node:module'; const require = __poolhostCreateRequire(import.meta.url);" },
     };
-    jobs.push(bin === 'w3wp' ? buildWorker(options, dist) : build(options));
+    jobs.push(bin === 'w3wp' ? buildWorker(options, dist) : bin === 'poolhost' ? buildPoolhost(options, dist) : build(options));
   }
 }
 
@@ -87,6 +96,15 @@ async function buildWorker(options, dist) {
     define: { W3WP_BUNDLE_HASH: JSON.stringify(hash), 'import.meta.url': '__poolhostLoaderUrl' },
     banner: { js: "'use strict'; const __poolhostLoaderUrl = require('node:url').pathToFileURL(__filename).href;" },
   });
+}
+
+/**
+ * poolhost's own process sets V8 flags before its bundle's imports are evaluated: dist/poolhost.js is
+ * a small loader (src/startup/poolhost-loader.ts) that sets them and imports dist/poolhost.main.js.
+ */
+async function buildPoolhost(options, dist) {
+  await build({ ...options, outfile: join(dist, 'poolhost.main.js') });
+  await build({ ...options, entryPoints: [join(packagesDir, 'poolhost', 'src', 'startup', 'poolhost-loader.ts')], banner: undefined });
 }
 
 await Promise.all(jobs);

@@ -1,6 +1,6 @@
 // Every scenario of `pnpm bench`, with the contenders it compares and the target it checks.
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request, Agent } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
@@ -848,6 +848,125 @@ export async function http2Scenario(context: BenchContext): Promise<void> {
   context.report.target('h2 hello world p99 ≤ nginx→node p99', `nginx p99 ÷ poolhost p99 = ${fixed(p99, 2)}`, p99 >= 1);
 }
 
+// --- idle memory -------------------------------------------------------------------------------
+
+/**
+ * A `--require`d probe (through NODE_OPTIONS, so it reaches the services and the workers): on SIGUSR2
+ * it writes `process.memoryUsage()` to `<folder>/<pid>.json`. It loads nothing but `node:fs`.
+ */
+const MEMORY_PROBE = `'use strict';
+process.on('SIGUSR2', () => {
+  const usage = process.memoryUsage();
+  require('node:fs').writeFileSync(process.env.POOLHOST_BENCH_PROBE_DIR + '/' + process.pid + '.json', JSON.stringify(usage));
+});
+`;
+
+function statusField(pid: number, field: string): number {
+  try {
+    const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'latin1'));
+    return match ? Number(match[1]) * 1024 : Number.NaN;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+function privateBytes(pid: number): number {
+  try {
+    const text = readFileSync(`/proc/${pid}/smaps_rollup`, 'latin1');
+    const field = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? Number.NaN) * 1024;
+    return field('Private_Clean') + field('Private_Dirty');
+  } catch {
+    return Number.NaN;
+  }
+}
+
+interface RestSample {
+  rss: number;
+  anon: number;
+  file: number;
+  private: number;
+  heapUsed: number;
+  heapTotal: number;
+}
+
+/**
+ * What poolhost's services and a hello-world worker hold at rest: `poolhost start` with one OnDemand
+ * hello-world pool, one request, then 20 s at rest. RSS (anonymous + file-backed) from
+ * /proc/<pid>/status, private pages from smaps_rollup, the V8 heap from the probe. Medians over rounds.
+ */
+export async function idleMemory(context: BenchContext): Promise<void> {
+  console.log('\nidle memory');
+  const rounds = context.quick ? 1 : Math.max(3, context.rounds);
+  const restSeconds = context.quick ? 3 : 20;
+  const samples = new Map<string, RestSample[]>();
+  for (let round = 0; round < rounds; round++) {
+    const folder = join(context.work, 'idle-memory', String(round));
+    const probeDir = join(folder, 'probe');
+    mkdirSync(probeDir, { recursive: true });
+    const probe = join(folder, 'memory-probe.cjs');
+    writeFileSync(probe, MEMORY_PROBE);
+    const port = await freePort();
+    const env = { NODE_OPTIONS: `--require ${probe}`, POOLHOST_BENCH_PROBE_DIR: probeDir };
+    const server = new PoolhostServer('poolhost', port, folder, singlePool(context.applications.hello), env);
+    try {
+      await server.start();
+      const answer = await get(port, '/', 20_000);
+      if (answer.status !== 200) throw new Error(`idle memory: the hello-world request answered ${answer.status}`);
+      await sleep(restSeconds * 1000);
+      const tree = processTree(server.roots());
+      for (const entry of tree) {
+        try {
+          process.kill(entry.pid, 'SIGUSR2');
+        } catch {
+          // gone meanwhile
+        }
+      }
+      await sleep(500);
+      for (const entry of tree) {
+        const name = entry.name === 'w3wp' ? 'w3wp (hello world)' : entry.name;
+        let heap = { heapUsed: Number.NaN, heapTotal: Number.NaN };
+        try {
+          heap = JSON.parse(readFileSync(join(probeDir, `${entry.pid}.json`), 'utf8'));
+        } catch {
+          // no probe answer (not a Node process)
+        }
+        const sample: RestSample = {
+          rss: statusField(entry.pid, 'VmRSS'),
+          anon: statusField(entry.pid, 'RssAnon'),
+          file: statusField(entry.pid, 'RssFile'),
+          private: privateBytes(entry.pid),
+          heapUsed: heap.heapUsed,
+          heapTotal: heap.heapTotal,
+        };
+        let list = samples.get(name);
+        if (!list) samples.set(name, (list = []));
+        list.push(sample);
+      }
+    } finally {
+      await server.stop();
+    }
+  }
+  const scenario = 'idle memory (at rest, hello world served once)';
+  const services = ['poolhost', 'httpsys', 'w3svc', 'was', 'inetmgr'];
+  let servicesRss = 0;
+  const serviceRounds: number[] = Array.from({ length: rounds }, () => 0);
+  for (const [name, list] of samples) {
+    const m = (key: keyof RestSample) => median(list.map((sample) => sample[key]));
+    if (services.includes(name)) {
+      servicesRss += m('rss');
+      list.forEach((sample, index) => (serviceRounds[index] = (serviceRounds[index] ?? 0) + sample.rss));
+    }
+    context.report.add({
+      scenario,
+      server: name,
+      peakRssMegabytes: m('rss') / MB,
+      note: `anon ${megabytes(m('anon'))} + file ${megabytes(m('file'))} MB; private ${megabytes(m('private'))} MB; heap used/total ${megabytes(m('heapUsed'))}/${megabytes(m('heapTotal'))} MB`,
+    });
+  }
+  context.report.add({ scenario, server: 'the services together', peakRssMegabytes: servicesRss / MB, note: `rounds: ${serviceRounds.map((v) => megabytes(v)).join(', ')} MB` });
+  context.report.target('idle memory: the services together < 200 MB RSS at rest', `${megabytes(servicesRss)} MB`, servicesRss < 200 * MB);
+}
+
 export const scenarios: Record<string, (context: BenchContext) => Promise<void>> = {
   hello: helloWorld,
   https: httpsScenario,
@@ -868,6 +987,7 @@ export const scenarios: Record<string, (context: BenchContext) => Promise<void>>
   crash: crashReplacement,
   recycle: recycleUnderLoad,
   idle: idleConnections,
+  'idle-memory': idleMemory,
   bulk: bulkTransfers,
 };
 

@@ -5,7 +5,7 @@ import { createLogger, protectFromOomKiller, runService } from '@poolhost/common
 import { loadServedConfiguration } from '@poolhost/config';
 import { ensureRunDirectory, resolveRunDirectory } from '@poolhost/protocol';
 import { createWas } from './was.js';
-import { createExecaWorkerSpawner } from './worker-process/execa-worker-spawner.js';
+import { createChildProcessWorkerSpawner } from './worker-process/child-process-worker-spawner.js';
 import { CgroupSubtree } from './isolation/cgroup-subtree.js';
 
 process.title = 'poolhost: was';
@@ -35,7 +35,7 @@ void runService({
     const cgroups = process.env.POOLHOST_CGROUPS === 'off' ? null : new CgroupSubtree({ runDirectory, logger: logger.child({ component: 'cgroups' }) });
     if (!cgroups) logger.warn('cgroups are off (POOLHOST_CGROUPS=off): no pool limit is enforced');
     const cpuResetIntervalMs = Number(process.env.POOLHOST_CPU_RESET_INTERVAL_MS) || undefined;
-    const spawner = createExecaWorkerSpawner({
+    const spawner = createChildProcessWorkerSpawner({
       // The local file: workers map paths against its folder, as was does for a shared file.
       configFile: served.localFile,
       runDirectory,

@@ -3,7 +3,6 @@
 // HTTP-01 challenge answered through the run directory's acme-challenge folder (httpsys serves it on the
 // site's http binding), TLS-ALPN-01 (httpsys presents the challenge certificate on the https port) or
 // DNS-01 (the administrator's DNS script), and the issued chain. Throws with the CA's reason when the order fails.
-import { Agent } from 'node:https';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AutomaticCertificates } from '@poolhost/config';
@@ -31,7 +30,7 @@ async function acmeClient(): Promise<AcmeClientLibrary> {
 
 export async function orderCertificate(settings: AutomaticCertificates, host: string, runDirectory: string): Promise<IssuedCertificate> {
   const acme = await acmeClient();
-  trustDirectoryCas(acme, settings.caBundle);
+  await trustDirectoryCas(acme, settings.caBundle);
   const client = new acme.Client({
     directoryUrl: settings.directoryUrl,
     accountKey: await accountKey(acme, settings.certificateStoreLocation),
@@ -125,9 +124,11 @@ function challengeAnswers(acme: AcmeClientLibrary, settings: AutomaticCertificat
 let trustedBundle: string | null = null;
 
 /** caBundle=: the CAs the directory's HTTPS certificate must chain to (acme-client has one HTTP client). */
-function trustDirectoryCas(acme: AcmeClientLibrary, caBundle: string): void {
+// node:https (with tls and http) is loaded here, as acme-client is: a poolhost without ACME never needs it.
+async function trustDirectoryCas(acme: AcmeClientLibrary, caBundle: string): Promise<void> {
   if (caBundle === trustedBundle) return;
   trustedBundle = caBundle;
+  const { Agent } = await import('node:https');
   acme.axios.defaults.httpsAgent = caBundle ? new Agent({ ca: readFileSync(caBundle) }) : undefined;
 }
 

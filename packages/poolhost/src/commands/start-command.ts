@@ -7,7 +7,7 @@ import { connectUnixSocket, createAdministrationToken, ensureRunDirectory, forma
 import { administrationAddressOf, farmHealthOf, type FarmHealthSettings } from './administration-option.js';
 import { createLogOutput } from '../output/log-output.js';
 import { createPoolhost, defaultDrainSettings, type DrainSettings } from '../poolhost.js';
-import { createExecaServiceLauncher } from '../services/service-launcher.js';
+import { createChildProcessServiceLauncher } from '../services/service-launcher.js';
 import { formatConfigError } from './config-error.js';
 import { ListenSocketTable } from '../listen-sockets/listen-socket-table.js';
 import { takeSystemdListenFds } from '../listen-sockets/systemd-listen-fds.js';
@@ -93,7 +93,7 @@ export async function runStartCommand(options: StartCommandOptions): Promise<num
         configFile: options.configFile,
         runDirectory: options.runDirectory,
         logger,
-        launcher: createExecaServiceLauncher({
+        launcher: createChildProcessServiceLauncher({
           configFile: options.configFile,
           runDirectory: options.runDirectory,
           ...(administration && farmHealth ? { administrationAddress: formatListenAddress(administration), farmHealth } : {}),

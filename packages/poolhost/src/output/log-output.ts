@@ -1,8 +1,13 @@
 // poolhost's stdout: its own log lines and every service's JSON lines, pretty-printed on a terminal
 // (pino-pretty) and passed through as raw JSON otherwise.
 import { createInterface } from 'node:readline';
+import { createRequire } from 'node:module';
 import type { Readable, Writable } from 'node:stream';
-import PinoPretty from 'pino-pretty';
+
+// pino-pretty (with its colour, date and JSON-parsing modules: ≈10 MB of RSS) is loaded only when the
+// output is pretty, on a terminal; poolhost under a supervisor or in a test writes JSON and never loads it.
+type PinoPrettyFactory = typeof import('pino-pretty');
+const requireModule = createRequire(import.meta.url);
 
 export interface LogOutput {
   /** Where poolhost's own logger writes. */
@@ -13,7 +18,7 @@ export interface LogOutput {
 
 export function createLogOutput(destination: Writable & { isTTY?: boolean } = process.stdout, pretty = Boolean(destination.isTTY)): LogOutput {
   const stream: NodeJS.WritableStream = pretty
-    ? PinoPretty({
+    ? (requireModule('pino-pretty') as PinoPrettyFactory)({
         colorize: true,
         destination,
         sync: true,

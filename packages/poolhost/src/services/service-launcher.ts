@@ -1,8 +1,9 @@
 // The seam between service supervision and real processes: `node <bundle> --run-dir <dir>`.
+import { spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
-import { execa } from 'execa';
 import { executablePath, type IpcEndpoint } from '@poolhost/protocol';
 import { debugNodeFlags } from './debug-node-flags.js';
+import { serviceNodeFlags } from './service-node-flags.js';
 
 export type ServiceName = 'httpsys' | 'w3svc' | 'was' | 'inetmgr' | 'nettcpactivator';
 
@@ -25,7 +26,7 @@ export interface ServiceLauncher {
   launch(name: ServiceName): LaunchedService;
 }
 
-export interface ExecaServiceLauncherOptions {
+export interface ChildProcessServiceLauncherOptions {
   configFile: string;
   runDirectory: string;
   /** inetmgr's `IP:port` (`--metrics`). */
@@ -35,41 +36,35 @@ export interface ExecaServiceLauncherOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-export function createExecaServiceLauncher(options: ExecaServiceLauncherOptions): ServiceLauncher {
+export function createChildProcessServiceLauncher(options: ChildProcessServiceLauncherOptions): ServiceLauncher {
   const env = options.env ?? process.env;
   return {
     launch(name) {
-      const args = [...debugNodeFlags(name, env), executablePath(name, env), '--run-dir', options.runDirectory];
+      const args = [...serviceNodeFlags(name), ...debugNodeFlags(name, env), executablePath(name, env), '--run-dir', options.runDirectory];
       if (name === 'was') args.push('--config', options.configFile);
       if (name === 'inetmgr' && options.administrationAddress) args.push('--listen', options.administrationAddress);
       if (name === 'inetmgr' && options.farmHealth) {
         args.push('--agent-check-port', String(options.farmHealth.agentCheckPort), '--ready-queue-percent', String(options.farmHealth.readyQueuePercent));
       }
-      const subprocess = execa(process.execPath, args, {
+      // Node's own spawn, not execa (whose module graph held ≈14 MB of poolhost's RSS at rest).
+      const subprocess = spawn(process.execPath, args, {
         env: { ...env, POOLHOST_RUN_DIR: options.runDirectory, POOLHOST_CONFIG: options.configFile },
-        extendEnv: false,
-        stdin: 'ignore',
-        stdout: 'pipe',
-        stderr: 'pipe',
         // The IPC channel is a lifeline: a service sees it disconnect if poolhost is killed, and exits.
-        ipc: true,
+        stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
         serialization: 'json',
-        buffer: false,
-        reject: false,
-        cleanup: false,
         // Own process group: Ctrl-C reaches poolhost alone, which stops the services in order.
         detached: true,
       });
-      subprocess.catch(() => undefined);
       let exited: ServiceExit | null = null;
       const listeners: Array<(exit: ServiceExit) => void> = [];
       subprocess.on('exit', (exitCode, signal) => {
         exited = { exitCode, signal };
         for (const listener of listeners) listener(exited);
       });
-      // A spawn failure (ENOENT) has no pid and no exit event.
+      // A spawn failure (ENOENT) has no pid and no exit event. Later errors (a kill or an IPC write to a
+      // service that is gone) change nothing: its exit event is what counts.
       subprocess.on('error', () => {
-        if (exited) return;
+        if (exited || subprocess.pid !== undefined) return;
         exited = { exitCode: null, signal: null };
         for (const listener of listeners) listener(exited);
       });

@@ -5,7 +5,7 @@ import { ControlChannel, createIpcTransport, type HandlerTable, type IpcEndpoint
 import { forwardWorkerOutput, type WorkerOutputContext } from './worker-output.js';
 import type { SpawnedWorker, WorkerExit } from './worker-spawner.js';
 
-/** What `supervise` needs of execa's subprocess. */
+/** What `supervise` needs of the w3wp child process. */
 export interface W3wpSubprocess {
   on(event: 'exit', listener: (exitCode: number | null, signal: NodeJS.Signals | null) => void): unknown;
   kill(signal: NodeJS.Signals): unknown;

@@ -1,5 +1,5 @@
 // The seam between worker lifecycle logic and real processes: the real spawner runs
-// `node w3wp.js -ap "<pool>"` with execa; tests use a fake.
+// `node w3wp.js -ap "<pool>"` with Node's child_process; tests use a fake.
 import type { ApplicationPool, ListenerProtocol } from '@poolhost/config';
 import type { ControlRequest, HandlerTable, ReplyTo } from '@poolhost/protocol';
 

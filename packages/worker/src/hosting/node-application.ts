@@ -3,9 +3,8 @@
 import { Server as HttpServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Server as NetServer } from 'node:net';
-import { pathToFileURL } from 'node:url';
 import type { InProcessNodeHost } from './node-host.js';
-import { importModule } from './import-module.js';
+import { loadEntryScript } from './import-module.js';
 import { setCaptureTarget } from './listen-capture.js';
 
 type RequestTarget = { kind: 'listener'; listener: RequestListener } | { kind: 'server'; server: HttpServer };
@@ -67,7 +66,7 @@ export class NodeApplication implements InProcessNodeHost {
       if (!captured || captured.listenerCount('request') === 0) captured = httpServer;
       onCapture?.();
     }, this.netTcp);
-    const namespace = await importModule(pathToFileURL(this.entryScript).href);
+    const namespace = await loadEntryScript(this.entryScript);
     let target = captured ? serverTarget(captured) : await exportedTarget(namespace);
     if (!target && !this.tcpServer) {
       await new Promise<void>((resolve) => {

@@ -2,8 +2,8 @@
 // connection to httpsys inherited as fd 3 and the Node IPC channel as its control channel. It also
 // starts spare workers (`node <w3wp bundle>` with POOLHOST_SPARE=1, bound to no pool) and binds one to
 // a pool on assignment, with the same environment, identity and cgroup a cold start gets.
+import { spawn, type ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
-import { execa } from 'execa';
 import type { Logger } from '@poolhost/common';
 import { connectUnixSocket, executablePath, socketPath } from '@poolhost/protocol';
 import { resolveWorkerIdentity, type WorkerIdentity } from './worker-identity.js';
@@ -20,7 +20,7 @@ export { workerDataFd } from './pool-environment.js';
 /** How long a spare has to answer AssignSpareWorker (it takes its identity and sets variables: milliseconds). */
 const assignTimeoutMs = 5_000;
 
-export interface ExecaWorkerSpawnerOptions {
+export interface ChildProcessWorkerSpawnerOptions {
   configFile: string;
   runDirectory: string;
   logger: Logger;
@@ -38,9 +38,12 @@ interface PoolWorkerStart {
   environment: Record<string, string>;
 }
 
-export function createExecaWorkerSpawner(options: ExecaWorkerSpawnerOptions): WorkerSpawner & { spawnSpare(spareId: string): Promise<SpareWorker> } {
+export function createChildProcessWorkerSpawner(options: ChildProcessWorkerSpawnerOptions): WorkerSpawner & { spawnSpare(spareId: string): Promise<SpareWorker> } {
   const baseEnv = options.env ?? process.env;
   const w3wp = executablePath('w3wp', baseEnv);
+  // For profiling only, as POOLHOST_DEBUG_NODE_FLAGS_<SERVICE> is for the services (docs/performance.md,
+  // "Profiling a service"): `POOLHOST_DEBUG_NODE_FLAGS_W3WP="--cpu-prof --cpu-prof-dir=/tmp/prof"`.
+  const nodeFlags = (baseEnv.POOLHOST_DEBUG_NODE_FLAGS_W3WP ?? '').split(' ').filter((flag) => flag !== '');
 
   /** Everything a worker of the pool needs prepared on disk (temp folder, the pool's configuration file), and its start. */
   const prepare = (request: WorkerSpawnRequest): PoolWorkerStart => {
@@ -68,18 +71,19 @@ export function createExecaWorkerSpawner(options: ExecaWorkerSpawnerOptions): Wo
     try {
       dataSockets.push(protocols.includes('http') ? await connectUnixSocket(socketPath(options.runDirectory, 'httpsys-data')) : 'ignore');
       if (protocols.includes('net.tcp')) dataSockets.push(await connectUnixSocket(socketPath(options.runDirectory, 'net-tcp-data')));
-      subprocess = runW3wp(w3wp, args, env, dataSockets, identity);
+      subprocess = runW3wp([...nodeFlags, w3wp], args, env, dataSockets, identity);
     } finally {
       // The child holds its own copies; closing ours (without shutdown) keeps the connections open for it.
       for (const socket of dataSockets) if (socket !== 'ignore') socket.destroy();
     }
-    // execa reports the inherited socket as closed early; the exit event below is what counts.
-    subprocess.catch(() => undefined);
+    // A failed spawn (ENOENT, EACCES) has no pid and reports its error on the next tick; later errors (a
+    // kill or an IPC write to a process that is gone) are logged, the exit event is what counts.
+    const spawnError = new Promise<Error>((resolve) => subprocess.once('error', resolve));
+    subprocess.on('error', (error) => {
+      if (subprocess.pid !== undefined) options.logger.warn({ err: error }, `worker ${subprocess.pid}: ${error.message}`);
+    });
     const pid = subprocess.pid;
-    if (pid === undefined) {
-      const exit = await subprocess;
-      throw new Error(`could not start ${w3wp}: ${exit.message ?? 'no pid'}`);
-    }
+    if (pid === undefined) throw new Error(`could not start ${w3wp}: ${(await spawnError).message}`);
     // Before Node has loaded w3wp: the worker is the OOM killer's first choice.
     setWorkerOomScore(pid, options.logger);
     return { subprocess, pid };
@@ -163,24 +167,23 @@ export function createExecaWorkerSpawner(options: ExecaWorkerSpawnerOptions): Wo
   };
 }
 
-function runW3wp(w3wp: string, args: string[], env: NodeJS.ProcessEnv, dataSockets: Array<Socket | 'ignore'>, identity: WorkerIdentity | undefined) {
-  return execa(process.execPath, [w3wp, ...args], {
+/**
+ * Node's own spawn, not execa: execa's module graph cost was ≈14 MB of RSS at rest and its spawn path
+ * several milliseconds of each demand start (docs/performance.md, "Idle memory" and "Cold start").
+ */
+function runW3wp(entry: string[], args: string[], env: NodeJS.ProcessEnv, dataSockets: Array<Socket | 'ignore'>, identity: WorkerIdentity | undefined): ChildProcess {
+  return spawn(process.execPath, [...entry, ...args], {
     env,
-    extendEnv: false,
     // fd 3 (and 4) are the connected data sockets (passed natively, not piped); the IPC channel comes after them.
-    stdio: ['ignore', 'pipe', 'pipe', ...dataSockets],
-    ipc: true,
+    stdio: ['ignore', 'pipe', 'pipe', ...dataSockets, 'ipc'],
     serialization: 'json',
-    buffer: false,
-    reject: false,
-    cleanup: false,
     // Own process group: a terminal's Ctrl-C reaches poolhost, which stops workers in order.
     detached: true,
     ...(identity ? { uid: identity.uid, gid: identity.gid } : {}),
   });
 }
 
-type W3wpSubprocess = ReturnType<typeof runW3wp>;
+type W3wpSubprocess = ChildProcess;
 
 /** An isolated worker is not told where applicationHost.config is (was's own POOLHOST_CONFIG included). */
 function withoutConfigFile(env: NodeJS.ProcessEnv, isolated: boolean): NodeJS.ProcessEnv {
