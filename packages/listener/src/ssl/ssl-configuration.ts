@@ -11,7 +11,7 @@ import type { Logger } from 'pino';
 import type { SecureContext } from 'node:tls';
 import { certificateFilesOf, contextWithoutTls13, fileSignature, loadCertificate, type LoadedCertificate } from './certificate-files.js';
 import { CentralCertificateStore } from './central-certificate-store.js';
-import type { TicketKeys } from './ticket-keys.js';
+import type { SessionTicketKeys } from './ticket-keys.js';
 
 export interface StoreEntryState {
   binding: SslCertBinding;
@@ -35,10 +35,10 @@ export class SslConfiguration {
     private readonly env: NodeJS.ProcessEnv = process.env,
   ) {}
 
-  private ticketKeys: TicketKeys | null = null;
+  private ticketKeys: SessionTicketKeys | null = null;
 
   /** Session ticket keys for every certificate loaded from now on (httpsys sets them before the first refresh). */
-  useTicketKeys(keys: TicketKeys): void {
+  useTicketKeys(keys: SessionTicketKeys): void {
     this.ticketKeys = keys;
   }
 
