@@ -41,6 +41,8 @@ import { HandshakeCompletions } from './ssl/handshake-completions.js';
 import { TlsFront } from './ssl/tls-front.js';
 import { TicketKeys } from './ssl/ticket-keys.js';
 import { SharedTicketKeys } from './ssl/shared-ticket-keys.js';
+import { dirname, resolve } from 'node:path';
+import { SharedSslStoreCache } from './ssl/shared-ssl-store-cache.js';
 import { AcmeChallengeAnswers } from './ssl/acme-challenge-answers.js';
 import { AcmeTlsAlpnAnswers } from './ssl/acme-tls-alpn-answers.js';
 import { Http2Front } from './http2/http2-front.js';
@@ -178,6 +180,9 @@ export class HttpSys implements RequestQueueEvents<ListenerRequest>, WorkerConne
     ensureRunDirectory(this.options.runDirectory);
     // Before the store is first loaded, so every certificate's context gets the keys.
     const shared = this.options.sharedConfiguration;
+    if (shared && this.options.sslStoreFile && resolve(dirname(this.options.sslStoreFile)) === resolve(shared.path)) {
+      this.ssl.useSharedStore(new SharedSslStoreCache(shared.cacheFolder), shared.pollingPeriodMs);
+    }
     this.ssl.useTicketKeys(
       shared
         ? new SharedTicketKeys({

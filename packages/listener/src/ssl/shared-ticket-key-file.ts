@@ -31,8 +31,9 @@ export function parseSharedTicketKeyFile(text: string): SharedTicketSecret | Err
   let document: unknown;
   try {
     document = JSON.parse(text);
-  } catch (error) {
-    return new Error(`not valid JSON (${(error as Error).message})`);
+  } catch {
+    // JSON.parse's message quotes the text: a secret's bytes must not reach the log.
+    return new Error('not valid JSON');
   }
   if (typeof document !== 'object' || document === null || Array.isArray(document)) return new Error('expected {"secret": "<base64>", "rotationSeconds": N}');
   const { secret, rotationSeconds = DEFAULT_ROTATION_SECONDS, ...rest } = document as Record<string, unknown>;
