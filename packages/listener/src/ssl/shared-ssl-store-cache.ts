@@ -61,7 +61,7 @@ export class SharedSslStoreCache {
           const folder = `ccs-${createHash('sha256').update(binding.certStoreLocation).digest('hex').slice(0, 12)}`;
           mkdirSync(join(next, folder), { mode: 0o700 });
           // CCS files keep their names: the name is the host name they serve.
-          for (const file of centralFiles(binding.certStoreLocation)) copyFileSync(file, join(next, folder, basename(file)));
+          for (const file of centralFiles(binding.certStoreLocation, true)) copyFileSync(file, join(next, folder, basename(file)));
           result.certStoreLocation = join(this.folder, folder);
         }
         return result;
@@ -88,13 +88,14 @@ function filesOf(binding: SslCertBinding): string[] {
   return [binding.certFile, binding.keyFile, binding.passwordFile, binding.clientCaFile].filter((file): file is string => Boolean(file));
 }
 
-/** The certificate files of a CCS folder (`<host>.pfx`, `<host>.pem`). */
-function centralFiles(folder: string): string[] {
+/** The certificate files of a CCS folder (`<host>.pfx`, `<host>.pem`); `strict`: a folder that cannot be read throws. */
+function centralFiles(folder: string, strict = false): string[] {
   try {
     return readdirSync(folder, { withFileTypes: true })
       .filter((entry) => entry.isFile() && /\.(pfx|pem)$/i.test(entry.name))
       .map((entry) => join(folder, entry.name));
-  } catch {
+  } catch (error) {
+    if (strict) throw error;
     return [];
   }
 }

@@ -118,7 +118,8 @@ export class SslConfiguration {
 
   /** Copies the shared store and its files when all of it loaded and something changed since the last copy. */
   private keepSharedCopy(shared: SharedStore): void {
-    if (!this.storeFile || shared.servingCache || !shared.lastReadClean) return;
+    // The share away (or the store broken): the copy keeps what was last good, never an emptied store.
+    if (!this.storeFile || shared.servingCache || !shared.lastReadClean || shared.problem !== null) return;
     if (this.entries.some((entry) => entry.binding.key.kind !== 'ccs' && (entry.certificate === null || entry.error !== null))) return;
     try {
       if (shared.cache.save(this.storeFile, this.entries.map((entry) => entry.binding))) {

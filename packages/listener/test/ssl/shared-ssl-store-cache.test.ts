@@ -54,6 +54,8 @@ test('the share away: entries stay; a new httpsys starts on the 0600 copy; the s
   assert.equal(first.select('10.0.0.1', 443, '')?.serial, www, 'the share away: the certificate stays');
   assert.equal(first.select('10.0.0.1', 443, 'shop.example.test')?.serial, shop);
   assert.equal(messages.filter((message) => message.startsWith(`the shared SSL store ${storeFile} cannot be read (no such file`)).length, 1, 'logged once');
+  const ccsCopy = readdirSync(cache).find((name) => name.startsWith('ccs-'))!;
+  assert.deepEqual(readdirSync(join(cache, ccsCopy)), ['shop.example.test.pem'], 'the copy is never emptied while the share is away');
 
   const restarted = httpsys();
   restarted.refresh((now += 1_000));
