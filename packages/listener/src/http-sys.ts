@@ -40,6 +40,9 @@ import { HandshakeFailures } from './ssl/handshake-failures.js';
 import { HandshakeCompletions } from './ssl/handshake-completions.js';
 import { TlsFront } from './ssl/tls-front.js';
 import { TicketKeys } from './ssl/ticket-keys.js';
+import { SharedTicketKeys } from './ssl/shared-ticket-keys.js';
+import { dirname, resolve } from 'node:path';
+import { SharedSslStoreCache } from './ssl/shared-ssl-store-cache.js';
 import { AcmeChallengeAnswers } from './ssl/acme-challenge-answers.js';
 import { AcmeTlsAlpnAnswers } from './ssl/acme-tls-alpn-answers.js';
 import { Http2Front } from './http2/http2-front.js';
@@ -53,6 +56,11 @@ export interface HttpSysOptions {
   listenSockets?: ListenSocketSource | null;
   /** The SSL store file (`poolhost sslcert`); none: https bindings find no certificate. */
   sslStoreFile?: string;
+  /**
+   * redirection.config is enabled: the farm's TLS session ticket secret is read from its shared folder
+   * (shared-ticket-keys.ts), the local copies go to `cacheFolder` (redirection.config's folder).
+   */
+  sharedConfiguration?: { path: string; cacheFolder: string; pollingPeriodMs: number } | null;
 }
 
 const SWEEP_INTERVAL_MS = 250;
@@ -171,7 +179,21 @@ export class HttpSys implements RequestQueueEvents<ListenerRequest>, WorkerConne
   async start(): Promise<void> {
     ensureRunDirectory(this.options.runDirectory);
     // Before the store is first loaded, so every certificate's context gets the keys.
-    this.ssl.useTicketKeys(new TicketKeys(this.options.runDirectory));
+    const shared = this.options.sharedConfiguration;
+    if (shared && this.options.sslStoreFile && resolve(dirname(this.options.sslStoreFile)) === resolve(shared.path)) {
+      this.ssl.useSharedStore(new SharedSslStoreCache(shared.cacheFolder), shared.pollingPeriodMs);
+    }
+    this.ssl.useTicketKeys(
+      shared
+        ? new SharedTicketKeys({
+            sharedFolder: shared.path,
+            cacheFolder: shared.cacheFolder,
+            pollingPeriodMs: shared.pollingPeriodMs,
+            runDirectory: this.options.runDirectory,
+            logger: this.logger.child({ component: 'ssl' }),
+          })
+        : new TicketKeys(this.options.runDirectory),
+    );
     this.state.acmeChallenges = new AcmeChallengeAnswers(this.options.runDirectory);
     this.tlsFront.answerAcmeTlsAlpn(new AcmeTlsAlpnAnswers(this.options.runDirectory));
     this.dataServer = await listenUnixSocket(socketPath(this.options.runDirectory, 'httpsys-data'), (socket) => this.onWorkerConnection(socket));

@@ -2,7 +2,8 @@
 import { parseArgs } from 'node:util';
 import { createLogger, protectFromOomKiller, runService } from '@poolhost/common';
 import { resolveRunDirectory } from '@poolhost/protocol';
-import { sslStorePath } from '@poolhost/config';
+import { readConfigurationRedirection, sslStorePath, type ConfigurationRedirection } from '@poolhost/config';
+import { dirname } from 'node:path';
 import { createHttpSys } from './http-sys.js';
 import { listenSocketsFromPoolhost } from './endpoints/listen-socket-source.js';
 
@@ -12,12 +13,24 @@ const { values } = parseArgs({ options: { 'run-dir': { type: 'string' }, 'ssl-st
 const runDirectory = resolveRunDirectory(typeof values['run-dir'] === 'string' ? values['run-dir'] : undefined);
 const logger = createLogger({ service: 'httpsys' });
 
-// The SSL store: --ssl-store, POOLHOST_SSL_STORE, or sslcert.json beside the configuration poolhost serves.
+// Shared configuration (redirection.config beside POOLHOST_CONFIG): the SSL store and the TLS session
+// ticket secret live in the shared folder. A broken redirection.config is was's to report (poolhost
+// start refuses it); httpsys then keeps to this host's own files.
+let redirection: ConfigurationRedirection | null = null;
+if (process.env.POOLHOST_CONFIG) {
+  try {
+    redirection = readConfigurationRedirection(process.env.POOLHOST_CONFIG);
+  } catch (error) {
+    logger.error({ reason: (error as Error).message }, `redirection.config cannot be read; the SSL store and the ticket keys stay local: ${(error as Error).message}`);
+  }
+}
+
+// The SSL store: --ssl-store, POOLHOST_SSL_STORE, sslcert.json in the shared folder, or beside the configuration poolhost serves.
 const sslStoreFile =
   typeof values['ssl-store'] === 'string'
     ? values['ssl-store']
     : process.env.POOLHOST_SSL_STORE || process.env.POOLHOST_CONFIG
-      ? sslStorePath(process.env.POOLHOST_CONFIG ?? '')
+      ? sslStorePath(process.env.POOLHOST_CONFIG ?? '', process.env, redirection)
       : undefined;
 
 // poolhost holds an IPC channel to each service: when poolhost dies, so does httpsys.
@@ -30,6 +43,7 @@ void runService({
       logger,
       listenSockets: listenSocketsFromPoolhost(process, logger),
       ...(sslStoreFile ? { sslStoreFile } : {}),
+      sharedConfiguration: redirection ? { path: redirection.path, cacheFolder: dirname(redirection.file), pollingPeriodMs: redirection.pollingPeriodMs } : null,
     }),
   stop: (httpSys) => httpSys.stop(),
 }).then((code) => process.exit(code));

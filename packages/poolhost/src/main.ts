@@ -17,6 +17,16 @@ const runDirOption = {
   'run-dir': { type: 'string', describe: 'run directory for sockets and the pid file (env POOLHOST_RUN_DIR)' },
 } as const;
 
+/** The SSL store the commands edit (the shared folder's under shared configuration); null when redirection.config is broken, said on stderr. */
+function sslStoreOf(configFile: string): string | null {
+  try {
+    return sslStorePath(configFile);
+  } catch (error) {
+    process.stderr.write(`poolhost: ${(error as Error).message}\n`);
+    return null;
+  }
+}
+
 const exitCode = await new Promise<number>((done) => {
   void yargs(hideBin(process.argv))
     .scriptName('poolhost')
@@ -89,11 +99,11 @@ const exitCode = await new Promise<number>((done) => {
           .positional('verb', { choices: ['add', 'show', 'delete'] as const, demandOption: true })
           .positional('parameters', { type: 'string', array: true, default: [] as string[] })
           .options({
-            config: { type: 'string', describe: 'applicationHost.config the store sits beside (env POOLHOST_CONFIG); env POOLHOST_SSL_STORE names the store itself' },
+            config: { type: 'string', describe: 'applicationHost.config the store sits beside, or whose redirection.config names the shared folder that holds it (env POOLHOST_CONFIG); env POOLHOST_SSL_STORE names the store itself' },
           }),
       (argv) => {
-        const configFile = resolve(argv.config ?? process.env.POOLHOST_CONFIG ?? 'applicationHost.config');
-        done(runSslCertCommand({ verb: argv.verb, args: (argv.parameters ?? []).map(String), storeFile: sslStorePath(configFile) }));
+        const storeFile = sslStoreOf(resolve(argv.config ?? process.env.POOLHOST_CONFIG ?? 'applicationHost.config'));
+        done(storeFile === null ? 1 : runSslCertCommand({ verb: argv.verb, args: (argv.parameters ?? []).map(String), storeFile }));
       },
     )
     .command(
@@ -109,14 +119,15 @@ const exitCode = await new Promise<number>((done) => {
             config: { type: 'string', describe: 'applicationHost.config the SSL store sits beside (env POOLHOST_CONFIG)' },
           }),
       async (argv) => {
-        const configFile = resolve(argv.config ?? process.env.POOLHOST_CONFIG ?? 'applicationHost.config');
+        const sslStoreFile = sslStoreOf(resolve(argv.config ?? process.env.POOLHOST_CONFIG ?? 'applicationHost.config'));
+        if (sslStoreFile === null) return done(1);
         done(
           await runHttpCommand({
             verb: argv.verb,
             object: String(argv.object),
             args: (argv.parameters ?? []).map(String),
             runDirectory: resolveRunDirectory(argv['run-dir']),
-            sslStoreFile: sslStorePath(configFile),
+            sslStoreFile,
           }),
         );
       },

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { writeFileAtomic } from '../editing/atomic-write.js';
+import { readConfigurationRedirection, type ConfigurationRedirection } from '../redirection/redirection-config.js';
 import { parseSslCertKey, SSL_CERT_KEY_KINDS } from './parse-ssl-cert-key.js';
 import { formatSslCertKey, type SslCertBinding, type SslCertKeyKind } from './ssl-store-model.js';
 
@@ -14,9 +15,18 @@ export interface SslStoreReadResult {
   errors: string[];
 }
 
-/** Where the store lives: `POOLHOST_SSL_STORE`, else `sslcert.json` beside applicationHost.config. */
-export function sslStorePath(configFile: string, env: NodeJS.ProcessEnv = process.env): string {
-  return resolve(env.POOLHOST_SSL_STORE ?? join(dirname(configFile), 'sslcert.json'));
+export const SSL_STORE_FILE_NAME = 'sslcert.json';
+
+/**
+ * Where the store lives: `POOLHOST_SSL_STORE`; else, under shared configuration (redirection.config
+ * enabled beside `configFile`), `sslcert.json` in the shared folder, so `poolhost sslcert` on any host
+ * edits the farm's store; else `sslcert.json` beside applicationHost.config. `redirection` is the one
+ * already read (undefined: read it here; a broken redirection.config throws its ConfigError).
+ */
+export function sslStorePath(configFile: string, env: NodeJS.ProcessEnv = process.env, redirection?: ConfigurationRedirection | null): string {
+  if (env.POOLHOST_SSL_STORE) return resolve(env.POOLHOST_SSL_STORE);
+  const shared = redirection === undefined ? readConfigurationRedirection(configFile, env) : redirection;
+  return resolve(shared ? join(shared.path, SSL_STORE_FILE_NAME) : join(dirname(configFile), SSL_STORE_FILE_NAME));
 }
 
 export const DEFAULT_APP_ID = '{4dc3e181-e14b-4a21-b022-59fc669b0914}';

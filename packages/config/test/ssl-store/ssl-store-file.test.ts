@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseSslCertKey, parseSslStore, serializeSslStore } from '../../src/index.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseSslCertKey, parseSslStore, serializeSslStore, sslStorePath } from '../../src/index.js';
 
 test('netsh keys: ipport wildcards and IPv6 in brackets, hostnameport lower-cased, ccs a port', () => {
   assert.deepEqual(parseSslCertKey('ipport', '0.0.0.0:443'), { ok: true, key: { kind: 'ipport', host: '0.0.0.0', port: 443 } });
@@ -37,4 +40,22 @@ test('the store file: entries with netsh parameter names; bad entries refused by
   const again = parseSslStore(serializeSslStore(bindings), '/etc/poolhost/sslcert.json');
   assert.deepEqual(again, { bindings, errors: [] });
   assert.match(parseSslStore('{', '/s.json').errors[0]!, /^\/s\.json: not valid JSON/);
+});
+
+test('where the store lives: POOLHOST_SSL_STORE, the shared folder of an enabled redirection.config, else beside the file', () => {
+  const folder = mkdtempSync(join(tmpdir(), 'poolhost-store-path-'));
+  try {
+    const config = join(folder, 'applicationHost.config');
+    assert.equal(sslStorePath(config, {}), join(folder, 'sslcert.json'));
+    writeFileSync(join(folder, 'redirection.config'), '<configuration>\n  <configurationRedirection enabled="true" path="share" />\n</configuration>\n');
+    assert.equal(sslStorePath(config, {}), join(folder, 'share', 'sslcert.json'), 'the farm\'s store, in the shared folder');
+    assert.equal(sslStorePath(config, { POOLHOST_SSL_STORE: '/etc/own.json' }), '/etc/own.json');
+    assert.equal(sslStorePath(config, {}, null), join(folder, 'sslcert.json'), 'a redirection already read (none) is not read again');
+    writeFileSync(join(folder, 'redirection.config'), '<configuration>\n  <configurationRedirection enabled="false" path="share" />\n</configuration>\n');
+    assert.equal(sslStorePath(config, {}), join(folder, 'sslcert.json'));
+    writeFileSync(join(folder, 'redirection.config'), '<configuration>\n  <configurationRedirection enabled="true" pth="share" />\n</configuration>\n');
+    assert.throws(() => sslStorePath(config, {}), /redirection\.config:2:/, 'a broken redirection.config is never taken for a local store');
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
 });

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { SslCertBinding } from '@poolhost/config';
 import { certificateFilesOf, fileSignature, loadCertificate, type LoadedCertificate } from './certificate-files.js';
-import type { TicketKeys } from './ticket-keys.js';
+import type { SessionTicketKeys } from './ticket-keys.js';
 
 interface CentralEntry {
   file: string;
@@ -26,7 +26,7 @@ export class CentralCertificateStore {
     private readonly binding: SslCertBinding,
     private readonly logger: Logger,
     private readonly env: NodeJS.ProcessEnv,
-    private readonly ticketKeys: TicketKeys | null = null,
+    private readonly ticketKeys: SessionTicketKeys | null = null,
   ) {}
 
   applyTicketKeys(): void {

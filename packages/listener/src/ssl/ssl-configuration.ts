@@ -6,12 +6,34 @@
 // `refresh()` (httpsys calls it every second) re-reads the store file and every certificate file whose
 // inode, size or time changed. A file that cannot be used is logged once, with its name and the reason,
 // and the certificate loaded before keeps serving (last known good); open connections are never touched.
-import { readSslStore, formatSslCertKey, type SslCertBinding } from '@poolhost/config';
+//
+// A shared store (redirection.config enabled: sslcert.json in the shared folder, useSharedStore) is also
+// re-read every pollingPeriod (NFS caches attributes), keeps its entries when it cannot be read (the
+// share away), is copied with its certificates beside redirection.config whenever all of it loaded, and
+// is started from that copy when the share is away at start (shared-ssl-store-cache.ts).
+import { readFileSync } from 'node:fs';
+import { parseSslStore, readSslStore, formatSslCertKey, type SslCertBinding, type SslStoreReadResult } from '@poolhost/config';
 import type { Logger } from 'pino';
 import type { SecureContext } from 'node:tls';
 import { certificateFilesOf, contextWithoutTls13, fileSignature, loadCertificate, type LoadedCertificate } from './certificate-files.js';
 import { CentralCertificateStore } from './central-certificate-store.js';
-import type { TicketKeys } from './ticket-keys.js';
+import type { SessionTicketKeys } from './ticket-keys.js';
+import type { SharedSslStoreCache } from './shared-ssl-store-cache.js';
+
+interface SharedStore {
+  cache: SharedSslStoreCache;
+  pollingPeriodMs: number;
+  readAt: number;
+  /** The entries came from the local copy: the shared store could not be read yet. */
+  servingCache: boolean;
+  /** The last read of the shared store refused nothing (only then is it copied). */
+  lastReadClean: boolean;
+  /** The text last applied: a poll that finds the same text changes nothing. */
+  text: string | null;
+  /** What was last logged about the shared store (logged once until it changes). */
+  problem: string | null;
+  cacheProblem: string | null;
+}
 
 export interface StoreEntryState {
   binding: SslCertBinding;
@@ -35,10 +57,16 @@ export class SslConfiguration {
     private readonly env: NodeJS.ProcessEnv = process.env,
   ) {}
 
-  private ticketKeys: TicketKeys | null = null;
+  private ticketKeys: SessionTicketKeys | null = null;
+  private shared: SharedStore | null = null;
+
+  /** The store file is the farm's, in the shared folder: last known good across the share going away and restarts. */
+  useSharedStore(cache: SharedSslStoreCache, pollingPeriodMs: number): void {
+    this.shared = { cache, pollingPeriodMs, readAt: Number.NEGATIVE_INFINITY, servingCache: false, lastReadClean: false, text: null, problem: null, cacheProblem: null };
+  }
 
   /** Session ticket keys for every certificate loaded from now on (httpsys sets them before the first refresh). */
-  useTicketKeys(keys: TicketKeys): void {
+  useTicketKeys(keys: SessionTicketKeys): void {
     this.ticketKeys = keys;
   }
 
@@ -47,16 +75,18 @@ export class SslConfiguration {
     return this.entries.length;
   }
 
-  refresh(): void {
-    if (this.ticketKeys?.rotateIfDue()) {
+  refresh(now = Date.now()): void {
+    if (this.ticketKeys?.rotateIfDue(now)) {
       for (const entry of this.entries) if (entry.certificate) this.ticketKeys.applyToCertificate(entry.certificate);
       for (const store of this.centralStores.values()) store.applyTicketKeys();
       this.logger.info('TLS session ticket keys rotated');
     }
     if (this.storeFile) {
       const signature = fileSignature(this.storeFile);
-      if (signature !== this.storeSignature) {
+      const pollDue = this.shared !== null && now - this.shared.readAt >= this.shared.pollingPeriodMs;
+      if (signature !== this.storeSignature || pollDue) {
         this.storeSignature = signature;
+        if (this.shared) this.shared.readAt = now;
         this.reloadStore(this.storeFile);
       }
     }
@@ -64,10 +94,76 @@ export class SslConfiguration {
       if (entry.binding.key.kind !== 'ccs' && signatureOf(entry.binding) !== entry.signature) this.load(entry);
     }
     for (const store of this.centralStores.values()) store.refresh();
+    if (this.shared) this.keepSharedCopy(this.shared);
+  }
+
+  /** The shared store cannot be read: its entries stay; none yet, the local copy's are served. */
+  private sharedStoreUnavailable(shared: SharedStore, file: string, reason: string): void {
+    if (this.entries.length === 0 && !shared.servingCache && shared.cache.exists()) {
+      this.logger.warn({ sslStore: file, cache: shared.cache.storeFile, reason }, `the shared SSL store ${file} cannot be read (${reason}); starting on its local copy ${shared.cache.storeFile}`);
+      shared.problem = reason;
+      shared.servingCache = true;
+      this.reloadStore(shared.cache.storeFile);
+      return;
+    }
+    if (reason === shared.problem) return;
+    shared.problem = reason;
+    this.logger.error(
+      { sslStore: file, reason },
+      this.entries.length > 0
+        ? `the shared SSL store ${file} cannot be read (${reason}); the ${this.entries.length} bindings loaded before stay in force${shared.servingCache ? ` (from the local copy ${shared.cache.storeFile})` : ''}`
+        : `the shared SSL store ${file} cannot be read (${reason}) and there is no local copy yet: https bindings have no certificate`,
+    );
+  }
+
+  /** Copies the shared store and its files when all of it loaded and something changed since the last copy. */
+  private keepSharedCopy(shared: SharedStore): void {
+    // The share away (or the store broken): the copy keeps what was last good, never an emptied store.
+    if (!this.storeFile || shared.servingCache || !shared.lastReadClean || shared.problem !== null) return;
+    if (this.entries.some((entry) => entry.binding.key.kind !== 'ccs' && (entry.certificate === null || entry.error !== null))) return;
+    try {
+      if (shared.cache.save(this.storeFile, this.entries.map((entry) => entry.binding))) {
+        this.logger.info({ sslStore: this.storeFile, cache: shared.cache.folder }, `local copy of the shared SSL store and its certificates kept in ${shared.cache.folder}`);
+      }
+      shared.cacheProblem = null;
+    } catch (error) {
+      const reason = (error as Error).message;
+      if (reason !== shared.cacheProblem) this.logger.error({ sslStore: this.storeFile, cache: shared.cache.folder, reason }, `cannot copy the shared SSL store to ${shared.cache.folder}: ${reason}`);
+      shared.cacheProblem = reason;
+    }
   }
 
   private reloadStore(file: string): void {
-    const { bindings, errors } = readSslStore(file);
+    const shared = file === this.storeFile ? this.shared : null;
+    let read: SslStoreReadResult;
+    if (shared) {
+      // A missing file is an empty store to readSslStore; a shared one that is missing is a share away.
+      let text: string;
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        this.sharedStoreUnavailable(shared, file, code === 'ENOENT' ? 'no such file (the shared folder is gone, renamed or not mounted)' : (error as Error).message);
+        return;
+      }
+      if (text === shared.text && shared.problem === null && !shared.servingCache) return;
+      shared.text = text;
+      read = parseSslStore(text, file);
+    } else read = readSslStore(file);
+    const { bindings, errors } = read;
+    if (shared) {
+      if (bindings.length === 0 && errors.length > 0) {
+        if (errors[0] !== shared.problem) for (const error of errors) this.logger.error({ sslStore: file }, `SSL store entry refused: ${error}`);
+        this.sharedStoreUnavailable(shared, file, errors[0]!);
+        return;
+      }
+      if (shared.problem !== null || shared.servingCache) {
+        this.logger.info({ sslStore: file }, `the shared SSL store ${file} is in force again`);
+      }
+      shared.problem = null;
+      shared.servingCache = false;
+      shared.lastReadClean = errors.length === 0;
+    }
     for (const error of errors) this.logger.error({ sslStore: file }, `SSL store entry refused: ${error}`);
     if (bindings.length === 0 && errors.length > 0 && this.entries.length > 0) {
       this.logger.error({ sslStore: file }, 'the SSL store could not be read; the bindings loaded before stay in force');

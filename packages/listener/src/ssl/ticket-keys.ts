@@ -9,10 +9,23 @@ import type { SecureContext } from 'node:tls';
 import type { LoadedCertificate } from './certificate-files.js';
 
 export const TICKET_KEY_FILE = 'tls-ticket-keys';
-const KEY_BYTES = 48;
-const ROTATION_MS = 12 * 60 * 60 * 1000;
+export const TICKET_KEY_BYTES = 48;
+const KEY_BYTES = TICKET_KEY_BYTES;
+export const ROTATION_MS = 12 * 60 * 60 * 1000;
 
-export class TicketKeys {
+/** What the SSL store needs of ticket keys: this host's own (TicketKeys) or the farm's (shared-ticket-keys.ts). */
+export interface SessionTicketKeys {
+  apply(context: SecureContext): void;
+  applyToCertificate(certificate: LoadedCertificate): void;
+  /** True when the key in force changed (the caller re-applies it to the loaded contexts). */
+  rotateIfDue(now?: number): boolean;
+}
+
+export function setTicketKeys(context: SecureContext, keys: Buffer): void {
+  (context.context as { setTicketKeys(keys: Buffer): void }).setTicketKeys(keys);
+}
+
+export class TicketKeys implements SessionTicketKeys {
   private keys: Buffer;
   private createdAt: number;
   private readonly file: string;
@@ -30,9 +43,14 @@ export class TicketKeys {
     }
   }
 
+  /** The 48 bytes in force. */
+  get current(): Buffer {
+    return this.keys;
+  }
+
   /** Applied to each certificate's context when it is loaded. */
   apply(context: SecureContext): void {
-    (context.context as { setTicketKeys(keys: Buffer): void }).setTicketKeys(this.keys);
+    setTicketKeys(context, this.keys);
   }
 
   /** A certificate's contexts: its own and its TLS 1.2-capped twin, if made (after a rotation). */
