@@ -12,6 +12,7 @@ import type { BenchContext } from './context.js';
 import { ensureDebianPackage, runWrk } from './load-generator.js';
 import { TreeMonitor, processTree } from './process-stats.js';
 import {
+  HaproxyFarmServer,
   NginxServer,
   NodeServer,
   Pm2Server,
@@ -804,6 +805,29 @@ export async function http2Scenario(context: BenchContext): Promise<void> {
   context.report.target('h2 hello world p99 ≤ nginx→node p99', `nginx p99 ÷ poolhost p99 = ${fixed(p99, 2)}`, p99 >= 1);
 }
 
+/**
+ * A web farm on one machine (docs/web-farm.md): HAProxy round robin over three poolhost hosts, against
+ * HAProxy over three plain Node servers. On 2 cores this is not scaling: the number is the whole farm's
+ * CPU per request (HAProxy and every host), whose difference is what poolhost costs behind a balancer.
+ */
+export async function webFarm(context: BenchContext): Promise<void> {
+  ensureDebianPackage('haproxy', 'haproxy');
+  const hello = scriptOf(context.applications, 'hello');
+  const farm = (name: string, backend: (port: number, folder: string) => StartableServer): Contender => ({
+    name,
+    create: (port, folder) => new HaproxyFarmServer(name, port, folder, 3, backend),
+  });
+  const result = await runThroughput(context, {
+    name: 'farm of 3',
+    path: '/',
+    contenders: [
+      farm('haproxy→3 poolhost', (port, folder) => new PoolhostServer('poolhost', port, folder, singlePool(context.applications.hello))),
+      farm('haproxy→3 node', (port, folder) => new NodeServer('node', port, hello, folder)),
+    ],
+  });
+  reportThroughput(context, result, 'web farm: HAProxy → 3 hosts');
+}
+
 export const scenarios: Record<string, (context: BenchContext) => Promise<void>> = {
   hello: helloWorld,
   https: httpsScenario,
@@ -824,5 +848,6 @@ export const scenarios: Record<string, (context: BenchContext) => Promise<void>>
   recycle: recycleUnderLoad,
   idle: idleConnections,
   bulk: bulkTransfers,
+  farm: webFarm,
 };
 
