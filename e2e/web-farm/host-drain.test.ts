@@ -135,7 +135,7 @@ test('poolhost drain: drain/404 at once, then refused connects, Connection: clos
   assert.ok(logged.some((message) => message.startsWith('poolhost undrain:')), 'the undrain is logged');
 });
 
-test('poolhost drain --timeout: a request still running at the deadline is cut, and the command says how many connections were', async () => {
+test('poolhost drain --timeout: a request still running at the deadline is cut, and the command says how many connections were and exits 3', async () => {
   const sitePort = await freePort();
   const poolhost = await startPoolhost(
     {
@@ -154,8 +154,9 @@ test('poolhost drain --timeout: a request still running at the deadline is cut, 
   );
   await waitFor('the slow request to reach the application', () => existsSync(join(poolhost.root, 'slow-started')), 15_000);
   const drained = await poolhost.cli('drain', '--delay', '0', '--timeout', '1');
-  assert.equal(drained.code, 0);
-  assert.match(drained.stdout, /1 open when the listeners closed/);
+  assert.equal(drained.code, 3, 'a drain cut short says so in its exit code');
+  assert.match(drained.stdout, /drained in [\d.]+ s, cut short at the deadline \(1 open when the listeners closed\)/);
+  assert.doesNotMatch(drained.stdout, /no client connection left/);
   assert.match(drained.stderr, /^1 client connections were still open at the deadline and were cut\n$/);
   assert.match(await slow, /socket hang up|ECONNRESET/);
 });

@@ -480,7 +480,7 @@ export class HaproxyFarmServer implements BenchServer {
     writeFileSync(
       conf,
       `global
-  maxconn 20000
+  maxconn 4096
 
 defaults
   mode http
