@@ -13,6 +13,7 @@ import { applicationHostConfig } from '../support/config-builder.js';
 import { freePort, httpRequest } from '../support/http.js';
 import { waitFor } from '../support/wait.js';
 import { agentAnswer } from '../support/haproxy.js';
+import { askWas } from '../support/runtime-client.js';
 
 /** `/slow` answers once the test writes {{root}}/release (and says it started by writing slow-started). */
 const releasableApp = `
@@ -133,6 +134,16 @@ test('poolhost drain: drain/404 at once, then refused connects, Connection: clos
   const logged = poolhost.logLines.map((line) => line.msg ?? '');
   assert.ok(logged.some((message) => message.startsWith('host drained in')), 'the drain is logged');
   assert.ok(logged.some((message) => message.startsWith('poolhost undrain:')), 'the undrain is logged');
+  // And written to the event log, as was's other events (its journal, which appcmd and inetmgr read).
+  const journal = (await askWas(poolhost.runDirectory, { type: 'GetEventJournal' })).events.filter((event) => event.eventId >= 5304 && event.eventId <= 5307);
+  assert.deepEqual(journal.map((event) => [event.eventId, event.level, event.source]), [
+    [5304, 'Information', 'poolhost'],
+    [5305, 'Information', 'poolhost'],
+    [5307, 'Information', 'poolhost'],
+  ]);
+  assert.equal(journal[0]!.message, 'The host is draining (poolhost drain): the health answers say drain; new connections are refused in 1000 ms, then connections have 60000 ms to finish.');
+  assert.match(journal[1]!.message, /^The host drained in \d+ ms: no client connection left \(2 were open when the listeners closed\)\.$/);
+  assert.equal(journal[2]!.message, 'The host is undrained (poolhost undrain): listening on the bindings again; the health answers say ready.');
 });
 
 test('poolhost drain --timeout: a request still running at the deadline is cut, and the command says how many connections were and exits 3', async () => {
@@ -159,4 +170,6 @@ test('poolhost drain --timeout: a request still running at the deadline is cut, 
   assert.doesNotMatch(drained.stdout, /no client connection left/);
   assert.match(drained.stderr, /^1 client connections were still open at the deadline and were cut\n$/);
   assert.match(await slow, /socket hang up|ECONNRESET/);
+  const cut = await poolhost.waitForEvent(5306);
+  assert.match(cut[0]!.msg ?? '', /^The host drain was cut short at its deadline after \d+ ms: 1 client connections were still open and were cut \(1 were open when the listeners closed\)\.$/);
 });
