@@ -68,7 +68,8 @@ ${server(host2)}
   const drain = host1.poolhost.cli('drain', '--delay', '3', '--timeout', '30');
   // The agent's `drain` shows as DRAIN, the 404 of disable-on-404 as NOLB: either takes host1 out of the rotation.
   let seen = '';
-  await waitFor('HAProxy to take host1 out of the rotation', async () => /^(DRAIN|NOLB)/.test((seen = (await stat(host1)).status ?? '')), 10_000).catch((error: Error) => {
+  // The wait includes the CLI's own start (a Node process: seconds on a loaded 2-core machine).
+  await waitFor('HAProxy to take host1 out of the rotation', async () => /^(DRAIN|NOLB)/.test((seen = (await stat(host1)).status ?? '')), 30_000).catch((error: Error) => {
     throw new Error(`${error.message} (status ${seen})`);
   });
   const sentBeforeDrain = await sent(host1);

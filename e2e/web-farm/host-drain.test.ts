@@ -100,7 +100,8 @@ test('poolhost drain: drain/404 at once, then refused connects, Connection: clos
   await waitFor('the slow request to reach the application', () => existsSync(join(poolhost.root, 'slow-started')), 15_000);
 
   const drain = poolhost.cli('drain', '--delay', '1', '--timeout', '60');
-  await waitFor('the agent to say drain', async () => (await agentAnswer(agentPort, 'Shop')) === 'drain\n', 10_000);
+  // The wait includes the CLI's own start (a Node process: seconds on a loaded 2-core machine).
+  await waitFor('the agent to say drain', async () => (await agentAnswer(agentPort, 'Shop')) === 'drain\n', 30_000);
   assert.equal(await health('/health/ready'), 404, 'for http-check disable-on-404');
   assert.equal(await health('/health/ready/Shop'), 404);
   assert.equal(await health('/health/live'), 200, 'httpsys still answers');

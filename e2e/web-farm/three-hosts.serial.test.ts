@@ -181,7 +181,8 @@ ${hosts.map(server).join('\n')}
   // --- poolhost drain on host 1 under load ------------------------------------------------------------
   const drain = host1.poolhost.cli('drain', '--timeout', '30');
   // The agent's `drain` shows as DRAIN, the 404 of disable-on-404 as NOLB: either takes host1 out of the rotation.
-  await waitForHaproxy(host1, 'out of the rotation', (row) => /^(DRAIN|NOLB)/.test(row.status ?? ''), 10_000);
+  // The wait includes the CLI's own start (a Node process: seconds on a loaded 2-core machine).
+  await waitForHaproxy(host1, 'out of the rotation', (row) => /^(DRAIN|NOLB)/.test(row.status ?? ''), 30_000);
   const sentBeforeDrain = await sent(host1);
   const servedBeforeDrain = load.served(host1.name);
   await load.more(150);
