@@ -27,6 +27,7 @@ import { createBridgedNetwork } from '../support/network-namespace.js';
 import { agentAnswerAt, startHaproxy } from '../support/haproxy.js';
 import { GetLoad } from '../support/get-load.js';
 import { appcmd } from '../appcmd/appcmd-process.js';
+import { askWas } from '../support/runtime-client.js';
 
 const generationOf = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex').slice(0, 12);
 
@@ -153,6 +154,13 @@ ${hosts.map(server).join('\n')}
 
   const load = new GetLoad(frontPort, 4, { accept: (status, body) => status === 200 && /^host[123] \d+$/.test(body) });
   register(() => load.stop());
+  // A failure below is shown with the requests that failed and HAProxy's own log (state changes, retries).
+  let passed = false;
+  register(() => {
+    if (passed) return;
+    if (load.failures.length > 0) console.log(`failed requests:\n${load.failures.slice(0, 20).join('\n')}`);
+    console.log(`haproxy's log (end):\n${haproxy.output.slice(-4000)}`);
+  });
 
   // --- the traffic spreads over the three hosts ---------------------------------------------------
   await load.more(150);
@@ -174,8 +182,10 @@ ${hosts.map(server).join('\n')}
   t.diagnostic(`the edit made on host 1 was served by all three hosts after ${Date.now() - editedAt} ms (pollingPeriod 2 s)`);
   for (const host of hosts) {
     const answer = await ready(host);
-    assert.equal(answer.headers['x-configuration-generation'], edited, `${host.name} runs the edited generation`);
-    assert.equal(answer.headers['x-configuration-source'], 'shared');
+    // On a mismatch, say what the host's was says about its configuration (source, problem).
+    const state = async () => JSON.stringify((await askWas(host.poolhost.runDirectory, { type: 'GetConfigurationFile' }).catch(() => undefined))?.configuration);
+    assert.equal(answer.headers['x-configuration-generation'], edited, `${host.name} runs the edited generation: ${await state()}`);
+    assert.equal(answer.headers['x-configuration-source'], 'shared', `${host.name} reads the shared file: ${await state()}`);
   }
 
   // --- poolhost drain on host 1 under load ------------------------------------------------------------
@@ -265,4 +275,5 @@ ${hosts.map(server).join('\n')}
   await load.stop();
   assert.deepEqual(load.failures, [], 'not one request through HAProxy failed');
   t.diagnostic(`served: ${JSON.stringify(Object.fromEntries(load.servedBy))}`);
+  passed = true;
 });
