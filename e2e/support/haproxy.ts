@@ -88,8 +88,13 @@ frontend farm
 
 /** What poolhost's agent check answers now, read as HAProxy reads it (the site's name, then one line). */
 export function agentAnswer(port: number, site: string): Promise<string> {
+  return agentAnswerAt('127.0.0.1', port, site);
+}
+
+/** The same, from a host at `address` (another network namespace of a farm test). */
+export function agentAnswerAt(address: string, port: number, site: string): Promise<string> {
   return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
+    const socket = connect(port, address);
     let text = '';
     socket.on('connect', () => socket.write(`${site}\n`));
     socket.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));

@@ -4,7 +4,6 @@
 // listeners close), and host1 ends with no client connection; `poolhost undrain` brings it back.
 // No `retry-on` in HAProxy: nothing is retried, so a request the drain broke would be counted.
 import { test, after } from 'node:test';
-import { Agent, request } from 'node:http';
 import assert from 'node:assert/strict';
 import { startPoolhost, type PoolhostInstance } from '../support/poolhost-instance.js';
 import { applicationHostConfig } from '../support/config-builder.js';
@@ -12,6 +11,7 @@ import { freePort } from '../support/http.js';
 import { pidApp } from '../support/apps.js';
 import { waitFor } from '../support/wait.js';
 import { haproxyFarmFrontend, startHaproxy } from '../support/haproxy.js';
+import { GetLoad } from '../support/get-load.js';
 
 interface Host {
   name: string;
@@ -36,53 +36,6 @@ async function startHost(name: string): Promise<Host> {
     after,
   );
   return { name, sitePort, adminPort, agentPort, poolhost };
-}
-
-/** A modest steady load: `clients` keep-alive loops of GET / through HAProxy, counting answers and failures. */
-class GetLoad {
-  completed = 0;
-  readonly failures: string[] = [];
-  private running = true;
-  private readonly agent = new Agent({ keepAlive: true, maxSockets: 4 });
-  private readonly loops: Promise<void>[];
-
-  constructor(private readonly port: number, clients: number) {
-    this.loops = Array.from({ length: clients }, () => this.loop());
-  }
-
-  private async loop(): Promise<void> {
-    while (this.running) {
-      const outcome = await this.get();
-      if (outcome === 'ok') this.completed++;
-      else this.failures.push(outcome);
-    }
-  }
-
-  private get(): Promise<string> {
-    return new Promise((resolve) => {
-      const outgoing = request({ host: '127.0.0.1', port: this.port, path: '/', agent: this.agent }, (response) => {
-        let body = '';
-        response.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
-        response.on('end', () => resolve(response.statusCode === 200 && /^\d+$/.test(body) ? 'ok' : `${response.statusCode} ${body.slice(0, 80)}`));
-        response.on('error', (error) => resolve(error.message));
-      });
-      outgoing.setTimeout(30_000, () => outgoing.destroy(new Error('timed out')));
-      outgoing.on('error', (error) => resolve(error.message));
-      outgoing.end();
-    });
-  }
-
-  /** Resolves once `count` more requests have completed. */
-  async more(count: number, timeoutMs = 30_000): Promise<void> {
-    const target = this.completed + count;
-    await waitFor(`${count} more requests through HAProxy`, () => this.completed >= target, timeoutMs);
-  }
-
-  async stop(): Promise<void> {
-    this.running = false;
-    await Promise.all(this.loops);
-    this.agent.destroy();
-  }
 }
 
 test('HAProxy + two hosts: poolhost drain under GET load loses nothing and moves the traffic; undrain brings it back', async () => {
@@ -115,7 +68,8 @@ ${server(host2)}
   const drain = host1.poolhost.cli('drain', '--delay', '3', '--timeout', '30');
   // The agent's `drain` shows as DRAIN, the 404 of disable-on-404 as NOLB: either takes host1 out of the rotation.
   let seen = '';
-  await waitFor('HAProxy to take host1 out of the rotation', async () => /^(DRAIN|NOLB)/.test((seen = (await stat(host1)).status ?? '')), 10_000).catch((error: Error) => {
+  // The wait includes the CLI's own start (a Node process: seconds on a loaded 2-core machine).
+  await waitFor('HAProxy to take host1 out of the rotation', async () => /^(DRAIN|NOLB)/.test((seen = (await stat(host1)).status ?? '')), 30_000).catch((error: Error) => {
     throw new Error(`${error.message} (status ${seen})`);
   });
   const sentBeforeDrain = await sent(host1);

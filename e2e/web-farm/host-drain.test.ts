@@ -13,6 +13,7 @@ import { applicationHostConfig } from '../support/config-builder.js';
 import { freePort, httpRequest } from '../support/http.js';
 import { waitFor } from '../support/wait.js';
 import { agentAnswer } from '../support/haproxy.js';
+import { askWas } from '../support/runtime-client.js';
 
 /** `/slow` answers once the test writes {{root}}/release (and says it started by writing slow-started). */
 const releasableApp = `
@@ -99,7 +100,8 @@ test('poolhost drain: drain/404 at once, then refused connects, Connection: clos
   await waitFor('the slow request to reach the application', () => existsSync(join(poolhost.root, 'slow-started')), 15_000);
 
   const drain = poolhost.cli('drain', '--delay', '1', '--timeout', '60');
-  await waitFor('the agent to say drain', async () => (await agentAnswer(agentPort, 'Shop')) === 'drain\n', 10_000);
+  // The wait includes the CLI's own start (a Node process: seconds on a loaded 2-core machine).
+  await waitFor('the agent to say drain', async () => (await agentAnswer(agentPort, 'Shop')) === 'drain\n', 30_000);
   assert.equal(await health('/health/ready'), 404, 'for http-check disable-on-404');
   assert.equal(await health('/health/ready/Shop'), 404);
   assert.equal(await health('/health/live'), 200, 'httpsys still answers');
@@ -133,9 +135,19 @@ test('poolhost drain: drain/404 at once, then refused connects, Connection: clos
   const logged = poolhost.logLines.map((line) => line.msg ?? '');
   assert.ok(logged.some((message) => message.startsWith('host drained in')), 'the drain is logged');
   assert.ok(logged.some((message) => message.startsWith('poolhost undrain:')), 'the undrain is logged');
+  // And written to the event log, as was's other events (its journal, which appcmd and inetmgr read).
+  const journal = (await askWas(poolhost.runDirectory, { type: 'GetEventJournal' })).events.filter((event) => event.eventId >= 5304 && event.eventId <= 5307);
+  assert.deepEqual(journal.map((event) => [event.eventId, event.level, event.source]), [
+    [5304, 'Information', 'poolhost'],
+    [5305, 'Information', 'poolhost'],
+    [5307, 'Information', 'poolhost'],
+  ]);
+  assert.equal(journal[0]!.message, 'The host is draining (poolhost drain): the health answers say drain; new connections are refused in 1000 ms, then connections have 60000 ms to finish.');
+  assert.match(journal[1]!.message, /^The host drained in \d+ ms: no client connection left \(2 were open when the listeners closed\)\.$/);
+  assert.equal(journal[2]!.message, 'The host is undrained (poolhost undrain): listening on the bindings again; the health answers say ready.');
 });
 
-test('poolhost drain --timeout: a request still running at the deadline is cut, and the command says how many connections were', async () => {
+test('poolhost drain --timeout: a request still running at the deadline is cut, and the command says how many connections were and exits 3', async () => {
   const sitePort = await freePort();
   const poolhost = await startPoolhost(
     {
@@ -154,8 +166,11 @@ test('poolhost drain --timeout: a request still running at the deadline is cut, 
   );
   await waitFor('the slow request to reach the application', () => existsSync(join(poolhost.root, 'slow-started')), 15_000);
   const drained = await poolhost.cli('drain', '--delay', '0', '--timeout', '1');
-  assert.equal(drained.code, 0);
-  assert.match(drained.stdout, /1 open when the listeners closed/);
+  assert.equal(drained.code, 3, 'a drain cut short says so in its exit code');
+  assert.match(drained.stdout, /drained in [\d.]+ s, cut short at the deadline \(1 open when the listeners closed\)/);
+  assert.doesNotMatch(drained.stdout, /no client connection left/);
   assert.match(drained.stderr, /^1 client connections were still open at the deadline and were cut\n$/);
   assert.match(await slow, /socket hang up|ECONNRESET/);
+  const cut = await poolhost.waitForEvent(5306);
+  assert.match(cut[0]!.msg ?? '', /^The host drain was cut short at its deadline after \d+ ms: 1 client connections were still open and were cut \(1 were open when the listeners closed\)\.$/);
 });

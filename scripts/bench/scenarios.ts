@@ -12,6 +12,7 @@ import type { BenchContext } from './context.js';
 import { ensureDebianPackage, runWrk } from './load-generator.js';
 import { TreeMonitor, processTree } from './process-stats.js';
 import {
+  HaproxyFarmServer,
   NginxServer,
   NodeServer,
   Pm2Server,
@@ -967,6 +968,29 @@ export async function idleMemory(context: BenchContext): Promise<void> {
   context.report.target('idle memory: the services together < 200 MB RSS at rest', `${megabytes(servicesRss)} MB`, servicesRss < 200 * MB);
 }
 
+/**
+ * A web farm on one machine (docs/web-farm.md): HAProxy round robin over three poolhost hosts, against
+ * HAProxy over three plain Node servers. On 2 cores this is not scaling: the number is the whole farm's
+ * CPU per request (HAProxy and every host), whose difference is what poolhost costs behind a balancer.
+ */
+export async function webFarm(context: BenchContext): Promise<void> {
+  ensureDebianPackage('haproxy', 'haproxy');
+  const hello = scriptOf(context.applications, 'hello');
+  const farm = (name: string, backend: (port: number, folder: string) => StartableServer): Contender => ({
+    name,
+    create: (port, folder) => new HaproxyFarmServer(name, port, folder, 3, backend),
+  });
+  const result = await runThroughput(context, {
+    name: 'farm of 3',
+    path: '/',
+    contenders: [
+      farm('haproxy→3 poolhost', (port, folder) => new PoolhostServer('poolhost', port, folder, singlePool(context.applications.hello))),
+      farm('haproxy→3 node', (port, folder) => new NodeServer('node', port, hello, folder)),
+    ],
+  });
+  reportThroughput(context, result, 'web farm: HAProxy → 3 hosts');
+}
+
 export const scenarios: Record<string, (context: BenchContext) => Promise<void>> = {
   hello: helloWorld,
   https: httpsScenario,
@@ -989,5 +1013,6 @@ export const scenarios: Record<string, (context: BenchContext) => Promise<void>>
   idle: idleConnections,
   'idle-memory': idleMemory,
   bulk: bulkTransfers,
+  farm: webFarm,
 };
 

@@ -447,3 +447,73 @@ export class Pm2Server implements BenchServer {
     await endTree(tree, 3_000, 'SIGTERM');
   }
 }
+
+// --- HAProxy in front of several servers (a web farm on one machine) ------------------------------
+
+/**
+ * HAProxy (Debian's) balancing round robin over `backends`, each started here on its own port: the
+ * measured tree is HAProxy and every backend, so CPU per request is the whole farm's. The backend
+ * section is docs/web-farm.md's without the health checks (the same for every contender).
+ */
+export class HaproxyFarmServer implements BenchServer {
+  private haproxy: ChildProcess | null = null;
+  private readonly backends: Array<BenchServer & { start(): Promise<void> }> = [];
+
+  constructor(
+    readonly name: string,
+    readonly port: number,
+    private readonly folder: string,
+    private readonly hosts: number,
+    /** One backend on `port`, its files in `folder`. */
+    private readonly createBackend: (port: number, folder: string) => BenchServer & { start(): Promise<void> },
+  ) {
+    mkdirSync(folder, { recursive: true });
+  }
+
+  async start(): Promise<void> {
+    for (let index = 1; index <= this.hosts; index++) {
+      const backend = this.createBackend(await freePort(), join(this.folder, `host${index}`));
+      this.backends.push(backend);
+      await backend.start();
+    }
+    const conf = join(this.folder, 'haproxy.cfg');
+    writeFileSync(
+      conf,
+      `global
+  maxconn 4096
+
+defaults
+  mode http
+  timeout connect 2s
+  timeout client 30s
+  timeout server 30s
+  retries 3
+  option redispatch 1
+  retry-on conn-failure empty-response response-timeout 502 503 504
+
+frontend farm
+  bind 127.0.0.1:${this.port}
+  default_backend farm
+
+backend farm
+  balance roundrobin
+  http-request disable-l7-retry unless METH_GET or METH_HEAD or METH_OPTIONS
+${this.backends.map((backend, index) => `  server host${index + 1} 127.0.0.1:${backend.port}`).join('\n')}
+`,
+    );
+    this.haproxy = spawnLogged('haproxy', ['-db', '-f', conf], process.env, join(this.folder, 'haproxy.log'));
+    await waitUntil(`${this.name} to accept`, () => {
+      if (this.haproxy!.exitCode !== null) throw new WaitAborted(`haproxy exited: ${childLog(this.haproxy!)}`);
+      return tcpAccepts(this.port);
+    });
+  }
+
+  roots(): number[] {
+    return [this.haproxy?.pid, ...this.backends.flatMap((backend) => backend.roots())].filter((pid): pid is number => pid !== undefined);
+  }
+
+  async stop(): Promise<void> {
+    if (this.haproxy?.pid) await endTree([this.haproxy.pid], 5_000);
+    for (const backend of this.backends) await backend.stop();
+  }
+}

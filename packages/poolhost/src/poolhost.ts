@@ -15,6 +15,7 @@ import {
   type ConfigurationState,
   type HandlerTable,
   type ListenerDrained,
+  type RecordHostDrain,
   type ListenerDrainState,
   type ServerStatus,
   type WorkerProcessInfo,
@@ -174,6 +175,19 @@ export function createPoolhost(options: PoolhostOptions): Poolhost {
       channel.close();
     }
   };
+  // The drain's steps go to the event log, which was keeps; a was that does not answer costs the line, not the drain.
+  const recordDrain = async (record: Omit<RecordHostDrain, 'type'>): Promise<void> => {
+    try {
+      const channel = await connectControlSocket(socketPath(runDirectory, 'was'), { peer: 'was', handlers: {} }, 1_000);
+      try {
+        await channel.request({ type: 'RecordHostDrain', ...record }, 2_000);
+      } finally {
+        channel.close();
+      }
+    } catch (error) {
+      logger.warn({ err: error }, `poolhost drain: the event log did not take the ${record.step} step: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
   const drain = async (message: { delayMs?: number; timeLimitMs?: number; stop: boolean }): Promise<ListenerDrained> => {
     const defaults = options.drainDefaults?.() ?? defaultDrainSettings;
     const delayMs = message.delayMs ?? defaults.delayMs;
@@ -181,6 +195,8 @@ export function createPoolhost(options: PoolhostOptions): Poolhost {
     const before = drainState;
     if (drainState === 'Serving') drainState = 'Draining';
     logger.info({ delayMs, timeLimitMs }, `poolhost drain: the health answers say drain; new connections are refused in ${delayMs} ms, then connections have ${timeLimitMs} ms to finish`);
+    // In parallel with the drain itself (the balancers must hear of it at once), and before its end.
+    const draining = before === 'Serving' ? recordDrain({ step: 'Draining', delayMs, timeLimitMs }) : Promise.resolve();
     let result: ListenerDrained;
     try {
       result = await askHttpSys((channel) => channel.request({ type: 'DrainListener', delayMs, timeLimitMs }, delayMs + timeLimitMs + drainAnswerMarginMs));
@@ -198,13 +214,18 @@ export function createPoolhost(options: PoolhostOptions): Poolhost {
     const text = `host drained in ${result.elapsedMs} ms: ${result.connectionsAtClose} client connections were open when the listeners closed, ${result.connectionsCut} cut at the deadline`;
     if (result.connectionsCut > 0) logger.warn(result, text);
     else logger.info(result, text);
+    await draining;
+    await recordDrain({ step: 'Drained', elapsedMs: result.elapsedMs, connectionsAtClose: result.connectionsAtClose, connectionsCut: result.connectionsCut });
     if (!message.stop) return result;
     setImmediate(() => void stop('poolhost drain --stop'));
     return { ...result, stopping: true };
   };
   const undrain = async (): Promise<void> => {
     await askHttpSys((channel) => channel.request({ type: 'ResumeListener' }, 10_000));
-    if (drainState !== 'Serving') logger.info('poolhost undrain: listening on the bindings again; the health answers say ready');
+    if (drainState !== 'Serving') {
+      logger.info('poolhost undrain: listening on the bindings again; the health answers say ready');
+      await recordDrain({ step: 'Undrained' });
+    }
     drainState = 'Serving';
   };
 

@@ -10,6 +10,9 @@ export interface DrainCommandOptions {
   stop: boolean;
 }
 
+/** `poolhost drain` when the deadline passed with client connections still open (they were cut): a script can tell. */
+export const drainCutShortExitCode = 3;
+
 /** The CLI waits as long as the drain takes; poolhost bounds it (delay + time limit). */
 const drainAnswerTimeoutMs = 24 * 3600_000;
 
@@ -38,16 +41,23 @@ export async function runDrainCommand(options: DrainCommandOptions): Promise<num
       return 1;
     }
     const seconds = (result.elapsedMs / 1000).toFixed(1);
-    process.stdout.write(`drained in ${seconds} s: no client connection left (${result.connectionsAtClose} open when the listeners closed)\n`);
-    if (result.connectionsCut > 0) process.stderr.write(`${result.connectionsCut} client connections were still open at the deadline and were cut\n`);
+    // Cut short: the deadline passed with connections still open, which were cut (requests lost).
+    const cutShort = result.connectionsCut > 0;
+    if (cutShort) {
+      process.stdout.write(`drained in ${seconds} s, cut short at the deadline (${result.connectionsAtClose} open when the listeners closed)\n`);
+      process.stderr.write(`${result.connectionsCut} client connections were still open at the deadline and were cut\n`);
+    } else {
+      process.stdout.write(`drained in ${seconds} s: no client connection left (${result.connectionsAtClose} open when the listeners closed)\n`);
+    }
+    const exitCode = cutShort ? drainCutShortExitCode : 0;
     if (!result.stopping) {
       process.stdout.write('the host stays drained until `poolhost undrain`\n');
-      return 0;
+      return exitCode;
     }
     process.stdout.write('stopping poolhost…\n');
     await closed;
     process.stdout.write('poolhost stopped\n');
-    return 0;
+    return exitCode;
   } catch (error) {
     process.stderr.write(`poolhost drain failed: ${error instanceof Error ? error.message : String(error)}\n`);
     return 1;

@@ -53,11 +53,28 @@ export interface ListenerDrained {
   stopping?: boolean;
 }
 
-export type HostDrainMessage = DrainServer | UndrainServer | DrainListener | ResumeListener | ListenerDrained;
+/**
+ * poolhost -> was, request: write a step of a drain to the event log (was keeps it, with poolhost's own
+ * event ids 5304–5307, docs/web-farm.md). Answered with Acknowledged.
+ */
+export interface RecordHostDrain {
+  type: 'RecordHostDrain';
+  step: 'Draining' | 'Drained' | 'Undrained';
+  /** Draining: the delay and time limit in force. */
+  delayMs?: number;
+  timeLimitMs?: number;
+  /** Drained: how it ended (ListenerDrained's). */
+  elapsedMs?: number;
+  connectionsAtClose?: number;
+  connectionsCut?: number;
+}
+
+export type HostDrainMessage = DrainServer | UndrainServer | DrainListener | ResumeListener | ListenerDrained | RecordHostDrain;
 
 export interface HostDrainReplies {
   DrainServer: ListenerDrained;
   UndrainServer: import('./management.js').Acknowledged;
   DrainListener: ListenerDrained;
   ResumeListener: import('./management.js').Acknowledged;
+  RecordHostDrain: import('./management.js').Acknowledged;
 }

@@ -114,6 +114,27 @@ export const wasEvents = {
     source: 'poolhost',
     template: "The shared configuration '%1' is in force again: configuration generation %2.",
   },
+  // poolhost's own (IIS ARR's drain is the balancer's, not the server's): `poolhost drain` / `undrain` on this host.
+  5304: {
+    level: 'Information',
+    source: 'poolhost',
+    template: 'The host is draining (poolhost drain): the health answers say drain; new connections are refused in %1 ms, then connections have %2 ms to finish.',
+  },
+  5305: {
+    level: 'Information',
+    source: 'poolhost',
+    template: 'The host drained in %1 ms: no client connection left (%2 were open when the listeners closed).',
+  },
+  5306: {
+    level: 'Warning',
+    source: 'poolhost',
+    template: 'The host drain was cut short at its deadline after %1 ms: %3 client connections were still open and were cut (%2 were open when the listeners closed).',
+  },
+  5307: {
+    level: 'Information',
+    source: 'poolhost',
+    template: 'The host is undrained (poolhost undrain): listening on the bindings again; the health answers say ready.',
+  },
   5186: {
     level: 'Information',
     template:

@@ -126,6 +126,13 @@ export function wasHandlers(context: WasHandlerContext): HandlerTable {
       worker.kill();
       return { type: 'Acknowledged', detail: `worker process ${worker.pid} of "${pool.name}" killed` };
     },
+    RecordHostDrain: (message) => {
+      if (message.step === 'Draining') eventLog.write(5304, [message.delayMs ?? 0, message.timeLimitMs ?? 0]);
+      else if (message.step === 'Undrained') eventLog.write(5307, []);
+      else if ((message.connectionsCut ?? 0) > 0) eventLog.write(5306, [message.elapsedMs ?? 0, message.connectionsAtClose ?? 0, message.connectionsCut ?? 0]);
+      else eventLog.write(5305, [message.elapsedMs ?? 0, message.connectionsAtClose ?? 0]);
+      return { type: 'Acknowledged', detail: 'recorded' };
+    },
     GetEventJournal: (message) => ({ type: 'EventJournal', ...eventLog.journal(message.applicationPool, message.limit) }),
     ListRequests: async (message) => {
       const workers = selected(message.applicationPool).flatMap((pool) => pool.liveWorkers());
