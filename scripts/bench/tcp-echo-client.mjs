@@ -50,13 +50,17 @@ async function firstByte(count, bytes) {
     await new Promise((resolve) => {
       const started = performance.now();
       const socket = connect({ port, host: '127.0.0.1', noDelay: true });
+      // A connection that gets no answer is an error, not a hung run.
+      const timer = setTimeout(() => socket.destroy(new Error('no first byte within 10 s')), 10_000);
       socket.on('connect', () => socket.write(message));
       socket.once('data', () => {
+        clearTimeout(timer);
         samplesMs.push(performance.now() - started);
         socket.destroy();
         resolve();
       });
       socket.on('error', () => {
+        clearTimeout(timer);
         errors++;
         resolve();
       });
