@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { startPoolhost } from '../support/poolhost-instance.js';
 import { applicationHostConfig } from '../support/config-builder.js';
 import { freePort } from '../support/http.js';
-import { sleep } from '../support/wait.js';
+import { sleep, waitFor } from '../support/wait.js';
 import { echoApp, lineApp, tcpConnect } from './support/tcp-client.js';
 import { waitForNetTcpEndpoints } from './support/net-tcp-instance.js';
 
@@ -48,6 +48,10 @@ test('a net.tcp-only configuration starts no w3svc and no httpsys; the first con
   // `*` listens dual-stack, so the client shows as a v4-mapped address, as under a plain Node server on `::`.
   assert.equal(await lines.line(), '::ffff:127.0.0.1 true', 'the app sees the client address on a real net.Socket');
   assert.deepEqual(poolhost.workers('LinePool').map((info) => info.pid), [pid], 'the line protocol is served by the LinePool worker');
+  // The activator's log line comes through poolhost's output, maybe after the answer.
+  await waitFor('the activator to log how it feeds the worker', () =>
+    poolhost.logLines.some((line) => line.service === 'nettcpactivator' && line.msg === `worker ${pid} attached to net.tcp connection queue 'LinePool' (sockets handed over)`),
+  );
   lines.write('QUIT\n');
   assert.equal(await lines.line(), 'BYE');
   await lines.closed;

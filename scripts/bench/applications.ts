@@ -7,7 +7,7 @@ import { join } from 'node:path';
 
 const require = createRequire(import.meta.url);
 
-export type ApplicationName = 'hello' | 'express' | 'stream' | 'upload' | 'static' | 'crash' | 'bulk';
+export type ApplicationName = 'hello' | 'express' | 'stream' | 'upload' | 'static' | 'crash' | 'bulk' | 'echo';
 
 const HELLO = `const server = require('http').createServer((req, res) => { res.end('hello world'); });
 server.keepAliveTimeout = 120000; // the idle-connections scenario holds connections open
@@ -88,6 +88,10 @@ require('http').createServer((req, res) => {
 }).listen(process.env.PORT);
 `;
 
+// A raw TCP echo server (the tcp-echo scenario): a plain net.Server on PORT; under poolhost a net.tcp application.
+const ECHO = `require('net').createServer({ noDelay: true }, (socket) => { socket.on('error', () => socket.destroy()); socket.pipe(socket); }).listen(process.env.PORT);
+`;
+
 export const STATIC_FILE = 'page.html';
 export const STATIC_FILE_BYTES = 50 * 1024;
 
@@ -101,6 +105,7 @@ export function writeApplications(root: string): Record<ApplicationName, string>
     upload: UPLOAD,
     crash: CRASH,
     bulk: BULK,
+    echo: ECHO,
   };
   const folders = {} as Record<ApplicationName, string>;
   for (const [name, source] of Object.entries(sources)) {

@@ -25,6 +25,7 @@ import {
 
   waitUntil,
   type BenchCertificate,
+  type BenchServer,
   type PoolhostSetup,
   type PoolSpec,
 } from './servers.js';
@@ -991,6 +992,159 @@ export async function webFarm(context: BenchContext): Promise<void> {
   reportThroughput(context, result, 'web farm: HAProxy → 3 hosts');
 }
 
+// --- raw TCP: net.tcp echo ------------------------------------------------------------------------
+
+const TCP_ECHO_CLIENT = join(repositoryRoot, 'scripts', 'bench', 'tcp-echo-client.mjs');
+const TCP_MESSAGE_BYTES = 1024;
+
+/** Runs the tcp-echo load generator in a process of its own; resolves with its JSON line. */
+function tcpEchoClient<T>(args: (string | number)[]): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [TCP_ECHO_CLIENT, ...args.map(String)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString('utf8')));
+    child.once('error', reject);
+    child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as T) : reject(new Error(`tcp-echo client exited with ${code}: ${err}`))));
+  });
+}
+
+/**
+ * The two ways an activator can hand a connection to a worker, each alone in plain Node (no poolhost):
+ * a parent that accepts and passes every socket to its child over the IPC channel (SCM_RIGHTS, what
+ * Node's cluster round-robin does), and a parent that accepts and relays the bytes over a Unix socket
+ * to its child (what nettcpactivator does). The child runs the echo application.
+ */
+function handoverPrototype(folder: string, echoScript: string, mode: 'handover' | 'relay'): string {
+  mkdirSync(folder, { recursive: true });
+  const script = join(folder, `${mode}.js`);
+  writeFileSync(
+    script,
+    `const net = require('net');
+const { fork } = require('child_process');
+const path = require('path');
+const socketPath = path.join(${JSON.stringify(folder)}, 'child.sock');
+if (process.argv[2] === 'child') {
+  // The application's listen() is captured as poolhost's worker does: connections are emitted on it.
+  let app = null;
+  const listen = net.Server.prototype.listen;
+  net.Server.prototype.listen = function () { app = this; return this; };
+  require(${JSON.stringify(echoScript)});
+  net.Server.prototype.listen = listen;
+  if (process.argv[3] === 'handover') process.on('message', (message, socket) => { if (socket) { socket.resume(); app.emit('connection', socket); } });
+  else { try { require('fs').rmSync(socketPath); } catch {} net.createServer((socket) => app.emit('connection', socket)).listen(socketPath, () => process.send('ready')); }
+  if (process.argv[3] === 'handover') process.send('ready');
+} else {
+  const child = fork(__filename, ['child', ${JSON.stringify(mode)}]);
+  child.once('message', () => {
+    net.createServer({ pauseOnConnect: true, noDelay: true }, (client) => {
+      ${
+        mode === 'handover'
+          ? "child.send('connection', client);"
+          : "const upstream = net.connect(socketPath); const close = () => { client.destroy(); upstream.destroy(); }; client.on('error', close).on('close', close); upstream.on('error', close).on('close', close); client.pipe(upstream); upstream.pipe(client);"
+      }
+    }).listen(process.env.PORT);
+  });
+}
+`,
+  );
+  return script;
+}
+
+interface EchoRun {
+  messagesPerSecond: number;
+  cpuMicrosecondsPerMessage: number;
+  errors: number;
+}
+
+async function tcpEchoRun(server: BenchServer, seconds: number, connections: number): Promise<EchoRun> {
+  const monitor = new TreeMonitor(() => server.roots());
+  monitor.start();
+  const result = await tcpEchoClient<{ messages: number; seconds: number; errors: number }>(['echo', server.port, seconds, connections, TCP_MESSAGE_BYTES]);
+  monitor.stop();
+  return {
+    messagesPerSecond: result.messages / result.seconds,
+    cpuMicrosecondsPerMessage: result.messages > 0 ? (monitor.cpuSeconds * 1e6) / result.messages : Number.NaN,
+    errors: result.errors,
+  };
+}
+
+function percentile(values: readonly number[], fraction: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length === 0 ? Number.NaN : sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))]!;
+}
+
+/**
+ * TCP echo of 1 KiB messages over `connections` connections (ping-pong), through poolhost's net.tcp
+ * activator (sockets handed over, and with POOLHOST_NET_TCP_DATA_PLANE=relay bytes relayed) vs a plain
+ * Node `net` server, and connect-to-first-byte on a warm pool (connections one after another). The two
+ * handover mechanisms are measured alone too (see handoverPrototype).
+ */
+export async function tcpEcho(context: BenchContext): Promise<void> {
+  const scenario = `tcp echo 1 KiB × ${context.connections} connections`;
+  console.log(`\n${scenario}`);
+  const echoScript = scriptOf(context.applications, 'echo');
+  const folder = join(context.work, 'tcp-echo');
+  const servers: StartableServer[] = [
+    new PoolhostServer('poolhost', await freePort(), join(folder, 'poolhost'), { ...singlePool(context.applications.echo), netTcp: true }),
+    new PoolhostServer('poolhost, bytes relayed', await freePort(), join(folder, 'relayed'), { ...singlePool(context.applications.echo), netTcp: true }, { POOLHOST_NET_TCP_DATA_PLANE: 'relay' }),
+    new NodeServer('node', await freePort(), echoScript, join(folder, 'node')),
+    new NodeServer('node: parent passes each socket to child (SCM_RIGHTS)', await freePort(), handoverPrototype(join(folder, 'handover'), echoScript, 'handover'), join(folder, 'handover')),
+    new NodeServer('node: parent relays bytes to child (Unix socket)', await freePort(), handoverPrototype(join(folder, 'relay'), echoScript, 'relay'), join(folder, 'relay')),
+  ];
+  const firstByteCount = context.quick ? 100 : 400;
+  try {
+    for (const server of servers) {
+      console.log(`  starting ${server.name}`);
+      await server.start();
+      // Warm-up: the demand-started worker, JIT on both sides.
+      await tcpEchoRun(server, context.warmupSeconds, context.connections);
+      await tcpEchoClient(['first-byte', server.port, 50, TCP_MESSAGE_BYTES]);
+    }
+    const runs = new Map<string, EchoRun[]>(servers.map((server) => [server.name, []]));
+    const firstBytes = new Map<string, number[]>(servers.map((server) => [server.name, []]));
+    const firstByteErrors = new Map<string, number>();
+    for (let round = 0; round < context.rounds; round++) {
+      for (let k = 0; k < servers.length; k++) {
+        const server = servers[(k + round) % servers.length]!;
+        runs.get(server.name)!.push(await tcpEchoRun(server, context.seconds, context.connections));
+        const { samplesMs, errors } = await tcpEchoClient<{ samplesMs: number[]; errors: number }>(['first-byte', server.port, firstByteCount, TCP_MESSAGE_BYTES]);
+        firstBytes.get(server.name)!.push(...samplesMs);
+        firstByteErrors.set(server.name, (firstByteErrors.get(server.name) ?? 0) + errors);
+      }
+    }
+    const node = runs.get('node')!;
+    const subject = runs.get('poolhost')!;
+    const nodeFirstByte = median(firstBytes.get('node')!);
+    for (const server of servers) {
+      const list = runs.get(server.name)!;
+      const samples = firstBytes.get(server.name)!;
+      const ratio = median(list.map((run, i) => run.messagesPerSecond / node[i]!.messagesPerSecond));
+      const poolhostRatio = median(list.map((run, i) => subject[i]!.messagesPerSecond / run.messagesPerSecond));
+      context.report.add({
+        scenario,
+        server: server.name,
+        requestsPerSecond: median(list.map((run) => run.messagesPerSecond)),
+        cpuMicrosecondsPerRequest: median(list.map((run) => run.cpuMicrosecondsPerMessage)),
+        p50Ms: median(samples),
+        p99Ms: percentile(samples, 0.99),
+        errors: list.reduce((sum, run) => sum + run.errors, 0) + (firstByteErrors.get(server.name) ?? 0),
+        ratio: server.name === 'poolhost' ? '' : `${fixed(poolhostRatio, 2)}×`,
+        note:
+          `messages/s; CPU µs per message (whole tree); p50/p99: connect-to-first-byte over ${samples.length} connections` +
+          (server.name === 'node' ? '' : `; throughput ${fixed(ratio, 2)}× node's, connect-to-first-byte ${fixed(median(samples) / nodeFirstByte, 2)}× node's`),
+      });
+    }
+    const poolhostRatio = median(runs.get('poolhost')!.map((run, i) => run.messagesPerSecond / node[i]!.messagesPerSecond));
+    const poolhostFirstByte = median(firstBytes.get('poolhost')!);
+    context.report.target('tcp echo throughput ≥ 1.0× node (sockets handed over)', `${fixed(poolhostRatio, 2)}×`, poolhostRatio >= 1.0);
+    context.report.target('tcp connect-to-first-byte (warm pool) ≤ 1.2× node', `${fixed(poolhostFirstByte, 2)} ms vs ${fixed(nodeFirstByte, 2)} ms (${fixed(poolhostFirstByte / nodeFirstByte, 2)}×)`, poolhostFirstByte <= 1.2 * nodeFirstByte);
+  } finally {
+    for (const server of servers) await server.stop();
+  }
+}
+
 export const scenarios: Record<string, (context: BenchContext) => Promise<void>> = {
   hello: helloWorld,
   https: httpsScenario,
@@ -1014,5 +1168,6 @@ export const scenarios: Record<string, (context: BenchContext) => Promise<void>>
   'idle-memory': idleMemory,
   bulk: bulkTransfers,
   farm: webFarm,
+  'tcp-echo': tcpEcho,
 };
 

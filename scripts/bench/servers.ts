@@ -161,6 +161,8 @@ export interface PoolhostSetup {
   tls?: BenchCertificate;
   /** `<applicationPools spareWorkers>`. */
   spareWorkers?: number;
+  /** The site's binding is `net.tcp` (`PORT:127.0.0.1`) and its applications enable only net.tcp (raw TCP, no HTTP). */
+  netTcp?: boolean;
 }
 
 export interface BenchCertificate {
@@ -182,7 +184,7 @@ export function poolhostConfig(port: number, setup: PoolhostSetup): string {
     })
     .join('\n');
   const applications = setup.applications
-    .map((application) => `        <application path="${application.path}" applicationPool="${application.pool}"><virtualDirectory path="/" physicalPath="${application.physicalPath}" /></application>`)
+    .map((application) => `        <application path="${application.path}" applicationPool="${application.pool}"${setup.netTcp ? ' enabledProtocols="net.tcp"' : ''}><virtualDirectory path="/" physicalPath="${application.physicalPath}" /></application>`)
     .join('\n');
   return `<?xml version="1.0" encoding="UTF-8"?>
 <configuration>
@@ -193,7 +195,7 @@ ${pools}
     <sites>
       <site name="Bench" id="1">
 ${applications}
-        <bindings><binding protocol="${setup.tls ? 'https' : 'http'}" bindingInformation="*:${port}:" /></bindings>
+        <bindings>${setup.netTcp ? `<binding protocol="net.tcp" bindingInformation="${port}:127.0.0.1" />` : `<binding protocol="${setup.tls ? 'https' : 'http'}" bindingInformation="*:${port}:" />`}</bindings>
 ${setup.siteChildren ?? ''}
       </site>
     </sites>

@@ -6,3 +6,4 @@ export { runService, ServiceExitCode, type ServiceDefinition, type ServiceLifecy
 export { flushOutput } from './service/flush-output.js';
 export { protectFromOomKiller, serviceOomScoreAdj } from './service/oom-protection.js';
 export { W3cLogWriter, type LogRecord, type W3cLogSite } from './w3c-log/w3c-log-writer.js';
+export { IpcPipe } from './ipc-pipe/ipc-pipe.js';

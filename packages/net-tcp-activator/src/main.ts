@@ -16,7 +16,10 @@ void runService({
   logger,
   create: async () => {
     ensureRunDirectory(runDirectory);
-    const activator = createNetTcpActivator({ runDirectory, logger });
+    // POOLHOST_NET_TCP_DATA_PLANE: `handover` (default, sockets passed to workers) or `relay` (bytes copied; for comparison).
+    const dataPlane = process.env.POOLHOST_NET_TCP_DATA_PLANE ?? 'handover';
+    if (dataPlane !== 'handover' && dataPlane !== 'relay') throw new Error(`POOLHOST_NET_TCP_DATA_PLANE is '${dataPlane}'; expected 'handover' or 'relay'`);
+    const activator = createNetTcpActivator({ runDirectory, logger, handover: dataPlane === 'handover' });
     await activator.start();
     return activator;
   },

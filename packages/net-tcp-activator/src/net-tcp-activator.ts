@@ -3,7 +3,7 @@
 // was for a pool's worker on the first connection, and relays each connection to an attached worker.
 import type { Server, Socket } from 'node:net';
 import { rmSync } from 'node:fs';
-import type { Logger } from '@poolhost/common';
+import { IpcPipe, type Logger } from '@poolhost/common';
 import {
   listenControlSocket,
   maintainControlConnection,
@@ -20,6 +20,8 @@ import { TcpEndpoints, type TcpRoute } from './endpoints/tcp-endpoints.js';
 export interface NetTcpActivatorOptions {
   runDirectory: string;
   logger: Logger;
+  /** Pass client sockets to workers that offer a handover socket (default); false: relay bytes to every worker. */
+  handover?: boolean;
 }
 
 export interface NetTcpActivator {
@@ -30,6 +32,7 @@ export interface NetTcpActivator {
 
 export function createNetTcpActivator(options: NetTcpActivatorOptions): NetTcpActivator {
   const { logger, runDirectory } = options;
+  const handoverEnabled = options.handover ?? true;
   const queues = new Map<string, ConnectionQueue>();
   let wasLink: ReturnType<typeof maintainControlConnection> | null = null;
   let dataServer: Server | null = null;
@@ -90,17 +93,29 @@ export function createNetTcpActivator(options: NetTcpActivatorOptions): NetTcpAc
   const workerHandlers = (): HandlerTable => {
     let attached: { worker: AttachedWorker; queue: ConnectionQueue } | null = null;
     return {
-      AttachNetTcpListenerChannel: (message, channel) => {
+      AttachNetTcpListenerChannel: async (message, channel) => {
         const queue = queues.get(message.applicationPool.toLowerCase());
         if (!queue) throw new Error(`no net.tcp connection queue for application pool '${message.applicationPool}'`);
         const worker = new AttachedWorker(queue.name, message.pid, message.workerId, message.socketPath, channel);
+        if (handoverEnabled && message.handoverSocketPath) {
+          try {
+            worker.handover = await IpcPipe.connect(message.handoverSocketPath, () => worker.handedOverConnectionClosed());
+          } catch (error) {
+            logger.warn({ err: error, workerPid: worker.pid }, `worker ${worker.pid}'s handover socket cannot be reached; its connections are relayed`);
+          }
+        }
+        if (channel.closed) {
+          worker.handover?.close();
+          return { type: 'Acknowledged', detail: '' };
+        }
         attached = { worker, queue };
         channel.onClose(() => {
+          worker.handover?.close();
           queue.detach(worker);
           logger.info({ pool: queue.name, workerPid: worker.pid }, `worker ${worker.pid} of '${queue.name}' left (${worker.openConnections} connections were open)`);
         });
         queue.attach(worker);
-        logger.info({ pool: queue.name, workerPid: worker.pid }, `worker ${worker.pid} attached to net.tcp connection queue '${queue.name}'`);
+        logger.info({ pool: queue.name, workerPid: worker.pid, handover: worker.handover !== null }, `worker ${worker.pid} attached to net.tcp connection queue '${queue.name}' (${worker.handover ? 'sockets handed over' : 'bytes relayed'})`);
         return { type: 'Acknowledged', detail: '' };
       },
       DetachNetTcpListenerChannel: () => {

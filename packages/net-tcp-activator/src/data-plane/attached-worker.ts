@@ -1,8 +1,10 @@
-// A worker attached to a pool's net.tcp connections: the Unix socket it accepts connections on, and the
-// connections relayed to it. Each TCP connection gets its own Unix-socket connection to the worker,
-// opened with one header line (the client's and the binding's addresses) and then raw bytes both ways,
-// with backpressure (stream.pipe) and half-close carried through.
+// A worker attached to a pool's net.tcp connections and the connections given to it. With a handover
+// connection (the default), each client's TCP socket itself is passed to the worker (SCM_RIGHTS) and the
+// activator keeps no copy. Without one, each TCP connection gets its own Unix-socket connection to the
+// worker, opened with one header line (the client's and the binding's addresses) and then raw bytes both
+// ways, with backpressure (stream.pipe) and half-close carried through.
 import { createConnection, type Socket } from 'node:net';
+import type { IpcPipe } from '@poolhost/common';
 import type { ControlChannel } from '@poolhost/protocol';
 
 export class AttachedWorker {
@@ -11,6 +13,11 @@ export class AttachedWorker {
   connectionsServed = 0;
   /** Detached (stopping or recycled): takes no new connection; its open ones stay until they end. */
   detached = false;
+  /**
+   * The worker's handover connection: each client socket itself goes over it (SCM_RIGHTS) and the
+   * activator is out of the byte path; the worker sends a line for every connection it closes.
+   */
+  handover: IpcPipe | null = null;
 
   constructor(
     readonly applicationPool: string,
@@ -27,6 +34,7 @@ export class AttachedWorker {
   relay(client: Socket, siteId: number): Promise<boolean> {
     // Counted at once, so least-connections sees the connections still being relayed.
     this.openConnections++;
+    if (this.handover && !this.handover.closed) return this.handOver(this.handover, client, siteId);
     return new Promise((resolve) => {
       const upstream = createConnection({ path: this.socketPath, allowHalfOpen: true });
       upstream.once('error', () => {
@@ -53,5 +61,22 @@ export class AttachedWorker {
         resolve(true);
       });
     });
+  }
+
+  /** The client's socket goes to the worker; the activator's copy is closed once it is on its way. */
+  private async handOver(handover: IpcPipe, client: Socket, siteId: number): Promise<boolean> {
+    const sent = await handover.send(String(siteId), client);
+    if (!sent) {
+      this.openConnections--;
+      return false;
+    }
+    this.connectionsServed++;
+    client.destroy();
+    return true;
+  }
+
+  /** The worker closed a handed-over connection. */
+  handedOverConnectionClosed(): void {
+    if (this.openConnections > 0) this.openConnections--;
   }
 }

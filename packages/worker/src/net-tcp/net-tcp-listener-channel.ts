@@ -1,12 +1,15 @@
-// The worker's side of the net.tcp data plane: it listens on a Unix socket of its own (in the pool's
+// The worker's side of the net.tcp data plane: it listens on two Unix sockets of its own (in the pool's
 // temp folder), attaches to its pool's connection queue in the net.tcp activator over its persistent
-// connection (fd 4 from was), and hands each relayed connection — a real net.Socket, after its one
-// header line — to the application's captured net.Server with `emit('connection')`.
+// connection (fd 4 from was), and gives each connection to the application's captured net.Server with
+// `emit('connection')`. On the handover socket the activator passes the client's TCP socket itself
+// (SCM_RIGHTS; the worker says when it closes one); on the relay socket each connection is a Unix
+// connection whose first line names the client's addresses, the client's bytes after it.
 import { createServer, Socket, type Server } from 'node:net';
 import { chmodSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
+import { IpcPipe } from '@poolhost/common';
 import { ControlChannel, createSocketTransport } from '@poolhost/protocol';
 import type { ApplicationTable } from '../hosting/application-table.js';
 import { listenForReal } from '../hosting/listen-capture.js';
@@ -16,9 +19,12 @@ const maxHeaderBytes = 256;
 
 export class NetTcpListenerChannel {
   private server: Server | null = null;
+  private handoverServer: Server | null = null;
+  private handover: IpcPipe | null = null;
   private channel: ControlChannel | null = null;
   private readonly open = new Set<Socket>();
   readonly socketPath = join(tmpdir(), `w3wp-${process.pid}.net-tcp.sock`);
+  readonly handoverSocketPath = join(tmpdir(), `w3wp-${process.pid}.net-tcp-handover.sock`);
   connectionsServed = 0;
 
   constructor(private readonly applications: ApplicationTable, private readonly logger: Logger, private readonly lost: () => void) {}
@@ -28,15 +34,15 @@ export class NetTcpListenerChannel {
   }
 
   async attach(activator: Socket, applicationPool: string, workerId: string): Promise<void> {
-    rmSync(this.socketPath, { force: true });
-    const server = createServer({ allowHalfOpen: true }, (socket) => this.accept(socket));
-    this.server = server;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      listenForReal(server, this.socketPath, () => {
-        server.off('error', reject);
-        chmodSync(this.socketPath, 0o600);
-        resolve();
+    this.server = await this.listen(this.socketPath, { allowHalfOpen: true }, (socket) => this.accept(socket));
+    // The handover socket takes one connection, the activator's; nothing reads it before it is an IPC pipe.
+    this.handoverServer = await this.listen(this.handoverSocketPath, { pauseOnConnect: true }, (socket) => {
+      if (this.handover && !this.handover.closed) {
+        socket.destroy();
+        return;
+      }
+      this.handover = IpcPipe.adopt(socket, (line, handedOver) => {
+        if (handedOver) this.deliver(handedOver, Number(line), null);
       });
     });
     this.channel = new ControlChannel(createSocketTransport(activator), {
@@ -45,7 +51,10 @@ export class NetTcpListenerChannel {
       onProtocolError: (error) => this.logger.warn({ err: error }, `net.tcp control message rejected: ${error.message}`),
     });
     this.channel.onClose(() => this.lost());
-    await this.channel.request({ type: 'AttachNetTcpListenerChannel', applicationPool, pid: process.pid, workerId, socketPath: this.socketPath }, 5_000);
+    await this.channel.request(
+      { type: 'AttachNetTcpListenerChannel', applicationPool, pid: process.pid, workerId, socketPath: this.socketPath, handoverSocketPath: this.handoverSocketPath },
+      5_000,
+    );
     this.logger.info({ socket: this.socketPath }, 'attached to the net.tcp connection queue');
   }
 
@@ -74,8 +83,25 @@ export class NetTcpListenerChannel {
   close(): void {
     for (const socket of this.open) socket.destroy();
     this.server?.close();
+    this.handoverServer?.close();
+    this.handover?.close();
     this.channel?.close();
     rmSync(this.socketPath, { force: true });
+    rmSync(this.handoverSocketPath, { force: true });
+  }
+
+  private async listen(path: string, options: { allowHalfOpen?: boolean; pauseOnConnect?: boolean }, onConnection: (socket: Socket) => void): Promise<Server> {
+    rmSync(path, { force: true });
+    const server = createServer(options, onConnection);
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      listenForReal(server, path, () => {
+        server.off('error', reject);
+        chmodSync(path, 0o600);
+        resolve();
+      });
+    });
+    return server;
   }
 
   // One header line, then the client's bytes: `remoteAddress remotePort localAddress localPort siteId`.
@@ -93,7 +119,8 @@ export class NetTcpListenerChannel {
         socket.removeListener('readable', onReadable);
         const rest = header.subarray(newline + 1);
         if (rest.length > 0) socket.unshift(rest);
-        this.deliver(socket, header.subarray(0, newline).toString('latin1'));
+        const [remoteAddress = '', remotePort = '0', localAddress = '', localPort = '0', siteId = '0'] = header.subarray(0, newline).toString('latin1').split(' ');
+        this.deliver(socket, Number(siteId), { remoteAddress, remotePort, localAddress, localPort });
         return;
       }
     };
@@ -101,28 +128,38 @@ export class NetTcpListenerChannel {
     socket.on('error', () => undefined);
   }
 
-  private deliver(socket: Socket, header: string): void {
-    const [remoteAddress = '', remotePort = '0', localAddress = '', localPort = '0', siteId = '0'] = header.split(' ');
-    const application = this.applications.netTcp.get(Number(siteId));
+  /** `relayed`: the client's addresses from the relay's header line; null for a handed-over socket, which has its own. */
+  private deliver(socket: Socket, siteId: number, relayed: { remoteAddress: string; remotePort: string; localAddress: string; localPort: string } | null): void {
+    const application = this.applications.netTcp.get(siteId);
     const server = application?.tcpServer;
     if (!server) {
       this.logger.warn({ siteId }, `a net.tcp connection for site ${siteId} arrived and no application of this worker listens for it`);
       socket.destroy();
+      if (!relayed) void this.handover?.send('closed');
       return;
     }
-    // The application sees the TCP client's addresses, as under a plain net.Server.
-    const family = remoteAddress.includes(':') ? 'IPv6' : 'IPv4';
-    Object.defineProperties(socket, {
-      remoteAddress: { value: remoteAddress, configurable: true },
-      remotePort: { value: Number(remotePort), configurable: true },
-      remoteFamily: { value: family, configurable: true },
-      localAddress: { value: localAddress, configurable: true },
-      localPort: { value: Number(localPort), configurable: true },
-    });
+    if (relayed) {
+      // The application sees the TCP client's addresses, as under a plain net.Server.
+      const { remoteAddress, remotePort, localAddress, localPort } = relayed;
+      Object.defineProperties(socket, {
+        remoteAddress: { value: remoteAddress, configurable: true },
+        remotePort: { value: Number(remotePort), configurable: true },
+        remoteFamily: { value: remoteAddress.includes(':') ? 'IPv6' : 'IPv4', configurable: true },
+        localAddress: { value: localAddress, configurable: true },
+        localPort: { value: Number(localPort), configurable: true },
+      });
+    } else {
+      socket.on('error', () => undefined);
+      const noDelay = (server as Server & { noDelay?: boolean }).noDelay;
+      if (noDelay) socket.setNoDelay(true);
+    }
     socket.allowHalfOpen = (server as Server & { allowHalfOpen?: boolean }).allowHalfOpen ?? false;
     this.open.add(socket);
     this.connectionsServed++;
-    socket.once('close', () => this.open.delete(socket));
+    socket.once('close', () => {
+      this.open.delete(socket);
+      if (!relayed) void this.handover?.send('closed');
+    });
     server.emit('connection', socket);
   }
 }
