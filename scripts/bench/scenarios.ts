@@ -700,21 +700,29 @@ async function handshakesPerSecond(port: number, seconds: number, clients: numbe
     new Promise((resolve, reject) => {
       const child = spawn('openssl', ['s_time', '-connect', `127.0.0.1:${port}`, ...mode, '-time', String(seconds)], { stdio: ['ignore', 'pipe', 'pipe'] });
       let output = '';
+      let errors = '';
       child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (errors += chunk));
       child.once('error', reject);
-      child.once('exit', () => {
+      child.once('exit', (code, signal) => {
         const match = /(\d+) connections in (\d+) real seconds/.exec(output);
         // s_time prints one character per connection: `r` for a resumed session, `*` for a full handshake.
         const marks = output.match(/^[r*]+$/gm)?.join('') ?? '';
         const reused = [...marks].filter((mark) => mark === 'r').length;
-        if (!match) reject(new Error(`openssl s_time: ${output.slice(-500)}`));
+        if (!match) reject(new Error(`openssl s_time exited (${code ?? signal}) without its summary: ${errors.slice(-800) || output.slice(-300)}`));
         else if (resumed && reused < 0.9 * marks.length) reject(new Error(`openssl s_time -reuse: only ${reused} of ${marks.length} connections resumed their session`));
         else if (!resumed && reused > 0) reject(new Error(`openssl s_time -new: ${reused} connections resumed a session`));
         else resolve({ perSecond: Number(match[1]) / Math.max(1, Number(match[2])), connections: Number(match[1]) });
       });
     });
-  const results = await Promise.all(Array.from({ length: clients }, one));
+  // An s_time client that dies without its summary (seen once in CI's quick run, not reproduced) is run
+  // again once, and said so; a second failure fails the scenario.
+  const oneWithRetry = (): Promise<{ perSecond: number; connections: number }> =>
+    one().catch((error: Error) => {
+      process.stderr.write(`${error.message}\n  (one s_time client run again)\n`);
+      return one();
+    });
+  const results = await Promise.all(Array.from({ length: clients }, oneWithRetry));
   return { perSecond: results.reduce((sum, value) => sum + value.perSecond, 0), connections: results.reduce((sum, value) => sum + value.connections, 0) };
 }
 
