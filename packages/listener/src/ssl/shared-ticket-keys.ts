@@ -13,8 +13,6 @@
 import { linkSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import type { SecureContext } from 'node:tls';
-import type { LoadedCertificate } from './certificate-files.js';
 import { fileSignature } from './certificate-files.js';
 import {
   SHARED_TICKET_KEY_CACHE_FILE,
@@ -25,7 +23,7 @@ import {
   ticketKeyWindow,
   type SharedTicketSecret,
 } from './shared-ticket-key-file.js';
-import { TicketKeys, setTicketKeys, type SessionTicketKeys } from './ticket-keys.js';
+import { SessionTicketKeys, TicketKeys } from './ticket-keys.js';
 
 export interface SharedTicketKeysOptions {
   /** The shared folder of redirection.config (`path`). */
@@ -41,7 +39,7 @@ export interface SharedTicketKeysOptions {
 
 export type SharedTicketKeySource = 'shared' | 'cached' | 'local';
 
-export class SharedTicketKeys implements SessionTicketKeys {
+export class SharedTicketKeys extends SessionTicketKeys {
   readonly file: string;
   readonly cacheFile: string;
   private secret: SharedTicketSecret | null = null;
@@ -56,6 +54,7 @@ export class SharedTicketKeys implements SessionTicketKeys {
   source: SharedTicketKeySource = 'local';
 
   constructor(private readonly options: SharedTicketKeysOptions) {
+    super();
     this.file = join(options.sharedFolder, SHARED_TICKET_KEY_FILE);
     this.cacheFile = join(options.cacheFolder, SHARED_TICKET_KEY_CACHE_FILE);
     const now = this.now();
@@ -68,18 +67,8 @@ export class SharedTicketKeys implements SessionTicketKeys {
     return this.options.now?.() ?? Date.now();
   }
 
-  /** The 48 bytes in force. */
   get current(): Buffer {
     return this.keys;
-  }
-
-  apply(context: SecureContext): void {
-    setTicketKeys(context, this.keys);
-  }
-
-  applyToCertificate(certificate: LoadedCertificate): void {
-    this.apply(certificate.context);
-    if (certificate.withoutTls13) this.apply(certificate.withoutTls13);
   }
 
   rotateIfDue(now = this.now()): boolean {

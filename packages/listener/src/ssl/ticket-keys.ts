@@ -14,23 +14,36 @@ const KEY_BYTES = TICKET_KEY_BYTES;
 export const ROTATION_MS = 12 * 60 * 60 * 1000;
 
 /** What the SSL store needs of ticket keys: this host's own (TicketKeys) or the farm's (shared-ticket-keys.ts). */
-export interface SessionTicketKeys {
-  apply(context: SecureContext): void;
-  applyToCertificate(certificate: LoadedCertificate): void;
+export abstract class SessionTicketKeys {
+  /** The 48 bytes in force. */
+  abstract get current(): Buffer;
+
   /** True when the key in force changed (the caller re-applies it to the loaded contexts). */
-  rotateIfDue(now?: number): boolean;
+  abstract rotateIfDue(now?: number): boolean;
+
+  /** Applied to each certificate's context when it is loaded. */
+  apply(context: SecureContext): void {
+    setTicketKeys(context, this.current);
+  }
+
+  /** A certificate's contexts: its own and its TLS 1.2-capped twin, if made (after a rotation). */
+  applyToCertificate(certificate: LoadedCertificate): void {
+    this.apply(certificate.context);
+    if (certificate.withoutTls13) this.apply(certificate.withoutTls13);
+  }
 }
 
 export function setTicketKeys(context: SecureContext, keys: Buffer): void {
   (context.context as { setTicketKeys(keys: Buffer): void }).setTicketKeys(keys);
 }
 
-export class TicketKeys implements SessionTicketKeys {
+export class TicketKeys extends SessionTicketKeys {
   private keys: Buffer;
   private createdAt: number;
   private readonly file: string;
 
   constructor(runDirectory: string) {
+    super();
     this.file = join(runDirectory, TICKET_KEY_FILE);
     const existing = this.read();
     if (existing) {
@@ -43,20 +56,8 @@ export class TicketKeys implements SessionTicketKeys {
     }
   }
 
-  /** The 48 bytes in force. */
   get current(): Buffer {
     return this.keys;
-  }
-
-  /** Applied to each certificate's context when it is loaded. */
-  apply(context: SecureContext): void {
-    setTicketKeys(context, this.keys);
-  }
-
-  /** A certificate's contexts: its own and its TLS 1.2-capped twin, if made (after a rotation). */
-  applyToCertificate(certificate: LoadedCertificate): void {
-    this.apply(certificate.context);
-    if (certificate.withoutTls13) this.apply(certificate.withoutTls13);
   }
 
   /** True when the keys were replaced (the caller re-applies them to the loaded contexts). */
