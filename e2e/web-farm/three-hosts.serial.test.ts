@@ -216,12 +216,19 @@ ${hosts.map(server).join('\n')}
   assert.ok(httpsys, 'host2 runs an httpsys');
   const downsBefore = Number((await stat(host2)).chkdown);
   const servedBeforeKill = load.served(host2.name);
+  // poolhost holds the listening sockets (docs/listener.md): while it restarts httpsys (after 250 ms, then
+  // the start) host 2's new connections wait in the kernel's backlog instead of being refused, and the
+  // requests the dead httpsys held are retried elsewhere by HAProxy (retry-on). Whether HAProxy also
+  // marks host 2 down depends on whether its checks fail `fall` (3) times before the restart ends: a
+  // quick restart is not seen at all, a slow one is (the count is reported, not asserted).
   process.kill(httpsys.pid, 'SIGKILL');
-  await waitForHaproxy(host2, 'marked down', (row) => Number(row.chkdown) > downsBefore);
-  await waitForHaproxy(host2, 'up again once poolhost restarted httpsys', (row) => row.status === 'UP', 30_000);
-  const restarted = host2.poolhost.processes().find((info) => info.role === 'httpsys');
-  assert.ok(restarted && restarted.pid !== httpsys.pid, 'poolhost started a new httpsys');
-  await waitFor('host2 to take traffic again', () => load.served(host2.name) > servedBeforeKill, 15_000);
+  await waitFor('poolhost to start a new httpsys on host2', () => {
+    const restarted = host2.poolhost.processes().find((info) => info.role === 'httpsys');
+    return restarted !== undefined && restarted.pid !== httpsys.pid;
+  }, 30_000);
+  await waitFor('host2 to take traffic again', () => load.served(host2.name) > servedBeforeKill, 30_000);
+  await waitForHaproxy(host2, 'up once poolhost restarted httpsys', (row) => row.status === 'UP', 30_000);
+  t.diagnostic(`httpsys killed on host2: HAProxy counted ${Number((await stat(host2)).chkdown) - downsBefore} down transition(s) for it`);
   assert.deepEqual(load.failures, [], 'no idempotent request failed: HAProxy retried what the kill broke');
 
   // --- rapid-fail protection disables the pool on host 3 ------------------------------------------------

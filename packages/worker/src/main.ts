@@ -3,6 +3,7 @@
 // POOLHOST_WORKER_ID and optionally POOLHOST_DATA_FD (see docs/data-plane.md for the contract).
 // With POOLHOST_SPARE=1 it is a spare: booted, bound to no pool, until was assigns it one (the arguments
 // and environment above arrive then; see spare-worker/spare-worker.ts and docs/process-model.md).
+import { stat } from 'node:fs/promises';
 import { Socket } from 'node:net';
 import { createLogger, runService, type Logger, type ServiceLifecycle } from '@poolhost/common';
 import { resolveRunDirectory } from '@poolhost/protocol';
@@ -61,6 +62,12 @@ if (!spare && (!initial.applicationPool || !initial.configFile)) {
     reportsOwnStartFailure: true,
     create: async (started) => {
       lifecycle = started;
+      // libuv starts its thread pool at the first asynchronous fs, dns or zlib call, and aborts the
+      // process (SIGABRT) when it cannot create those threads then. An application that forks up to its
+      // pool's taskLimit (pids.max) would make that first call come later, mid-request, and kill the
+      // worker; one asynchronous call now, before any application code runs, starts them while the pool
+      // has room (an application loaded with `require` makes none of its own).
+      await stat(process.execPath);
       let assignment: SpareAssignment | null = null;
       if (spare) {
         if (initial.dataFd === undefined || !process.send) {
