@@ -2,6 +2,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { repositoryRoot } from '../support/poolhost-instance.js';
+import { childExit } from '../support/child-exit.js';
 
 export const appcmdBin = join(repositoryRoot, 'packages', 'appcmd', 'dist', 'appcmd.js');
 
@@ -24,5 +25,5 @@ export function appcmd(args: string[], options: { env?: Record<string, string>; 
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   child.stdin.end(options.stdin ?? '');
-  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, stdout, stderr, ms: Date.now() - started })));
+  return childExit(child).then(({ code }) => ({ code, stdout, stderr, ms: Date.now() - started }));
 }

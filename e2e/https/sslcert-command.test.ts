@@ -8,6 +8,7 @@ import { mkdirSync, writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from '../support/http.js';
 import { poolhostBin } from '../support/poolhost-instance.js';
+import { childExit } from '../support/child-exit.js';
 import { waitFor } from '../support/wait.js';
 import { curlHttps, serverCertificate } from '../support/tls-clients.js';
 import { newAuthority, startHttpsServer } from './https-support.js';
@@ -18,7 +19,7 @@ function sslcert(configFile: string, ...args: string[]): Promise<{ code: number 
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, stdout, stderr })));
+  return childExit(child).then(({ code }) => ({ code, stdout, stderr }));
 }
 
 test('sslcert add, show and delete edit the store; httpsys serves each change to new handshakes without restarting', async () => {

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { processesOfRunDirectory, waitForNoProcesses, type ProcessInfo } from './processes.js';
 import { FatalWaitError, waitFor } from './wait.js';
 import { tcpAccepts } from './http.js';
+import { childExit } from './child-exit.js';
 
 export const repositoryRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const poolhostBin = join(repositoryRoot, 'packages', 'poolhost', 'dist', 'poolhost.js');
@@ -153,7 +154,7 @@ export class PoolhostInstance {
     let stderr = '';
     child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
     child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    const code = await new Promise<number | null>((resolve) => child.once('exit', (exitCode) => resolve(exitCode)));
+    const { code } = await childExit(child);
     return { code, stdout, stderr };
   }
 

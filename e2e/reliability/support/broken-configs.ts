@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { poolhostBin } from '../../support/poolhost-instance.js';
+import { childExit } from '../../support/child-exit.js';
 import { applicationHostConfig } from '../../support/config-builder.js';
 
 export interface BrokenCase {
@@ -55,7 +56,7 @@ export function runPoolhostStart(configFile: string, runDirectory: string, timeo
       timedOut = true;
       child.kill('SIGKILL');
     }, timeoutMs);
-    child.once('exit', (code) => {
+    void childExit(child).then(({ code }) => {
       clearTimeout(timer);
       resolve({ code, stderr, elapsedMs: Date.now() - started, timedOut });
     });
