@@ -92,7 +92,7 @@ export async function startHttp2Site(
     'app/server.js': options.app ?? versionApp,
     ...(options.files ?? {}),
   };
-  const poolhost = await startPoolhost({ config, files, waitForPort: options.httpsPort }, after);
+  const poolhost = await startPoolhost({ config, files, waitForPort: [options.httpsPort, options.httpPort] }, after);
   return { poolhost, authority, certificate: www, httpsPort: options.httpsPort, httpPort: options.httpPort };
 }
 

@@ -18,8 +18,8 @@ export interface PoolhostOptions {
   config: string;
   /** Files to create under the instance's folder (path relative to it → contents). */
   files?: Record<string, string>;
-  /** A port the test expects to answer; start() waits until it does. */
-  waitForPort?: number;
+  /** Ports the test expects to answer; start() waits until every one does (bindings open one by one). */
+  waitForPort?: number | number[];
   env?: Record<string, string>;
   /**
    * Socket activation, as systemd does it: these descriptors of the test process become poolhost's
@@ -90,8 +90,8 @@ export class PoolhostInstance {
     child.stderr!.on('data', (chunk: string) => {
       this.stderr += chunk;
     });
-    const port = this.options.waitForPort;
-    if (port !== undefined) {
+    const ports = this.options.waitForPort;
+    for (const port of ports === undefined ? [] : [ports].flat()) {
       await waitFor(`poolhost to answer on port ${port}`, async () => {
         if (child.exitCode !== null) throw new FatalWaitError(`poolhost exited with ${child.exitCode}: ${this.stderr}${this.stdoutTail}`);
         // A bare TCP connect: an HTTP request would demand-start a worker before the test looks.
