@@ -7,3 +7,4 @@ export { flushOutput } from './service/flush-output.js';
 export { protectFromOomKiller, serviceOomScoreAdj } from './service/oom-protection.js';
 export { W3cLogWriter, type LogRecord, type W3cLogSite } from './w3c-log/w3c-log-writer.js';
 export { IpcPipe } from './ipc-pipe/ipc-pipe.js';
+export { parseJsonText, locateJsonSyntaxFault, formatJsonSyntaxFault, type JsonSyntaxFault, type JsonTextResult } from './json-text.js';

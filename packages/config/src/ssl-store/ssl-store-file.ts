@@ -3,6 +3,7 @@
 //   { "sslcert": [ { "hostnameport": "www.contoso.com:443", "certfile": "/etc/poolhost/ssl/www.pem",
 //                    "keyfile": "/etc/poolhost/ssl/www.key", "appid": "{…}", "certstorename": "WebHosting" } ] }
 import { readFileSync } from 'node:fs';
+import { formatJsonSyntaxFault, parseJsonText } from '@poolhost/common';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { writeFileAtomic } from '../editing/atomic-write.js';
 import { readConfigurationRedirection, type ConfigurationRedirection } from '../redirection/redirection-config.js';
@@ -58,12 +59,10 @@ export function readSslStore(file: string): SslStoreReadResult {
 }
 
 export function parseSslStore(text: string, file: string): SslStoreReadResult {
-  let document: unknown;
-  try {
-    document = JSON.parse(text);
-  } catch (error) {
-    return { bindings: [], errors: [`${file}: not valid JSON (${(error as Error).message})`] };
-  }
+  // Not JSON.parse's own message: it quotes the text around the fault.
+  const parsed = parseJsonText(text);
+  if (!parsed.ok) return { bindings: [], errors: [formatJsonSyntaxFault(file, parsed.fault)] };
+  const document = parsed.value;
   const entries = (document as { sslcert?: unknown })?.sslcert;
   if (!Array.isArray(entries)) return { bindings: [], errors: [`${file}: expected {"sslcert": [ … ]}`] };
   const bindings: SslCertBinding[] = [];

@@ -6,6 +6,7 @@
 // compromise). The file is JSON so an administrator can read what it says:
 //   { "secret": "<base64, at least 32 bytes>", "rotationSeconds": 43200 }
 import { hkdfSync, randomBytes } from 'node:crypto';
+import { parseJsonText } from '@poolhost/common';
 import { TICKET_KEY_BYTES } from './ticket-keys.js';
 
 export const SHARED_TICKET_KEY_FILE = 'tlsSessionTicketKeys.key';
@@ -28,13 +29,10 @@ export function newSharedTicketKeyFile(rotationSeconds = DEFAULT_ROTATION_SECOND
 
 /** The file's secret, or an Error whose message is the reason (the caller names the file). */
 export function parseSharedTicketKeyFile(text: string): SharedTicketSecret | Error {
-  let document: unknown;
-  try {
-    document = JSON.parse(text);
-  } catch {
-    // JSON.parse's message quotes the text: a secret's bytes must not reach the log.
-    return new Error('not valid JSON');
-  }
+  // Not JSON.parse's own message: it quotes the text, and a secret's bytes must not reach the log.
+  const parsed = parseJsonText(text);
+  if (!parsed.ok) return new Error(`not valid JSON at ${parsed.fault.line}:${parsed.fault.column} (${parsed.fault.reason})`);
+  const document = parsed.value;
   if (typeof document !== 'object' || document === null || Array.isArray(document)) return new Error('expected {"secret": "<base64>", "rotationSeconds": N}');
   const { secret, rotationSeconds = DEFAULT_ROTATION_SECONDS, ...rest } = document as Record<string, unknown>;
   const unknown = Object.keys(rest);

@@ -31,7 +31,8 @@ test('refused: not JSON (without quoting the text), unknown members, short or no
     return parsed.message;
   };
   const secret = Buffer.alloc(32, 1).toString('base64');
-  assert.equal(reason('hunter2 secret bytes'), 'not valid JSON');
+  assert.equal(reason('hunter2 secret bytes'), 'not valid JSON at 1:1 (expected a value (object, array, string, number, true, false or null))');
+  assert.equal(reason('{"secret": "hunter2" "rotationSeconds": 60}'), "not valid JSON at 1:22 (expected ',' or '}')");
   assert.match(reason('[]'), /expected \{"secret"/);
   assert.match(reason(JSON.stringify({ secret, rotation: 60 })), /unknown member "rotation"/);
   assert.match(reason(JSON.stringify({ secret: 'not base64!' })), /"secret" must be a base64 string/);
