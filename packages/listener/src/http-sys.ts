@@ -79,6 +79,8 @@ export class HttpSys implements RequestQueueEvents<ListenerRequest>, WorkerConne
   private readonly endpoints: EndpointSet;
   private readonly workers = new Set<WorkerConnection>();
   private readonly controlChannels = new Set<ControlChannel>();
+  /** The channels that program the URL groups (w3svc's): only they hear WorkerDemanded and RequestQueueActive. */
+  private readonly activationChannels = new Set<ControlChannel>();
   private controlServer: Server | null = null;
   private dataServer: Server | null = null;
   private sweepTimer: NodeJS.Timeout | null = null;
@@ -310,12 +312,22 @@ export class HttpSys implements RequestQueueEvents<ListenerRequest>, WorkerConne
       attachedWorkers: queue.activeWorkers,
     } satisfies WorkerDemanded;
     this.logger.debug(message, `worker demanded for ${queue.name} (${reason})`);
-    for (const channel of this.controlChannels) channel.notify(message);
+    for (const channel of this.activationChannels) channel.notify(message);
   }
 
   queueActive(queue: RequestQueue<ListenerRequest>): void {
     const message = { type: 'RequestQueueActive', applicationPool: queue.name } satisfies RequestQueueActive;
-    for (const channel of this.controlChannels) channel.notify(message);
+    for (const channel of this.activationChannels) channel.notify(message);
+  }
+
+  /**
+   * A channel that sent ApplyUrlGroups is the listener adapter's (w3svc's): activation is announced to it.
+   * Query-only peers (inetmgr's kept connection, appcmd, `poolhost http`) are not woken by every demand.
+   */
+  programmedBy(channel: ControlChannel): void {
+    if (this.activationChannels.has(channel)) return;
+    this.activationChannels.add(channel);
+    channel.onClose(() => this.activationChannels.delete(channel));
   }
 
   requestExpired(request: ListenerRequest): void {

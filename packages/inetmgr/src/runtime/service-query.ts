@@ -21,9 +21,8 @@ export function createServiceQuery(runDirectory: string, connectTimeoutMs = 1_00
     if (!channel) {
       channel = connectControlSocket(
         socketPath(runDirectory, service),
-        // httpsys announces activation to every control connection, a busy queue once a second; a query has
-        // nothing to do with it (handled, so that no UnknownMessage error is made for each).
-        { peer: service, handlers: { WorkerDemanded: () => undefined, RequestQueueActive: () => undefined }, onProtocolError: () => undefined },
+        // httpsys announces activation only to the channel that programs it (w3svc's), never to a query's.
+        { peer: service, handlers: {}, onProtocolError: () => undefined },
         connectTimeoutMs,
       );
       channels.set(service, channel);

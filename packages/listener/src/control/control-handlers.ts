@@ -5,7 +5,8 @@ import type { HttpSys } from '../http-sys.js';
 
 export function controlHandlers(httpSys: HttpSys): HandlerTable {
   return {
-    ApplyUrlGroups: async (message) => {
+    ApplyUrlGroups: async (message, channel) => {
+      httpSys.programmedBy(channel);
       const failures = await httpSys.applyUrlGroups(message);
       return failures.length === 0
         ? { type: 'Acknowledged' }

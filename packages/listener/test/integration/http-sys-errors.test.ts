@@ -3,6 +3,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { connectControlSocket, socketPath } from '@poolhost/protocol';
 import { Harness, rawRequest } from './harness.js';
 
 const app = { 'server.js': `require('http').createServer((req, res) => res.end('ok')).listen(process.env.PORT);` };
@@ -42,7 +43,14 @@ function checkHttpSysResponse(raw: string, statusLine: string, contentLength: nu
   assert.equal(payload, body);
 }
 
-test('503 QueueFull: the queue already holds queueLength requests', async () => {
+test('503 QueueFull: the queue already holds queueLength requests; only the channel that programs httpsys hears the demand', async () => {
+  // A query-only peer (inetmgr's kept connection, appcmd): asks for counters, never programs URL groups.
+  const heardByQuery: string[] = [];
+  const query = await connectControlSocket(socketPath(harness.runDirectory, 'httpsys'), {
+    peer: 'httpsys',
+    handlers: { WorkerDemanded: (message) => void heardByQuery.push(message.type), RequestQueueActive: (message) => void heardByQuery.push(message.type) },
+  });
+  assert.equal((await query.request({ type: 'GetListenerCounters' })).type, 'ListenerCounters');
   // The first request waits in QueuePool's queue (no worker); keep its connection open.
   const waiting = rawRequest(harness.port, 'GET /first HTTP/1.1\r\nHost: localhost\r\n\r\n', undefined, 1_500);
   await new Promise((resolve) => setTimeout(resolve, 200));
@@ -52,6 +60,8 @@ test('503 QueueFull: the queue already holds queueLength requests', async () => 
   const demanded = harness.events.filter((event) => event.type === 'WorkerDemanded');
   assert.ok(demanded.length >= 1, 'a request waiting with no worker makes httpsys demand one');
   assert.deepEqual(demanded[0], { type: 'WorkerDemanded', applicationPool: 'QueuePool', reason: 'NoWorker', queuedRequests: 1, attachedWorkers: 0 });
+  query.close();
+  assert.deepEqual(heardByQuery, [], 'a query-only channel is not told of activation');
 });
 
 test('503 AppOffline: the pool is stopped', async () => {
