@@ -90,9 +90,9 @@ export function rawRequest(port: number, data: string | Buffer, timeoutMs = 5_00
 export { freePort } from './free-port.js';
 
 /** True when something accepts TCP connections on the loopback port. */
-export function tcpAccepts(port: number): Promise<boolean> {
+export function tcpAccepts(port: number, host = '127.0.0.1'): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
+    const socket = connect(port, host);
     socket.once('connect', () => {
       socket.destroy();
       resolve(true);

@@ -196,8 +196,8 @@ export class HttpSys implements RequestQueueEvents<ListenerRequest>, WorkerConne
           })
         : new TicketKeys(this.options.runDirectory),
     );
-    this.state.acmeChallenges = new AcmeChallengeAnswers(this.options.runDirectory);
-    this.tlsFront.answerAcmeTlsAlpn(new AcmeTlsAlpnAnswers(this.options.runDirectory));
+    this.state.acmeChallenges = new AcmeChallengeAnswers(this.options.runDirectory, shared?.path ?? null);
+    this.tlsFront.answerAcmeTlsAlpn(new AcmeTlsAlpnAnswers(this.options.runDirectory, shared?.path ?? null));
     this.dataServer = await listenUnixSocket(socketPath(this.options.runDirectory, 'httpsys-data'), (socket) => this.onWorkerConnection(socket));
     this.controlServer = await listenControlSocket(
       socketPath(this.options.runDirectory, 'httpsys'),

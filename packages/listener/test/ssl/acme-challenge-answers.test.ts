@@ -22,3 +22,15 @@ test('a pending token is answered with its key authorization; anything else goes
   assert.equal(isAcmeChallengeUrl('/.well-known/acme-challenge/abc'), true);
   assert.equal(isAcmeChallengeUrl('/index.html'), false);
 });
+
+test('in a web farm a token pending in the shared folder is answered too: the host that ordered may not be the one the CA reaches', () => {
+  const runDirectory = mkdtempSync(join(tmpdir(), 'poolhost-acme-answers-'));
+  const shared = mkdtempSync(join(tmpdir(), 'poolhost-acme-shared-'));
+  const token = 'sharedTokenOfAnotherHost_0123456789';
+  mkdirSync(acmeChallengeDirectory(shared));
+  writeFileSync(join(acmeChallengeDirectory(shared), token), `${token}.farm`);
+  const date = 'Wed, 02 Dec 2026 03:00:00 GMT';
+  assert.equal(new AcmeChallengeAnswers(runDirectory).answer(`/.well-known/acme-challenge/${token}`, date), null, 'not a farm: the share is not read');
+  const answer = new AcmeChallengeAnswers(runDirectory, shared).answer(`/.well-known/acme-challenge/${token}`, date)!.toString('latin1');
+  assert.match(answer, new RegExp(`\r\n\r\n${token}\\.farm$`));
+});

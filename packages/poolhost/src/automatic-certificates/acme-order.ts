@@ -1,9 +1,9 @@
 // One ACME order (RFC 8555 §7.4) with acme-client: the account (its key kept 0600 in the certificate
 // folder, so every order and renewal uses the same account), a new key and CSR for the host name, the
-// HTTP-01 challenge answered through the run directory's acme-challenge folder (httpsys serves it on the
-// site's http binding), TLS-ALPN-01 (httpsys presents the challenge certificate on the https port) or
-// DNS-01 (the administrator's DNS script), and the issued chain. Throws with the CA's reason when the order fails.
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
+// HTTP-01 challenge answered through the acme-challenge folder of the run directory, or of a farm's shared
+// folder (httpsys serves it on the site's http binding), TLS-ALPN-01 (httpsys presents the challenge
+// certificate on the https port) or DNS-01 (the administrator's DNS script), and the issued chain. Throws with the CA's reason when the order fails.
+import { existsSync, linkSync, mkdirSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AutomaticCertificates } from '@poolhost/config';
 import { acmeChallengeDirectory, acmeTlsAlpnDirectory } from '@poolhost/protocol';
@@ -28,7 +28,8 @@ async function acmeClient(): Promise<AcmeClientLibrary> {
   return library;
 }
 
-export async function orderCertificate(settings: AutomaticCertificates, host: string, runDirectory: string): Promise<IssuedCertificate> {
+/** `challengeRoot`: the run directory, or a farm's shared folder (every host's httpsys reads both). */
+export async function orderCertificate(settings: AutomaticCertificates, host: string, challengeRoot: string): Promise<IssuedCertificate> {
   const acme = await acmeClient();
   await trustDirectoryCas(acme, settings.caBundle);
   const client = new acme.Client({
@@ -41,7 +42,7 @@ export async function orderCertificate(settings: AutomaticCertificates, host: st
   await registerAccount(client, settings);
   const privateKey = settings.keyType === 'Rsa2048' ? await acme.crypto.createPrivateRsaKey(2048) : await acme.crypto.createPrivateEcdsaKey('P-256');
   const [, csr] = await acme.crypto.createCsr({ commonName: host, altNames: [host] }, privateKey);
-  const answers = challengeAnswers(acme, settings, runDirectory);
+  const answers = challengeAnswers(acme, settings, challengeRoot);
   const certificate = await client.auto({
     csr,
     challengePriority: [settings.challengeType],
@@ -88,7 +89,7 @@ interface ChallengeAnswers {
  * which httpsys serves on http bindings. tls-alpn-01: a certificate for the name with the acmeIdentifier
  * extension, which httpsys presents to acme-tls/1 handshakes. dns-01: the administrator's DNS script.
  */
-function challengeAnswers(acme: AcmeClientLibrary, settings: AutomaticCertificates, runDirectory: string): ChallengeAnswers {
+function challengeAnswers(acme: AcmeClientLibrary, settings: AutomaticCertificates, challengeRoot: string): ChallengeAnswers {
   if (settings.challengeType === 'dns-01') {
     return {
       async create(authorization, _token, txtValue) {
@@ -101,7 +102,7 @@ function challengeAnswers(acme: AcmeClientLibrary, settings: AutomaticCertificat
     };
   }
   const tlsAlpn = settings.challengeType === 'tls-alpn-01';
-  const folder = tlsAlpn ? acmeTlsAlpnDirectory(runDirectory) : acmeChallengeDirectory(runDirectory);
+  const folder = tlsAlpn ? acmeTlsAlpnDirectory(challengeRoot) : acmeChallengeDirectory(challengeRoot);
   const fileOf = (authorization: Authorization, token: string): string => join(folder, tlsAlpn ? `${authorization.identifier.value.toLowerCase()}.pem` : token);
   return {
     async create(authorization, token, keyAuthorization) {
@@ -138,6 +139,17 @@ async function accountKey(acme: AcmeClientLibrary, folder: string): Promise<Buff
   mkdirSync(folder, { recursive: true, mode: 0o700 });
   chmodSync(folder, 0o700);
   const key = await acme.crypto.createPrivateEcdsaKey('P-256');
-  writeFileSync(file, key, { mode: 0o600 });
+  // Written aside, then linked in: in a farm two hosts may make the account at once, and the first key in
+  // place is the farm's account (link fails on an existing file; a reader never sees half a key).
+  const temp = `${file}.${process.pid}.new`;
+  writeFileSync(temp, key, { mode: 0o600 });
+  try {
+    linkSync(temp, file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    return readFileSync(file);
+  } finally {
+    rmSync(temp, { force: true });
+  }
   return key;
 }

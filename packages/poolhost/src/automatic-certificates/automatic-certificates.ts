@@ -9,19 +9,28 @@
 // It runs in poolhost (the SCM role), not in httpsys: it talks to a CA over the internet, holds the account
 // key and generates keys — none of which belongs on the request path — and an order survives an httpsys
 // restart. httpsys only answers the HTTP-01 challenges (from files) and swaps certificates (from the store).
+import { mkdirSync } from 'node:fs';
 import { connect } from 'node:net';
 import { httpBindingFor, loadApplicationHostConfig, type ApplicationHostConfig, type AutomaticCertificates as Settings } from '@poolhost/config';
 import type { Logger } from '@poolhost/common';
 import { orderCertificate, type IssuedCertificate } from './acme-order.js';
 import { ACME_CERT_STORE_NAME, lookUpEntry, storeIssuedCertificate } from './certificate-files.js';
+import { orderLeaseFile, takeOrderLease } from './order-lease.js';
 
 export interface AutomaticCertificatesOptions {
   configFile: string;
   storeFile: string;
   runDirectory: string;
+  /**
+   * The shared configuration folder of a web farm (redirection.config), else null: challenge answers go
+   * there, so whichever host the CA's validation reaches can answer it.
+   */
+  sharedFolder?: string | null;
   logger: Logger;
-  /** Injectable for tests: the ACME order. */
-  order?: (settings: Settings, host: string, runDirectory: string) => Promise<IssuedCertificate>;
+  /** Injectable for tests: the ACME order; `challengeRoot` holds the `acme-challenge` folder of the answers. */
+  order?: (settings: Settings, host: string, challengeRoot: string) => Promise<IssuedCertificate>;
+  /** Injectable for tests: who this host is in an order lease. */
+  leaseHolder?: { hostName: string; pid: number };
   now?: () => number;
   /** Injectable for tests: whether the http binding accepts connections. */
   isListening?: (http: { ip: string; port: number }) => Promise<boolean>;
@@ -29,6 +38,8 @@ export interface AutomaticCertificatesOptions {
 
 /** How soon a binding whose http port is not listening yet is looked at again. */
 const LISTENER_WAIT_MS = 1_000;
+/** How soon a name another host of the farm is ordering is looked at again. */
+const LEASE_WAIT_MS = 30_000;
 
 interface Failures {
   count: number;
@@ -39,6 +50,10 @@ export class AutomaticCertificates {
   private readonly failures = new Map<string, Failures>();
   /** Logged once per host:port: an entry in the store that poolhost did not issue is left alone. */
   private readonly notManaged = new Set<string>();
+  /** Logged once per certificate: valid, nothing to order. */
+  private readonly validSeen = new Set<string>();
+  /** Logged once per lease: the name is being ordered by another host of the farm. */
+  private readonly leasesSeen = new Set<string>();
   private settings: { config: ApplicationHostConfig } | null = null;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
@@ -72,6 +87,7 @@ export class AutomaticCertificates {
     const settings = config?.automaticCertificates;
     if (!config || !settings) return this.schedule(60_000);
     let waitingForListener = false;
+    let waitingForLease = false;
     for (const { host, port, validatedAt } of acmeBindings(config, settings.challengeType)) {
       if (this.stopped) return;
       const name = `${host}:${port}`;
@@ -85,16 +101,70 @@ export class AutomaticCertificates {
         }
         continue;
       }
-      if (entry && validTo && validTo.getTime() - settings.renewBefore > now()) continue;
+      if (entry && validTo && validTo.getTime() - settings.renewBefore > now()) {
+        this.reportValid(name, validTo, settings.renewBefore);
+        continue;
+      }
       // An order while httpsys does not listen yet would fail its challenge and wait out a back-off for nothing.
       if (validatedAt && !(await (this.options.isListening ?? listening)(validatedAt))) {
         waitingForListener = true;
         continue;
       }
-      await this.issue(settings, host, port, entry !== null && validTo !== null);
+      const lease = this.takeLease(settings, host, port);
+      if (!lease) {
+        waitingForLease = true;
+        continue;
+      }
+      try {
+        // Another host may have stored a new certificate just before its lease ended.
+        const current = lookUpEntry(this.options.storeFile, host, port);
+        if (current.entry && current.validTo && current.validTo.getTime() - settings.renewBefore > now()) {
+          this.reportValid(name, current.validTo, settings.renewBefore);
+          continue;
+        }
+        await this.issue(settings, host, port, current.entry !== null && current.validTo !== null);
+      } finally {
+        lease.release();
+      }
     }
     const nextRetry = Math.min(...[...this.failures.values()].map((each) => each.nextAttemptAt));
-    this.schedule(Math.max(0, Math.min(settings.checkInterval, nextRetry - now(), waitingForListener ? LISTENER_WAIT_MS : Infinity)));
+    this.schedule(
+      Math.max(0, Math.min(settings.checkInterval, nextRetry - now(), waitingForListener ? LISTENER_WAIT_MS : Infinity, waitingForLease ? LEASE_WAIT_MS : Infinity)),
+    );
+  }
+
+  /** Said once per certificate (at start, and after another host of the farm renewed it): what is served until when. */
+  private reportValid(name: string, validTo: Date, renewBefore: number): void {
+    const seen = `${name} ${validTo.getTime()}`;
+    if (this.validSeen.has(seen)) return;
+    this.validSeen.add(seen);
+    const renewFrom = new Date(validTo.getTime() - renewBefore).toISOString();
+    this.options.logger.info({ sslBinding: `hostnameport=${name}`, validTo: validTo.toISOString(), renewFrom }, `certificate of ${name} is valid to ${validTo.toISOString()}; it is renewed from ${renewFrom}`);
+  }
+
+  /** The farm's lease on ordering host:port (order-lease.ts), or null when another host holds it (logged once per lease). */
+  private takeLease(settings: Settings, host: string, port: number): { release(): void } | null {
+    const name = `${host}:${port}`;
+    const now = (this.options.now ?? Date.now)();
+    let result;
+    try {
+      mkdirSync(settings.certificateStoreLocation, { recursive: true, mode: 0o700 });
+      result = takeOrderLease(settings.certificateStoreLocation, host, port, now, this.options.leaseHolder);
+    } catch (error) {
+      this.options.logger.error({ sslBinding: `hostnameport=${name}`, reason: reasonOf(error) }, `the certificate of ${name} cannot be ordered: ${reasonOf(error)}`);
+      return null;
+    }
+    if (result.taken) return result;
+    const { holder } = result;
+    const seen = `${name} ${holder.hostName} ${holder.pid} ${holder.startedAt}`;
+    if (!this.leasesSeen.has(seen)) {
+      this.leasesSeen.add(seen);
+      this.options.logger.info(
+        { sslBinding: `hostnameport=${name}`, leaseHolder: holder, leaseFile: orderLeaseFile(settings.certificateStoreLocation, host, port) },
+        `the certificate of ${name} is being ordered by ${holder.hostName} (pid ${holder.pid}) since ${new Date(holder.startedAt).toISOString()}; this host leaves the order to it`,
+      );
+    }
+    return null;
   }
 
   private async issue(settings: Settings, host: string, port: number, renewal: boolean): Promise<void> {
@@ -106,7 +176,7 @@ export class AutomaticCertificates {
       `${renewal ? 'renewing' : 'ordering'} the certificate of ${name} from ${settings.directoryUrl}, validated by ${settings.challengeType}`,
     );
     try {
-      const issued = await (this.options.order ?? orderCertificate)(settings, host, this.options.runDirectory);
+      const issued = await (this.options.order ?? orderCertificate)(settings, host, this.options.sharedFolder ?? this.options.runDirectory);
       const entry = storeIssuedCertificate(this.options.storeFile, settings.certificateStoreLocation, host, port, issued);
       const { validTo } = lookUpEntry(this.options.storeFile, host, port);
       this.failures.delete(name);

@@ -1,7 +1,7 @@
 // `poolhost start`: validate the configuration, take the run directory, run in the foreground.
 import { existsSync, readFileSync } from 'node:fs';
 import { createLogger, isProcessAlive, protectFromOomKiller, runService, ServiceExitCode } from '@poolhost/common';
-import { LISTENER_ADAPTER_PROTOCOLS, listenerAdapterNames, listenerAdaptersToStart, loadServedConfiguration, sslStorePath, type ApplicationHostConfig } from '@poolhost/config';
+import { LISTENER_ADAPTER_PROTOCOLS, listenerAdapterNames, listenerAdaptersToStart, loadServedConfiguration, readConfigurationRedirection, sslStorePath, type ApplicationHostConfig } from '@poolhost/config';
 import { AutomaticCertificates } from '../automatic-certificates/automatic-certificates.js';
 import { connectUnixSocket, createAdministrationToken, ensureRunDirectory, formatListenAddress, pidFilePath, socketPath, type ListenAddress } from '@poolhost/protocol';
 import { administrationAddressOf, farmHealthOf, type FarmHealthSettings } from './administration-option.js';
@@ -110,6 +110,8 @@ export async function runStartCommand(options: StartCommandOptions): Promise<num
                 // Beside the local file, where httpsys reads the SSL store (POOLHOST_CONFIG).
                 storeFile: sslStorePath(options.configFile),
                 runDirectory: options.runDirectory,
+                // A farm's hosts answer challenges from the share: the CA's validation may reach any of them.
+                sharedFolder: readConfigurationRedirection(options.configFile)?.path ?? null,
                 logger: logger.child({ component: 'acme' }),
               }),
             }

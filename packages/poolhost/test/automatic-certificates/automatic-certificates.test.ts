@@ -110,3 +110,48 @@ test('a certificate inside renewBefore is renewed', async () => {
   assert.ok(lines.some((line) => line.startsWith('certificate of www.contoso.test:443 issued by https://acme.test/dir')));
   assert.ok(lines.some((line) => line.startsWith('certificate of www.contoso.test:443 renewed by https://acme.test/dir')));
 });
+
+test('a web farm orders once: while one host orders, the others leave the name to it and then find the new certificate in the shared store', async () => {
+  const { folder, configFile, storeFile } = setUp();
+  const shared = join(folder, 'share');
+  let finishOrder: (issued: IssuedCertificate) => void = () => undefined;
+  const ordered: string[] = [];
+  const challengeRoots: string[] = [];
+  const lines: string[][] = [[], []];
+  const managers = ['host1', 'host2'].map(
+    (hostName, index) =>
+      new AutomaticCertificates({
+        configFile,
+        storeFile,
+        runDirectory: join(folder, `run-${hostName}`),
+        sharedFolder: shared,
+        logger: quietLogger(lines[index]),
+        isListening: async () => true,
+        leaseHolder: { hostName, pid: 4242 },
+        order: (_settings, host, challengeRoot) => {
+          if (host !== 'www.contoso.test') return Promise.reject(new Error('not this one'));
+          ordered.push(hostName);
+          challengeRoots.push(challengeRoot);
+          return new Promise<IssuedCertificate>((resolve) => (finishOrder = resolve));
+        },
+      }),
+  );
+  const [host1, host2] = managers as [AutomaticCertificates, AutomaticCertificates];
+  const first = host1.check();
+  for (let turn = 0; turn < 100 && ordered.length === 0; turn++) await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(ordered, ['host1']);
+  const leaseFile = join(folder, 'acme', 'www.contoso.test-443.order-lease');
+  assert.equal(statSync(leaseFile).mode & 0o777, 0o600);
+  await host2.check();
+  await host2.check();
+  assert.deepEqual(ordered, ['host1'], 'host 2 does not order while host 1 holds the lease');
+  assert.equal(lines[1]!.filter((line) => /^the certificate of www\.contoso\.test:443 is being ordered by host1 \(pid 4242\) since .*; this host leaves the order to it$/.test(line)).length, 1, 'said once');
+  assert.deepEqual(challengeRoots, [shared], 'the answers go to the share, where every host\'s httpsys looks');
+
+  finishOrder(selfSigned(folder, 'www.contoso.test', 90));
+  await first;
+  assert.throws(() => statSync(leaseFile), /ENOENT/, 'the lease ends with the order');
+  await host2.check();
+  assert.deepEqual(ordered, ['host1'], 'host 2 finds the new certificate and orders nothing');
+  await Promise.all(managers.map((manager) => manager.stop()));
+});
