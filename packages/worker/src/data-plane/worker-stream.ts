@@ -13,6 +13,12 @@ import type { DataConnection } from './data-connection.js';
 import { countResponseStatus } from '../counters/worker-request-counters.js';
 import type { HostedApplication } from '../hosting/hosted-application.js';
 
+/**
+ * How far one write may go past the window and still be sent whole: the chunks of a stream (16–64 KiB) go
+ * out as before, with `write()` returning false; a bigger write is cut to the window.
+ */
+const WRITE_OVERSHOOT = 64 * 1024;
+
 function httpVersionOf(major: number, minor: number): string {
   if (major === 1) {
     if (minor === 1) return '1.1';
@@ -84,6 +90,10 @@ export class WorkerStream {
   private requestTrailers: string[] | null = null;
   private bodyReceived = 0;
   private onBodyLimit: (() => void) | null = null;
+  /** Response bytes written beyond the window, sent as credit returns (null: none held). */
+  private unsent: Array<{ data: Uint8Array; callback: ((error?: Error | null) => void) | undefined }> | null = null;
+  /** The response ended while bytes were held: its end (and trailers) follows them. */
+  private endAfterUnsent: string[] | null | undefined = undefined;
 
   constructor(
     readonly connection: DataConnection,
@@ -161,23 +171,71 @@ export class WorkerStream {
     }
     const writer = this.connection.writer;
     let bytes: number;
-    if (typeof data === 'string') {
-      bytes = writer.dataString(FrameType.ResponseBody, this.id, data, encoding ?? 'utf8', callback);
+    if (this.unsent === null && (typeof data === 'string' || data.byteLength <= this.sendWindow + WRITE_OVERSHOOT)) {
+      if (typeof data === 'string') {
+        bytes = writer.dataString(FrameType.ResponseBody, this.id, data, encoding ?? 'utf8', callback);
+      } else {
+        bytes = data.byteLength;
+        if (bytes > 0) writer.data(FrameType.ResponseBody, this.id, data, callback);
+        else if (callback) writer.afterFlush(callback);
+      }
+      this.sendWindow -= bytes;
     } else {
-      bytes = data.byteLength;
-      if (bytes > 0) writer.data(FrameType.ResponseBody, this.id, data, callback);
-      else if (callback) writer.afterFlush(callback);
+      // More than the window allows (a whole file in one res.end(buffer)), or behind such a write: what
+      // the window takes goes now, the rest stays here until httpsys returns credit, so httpsys never
+      // holds more than a window of it for a slow client.
+      const buffer = typeof data === 'string' ? Buffer.from(data, encoding ?? 'utf8') : data;
+      bytes = buffer.byteLength;
+      (this.unsent ??= []).push({ data: buffer, callback });
+      this.sendUnsent();
     }
     this.socket.bytesWritten += bytes;
-    this.sendWindow -= bytes;
-    if (this.sendWindow > 0) return true;
+    if (this.sendWindow > 0 && this.unsent === null) return true;
     this.needDrain = true;
     return false;
+  }
+
+  /** Sends what the window allows of the held writes, in order; a write's callback goes with its last bytes. */
+  private sendUnsent(): void {
+    const unsent = this.unsent;
+    if (unsent === null) return;
+    const writer = this.connection.writer;
+    while (unsent.length > 0 && this.sendWindow > 0) {
+      const head = unsent[0]!;
+      if (head.data.byteLength <= this.sendWindow) {
+        unsent.shift();
+        if (head.data.byteLength > 0) writer.data(FrameType.ResponseBody, this.id, head.data, head.callback);
+        else if (head.callback) writer.afterFlush(head.callback);
+        this.sendWindow -= head.data.byteLength;
+      } else {
+        const now = this.sendWindow;
+        writer.data(FrameType.ResponseBody, this.id, head.data.subarray(0, now));
+        head.data = head.data.subarray(now);
+        this.sendWindow = 0;
+      }
+    }
+    if (unsent.length > 0) return;
+    this.unsent = null;
+    const end = this.endAfterUnsent;
+    if (end !== undefined) {
+      this.endAfterUnsent = undefined;
+      this.responseEnded(end);
+    }
+  }
+
+  /** The stream is over before the held bytes went: they go nowhere, and their callbacks never run (as a destroyed socket's). */
+  private dropUnsent(): void {
+    this.unsent = null;
+    this.endAfterUnsent = undefined;
   }
 
   /** StreamResponse ended: everything is queued, the stream is complete. `trailers`: `res.addTrailers()`'s fields. */
   responseEnded(trailers: string[] | null = null): void {
     if (this.closed) return;
+    if (this.unsent !== null) {
+      this.endAfterUnsent = trailers;
+      return;
+    }
     this.closed = true;
     if (trailers !== null && this.headSent && !this.replaced) this.connection.writer.trailers(this.id, trailers);
     this.connection.writer.empty(FrameType.ResponseEnd, this.id);
@@ -190,7 +248,11 @@ export class WorkerStream {
       this.upgradeSocket.onCredit();
       return;
     }
-    if (this.needDrain && this.sendWindow > 0) {
+    if (this.unsent !== null) {
+      if (this.closed) return;
+      this.sendUnsent();
+    }
+    if (this.needDrain && this.sendWindow > 0 && this.unsent === null) {
       this.needDrain = false;
       const res = this.res as unknown as Record<symbol, boolean> & ServerResponse;
       if (res[kNeedDrain]) {
@@ -283,6 +345,7 @@ export class WorkerStream {
   onAbort(): void {
     if (this.closed) return;
     this.closed = true;
+    this.dropUnsent();
     this.connection.streamEnded(this);
     if (this.upgradeSocket) {
       this.upgradeSocket.destroy();
@@ -297,6 +360,7 @@ export class WorkerStream {
   destroyFromApplication(_error?: Error): void {
     if (!this.closed) {
       this.closed = true;
+      this.dropUnsent();
       this.connection.writer.abort(this.id, AbortReason.ApplicationError);
       this.connection.streamEnded(this);
     }
@@ -305,7 +369,10 @@ export class WorkerStream {
 
   /** The application called `socket.end()` itself. */
   endFromSocket(): void {
-    if (!this.closed) {
+    if (!this.closed && this.headSent && this.unsent !== null) {
+      // Its end follows the bytes still held, as a socket's FIN follows its buffered writes.
+      if (this.endAfterUnsent === undefined) this.endAfterUnsent = null;
+    } else if (!this.closed) {
       this.closed = true;
       if (this.headSent) this.connection.writer.empty(FrameType.ResponseEnd, this.id);
       else this.connection.writer.abort(this.id, AbortReason.ApplicationError);
@@ -326,6 +393,7 @@ export class WorkerStream {
   cut(): void {
     if (this.closed) return;
     this.closed = true;
+    this.dropUnsent();
     this.connection.writer.abort(this.id, AbortReason.ShuttingDown);
     this.connection.streamEnded(this);
     if (this.upgradeSocket) this.upgradeSocket.destroy();
@@ -347,5 +415,6 @@ export class WorkerStream {
       this.connection.writer.abort(this.id, AbortReason.ApplicationError);
     }
     this.closed = true;
+    this.dropUnsent();
   }
 }

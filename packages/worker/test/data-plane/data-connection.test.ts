@@ -164,6 +164,37 @@ test('res.write returns false once the stream window is spent, and drain follows
   assert.equal(drained, true);
 });
 
+test('res.end(buffer) bigger than the window sends a window\'s worth; the rest follows the credit, then the end and \'finish\'', async () => {
+  const size = INITIAL_STREAM_WINDOW * 3 + 1000;
+  const file = Buffer.alloc(size, 7);
+  let finished = false;
+  handler = (_req, res) => {
+    res.on('finish', () => (finished = true));
+    res.end(file);
+  };
+  const bodyBytes = () => framesOf(9).filter((frame) => frame.type === FrameType.ResponseBody).reduce((sum, frame) => sum + frame.payload.length, 0);
+  const ended = () => framesOf(9).some((frame) => frame.type === FrameType.ResponseEnd);
+  fake.sendRequest(9, 'GET', '/whole-file');
+  await fake.waitFor(() => bodyBytes() >= INITIAL_STREAM_WINDOW);
+  // Another request's round trip: anything more the worker would send for stream 9 has arrived by then.
+  fake.sendRequest(10, 'GET', '/other');
+  handler = (_req, res) => res.end('other');
+  await fake.waitFor(() => framesOf(10).some((frame) => frame.type === FrameType.ResponseEnd));
+  assert.equal(bodyBytes(), INITIAL_STREAM_WINDOW, 'no more than the window before any credit');
+  assert.equal(ended(), false);
+  assert.equal(finished, false, "'finish' waits for the bytes to leave");
+  fake.writer.windowUpdate(9, INITIAL_STREAM_WINDOW * 2);
+  await fake.waitFor(() => bodyBytes() >= INITIAL_STREAM_WINDOW * 3);
+  assert.equal(ended(), false, 'the end follows the last bytes');
+  fake.writer.windowUpdate(9, INITIAL_STREAM_WINDOW);
+  await fake.waitFor(ended);
+  assert.equal(bodyBytes(), size);
+  const body = Buffer.concat(framesOf(9).filter((frame) => frame.type === FrameType.ResponseBody).map((frame) => frame.payload));
+  assert.ok(body.equals(file), 'every byte, in order');
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(finished, true);
+});
+
 test('request body credit is returned as the application reads', async () => {
   let received = 0;
   handler = (req, res) => {
