@@ -58,7 +58,16 @@ export async function startHttpsServer(
   if (options.siteDefaults) config = config.replace('<siteDefaults>', `<siteDefaults>\n        ${options.siteDefaults}`);
   if (options.locations) config = config.replace('</configuration>', `${options.locations}\n</configuration>`);
   if (options.afterConfig) config = options.afterConfig(config);
-  return startPoolhost({ config, files, waitForPort: options.waitForPort, ...(options.args ? { args: options.args } : {}) }, after);
+  // Every binding's port, not only the one named: bindings open one by one, and a test may use any of them first.
+  const ports = new Set([options.waitForPort, ...options.sites.flatMap((site) => site.bindings.map(bindingPort))]);
+  return startPoolhost({ config, files, waitForPort: [...ports], ...(options.args ? { args: options.args } : {}) }, after);
+}
+
+/** The port of a builder binding (`https/*:443:host#1`, `127.0.0.1:80:`). */
+function bindingPort(binding: string): number {
+  const port = Number(binding.replace(/^[a-z.]+\//, '').replace(/#\d+$/, '').split(':').at(-2));
+  if (!Number.isInteger(port)) throw new Error(`no port in binding ${binding}`);
+  return port;
 }
 
 export function writeStore(poolhost: PoolhostInstance, entries: StoreEntry[]): void {
