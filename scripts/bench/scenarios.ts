@@ -121,6 +121,26 @@ export async function helloWorld(context: BenchContext): Promise<void> {
 class ScrapedPoolhostServer extends PoolhostServer {
   private scraper: NodeJS.Timeout | null = null;
   scrapes = 0;
+  /** Off: inetmgr runs but nobody scrapes it (the same processes, to compare without two instances' noise). */
+  scraping = true;
+  private started: Promise<void> | null = null;
+
+  /**
+   * The instance as one contender: scraped (`scraping`) or left alone while it is measured. Two views share
+   * it; it starts with the first to start and stops with the `owner`.
+   */
+  view(name: string, scraping: boolean, owner: boolean): StartableServer {
+    return {
+      name,
+      port: this.port,
+      roots: () => this.roots(),
+      start: () => (this.started ??= this.start()),
+      stop: () => (owner ? this.stop() : Promise.resolve()),
+      beforeMeasure: () => {
+        this.scraping = scraping;
+      },
+    };
+  }
 
   constructor(name: string, port: number, folder: string, setup: PoolhostSetup, private readonly metricsPort: number) {
     super(name, port, folder, setup, {}, ['--metrics', `127.0.0.1:${metricsPort}`]);
@@ -131,6 +151,7 @@ class ScrapedPoolhostServer extends PoolhostServer {
     await waitUntil('inetmgr to answer /metrics', async () => (await get(this.metricsPort, '/metrics').catch(() => null))?.status === 200);
     if (this.scraper) clearInterval(this.scraper);
     this.scraper = setInterval(() => {
+      if (!this.scraping) return;
       get(this.metricsPort, '/metrics').then(
         (response) => {
           if (response.status === 200) this.scrapes++;
@@ -154,20 +175,22 @@ export async function metricsScraped(context: BenchContext): Promise<void> {
   const metricsPort = await freePort();
   const setup = singlePool(context.applications.hello);
   let scraped: ScrapedPoolhostServer | null = null;
+  const instance = (port: number, folder: string): ScrapedPoolhostServer => (scraped ??= new ScrapedPoolhostServer('poolhost --metrics', port, folder, setup, metricsPort));
   const result = await runThroughput(context, {
     // Short names: they become folders, and the run directory's socket paths must stay under 108 bytes.
     name: 'hello, metrics',
     path: '/',
     contenders: [
-      {
-        name: 'poolhost --metrics',
-        create: (port, folder) => (scraped = new ScrapedPoolhostServer('poolhost --metrics', port, folder, setup, metricsPort)),
-      },
+      { name: 'poolhost --metrics', create: (port, folder) => instance(port, folder).view('poolhost --metrics', true, true) },
       poolhost('poolhost', setup),
+      // The same processes as the first contender, not scraped: what the scrapes alone cost, without the
+      // ±5 % two identical instances differ by on this machine.
+      { name: 'same, not scraped', create: (port, folder) => instance(port, folder).view('same, not scraped', false, false) },
     ],
   });
   reportThroughput(context, result, 'hello world, /metrics scraped every second', true);
   ratioTarget(context, result, 'poolhost', 0.98, 'hello world with /metrics scraped every second');
+  ratioTarget(context, result, 'same, not scraped', 0.98, 'the same poolhost scraped every second');
   if ((scraped as ScrapedPoolhostServer | null)?.scrapes === 0) throw new Error('/metrics was never scraped during the run');
 }
 

@@ -10,6 +10,8 @@ import type { BenchContext } from './context.js';
 
 export interface StartableServer extends BenchServer {
   start(): Promise<void>;
+  /** Called before each measurement of this contender (e.g. a shared instance switched to this contender's mode). */
+  beforeMeasure?(): void;
 }
 
 export interface Contender {
@@ -79,6 +81,7 @@ export async function runThroughput(context: BenchContext, scenario: ThroughputS
     // Warm-up: JIT, demand-started workers, connection pools (--quick: only where load is needed to get ready).
     for (let i = 0; i < servers.length; i++) {
       const contender = scenario.contenders[i]!;
+      servers[i]!.beforeMeasure?.();
       if (!context.quick || contender.ready) await measure(context, servers[i]!, scenario, context.warmupSeconds);
       await contender.ready?.(servers[i]!);
     }
@@ -86,6 +89,7 @@ export async function runThroughput(context: BenchContext, scenario: ThroughputS
     for (let round = 0; round < context.rounds; round++) {
       for (let k = 0; k < servers.length; k++) {
         const index = (k + round) % servers.length;
+        servers[index]!.beforeMeasure?.();
         const measurement = await measure(context, servers[index]!, scenario, context.seconds);
         runs.get(scenario.contenders[index]!.name)!.push(measurement);
       }
