@@ -61,7 +61,8 @@ export interface RawSession {
   goawayCode(): number | null;
 }
 
-export async function rawSession(port: number, servername: string, options: { read?: boolean } = {}): Promise<RawSession> {
+/** `preface`: what the client opens with (default: the connection preface and an empty SETTINGS). */
+export async function rawSession(port: number, servername: string, options: { read?: boolean; preface?: Buffer } = {}): Promise<RawSession> {
   const socket = connect({ host: '127.0.0.1', port, servername, ALPNProtocols: ['h2'], rejectUnauthorized: false });
   await new Promise<void>((resolve, reject) => {
     socket.once('secureConnect', () => resolve());
@@ -72,7 +73,7 @@ export async function rawSession(port: number, servername: string, options: { re
   if (options.read !== false) socket.on('data', (chunk: Buffer) => chunks.push(chunk));
   socket.on('error', () => {});
   const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
-  socket.write(Buffer.concat([PREFACE, frame(FrameType.SETTINGS, 0, 0)]));
+  socket.write(options.preface ?? Buffer.concat([PREFACE, frame(FrameType.SETTINGS, 0, 0)]));
   return {
     socket,
     closed,

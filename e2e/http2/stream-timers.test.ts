@@ -113,9 +113,10 @@ test('idle timer: a request body that stops is reset after connectionTimeout (Ti
   assert.equal(readHttpErr(httpErr).filter((candidate) => candidate.reason === 'Timer_EntityBody').length, 1);
 });
 
-test('HPACK table size: SETTINGS_HEADER_TABLE_SIZE is httpSys http2HeaderTableSize; a client that grows its table past it gets GOAWAY COMPRESSION_ERROR', async () => {
+test('HPACK table size: SETTINGS_HEADER_TABLE_SIZE is httpSys http2HeaderTableSize; a client that grows its table past it gets GOAWAY COMPRESSION_ERROR, the connection closed and one BadRequest line', async () => {
   const site = await startHttp2Site({ httpsPort: await freePort(), httpPort: await freePort(), httpSys: { http2HeaderTableSize: '1024' } }, after);
   const client = await rawSession(site.httpsPort, 'www.example.test');
+  const clientPort = client.socket.localPort!;
   after(() => client.socket.destroy());
   await waitFor('the server\'s SETTINGS', () => framesIn(client.received()).some((f) => f.type === FrameType.SETTINGS && (f.flags & 1) === 0), 10_000);
   const settings = framesIn(client.received()).find((f) => f.type === FrameType.SETTINGS && (f.flags & 1) === 0)!;
@@ -128,6 +129,13 @@ test('HPACK table size: SETTINGS_HEADER_TABLE_SIZE is httpSys http2HeaderTableSi
   client.socket.write(frame(FrameType.HEADERS, END_STREAM | END_HEADERS, 1, Buffer.concat([update, getBlock('/grown', `www.example.test:${site.httpsPort}`)])));
   await waitFor('GOAWAY', () => client.goawayCode() !== null, 10_000);
   assert.equal(client.goawayCode(), constants.NGHTTP2_COMPRESSION_ERROR);
+  // nghttp2's own GOAWAY, of which Node says nothing: httpsys' sweep closes the connection and logs it.
+  await client.closed;
+  const httpErr = join(site.poolhost.root, 'logs', 'HTTPERR');
+  await waitFor('the BadRequest line', () => readHttpErr(httpErr).some((entry) => entry.clientPort === clientPort), 10_000);
+  const lines = readHttpErr(httpErr).filter((entry) => entry.clientPort === clientPort);
+  assert.equal(lines.length, 1, lines.map((entry) => entry.line).join('\n'));
+  assert.match(lines[0]!.line, / HTTP\/2\.0 - - - - - BadRequest -$/);
   const h2 = await curl(site, '/after', ['--http2']);
   assert.match(h2.body, /^2\.0 GET \/after /);
 });

@@ -16,7 +16,8 @@ export class Http2Exchange implements RequestCarrier, ResponseWriter {
   private bodyless = false;
   /** The application's trailer fields, sent on 'wantTrailers' (asked for with the head: see writeHead). */
   private trailers: string[] | null = null;
-  private readonly sendTrailersBound = (): void => this.sendTrailers();
+  /** sendTrailers bound, made only for a response that has trailers. */
+  private sendTrailersBound: (() => void) | null = null;
   // EntityBody, per stream: re-armed whenever body bytes arrived since the last sweep.
   private receivingBody = false;
   private bodyBytes = 0;
@@ -157,7 +158,7 @@ export class Http2Exchange implements RequestCarrier, ResponseWriter {
     try {
       if (waitForTrailers) {
         stream.respond(out, { waitForTrailers: true });
-        stream.once('wantTrailers', this.sendTrailersBound);
+        stream.once('wantTrailers', (this.sendTrailersBound ??= () => this.sendTrailers()));
       } else {
         stream.respond(out);
       }

@@ -24,6 +24,7 @@ import type { CacheCapture } from '../cache/cache-capture.js';
 import type { ConnectionAddresses } from '../ssl/tls-front.js';
 import { Http2ClientSession, type Http2SessionEvents } from './http2-client-session.js';
 import { Http2Exchange } from './http2-exchange.js';
+import { canDetectNghttp2Termination, endedByNghttp2, PROTOCOL_ERROR_REASON, sessionErrorReason } from './nghttp2-session-end.js';
 
 /** The HTTP/2 connection preface (RFC 9113 §3.4): how an h2c client with prior knowledge starts. */
 export const HTTP2_PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
@@ -49,6 +50,7 @@ export class Http2Front implements RefusalWriter<ServerHttp2Stream>, Http2Sessio
   /** The socket being handed to Node's server: its session is created synchronously from it. */
   private pending: PendingSession | null = null;
   private appliedSettings = '';
+  private terminationChecked = false;
   /** Connections cut for abuse, by reason (also in the HTTPERR counters). */
   readonly cutOffs = new Map<string, number>();
 
@@ -90,12 +92,18 @@ export class Http2Front implements RefusalWriter<ServerHttp2Stream>, Http2Sessio
    * connection, which is cut — GOAWAY, HTTPERR `Timer_HeaderWait` with the stream id. Idle timer
    * (EntityBody, the site's connectionTimeout): a request body that makes no progress while httpsys
    * reads it — that stream is reset (RST_STREAM CANCEL), HTTPERR `Timer_EntityBody` with its stream id;
-   * the connection and its other streams go on.
+   * the connection and its other streams go on. And sessions nghttp2 itself ended for a protocol
+   * violation without Node saying so: closed, HTTPERR `BadRequest` (nghttp2-session-end.ts).
    */
   sweep(now: number, headerWait: number): void {
     let expired: ListenerRequest[] | null = null;
     for (const client of this.sessions) {
       if (client.cut || client.session.destroyed) continue;
+      if (endedByNghttp2(client.session)) {
+        // nghttp2 sent GOAWAY for a protocol violation and Node said nothing (nghttp2-session-end.ts).
+        this.cut(client, PROTOCOL_ERROR_REASON, 'nghttp2 ended the session for a protocol error (GOAWAY sent)', false);
+        continue;
+      }
       if (client.headerBlockExpired(now, headerWait)) {
         this.timeHeaderBlockOut(client);
         continue;
@@ -149,6 +157,12 @@ export class Http2Front implements RefusalWriter<ServerHttp2Stream>, Http2Sessio
       session.destroy();
       return;
     }
+    if (!this.terminationChecked) {
+      this.terminationChecked = true;
+      if (!canDetectNghttp2Termination(session)) {
+        this.logger.warn('this Node exposes no HTTP/2 session handle hasPendingData(): connections nghttp2 ends silently (GOAWAY for a protocol error) are closed by the idle timer and logged Timer_ConnectionIdle');
+      }
+    }
     const client = new Http2ClientSession(session, pending.socket, pending.addresses, pending.secure, pending.clientCertificate, this);
     this.clients.set(session, client);
     this.sessions.add(client);
@@ -171,12 +185,17 @@ export class Http2Front implements RefusalWriter<ServerHttp2Stream>, Http2Sessio
   }
 
   private sessionError(client: Http2ClientSession, error: NodeJS.ErrnoException): void {
-    // nghttp2 ended the session: a flood it guards against (SETTINGS, PING, RST_STREAM, empty frames, the
-    // outbound queue of acknowledgements) is `Http2_Flood`; anything else a protocol error.
-    // (Node: ERR_HTTP2_ERROR "Flooding was detected in this HTTP/2 session" for NGHTTP2_ERR_FLOODED.)
-    const message = error.message ?? '';
-    const reason = /flood/i.test(message) ? 'Http2_Flood' : 'Http2_ProtocolError';
-    this.cut(client, reason, message);
+    // nghttp2 ended the session for the client's protocol violation (Node destroys it with GOAWAY
+    // INTERNAL_ERROR): a flood it guards against (SETTINGS, PING, RST_STREAM, empty frames, the outbound
+    // queue of acknowledgements; too many invalid frames or refused streams) is `Http2_Flood`, anything
+    // else `BadRequest`. The client's own GOAWAY with an error code and socket errors are the client
+    // leaving: no cut-off (nghttp2-session-end.ts).
+    const reason = sessionErrorReason(error);
+    if (reason === null) {
+      this.logger.debug({ clientIp: client.clientIp, clientPort: client.clientPort, code: error.code }, 'HTTP/2 connection ended by the client');
+      return;
+    }
+    this.cut(client, reason, error.message, false);
   }
 
   private sessionClosed(client: Http2ClientSession): void {
@@ -260,8 +279,11 @@ export class Http2Front implements RefusalWriter<ServerHttp2Stream>, Http2Sessio
     }
   }
 
-  /** Ends an abusive connection: GOAWAY ENHANCE_YOUR_CALM, an HTTPERR line, a count, a warning. */
-  private cut(client: Http2ClientSession, reason: string, detail: string): void {
+  /**
+   * Ends an abusive connection: an HTTPERR line, a count, a warning; GOAWAY ENHANCE_YOUR_CALM unless
+   * nghttp2 or Node has already sent its own GOAWAY (`goaway` false).
+   */
+  private cut(client: Http2ClientSession, reason: string, detail: string, goaway = true): void {
     if (client.cut) return;
     client.cut = true;
     this.countCutOff(reason);
@@ -269,7 +291,7 @@ export class Http2Front implements RefusalWriter<ServerHttp2Stream>, Http2Sessio
     this.logger.warn({ clientIp: client.clientIp, clientPort: client.clientPort, reason }, `HTTP/2 connection from ${client.clientIp} cut: ${detail}`);
     const session = client.session;
     if (!session.destroyed) {
-      session.goaway(constants.NGHTTP2_ENHANCE_YOUR_CALM);
+      if (goaway) session.goaway(constants.NGHTTP2_ENHANCE_YOUR_CALM);
       session.destroy();
     }
   }
