@@ -6,14 +6,16 @@ import { join } from 'node:path';
 import { startSite } from '../pipeline/pipeline-support.js';
 import { waitFor } from '../support/wait.js';
 
-test('traces carry HTTPSYS_CACHEABLE with the reason: not frequently hit, query string, then cacheable', async () => {
+test('traces carry HTTPSYS_CACHEABLE with the reason: not frequently hit, query string, then cacheable; a varying profile', async () => {
   const site = await startSite(
     {
-      files: { 'www/page.txt': 'page' },
+      files: { 'www/page.txt': 'page', 'www/page.htm': '<p>page</p>' },
       traceFailedRequestsLogging: { enabled: 'true' },
       webServer: `    <tracing><traceFailedRequests>
       <add path="*.txt"><failureDefinitions statusCodes="200" /></add>
-    </traceFailedRequests></tracing>`,
+      <add path="*.htm"><failureDefinitions statusCodes="200" /></add>
+    </traceFailedRequests></tracing>
+    <caching><profiles><add extension=".htm" varyByHeaders="Accept-Language" /></profiles></caching>`,
     },
     after,
   );
@@ -35,4 +37,8 @@ test('traces carry HTTPSYS_CACHEABLE with the reason: not frequently hit, query 
   assert.match(second, /<Data Name="HttpsysCacheable">true<\/Data>/);
   assert.match(second, /<Data Name="Reason">OK<\/Data>/);
   assert.match(second, /<Data Name="CachePolicy">USER_INVALIDATES<\/Data>/);
+  // A profile that varies: the kernel cache keys by URL alone, so the response is kept out of it.
+  const varying = await cacheable('/page.htm', 'fr000004.xml');
+  assert.match(varying, /<Data Name="HttpsysCacheable">false<\/Data>/);
+  assert.match(varying, /<Data Name="Reason">HANDLER_HTTPSYS_UNFRIENDLY<\/Data>/);
 });

@@ -8,6 +8,9 @@
 //   - anything else: the caching profile for the URL's extension (`*` for all) says —
 //     kernelCachePolicy CacheUntilChange (needs a file at the URL to watch), CacheForTimePeriod (time
 //     to live `duration`); DontCache and DisableCache do not cache (DisableCache also stops static files);
+//   - not when the URL's profile varies (varyByHeaders, varyByQueryString): HTTP.SYS keys an entry by URL
+//     alone, so IIS's output cache keeps varying responses out of it (DisableKernelCache, reason
+//     HANDLER_HTTPSYS_UNFRIENDLY) — static files included;
 //   - and only once the URL is frequently hit (serverRuntime).
 // The response head is checked again when sent (kernel-cache-offer.ts). A traced request (FREB) gets an
 // HTTPSYS_CACHEABLE event with the verdict and its reason. Compiled once per pipeline.
@@ -76,6 +79,7 @@ export function httpCacheModule(config: WebServerConfig): HttpModule {
     const profile = profiles.get(extname(path).toLowerCase()) ?? anyExtension;
     const kernelPolicy = profile?.kernelCachePolicy ?? 'DontCache';
     if (kernelPolicy === 'DisableCache') return notCached(context, 'HTTPSYS_CACHE_DISABLED');
+    if (profile !== undefined && varies(profile)) return notCached(context, 'HANDLER_HTTPSYS_UNFRIENDLY');
     // A request that asked for compression and is answered uncompressed gets the same bytes as anyone.
     const asked = /gzip|deflate|br/i.test(String(headers['accept-encoding'] ?? ''));
     const compressedFrom = asked ? Infinity : handler.dynamic ? dynamicCompressedFrom : staticCompressedFrom;
@@ -106,6 +110,11 @@ export function httpCacheModule(config: WebServerConfig): HttpModule {
 /** FREB's HTTPSYS_CACHEABLE with the reason the response is not offered (nothing when the request is not traced). */
 function notCached(context: HttpContext, reason: string): void {
   if (context.trace !== null) traceCacheable(context.trace, reason, null);
+}
+
+/** A profile whose responses differ by request header or query parameter: one URL, several answers. */
+function varies(profile: CacheProfile): boolean {
+  return profile.varyByHeaders.trim() !== '' || profile.varyByQueryString.trim() !== '';
 }
 
 function isFile(path: string): boolean {

@@ -3,7 +3,12 @@
 import { KernelCacheFlags, KernelCachePolicyType, type KernelCachePolicy } from '@poolhost/protocol';
 
 /** IISCacheEvents::HTTPSYS_CACHEABLE::enumReason names of the checks made on the response. */
-export type ResponseNotCacheableReason = 'HTTP_STATUS_NOT_OK' | 'DYNAMIC_COMPRESSION_ENABLED' | 'RESPONSE_MORE_DATA' | 'RESPONSE_SENDING_RAW_HEADERS';
+export type ResponseNotCacheableReason =
+  | 'HTTP_STATUS_NOT_OK'
+  | 'DYNAMIC_COMPRESSION_ENABLED'
+  | 'RESPONSE_MORE_DATA'
+  | 'RESPONSE_SENDING_RAW_HEADERS'
+  | 'HANDLER_HTTPSYS_UNFRIENDLY';
 
 /** Where FREB's HTTPSYS_CACHEABLE event goes (the request's TraceBuffer when a rule traces it). */
 export interface CacheableEventSink {
@@ -66,6 +71,12 @@ export class KernelCacheOffer {
         case 'set-cookie':
           // Not in Microsoft's list; poolhost never shares one client's cookie with the next.
           return 'RESPONSE_SENDING_RAW_HEADERS';
+        case 'vary':
+          // Not in Microsoft's list: the entry is keyed by URL alone, so a response that differs by a
+          // request header (other than Accept-Encoding, which IdentityOnly covers) would be served to
+          // clients it was not made for.
+          if (variesBeyondEncoding(headers[i + 1]!)) return 'HANDLER_HTTPSYS_UNFRIENDLY';
+          break;
       }
     }
     // Streamed without a length (sent in more than one send call), empty, or larger than maxResponseSize.
@@ -74,4 +85,13 @@ export class KernelCacheOffer {
     if (length >= this.compressedFrom) this.policy.flags |= KernelCacheFlags.IdentityOnly;
     return null;
   }
+}
+
+/** `Vary` naming anything but Accept-Encoding (`*` included). */
+function variesBeyondEncoding(value: string): boolean {
+  for (const token of value.split(',')) {
+    const name = token.trim().toLowerCase();
+    if (name !== '' && name !== 'accept-encoding') return true;
+  }
+  return false;
 }

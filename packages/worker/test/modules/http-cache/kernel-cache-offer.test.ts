@@ -17,6 +17,12 @@ test('only a whole, uncompressed, cookie-free 200 with a length up to maxRespons
   assert.equal(offer().check(200, ['Content-Length', '5', 'X-Long', 'x'.repeat(1000)]), 'RESPONSE_SENDING_RAW_HEADERS');
 });
 
+test('a response that varies by a request header other than Accept-Encoding is not cacheable (the entry is keyed by URL)', () => {
+  assert.equal(offer().check(200, ['Content-Length', '5', 'Vary', 'Accept-Encoding']), null);
+  assert.equal(offer().check(200, ['Content-Length', '5', 'Vary', 'accept-encoding, Accept-Language']), 'HANDLER_HTTPSYS_UNFRIENDLY');
+  assert.equal(offer().check(200, ['Content-Length', '5', 'Vary', '*']), 'HANDLER_HTTPSYS_UNFRIENDLY');
+});
+
 test('a response a compressing client would get compressed is IdentityOnly; the flags say static file and logging', () => {
   const large = offer(2700);
   assert.equal(large.check(200, ['Content-Length', '5000']), null);
