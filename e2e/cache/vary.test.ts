@@ -2,7 +2,7 @@
 // own `Vary`) stay out of the kernel cache: HTTP.SYS keys an entry by URL alone, so a cached answer
 // would go to clients it was not made for. Seen as a user sees it, with curl: each Accept-Language gets
 // its own answer on every request, and `cachestate` holds no entry for those URLs — while a profile
-// without a vary attribute is cached (the control).
+// without a vary attribute is cached (the control). A user-mode `policy` is reported as not honoured.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startPoolhost } from '../support/poolhost-instance.js';
@@ -47,6 +47,7 @@ test('a profile with varyByHeaders or varyByQueryString, or a response with Vary
         <add extension=".negotiated" kernelCachePolicy="CacheForTimePeriod" duration="00:01:00" />
         <add extension=".plain" kernelCachePolicy="CacheForTimePeriod" duration="00:01:00" />
         <add extension=".txt" varyByQueryString="*" />
+        <add extension=".user" policy="CacheUntilChange" />
       </profiles>
     </caching>
   </system.webServer>
@@ -83,4 +84,10 @@ test('a profile with varyByHeaders or varyByQueryString, or a response with Vary
 
   const urls = await entries();
   assert.deepEqual(urls.sort(), [`http://127.0.0.1:${port}/copyright.plain`, `http://127.0.0.1:${port}/files/other.htm`], `only the non-varying URLs are cached: ${urls.join(', ')}`);
+
+  // A user-mode output cache policy is not honoured, and the log says so (each worker, once).
+  assert.ok(
+    poolhost.logLines.some((line) => String(line.msg).startsWith('caching profiles .user policy="CacheUntilChange": poolhost has no user-mode output cache')),
+    'the user-mode policy is reported',
+  );
 });

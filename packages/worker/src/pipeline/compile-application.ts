@@ -143,6 +143,7 @@ async function compilePipeline(
   // HttpCacheModule is not in poolhost's module list (appcmd shows IIS's shipped list without it); it is
   // always there, as in IIS's default installation (with caching@enableKernelCache false it only traces why).
   modules.push(httpCacheModule(config));
+  reportUserModeCaching(config, setup);
 
   let mappings: HandlerMapping[] = [];
   const iisnodeFiles = config.handlers.handlers.filter((entry) => isIisnodeHandler(entry.modules)).map((entry) => pathMatcher(entry.path));
@@ -287,4 +288,19 @@ function builtInModule(name: string, config: WebServerConfig, setup: Application
       // Handler modules (StaticFileModule, iisnode …), CustomErrorModule, and IIS modules poolhost has no counterpart for.
       return null;
   }
+}
+
+/**
+ * IIS's user-mode output cache (a profile's `policy`, `caching@enabled`) has no counterpart in poolhost:
+ * such a profile caches nothing in w3wp (its `kernelCachePolicy` is honoured by httpsys). Said, not
+ * dropped silently: once per application compiled.
+ */
+function reportUserModeCaching(config: WebServerConfig, setup: ApplicationSetup): void {
+  const userMode = config.caching.profiles.filter((profile) => profile.policy !== 'DontCache');
+  if (userMode.length === 0 || !config.caching.enabled) return;
+  const listed = userMode.map((profile) => `${profile.extension} policy="${profile.policy}"`).join(', ');
+  setup.logger.warn(
+    { physicalPath: setup.physicalPath, profiles: userMode.map((profile) => profile.extension) },
+    `caching profiles ${listed}: poolhost has no user-mode output cache, so these responses come from the application each time (kernelCachePolicy is honoured by httpsys' kernel cache)`,
+  );
 }
