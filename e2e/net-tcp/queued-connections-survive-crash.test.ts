@@ -2,12 +2,10 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startPoolhost } from '../support/poolhost-instance.js';
-import { applicationHostConfig } from '../support/config-builder.js';
 import { freePort } from '../support/http.js';
 import { waitFor } from '../support/wait.js';
 import { tcpConnect, lineApp } from './support/tcp-client.js';
-import { waitForNetTcpEndpoints } from './support/net-tcp-instance.js';
+import { startLinePool } from './support/net-tcp-instance.js';
 
 /** The line protocol, but its first worker blocks while loading (without spinning) until the test kills it. */
 const hangsOnFirstStartApp = `
@@ -22,17 +20,7 @@ ${lineApp}`;
 
 test('SIGKILL of a worker while connections wait in its pool queue: the replacement serves every queued connection', async () => {
   const port = await freePort();
-  const poolhost = await startPoolhost(
-    {
-      config: applicationHostConfig({
-        pools: [{ name: 'LinePool' }],
-        sites: [{ name: 'Lines', id: 1, bindings: [`net.tcp/${port}:127.0.0.1`], applications: [{ path: '/', pool: 'LinePool', physicalPath: '{{root}}/lines', attributes: { enabledProtocols: 'net.tcp' } }] }],
-      }),
-      files: { 'lines/server.js': hangsOnFirstStartApp },
-    },
-    after,
-  );
-  await waitForNetTcpEndpoints(poolhost, 1);
+  const poolhost = await startLinePool(port, after, { app: hangsOnFirstStartApp });
 
   // The first connection demand-starts the worker; these wait in the queue while it loads.
   const clients = await Promise.all(Array.from({ length: 20 }, () => tcpConnect(port)));

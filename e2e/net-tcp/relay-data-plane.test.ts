@@ -1,27 +1,14 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startPoolhost } from '../support/poolhost-instance.js';
-import { applicationHostConfig } from '../support/config-builder.js';
 import { freePort } from '../support/http.js';
 import { waitFor } from '../support/wait.js';
-import { lineApp, tcpConnect } from './support/tcp-client.js';
-import { waitForNetTcpEndpoints } from './support/net-tcp-instance.js';
+import { tcpConnect } from './support/tcp-client.js';
+import { startLinePool } from './support/net-tcp-instance.js';
 
 // The relay data plane (POOLHOST_NET_TCP_DATA_PLANE=relay): bytes copied through the activator instead of the socket handed over.
 test('with POOLHOST_NET_TCP_DATA_PLANE=relay the activator relays bytes: the app still sees the client address, large writes come back whole, half-close is carried', async () => {
   const port = await freePort();
-  const poolhost = await startPoolhost(
-    {
-      config: applicationHostConfig({
-        pools: [{ name: 'LinePool' }],
-        sites: [{ name: 'Lines', id: 1, bindings: [`net.tcp/${port}:127.0.0.1`], applications: [{ path: '/', pool: 'LinePool', physicalPath: '{{root}}/lines', attributes: { enabledProtocols: 'net.tcp' } }] }],
-      }),
-      files: { 'lines/server.js': lineApp },
-      env: { POOLHOST_NET_TCP_DATA_PLANE: 'relay' },
-    },
-    after,
-  );
-  await waitForNetTcpEndpoints(poolhost, 1);
+  const poolhost = await startLinePool(port, after, { env: { POOLHOST_NET_TCP_DATA_PLANE: 'relay' } });
   const client = await tcpConnect(port);
   client.write('PID\nPEER\n');
   const pid = Number(await client.line());

@@ -1,26 +1,14 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startPoolhost } from '../support/poolhost-instance.js';
-import { applicationHostConfig } from '../support/config-builder.js';
 import { freePort } from '../support/http.js';
 import { waitFor } from '../support/wait.js';
 import { appcmd } from '../appcmd/appcmd-process.js';
-import { lineApp, tcpConnect, tcpRefusal } from './support/tcp-client.js';
-import { waitForNetTcpEndpoints } from './support/net-tcp-instance.js';
+import { tcpConnect, tcpRefusal } from './support/tcp-client.js';
+import { startLinePool } from './support/net-tcp-instance.js';
 
 test('SIGKILL of a net.tcp worker closes its connections and the next connection goes to the replacement; a stopped pool resets connections', async () => {
   const port = await freePort();
-  const poolhost = await startPoolhost(
-    {
-      config: applicationHostConfig({
-        pools: [{ name: 'LinePool' }],
-        sites: [{ name: 'Lines', id: 1, bindings: [`net.tcp/${port}:127.0.0.1`], applications: [{ path: '/', pool: 'LinePool', physicalPath: '{{root}}/lines', attributes: { enabledProtocols: 'net.tcp' } }] }],
-      }),
-      files: { 'lines/server.js': lineApp },
-    },
-    after,
-  );
-  await waitForNetTcpEndpoints(poolhost, 1);
+  const poolhost = await startLinePool(port, after);
 
   const first = await tcpConnect(port);
   first.write('PID\n');

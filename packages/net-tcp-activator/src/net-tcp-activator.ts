@@ -11,6 +11,7 @@ import {
   type ApplySiteConfiguration,
   type ControlChannel,
   type HandlerTable,
+  type NetTcpCounters,
   type RequestQueueState,
 } from '@poolhost/protocol';
 import { AttachedWorker } from './data-plane/attached-worker.js';
@@ -36,7 +37,13 @@ export function createNetTcpActivator(options: NetTcpActivatorOptions): NetTcpAc
   const queues = new Map<string, ConnectionQueue>();
   let wasLink: ReturnType<typeof maintainControlConnection> | null = null;
   let dataServer: Server | null = null;
+  let managementServer: Server | null = null;
   const workerChannels = new Set<ControlChannel>();
+  /** Every worker given connections whose channel is still open (attached or detached): current connections. */
+  const liveWorkers = new Set<AttachedWorker>();
+  /** Sites with net.tcp bindings (from the latest configuration), and connections accepted per site id. */
+  let siteNames = new Map<number, string>();
+  const acceptedBySite = new Map<number, number>();
 
   const demand: ConstructorParameters<typeof ConnectionQueue>[1]['demand'] = (message) => {
     const channel = wasLink?.current();
@@ -45,6 +52,7 @@ export function createNetTcpActivator(options: NetTcpActivatorOptions): NetTcpAc
   };
 
   const onConnection = (socket: Socket, route: TcpRoute): void => {
+    acceptedBySite.set(route.siteId, (acceptedBySite.get(route.siteId) ?? 0) + 1);
     const queue = queues.get(route.applicationPool!.toLowerCase());
     if (!queue) {
       socket.resetAndDestroy();
@@ -57,7 +65,7 @@ export function createNetTcpActivator(options: NetTcpActivatorOptions): NetTcpAc
   const setQueueState = (state: RequestQueueState): void => {
     const queue = queues.get(state.applicationPool.toLowerCase());
     if (!queue) return;
-    queue.setState(state.enabled, state.disabledReason);
+    queue.setState(state.enabled, state.disabledReason, state.rapidFailProtection === true);
     logger.info({ pool: state.applicationPool, enabled: state.enabled }, `connection queue '${state.applicationPool}' ${state.enabled ? 'enabled' : `disabled (${state.disabledReason ?? 'Disabled'})`}`);
   };
 
@@ -76,6 +84,7 @@ export function createNetTcpActivator(options: NetTcpActivatorOptions): NetTcpAc
       else queues.set(name, new ConnectionQueue(settings, { demand, relay: (worker, connection) => worker.relay(connection.socket, connection.siteId) }));
     }
     for (const state of configuration.queueStates) setQueueState(state);
+    siteNames = new Map(configuration.sites.filter((site) => site.bindings.length > 0).map((site) => [site.id, site.name]));
     const problems = await endpoints.apply(configuration);
     logger.info(
       { sites: configuration.sites.length, problems },
@@ -99,7 +108,7 @@ export function createNetTcpActivator(options: NetTcpActivatorOptions): NetTcpAc
         const worker = new AttachedWorker(queue.name, message.pid, message.workerId, message.socketPath, channel);
         if (handoverEnabled && message.handoverSocketPath) {
           try {
-            worker.handover = await IpcPipe.connect(message.handoverSocketPath, () => worker.handedOverConnectionClosed());
+            worker.handover = await IpcPipe.connect(message.handoverSocketPath, (line) => worker.handedOverConnectionClosed(line));
           } catch (error) {
             logger.warn({ err: error, workerPid: worker.pid }, `worker ${worker.pid}'s handover socket cannot be reached; its connections are relayed`);
           }
@@ -109,7 +118,9 @@ export function createNetTcpActivator(options: NetTcpActivatorOptions): NetTcpAc
           return { type: 'Acknowledged', detail: '' };
         }
         attached = { worker, queue };
+        liveWorkers.add(worker);
         channel.onClose(() => {
+          liveWorkers.delete(worker);
           worker.handover?.close();
           queue.detach(worker);
           logger.info({ pool: queue.name, workerPid: worker.pid }, `worker ${worker.pid} of '${queue.name}' left (${worker.openConnections} connections were open)`);
@@ -128,9 +139,53 @@ export function createNetTcpActivator(options: NetTcpActivatorOptions): NetTcpAc
     };
   };
 
+  // Read when inetmgr asks (a scrape), from the integers the data path keeps: nothing is built per connection.
+  const counters = (): NetTcpCounters => {
+    const openByPool = new Map<string, number>();
+    const openBySite = new Map<number, number>();
+    const poolOfSite = new Map<number, string>();
+    for (const worker of liveWorkers) {
+      const pool = worker.applicationPool.toLowerCase();
+      openByPool.set(pool, (openByPool.get(pool) ?? 0) + worker.openConnections);
+      for (const [siteId, open] of worker.openBySite) {
+        openBySite.set(siteId, (openBySite.get(siteId) ?? 0) + open);
+        poolOfSite.set(siteId, worker.applicationPool);
+      }
+    }
+    for (const route of endpoints.routes()) if (route.applicationPool) poolOfSite.set(route.siteId, route.applicationPool);
+    return {
+      type: 'NetTcpCounters',
+      queues: [...queues.entries()].map(([key, queue]) => ({
+        applicationPool: queue.name,
+        enabled: queue.state.enabled,
+        totalConnections: queue.counters.accepted,
+        currentConnections: queue.queued + (openByPool.get(key) ?? 0),
+        queuedConnections: queue.queued,
+        refusedByReason: { ...queue.counters.refusedByReason },
+        attachedWorkers: queue.attachedWorkers.filter((worker) => !worker.detached).length,
+      })),
+      sites: [...new Set([...siteNames.keys(), ...acceptedBySite.keys()])].sort((a, b) => a - b).map((siteId) => {
+        const applicationPool = poolOfSite.get(siteId) ?? '';
+        const queued = queues.get(applicationPool.toLowerCase())?.queuedFor(siteId) ?? 0;
+        return {
+          siteId,
+          siteName: siteNames.get(siteId) ?? '',
+          applicationPool,
+          totalConnections: acceptedBySite.get(siteId) ?? 0,
+          currentConnections: queued + (openBySite.get(siteId) ?? 0),
+        };
+      }),
+    };
+  };
+
   return {
     queue: (name) => queues.get(name.toLowerCase()),
     async start() {
+      managementServer = await listenControlSocket(socketPath(runDirectory, 'net-tcp'), () => ({
+        peer: 'inetmgr',
+        handlers: { GetNetTcpCounters: () => counters() },
+        onProtocolError: (error) => logger.warn({ err: error }, `management message rejected: ${error.message}`),
+      }));
       dataServer = await listenControlSocket(
         socketPath(runDirectory, 'net-tcp-data'),
         () => ({ peer: 'w3wp', handlers: workerHandlers(), onProtocolError: (error) => logger.warn({ err: error }, `worker message rejected: ${error.message}`) }),
@@ -159,8 +214,10 @@ export function createNetTcpActivator(options: NetTcpActivatorOptions): NetTcpAc
       endpoints.closeAll();
       for (const queue of queues.values()) queue.close();
       dataServer?.close();
+      managementServer?.close();
       for (const channel of workerChannels) channel.close();
       rmSync(socketPath(runDirectory, 'net-tcp-data'), { force: true });
+      rmSync(socketPath(runDirectory, 'net-tcp'), { force: true });
     },
   };
 }

@@ -255,9 +255,11 @@ export class WorkerProcess {
 
   executingRequests(): ExecutingRequest[] {
     const connection = this.connection;
-    if (!connection) return [];
     const now = Date.now();
     const requests: ExecutingRequest[] = [];
+    // net.tcp connections are shown as requests, with their age (issue #19).
+    this.netTcp?.executingRequests(now, requests);
+    if (!connection) return requests;
     for (const stream of connection.streams.values()) {
       const context = httpContextOf(stream.req);
       requests.push({

@@ -13,7 +13,10 @@ type ExecutingRequest = RequestList['requests'][number];
 export function owningApplication(config: ApplicationHostConfig, siteId: number, url: string): string | undefined {
   const site = config.sites.find((candidate) => candidate.id === siteId);
   if (!site) return undefined;
-  const path = url.split('?')[0]!.toLowerCase();
+  // A net.tcp connection's URL is `net.tcp://<address>:<port><application path>`.
+  const slash = url.startsWith('net.tcp://') ? url.indexOf('/', 'net.tcp://'.length) : 0;
+  const local = slash < 0 ? '/' : url.slice(slash);
+  const path = local.split('?')[0]!.toLowerCase();
   let best: string | undefined;
   for (const application of site.applications) {
     const prefix = application.path.toLowerCase();
@@ -62,7 +65,7 @@ export async function requestRecords(context: CommandContext): Promise<AppcmdRec
 export const requestObject: ObjectTypeDefinition = {
   name: 'REQUEST',
   aliases: ['request', 'requests'],
-  description: 'Administration of HTTP requests',
+  description: 'Administration of HTTP requests (and open net.tcp connections)',
   verbs: {
     list: listVerb(requestRecords, ['<identifier>  request id', '/elapsed:<ms>  requests running at least this long', '/url:<url>, /site.id:<id>, /apppool.name:<name>, /wp.name:<pid>'], {
       filters: (context) => context.properties.filter((parameter) => parameter.name.toLowerCase() !== 'elapsed'),

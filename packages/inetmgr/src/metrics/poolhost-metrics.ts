@@ -1,9 +1,12 @@
 // What no IIS counter set has and poolhost can tell: how long requests waited in each queue, why they
 // were turned away, why pools recycled and workers ended, and each worker's load (/proc/<pid>/stat, and its
 // own event-loop delay and heap).
-import { queueWaitBucketsMs } from '@poolhost/protocol';
+import { queueWaitBucketsMs, type NetTcpRefusalReason } from '@poolhost/protocol';
 import type { CounterSnapshot } from '../counters/counter-snapshot.js';
 import { histogramSamples, type MetricFamily, type Sample } from './metric-family.js';
+
+/** Every reason is exported, zero included, so that rate() sees the first refusal of each. */
+const netTcpRefusalReasons: readonly NetTcpRefusalReason[] = ['QueueFull', 'AppOffline', 'RapidFailProtection', 'AppShutdown'];
 
 const queueWaitBucketsSeconds = queueWaitBucketsMs.map((ms) => ms / 1000);
 
@@ -175,6 +178,51 @@ export const poolhostFamilies: readonly MetricFamily[] = [
     help: 'TLS handshakes on https bindings that failed, by reason (NoCertificate, HttpRequest, NotTls, Timer_HeaderWait, ...); no HTTPERR line is written for them',
     labelNames: ['reason'],
     samples: (snapshot) => Object.entries(snapshot.listener?.tlsHandshakeFailures ?? {}).map(([reason, value]) => ({ labels: { reason }, value })),
+  },
+  {
+    name: 'poolhost_net_tcp_current_connections',
+    type: 'gauge',
+    help: 'net.tcp connections open now for a site (waiting in its pool queue or held by a worker), with the pool of its net.tcp application',
+    labelNames: ['site', 'app'],
+    samples: (snapshot) => (snapshot.netTcp?.sites ?? []).map((site) => ({ labels: { site: site.siteName, app: site.applicationPool }, value: site.currentConnections })),
+  },
+  {
+    name: 'poolhost_net_tcp_connections_total',
+    type: 'counter',
+    help: 'net.tcp connections accepted on a site\'s bindings since the activator started, refused ones included',
+    labelNames: ['site', 'app'],
+    samples: (snapshot) => (snapshot.netTcp?.sites ?? []).map((site) => ({ labels: { site: site.siteName, app: site.applicationPool }, value: site.totalConnections })),
+  },
+  {
+    name: 'poolhost_net_tcp_pool_current_connections',
+    type: 'gauge',
+    help: "net.tcp connections open now for an application pool: waiting in its connection queue or held by its workers",
+    labelNames: ['app'],
+    samples: (snapshot) => (snapshot.netTcp?.queues ?? []).map((queue) => ({ labels: { app: queue.applicationPool }, value: queue.currentConnections })),
+  },
+  {
+    name: 'poolhost_net_tcp_queued_connections',
+    type: 'gauge',
+    help: "net.tcp connections waiting in an application pool's connection queue for a worker",
+    labelNames: ['app'],
+    samples: (snapshot) => (snapshot.netTcp?.queues ?? []).map((queue) => ({ labels: { app: queue.applicationPool }, value: queue.queuedConnections })),
+  },
+  {
+    name: 'poolhost_net_tcp_pool_connections_total',
+    type: 'counter',
+    help: "net.tcp connections accepted for an application pool since the activator started, refused ones included",
+    labelNames: ['app'],
+    samples: (snapshot) => (snapshot.netTcp?.queues ?? []).map((queue) => ({ labels: { app: queue.applicationPool }, value: queue.totalConnections })),
+  },
+  {
+    name: 'poolhost_net_tcp_connections_refused_total',
+    type: 'counter',
+    help: 'net.tcp connections refused by an application pool queue, by reason: QueueFull (closed), AppOffline (pool stopped), RapidFailProtection, AppShutdown (reset)',
+    labelNames: ['app', 'reason'],
+    samples: (snapshot) =>
+      (snapshot.netTcp?.queues ?? []).flatMap((queue) =>
+        netTcpRefusalReasons.map((reason) => ({ labels: { app: queue.applicationPool, reason }, value: queue.refusedByReason[reason] ?? 0 })),
+      ),
   },
   {
     name: 'poolhost_service_up',

@@ -5,7 +5,7 @@
 // simply connected to again with the next question; nothing is polled in between.
 import { connectControlSocket, socketPath, type ControlChannel, type ControlRequest, type ReplyTo } from '@poolhost/protocol';
 
-export type QueriedService = 'was' | 'w3svc' | 'httpsys';
+export type QueriedService = 'was' | 'w3svc' | 'httpsys' | 'nettcpactivator';
 
 export interface ServiceQuery {
   ask<M extends ControlRequest>(service: QueriedService, message: M, timeoutMs?: number): Promise<ReplyTo<M>>;
@@ -20,7 +20,7 @@ export function createServiceQuery(runDirectory: string, connectTimeoutMs = 1_00
     let channel = channels.get(service);
     if (!channel) {
       channel = connectControlSocket(
-        socketPath(runDirectory, service),
+        socketPath(runDirectory, service === 'nettcpactivator' ? 'net-tcp' : service),
         // httpsys announces activation only to the channel that programs it (w3svc's), never to a query's.
         { peer: service, handlers: {}, onProtocolError: () => undefined },
         connectTimeoutMs,

@@ -5,7 +5,7 @@
 // (ListenerChannelAvailable) or a worker attaches. A disabled queue (pool stopped, rapid-fail) refuses
 // connections with a reset; a full one closes them at once. Every refusal is counted by reason.
 import type { Socket } from 'node:net';
-import type { RequestQueueDisabledReason, RequestQueueSettings, WorkerDemanded } from '@poolhost/protocol';
+import type { NetTcpRefusalReason, RequestQueueDisabledReason, RequestQueueSettings, WorkerDemanded } from '@poolhost/protocol';
 import type { AttachedWorker } from '../data-plane/attached-worker.js';
 
 export interface PendingConnection {
@@ -25,8 +25,10 @@ export interface ConnectionQueueCounters {
   dispatched: number;
   /** Closed at once: the queue held queueLength connections. */
   queueFull: number;
-  /** Reset: the pool is stopped or disabled by rapid-fail protection. */
+  /** Reset: the pool is stopped or disabled by rapid-fail protection (all of refusedByReason but QueueFull). */
   appOffline: number;
+  /** Every refusal by reason (GetNetTcpCounters). */
+  refusedByReason: Partial<Record<NetTcpRefusalReason, number>>;
 }
 
 export class ConnectionQueue {
@@ -35,7 +37,9 @@ export class ConnectionQueue {
   private demanded = false;
   private enabled = true;
   private disabledReason: RequestQueueDisabledReason | undefined;
-  readonly counters: ConnectionQueueCounters = { accepted: 0, dispatched: 0, queueFull: 0, appOffline: 0 };
+  /** Why the queue refuses while disabled: AppOffline (stopped), RapidFailProtection, AppShutdown. */
+  private refusal: NetTcpRefusalReason = 'AppOffline';
+  readonly counters: ConnectionQueueCounters = { accepted: 0, dispatched: 0, queueFull: 0, appOffline: 0, refusedByReason: {} };
 
   constructor(private settings: RequestQueueSettings, private readonly links: ConnectionQueueLinks) {}
 
@@ -51,6 +55,13 @@ export class ConnectionQueue {
     return this.workers;
   }
 
+  /** The connections waiting for a worker, for one site (counters; not on the data path). */
+  queuedFor(siteId: number): number {
+    let queued = 0;
+    for (const connection of this.waiting) if (connection.siteId === siteId && !connection.socket.destroyed) queued++;
+    return queued;
+  }
+
   get state(): { enabled: boolean; disabledReason?: RequestQueueDisabledReason } {
     return this.enabled ? { enabled: true } : { enabled: false, ...(this.disabledReason ? { disabledReason: this.disabledReason } : {}) };
   }
@@ -63,12 +74,12 @@ export class ConnectionQueue {
   enqueue(connection: PendingConnection): void {
     this.counters.accepted++;
     if (!this.enabled) {
-      this.counters.appOffline++;
+      this.refuse(this.refusal);
       connection.socket.resetAndDestroy();
       return;
     }
     if (this.waiting.length >= this.settings.queueLength) {
-      this.counters.queueFull++;
+      this.refuse('QueueFull');
       connection.socket.destroy();
       return;
     }
@@ -77,13 +88,17 @@ export class ConnectionQueue {
     this.pump();
   }
 
-  /** Pool started (enabled) or stopped / disabled: a disabled queue resets what it holds. */
-  setState(enabled: boolean, reason?: RequestQueueDisabledReason): void {
+  /**
+   * Pool started (enabled) or stopped / disabled: a disabled queue resets what it holds. `rapidFail`:
+   * rapid-fail protection disabled the pool (was says so beside the AppOffline reason).
+   */
+  setState(enabled: boolean, reason?: RequestQueueDisabledReason, rapidFail = false): void {
     this.enabled = enabled;
     this.disabledReason = enabled ? undefined : (reason ?? 'Disabled');
+    this.refusal = rapidFail ? 'RapidFailProtection' : reason === 'AppShutdown' ? 'AppShutdown' : 'AppOffline';
     if (enabled) return this.pump();
     for (const connection of this.waiting.splice(0)) {
-      this.counters.appOffline++;
+      this.refuse(this.refusal);
       connection.socket.resetAndDestroy();
     }
   }
@@ -132,13 +147,19 @@ export class ConnectionQueue {
       this.counters.dispatched--;
       this.detach(worker);
       if (!this.enabled) {
-        this.counters.appOffline++;
+        this.refuse(this.refusal);
         connection.socket.resetAndDestroy();
         return;
       }
       this.waiting.unshift(connection);
       this.pump();
     });
+  }
+
+  private refuse(reason: NetTcpRefusalReason): void {
+    if (reason === 'QueueFull') this.counters.queueFull++;
+    else this.counters.appOffline++;
+    this.counters.refusedByReason[reason] = (this.counters.refusedByReason[reason] ?? 0) + 1;
   }
 
   private leastConnections(): AttachedWorker | null {

@@ -10,6 +10,8 @@ import type { ControlChannel } from '@poolhost/protocol';
 export class AttachedWorker {
   /** Connections relayed to this worker and still open. */
   openConnections = 0;
+  /** The same, by site id (counters: current connections per site). */
+  readonly openBySite = new Map<number, number>();
   connectionsServed = 0;
   /** Detached (stopping or recycled): takes no new connection; its open ones stay until they end. */
   detached = false;
@@ -33,12 +35,12 @@ export class AttachedWorker {
    */
   relay(client: Socket, siteId: number): Promise<boolean> {
     // Counted at once, so least-connections sees the connections still being relayed.
-    this.openConnections++;
+    this.opened(siteId);
     if (this.handover && !this.handover.closed) return this.handOver(this.handover, client, siteId);
     return new Promise((resolve) => {
       const upstream = createConnection({ path: this.socketPath, allowHalfOpen: true });
       upstream.once('error', () => {
-        this.openConnections--;
+        this.closed(siteId);
         resolve(false);
       });
       upstream.once('connect', () => {
@@ -49,7 +51,7 @@ export class AttachedWorker {
         const close = (): void => {
           if (closed) return;
           closed = true;
-          this.openConnections--;
+          this.closed(siteId);
           client.destroy();
           upstream.destroy();
         };
@@ -67,7 +69,7 @@ export class AttachedWorker {
   private async handOver(handover: IpcPipe, client: Socket, siteId: number): Promise<boolean> {
     const sent = await handover.send(String(siteId), client);
     if (!sent) {
-      this.openConnections--;
+      this.closed(siteId);
       return false;
     }
     this.connectionsServed++;
@@ -75,8 +77,19 @@ export class AttachedWorker {
     return true;
   }
 
-  /** The worker closed a handed-over connection. */
-  handedOverConnectionClosed(): void {
-    if (this.openConnections > 0) this.openConnections--;
+  /** The worker closed a handed-over connection: its line is `closed <siteId>`. */
+  handedOverConnectionClosed(line: string): void {
+    if (this.openConnections > 0) this.closed(Number(line.slice(7)));
+  }
+
+  private opened(siteId: number): void {
+    this.openConnections++;
+    this.openBySite.set(siteId, (this.openBySite.get(siteId) ?? 0) + 1);
+  }
+
+  private closed(siteId: number): void {
+    this.openConnections--;
+    const open = this.openBySite.get(siteId);
+    if (open !== undefined && open > 0) this.openBySite.set(siteId, open - 1);
   }
 }

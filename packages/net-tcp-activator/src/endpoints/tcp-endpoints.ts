@@ -64,6 +64,11 @@ export class TcpEndpoints {
     return problems;
   }
 
+  /** The routes of the open endpoints (counters). */
+  routes(): TcpRoute[] {
+    return [...this.endpoints.values()].map((endpoint) => endpoint.route);
+  }
+
   closeAll(): void {
     for (const endpoint of this.endpoints.values()) endpoint.server.close();
     this.endpoints.clear();

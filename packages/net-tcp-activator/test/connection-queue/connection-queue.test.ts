@@ -102,3 +102,24 @@ test('a connection a dead worker could not take goes back to the queue and waits
   assert.equal(demands.at(-1)?.reason, 'NoWorker');
   assert.equal(relayed.length, 0);
 });
+
+test('refusals are counted by reason: QueueFull, AppOffline (pool stopped), RapidFailProtection, AppShutdown (pool removed)', () => {
+  const { queue, connect } = harness(1);
+  connect();
+  connect();
+  assert.deepEqual(queue.counters.refusedByReason, { QueueFull: 1 });
+  queue.setState(false, 'AppOffline');
+  connect();
+  assert.deepEqual(queue.counters.refusedByReason, { QueueFull: 1, AppOffline: 2 }, 'the queued one and the new one');
+  queue.setState(true);
+  queue.setState(false, 'AppOffline', true);
+  connect();
+  assert.deepEqual(queue.counters.refusedByReason, { QueueFull: 1, AppOffline: 2, RapidFailProtection: 1 });
+  queue.setState(true);
+  connect();
+  queue.close();
+  connect();
+  assert.deepEqual(queue.counters.refusedByReason, { QueueFull: 1, AppOffline: 2, RapidFailProtection: 1, AppShutdown: 2 });
+  assert.equal(queue.counters.accepted, 6);
+  assert.equal(queue.queuedFor(1), 0);
+});

@@ -62,6 +62,11 @@ export interface RequestQueueState {
   enabled: boolean;
   /** Set when `enabled` is false. */
   disabledReason?: RequestQueueDisabledReason;
+  /**
+   * Set when rapid-fail protection disabled the pool (the reason stays `AppOffline`, as IIS logs it for
+   * stopped and failed pools alike): the net.tcp activator counts its refusals apart.
+   */
+  rapidFailProtection?: true;
 }
 
 /** Server-wide listener limits: part of `webLimits` plus the HTTP.SYS parameters (`system.applicationHost/httpSys`). */

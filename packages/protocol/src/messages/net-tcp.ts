@@ -22,9 +22,51 @@ export interface DetachNetTcpListenerChannel {
   type: 'DetachNetTcpListenerChannel';
 }
 
-export type NetTcpMessage = AttachNetTcpListenerChannel | DetachNetTcpListenerChannel;
+/** inetmgr -> activator (on `net-tcp.sock`): the activator's counters, for /metrics. */
+export interface GetNetTcpCounters {
+  type: 'GetNetTcpCounters';
+}
+
+/**
+ * Why the activator refused a connection: `QueueFull` (closed at once, the pool's queue held queueLength),
+ * `AppOffline` (reset: the pool is stopped), `RapidFailProtection` (reset: rapid-fail protection disabled
+ * the pool), `AppShutdown` (reset: the pool left the configuration while connections waited).
+ */
+export type NetTcpRefusalReason = 'QueueFull' | 'AppOffline' | 'RapidFailProtection' | 'AppShutdown';
+
+/** One pool's net.tcp connection queue. */
+export interface NetTcpQueueCounterSet {
+  applicationPool: string;
+  enabled: boolean;
+  /** Connections accepted on the pool's bindings since the activator started (refused ones included). */
+  totalConnections: number;
+  /** Open now: waiting in the queue, or given to a worker and not closed yet. */
+  currentConnections: number;
+  /** Waiting in the queue for a worker. */
+  queuedConnections: number;
+  refusedByReason: Partial<Record<NetTcpRefusalReason, number>>;
+  attachedWorkers: number;
+}
+
+/** One site's net.tcp connections (a site has at most one net.tcp application, so one pool). */
+export interface NetTcpSiteCounterSet {
+  siteId: number;
+  siteName: string;
+  applicationPool: string;
+  totalConnections: number;
+  currentConnections: number;
+}
+
+export interface NetTcpCounters {
+  type: 'NetTcpCounters';
+  queues: NetTcpQueueCounterSet[];
+  sites: NetTcpSiteCounterSet[];
+}
+
+export type NetTcpMessage = AttachNetTcpListenerChannel | DetachNetTcpListenerChannel | GetNetTcpCounters | NetTcpCounters;
 
 export interface NetTcpReplies {
   AttachNetTcpListenerChannel: import('./management.js').Acknowledged;
   DetachNetTcpListenerChannel: import('./management.js').Acknowledged;
+  GetNetTcpCounters: NetTcpCounters;
 }

@@ -168,7 +168,9 @@ export class ApplicationPool {
 
   queueState(): RequestQueueState {
     const enabled = this.state === 'Started' || this.state === 'Starting';
-    return enabled ? { applicationPool: this.name, enabled } : { applicationPool: this.name, enabled, disabledReason: 'AppOffline' };
+    if (enabled) return { applicationPool: this.name, enabled };
+    // disabledReason is set by rapid-fail protection alone.
+    return { applicationPool: this.name, enabled, disabledReason: 'AppOffline', ...(this.disabledReason !== undefined ? { rapidFailProtection: true as const } : {}) };
   }
 
   // Stopped -> Starting -> Started: enable the queue; AlwaysRunning pools get their worker now.

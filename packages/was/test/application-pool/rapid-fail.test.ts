@@ -19,7 +19,7 @@ test('rapid-fail protection trips on exactly the configured count, then the queu
   await settle();
   assert.equal(was.applicationPool('Flaky')?.state, 'Stopped');
   assert.deepEqual(eventIds(), [5009, 5009, 5009, 5002]);
-  assert.deepEqual(queueStates.at(-1), { applicationPool: 'Flaky', enabled: false, disabledReason: 'AppOffline' });
+  assert.deepEqual(queueStates.at(-1), { applicationPool: 'Flaky', enabled: false, disabledReason: 'AppOffline', rapidFailProtection: true });
   const pools = await call({ type: 'ListApplicationPools' });
   assert.ok(pools && pools.type === 'ApplicationPoolList');
   assert.match(pools.applicationPools[0]!.disabledReason ?? '', /rapid-fail protection: 3 failures within 1 minute/);

@@ -13,6 +13,14 @@ import { IpcPipe } from '@poolhost/common';
 import { ControlChannel, createSocketTransport } from '@poolhost/protocol';
 import type { ApplicationTable } from '../hosting/application-table.js';
 import { listenForReal } from '../hosting/listen-capture.js';
+import type { ExecutingRequest } from '@poolhost/protocol';
+
+interface OpenNetTcpConnection {
+  id: number;
+  siteId: number;
+  applicationPath: string;
+  receivedAt: number;
+}
 
 /** The header line is short (two addresses, two ports, a site id); a longer one is not the activator's. */
 const maxHeaderBytes = 256;
@@ -22,7 +30,9 @@ export class NetTcpListenerChannel {
   private handoverServer: Server | null = null;
   private handover: IpcPipe | null = null;
   private channel: ControlChannel | null = null;
-  private readonly open = new Set<Socket>();
+  /** Open connections, with when each arrived and its site and application (`list requests`). */
+  private readonly open = new Map<Socket, OpenNetTcpConnection>();
+  private nextConnectionId = 0;
   readonly socketPath = join(tmpdir(), `w3wp-${process.pid}.net-tcp.sock`);
   readonly handoverSocketPath = join(tmpdir(), `w3wp-${process.pid}.net-tcp-handover.sock`);
   connectionsServed = 0;
@@ -31,6 +41,27 @@ export class NetTcpListenerChannel {
 
   get openConnections(): number {
     return this.open.size;
+  }
+
+  /**
+   * The open connections as IIS's executing requests (`appcmd list requests`): verb `net.tcp`, the URL
+   * `net.tcp://<local address>:<port><application path>`, the age since the worker received it. The id
+   * is the pid and a connection number with the top bit set, apart from HTTP request ids.
+   */
+  executingRequests(now: number, into: ExecutingRequest[]): void {
+    for (const [socket, connection] of this.open) {
+      const local = socket.localAddress ?? '';
+      into.push({
+        requestId: `${process.pid.toString(16).padStart(8, '0')}${(0x80000000 + (connection.id % 0x80000000)).toString(16)}`,
+        siteId: connection.siteId,
+        verb: 'net.tcp',
+        url: `net.tcp://${local.includes(':') ? `[${local}]` : local}:${socket.localPort ?? 0}${connection.applicationPath}`,
+        clientIp: socket.remoteAddress ?? '',
+        stage: 'ExecuteRequestHandler',
+        module: 'NetTcpListenerChannel',
+        elapsedMs: now - connection.receivedAt,
+      });
+    }
   }
 
   async attach(activator: Socket, applicationPool: string, workerId: string): Promise<void> {
@@ -75,13 +106,13 @@ export class NetTcpListenerChannel {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, Math.max(0, deadline - Date.now()));
         timer.unref();
-        for (const socket of this.open) socket.once('close', () => (clearTimeout(timer), resolve()));
+        for (const socket of this.open.keys()) socket.once('close', () => (clearTimeout(timer), resolve()));
       });
     }
   }
 
   close(): void {
-    for (const socket of this.open) socket.destroy();
+    for (const socket of this.open.keys()) socket.destroy();
     this.server?.close();
     this.handoverServer?.close();
     this.handover?.close();
@@ -135,7 +166,7 @@ export class NetTcpListenerChannel {
     if (!server) {
       this.logger.warn({ siteId }, `a net.tcp connection for site ${siteId} arrived and no application of this worker listens for it`);
       socket.destroy();
-      if (!relayed) void this.handover?.send('closed');
+      if (!relayed) void this.handover?.send(`closed ${siteId}`);
       return;
     }
     if (relayed) {
@@ -154,11 +185,11 @@ export class NetTcpListenerChannel {
       if (noDelay) socket.setNoDelay(true);
     }
     socket.allowHalfOpen = (server as Server & { allowHalfOpen?: boolean }).allowHalfOpen ?? false;
-    this.open.add(socket);
+    this.open.set(socket, { id: this.nextConnectionId++, siteId, applicationPath: application?.path ?? '/', receivedAt: Date.now() });
     this.connectionsServed++;
     socket.once('close', () => {
       this.open.delete(socket);
-      if (!relayed) void this.handover?.send('closed');
+      if (!relayed) void this.handover?.send(`closed ${siteId}`);
     });
     server.emit('connection', socket);
   }
