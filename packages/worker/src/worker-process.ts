@@ -148,9 +148,15 @@ export class WorkerProcess {
           ? new Socket({ fd: options.netTcpFd, readable: true, writable: true })
           : await connectUnixSocket(socketPath(options.runDirectory, 'net-tcp-data'));
         // Closed by stop() itself once drained; only an unplanned loss ends the worker.
-        this.netTcp = new NetTcpListenerChannel(this.applications, this.logger, () => {
-          if (!this.stopping) this.onDataConnectionLost();
-        });
+        this.netTcp = new NetTcpListenerChannel(
+          this.applications,
+          this.logger,
+          () => {
+            if (!this.stopping) this.onDataConnectionLost();
+          },
+          // After an activator restart the worker connects itself (was handed it only the first connection).
+          () => connectUnixSocket(socketPath(options.runDirectory, 'net-tcp-data')),
+        );
         await this.netTcp.attach(activator, pool.name, options.workerId);
       }
       if (protocols.includes('http')) {

@@ -20,7 +20,13 @@ interface OpenNetTcpConnection {
   siteId: number;
   applicationPath: string;
   receivedAt: number;
+  /** The handover pipe it came over (null: relayed): its close is reported on that pipe only. */
+  pipe: IpcPipe | null;
 }
+
+/** How long a worker tries to re-attach to a restarted activator before it gives up (exit 75). */
+const reattachTimeLimitMs = 60_000;
+const reattachRetryMs = 200;
 
 /** The header line is short (two addresses, two ports, a site id); a longer one is not the activator's. */
 const maxHeaderBytes = 256;
@@ -36,8 +42,19 @@ export class NetTcpListenerChannel {
   readonly socketPath = join(tmpdir(), `w3wp-${process.pid}.net-tcp.sock`);
   readonly handoverSocketPath = join(tmpdir(), `w3wp-${process.pid}.net-tcp-handover.sock`);
   connectionsServed = 0;
+  private attachment: { applicationPool: string; workerId: string } | null = null;
+  private closing = false;
 
-  constructor(private readonly applications: ApplicationTable, private readonly logger: Logger, private readonly lost: () => void) {}
+  /**
+   * `reconnect`: opens a new connection to the activator's `net-tcp-data` socket after the activator died
+   * and poolhost restarted it (null: the worker cannot reach it, `lost` is called at once).
+   */
+  constructor(
+    private readonly applications: ApplicationTable,
+    private readonly logger: Logger,
+    private readonly lost: () => void,
+    private readonly reconnect: (() => Promise<Socket>) | null = null,
+  ) {}
 
   get openConnections(): number {
     return this.open.size;
@@ -76,17 +93,65 @@ export class NetTcpListenerChannel {
         if (handedOver) this.deliver(handedOver, Number(line), null);
       });
     });
-    this.channel = new ControlChannel(createSocketTransport(activator), {
+    this.attachment = { applicationPool, workerId };
+    await this.attachOver(activator);
+    this.logger.info({ socket: this.socketPath }, 'attached to the net.tcp connection queue');
+  }
+
+  private async attachOver(activator: Socket): Promise<void> {
+    const { applicationPool, workerId } = this.attachment!;
+    const channel = new ControlChannel(createSocketTransport(activator), {
       peer: 'nettcpactivator',
       handlers: {},
       onProtocolError: (error) => this.logger.warn({ err: error }, `net.tcp control message rejected: ${error.message}`),
     });
-    this.channel.onClose(() => this.lost());
-    await this.channel.request(
+    this.channel = channel;
+    channel.onClose(() => {
+      if (this.channel === channel) this.activatorLost();
+    });
+    await channel.request(
       { type: 'AttachNetTcpListenerChannel', applicationPool, pid: process.pid, workerId, socketPath: this.socketPath, handoverSocketPath: this.handoverSocketPath },
       5_000,
     );
-    this.logger.info({ socket: this.socketPath }, 'attached to the net.tcp connection queue');
+  }
+
+  /**
+   * The activator died (poolhost restarts it). The connections already handed over are this worker's own
+   * sockets and stay open; relayed ones went with the activator. The worker re-attaches to the restarted
+   * activator, which connects to the same handover socket again; only when that fails does it end.
+   */
+  private activatorLost(): void {
+    if (this.closing) return;
+    this.handover?.close();
+    if (!this.reconnect) return this.lost();
+    this.logger.warn({ connections: this.open.size }, `lost the net.tcp activator; keeping ${this.open.size} open connection(s) and re-attaching`);
+    void this.reattach(this.reconnect);
+  }
+
+  private async reattach(reconnect: () => Promise<Socket>): Promise<void> {
+    const deadline = Date.now() + reattachTimeLimitMs;
+    let lastError: unknown = null;
+    while (!this.closing && Date.now() < deadline) {
+      try {
+        const socket = await reconnect();
+        if (this.closing) {
+          socket.destroy();
+          return;
+        }
+        await this.attachOver(socket);
+        this.logger.info({ connections: this.open.size }, 'attached again to the restarted net.tcp activator');
+        return;
+      } catch (error) {
+        lastError = error;
+        const code = (error as NodeJS.ErrnoException).code;
+        // Not allowed to reach the run directory (a SpecificUser identity): nothing to wait for.
+        if (code === 'EACCES' || code === 'EPERM') break;
+        await new Promise((resolve) => setTimeout(resolve, reattachRetryMs).unref());
+      }
+    }
+    if (this.closing) return;
+    this.logger.error({ err: lastError }, 'could not re-attach to the net.tcp activator');
+    this.lost();
   }
 
   /** No new connection comes (stop, recycle); the open ones stay until they end or close(). */
@@ -112,6 +177,7 @@ export class NetTcpListenerChannel {
   }
 
   close(): void {
+    this.closing = true;
     for (const socket of this.open.keys()) socket.destroy();
     this.server?.close();
     this.handoverServer?.close();
@@ -185,11 +251,13 @@ export class NetTcpListenerChannel {
       if (noDelay) socket.setNoDelay(true);
     }
     socket.allowHalfOpen = (server as Server & { allowHalfOpen?: boolean }).allowHalfOpen ?? false;
-    this.open.set(socket, { id: this.nextConnectionId++, siteId, applicationPath: application?.path ?? '/', receivedAt: Date.now() });
+    this.open.set(socket, { id: this.nextConnectionId++, siteId, applicationPath: application?.path ?? '/', receivedAt: Date.now(), pipe: relayed ? null : this.handover });
     this.connectionsServed++;
     socket.once('close', () => {
+      const pipe = this.open.get(socket)?.pipe;
       this.open.delete(socket);
-      if (!relayed) void this.handover?.send(`closed ${siteId}`);
+      // Told to the activator that gave it; one restarted since never counted it.
+      if (pipe && pipe === this.handover && !pipe.closed) void pipe.send(`closed ${siteId}`);
     });
     server.emit('connection', socket);
   }
