@@ -93,22 +93,20 @@ export function createPoolhost(options: PoolhostOptions): Poolhost {
   const serviceNames = serviceNamesFor(options.listenerAdapters ?? ['http'], options.administration !== undefined);
   const { logger, runDirectory } = options;
   const listenSockets = options.listenSockets ?? new ListenSocketTable(logger.child({ component: 'listen-sockets' }));
-  const supervisors = new Map<ServiceName, ServiceSupervisor>(
-    serviceNames.map((name) => [
+  const supervisorOf = (name: ServiceName): ServiceSupervisor =>
+    new ServiceSupervisor({
       name,
-      new ServiceSupervisor({
-        name,
-        launcher: options.launcher,
-        clock,
-        logger,
-        ...(options.restartPolicy ? { policy: options.restartPolicy } : {}),
-        onLaunched: (service) => {
-          if (name === 'httpsys') serveListenSockets(service);
-          options.onLaunched?.(name, service);
-        },
-      }),
-    ]),
-  );
+      launcher: options.launcher,
+      clock,
+      logger,
+      ...(options.restartPolicy ? { policy: options.restartPolicy } : {}),
+      onLaunched: (service) => {
+        if (name === 'httpsys') serveListenSockets(service);
+        if (name === 'was') hearWas(service);
+        options.onLaunched?.(name, service);
+      },
+    });
+  const supervisors = new Map<ServiceName, ServiceSupervisor>(serviceNames.map((name) => [name, supervisorOf(name)]));
   const clients = new Set<ControlChannel>();
   let server: Server | null = null;
   let stopping: Promise<void> | null = null;
@@ -122,6 +120,33 @@ export function createPoolhost(options: PoolhostOptions): Poolhost {
       peer: `httpsys ${service.pid}`,
       handlers: listenSockets.handlers(),
       onProtocolError: (error) => logger.warn({ err: error }, `httpsys: ${error.message}`),
+    });
+  };
+
+  // was says, after each configuration change, which listener adapters it needs: the net.tcp activator is
+  // started when the first net.tcp binding appears and stopped when the last one goes (http's pair is chosen
+  // at start). `started` guards against a change heard while poolhost starts or stops.
+  let started = false;
+  const netTcpAdapter = (needed: boolean): void => {
+    if (!started || stopping) return;
+    const running = supervisors.get('nettcpactivator');
+    if (needed && !running) {
+      logger.info('the configuration now has net.tcp bindings: starting nettcpactivator');
+      const supervisor = supervisorOf('nettcpactivator');
+      supervisors.set('nettcpactivator', supervisor);
+      supervisor.start();
+    } else if (!needed && running) {
+      logger.info('the configuration has no net.tcp binding left: stopping nettcpactivator');
+      supervisors.delete('nettcpactivator');
+      void running.stop(options.serviceStopTimeoutMs ?? 10_000);
+    }
+  };
+  const hearWas = (service: LaunchedService): void => {
+    if (!service.ipc) return;
+    new ControlChannel(createIpcTransport(service.ipc), {
+      peer: `was ${service.pid}`,
+      handlers: { ListenerAdaptersRequired: (message) => netTcpAdapter(message.protocols.includes('net.tcp')) },
+      onProtocolError: (error) => logger.warn({ err: error }, `was: ${error.message}`),
     });
   };
 
@@ -283,6 +308,7 @@ export function createPoolhost(options: PoolhostOptions): Poolhost {
         },
       );
       for (const name of serviceNames) supervisors.get(name)!.start();
+      started = true;
       options.automaticCertificates?.start();
       logger.info({ configFile: options.configFile, runDirectory }, `poolhost started (config ${options.configFile}, run directory ${runDirectory})`);
     },

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { createLogger, protectFromOomKiller, runService } from '@poolhost/common';
 import { loadServedConfiguration } from '@poolhost/config';
-import { ensureRunDirectory, resolveRunDirectory } from '@poolhost/protocol';
+import { ControlChannel, createIpcTransport, ensureRunDirectory, resolveRunDirectory, type IpcEndpoint } from '@poolhost/protocol';
 import { createWas } from './was.js';
 import { createChildProcessWorkerSpawner } from './worker-process/child-process-worker-spawner.js';
 import { CgroupSubtree } from './isolation/cgroup-subtree.js';
@@ -42,6 +42,10 @@ void runService({
       logger,
       write: (line) => process.stdout.write(line),
     });
+    // poolhost hears on was's IPC channel which listener adapters each applied configuration needs.
+    const poolhostChannel = process.send
+      ? new ControlChannel(createIpcTransport(process as unknown as IpcEndpoint), { peer: 'poolhost', handlers: {}, onProtocolError: (error) => logger.warn({ err: error }, error.message) })
+      : null;
     const was = createWas({
       config,
       runDirectory,
@@ -51,6 +55,7 @@ void runService({
       served,
       ...(cpuResetIntervalMs !== undefined ? { cpuResetIntervalMs } : {}),
       watchConfiguration: true,
+      ...(poolhostChannel ? { listenerAdaptersRequired: (protocols) => { if (!poolhostChannel.closed) poolhostChannel.notify({ type: 'ListenerAdaptersRequired', protocols }); } } : {}),
       spawner,
       spareSpawner: spawner,
     });

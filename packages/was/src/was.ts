@@ -10,12 +10,13 @@ import {
   ConfigError,
   describeSharedConfigurationProblem,
   formatIssue,
+  listenerAdaptersToStart,
   parseApplicationHostConfig,
   type ApplicationHostConfig,
   type ApplicationPool as ApplicationPoolConfig,
   type ServedConfiguration,
 } from '@poolhost/config';
-import { listenControlSocket, socketPath, type ControlChannel, type HandlerTable } from '@poolhost/protocol';
+import { listenControlSocket, socketPath, type ControlChannel, type HandlerTable, type ListenerAdapterProtocol } from '@poolhost/protocol';
 import { ApplicationPool } from './application-pool/application-pool.js';
 import { systemClock, type Clock } from '@poolhost/common';
 import { ConfigWatcher } from './configuration/config-watcher.js';
@@ -51,6 +52,8 @@ export interface WasOptions {
   cpuResetIntervalMs?: number;
   /** Watch applicationHost.config and the web.config files and apply changes live (the service does; tests may call reconfigure). */
   watchConfiguration?: boolean;
+  /** After each configuration change applied: the listener adapters it needs (poolhost starts or stops the net.tcp activator). */
+  listenerAdaptersRequired?(protocols: ListenerAdapterProtocol[]): void;
   /** Where `config` came from (loadServedConfiguration): local, shared (redirection.config) or the cached shared copy. Absent: local. */
   served?: Pick<ServedConfiguration, 'localFile' | 'redirection' | 'source' | 'text' | 'problem'>;
 }
@@ -176,6 +179,7 @@ export function createWas(options: WasOptions): Was {
       );
       reportIgnoredApplications(eventLog, previous, next);
       keepSpares(next);
+      options.listenerAdaptersRequired?.(listenerAdaptersToStart(next));
       if (diff.hasChanges) logger.info({ file: next.file }, `configuration change applied: ${describeDiff(diff)}`);
       return true;
     } catch (error) {

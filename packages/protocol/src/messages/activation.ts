@@ -41,7 +41,17 @@ export interface ListenerChannelAvailable {
   applicationPool: string;
 }
 
-export type ActivationMessage = WorkerDemanded | RegisterListenerAdapter | ListenerChannelAvailable;
+/**
+ * was -> poolhost (on was's IPC channel), after every configuration change was applies: the listener
+ * adapters the configuration now needs (listenerAdaptersToStart). poolhost starts the net.tcp activator
+ * when `net.tcp` appears and stops it when it goes, without a restart.
+ */
+export interface ListenerAdaptersRequired {
+  type: 'ListenerAdaptersRequired';
+  protocols: ListenerAdapterProtocol[];
+}
+
+export type ActivationMessage = WorkerDemanded | RegisterListenerAdapter | ListenerChannelAvailable | ListenerAdaptersRequired;
 
 /** Each activation request and its reply: was answers a registration with the site configuration of the adapter's protocol. */
 export interface ActivationReplies {

@@ -9,7 +9,7 @@
 //   4. pools removed are stopped after draining (their applications already route elsewhere).
 // Steps 3 and 4 only run once the new routes are in force and cannot fail.
 import type { Logger } from '@poolhost/common';
-import { diffApplicationHostConfig, type ApplicationHostConfig, type ApplicationHostConfigDiff, type ApplicationPool as ApplicationPoolConfig, type ObjectSetDiff } from '@poolhost/config';
+import { applicationPoolProtocols, diffApplicationHostConfig, type ApplicationHostConfig, type ApplicationHostConfigDiff, type ApplicationPool as ApplicationPoolConfig, type ObjectSetDiff } from '@poolhost/config';
 import type { ApplicationPool } from '../application-pool/application-pool.js';
 
 export interface ReconfigurationHost {
@@ -47,7 +47,7 @@ export function describeDiff(diff: ApplicationHostConfigDiff): string {
  * directories were added, changed or removed. An application removed needs nothing: httpsys no longer
  * routes to it.
  */
-function poolsWithChangedApplications(diff: ApplicationHostConfigDiff, after: ApplicationHostConfig): Set<string> {
+function poolsWithChangedApplications(diff: ApplicationHostConfigDiff, before: ApplicationHostConfig, after: ApplicationHostConfig): Set<string> {
   const poolOf = (site: string, path: string): string | undefined =>
     after.sites.find((candidate) => candidate.name === site)?.applications.find((application) => application.path === path)?.applicationPool;
   const pools = new Set<string>();
@@ -58,6 +58,14 @@ function poolsWithChangedApplications(diff: ApplicationHostConfigDiff, after: Ap
   for (const application of [...diff.applications.added, ...diff.applications.changed.map((change) => change.key)]) note(application.site, application.path);
   const { added, changed, removed } = diff.virtualDirectories;
   for (const directory of [...added, ...changed.map((change) => change.key), ...removed]) note(directory.site, directory.application);
+  // A binding added or removed can change the listener adapters a pool's workers attach to (the first
+  // net.tcp binding of a site whose application enables net.tcp, or its last one going): new workers then.
+  if (diff.bindings.added.length + diff.bindings.removed.length + diff.bindings.changed.length > 0) {
+    for (const pool of after.applicationPools) {
+      const [was, now] = [applicationPoolProtocols(before, pool.name), applicationPoolProtocols(after, pool.name)];
+      if (was.length !== now.length || was.some((protocol) => !now.includes(protocol))) pools.add(key(pool.name));
+    }
+  }
   return pools;
 }
 
@@ -95,7 +103,7 @@ export async function applyConfiguration(host: ReconfigurationHost, before: Appl
     host.pools.get(key(change.key))?.reconfigure(poolConfig(change.key), change.attributes);
   }
   const added = new Set(diff.applicationPools.added.map(key));
-  for (const name of poolsWithChangedApplications(diff, after)) {
+  for (const name of poolsWithChangedApplications(diff, before, after)) {
     if (!added.has(name)) host.pools.get(name)?.applicationsChanged();
   }
   for (const pool of removed) host.retirePool(pool);

@@ -70,7 +70,7 @@ export function createChildProcessWorkerSpawner(options: ChildProcessWorkerSpawn
     let subprocess: W3wpSubprocess;
     try {
       dataSockets.push(protocols.includes('http') ? await connectUnixSocket(socketPath(options.runDirectory, 'httpsys-data')) : 'ignore');
-      if (protocols.includes('net.tcp')) dataSockets.push(await connectUnixSocket(socketPath(options.runDirectory, 'net-tcp-data')));
+      if (protocols.includes('net.tcp')) dataSockets.push(await connectNetTcpActivator(socketPath(options.runDirectory, 'net-tcp-data')));
       subprocess = runW3wp([...nodeFlags, w3wp], args, env, dataSockets, identity);
     } finally {
       // The child holds its own copies; closing ours (without shutdown) keeps the connections open for it.
@@ -190,4 +190,22 @@ function withoutConfigFile(env: NodeJS.ProcessEnv, isolated: boolean): NodeJS.Pr
   if (!isolated) return env;
   const { POOLHOST_CONFIG: _omitted, ...rest } = env;
   return rest;
+}
+
+/**
+ * The net.tcp activator may be starting (poolhost starts it when the first net.tcp binding appears, as this
+ * pool's workers are replaced for the new protocol) or restarting after a crash: its socket is missing or
+ * refuses for a moment. Tried again for up to 10 s before the worker's start fails.
+ */
+async function connectNetTcpActivator(path: string, timeLimitMs = 10_000): Promise<Socket> {
+  const deadline = Date.now() + timeLimitMs;
+  for (;;) {
+    try {
+      return await connectUnixSocket(path);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if ((code !== 'ENOENT' && code !== 'ECONNREFUSED') || Date.now() >= deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
 }
