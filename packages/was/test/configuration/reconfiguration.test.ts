@@ -173,3 +173,28 @@ test('an application added to a running pool replaces its workers (5080), which 
   assert.equal(other.hasExited, false);
   assert.deepEqual(harness.eventIds(), [5080]);
 });
+
+test('a net.tcp binding that gives a pool its net.tcp face replaces its workers, and says which listener adapters the configuration needs', async () => {
+  const heard: string[][] = [];
+  const harness = await createHarness(pools, {}, { listenerAdaptersRequired: (protocols) => void heard.push(protocols) });
+  const old = await runningWorker(harness, 'AppA');
+  const other = await runningWorker(harness, 'AppB');
+  const spawned = harness.spawner.workers.length;
+  const withNetTcp = (tcp: boolean) =>
+    applicationHostText(pools)
+      .replace('<application path="/" applicationPool="AppA">', '<application path="/" applicationPool="AppA" enabledProtocols="http,net.tcp">')
+      .replace('<bindings><binding protocol="http" bindingInformation="*:8080:" />', `<bindings><binding protocol="http" bindingInformation="*:8080:" />${tcp ? '<binding protocol="net.tcp" bindingInformation="8808:*" />' : ''}`);
+  // enabledProtocols alone changes the application (replaced as any changed application); the binding then changes AppA's protocols.
+  assert.equal(await harness.was.reconfigure(parseApplicationHostConfig(withNetTcp(false), '/tmp/poolhost-test/applicationHost.config')), true);
+  harness.spawner.last.ready();
+  await settle();
+  const beforeBinding = harness.spawner.workers.length;
+  assert.equal(await harness.was.reconfigure(parseApplicationHostConfig(withNetTcp(true), '/tmp/poolhost-test/applicationHost.config')), true);
+  assert.equal(harness.spawner.workers.length, beforeBinding + 1, 'one replacement, for AppA');
+  assert.deepEqual(harness.spawner.last.request.listenerProtocols, ['http', 'net.tcp']);
+  assert.equal(harness.spawner.last.request.applicationPool.name, 'AppA');
+  assert.ok(spawned < beforeBinding);
+  assert.equal(old.hasExited, true);
+  assert.equal(other.hasExited, false);
+  assert.deepEqual(heard, [['http'], ['http', 'net.tcp']]);
+});

@@ -26,7 +26,7 @@ export interface Harness {
   eventIds(): number[];
 }
 
-export async function createHarness(pools: PoolFixture[], options: ConfigFixtureOptions = {}, wasOptions: Pick<WasOptions, 'cgroups' | 'cpuResetIntervalMs'> = {}): Promise<Harness> {
+export async function createHarness(pools: PoolFixture[], options: ConfigFixtureOptions = {}, wasOptions: Pick<WasOptions, 'cgroups' | 'cpuResetIntervalMs' | 'listenerAdaptersRequired'> = {}): Promise<Harness> {
   const clock = new FakeClock();
   const spawner = new FakeSpawner(clock);
   const spareSpawner = new FakeSpareSpawner(clock);
