@@ -73,3 +73,23 @@ test('a was that does not drain in time is killed', async () => {
   await stopping;
   assert.deepEqual(launcher.current('was').signals, ['SIGTERM', 'SIGKILL']);
 });
+
+test('was saying the configuration needs net.tcp starts nettcpactivator; saying it no longer does stops it', async () => {
+  const { launcher, poolhost, call } = setup();
+  await poolhost.start();
+  launcher.current('was').ipc.receive({ type: 'ListenerAdaptersRequired', protocols: ['http', 'net.tcp'] });
+  await settle();
+  assert.deepEqual(launcher.log, ['launch httpsys', 'launch w3svc', 'launch was', 'launch nettcpactivator']);
+  launcher.current('was').ipc.receive({ type: 'ListenerAdaptersRequired', protocols: ['http', 'net.tcp'] });
+  await settle();
+  assert.equal(launcher.log.filter((line) => line === 'launch nettcpactivator').length, 1, 'started once');
+  const running = await call({ type: 'GetServerStatus' });
+  assert.deepEqual((running as { services: Array<{ name: string }> }).services.map((service) => service.name), ['httpsys', 'w3svc', 'was', 'nettcpactivator']);
+  launcher.current('was').ipc.receive({ type: 'ListenerAdaptersRequired', protocols: ['http'] });
+  await settle();
+  assert.deepEqual(launcher.log.slice(4), ['SIGTERM nettcpactivator', 'exited nettcpactivator']);
+  const stopped = await call({ type: 'GetServerStatus' });
+  assert.deepEqual((stopped as { services: Array<{ name: string }> }).services.map((service) => service.name), ['httpsys', 'w3svc', 'was']);
+  await poolhost.stop('test');
+  assert.ok(!launcher.log.slice(6).includes('launch nettcpactivator'), 'not restarted after its planned stop');
+});

@@ -1,5 +1,23 @@
 // A launcher that starts no processes: each launched service exits when the test (or a signal) says so.
+import { EventEmitter } from 'node:events';
+import type { ControlMessage } from '@poolhost/protocol';
 import type { LaunchedService, ServiceExit, ServiceLauncher, ServiceName } from '../../src/services/service-launcher.js';
+
+/** The parent's end of a service's Node IPC channel: the test sends as the service would. */
+export class FakeIpc extends EventEmitter {
+  connected = true;
+  send(): boolean {
+    return true;
+  }
+  disconnect(): void {
+    this.connected = false;
+    this.emit('disconnect');
+  }
+  /** A message from the service (an event: no sequence number). */
+  receive(message: ControlMessage): void {
+    this.emit('message', { message });
+  }
+}
 
 export class FakeService implements LaunchedService {
   readonly stdout = null;
@@ -9,6 +27,7 @@ export class FakeService implements LaunchedService {
   exitsOnTerm = true;
   private listeners: Array<(exit: ServiceExit) => void> = [];
   private exited: ServiceExit | null = null;
+  readonly ipc = new FakeIpc();
 
   constructor(readonly name: ServiceName, readonly pid: number, private readonly log: string[]) {}
 
