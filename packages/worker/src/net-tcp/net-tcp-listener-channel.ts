@@ -44,6 +44,7 @@ export class NetTcpListenerChannel {
   connectionsServed = 0;
   private attachment: { applicationPool: string; workerId: string } | null = null;
   private closing = false;
+  private reattaching = false;
 
   /**
    * `reconnect`: opens a new connection to the activator's `net-tcp-data` socket after the activator died
@@ -121,7 +122,8 @@ export class NetTcpListenerChannel {
    * activator, which connects to the same handover socket again; only when that fails does it end.
    */
   private activatorLost(): void {
-    if (this.closing) return;
+    // A channel opened by reattach() that closes again is retried by reattach() itself.
+    if (this.closing || this.reattaching) return;
     this.handover?.close();
     if (!this.reconnect) return this.lost();
     this.logger.warn({ connections: this.open.size }, `lost the net.tcp activator; keeping ${this.open.size} open connection(s) and re-attaching`);
@@ -129,7 +131,15 @@ export class NetTcpListenerChannel {
   }
 
   private async reattach(reconnect: () => Promise<Socket>): Promise<void> {
-    const deadline = Date.now() + reattachTimeLimitMs;
+    this.reattaching = true;
+    try {
+      await this.reattachWithin(reconnect, Date.now() + reattachTimeLimitMs);
+    } finally {
+      this.reattaching = false;
+    }
+  }
+
+  private async reattachWithin(reconnect: () => Promise<Socket>, deadline: number): Promise<void> {
     let lastError: unknown = null;
     while (!this.closing && Date.now() < deadline) {
       try {
@@ -143,6 +153,8 @@ export class NetTcpListenerChannel {
         return;
       } catch (error) {
         lastError = error;
+        // An attach left unanswered: that connection is given up before the next one is tried.
+        if (this.channel && !this.channel.closed) this.channel.close();
         const code = (error as NodeJS.ErrnoException).code;
         // Not allowed to reach the run directory (a SpecificUser identity): nothing to wait for.
         if (code === 'EACCES' || code === 'EPERM') break;
