@@ -137,7 +137,12 @@ test('/metrics: windows_exporter iis names, and counters that move with requests
       ({ families } = await scrape());
       return sampleValue(families, 'windows_iis_http_requests_current_queue_size', { site: 'Metered' }) === 10;
     }, 15_000);
-    assert.ok(sampleValue(families, 'windows_iis_http_requests_max_queue_item_age', { site: 'Metered' })! > 0, 'the oldest waiting request has an age');
+    // Its age grows while it waits (a scrape in the same millisecond as the last arrival may still read 0).
+    await waitFor('the oldest waiting request to have an age', async () => {
+      ({ families } = await scrape());
+      return sampleValue(families, 'windows_iis_http_requests_max_queue_item_age', { site: 'Metered' })! > 0;
+    }, 10_000);
+    assert.equal(sampleValue(families, 'windows_iis_http_requests_current_queue_size', { site: 'Metered' }), 10, 'still ten waiting');
     assert.equal((await httpRequest({ port, path: '/turned-away' })).status, 503);
   } finally {
     process.kill(Number(firstPid), 'SIGCONT');
