@@ -55,6 +55,27 @@ const kFront = Symbol('poolhost.tlsFront');
 let noCertificateContext: SecureContext | null = null;
 let noCertificateContextWithoutTls13: SecureContext | null = null;
 
+/**
+ * The server TLS socket of an https connection. A client that goes away without reading what was sent to it
+ * (`openssl s_time` closes right after its handshake, with the server's session tickets unread) resets the
+ * connection, and Node turns the reset into an `ECONNRESET` (or `EPIPE`) error passed to `destroy()`, which
+ * formats its stack (streams' `checkError` reads `err.stack`: ≈15–20 µs per error, for a frame or two of
+ * Node's own code). Nobody here reads those errors: a handshake cut short is counted by its 'close'
+ * (ECONNRESET, as the error would have been), and an established connection ignores its socket's errors. So
+ * a peer's reset destroys the socket without the error: the same 'close', no stack formatted.
+ */
+class FrontTlsSocket extends TLSSocket {
+  override destroy(error?: Error): this {
+    if (error !== undefined && isPeerGone(error)) return super.destroy();
+    return super.destroy(error);
+  }
+}
+
+function isPeerGone(error: Error): boolean {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === 'ECONNRESET' || code === 'EPIPE';
+}
+
 /** Whether a handshake on this port for this SNI name may choose HTTP/2 (httpSys enableHttp2Tls, the binding's sslFlags 4). */
 export type Http2Policy = (localPort: number, serverName: string) => boolean;
 
@@ -105,7 +126,7 @@ export class TlsFront {
     const localPort = address.port;
     const certificate = this.ssl.select(localIp, localPort, '');
     const withoutTls13 = this.tls13DisabledPorts.has(localPort);
-    const tls = new TLSSocket(raw, {
+    const tls = new FrontTlsSocket(raw, {
       isServer: true,
       secureContext: certificate
         ? this.contextFor(certificate, withoutTls13)

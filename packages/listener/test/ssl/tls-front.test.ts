@@ -23,7 +23,15 @@ const key = join(folder, 'www.key');
 execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', key, '-out', cert, '-days', '2', '-subj', '/CN=www.example.test'], { stdio: 'ignore' });
 chmodSync(key, 0o600);
 
-async function startFront(): Promise<{ port: number; completions: HandshakeCompletions; failures: HandshakeFailures; front: TlsFront; close(): void }> {
+async function startFront(): Promise<{
+  port: number;
+  completions: HandshakeCompletions;
+  failures: HandshakeFailures;
+  front: TlsFront;
+  /** How each secured connection closed: with an error or not. */
+  closes: Array<{ hadError: boolean; errored: Error | null }>;
+  close(): void;
+}> {
   // As EndpointSet opens its listening sockets: half-open connections allowed (HTTP's half-close).
   const server = createServer({ noDelay: true, allowHalfOpen: true });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -36,8 +44,10 @@ async function startFront(): Promise<{ port: number; completions: HandshakeCompl
   const failures = new HandshakeFailures(pino({ level: 'silent' }));
   // A secured connection stays open until the client leaves: a TLS 1.3 server sends its tickets after the handshake.
   const secured = new Set<TLSSocket>();
+  const closes: Array<{ hadError: boolean; errored: Error | null }> = [];
   const front = new TlsFront(ssl, failures, completions, (socket) => {
     secured.add(socket);
+    socket.once('close', (hadError: boolean) => closes.push({ hadError, errored: socket.errored }));
     socket.on('close', () => secured.delete(socket)).on('error', () => undefined).on('end', () => socket.end()).resume();
   }, () => true);
   server.on('connection', (socket) => front.accept(socket, `*:${port}`));
@@ -46,7 +56,7 @@ async function startFront(): Promise<{ port: number; completions: HandshakeCompl
     for (const socket of secured) socket.destroy();
     server.close();
   };
-  return { port, completions, failures, front, close };
+  return { port, completions, failures, front, closes, close };
 }
 
 /**
@@ -125,4 +135,36 @@ test('a client that connects and closes before its ClientHello is a ClientClosed
   assert.equal(front.handshakesInProgress, 0, 'the descriptor is not held until headerWaitTimeout');
   assert.deepEqual(failures.snapshot(), { ClientClosed: 1 });
   assert.equal(total(completions), 0);
+});
+
+test('a client that resets its connection closes the socket without an error (no stack to format); during the handshake it is a ClientClosed failure', async () => {
+  const { port, completions, failures, front, closes, close } = await startFront();
+  after(close);
+  // Established: the client's TCP socket is reset (SO_LINGER 0) once the server has finished its handshake
+  // (a TLS 1.3 server sends its tickets after reading the client's Finished: the 'session' event).
+  const raw = connectTcp(port, '127.0.0.1');
+  after(() => raw.destroy());
+  await new Promise<void>((resolve, reject) => {
+    const secure = connect({ socket: raw, servername: 'www.example.test', rejectUnauthorized: false });
+    secure.on('error', () => undefined);
+    secure.once('session', () => {
+      raw.resetAndDestroy();
+      resolve();
+    });
+    raw.once('error', reject);
+  });
+  await until(() => closes.length === 1);
+  assert.deepEqual(closes, [{ hadError: false, errored: null }], 'ECONNRESET/EPIPE end the socket as a close');
+  assert.equal(total(completions), 1);
+
+  // During the handshake: a ClientHello's first bytes, then a reset.
+  const early = connectTcp(port, '127.0.0.1');
+  after(() => early.destroy());
+  await new Promise<void>((resolve) => early.once('connect', resolve));
+  early.write(Buffer.from([0x16, 0x03, 0x01, 0x02, 0x00, 0x01]));
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  early.resetAndDestroy();
+  await until(() => front.handshakesInProgress === 0 && Object.keys(failures.snapshot()).length > 0);
+  assert.equal(front.handshakesInProgress, 0);
+  assert.deepEqual(failures.snapshot(), { ClientClosed: 1 });
 });
