@@ -137,11 +137,16 @@ export class HttpSys implements RequestQueueEvents<ListenerRequest>, WorkerConne
       (localPort, serverName) => state.limits.enableHttp2Tls && state.routing.http2Allowed(localPort, serverName),
     );
     const tlsFront = this.tlsFront;
-    this.endpoints = new EndpointSet((socket, endpoint, secure, proxyProtocol) => {
-      if (proxyProtocol) this.acceptProxied(socket, endpoint, secure);
-      else if (secure) tlsFront.accept(socket, endpoint);
-      else connections.add(new ClientConnection(socket, intake, state.limits.maxRequestBytes, connections));
-    }, this.logger.child({ component: 'endpoints' }), options.listenSockets ?? null);
+    this.endpoints = new EndpointSet(
+      (socket, endpoint, secure, proxyProtocol) => {
+        if (proxyProtocol) this.acceptProxied(socket, endpoint, secure);
+        else if (secure) tlsFront.accept(socket, endpoint);
+        else connections.add(new ClientConnection(socket, intake, state.limits.maxRequestBytes, connections));
+      },
+      this.logger.child({ component: 'endpoints' }),
+      options.listenSockets ?? null,
+      (handle, endpoint, onClose) => tlsFront.acceptHandle(handle, endpoint, onClose),
+    );
     this.drain = new ListenerDrain(this, this.logger.child({ component: 'drain' }));
   }
 

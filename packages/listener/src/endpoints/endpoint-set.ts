@@ -6,6 +6,12 @@ import type { Logger } from 'pino';
 import { listenEndpointKey, type ListenSocketHandle } from '@poolhost/protocol';
 import type { ListenEndpoint } from '../routing/routing-table.js';
 import type { ListenSocketSource } from './listen-socket-source.js';
+import type { AcceptedTcpHandle } from '../ssl/tls-front.js';
+
+/** An https endpoint's accepted connection, taken from the listening handle before net.Server wraps it in a `net.Socket`. */
+export type SecureHandleAcceptor = (handle: AcceptedTcpHandle, endpoint: string, onClose: () => void) => void;
+
+type OnConnection = (this: unknown, status: number, clientHandle?: AcceptedTcpHandle) => void;
 
 /** Connections of one listening socket (HTTP Service Url Groups' CurrentConnections, by endpoint). */
 export interface EndpointCounters {
@@ -44,6 +50,11 @@ export class EndpointSet {
     private readonly onConnection: (socket: Socket, endpoint: string, secure: boolean, proxyProtocol: boolean) => void,
     private readonly logger: Logger,
     private readonly source: ListenSocketSource | null = null,
+    /**
+     * https endpoints without a PROXY header: connections go straight from the listening handle to the TLS
+     * front, with no `net.Socket` (tls-front.ts, acceptHandle). Others take net.Server's 'connection'.
+     */
+    private readonly onSecureHandle: SecureHandleAcceptor | null = null,
   ) {}
 
   /** The bindings' endpoints, kept while paused so that resume() listens where the configuration says. */
@@ -117,6 +128,22 @@ export class EndpointSet {
             socket.on('close', onSocketClose);
             this.onConnection(socket, key, entry.secure, entry.proxyProtocol);
           });
+          const listenHandle = (server as unknown as { _handle: { onconnection: OnConnection } | null })._handle;
+          const onSecureHandle = this.onSecureHandle;
+          if (listenHandle && onSecureHandle) {
+            const nodeOnConnection = listenHandle.onconnection;
+            // Node's own onconnection still takes errors, http and PROXY-protocol endpoints (read per
+            // connection: `secure` and `proxyProtocol` flip in place).
+            listenHandle.onconnection = function onconnection(status, clientHandle) {
+              if (status !== 0 || !clientHandle || !entry.secure || entry.proxyProtocol) {
+                nodeOnConnection.call(this, status, clientHandle);
+                return;
+              }
+              entry.currentConnections++;
+              entry.totalConnections++;
+              onSecureHandle(clientHandle, key, onSocketClose);
+            };
+          }
           server.on('error', (error) => this.logger.error({ err: error, endpoint: key }, `listener ${key} failed`));
           this.open.set(key, entry);
           this.logger.info(

@@ -6,7 +6,7 @@
 // HeaderWaitTimeout is counted by reason and its socket destroyed: no request, no leaked descriptor. One
 // that completes is counted by outcome (full or resumed), version and ALPN protocol.
 import { TLSSocket, createSecureContext, type SecureContext } from 'node:tls';
-import type { Socket } from 'node:net';
+import { Socket } from 'node:net';
 import { ACME_TLS_ALPN_PROTOCOL } from '@poolhost/protocol';
 import { normalizeAddress } from '../routing/host-header.js';
 import type { ProxiedClient } from '../connections/proxy-protocol.js';
@@ -55,6 +55,68 @@ const kFront = Symbol('poolhost.tlsFront');
 let noCertificateContext: SecureContext | null = null;
 let noCertificateContextWithoutTls13: SecureContext | null = null;
 
+/**
+ * The server TLS socket of an https connection. A client that goes away without reading what was sent to it
+ * (`openssl s_time` closes right after its handshake, with the server's session tickets unread) resets the
+ * connection, and Node turns the reset into an `ECONNRESET` (or `EPIPE`) error passed to `destroy()`, which
+ * formats its stack (streams' `checkError` reads `err.stack`: ≈15–20 µs per error, for a frame or two of
+ * Node's own code). Nobody here reads those errors: a handshake cut short is counted by its 'close'
+ * (ECONNRESET, as the error would have been), and an established connection ignores its socket's errors. So
+ * a peer's reset destroys the socket without the error: the same 'close', no stack formatted.
+ */
+class FrontTlsSocket extends TLSSocket {
+  override destroy(error?: Error): this {
+    if (error !== undefined && isPeerGone(error)) return super.destroy();
+    return super.destroy(error);
+  }
+}
+
+function isPeerGone(error: Error): boolean {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === 'ECONNRESET' || code === 'EPIPE';
+}
+
+/** A connected TCP handle (Node's `TCPWrap`), as a listening handle's `onconnection` hands it over. */
+export interface AcceptedTcpHandle {
+  getpeername(out: object): number;
+  getsockname(out: object): number;
+  setNoDelay(enable: boolean): number;
+  close(callback?: () => void): void;
+}
+
+/**
+ * What an accepted TCP handle is wrapped in for its `TLSSocket`, instead of the `net.Socket` net.Server
+ * would build first (its stream states, listeners and destroy path cost ≈15 % of the CPU of a full ECDSA
+ * handshake, docs/performance.md "HTTPS handshakes"). `TLSSocket` reads the TCP handle directly only when
+ * given a `net.Socket` (anything else goes through a `JSStreamSocket`), so this is one by prototype. Of the
+ * socket, `TLSSocket` uses `_handle`, `allowHalfOpen`, `readableLength`/`writableLength` (nothing buffered),
+ * `on`/`once` ('close', 'error', 'connect') and, when the TLS socket closes, `destroy()`, which closes the
+ * handle and emits 'close'. `_parent` ends the chain `TLSSocket._unrefTimer` walks.
+ */
+const handleSocketPrototype: object = Object.create(Socket.prototype, {
+  allowHalfOpen: { value: true, writable: true },
+  readableLength: { value: 0, writable: true },
+  writableLength: { value: 0, writable: true },
+  connecting: { value: false, writable: true },
+  _parent: { value: null, writable: true },
+  destroy: {
+    writable: true,
+    value: function destroy(this: Socket & { _handle: AcceptedTcpHandle | null }): Socket {
+      const handle = this._handle;
+      if (handle === null) return this;
+      this._handle = null;
+      handle.close(() => this.emit('close', false));
+      return this;
+    },
+  },
+});
+
+function handleSocket(handle: AcceptedTcpHandle): Socket {
+  const socket = Object.create(handleSocketPrototype) as Socket & { _handle: AcceptedTcpHandle };
+  socket._handle = handle;
+  return socket;
+}
+
 /** Whether a handshake on this port for this SNI name may choose HTTP/2 (httpSys enableHttp2Tls, the binding's sslFlags 4). */
 export type Http2Policy = (localPort: number, serverName: string) => boolean;
 
@@ -89,12 +151,22 @@ export class TlsFront {
     return withoutTls13 ? this.ssl.contextWithoutTls13(certificate) : certificate.context;
   }
 
+  /**
+   * A connection accepted from the listening handle itself (EndpointSet), with no `net.Socket` built for it.
+   * `onClose` runs once when its TLS socket closes (the endpoint's connection count).
+   */
+  acceptHandle(handle: AcceptedTcpHandle, endpoint: string, onClose: () => void): void {
+    handle.setNoDelay(true);
+    const tls = this.accept(handleSocket(handle), endpoint);
+    tls?.on('close', onClose);
+  }
+
   /** `proxied`: the client a PROXY protocol header named, which stands for the TCP peer. */
-  accept(raw: Socket, endpoint: string, proxied: ProxiedClient | null = null): void {
+  accept(raw: Socket, endpoint: string, proxied: ProxiedClient | null = null): TLSSocket | null {
     const handle = (raw as Socket & { _handle: { getpeername(out: object): number; getsockname(out: object): number } | null })._handle;
     if (!handle) {
       raw.destroy();
-      return;
+      return null;
     }
     const address = { address: '', port: 0 };
     handle.getpeername(address);
@@ -105,7 +177,7 @@ export class TlsFront {
     const localPort = address.port;
     const certificate = this.ssl.select(localIp, localPort, '');
     const withoutTls13 = this.tls13DisabledPorts.has(localPort);
-    const tls = new TLSSocket(raw, {
+    const tls = new FrontTlsSocket(raw, {
       isServer: true,
       secureContext: certificate
         ? this.contextFor(certificate, withoutTls13)
@@ -145,6 +217,7 @@ export class TlsFront {
     // The endpoint allows half-open connections (HTTP's half-close), so a client's FIN alone closes nothing:
     // one sent during the handshake means it cannot finish, and the socket would wait for Timer_HeaderWait.
     tls.on('end', onHandshakeClose);
+    return tls;
   }
 
   /** SNICallback: the SNI name's certificate, else the one the local address gave (or none). */

@@ -1,8 +1,10 @@
-import { test } from 'node:test';
+import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { connect, type Socket } from 'node:net';
 import { pino } from 'pino';
 import { EndpointSet } from '../../src/endpoints/endpoint-set.js';
 import type { ListenSocketSource } from '../../src/endpoints/listen-socket-source.js';
+import type { AcceptedTcpHandle } from '../../src/ssl/tls-front.js';
 
 /** A source whose every socket is taken by another process, recording the order of what httpsys asks. */
 function refusingSource(log: string[]): ListenSocketSource {
@@ -40,4 +42,43 @@ test('paused (a drained host), it listens nowhere, whatever the configuration as
   assert.deepEqual(log, ['applied []', 'applied []', 'applied []'], 'no socket asked for while paused');
   await endpoints.resume();
   assert.deepEqual(log.slice(3), ['acquire 127.0.0.1:81', 'applied []']);
+});
+
+test("an https endpoint's connections go from the listening handle to the TLS front, with no net.Socket; http and PROXY-protocol endpoints' to 'connection'; each is counted", async () => {
+  const viaSocket: string[] = [];
+  const viaHandle: Array<{ endpoint: string; handle: AcceptedTcpHandle; onClose: () => void }> = [];
+  const endpoints = new EndpointSet(
+    (socket, endpoint, secure, proxyProtocol) => {
+      viaSocket.push(`${endpoint} secure=${secure} proxy=${proxyProtocol}`);
+      socket.destroy();
+    },
+    pino({ level: 'silent' }),
+    null,
+    (handle, endpoint, onClose) => viaHandle.push({ endpoint, handle, onClose }),
+  );
+  after(() => endpoints.closeAll());
+  assert.deepEqual(
+    await endpoints.apply([
+      { ip: '127.0.0.1', port: 0, secure: true },
+      { ip: '127.0.0.3', port: 0, secure: true, proxyProtocol: true },
+      { ip: '127.0.0.2', port: 0 },
+    ]),
+    [],
+  );
+  const connectTo = (host: string, key: string) =>
+    new Promise<Socket>((resolve, reject) => {
+      const socket = connect(endpoints.address(key)!, host, () => resolve(socket)).on('error', reject);
+    });
+  const clients = [await connectTo('127.0.0.1', '127.0.0.1:0'), await connectTo('127.0.0.3', '127.0.0.3:0'), await connectTo('127.0.0.2', '127.0.0.2:0')];
+  after(() => clients.forEach((client) => client.destroy()));
+  for (let tries = 0; tries < 400 && viaHandle.length + viaSocket.length < 3; tries++) await new Promise((resolve) => setTimeout(resolve, 10));
+  assert.deepEqual(viaHandle.map((entry) => entry.endpoint), ['127.0.0.1:0']);
+  assert.deepEqual(viaSocket.sort(), ['127.0.0.2:0 secure=false proxy=false', '127.0.0.3:0 secure=true proxy=true']);
+  const counted = () => endpoints.counters().find((entry) => entry.endpoint === '127.0.0.1:0');
+  assert.deepEqual(counted(), { endpoint: '127.0.0.1:0', currentConnections: 1, totalConnections: 1 });
+  const closed = new Promise<void>((resolve) => clients[0]!.once('close', () => resolve()));
+  viaHandle[0]!.handle.close();
+  viaHandle[0]!.onClose();
+  await closed;
+  assert.deepEqual(counted(), { endpoint: '127.0.0.1:0', currentConnections: 0, totalConnections: 1 });
 });
