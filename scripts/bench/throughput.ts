@@ -113,6 +113,9 @@ export async function runThroughput(context: BenchContext, scenario: ThroughputS
     const ratios = new Map<string, { throughput: number; p99: number }>();
     for (const contender of scenario.contenders.slice(1)) {
       const other = runs.get(contender.name)!;
+      const perRound = subject.map((m, i) => m.requestsPerSecond / other[i]!.requestsPerSecond);
+      // The spread is what tells a real difference from the machine's noise.
+      if (perRound.length > 1) console.log(`  ${scenario.contenders[0]!.name} ÷ ${contender.name}, per round: ${perRound.map((ratio) => ratio.toFixed(3)).join(' ')}`);
       ratios.set(contender.name, {
         throughput: median(subject.map((m, i) => m.requestsPerSecond / other[i]!.requestsPerSecond)),
         p99: median(subject.map((m, i) => other[i]!.p99Ms / m.p99Ms)),
