@@ -58,9 +58,11 @@ test('16 appcmd processes editing at once: every edit lands, the file always par
   const before = readFileSync(file, 'utf8');
   for (let round = 0; round < 10; round++) {
     const child = spawn(process.execPath, [appcmdBin, 'add', 'apppool', `/name:Killed${round}`, `/apphostconfig:${file}`], { stdio: 'ignore' });
+    // Listened for from the start: on a quick machine the edit may be done before the kill.
+    const exited = new Promise((resolve) => child.once('exit', resolve));
     await sleep(40 + round * 12);
     child.kill('SIGKILL');
-    await new Promise((resolve) => child.once('exit', resolve));
+    await exited;
     loadApplicationHostConfig(file);
   }
   const after1 = readFileSync(file, 'utf8');
