@@ -4,6 +4,7 @@
 // in poolhost reads XML.
 
 import type { ConfigFileSections } from './web-server/model.js';
+import type { ConfigIssue } from './validation/config-error.js';
 
 export interface SourcePosition {
   file: string;
@@ -356,6 +357,11 @@ export interface ApplicationHostConfig {
   webManagement?: WebManagement;
   /** Present when applicationHost.config has `<automaticCertificates>`. */
   automaticCertificates?: AutomaticCertificates;
+  /**
+   * IIS settings the file asks for that poolhost does not honour (code POOLHOST_CONFIG_NOT_HONOURED), in
+   * file order: the file loads, and was logs each one. Optional so hand-built models stay valid.
+   */
+  warnings?: ConfigIssue[];
   /** Every file read to build this model (applicationHost.config first, then each web.config found), for watching. */
   files: string[];
   /**

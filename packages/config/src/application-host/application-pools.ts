@@ -2,6 +2,7 @@
 
 import type { ApplicationPool, EnvironmentVariable } from '../model.js';
 import { ConfigErrors } from '../validation/error-registry.js';
+import { checkAttributeNames, type AttributeNames } from '../validation/attribute-names.js';
 import { readAttributes } from '../validation/read-attributes.js';
 import { parseAttributeValue } from '../values/attribute-type.js';
 import type { XmlElement } from '../xml/xml-node.js';
@@ -18,6 +19,7 @@ import {
   RECYCLING_SCHEMA,
   SCHEDULE_ENTRY_SCHEMA,
 } from './schema/application-pool-schema.js';
+import { ELEMENT_ATTRIBUTES } from './schema/element-attributes.js';
 
 type PoolSettings = Omit<ApplicationPool, 'name' | 'position'>;
 
@@ -34,7 +36,9 @@ export function readApplicationPools(section: XmlElement | undefined, context: R
   const defaults = child(section, 'applicationPoolDefaults');
   const applicationPools: ApplicationPool[] = [];
   const seen = new Map<string, XmlElement>();
+  checkAttributeNames(section, ELEMENT_ATTRIBUTES.applicationPools, context.diagnostics);
   for (const add of section ? childElements(section, 'add') : []) {
+    checkAttributeNames(add, ELEMENT_ATTRIBUTES.applicationPool, context.diagnostics);
     const nameAttribute = findAttribute(add, 'name');
     if (!nameAttribute || nameAttribute.value.trim() === '') {
       context.diagnostics.report(ConfigErrors.missingAttribute, { element: 'add', attribute: 'name' }, add.start);
@@ -52,11 +56,22 @@ export function readApplicationPools(section: XmlElement | undefined, context: R
     applicationPools.push({ name, ...readPoolSettings(add, defaults, context), position: positionOf(context, add) });
   }
   const { spareWorkers } = readAttributes<{ spareWorkers: number }>(APPLICATION_POOLS_SCHEMA, [section], context.diagnostics);
+  checkAttributeNames(defaults, ELEMENT_ATTRIBUTES.applicationPoolDefaults, context.diagnostics);
   return { applicationPoolDefaults: readPoolSettings(defaults, undefined, context), applicationPools, spareWorkers };
 }
 
+const POOL_CHILDREN: Array<[string, AttributeNames]> = [
+  ['processModel', ELEMENT_ATTRIBUTES.processModel],
+  ['recycling', ELEMENT_ATTRIBUTES.recycling],
+  ['failure', ELEMENT_ATTRIBUTES.failure],
+  ['cpu', ELEMENT_ATTRIBUTES.cpu],
+];
+
+/** `pool` is an `<add>` or applicationPoolDefaults; the attributes of its own children are checked here (each once). */
 function readPoolSettings(pool: XmlElement | undefined, defaults: XmlElement | undefined, context: ReadContext): PoolSettings {
   const d = context.diagnostics;
+  for (const [name, names] of POOL_CHILDREN) checkAttributeNames(child(pool, name), names, d);
+  checkAttributeNames(child(child(pool, 'recycling'), 'periodicRestart'), ELEMENT_ATTRIBUTES.periodicRestart, d);
   const both = (name: string): Array<XmlElement | undefined> => [child(pool, name), child(defaults, name)];
   const [recycling, defaultRecycling] = both('recycling');
   const periodicRestart = child(recycling, 'periodicRestart');
@@ -90,6 +105,7 @@ function readSchedule(own: XmlElement | undefined, inherited: XmlElement | undef
   const entries = collectionEntries(collectionEntries([], inherited, 'value'), own, 'value');
   const times: number[] = [];
   for (const entry of entries) {
+    checkAttributeNames(entry, ELEMENT_ATTRIBUTES.scheduleEntry, context.diagnostics);
     const value = readAttributes<{ value: number }>(SCHEDULE_ENTRY_SCHEMA, [entry], context.diagnostics).value;
     if (!findAttribute(entry, 'value')) context.diagnostics.report(ConfigErrors.missingAttribute, { element: 'add', attribute: 'value' }, entry.start);
     else if (parseAttributeValue(SCHEDULE_ENTRY_SCHEMA.value!.type, findAttribute(entry, 'value')!.value).ok) times.push(value);
@@ -101,6 +117,7 @@ function readEnvironmentVariables(own: XmlElement | undefined, inherited: XmlEle
   const entries = collectionEntries(collectionEntries([], inherited, 'name'), own, 'name');
   const variables: EnvironmentVariable[] = [];
   for (const entry of entries) {
+    checkAttributeNames(entry, ELEMENT_ATTRIBUTES.environmentVariable, context.diagnostics);
     const name = findAttribute(entry, 'name');
     if (!name || name.value === '') {
       context.diagnostics.report(ConfigErrors.missingAttribute, { element: 'add', attribute: 'name' }, entry.start);

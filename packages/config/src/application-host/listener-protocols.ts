@@ -5,11 +5,13 @@
 // binding needs beyond its own syntax.
 
 import type { Application, Binding, ListenerAdapter, Site } from '../model.js';
+import { checkAttributeNames } from '../validation/attribute-names.js';
 import { ConfigErrors } from '../validation/error-registry.js';
 import { findAttribute, type XmlElement } from '../xml/xml-node.js';
 import { collectionEntries } from './collection-entries.js';
 import { child, type ReadContext } from './read-context.js';
 import { bindingInformationOffset, enabledProtocolsOffset } from './sites.js';
+import { ELEMENT_ATTRIBUTES } from './schema/element-attributes.js';
 
 /** The listener adapters poolhost has an executable for. */
 export const LISTENER_ADAPTER_PROTOCOLS = ['http', 'net.tcp'] as const;
@@ -54,7 +56,9 @@ export function readListenerAdapters(applicationHost: XmlElement | undefined, co
   const section = child(applicationHost, 'listenerAdapters');
   if (!section) return undefined;
   const adapters: ListenerAdapter[] = [];
+  checkAttributeNames(section, ELEMENT_ATTRIBUTES.listenerAdapters, context.diagnostics);
   for (const entry of collectionEntries([], section, 'name')) {
+    checkAttributeNames(entry, ELEMENT_ATTRIBUTES.listenerAdapter, context.diagnostics);
     const name = findAttribute(entry, 'name')?.value.trim() ?? '';
     if (name === '') {
       context.diagnostics.report(ConfigErrors.missingAttribute, { element: 'add', attribute: 'name' }, entry.start);

@@ -97,6 +97,7 @@ export function buildApplicationHostConfig(document: XmlDocument, options: LoadO
     ...(listenerAdapters ? { listenerAdapters } : {}),
     webManagement,
     ...(automaticCertificates ? { automaticCertificates } : {}),
+    warnings: [...diagnostics.warnings].sort((a, b) => a.line - b.line || a.column - b.column),
     files: [document.file, ...webConfigFiles(sites.flatMap((site) => site.applications.flatMap((application) => application.virtualDirectories.map((vdir) => vdir.physicalPath))))],
     webServer: readConfigFileSections(document),
   };

@@ -3,20 +3,26 @@
 import { isAbsolute, resolve } from 'node:path';
 import type { AutomaticCertificates, HttpSysParameters, Site, WebLimits, WebManagement } from '../model.js';
 import { ConfigErrors } from '../validation/error-registry.js';
+import { checkAttributeNames } from '../validation/attribute-names.js';
 import { readAttributes } from '../validation/read-attributes.js';
 import { findAttribute, type XmlElement } from '../xml/xml-node.js';
 import { child, mapPath, type ReadContext } from './read-context.js';
 import { DEFAULT_LOG_DIRECTORY } from './schema/site-schema.js';
 import { AUTOMATIC_CERTIFICATES_SCHEMA, DNS_CHALLENGE_ATTRIBUTES, HTTP_SYS_SCHEMA, WEB_LIMITS_SCHEMA, WEB_MANAGEMENT_SCHEMA } from './schema/server-schema.js';
 import { certificateSourceOffset } from './sites.js';
+import { ELEMENT_ATTRIBUTES } from './schema/element-attributes.js';
 
 export function readWebLimits(applicationHost: XmlElement | undefined, context: ReadContext): WebLimits {
-  return readAttributes<WebLimits>(WEB_LIMITS_SCHEMA, [child(applicationHost, 'webLimits')], context.diagnostics);
+  const element = child(applicationHost, 'webLimits');
+  checkAttributeNames(element, ELEMENT_ATTRIBUTES.webLimits, context.diagnostics);
+  return readAttributes<WebLimits>(WEB_LIMITS_SCHEMA, [element], context.diagnostics);
 }
 
 /** poolhost's `webManagement` extension: the administration address (IIS keeps it in the registry). */
 export function readWebManagement(applicationHost: XmlElement | undefined, context: ReadContext): WebManagement {
-  return readAttributes<WebManagement>(WEB_MANAGEMENT_SCHEMA, [child(applicationHost, 'webManagement')], context.diagnostics);
+  const element = child(applicationHost, 'webManagement');
+  checkAttributeNames(element, ELEMENT_ATTRIBUTES.webManagement, context.diagnostics);
+  return readAttributes<WebManagement>(WEB_MANAGEMENT_SCHEMA, [element], context.diagnostics);
 }
 
 /** HTTPERR logs default to `<logs>/HTTPERR`, logs being where `%SystemDrive%\inetpub\logs\LogFiles` maps to. */

@@ -4,6 +4,7 @@
 
 import type { Application, Binding, LogFile, Site, SiteHsts, TraceFailedRequestsLogging, VirtualDirectory } from '../model.js';
 import { ConfigErrors } from '../validation/error-registry.js';
+import { checkAttributeNames } from '../validation/attribute-names.js';
 import { readAttributes } from '../validation/read-attributes.js';
 import { parseAttributeValue, UINT_MAX } from '../values/attribute-type.js';
 import type { XmlElement } from '../xml/xml-node.js';
@@ -22,6 +23,7 @@ import {
   TRACE_FAILED_REQUESTS_LOGGING_SCHEMA,
   VIRTUAL_DIRECTORY_SCHEMA,
 } from './schema/site-schema.js';
+import { ELEMENT_ATTRIBUTES } from './schema/element-attributes.js';
 import { urlPathProblem } from './url-path-rules.js';
 import { SSL_FLAG_DISABLE_TLS13 } from '../ssl-store/ssl-store-model.js';
 
@@ -69,6 +71,12 @@ export function readSites(section: XmlElement | undefined, context: ReadContext,
   const bindingOwners = new Map<string, { site: string; offset: number }>();
   const tlsVersionOwners = new Map<number, { site: string; binding: Binding }>();
   const proxyProtocolOwners = new Map<number, { site: string; binding: Binding }>();
+  const d = context.diagnostics;
+  checkAttributeNames(section, ELEMENT_ATTRIBUTES.sites, d);
+  checkAttributeNames(siteDefaults, ELEMENT_ATTRIBUTES.siteDefaults, d);
+  checkSiteChildren(siteDefaults, context);
+  checkAttributeNames(globalApplicationDefaults, ELEMENT_ATTRIBUTES.applicationDefaults, d);
+  checkAttributeNames(globalVirtualDirectoryDefaults, ELEMENT_ATTRIBUTES.virtualDirectoryDefaults, d);
   for (const element of section ? childElements(section, 'site') : []) {
     const site = readSite(element, siteDefaults, globalApplicationDefaults, globalVirtualDirectoryDefaults, context, poolNames);
     if (!site) continue;
@@ -153,6 +161,15 @@ function checkProxyProtocol(binding: Binding, site: string, owners: Map<number, 
   );
 }
 
+/** The attribute names of a site's (or siteDefaults') single child elements. */
+function checkSiteChildren(site: XmlElement | undefined, context: ReadContext): void {
+  const d = context.diagnostics;
+  checkAttributeNames(child(site, 'limits'), ELEMENT_ATTRIBUTES.limits, d);
+  checkAttributeNames(child(site, 'logFile'), ELEMENT_ATTRIBUTES.logFile, d);
+  checkAttributeNames(child(site, 'traceFailedRequestsLogging'), ELEMENT_ATTRIBUTES.traceFailedRequestsLogging, d);
+  checkAttributeNames(child(site, 'hsts'), ELEMENT_ATTRIBUTES.hsts, d);
+}
+
 function readSite(
   element: XmlElement,
   siteDefaults: XmlElement | undefined,
@@ -162,6 +179,10 @@ function readSite(
   poolNames: Map<string, string>,
 ): Site | undefined {
   const d = context.diagnostics;
+  checkAttributeNames(element, ELEMENT_ATTRIBUTES.site, d);
+  checkSiteChildren(element, context);
+  checkAttributeNames(child(element, 'applicationDefaults'), ELEMENT_ATTRIBUTES.applicationDefaults, d);
+  checkAttributeNames(child(element, 'virtualDirectoryDefaults'), ELEMENT_ATTRIBUTES.virtualDirectoryDefaults, d);
   const nameAttribute = findAttribute(element, 'name');
   const idAttribute = findAttribute(element, 'id');
   if (!nameAttribute || nameAttribute.value.trim() === '') {
@@ -214,7 +235,9 @@ function hstsOf(values: Record<string, number | boolean>): SiteHsts {
 
 function readBindings(bindings: XmlElement | undefined, context: ReadContext): Binding[] {
   const out: Binding[] = [];
+  checkAttributeNames(bindings, ELEMENT_ATTRIBUTES.bindings, context.diagnostics);
   for (const element of bindings ? childElements(bindings, 'binding') : []) {
+    checkAttributeNames(element, ELEMENT_ATTRIBUTES.binding, context.diagnostics);
     const protocolAttribute = findAttribute(element, 'protocol');
     const informationAttribute = findAttribute(element, 'bindingInformation');
     if (!protocolAttribute || !informationAttribute) {
@@ -280,6 +303,8 @@ function readApplications(
   const applications: Application[] = [];
   const seen = new Map<string, XmlElement>();
   for (const element of childElements(site, 'application')) {
+    checkAttributeNames(element, ELEMENT_ATTRIBUTES.application, d);
+    checkAttributeNames(child(element, 'virtualDirectoryDefaults'), ELEMENT_ATTRIBUTES.virtualDirectoryDefaults, d);
     const pathAttribute = findAttribute(element, 'path');
     if (!pathAttribute) {
       d.report(ConfigErrors.missingAttribute, { element: 'application', attribute: 'path' }, element.start);
@@ -328,6 +353,7 @@ function readVirtualDirectories(
   const out: VirtualDirectory[] = [];
   const seen = new Map<string, XmlElement>();
   for (const element of childElements(application, 'virtualDirectory')) {
+    checkAttributeNames(element, ELEMENT_ATTRIBUTES.virtualDirectory, d);
     const pathAttribute = findAttribute(element, 'path');
     if (!pathAttribute) {
       d.report(ConfigErrors.missingAttribute, { element: 'virtualDirectory', attribute: 'path' }, element.start);

@@ -130,10 +130,17 @@ export const ConfigErrors = {
     (p) => `binding "${p.value}" has proxyProtocol="required", which only http and https bindings take`,
     () => 'remove proxyProtocol from this binding',
   ),
+  // IIS's own wording (WAS event 5189 / 500.19 "Config Error"), naming the element poolhost read it on.
   unknownAttribute: define<{ element: string; attribute: string; known: readonly string[] }>(
     'POOLHOST_CONFIG_UNKNOWN_ATTRIBUTE',
-    (p) => `<${p.element}> has no attribute "${p.attribute}"; poolhost would not honour it`,
+    (p) => `Unrecognized attribute '${p.attribute}' on <${p.element}>. Note that attribute names are case-sensitive`,
     (p) => `remove it, or check its spelling; <${p.element}> takes ${list(p.known)}`,
+  ),
+  // A warning, not an error: IIS defines the attribute, so real IIS files keep loading.
+  notHonoured: define<{ element: string; attribute: string; value: string; reason: string; inert: string }>(
+    'POOLHOST_CONFIG_NOT_HONOURED',
+    (p) => `IIS setting ${p.element}@${p.attribute}="${p.value}" is not honoured by poolhost because ${p.reason}`,
+    (p) => `remove ${p.attribute} (or set it to ${p.inert === '' ? 'an empty string' : `"${p.inert}"`}) to silence this warning; poolhost runs as if it were absent`,
   ),
   redirectionUnknownElement: define<{ element: string }>(
     'POOLHOST_CONFIG_REDIRECTION_UNKNOWN_ELEMENT',
