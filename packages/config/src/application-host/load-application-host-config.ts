@@ -82,6 +82,7 @@ export function buildApplicationHostConfig(document: XmlDocument, options: LoadO
   checkListenerProtocols(sites, listenerAdapters, context);
   const webManagement = readWebManagement(applicationHost, context);
   const automaticCertificates = readAutomaticCertificates(applicationHost, sites, context);
+  const webServer = readConfigFileSections(document, [], diagnostics);
   if (diagnostics.issues.length) {
     const ordered = [...diagnostics.issues].sort((a, b) => a.line - b.line || a.column - b.column);
     throw new ConfigError(ordered);
@@ -99,7 +100,7 @@ export function buildApplicationHostConfig(document: XmlDocument, options: LoadO
     ...(automaticCertificates ? { automaticCertificates } : {}),
     warnings: [...diagnostics.warnings].sort((a, b) => a.line - b.line || a.column - b.column),
     files: [document.file, ...webConfigFiles(sites.flatMap((site) => site.applications.flatMap((application) => application.virtualDirectories.map((vdir) => vdir.physicalPath))))],
-    webServer: readConfigFileSections(document),
+    webServer,
   };
 }
 

@@ -3,7 +3,7 @@
 // is accepted and reported as a warning when its value asks for something (docs/configuration.md,
 // "Unrecognized and not honoured attributes"). Nothing is accepted and silently ignored.
 
-import type { XmlElement } from '../xml/xml-node.js';
+import type { XmlAttribute, XmlElement } from '../xml/xml-node.js';
 import type { Diagnostics } from './diagnostics.js';
 import { ConfigErrors } from './error-registry.js';
 
@@ -46,9 +46,13 @@ export function acceptedNames(names: AttributeNames): string[] {
   return [...names.known, ...Object.keys(names.notHonoured ?? {}).filter((name) => !names.known.includes(name))];
 }
 
-/** Refuses every unrecognized attribute of `element` and reports every not honoured one that asks for something. */
-export function checkAttributeNames(element: XmlElement | undefined, names: AttributeNames, diagnostics: Diagnostics): void {
-  if (!element) return;
+/**
+ * Refuses every unrecognized attribute of `element` and reports every not honoured one that asks for
+ * something. Returns the unrecognized attributes, in file order.
+ */
+export function checkAttributeNames(element: XmlElement | undefined, names: AttributeNames, diagnostics: Diagnostics): XmlAttribute[] {
+  const unrecognized: XmlAttribute[] = [];
+  if (!element) return unrecognized;
   for (const attribute of element.attributes) {
     switch (classifyAttribute(names, attribute.name)) {
       case 'known':
@@ -61,7 +65,9 @@ export function checkAttributeNames(element: XmlElement | undefined, names: Attr
         break;
       }
       case 'unrecognized':
+        unrecognized.push(attribute);
         diagnostics.report(ConfigErrors.unknownAttribute, { element: names.element, attribute: attribute.name, known: acceptedNames(names) }, attribute.start);
     }
   }
+  return unrecognized;
 }

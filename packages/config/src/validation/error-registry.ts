@@ -142,6 +142,11 @@ export const ConfigErrors = {
     (p) => `IIS setting ${p.element}@${p.attribute}="${p.value}" is not honoured by poolhost because ${p.reason}`,
     (p) => `remove ${p.attribute} (or set it to ${p.inert === '' ? 'an empty string' : `"${p.inert}"`}) to silence this warning; poolhost runs as if it were absent`,
   ),
+  notHonouredSection: define<{ section: string; entry: string; reason: string }>(
+    'POOLHOST_CONFIG_NOT_HONOURED',
+    (p) => `IIS section ${p.section} has <${p.entry}> entries, which are not honoured by poolhost because ${p.reason}`,
+    (p) => `remove the <${p.entry}> entries (or the section) to silence this warning; poolhost runs as if they were absent`,
+  ),
   redirectionUnknownElement: define<{ element: string }>(
     'POOLHOST_CONFIG_REDIRECTION_UNKNOWN_ELEMENT',
     (p) => `redirection.config has no element <${p.element}>; poolhost would not honour it`,

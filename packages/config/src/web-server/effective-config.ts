@@ -9,6 +9,7 @@
 //      Each section it sets is first checked against locks (500.19, 0x80070021).
 
 import type { ApplicationHostConfig, Site } from '../model.js';
+import type { ConfigIssue } from '../validation/config-error.js';
 import type { ConfigFileSections, ConfigLocation, ConfigurationFault, EffectiveWebServerConfig, OverrideMode, RawElement, WebServerConfig } from './model.js';
 import { beyondApplicationFault, ConfigurationFaultError, duplicateEntryFault, lockedSectionFault, lockViolationFault, malformedFault } from './configuration-fault.js';
 import { DuplicateCollectionEntry, LockViolation, mergeElement } from './merge-sections.js';
@@ -38,7 +39,15 @@ export class EffectiveConfigCache {
   private readonly webConfigs = new Map<string, ConfigFileSections | undefined>();
   private readonly configs = new Map<string, WebServerConfig>();
   private readonly identities = new WeakMap<object, number>();
+  private readonly warned = new WeakSet<ConfigFileSections>();
   private nextIdentity = 1;
+
+  /** A file's not honoured settings the first time it is asked for them, then none: they are logged once. */
+  warningsOf(file: ConfigFileSections): ConfigIssue[] {
+    if (!file.warnings || this.warned.has(file)) return [];
+    this.warned.add(file);
+    return file.warnings;
+  }
 
   readWebConfig(folder: string, groups: string[], readFile: ReadFile): ConfigFileSections | undefined {
     const key = `${folder}\u0000${groups.join('\u0000')}`;
@@ -113,15 +122,16 @@ export function getEffectiveWebServerConfig(
   const site = host.sites.find((candidate) => same(candidate.name, siteName));
   if (!site) throw new Error(`site "${siteName}" is not declared in ${host.file}; declared sites: ${host.sites.map((s) => s.name).join(', ')}`);
   const files: string[] = [];
+  const warnings: ConfigIssue[] = [];
   try {
-    const { sources, unlocked, locatedBelow } = levelSources(host, site, urlPath, options, files);
+    const { sources, unlocked, locatedBelow } = levelSources(host, site, urlPath, options, files, warnings);
     const build = (): WebServerConfig => buildWebServerConfig(mergeSources(sources, unlocked));
-    return { ok: true, config: options.cache ? options.cache.configFor(sources, build) : build(), files, locatedBelow };
+    return { ok: true, config: options.cache ? options.cache.configFor(sources, build) : build(), files, locatedBelow, warnings };
   } catch (error) {
-    if (error instanceof ConfigurationFaultError) return { ok: false, fault: error.fault, files };
+    if (error instanceof ConfigurationFaultError) return { ok: false, fault: error.fault, files, warnings };
     if (error instanceof InvalidSectionValue) {
       const fault: ConfigurationFault = malformedFault(error.message, error.element.position);
-      return { ok: false, fault, files };
+      return { ok: false, fault, files, warnings };
     }
     throw error;
   }
@@ -181,6 +191,7 @@ function levelSources(
   urlPath: string,
   options: EffectiveConfigOptions,
   files: string[],
+  warnings: ConfigIssue[],
 ): { sources: Array<Record<string, RawElement>>; unlocked: number; locatedBelow: string[] } {
   const apphost = host.webServer ?? { ...EMPTY_FILE, file: host.file };
   const withBaseline = options.baseline ?? true;
@@ -209,6 +220,7 @@ function levelSources(
       if (level.configPath === '') {
         if (withBaseline) sources.push(baselineFor(host, apphost));
         sources.push(apphost.sections);
+        if (apphost.fault) throw new ConfigurationFaultError(apphost.fault);
       }
       for (const location of apphost.locations) {
         const target = locationPath('', location);
@@ -224,6 +236,9 @@ function levelSources(
       const webConfig = cache ? cache.readWebConfig(level.folder, groups, readFile) : readWebConfig(level.folder, groups, readFile);
       if (!webConfig) continue;
       files.push(webConfig.file);
+      warnings.push(...(cache ? cache.warningsOf(webConfig) : (webConfig.warnings ?? [])));
+      // An unrecognized attribute in one of the file's sections (IIS checks the whole file against the schema).
+      if (webConfig.fault) throw new ConfigurationFaultError(webConfig.fault);
       // A `<location path=".">` of the file replaces the file's own element for the same section.
       const here = webConfig.locations.filter((location) => same(locationPath(level.configPath, location), level.configPath) && reaches(location, level.configPath));
       for (const location of here) if (location.fault) throw new ConfigurationFaultError(location.fault);

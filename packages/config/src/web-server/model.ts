@@ -3,6 +3,7 @@
 // (global sections and matching <location> tags) and the web.config files along the path.
 
 import type { SourcePosition } from '../model.js';
+import type { ConfigIssue } from '../validation/config-error.js';
 
 /** An element kept as written (attributes + children), for sections poolhost does not type (`rewrite`, `iisnode`, …). */
 export interface RawElement {
@@ -44,6 +45,10 @@ export interface ConfigFileSections {
   /** Section groups and sections registered in this file's `<configSections>`. */
   sectionGroups: string[];
   sectionDefinitions: Record<string, SectionDefinition>;
+  /** A 500.19 the file's own sections (outside location tags) give wherever the file applies: an unrecognized attribute. */
+  fault?: ConfigurationFault;
+  /** IIS settings of a web.config that poolhost does not honour (applicationHost.config's are on its model's `warnings`). */
+  warnings?: ConfigIssue[];
 }
 
 export type ResourceType = 'File' | 'Directory' | 'Either' | 'Unspecified';
@@ -255,5 +260,7 @@ export type EffectiveWebServerConfig =
        * for such a file is configured with its own path, not only its folder's.
        */
       locatedBelow: string[];
+      /** Settings of the web.config files read that poolhost does not honour; with a cache, each file's only the first time. */
+      warnings: ConfigIssue[];
     }
-  | { ok: false; fault: ConfigurationFault; files: string[] };
+  | { ok: false; fault: ConfigurationFault; files: string[]; warnings: ConfigIssue[] };

@@ -64,7 +64,7 @@ test('an attribute the element does not know is refused with its position', () =
     code: 'POOLHOST_CONFIG_UNKNOWN_ATTRIBUTE',
     line: 7,
     column: 61,
-    message: '<automaticCertificates> has no attribute "renewDays"; poolhost would not honour it',
+    message: "Unrecognized attribute 'renewDays' on <automaticCertificates>. Note that attribute names are case-sensitive",
   });
 });
 

@@ -221,14 +221,18 @@ test('loadApplicationHostConfig reads from disk and lists web.config files found
   assert.equal(config.sites[0]!.applications[0]!.virtualDirectories[0]!.physicalPath, join(root, 'inetpub/wwwroot'));
 });
 
-test('unknown elements and attributes are kept out of the way, never fatal', () => {
+test('unknown elements are kept out of the way, never fatal; an unknown attribute of an element poolhost reads is refused', () => {
   const config = load(
     applicationHost({
-      pools: '<add name="DefaultAppPool" futureSetting="x"><futureChild a="b" /></add>',
+      pools: '<add name="DefaultAppPool"><futureChild a="b" /></add>',
       applicationHost: '<customMetadata><key path="LM/W3SVC/INFO" /></customMetadata><somethingNew />',
     }),
   );
   assert.equal(config.applicationPools[0]!.name, 'DefaultAppPool');
+  assert.throws(
+    () => load(applicationHost({ pools: '<add name="DefaultAppPool" futureSetting="x" />' })),
+    (error: Error) => /Unrecognized attribute 'futureSetting' on <applicationPools\/add>/.test(error.message),
+  );
 });
 
 test('the model is plain JSON (it crosses process boundaries)', () => {
