@@ -23,6 +23,7 @@ import { ConfigWatcher } from './configuration/config-watcher.js';
 import { ConfigurationSource } from './configuration/configuration-source.js';
 import { applyConfiguration, describeDiff } from './configuration/reconfiguration.js';
 import { reportIgnoredApplications } from './configuration/ignored-applications.js';
+import { reportNotHonouredSettings } from './configuration/not-honoured-settings.js';
 import { buildSiteConfiguration } from './configuration/site-configuration.js';
 import { applicationPoolsToRecycle } from './configuration/web-config-changes.js';
 import { EventLog } from './event-log/event-log.js';
@@ -135,6 +136,7 @@ export function createWas(options: WasOptions): Was {
     });
   for (const poolConfig of config.applicationPools) pools.set(poolConfig.name.toLowerCase(), createPool(poolConfig));
   reportIgnoredApplications(eventLog, null, config);
+  reportNotHonouredSettings(logger, null, config);
   const queueStates = () => [...pools.values()].map((pool) => pool.queueState());
 
   const handlers = wasHandlers({
@@ -178,6 +180,7 @@ export function createWas(options: WasOptions): Was {
         next,
       );
       reportIgnoredApplications(eventLog, previous, next);
+      reportNotHonouredSettings(logger, previous, next);
       keepSpares(next);
       options.listenerAdaptersRequired?.(listenerAdaptersToStart(next));
       if (diff.hasChanges) logger.info({ file: next.file }, `configuration change applied: ${describeDiff(diff)}`);

@@ -6,6 +6,7 @@
 // the same WebServerConfig object, which the pipeline compiler shares in turn.
 import { applicationServesProtocol, EffectiveConfigCache, getEffectiveWebServerConfig, type ApplicationHostConfig, type ConfigurationFault, type Site, type WebServerConfig } from '@poolhost/config';
 import type { Logger } from 'pino';
+import { logNotHonoured } from './not-honoured-settings.js';
 
 export interface PoolApplication {
   site: Site;
@@ -42,6 +43,7 @@ export function poolApplications(config: ApplicationHostConfig, applicationPool:
       let fault: ConfigurationFault | null = null;
       try {
         const effective = getEffectiveWebServerConfig(config, site.name, application.path, { cache });
+        logNotHonoured(logger, effective.warnings);
         if (effective.ok) effectiveConfig = effective.config;
         else {
           fault = effective.fault;

@@ -12,6 +12,7 @@
 // pool (web-config-changes.ts), so a worker's folders never outlive the files they were read from.
 import { getEffectiveWebServerConfig, resolveUrl, type ApplicationHostConfig, type EffectiveConfigCache, type WebServerConfig } from '@poolhost/config';
 import { join } from 'node:path';
+import { logNotHonoured } from '../configuration/not-honoured-settings.js';
 import { compileFaultPipeline, compileFolderPipeline } from './compile-application.js';
 import type { PipelineApplication } from './pipeline-application.js';
 import type { RequestPipeline } from './request-pipeline.js';
@@ -80,6 +81,7 @@ export class FolderPipelines {
   private compute(path: string, folder: string): RequestPipeline | Promise<RequestPipeline> {
     const { site, logger } = this.application.setup;
     const effective = getEffectiveWebServerConfig(this.host, site.name, `${path}/`, { cache: this.cache });
+    logNotHonoured(logger, effective.warnings);
     if (!effective.ok) {
       const fault = effective.fault;
       logger.warn({ path, fault }, `the configuration of ${site.name}${path} cannot be used (HTTP 500.19): ${fault.file}:${fault.line}:${fault.column}: ${fault.message}`);
