@@ -50,9 +50,10 @@ export const SECTION_ELEMENT_ATTRIBUTES: Readonly<Record<string, AttributeNames>
   httpErrors: names('httpErrors', schema.HTTP_ERRORS_SCHEMA),
   'httpErrors/error': names('httpErrors/error', schema.HTTP_ERROR_SCHEMA),
   'httpErrors/remove': keys('httpErrors/remove', 'statusCode', 'subStatusCode'),
+  // removeServerHeader is honoured by construction: a worker's responses carry no Server header (only
+  // HTTP.SYS's own error responses say Microsoft-HTTPAPI/2.0, which IIS's setting does not remove either).
   'security/requestFiltering': names('requestFiltering', schema.REQUEST_FILTERING_SCHEMA, [], {
-    removeServerHeader: { inert: 'false', reason: 'the Server response header is always sent' },
-    unescapeQueryString: { inert: 'true', reason: 'the query string is always scanned unescaped' },
+    unescapeQueryString: { inert: 'true', reason: 'denyQueryStringSequences are always looked for in the query string both as sent and unescaped' },
   }),
   'security/requestFiltering/fileExtensions': names('fileExtensions', schema.FILE_EXTENSIONS_SCHEMA),
   'security/requestFiltering/fileExtensions/add': names('fileExtensions/add', schema.ALLOWED_ENTRY_SCHEMA, ['fileExtension']),
@@ -105,9 +106,10 @@ export const SECTION_ELEMENT_ATTRIBUTES: Readonly<Record<string, AttributeNames>
 };
 
 /**
- * Sections IIS registers that poolhost does not implement: their attributes are not checked (poolhost
- * has no schema for them), but one that asks for something is reported, never silently dropped.
- * `enabled`: IIS's default of the section's enabled attribute; `entry`: a collection entry that asks for something.
+ * Sections IIS registers (and elements of sections) that poolhost does not implement: their attributes are
+ * not checked (poolhost has no schema for them), but one that asks for something is reported, never
+ * silently dropped. `enabled`: IIS's default of the element's enabled attribute; `entry`: a collection
+ * entry that asks for something.
  */
 export const UNIMPLEMENTED_SECTIONS: Readonly<Record<string, { reason: string; enabled?: string; entry?: string }>> = {
   'security/authentication/windowsAuthentication': { enabled: 'false', reason: 'poolhost has no Windows (Negotiate, NTLM) authentication' },
@@ -118,6 +120,11 @@ export const UNIMPLEMENTED_SECTIONS: Readonly<Record<string, { reason: string; e
   httpRedirect: { enabled: 'false', reason: 'poolhost has no HTTP Redirection module (a URL Rewrite rule with a Redirect action does the same)' },
   'webdav/authoring': { enabled: 'false', reason: 'poolhost has no WebDAV' },
   isapiFilters: { entry: 'filter', reason: 'poolhost loads no ISAPI filter (Windows DLLs)' },
+  webSocket: { enabled: 'true', reason: 'a worker always passes a WebSocket upgrade to the application that handles it' },
+  'security/dynamicIpSecurity/denyByConcurrentRequests': { enabled: 'false', reason: 'poolhost has no Dynamic IP Restrictions (security/ipSecurity is honoured)' },
+  'security/dynamicIpSecurity/denyByRequestRate': { enabled: 'false', reason: 'poolhost has no Dynamic IP Restrictions (security/ipSecurity is honoured)' },
+  'security/requestFiltering/filteringRules': { entry: 'filteringRule', reason: 'poolhost\'s request filtering has no filtering rules (scanUrl, scanHeaders, denyStrings)' },
+  'httpTracing/traceUrls': { entry: 'add', reason: 'poolhost writes no ETW traces (Failed Request Tracing writes its own files)' },
 };
 
 /** What an unrecognized attribute of a system.webServer element gives: IIS's 500.19 text and where it is. */
@@ -140,15 +147,11 @@ export function checkSectionAttributes(path: string, element: XmlElement, diagno
     reportUnimplemented(path, element, unimplemented, diagnostics);
     return undefined;
   }
-  return walk(path, element, diagnostics);
-}
-
-function walk(path: string, element: XmlElement, diagnostics: Diagnostics): UnrecognizedSectionAttribute | undefined {
   const names = SECTION_ELEMENT_ATTRIBUTES[path];
   const own = names ? checkAttributeNames(element, names, diagnostics)[0] : undefined;
   let first: UnrecognizedSectionAttribute | undefined = own ? { attribute: own, message: unrecognizedAttributeMessage(own.name) } : undefined;
   for (const child of childElements(element)) {
-    const found = walk(`${path}/${child.name}`, child, diagnostics);
+    const found = checkSectionAttributes(`${path}/${child.name}`, child, diagnostics);
     if (found && (!first || found.attribute.start < first.attribute.start)) first = found;
   }
   return first;

@@ -126,6 +126,8 @@ test('registered sections poolhost does not implement are reported when they ask
         '      <authorization><add accessType="Deny" users="?" /></authorization>',
         '    </security>',
         '    <httpRedirect enabled="true" destination="https://example.com" />',
+        '    <webSocket enabled="true" />',
+        '    <security><requestFiltering><filteringRules><filteringRule name="sql" scanUrl="true" /></filteringRules></requestFiltering></security>',
       ].join('\n'),
     ),
     file,
@@ -137,6 +139,7 @@ test('registered sections poolhost does not implement are reported when they ask
       '5:46 IIS setting system.webServer/security/authentication/windowsAuthentication@enabled="true"',
       '6:22 IIS section system.webServer/security/authorization has <add> entries,',
       '8:19 IIS setting system.webServer/httpRedirect@enabled="true"',
+      '10:49 IIS section system.webServer/security/requestFiltering/filteringRules has <filteringRule> entries,',
     ],
   );
   assert.match(sections.warnings![1]!.message, /poolhost has no URL Authorization module: its allow and deny rules restrict nobody/);
