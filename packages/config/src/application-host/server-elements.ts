@@ -29,10 +29,7 @@ export function readWebManagement(applicationHost: XmlElement | undefined, conte
 export function readHttpSys(applicationHost: XmlElement | undefined, context: ReadContext): HttpSysParameters {
   const element = child(applicationHost, 'httpSys');
   // httpSys is poolhost's own element: a name it does not know (a misspelt enableHttp2Cleartext) is an error, never ignored.
-  const known = Object.keys(HTTP_SYS_SCHEMA);
-  for (const attribute of element?.attributes ?? []) {
-    if (!known.includes(attribute.name)) context.diagnostics.report(ConfigErrors.unknownHttpSysAttribute, { attribute: attribute.name, known }, attribute.start);
-  }
+  checkAttributeNames(element, ELEMENT_ATTRIBUTES.httpSys, context.diagnostics);
   const parameters = readAttributes<HttpSysParameters>(HTTP_SYS_SCHEMA, [element], context.diagnostics);
   parameters.errorLoggingDir =
     parameters.errorLoggingDir.trim() === '' ? `${mapPath(context, DEFAULT_LOG_DIRECTORY)}/HTTPERR` : mapPath(context, parameters.errorLoggingDir);
@@ -46,11 +43,8 @@ export function readHttpSys(applicationHost: XmlElement | undefined, context: Re
 export function readAutomaticCertificates(applicationHost: XmlElement | undefined, sites: readonly Site[], context: ReadContext): AutomaticCertificates | undefined {
   const element = child(applicationHost, 'automaticCertificates');
   const d = context.diagnostics;
-  const known = Object.keys(AUTOMATIC_CERTIFICATES_SCHEMA);
   if (element) {
-    for (const attribute of element.attributes) {
-      if (!known.includes(attribute.name)) d.report(ConfigErrors.unknownAttribute, { element: 'automaticCertificates', attribute: attribute.name, known }, attribute.start);
-    }
+    checkAttributeNames(element, ELEMENT_ATTRIBUTES.automaticCertificates, d);
     const directoryUrl = findAttribute(element, 'directoryUrl');
     if (!directoryUrl) d.report(ConfigErrors.missingAttribute, { element: 'automaticCertificates', attribute: 'directoryUrl' }, element.start);
     else if (!/^https:\/\/[^/\s]+/i.test(directoryUrl.value)) d.report(ConfigErrors.acmeDirectoryUrl, { value: directoryUrl.value }, directoryUrl.start);

@@ -26,11 +26,6 @@ export const ConfigErrors = {
     (p) => `the root element is <${p.name}>, not <configuration>`,
     () => 'wrap the file in <configuration> ... </configuration>',
   ),
-  unknownHttpSysAttribute: define<{ attribute: string; known: readonly string[] }>(
-    'POOLHOST_CONFIG_UNKNOWN_HTTPSYS_ATTRIBUTE',
-    (p) => `httpSys has no attribute ${p.attribute}: poolhost would not act on it`,
-    (p) => `remove it, or use one of ${list(p.known)}`,
-  ),
   notBoolean: define<Attr>(
     'POOLHOST_CONFIG_NOT_BOOLEAN',
     (p) => `${p.attribute}="${p.value}" is not a boolean`,

@@ -375,8 +375,8 @@ test('all problems are collected; the first is in the message, the rest listed a
 test('httpSys (poolhost\'s own element) refuses an attribute it does not know, at its position', () => {
   const error = errorOf(configWith(['<add name="P" />'], [], ['<httpSys enableHttp2Cleartxt="true" />']));
   const issue = error.issues[0]!;
-  assert.equal(issue.code, 'POOLHOST_CONFIG_UNKNOWN_HTTPSYS_ATTRIBUTE');
+  assert.equal(issue.code, 'POOLHOST_CONFIG_UNKNOWN_ATTRIBUTE');
   assert.equal(issue.line, 8);
-  assert.match(issue.message, /httpSys has no attribute enableHttp2Cleartxt/);
+  assert.match(issue.message, /Unrecognized attribute 'enableHttp2Cleartxt' on <httpSys>/);
   assert.match(issue.hint, /enableHttp2Cleartext/);
 });

@@ -14,7 +14,7 @@ import {
   RECYCLING_SCHEMA,
   SCHEDULE_ENTRY_SCHEMA,
 } from './application-pool-schema.js';
-import { WEB_LIMITS_SCHEMA, WEB_MANAGEMENT_SCHEMA } from './server-schema.js';
+import { AUTOMATIC_CERTIFICATES_SCHEMA, HTTP_SYS_SCHEMA, WEB_LIMITS_SCHEMA, WEB_MANAGEMENT_SCHEMA } from './server-schema.js';
 import {
   APPLICATION_SCHEMA,
   BINDING_SCHEMA,
@@ -133,6 +133,8 @@ export const ELEMENT_ATTRIBUTES = {
   virtualDirectoryDefaults: names('virtualDirectoryDefaults', VIRTUAL_DIRECTORY_SCHEMA, ['path'], VIRTUAL_DIRECTORY_NOT_HONOURED),
   webLimits: names('webLimits', WEB_LIMITS_SCHEMA, [], WEB_LIMITS_NOT_HONOURED),
   webManagement: names('webManagement', WEB_MANAGEMENT_SCHEMA),
+  httpSys: names('httpSys', HTTP_SYS_SCHEMA),
+  automaticCertificates: names('automaticCertificates', AUTOMATIC_CERTIFICATES_SCHEMA),
   listenerAdapters: names('listenerAdapters', {}),
   listenerAdapter: names('listenerAdapters/add', {}, ['name'], LISTENER_ADAPTER_NOT_HONOURED),
 } as const satisfies Record<string, AttributeNames>;
