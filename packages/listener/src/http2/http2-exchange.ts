@@ -18,6 +18,12 @@ export class Http2Exchange implements RequestCarrier, ResponseWriter {
   private trailers: string[] | null = null;
   /** sendTrailers bound, made only for a response that has trailers. */
   private sendTrailersBound: (() => void) | null = null;
+  /** Body writes Node has not yet reported done (their DATA handed to the client's transport). */
+  private writesInFlight = 0;
+  /** The response ended while writes were in flight: END_STREAM goes after the last one's callback. */
+  private endDeferred = false;
+  /** afterWrite bound, made with the response's first body write. */
+  private afterWriteBound: ((error?: Error | null) => void) | null = null;
   // EntityBody, per stream: re-armed whenever body bytes arrived since the last sweep.
   private receivingBody = false;
   private bodyBytes = 0;
@@ -177,15 +183,40 @@ export class Http2Exchange implements RequestCarrier, ResponseWriter {
     if (this.bodyless) return false;
     const stream = this.stream;
     if (stream.destroyed || stream.writableEnded) return false;
-    stream.write(payload);
+    this.writesInFlight++;
+    stream.write(payload, this.writeDone());
     this.request.outputFlushed();
     return true;
   }
 
+  /**
+   * The response's end: END_STREAM once no body write is in flight. Ending the stream with a write in
+   * flight (`write(); end()`) puts END_STREAM on that write's DATA frame; nghttp2 then closes the stream
+   * (the client's half being closed) before Node reports the write done, Node destroys the stream on
+   * close (its readable side has ended: see requestEnded), and the write's late completion makes
+   * Writable build an ERR_STREAM_DESTROYED, stack trace and all, for every response
+   * (docs/performance.md, "HTTP/2: where httpsys' CPU per h2 stream goes"). Ending after the last
+   * write's callback costs an empty DATA frame carrying END_STREAM (9 bytes) instead.
+   */
   end(trailers: string[] | null): void {
     const stream = this.stream;
     this.trailers = trailers;
-    if (!stream.destroyed && !stream.writableEnded) stream.end();
+    if (stream.destroyed || stream.writableEnded) return;
+    if (this.writesInFlight > 0) this.endDeferred = true;
+    else stream.end();
+  }
+
+  /** The callback every body write is given: one closure per response. */
+  private writeDone(): (error?: Error | null) => void {
+    return (this.afterWriteBound ??= (error) => this.afterWrite(error));
+  }
+
+  private afterWrite(error: Error | null | undefined): void {
+    if (--this.writesInFlight > 0 || !this.endDeferred) return;
+    this.endDeferred = false;
+    // A failed write has destroyed the stream (Node resets it): there is nothing left to end.
+    const stream = this.stream;
+    if (error == null && !stream.destroyed && !stream.writableEnded) stream.end();
   }
 
   /** After the last DATA frame: the trailers (none: Node ends the stream with an empty DATA frame instead). */
@@ -224,7 +255,11 @@ export class Http2Exchange implements RequestCarrier, ResponseWriter {
       server: 'Microsoft-HTTPAPI/2.0',
       'content-length': error.body.length,
     });
-    stream.end(error.body);
+    // As end(): END_STREAM after the write's callback, not on its DATA frame.
+    this.trailers = null;
+    this.writesInFlight++;
+    this.endDeferred = true;
+    stream.write(error.body, this.writeDone());
   }
 
   reset(_abortive: boolean): void {
