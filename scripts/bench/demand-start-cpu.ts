@@ -144,6 +144,14 @@ try {
     const m = (key: keyof DemandStart) => median(list.map((entry) => entry[key]));
     console.log(`| ${trial.label} | ${m('total').toFixed(1)} | ${m('httpsys').toFixed(1)} | ${m('w3svc').toFixed(1)} | ${m('was').toFixed(1)} | ${m('w3wp').toFixed(1)} | ${(m('total') / floor).toFixed(2)}× |`);
   }
+  // Each tree against the first, round by round (both ran seconds apart, under the same load): the median
+  // of those differences moves less with the machine's load than the difference of two medians.
+  const first = results.get(trials[0]!.label)!;
+  for (const trial of trials.slice(1)) {
+    const list = results.get(trial.label)!;
+    const paired = (key: keyof DemandStart) => median(list.map((entry, round) => entry[key] - first[round]![key]));
+    console.log(`${trial.label} − ${trials[0]!.label}, median of the rounds' differences: total ${paired('total').toFixed(1)} ms, w3wp ${paired('w3wp').toFixed(1)} ms, was ${paired('was').toFixed(1)} ms`);
+  }
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
