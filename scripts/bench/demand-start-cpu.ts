@@ -8,7 +8,7 @@
 // a fresh `poolhost start` with one OnDemand pool and no spare, 300 ms of rest, one request, and the CPU
 // that httpsys, w3svc and was spent from the request to its answer plus the whole of the new w3wp (all
 // from /proc/<pid>/task/*/schedstat, nanoseconds on the CPU, every live thread). The trees' order
-// alternates from round to round; one uncounted start per tree comes first (it writes w3wp's code cache). Medians per tree, and the ratio to the floor's median.
+// rotates from round to round; one uncounted start per tree comes first (it writes w3wp's code cache). Medians per tree, and the ratio to the floor's median.
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -126,9 +126,11 @@ try {
   for (const trial of trials) await demandStartCpu(trial, join(work, `warm-${trial.label}`));
   for (let round = 0; round < rounds; round++) {
     floors.push(await floorCpuMs());
-    const order = round % 2 ? [...trials].reverse() : trials;
+    // Rotated each round, so every tree runs in every position (first after the floor, …) equally often.
+    const order = trials.map((_, index) => trials[(index + round) % trials.length]!);
     const line: string[] = [`round ${round + 1}: floor ${floors.at(-1)!.toFixed(1)}`];
     for (const trial of order) {
+      await sleep(200); // the previous poolhost's processes have exited; let the machine settle after them
       const result = await demandStartCpu(trial, join(work, `${round}-${trial.label}`));
       results.get(trial.label)!.push(result);
       line.push(`${trial.label} ${result.total.toFixed(1)} (w3wp ${result.w3wp.toFixed(1)})`);
