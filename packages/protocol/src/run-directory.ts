@@ -1,6 +1,6 @@
 // The run directory holds every socket and pid file of one poolhost instance (mode 0700, sockets 0600).
 import { mkdirSync, chmodSync, statSync, readFileSync, writeFileSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
+// node:crypto is loaded on first use (process.getBuiltinModule): a worker's start does not need it, and loading it costs ≈1.8 ms of CPU there (docs/performance.md, "Demand start without a spare").
 import { join, resolve } from 'node:path';
 
 export type SocketName = 'poolhost' | 'httpsys' | 'httpsys-data' | 'w3svc' | 'was' | 'net-tcp' | 'net-tcp-data';
@@ -62,7 +62,7 @@ export function administrationTokenPath(runDirectory: string): string {
 
 /** `poolhost start --metrics`: a new token for this run. */
 export function createAdministrationToken(runDirectory: string): string {
-  const token = randomBytes(24).toString('base64url');
+  const token = process.getBuiltinModule('node:crypto').randomBytes(24).toString('base64url');
   writeFileSync(administrationTokenPath(runDirectory), `${token}\n`, { mode: 0o600 });
   chmodSync(administrationTokenPath(runDirectory), 0o600);
   return token;

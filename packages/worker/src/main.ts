@@ -3,13 +3,17 @@
 // POOLHOST_WORKER_ID and optionally POOLHOST_DATA_FD (see docs/data-plane.md for the contract).
 // With POOLHOST_SPARE=1 it is a spare: booted, bound to no pool, until was assigns it one (the arguments
 // and environment above arrive then; see spare-worker/spare-worker.ts and docs/process-model.md).
-import { stat } from 'node:fs/promises';
+import { stat as statCallback } from 'node:fs';
 import { Socket } from 'node:net';
+import { promisify } from 'node:util';
 import { createLogger, runService, type Logger, type ServiceLifecycle } from '@poolhost/common';
 import { resolveRunDirectory } from '@poolhost/protocol';
 import { createWorkerProcess, type WorkerProcess } from './worker-process.js';
 import { WorkerExitCode } from './exit-codes.js';
 import { waitForAssignment, type SpareAssignment } from './spare-worker/spare-worker.js';
+
+// node:fs's callbacks, promisified: node:fs/promises (with readline) is not loaded by a worker's start (≈1.4 ms; docs/performance.md, "Demand start without a spare").
+const stat = promisify(statCallback);
 
 /** What a worker is started with, read from its arguments and environment (a spare's, once assigned). */
 function workerSettings() {

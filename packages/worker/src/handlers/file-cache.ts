@@ -5,9 +5,12 @@
 // used only while the file's inode, size and modification time are those it was read with; the
 // handler has the file's stats before it looks (handler mapping stats the file anyway). Filled in the
 // background by the first request, which is served from disk; least recently used entries go first.
-import { readFile } from 'node:fs/promises';
-import type { Stats } from 'node:fs';
+import { readFile as readFileCallback, type Stats } from 'node:fs';
+import { promisify } from 'node:util';
 import { createFileCacheCounters, type FileCacheCounters } from '@poolhost/protocol';
+
+// node:fs's callbacks, promisified: node:fs/promises (with readline) is not loaded by a worker's start (≈1.4 ms; docs/performance.md, "Demand start without a spare").
+const readFile = promisify(readFileCallback);
 
 /** IIS' FileCacheMaxFileSize default. */
 export const FILE_CACHE_MAX_FILE_SIZE = 256 * 1024;

@@ -7,7 +7,7 @@
 // Wrong credentials: 401.1. No credentials and anonymous authentication off: 401.2 (pipeline core).
 import { readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import { scrypt, timingSafeEqual } from 'node:crypto';
+// node:crypto is loaded on first use (process.getBuiltinModule): a worker's start does not need it, and loading it costs ≈1.8 ms of CPU there (docs/performance.md, "Demand start without a spare").
 import type { Logger } from 'pino';
 import type { RawElement } from '@poolhost/config';
 import type { HttpContext } from '../pipeline/http-context.js';
@@ -35,6 +35,7 @@ export function readCredentialsFile(file: string): Map<string, Credential> {
 
 function verify(password: string, credential: Credential): Promise<boolean> {
   return new Promise((resolve) => {
+    const { scrypt, timingSafeEqual } = process.getBuiltinModule('node:crypto');
     scrypt(password, credential.salt, credential.hash.length || SCRYPT_KEY_LENGTH, (error, derived) => {
       resolve(!error && derived.length === credential.hash.length && timingSafeEqual(derived, credential.hash));
     });

@@ -11,6 +11,8 @@ import { IMPORT_MODULE, type ImportModule } from '../hosting/import-module.js';
 
 /** The bundle's content hash, written in by scripts/build.mjs. */
 declare const W3WP_BUNDLE_HASH: string;
+/** 'latin1' when the build found the bundle ASCII (then latin1 reads the same string without decoding UTF-8), else 'utf8'. */
+declare const W3WP_BUNDLE_ENCODING: 'latin1' | 'utf8';
 
 /** Long enough for start-up and a first request to have compiled what a worker runs; the timer never holds the process. */
 const SAVE_AFTER_MS = 2_000;
@@ -20,7 +22,7 @@ type BundleFunction = (exports: object, require: NodeJS.Require, module: object,
 const folder = dirname(fileURLToPath(import.meta.url));
 const bundle = join(folder, 'w3wp.bundle.cjs');
 const cacheFile = join(folder, `w3wp.bundle.${W3WP_BUNDLE_HASH}.${process.version}-${process.arch}.v8cache`);
-const { script, state } = compileWithCodeCache(readFileSync(bundle, 'utf8'), bundle, cacheFile);
+const { script, state } = compileWithCodeCache(readFileSync(bundle, W3WP_BUNDLE_ENCODING), bundle, cacheFile);
 const lentImport: ImportModule = (url) => import(url);
 (globalThis as Record<symbol, ImportModule>)[IMPORT_MODULE] = lentImport;
 const module = { exports: {} };

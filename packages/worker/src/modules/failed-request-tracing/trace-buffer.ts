@@ -1,6 +1,6 @@
 // The events of one traced request (reference §11), buffered until EndRequest decides whether the
 // request failed by a rule's definition; then written as an fr######.xml file, else dropped.
-import { randomUUID } from 'node:crypto';
+// node:crypto is loaded on first use (process.getBuiltinModule): a worker's start does not need it, and loading it costs ≈1.8 ms of CPU there (docs/performance.md, "Demand start without a spare").
 import { reasonPhrase } from '../../pipeline/http-status.js';
 import { stageBit } from '../../pipeline/request-stage.js';
 import type { HttpContext } from '../../pipeline/http-context.js';
@@ -16,7 +16,7 @@ export interface TraceEvent {
 const now = (): number => performance.timeOrigin + performance.now();
 
 export class TraceBuffer {
-  readonly activityId = `{${randomUUID().toUpperCase()}}`;
+  readonly activityId = `{${process.getBuiltinModule('node:crypto').randomUUID().toUpperCase()}}`;
   readonly events: TraceEvent[] = [];
   private readonly moduleStarted: number[] = [];
 

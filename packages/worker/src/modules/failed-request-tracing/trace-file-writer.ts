@@ -1,10 +1,18 @@
 // Writes failed request traces as `<traceFailedRequestsLogging.directory>/W3SVC<siteId>/fr000001.xml`,
 // numbered after the highest file there (created exclusively, so the workers of a web garden never
 // overwrite each other), and deletes the oldest beyond maxLogFiles. Failures are logged, never thrown.
-import { link, mkdir, readdir, unlink, writeFile } from 'node:fs/promises';
+import { link as linkCallback, mkdir as mkdirCallback, readdir as readdirCallback, unlink as unlinkCallback, writeFile as writeFileCallback } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import type { Logger } from 'pino';
 import type { Site } from '@poolhost/config';
+
+// node:fs's callbacks, promisified: node:fs/promises (with readline) is not loaded by a worker's start (≈1.4 ms; docs/performance.md, "Demand start without a spare").
+const link = promisify(linkCallback);
+const mkdir = promisify(mkdirCallback);
+const readdir = promisify(readdirCallback);
+const unlink = promisify(unlinkCallback);
+const writeFile = promisify(writeFileCallback);
 
 const TRACE_FILE = /^fr(\d+)\.xml$/i;
 
