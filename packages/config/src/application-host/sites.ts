@@ -168,7 +168,14 @@ function checkSiteChildren(site: XmlElement | undefined, context: ReadContext): 
   checkAttributeNames(child(site, 'logFile'), ELEMENT_ATTRIBUTES.logFile, d);
   checkAttributeNames(child(site, 'traceFailedRequestsLogging'), ELEMENT_ATTRIBUTES.traceFailedRequestsLogging, d);
   checkAttributeNames(child(site, 'hsts'), ELEMENT_ATTRIBUTES.hsts, d);
+  // IIS 8.5's custom W3C fields: IIS_schema.xml defines them, poolhost's W3C log has logExtFileFlags' fields only.
+  const customFields = child(child(site, 'logFile'), 'customFields');
+  const customField = customFields ? childElements(customFields, 'add')[0] : undefined;
+  if (customField) d.warn(ConfigErrors.notHonouredEntry, { element: 'logFile/customFields', entry: `<add logFieldName="${findAttribute(customField, 'logFieldName')?.value ?? ''}">`, reason: CUSTOM_FIELDS }, customField.start);
 }
+
+const CUSTOM_FIELDS = 'the W3C log is written with the logExtFileFlags fields only; custom fields (request or response headers, server variables) are not logged';
+const NO_FTP = 'poolhost has no FTP service (IIS\'s FTP server is ftpsvc, not W3SVC): nothing listens on the binding, and the site\'s <ftpServer> settings are not read';
 
 function readSite(
   element: XmlElement,
@@ -247,6 +254,7 @@ function readBindings(bindings: XmlElement | undefined, context: ReadContext): B
     }
     const protocol = protocolAttribute.value.toLowerCase();
     const bindingInformation = informationAttribute.value;
+    if (protocol === 'ftp') context.diagnostics.warn(ConfigErrors.notHonouredEntry, { element: 'bindings', entry: `<binding protocol="ftp" bindingInformation="${bindingInformation}">`, reason: NO_FTP }, protocolAttribute.start);
     const { sslFlags, certificateSource, proxyProtocol } = readAttributes<{ sslFlags: number; certificateSource: string; proxyProtocol: string }>(
       BINDING_SCHEMA,
       [element],

@@ -142,6 +142,11 @@ export const ConfigErrors = {
     (p) => `IIS section ${p.section} has <${p.entry}> entries, which are not honoured by poolhost because ${p.reason}`,
     (p) => `remove the <${p.entry}> entries (or the section) to silence this warning; poolhost runs as if they were absent`,
   ),
+  notHonouredEntry: define<{ element: string; entry: string; reason: string }>(
+    'POOLHOST_CONFIG_NOT_HONOURED',
+    (p) => `IIS <${p.element}> entry ${p.entry} is not honoured by poolhost because ${p.reason}`,
+    () => 'remove the entry to silence this warning; poolhost runs as if it were absent',
+  ),
   redirectionUnknownElement: define<{ element: string }>(
     'POOLHOST_CONFIG_REDIRECTION_UNKNOWN_ELEMENT',
     (p) => `redirection.config has no element <${p.element}>; poolhost would not honour it`,

@@ -140,8 +140,9 @@ export const FAILURE_DEFINITIONS_SCHEMA: ElementSchema = {
 };
 
 /**
- * system.webServer/iisnode: iisnode's schema (src/config/iisnode_schema.xml in tjanczuk/iisnode), every
- * attribute with its default, so appcmd checks and shows them. The worker's iisnode hosting reads the
+ * system.webServer/iisnode: iisnode's schema (src/config/iisnode_schema.xml in tjanczuk/iisnode, plus
+ * nodeProcessStickySessions of Azure/iisnode, the build Azure App Service installs), every attribute with
+ * its default, so appcmd checks and shows them. The worker's iisnode hosting reads the
  * section (packages/worker/src/hosting/iisnode/iisnode-settings.ts, docs/hosting.md lists the ones
  * that have no effect on Linux).
  */
@@ -179,4 +180,5 @@ export const IISNODE_SCHEMA: ElementSchema = {
   configOverrides: string('iisnode.yml'),
   recycleSignalEnabled: bool(false),
   idlePageOutTimePeriod: uint(0),
+  nodeProcessStickySessions: bool(false),
 };

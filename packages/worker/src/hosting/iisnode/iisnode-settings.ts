@@ -1,5 +1,5 @@
 // The `<iisnode>` section (system.webServer/iisnode), typed, with the defaults of iisnode's own schema
-// (src/config/iisnode_schema.xml in tjanczuk/iisnode). Values come from the effective configuration,
+// (src/config/iisnode_schema.xml in tjanczuk/iisnode; Azure/iisnode's adds nodeProcessStickySessions). Values come from the effective configuration,
 // then from the configOverrides file (iisnode.yml), as iisnode applies them. Attributes that describe
 // Windows machinery (named pipes, IO threads, the node-inspector debugger, page-out) are accepted and
 // kept — appcmd shows them — but have no effect: the worker logs each one set (docs/hosting.md lists them).
@@ -70,6 +70,8 @@ export const IISNODE_ATTRIBUTES: Record<string, { kind: Kind; defaultValue: stri
   configOverrides: { kind: 'string', defaultValue: 'iisnode.yml' },
   recycleSignalEnabled: { kind: 'bool', defaultValue: 'false' },
   idlePageOutTimePeriod: { kind: 'uint', defaultValue: '0', withoutEffect: 'Windows working-set page-out' },
+  // Azure/iisnode (Azure App Service): a request whose iisnode.session.cookie names a process goes to it.
+  nodeProcessStickySessions: { kind: 'bool', defaultValue: 'false', withoutEffect: 'Azure iisnode sticky sessions; requests go round robin to the node processes (keep session state outside the process)' },
 };
 
 /** What an application loaded into w3wp itself reads of the section; the rest needs node processes. */

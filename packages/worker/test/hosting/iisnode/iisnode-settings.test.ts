@@ -22,7 +22,7 @@ test("<iisnode> defaults are iisnode's schema", () => {
   assert.equal(settings.recycleSignalEnabled, false);
   assert.equal(settings.gracefulShutdownTimeout, 60000);
   assert.equal(settings.configOverrides, 'iisnode.yml');
-  assert.equal(Object.keys(IISNODE_ATTRIBUTES).length, 33, 'every attribute of iisnode_schema.xml');
+  assert.equal(Object.keys(IISNODE_ATTRIBUTES).length, 34, "every attribute of iisnode_schema.xml and Azure/iisnode's nodeProcessStickySessions");
 });
 
 test('<iisnode>: attribute names in any case, iisnode.yml over web.config, 0 processes = one per CPU, bools as iisnode reads them', () => {
@@ -46,6 +46,14 @@ test('<iisnode> attributes set to something poolhost cannot act on are reported,
     'colour="blue" (not an iisnode attribute)',
   ]);
   assert.deepEqual(iisnodeAttributesWithoutEffect(undefined, 'node processes'), []);
+});
+
+test("Azure/iisnode's nodeProcessStickySessions is an iisnode attribute: a bool, reported when true, silent at its default", () => {
+  assert.deepEqual(iisnodeAttributesWithoutEffect(section({ nodeProcessStickySessions: 'true' }), 'node processes'), [
+    'nodeProcessStickySessions="true" (Azure iisnode sticky sessions; requests go round robin to the node processes (keep session state outside the process))',
+  ]);
+  assert.deepEqual(iisnodeAttributesWithoutEffect(section({ nodeProcessStickySessions: 'false' }), 'node processes'), []);
+  assert.throws(() => resolveIisnodeSettings(section({ nodeProcessStickySessions: 'sometimes' })), /nodeProcessStickySessions: "sometimes" is not a boolean/);
 });
 
 test('an application loaded into w3wp reads only promoteServerVars and enableXFF: the rest it sets is reported', () => {
