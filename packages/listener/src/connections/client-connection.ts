@@ -12,6 +12,7 @@ import type { ProxiedClient } from './proxy-protocol.js';
 import type { SiteRoute } from '../routing/routing-table.js';
 import type { RequestCarrier } from '../requests/request-front.js';
 import type { Http1ResponseWriter } from './http1-response-writer.js';
+import type { CacheKeyMemo } from '../cache/kernel-cache.js';
 
 /** A request line and its headers, as parsed. */
 export interface RequestHead {
@@ -180,6 +181,8 @@ export class ClientConnection implements RequestCarrier {
   bodyWaitSince = 0;
   /** The response was complete before the body: since when the rest has been drained (DrainEntityBody; 0: not draining). */
   drainingSince = 0;
+  /** The kernel cache's key of the last request looked up on this connection: the next request for the same URL reuses it (cache/kernel-cache.ts). */
+  lastCacheKey: CacheKeyMemo | null = null;
   private parser: ConnectionParser | null;
   private partialHeaders: string[] = [];
   private partialUrl = '';

@@ -9,6 +9,7 @@ import type { ListenerRequest, RequestOutcomes } from '../requests/listener-requ
 import type { ConnectionAddresses } from '../ssl/tls-front.js';
 import type { Socket } from 'node:net';
 import type { CacheCapture } from '../cache/cache-capture.js';
+import type { CacheKeyMemo } from '../cache/kernel-cache.js';
 
 /** The rapid-reset count covers this window. */
 export const STREAM_RESET_WINDOW_MS = 60_000;
@@ -45,6 +46,8 @@ export class Http2ClientSession implements RoutedConnection, RequestOutcomes {
    */
   headerBlockStream = 0;
   headerBlockSince = 0;
+  /** The kernel cache's key of the last request looked up on this connection (cache/kernel-cache.ts). */
+  lastCacheKey: CacheKeyMemo | null = null;
 
   constructor(
     readonly session: ServerHttp2Session,
