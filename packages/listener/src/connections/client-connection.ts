@@ -54,11 +54,6 @@ const PARSER_POOL_SIZE = 1000;
 
 type ConnectionParser = LlhttpParser & { connection: ClientConnection | null };
 
-function onMessageBegin(this: ConnectionParser): number {
-  this.connection?.messageBegan();
-  return 0;
-}
-
 function onHeaders(this: ConnectionParser, headers: string[], url: string): void {
   this.connection?.headersFlushed(headers, url);
 }
@@ -96,7 +91,9 @@ function onExecute(this: ConnectionParser, result: number | ParseError): void {
 
 function takeParser(): ConnectionParser {
   const parser = (parserPool.pop() ?? new HTTPParser()) as ConnectionParser;
-  parser[HTTPParser.kOnMessageBegin] = onMessageBegin;
+  // No JavaScript for a message's first byte (a call from C++ per request): packetParsed() sees a head
+  // left incomplete by a packet instead.
+  parser[HTTPParser.kOnMessageBegin] = undefined;
   parser[HTTPParser.kOnHeaders] = onHeaders;
   parser[HTTPParser.kOnHeadersComplete] = onHeadersComplete;
   parser[HTTPParser.kOnBody] = onBody;
@@ -255,12 +252,6 @@ export class ClientConnection implements RequestCarrier {
 
   // --- parser callbacks --------------------------------------------------------------------------
 
-  messageBegan(): void {
-    this.headStartedAt = Date.now();
-    this.idleSince = 0;
-    this.headComplete = false;
-  }
-
   headersFlushed(headers: string[], url: string): void {
     // After the head, what llhttp flushes is a chunked body's trailer section (RFC 9112 §7.1.2).
     const into = this.headComplete ? (this.trailers ??= []) : this.partialHeaders;
@@ -278,6 +269,7 @@ export class ClientConnection implements RequestCarrier {
     keepAlive: boolean,
   ): void {
     this.headStartedAt = 0;
+    this.idleSince = 0;
     this.headComplete = true;
     if (headers === undefined) {
       headers = this.partialHeaders;
@@ -308,6 +300,8 @@ export class ClientConnection implements RequestCarrier {
     this.receivingBody = false;
     this.bodyRequest = null;
     this.drainingSince = 0;
+    // What llhttp flushes from here on belongs to the next message's head.
+    this.headComplete = false;
     target?.onRequestBodyEnd(trailers);
   }
 
@@ -345,6 +339,12 @@ export class ClientConnection implements RequestCarrier {
       upgrade.upgradeHead = buffer.subarray(result);
       this.upgradeRequest = null;
       this.detachParser();
+    }
+    // HeaderWait: a head this packet left incomplete began in it (llhttp begins a message at its first
+    // byte, and a head completed earlier keeps headersCompleted() true until the next one begins).
+    if (this.headStartedAt === 0 && this.parser !== null && !this.parser.headersCompleted()) {
+      this.headStartedAt = Date.now();
+      this.idleSince = 0;
     }
     if (parsed.length === 0) return;
     for (let i = 0; i < parsed.length; i++) this.events.submitParsed(parsed[i]!);
