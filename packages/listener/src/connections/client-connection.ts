@@ -178,6 +178,13 @@ export class ClientConnection implements RequestCarrier {
   bodyWaitSince = 0;
   /** The response was complete before the body: since when the rest has been drained (DrainEntityBody; 0: not draining). */
   drainingSince = 0;
+  /**
+   * Intake's verdict on the head just parsed: no body follows it (no Transfer-Encoding, no Content-Length
+   * or 0), so llhttp completes the message with the head (set from onRequestHead, read right after it).
+   */
+  bodyless = false;
+  /** The parser calls messageComplete() (not for a bodyless message: see headersComplete()). */
+  private completionCalled = true;
   /** The kernel cache's key of the last request looked up on this connection: the next request for the same URL reuses it (cache/kernel-cache.ts). */
   lastCacheKey: CacheKeyMemo | null = null;
   private parser: ConnectionParser | null;
@@ -289,7 +296,17 @@ export class ClientConnection implements RequestCarrier {
       upgrade,
       streamId: 0,
     };
+    this.bodyless = false;
     this.events.onRequestHead(this, head);
+    // A bodyless message ends with its head, and its end has nothing for JavaScript to do (no body target,
+    // no trailers): the parser is told not to call messageComplete() for it, which saves a call from C++
+    // per request. Whatever intake did not positively find bodyless keeps the call.
+    const called = !this.bodyless;
+    if (called !== this.completionCalled && this.parser !== null) {
+      this.completionCalled = called;
+      this.parser[HTTPParser.kOnMessageComplete] = called ? onMessageComplete : undefined;
+    }
+    if (!called) this.headComplete = false;
   }
 
   messageComplete(): void {
