@@ -13,6 +13,7 @@ import type { SiteRoute } from '../routing/routing-table.js';
 import type { RequestCarrier } from '../requests/request-front.js';
 import type { Http1ResponseWriter } from './http1-response-writer.js';
 import type { CacheKeyMemo } from '../cache/kernel-cache.js';
+import type { HostMemo } from '../requests/request-router.js';
 
 /** A request line and its headers, as parsed. */
 export interface RequestHead {
@@ -178,6 +179,8 @@ export class ClientConnection implements RequestCarrier {
   bodyWaitSince = 0;
   /** The response was complete before the body: since when the rest has been drained (DrainEntityBody; 0: not draining). */
   drainingSince = 0;
+  /** Its last valid Host and the site it was bound to (request-router.ts). */
+  lastHost: HostMemo | null = null;
   /**
    * Intake's verdict on the head just parsed: no body follows it (no Transfer-Encoding, no Content-Length
    * or 0), so llhttp completes the message with the head (set from onRequestHead, read right after it).
