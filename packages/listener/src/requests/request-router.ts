@@ -49,10 +49,10 @@ export interface RoutedConnection {
   lastHost: HostMemo | null;
 }
 
-/** A connection's last valid Host value, and the site its binding gave under `routing` (null: not looked up yet). */
+/** A connection's last valid Host value, and the site its binding gave under the routing table `generation` (0: not looked up yet). */
 export interface HostMemo {
   host: string;
-  routing: RoutingTable | null;
+  generation: number;
   site: SiteRoute | null;
 }
 
@@ -117,10 +117,10 @@ export class RequestRouter {
     if (host !== undefined && host !== connection.lastHost?.host) {
       if (!validHost(host)) return this.refuse(head, connection, HttpSysErrors.InvalidHostname, 'Hostname', null, writer, context);
       const memo = connection.lastHost;
-      if (memo === null) connection.lastHost = { host, routing: null, site: null };
+      if (memo === null) connection.lastHost = { host, generation: 0, site: null };
       else {
         memo.host = host;
-        memo.routing = null;
+        memo.generation = 0;
         memo.site = null;
       }
     }
@@ -203,9 +203,9 @@ export class RequestRouter {
     const memo = connection.lastHost;
     // An absolute-form target's authority (not the Host header checkHead remembered) is looked up as given.
     if (memo === null || host !== memo.host) return routing.findSite(connection.localIp, connection.localPort, hostName(host));
-    if (memo.routing !== routing) {
+    if (memo.generation !== routing.generation) {
       memo.site = routing.findSite(connection.localIp, connection.localPort, hostName(host));
-      memo.routing = routing;
+      memo.generation = routing.generation;
     }
     return memo.site;
   }
