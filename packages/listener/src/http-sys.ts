@@ -461,8 +461,8 @@ export class HttpSys implements RequestQueueEvents<ListenerRequest>, WorkerConne
   /** HTTP Service Request Queues, Web Service, HTTP Service Url Groups and HTTPERR counters, copied for GetListenerCounters. */
   counters(): ListenerCounters {
     const now = Date.now();
-    const hitsByQueue = this.state.kernelCache.store.hitsByQueue;
-    const requestQueues: RequestQueueCounterSet[] = [...this.state.queues.values()].map((queue) => queue.snapshot(now, hitsByQueue.get(queue.name) ?? 0));
+    const cache = this.state.kernelCache.store;
+    const requestQueues: RequestQueueCounterSet[] = [...this.state.queues.values()].map((queue) => queue.snapshot(now, cache.hitsOf(queue.name)));
     // Bytes of open connections are read from their sockets now; closed ones were added as they closed.
     const openBytes = new Map<number, { sent: number; received: number }>();
     for (const connection of this.connections) {

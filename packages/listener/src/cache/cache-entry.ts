@@ -36,6 +36,12 @@ export interface CacheEntry {
   /** The 304's fields for an HTTP/2 hit. */
   readonly notModifiedFields: OutgoingHttpHeaders;
   readonly notModifiedDateOffset: number;
+  /**
+   * The Date value `response` and `notModified` carry now ("": none yet): a hit stamps the buffer only
+   * when the second has changed since (HTTP.SYS formats its Date once a second, too).
+   */
+  responseDate: string;
+  notModifiedDate: string;
   readonly etag: string | null;
   /** Last-Modified as ms since the epoch (NaN: none). */
   readonly lastModified: number;
@@ -77,6 +83,8 @@ export function buildEntryBytes(response: EntryResponse): {
   dateOffset: number;
   notModified: Buffer;
   notModifiedDateOffset: number;
+  responseDate: string;
+  notModifiedDate: string;
   fields: OutgoingHttpHeaders;
   notModifiedFields: OutgoingHttpHeaders;
   etag: string | null;
@@ -118,5 +126,17 @@ export function buildEntryBytes(response: EntryResponse): {
   bytes[headLength] = 13;
   bytes[headLength + 1] = 10;
   response.body.copy(bytes, headLength + 2);
-  return { response: bytes, headLength, dateOffset, notModified: Buffer.from(notModified, 'latin1'), notModifiedDateOffset, fields, notModifiedFields, etag, lastModified };
+  return {
+    response: bytes,
+    headLength,
+    dateOffset,
+    notModified: Buffer.from(notModified, 'latin1'),
+    notModifiedDateOffset,
+    responseDate: '',
+    notModifiedDate: '',
+    fields,
+    notModifiedFields,
+    etag,
+    lastModified,
+  };
 }

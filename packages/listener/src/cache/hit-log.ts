@@ -17,7 +17,35 @@ export interface HitAddresses {
   readonly localPort: number;
 }
 
+/** cs-version: the common ones without building the string. */
+function protocolVersion(major: number, minor: number): string {
+  if (major === 1) return minor === 1 ? 'HTTP/1.1' : minor === 0 ? 'HTTP/1.0' : `HTTP/1.${minor}`;
+  return major === 2 && minor === 0 ? 'HTTP/2.0' : `HTTP/${major}.${minor}`;
+}
+
 export class HitLog {
+  /** The record every hit's line is encoded from (the writer copies it into its buffer at once). */
+  private readonly record: LogRecord = {
+    method: '',
+    uriStem: '',
+    uriQuery: '',
+    serverIp: '',
+    serverPort: 0,
+    userName: '',
+    clientIp: '',
+    protocolVersion: '',
+    userAgent: undefined,
+    cookie: undefined,
+    referer: undefined,
+    host: undefined,
+    status: 0,
+    subStatus: 0,
+    win32Status: 0,
+    bytesSent: 0,
+    bytesReceived: 0,
+    timeTaken: 0,
+  };
+
   /** siteId -> the site's writer and the settings it was made with (JSON of logFile and name). */
   private writers = new Map<number, { settings: string; writer: W3cLogWriter }>();
 
@@ -37,7 +65,11 @@ export class HitLog {
     this.writers = next;
   }
 
-  log(siteId: number, head: RequestHead, connection: HitAddresses, status: number, bytesSent: number): void {
+  /**
+   * One hit's line. The record is this log's own, filled in and encoded into the writer's buffer at once
+   * (no object per hit); `now` is the hit's clock reading.
+   */
+  log(siteId: number, head: RequestHead, connection: HitAddresses, status: number, bytesSent: number, now: number): void {
     const writer = this.writers.get(siteId)?.writer;
     if (writer === undefined || !writer.enabled) return;
     const raw = head.rawHeaders;
@@ -50,42 +82,37 @@ export class HitLog {
       const name = raw[i]!;
       const value = raw[i + 1]!;
       headBytes += name.length + value.length + 4;
-      switch (name.toLowerCase()) {
-        case 'user-agent':
-          userAgent = value;
+      // Only names of the four lengths wanted are compared (lower-casing a name is a new string).
+      switch (name.length) {
+        case 4:
+          if (name === 'Host' || name.toLowerCase() === 'host') host = value;
           break;
-        case 'cookie':
-          cookie = value;
+        case 6:
+          if (name === 'Cookie' || name.toLowerCase() === 'cookie') cookie = value;
           break;
-        case 'referer':
-          referer = value;
+        case 7:
+          if (name === 'Referer' || name.toLowerCase() === 'referer') referer = value;
           break;
-        case 'host':
-          host = value;
+        case 10:
+          if (name === 'User-Agent' || name.toLowerCase() === 'user-agent') userAgent = value;
           break;
       }
     }
-    const record: LogRecord = {
-      method: head.method,
-      uriStem: head.url,
-      uriQuery: '',
-      serverIp: connection.localIp,
-      serverPort: connection.localPort,
-      userName: '',
-      clientIp: connection.clientIp,
-      protocolVersion: `HTTP/${head.httpVersionMajor}.${head.httpVersionMinor}`,
-      userAgent,
-      cookie,
-      referer,
-      host,
-      status,
-      subStatus: 0,
-      win32Status: 0,
-      bytesSent,
-      bytesReceived: headBytes + 2,
-      timeTaken: 0,
-    };
-    writer.log(record);
+    const record = this.record;
+    record.method = head.method;
+    record.uriStem = head.url;
+    record.serverIp = connection.localIp;
+    record.serverPort = connection.localPort;
+    record.clientIp = connection.clientIp;
+    record.protocolVersion = protocolVersion(head.httpVersionMajor, head.httpVersionMinor);
+    record.userAgent = userAgent;
+    record.cookie = cookie;
+    record.referer = referer;
+    record.host = host;
+    record.status = status;
+    record.bytesSent = bytesSent;
+    record.bytesReceived = headBytes + 2;
+    writer.log(record, now);
   }
 
   /** Writes buffered lines (tests, shutdown). */

@@ -51,6 +51,9 @@ export class KernelCache implements CaptureStore {
   /** siteId -> the URL group it was routed with, to flush a site whose configuration changed. */
   private urlGroups = new Map<number, string>();
   private lastScavenge = 0;
+  /** The conditional headers of the request lookup() last found an entry for (read by isNotModified() right after). */
+  private ifNoneMatch: string | undefined;
+  private ifModifiedSince: string | undefined;
 
   constructor(private readonly logger: Logger) {
     this.watches = new FileWatches((file) => {
@@ -137,17 +140,25 @@ export class KernelCache implements CaptureStore {
     // A client that has not taken what was written already is served through the queue, whose
     // pipelining bounds hold its requests back instead of buffering hit after hit here.
     if (connection.outgoing.length !== 0 || connection.socket.writableNeedDrain || site.maxBandwidth < UNLIMITED_BANDWIDTH) return false;
-    const entry = this.lookup(head, connection, queue, host);
+    // One clock reading per hit: the Date header, time to live, the W3C line and the connection's idle time.
+    const now = Date.now();
+    const entry = this.lookup(head, connection, queue, host, now);
     if (entry === null) return false;
-    const notModified = isNotModified(entry, head.rawHeaders);
-    const date = httpDate();
+    const notModified = this.isNotModified(entry);
+    const date = httpDate(now);
     let bytes: Buffer;
     if (notModified) {
       bytes = entry.notModified;
-      bytes.latin1Write(date, entry.notModifiedDateOffset, DATE_VALUE_LENGTH);
+      if (entry.notModifiedDate !== date) {
+        bytes.latin1Write(date, entry.notModifiedDateOffset, DATE_VALUE_LENGTH);
+        entry.notModifiedDate = date;
+      }
     } else {
       bytes = entry.response;
-      bytes.latin1Write(date, entry.dateOffset, DATE_VALUE_LENGTH);
+      if (entry.responseDate !== date) {
+        bytes.latin1Write(date, entry.dateOffset, DATE_VALUE_LENGTH);
+        entry.responseDate = date;
+      }
     }
     const close = !head.keepAlive || connection.closing || connection.drainRequested;
     if (close || head.httpVersionMinor === 0) {
@@ -155,13 +166,13 @@ export class KernelCache implements CaptureStore {
       const headEnd = notModified ? bytes.length - 2 : entry.headLength;
       bytes = Buffer.concat([bytes.subarray(0, headEnd), close ? CONNECTION_CLOSE : CONNECTION_KEEP_ALIVE, bytes.subarray(headEnd + 2)]);
     }
-    if (entry.logHits) this.hitLog.log(site.siteId, head, connection, notModified ? 304 : 200, bytes.length);
+    if (entry.logHits) this.hitLog.log(site.siteId, head, connection, notModified ? 304 : 200, bytes.length, now);
     connection.site = site;
     if (close) {
       connection.answerLast(bytes);
     } else {
       connection.socket.write(bytes);
-      connection.idleSince = Date.now();
+      connection.idleSince = now;
     }
     return true;
   }
@@ -173,14 +184,15 @@ export class KernelCache implements CaptureStore {
    */
   serveStream(head: RequestHead, client: Http2ClientSession, stream: ServerHttp2Stream, site: SiteRoute, queue: RequestQueue<ListenerRequest>, host: string | undefined): boolean {
     if (site.maxBandwidth < UNLIMITED_BANDWIDTH) return false;
-    const entry = this.lookup(head, client, queue, host);
+    const now = Date.now();
+    const entry = this.lookup(head, client, queue, host, now);
     if (entry === null) return false;
-    const notModified = isNotModified(entry, head.rawHeaders);
+    const notModified = this.isNotModified(entry);
     const fields: OutgoingHttpHeaders = Object.assign(Object.create(null) as OutgoingHttpHeaders, notModified ? entry.notModifiedFields : entry.fields);
     fields[constants.HTTP2_HEADER_STATUS] = notModified ? 304 : 200;
-    fields.date = httpDate();
+    fields.date = httpDate(now);
     // sc-bytes as the HTTP/1.1 answer would count them: HPACK makes the wire size depend on the connection.
-    if (entry.logHits) this.hitLog.log(site.siteId, head, client, notModified ? 304 : 200, notModified ? entry.notModified.length : entry.response.length);
+    if (entry.logHits) this.hitLog.log(site.siteId, head, client, notModified ? 304 : 200, notModified ? entry.notModified.length : entry.response.length, now);
     if (stream.destroyed) return true;
     if (notModified) {
       stream.respond(fields, { endStream: true });
@@ -193,9 +205,10 @@ export class KernelCache implements CaptureStore {
 
   /**
    * The entry that answers this request, or null (a miss, or a request the cache does not answer).
-   * Whether the answer is the entry's 304 is isNotModified()'s to say.
+   * Whether the answer is the entry's 304 is isNotModified()'s to say, from the conditional headers this
+   * pass over the request's headers noted.
    */
-  private lookup(head: RequestHead, carrier: CacheKeyAddresses, queue: RequestQueue<ListenerRequest>, host: string | undefined): CacheEntry | null {
+  private lookup(head: RequestHead, carrier: CacheKeyCarrier, queue: RequestQueue<ListenerRequest>, host: string | undefined, now: number): CacheEntry | null {
     if (!this.enabled || head.method !== 'GET' || head.url.includes('?') || !queue.enabled) return null;
     const store = this.store;
     if (store.size === 0) {
@@ -204,6 +217,8 @@ export class KernelCache implements CaptureStore {
     }
     const raw = head.rawHeaders;
     let asksCompression = false;
+    let ifNoneMatch: string | undefined;
+    let ifModifiedSince: string | undefined;
     for (let i = 0; i < raw.length; i += 2) {
       const name = raw[i]!;
       const first = name.charCodeAt(0) | 0x20;
@@ -222,9 +237,45 @@ export class KernelCache implements CaptureStore {
         case 'accept-encoding':
           asksCompression ||= COMPRESSING_ENCODING.test(raw[i + 1]!);
           break;
+        case 'if-none-match':
+          ifNoneMatch = raw[i + 1];
+          break;
+        case 'if-modified-since':
+          ifModifiedSince = raw[i + 1];
+          break;
       }
     }
-    return store.lookup(cacheKey(carrier, host, head.url), asksCompression ? refuseIdentityOnly : undefined);
+    this.ifNoneMatch = ifNoneMatch;
+    this.ifModifiedSince = ifModifiedSince;
+    // A keep-alive connection asking for the URL of its previous request reuses that request's key (and
+    // its hash), instead of building the same string again.
+    const url = head.url;
+    let memo = carrier.lastCacheKey;
+    if (memo === null || memo.url !== url || memo.host !== host) {
+      const key = cacheKey(carrier, host, url);
+      if (memo === null) carrier.lastCacheKey = memo = { host, url, key };
+      else {
+        memo.host = host;
+        memo.url = url;
+        memo.key = key;
+      }
+    }
+    return store.lookup(memo.key, asksCompression ? refuseIdentityOnly : undefined, now);
+  }
+
+  /** RFC 9110 §13.2.2: If-None-Match (weak comparison) wins over If-Modified-Since. Whether a hit is answered with the entry's 304. */
+  private isNotModified(entry: CacheEntry): boolean {
+    const ifNoneMatch = this.ifNoneMatch;
+    if (ifNoneMatch !== undefined) {
+      if (entry.etag === null) return false;
+      if (ifNoneMatch.trim() === '*') return true;
+      const tag = weak(entry.etag);
+      return ifNoneMatch.split(',').some((candidate) => weak(candidate.trim()) === tag);
+    }
+    const ifModifiedSince = this.ifModifiedSince;
+    if (ifModifiedSince === undefined || Number.isNaN(entry.lastModified)) return false;
+    const since = Date.parse(ifModifiedSince);
+    return !Number.isNaN(since) && entry.lastModified <= since;
   }
 
   // --- capture: the response hook --------------------------------------------------------------------
@@ -293,6 +344,8 @@ export class KernelCache implements CaptureStore {
       headLength: built.headLength,
       notModified: built.notModified,
       notModifiedDateOffset: built.notModifiedDateOffset,
+      responseDate: '',
+      notModifiedDate: '',
       fields: built.fields,
       notModifiedFields: built.notModifiedFields,
       etag: built.etag,
@@ -315,32 +368,22 @@ export interface CacheKeyAddresses {
   readonly localPort: number;
 }
 
+/** A connection as lookup() sees it: its addresses and its last cache key. */
+export interface CacheKeyCarrier extends CacheKeyAddresses {
+  /** The cache key of this connection's last request looked up, with the Host and URL it was built from (null: none yet). */
+  lastCacheKey: CacheKeyMemo | null;
+}
+
+/** A connection's last cache key, and the request's Host and URL as received. */
+export interface CacheKeyMemo {
+  host: string | undefined;
+  url: string;
+  key: string;
+}
+
 /** `http://host:port/path` as HTTP.SYS keys its cache: scheme, Host without port (lower-cased), local port, URL. */
 export function cacheKey(connection: CacheKeyAddresses, host: string | undefined, url: string): string {
   return `${connection.secure ? 'https' : 'http'}://${hostName(host) || connection.localIp}:${connection.localPort}${url}`;
-}
-
-/** RFC 9110 §13.2.2: If-None-Match (weak comparison) wins over If-Modified-Since. */
-/** Whether a hit is answered with the entry's 304: its validators against the request's conditional headers. */
-function isNotModified(entry: CacheEntry, raw: string[]): boolean {
-  let ifNoneMatch: string | undefined;
-  let ifModifiedSince: string | undefined;
-  for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i]!;
-    if (name.length < 13 || (name.charCodeAt(0) | 0x20) !== 105 /* i */) continue;
-    const lower = name.toLowerCase();
-    if (lower === 'if-none-match') ifNoneMatch = raw[i + 1];
-    else if (lower === 'if-modified-since') ifModifiedSince = raw[i + 1];
-  }
-  if (ifNoneMatch !== undefined) {
-    if (entry.etag === null) return false;
-    if (ifNoneMatch.trim() === '*') return true;
-    const tag = weak(entry.etag);
-    return ifNoneMatch.split(',').some((candidate) => weak(candidate.trim()) === tag);
-  }
-  if (ifModifiedSince === undefined || Number.isNaN(entry.lastModified)) return false;
-  const since = Date.parse(ifModifiedSince);
-  return !Number.isNaN(since) && entry.lastModified <= since;
 }
 
 const weak = (tag: string): string => (tag.startsWith('W/') ? tag.slice(2) : tag);

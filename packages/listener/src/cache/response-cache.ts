@@ -18,6 +18,10 @@ export interface ResponseCacheLimits {
 /** Told when entries leave, so the file watches of their files can end. */
 export type EntryRemoved = (entry: CacheEntry) => void;
 
+interface QueueHits {
+  count: number;
+}
+
 export class ResponseCache {
   private readonly entries = new Map<string, CacheEntry>();
   private bytes = 0;
@@ -28,8 +32,10 @@ export class ResponseCache {
   private flushes = 0;
   private totalFlushed = 0;
   private maxBytesUsed = 0;
-  /** Cache hits per request queue (CacheHitRate). */
-  readonly hitsByQueue = new Map<string, number>();
+  /** Cache hits per request queue (CacheHitRate): one cell per queue, which its entries count into. */
+  private readonly hitsByQueue = new Map<string, QueueHits>();
+  /** The entry last stored or moved to the end of the LRU order: a hit on it has nothing to move. */
+  private newest: CacheEntry | null = null;
 
   constructor(
     public limits: ResponseCacheLimits,
@@ -47,28 +53,47 @@ export class ResponseCache {
 
   /**
    * The entry for `key`, if any and still alive (and not refused by `refuse`: that request may not have
-   * it); a found entry becomes the most recently used.
+   * it); a found entry becomes the most recently used. `now`: the caller's clock reading, if it has one.
    */
-  lookup(key: string, refuse?: (entry: CacheEntry) => boolean): CacheEntry | null {
+  lookup(key: string, refuse?: (entry: CacheEntry) => boolean, now = this.clock.now()): CacheEntry | null {
     const entry = this.entries.get(key);
     if (entry === undefined || (refuse !== undefined && refuse(entry))) {
       this.misses++;
       return null;
     }
-    const now = this.clock.now();
+    return this.hit(entry, now) ? entry : null;
+  }
+
+  /** A hit on a stored entry: a miss when it has outlived its time to live; else counted, and moved to the most recently used. */
+  private hit(entry: CacheEntry, now: number): boolean {
     if (entry.expiresAt !== 0 && now >= entry.expiresAt) {
       this.remove(entry);
       this.misses++;
-      return null;
+      return false;
     }
     entry.lastHitAt = now;
     entry.hitCount++;
     this.hits++;
-    this.hitsByQueue.set(entry.requestQueue, (this.hitsByQueue.get(entry.requestQueue) ?? 0) + 1);
-    // Most recently used last: delete and set moves it to the end of the Map's order.
-    this.entries.delete(key);
-    this.entries.set(key, entry);
-    return entry;
+    this.queueHits(entry.requestQueue).count++;
+    // Most recently used last: delete and set moves it to the end of the Map's order (nothing to do when
+    // it is there already, as it is while one URL is asked for again and again).
+    if (entry !== this.newest) {
+      this.entries.delete(entry.key);
+      this.entries.set(entry.key, entry);
+      this.newest = entry;
+    }
+    return true;
+  }
+
+  private queueHits(requestQueue: string): QueueHits {
+    let cell = this.hitsByQueue.get(requestQueue);
+    if (cell === undefined) this.hitsByQueue.set(requestQueue, (cell = { count: 0 }));
+    return cell;
+  }
+
+  /** Cache hits of a request queue so far (its CacheHitRate). */
+  hitsOf(requestQueue: string): number {
+    return this.hitsByQueue.get(requestQueue)?.count ?? 0;
   }
 
   /** Whether `key` has an entry (not a lookup: nothing is counted or reordered). */
@@ -94,6 +119,7 @@ export class ResponseCache {
       this.remove(oldest);
     }
     this.entries.set(entry.key, entry);
+    this.newest = entry;
     this.bytes += entry.bytes;
     if (this.bytes > this.maxBytesUsed) this.maxBytesUsed = this.bytes;
     this.totalUrisCached++;
@@ -164,6 +190,7 @@ export class ResponseCache {
   private remove(entry: CacheEntry): void {
     if (this.entries.get(entry.key) !== entry) return;
     this.entries.delete(entry.key);
+    if (this.newest === entry) this.newest = null;
     this.bytes -= entry.bytes;
     this.totalFlushed++;
     this.removed(entry);

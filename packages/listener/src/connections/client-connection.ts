@@ -12,6 +12,8 @@ import type { ProxiedClient } from './proxy-protocol.js';
 import type { SiteRoute } from '../routing/routing-table.js';
 import type { RequestCarrier } from '../requests/request-front.js';
 import type { Http1ResponseWriter } from './http1-response-writer.js';
+import type { CacheKeyMemo } from '../cache/kernel-cache.js';
+import type { HostMemo } from '../requests/request-router.js';
 
 /** A request line and its headers, as parsed. */
 export interface RequestHead {
@@ -53,11 +55,6 @@ const PARSER_POOL_SIZE = 1000;
 
 type ConnectionParser = LlhttpParser & { connection: ClientConnection | null };
 
-function onMessageBegin(this: ConnectionParser): number {
-  this.connection?.messageBegan();
-  return 0;
-}
-
 function onHeaders(this: ConnectionParser, headers: string[], url: string): void {
   this.connection?.headersFlushed(headers, url);
 }
@@ -95,7 +92,9 @@ function onExecute(this: ConnectionParser, result: number | ParseError): void {
 
 function takeParser(): ConnectionParser {
   const parser = (parserPool.pop() ?? new HTTPParser()) as ConnectionParser;
-  parser[HTTPParser.kOnMessageBegin] = onMessageBegin;
+  // No JavaScript for a message's first byte (a call from C++ per request): packetParsed() sees a head
+  // left incomplete by a packet instead.
+  parser[HTTPParser.kOnMessageBegin] = undefined;
   parser[HTTPParser.kOnHeaders] = onHeaders;
   parser[HTTPParser.kOnHeadersComplete] = onHeadersComplete;
   parser[HTTPParser.kOnBody] = onBody;
@@ -180,6 +179,17 @@ export class ClientConnection implements RequestCarrier {
   bodyWaitSince = 0;
   /** The response was complete before the body: since when the rest has been drained (DrainEntityBody; 0: not draining). */
   drainingSince = 0;
+  /** Its last valid Host and the site it was bound to (request-router.ts). */
+  lastHost: HostMemo | null = null;
+  /**
+   * Intake's verdict on the head just parsed: no body follows it (no Transfer-Encoding, no Content-Length
+   * or 0), so llhttp completes the message with the head (set from onRequestHead, read right after it).
+   */
+  bodyless = false;
+  /** The parser calls messageComplete() (not for a bodyless message: see headersComplete()). */
+  private completionCalled = true;
+  /** The kernel cache's key of the last request looked up on this connection: the next request for the same URL reuses it (cache/kernel-cache.ts). */
+  lastCacheKey: CacheKeyMemo | null = null;
   private parser: ConnectionParser | null;
   private partialHeaders: string[] = [];
   private partialUrl = '';
@@ -252,12 +262,6 @@ export class ClientConnection implements RequestCarrier {
 
   // --- parser callbacks --------------------------------------------------------------------------
 
-  messageBegan(): void {
-    this.headStartedAt = Date.now();
-    this.idleSince = 0;
-    this.headComplete = false;
-  }
-
   headersFlushed(headers: string[], url: string): void {
     // After the head, what llhttp flushes is a chunked body's trailer section (RFC 9112 §7.1.2).
     const into = this.headComplete ? (this.trailers ??= []) : this.partialHeaders;
@@ -275,6 +279,7 @@ export class ClientConnection implements RequestCarrier {
     keepAlive: boolean,
   ): void {
     this.headStartedAt = 0;
+    this.idleSince = 0;
     this.headComplete = true;
     if (headers === undefined) {
       headers = this.partialHeaders;
@@ -294,7 +299,17 @@ export class ClientConnection implements RequestCarrier {
       upgrade,
       streamId: 0,
     };
+    this.bodyless = false;
     this.events.onRequestHead(this, head);
+    // A bodyless message ends with its head, and its end has nothing for JavaScript to do (no body target,
+    // no trailers): the parser is told not to call messageComplete() for it, which saves a call from C++
+    // per request. Whatever intake did not positively find bodyless keeps the call.
+    const called = !this.bodyless;
+    if (called !== this.completionCalled && this.parser !== null) {
+      this.completionCalled = called;
+      this.parser[HTTPParser.kOnMessageComplete] = called ? onMessageComplete : undefined;
+    }
+    if (!called) this.headComplete = false;
   }
 
   messageComplete(): void {
@@ -305,6 +320,8 @@ export class ClientConnection implements RequestCarrier {
     this.receivingBody = false;
     this.bodyRequest = null;
     this.drainingSince = 0;
+    // What llhttp flushes from here on belongs to the next message's head.
+    this.headComplete = false;
     target?.onRequestBodyEnd(trailers);
   }
 
@@ -342,6 +359,12 @@ export class ClientConnection implements RequestCarrier {
       upgrade.upgradeHead = buffer.subarray(result);
       this.upgradeRequest = null;
       this.detachParser();
+    }
+    // HeaderWait: a head this packet left incomplete began in it (llhttp begins a message at its first
+    // byte, and a head completed earlier keeps headersCompleted() true until the next one begins).
+    if (this.headStartedAt === 0 && this.parser !== null && !this.parser.headersCompleted()) {
+      this.headStartedAt = Date.now();
+      this.idleSince = 0;
     }
     if (parsed.length === 0) return;
     for (let i = 0; i < parsed.length; i++) this.events.submitParsed(parsed[i]!);

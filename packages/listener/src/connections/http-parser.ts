@@ -13,6 +13,8 @@ export interface LlhttpParser {
   unconsume(): void;
   finish(): Error | undefined;
   getCurrentBuffer(): Buffer;
+  /** False from a message's first byte until llhttp has its whole head (and on a parser that has parsed nothing yet). */
+  headersCompleted(): boolean;
   remove(): void;
   free(): void;
   close(): void;

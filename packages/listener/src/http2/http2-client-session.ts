@@ -4,11 +4,12 @@
 import type { ServerHttp2Session } from 'node:http2';
 import type { SiteCounters } from '../counters/listener-counters.js';
 import type { SiteRoute } from '../routing/routing-table.js';
-import type { RoutedConnection } from '../requests/request-router.js';
+import type { HostMemo, RoutedConnection } from '../requests/request-router.js';
 import type { ListenerRequest, RequestOutcomes } from '../requests/listener-request.js';
 import type { ConnectionAddresses } from '../ssl/tls-front.js';
 import type { Socket } from 'node:net';
 import type { CacheCapture } from '../cache/cache-capture.js';
+import type { CacheKeyMemo } from '../cache/kernel-cache.js';
 
 /** The rapid-reset count covers this window. */
 export const STREAM_RESET_WINDOW_MS = 60_000;
@@ -45,6 +46,10 @@ export class Http2ClientSession implements RoutedConnection, RequestOutcomes {
    */
   headerBlockStream = 0;
   headerBlockSince = 0;
+  /** Its last valid Host and the site it was bound to (request-router.ts). */
+  lastHost: HostMemo | null = null;
+  /** The kernel cache's key of the last request looked up on this connection (cache/kernel-cache.ts). */
+  lastCacheKey: CacheKeyMemo | null = null;
 
   constructor(
     readonly session: ServerHttp2Session,

@@ -111,6 +111,8 @@ export class RequestIntake implements RequestOutcomes, ConnectionEvents, Refusal
       return;
     }
     const overridden = framing !== null && framing.transferEncoding !== null && framing.hasContentLength;
+    // llhttp ends a request without Transfer-Encoding and with no (or a 0) Content-Length with its head.
+    if (framing !== null && !framing.hasBody) connection.bodyless = true;
     const route = router.routeRequest(head, host, connection, this, connection);
     if (route === null) return;
     const { site, application, queue } = route;

@@ -41,6 +41,19 @@ export interface RoutedConnection {
   countedSite: SiteCounters | null;
   /** The site of the last request routed on it (its connectionTimeout applies to the connection). */
   site: SiteRoute | null;
+  /**
+   * The Host of its last request that passed the checks, and the site it was bound to by which routing
+   * table: a keep-alive connection's next request with the same Host skips the Host syntax check and the
+   * binding lookup (null: none yet).
+   */
+  lastHost: HostMemo | null;
+}
+
+/** A connection's last valid Host value, and the site its binding gave under the routing table `generation` (0: not looked up yet). */
+export interface HostMemo {
+  host: string;
+  generation: number;
+  site: SiteRoute | null;
 }
 
 /** How a front end writes HTTP.SYS' own answers (`context`: its connection or stream). */
@@ -100,8 +113,16 @@ export class RequestRouter {
         host ??= value;
       }
     }
-    if (hostCount > 1 || (host !== undefined && !validHost(host))) {
-      return this.refuse(head, connection, HttpSysErrors.InvalidHostname, 'Hostname', null, writer, context);
+    if (hostCount > 1) return this.refuse(head, connection, HttpSysErrors.InvalidHostname, 'Hostname', null, writer, context);
+    if (host !== undefined && host !== connection.lastHost?.host) {
+      if (!validHost(host)) return this.refuse(head, connection, HttpSysErrors.InvalidHostname, 'Hostname', null, writer, context);
+      const memo = connection.lastHost;
+      if (memo === null) connection.lastHost = { host, generation: 0, site: null };
+      else {
+        memo.host = host;
+        memo.generation = 0;
+        memo.site = null;
+      }
     }
     let url = head.url;
     if (url.charCodeAt(0) !== 47 /* / */) {
@@ -130,7 +151,7 @@ export class RequestRouter {
    */
   routeRequest<C>(head: RequestHead, host: string | undefined, connection: RoutedConnection, writer: RefusalWriter<C>, context: C): Route | null {
     const url = head.url;
-    const site = this.state.routing.findSite(connection.localIp, connection.localPort, hostName(host));
+    const site = this.findSite(host, connection);
     if (!site) return this.refuseNull(head, connection, HttpSysErrors.InvalidHostname, 'Hostname', null, writer, context);
     const urlVerdict = checkUrl(url, this.state.limits, site.maxUrlSegments);
     if (urlVerdict === 'URL_Length') return this.refuseNull(head, connection, HttpSysErrors.UrlTooLong, urlVerdict, site, writer, context);
@@ -174,6 +195,19 @@ export class RequestRouter {
     route.application = application;
     route.queue = queue;
     return route;
+  }
+
+  /** The site by binding: the connection's last answer when its Host is the last one's and the routing table has not changed since. */
+  private findSite(host: string | undefined, connection: RoutedConnection): SiteRoute | null {
+    const routing = this.state.routing;
+    const memo = connection.lastHost;
+    // An absolute-form target's authority (not the Host header checkHead remembered) is looked up as given.
+    if (memo === null || host !== memo.host) return routing.findSite(connection.localIp, connection.localPort, hostName(host));
+    if (memo.generation !== routing.generation) {
+      memo.site = routing.findSite(connection.localIp, connection.localPort, hostName(host));
+      memo.generation = routing.generation;
+    }
+    return memo.site;
   }
 
   /** HTTP.SYS answers the request itself: an HTTPERR line, the site's error counters, the answer. */

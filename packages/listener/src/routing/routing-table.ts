@@ -101,7 +101,11 @@ export interface BindingConflict {
   reason: string;
 }
 
+let tablesBuilt = 0;
+
 export class RoutingTable {
+  /** Which table this is (each ApplyUrlGroups builds a new one): what a connection's remembered site was found under. */
+  readonly generation = ++tablesBuilt;
   private readonly ports = new Map<number, PortRoutes>();
   /** One protocol per port, as HTTP.SYS: TLS or cleartext is decided before any byte is parsed. */
   private readonly securePorts = new Map<number, boolean>();

@@ -51,7 +51,7 @@ test('entries are found by URL; each hit counts and misses are counted', () => {
   assert.equal(counters.totalUrisCached, 1);
   assert.equal(counters.uriCacheHits, 2);
   assert.equal(counters.uriCacheMisses, 2);
-  assert.equal(cache.hitsByQueue.get('Pool'), 2);
+  assert.equal(cache.hitsOf('Pool'), 2);
 });
 
 test('a full cache evicts the least recently used entries, and its bytes are what the entries hold', () => {

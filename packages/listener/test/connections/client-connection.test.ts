@@ -33,6 +33,16 @@ http.createServer((req, res) => {
     res.end('answered before the body');
     return;
   }
+  if (url.pathname === '/trailers') {
+    let bytes = 0;
+    req.on('data', (chunk) => { bytes += chunk.length; });
+    req.on('end', () => res.end('received ' + bytes + ' ' + JSON.stringify(req.trailers)));
+    return;
+  }
+  if (url.pathname === '/fields') {
+    res.end('fields ' + req.rawHeaders.length / 2);
+    return;
+  }
   if (url.pathname === '/echo') {
     let bytes = 0;
     req.on('data', (chunk) => { bytes += chunk.length; });
@@ -165,4 +175,19 @@ test('a body the application never reads does not stall the connection: the next
   const [early, next] = bodies(answer);
   assert.equal(early, 'answered before the body');
   assert.match(next ?? '', /^fast \d+$/);
+});
+
+test('bodyless requests, chunked ones with trailers and a head of more than 32 fields share a connection: each is parsed whole', async () => {
+  // A bodyless request ends with its head (httpsys has llhttp skip the call at its end); a chunked one
+  // after it needs that call again for its end and trailers, and a long head after either is a head.
+  const chunked = 'POST /trailers HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\nX-Checksum: abc\r\n\r\n';
+  const manyFields = Array.from({ length: 40 }, (_, index) => `X-Field-${index}: ${index}\r\n`).join('');
+  const answer = (await rawRequest(harness.port, get('/fast') + chunked + get('/fields', manyFields) + get('/fast') + chunked + get('/fields', manyFields + 'Connection: close\r\n'))).toString('latin1');
+  const [first, withTrailers, fields, fast, again, last] = bodies(answer);
+  assert.match(first!, /^fast \d+$/);
+  assert.equal(withTrailers, 'received 5 {"x-checksum":"abc"}');
+  assert.equal(fields, 'fields 41');
+  assert.match(fast!, /^fast \d+$/);
+  assert.equal(again, 'received 5 {"x-checksum":"abc"}');
+  assert.equal(last, 'fields 42');
 });
