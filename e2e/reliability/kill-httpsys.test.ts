@@ -5,19 +5,10 @@ import { applicationHostConfig } from '../support/config-builder.js';
 import { freePort, httpRequest, tcpAccepts } from '../support/http.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { markingPidApp } from '../support/apps.js';
 import { waitFor } from '../support/wait.js';
 import { orphanedWorkers, servicePid } from './support/orphans.js';
 
-/** Answers with its PID; `/slow/N` first writes {{root}}/slow-N (it has reached the worker), then answers after 20 s (httpsys is killed before). */
-const markingPidApp = `
-const { writeFileSync } = require('node:fs');
-const root = ${JSON.stringify('{{root}}')};
-module.exports = (req, res) => {
-  const slow = req.url.startsWith('/slow/') ? req.url.slice('/slow/'.length) : null;
-  if (slow !== null) writeFileSync(root + '/slow-' + slow, '');
-  setTimeout(() => res.end(String(process.pid)), slow !== null ? 20_000 : 0);
-};
-`;
 
 test('SIGKILL of httpsys: its connections and queued requests are lost, the port stays open, poolhost restarts it, workers are replaced, no failure is charged to the pool', async () => {
   const port = await freePort();
@@ -40,7 +31,7 @@ test('SIGKILL of httpsys: its connections and queued requests are lost, the port
     // A request in flight when httpsys dies: its connection is reset (nothing else can answer it).
     // Killed once the application has it: a request still in the kernel's accept queue when httpsys dies
     // would be accepted and served by the new httpsys (poolhost holds the listening socket), not reset.
-    const inFlight = httpRequest({ port, path: `/slow/${round}`, timeoutMs: 30_000 }).then((response) => response.status, () => 'reset');
+    const inFlight = httpRequest({ port, path: `/slow?delay=20000&mark=slow-${round}`, timeoutMs: 30_000 }).then((response) => response.status, () => 'reset');
     await waitFor('the slow request to reach the worker', () => existsSync(join(poolhost.root, `slow-${round}`)), 15_000);
     process.kill(oldHttpsys, 'SIGKILL');
     assert.equal(await inFlight, 'reset');
