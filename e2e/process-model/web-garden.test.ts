@@ -1,10 +1,10 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { startPoolhost } from '../support/poolhost-instance.js';
 import { applicationHostConfig } from '../support/config-builder.js';
 import { freePort, httpRequest } from '../support/http.js';
-import { existsSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { waitFor } from '../support/wait.js';
 
 /**

@@ -1,9 +1,9 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startPoolhost } from '../support/poolhost-instance.js';
-import { freePort, httpRequest } from '../support/http.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { startPoolhost } from '../support/poolhost-instance.js';
+import { freePort, httpRequest } from '../support/http.js';
 import { markingPidApp } from '../support/apps.js';
 import { waitFor } from '../support/wait.js';
 import { pidAlive, pidOf, recycle, singlePoolConfig } from './recycling-support.js';

@@ -1,14 +1,13 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { startPoolhost } from '../support/poolhost-instance.js';
 import { applicationHostConfig } from '../support/config-builder.js';
 import { freePort, httpRequest, tcpAccepts } from '../support/http.js';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { markingPidApp } from '../support/apps.js';
 import { waitFor } from '../support/wait.js';
 import { orphanedWorkers, servicePid } from './support/orphans.js';
-
 
 test('SIGKILL of httpsys: its connections and queued requests are lost, the port stays open, poolhost restarts it, workers are replaced, no failure is charged to the pool', async () => {
   const port = await freePort();
