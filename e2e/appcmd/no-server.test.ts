@@ -1,5 +1,5 @@
 // Runtime verbs with no poolhost running: IIS's "service not available" error form, a non-zero exit
-// code, and an answer within about two seconds (never a hang).
+// code, and an answer without waiting on anything (never a hang).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -17,8 +17,9 @@ test('start/stop/recycle, list wp and list requests without a server fail with h
   for (const args of [['start', 'apppool', 'DefaultAppPool'], ['stop', 'apppool', 'DefaultAppPool'], ['recycle', 'apppool', 'DefaultAppPool'], ['start', 'site', 'S'], ['stop', 'site', 'S'], ['list', 'wp'], ['list', 'requests']]) {
     const result = await appcmd(args, { env });
     assert.deepEqual([result.code, result.stdout], [216, expected], args.join(' '));
-    // No socket to connect to is an immediate ENOENT: anything near the 10 s mark means it waited on something.
-    assert.ok(result.ms < 10_000, `${args.join(' ')} took ${result.ms} ms`);
+    // No socket to connect to is an immediate ENOENT. The bound tells that from waiting on a request (appcmd's
+    // request timeout is 30 s) or a hang, and leaves room for a Node CLI start on a loaded 2-core machine.
+    assert.ok(result.ms < 25_000, `${args.join(' ')} took ${result.ms} ms`);
   }
   assert.equal((await appcmd(['list', 'apppools'], { env })).stdout, 'APPPOOL "DefaultAppPool" (MgdVersion:,MgdMode:Integrated,state:Unknown)\n');
 });

@@ -63,18 +63,20 @@ test('appcmd drives a running poolhost like IIS', async () => {
   assert.equal((await slow).status, 200, 'an overlapped recycle lets the slow request finish');
 
   assert.deepEqual(await run('stop', 'apppool', '/apppool.name:SlowPool').then((r) => [r.code, r.stdout]), [0, '"SlowPool" successfully stopped.\n']);
-  await waitFor('SlowPool to be Stopped', async () => (await run('list', 'apppools', '/state:Stopped')).stdout.includes('"SlowPool"'), 5_000);
+  // Each probe is an appcmd run (a Node CLI start: seconds on a loaded 2-core machine).
+  await waitFor('SlowPool to be Stopped', async () => (await run('list', 'apppools', '/state:Stopped')).stdout.includes('"SlowPool"'), 30_000);
   assert.equal((await httpRequest({ port, path: '/slow/x' })).status, 503);
   assert.equal((await run('stop', 'apppool', 'SlowPool')).stdout, 'ERROR ( hresult:80070426, message:Command execution failed.\nThe service has not been started.\n )\n');
   assert.deepEqual(await run('start', 'apppool', 'SlowPool').then((r) => [r.code, r.stdout]), [0, '"SlowPool" successfully started.\n']);
-  await waitFor('SlowPool to serve again', async () => (await httpRequest({ port, path: '/slow/x' })).status === 200, 5_000);
+  // The restarted pool's first worker is demand-started (a Node process start).
+  await waitFor('SlowPool to serve again', async () => (await httpRequest({ port, path: '/slow/x' })).status === 200, 30_000);
 
   const history = (await run('list', 'apppool', 'SlowPool', '/text:*')).stdout;
   assert.match(history, /\n {2}\[workerProcessHistory\]\n {4}\[workerProcess\]\n {6}pid:"\d+"\n/);
 
   assert.deepEqual(await run('stop', 'site', 'Default Web Site').then((r) => [r.code, r.stdout]), [0, '"Default Web Site" successfully stopped.\n']);
-  await waitFor('the site to answer 404', async () => (await httpRequest({ port, path: '/' })).status === 404, 5_000);
+  await waitFor('the site to answer 404', async () => (await httpRequest({ port, path: '/' })).status === 404, 15_000);
   assert.equal((await run('list', 'sites', '/state:Stopped')).stdout, `SITE "Default Web Site" (id:1,bindings:http/127.0.0.1:${port}:,state:Stopped)\n`);
   assert.deepEqual(await run('start', 'site', 'Default Web Site').then((r) => [r.code, r.stdout]), [0, '"Default Web Site" successfully started.\n']);
-  await waitFor('the site to serve again', async () => (await httpRequest({ port, path: '/' })).status === 200, 5_000);
+  await waitFor('the site to serve again', async () => (await httpRequest({ port, path: '/' })).status === 200, 15_000);
 });

@@ -40,7 +40,8 @@ test('appcmd with only the run directory edits the configuration the running ser
   assert.match(readFileSync(poolhost.configFile, 'utf8'), /<add name="AddedLive"/, 'the served file was edited');
   assert.equal(readFileSync(otherFile, 'utf8'), otherText, 'the file in the working folder was not');
   // The server picked the edit up: the new pool is running.
-  await waitFor('the added pool to start', async () => (await run(['list', 'apppool', 'AddedLive'])).stdout.includes('state:Started'));
+  // A configuration reload, probed by appcmd runs (Node CLI starts: seconds each on a loaded 2-core machine).
+  await waitFor('the added pool to start', async () => (await run(['list', 'apppool', 'AddedLive'])).stdout.includes('state:Started'), 30_000);
 
   // An explicit file still wins, by parameter or by POOLHOST_CONFIG.
   assert.equal((await run(['list', 'apppools', `/apphostconfig:${otherFile}`])).stdout, 'APPPOOL "OtherPool" (MgdVersion:,MgdMode:Integrated,state:Unknown)\n');

@@ -13,7 +13,8 @@ test('a broken edit is logged with its file:line:column and the server keeps ans
   const pid = (await httpRequest({ port })).text;
   const broken = good.replace('<add name="Steady"', '<add name="Steady" queueLength="lots"');
   saveConfig(poolhost, broken);
-  await waitFor('the error to be logged', () => poolhost.logLines.some((line) => line.configError !== undefined), 3_000);
+  // A configuration reload: 15 s leaves room for a loaded 2-core machine.
+  await waitFor('the error to be logged', () => poolhost.logLines.some((line) => line.configError !== undefined), 15_000);
   const line = poolhost.logLines.find((entry) => entry.configError !== undefined)!;
   const position = line.configError as { file: string; line: number; column: number };
   assert.equal(position.file, poolhost.configFile);

@@ -12,7 +12,8 @@ test('an application moved to another pool is served by that pool from the next 
   const poolhost = await startPoolhost({ config: configText([{ name: 'Old' }], [site('Old')]), files: { 'app/server.js': pidApp }, waitForPort: port }, after);
   const oldPid = await pidOf(port, '/api/x');
   saveConfig(poolhost, configText([{ name: 'Old' }, { name: 'New' }], [site('New')]));
-  await waitFor('the application to move', async () => (await pidOf(port, '/api/x')) !== oldPid, 3_000, 50);
+  // The reload and the new pool's first worker (a Node process start: seconds on a loaded 2-core machine).
+  await waitFor('the application to move', async () => (await pidOf(port, '/api/x')) !== oldPid, 30_000, 50);
   const newPid = await pidOf(port, '/api/x');
   assert.deepEqual(await workerPids(poolhost, 'New'), [newPid]);
   assert.equal(await pidOf(port, '/'), oldPid, 'the root application stays in its pool');

@@ -16,12 +16,13 @@ test("a changed web.config recycles its application's pool (5080); a broken one 
   );
   const before = await pidOf(port);
   writeFileSync(join(poolhost.root, 'app', 'web.config'), '<configuration>\n  <system.webServer>\n    <directoryBrowse enabled="false" />\n  </system.webServer>\n</configuration>\n');
-  await poolhost.waitForEvent(5080, 1, 5_000);
-  await waitFor('a new worker to answer', async () => (await pidOf(port)) !== before, 10_000);
+  // A reload, then the replacement worker's start (a Node process: seconds on a loaded 2-core machine).
+  await poolhost.waitForEvent(5080, 1, 15_000);
+  await waitFor('a new worker to answer', async () => (await pidOf(port)) !== before, 30_000);
   const recycled = await pidOf(port);
 
   writeFileSync(join(poolhost.root, 'app', 'web.config'), '<configuration>\n  <system.webServer>\n</configuration>\n');
-  await waitFor('the broken web.config to be logged', () => poolhost.logLines.some((line) => line.configError !== undefined), 3_000);
+  await waitFor('the broken web.config to be logged', () => poolhost.logLines.some((line) => line.configError !== undefined), 15_000);
   const line = poolhost.logLines.find((entry) => entry.configError !== undefined)!;
   assert.match(String(line.msg), /web\.config:\d+:\d+: /);
   assert.equal(await pidOf(port), recycled, 'the worker keeps the configuration it loaded');

@@ -183,8 +183,9 @@ test('/metrics: windows_exporter iis names, and counters that move with requests
     return sampleValue(families, 'windows_iis_total_application_pool_recycles', { app: 'Metered' }) === 1;
   });
   assert.equal(sampleValue(families, 'poolhost_application_pool_recycles_total', { app: 'Metered', reason: 'OnDemand' }), 1);
-  assert.ok(poolhost.logLines.some((line) => line.service === 'inetmgr' && /administration action POST \/api\/webserver\/application-pools\/Metered\/recycle from 127\.0\.0\.1/.test(String(line.msg))));
-  assert.ok(poolhost.logLines.some((line) => line.service === 'inetmgr' && /refused: no valid access token/.test(String(line.msg))));
+  // inetmgr's lines reach the log through its pipe and poolhost's, independently of its HTTP answers.
+  await waitFor('the administration action to be logged', () => poolhost.logLines.some((line) => line.service === 'inetmgr' && /administration action POST \/api\/webserver\/application-pools\/Metered\/recycle from 127\.0\.0\.1/.test(String(line.msg))));
+  await waitFor('the refusal to be logged', () => poolhost.logLines.some((line) => line.service === 'inetmgr' && /refused: no valid access token/.test(String(line.msg))));
 
   const status = await poolhost.cli('status');
   assert.equal(status.code, 0);

@@ -44,7 +44,7 @@ test("a web.config typo is IIS's 500.19 'Unrecognized attribute'; an application
   const broken = good.replace('<add name="Pool"', '<add name="Pool" fooBar="1"');
   assert.notEqual(broken, good);
   saveConfig(poolhost, broken);
-  await waitFor('the error to be logged', () => poolhost.logLines.some((line) => (line.configError as { code?: string } | undefined)?.code === 'POOLHOST_CONFIG_UNKNOWN_ATTRIBUTE'), 5_000);
+  await waitFor('the error to be logged', () => poolhost.logLines.some((line) => (line.configError as { code?: string } | undefined)?.code === 'POOLHOST_CONFIG_UNKNOWN_ATTRIBUTE'), 15_000); // a configuration reload
   const logged = poolhost.logLines.find((line) => (line.configError as { code?: string } | undefined)?.code === 'POOLHOST_CONFIG_UNKNOWN_ATTRIBUTE')!;
   const position = logged.configError as { file: string; line: number; column: number };
   assert.equal(position.file, poolhost.configFile);

@@ -41,6 +41,8 @@ test('an application that throws while loading answers 500.1001, counts one fail
     after,
   );
 
+  // No worker runs before this request (demand start): every worker of the pool starts after this moment.
+  const firstRequestAt = Date.now();
   const failed = await httpRequest({ port, path: '/broken/' });
   assert.equal(failed.status, 500);
   assert.match(failed.text, /HTTP Error 500\.1001 - Internal Server Error/);
@@ -55,20 +57,24 @@ test('an application that throws while loading answers 500.1001, counts one fail
   const [unhealthy] = await poolhost.waitForEvent(2299);
   assert.match(String(unhealthy!.msg), /^An application has reported as being unhealthy\. The worker process will now request a recycle\. Reason given: application 'Site\/broken' \(.*server\.js\) failed to load: settings\.json is missing\. The data is the error\.$/);
 
-  // Requests to the broken application for 2.5 s: each is answered, the good one keeps serving, and
-  // the worker is replaced once per second at most.
+  // Requests to the broken application for 2.5 s (and at least six rounds): each is answered, the good one
+  // keeps serving, and the worker is replaced once per second at most.
   const until = Date.now() + 2_500;
   let answered = 0;
-  while (Date.now() < until) {
+  while (Date.now() < until || answered < 6) {
     const [broken, other] = await Promise.all([httpRequest({ port, path: '/broken/again' }), httpRequest({ port, path: '/' })]);
     assert.equal(broken.status, 500);
     assert.equal(other.status, 200);
     answered++;
     await sleep(50);
   }
-  assert.ok(answered > 5, `${answered} rounds`);
+  // The first replacement is due 1 s after the first worker started; on a loaded machine it may come after the loop.
+  await poolhost.waitForEvent(5078, 1, 15_000);
+  // Counted against the time that really passed (a round can take long on a loaded machine): the k-th
+  // replacement comes no sooner than k seconds after the first worker started, which was after firstRequestAt.
   const replacements = poolhost.events(5078).length;
-  assert.ok(replacements >= 1 && replacements <= 3, `${replacements} unhealthy recycles in 2.5 s (one per second at most)`);
+  const elapsed = Date.now() - firstRequestAt;
+  assert.ok(replacements <= Math.floor(elapsed / 1_000), `${replacements} unhealthy recycles in ${elapsed} ms (one per second at most)`);
   assert.ok(poolhost.events(2299).length <= replacements + 1, 'one 2299 per worker');
   assert.equal(poolhost.events(5009).length + poolhost.events(5012).length + poolhost.events(5002).length, 0, 'no worker failure, no rapid-fail protection');
   const pools = await askWas(poolhost.runDirectory, { type: 'ListApplicationPools' });

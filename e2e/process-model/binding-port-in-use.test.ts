@@ -29,7 +29,8 @@ test('a binding whose port another process holds is reported by name; the other 
   assert.equal((await httpRequest({ port: free })).status, 200);
   const problem = `127.0.0.1:${taken} is being used by another process`;
   await waitFor('the port conflict to be reported', () => poolhost.logLines.some((line) => line.service === 'w3svc' && String(line.msg).includes(problem)), 10_000);
-  assert.ok(poolhost.logLines.some((line) => line.service === 'httpsys' && line.msg === `cannot listen on ${problem}`));
+  // httpsys's own line comes through its own pipe: it may reach the log after w3svc's.
+  await waitFor("httpsys's line for it", () => poolhost.logLines.some((line) => line.service === 'httpsys' && line.msg === `cannot listen on ${problem}`), 10_000);
   assert.ok(!poolhost.logLines.some((line) => line.service === 'httpsys' && line.msg === `listening on 127.0.0.1:${taken}`), 'httpsys listens on no other socket for it');
   // The port is still the squatter's.
   assert.equal(await rawRequest(taken, 'GET / HTTP/1.1\r\nHost: x\r\n\r\n'), 'squatter\n');

@@ -51,5 +51,6 @@ test('rapid-fail protection disables the pool on exactly the configured crash co
   assert.equal(pools.applicationPools.find((pool) => pool.name === 'Fragile')?.state, 'Stopped');
 
   await askWas(poolhost.runDirectory, { type: 'StartApplicationPool', name: 'Fragile' });
-  await waitFor('the pool to serve again', async () => (await httpRequest({ port, path: '/' })).status === 200);
+  // The started pool's first worker is demand-started: a Node process start, seconds on a loaded 2-core machine.
+  await waitFor('the pool to serve again', async () => (await httpRequest({ port, path: '/', timeoutMs: 30_000 })).status === 200, 30_000);
 });

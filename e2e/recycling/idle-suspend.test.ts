@@ -22,7 +22,7 @@ test('idleTimeoutAction Suspend: an idle worker is frozen, survives pings, and i
   await new Promise((resolve) => setTimeout(resolve, 4_000));
   assert.equal(processState(before), 'T', 'still frozen: pings do not kill a suspended worker');
   assert.equal(poolhost.events(5010).length, 0);
-  const response = await httpRequest({ port, path: '/wake', timeoutMs: 5_000 });
+  const response = await httpRequest({ port, path: '/wake', timeoutMs: 15_000 }); // the thaw goes through was
   assert.equal(response.status, 200);
   assert.equal(Number(response.text), before, 'the same worker answered, thawed');
   assert.notEqual(processState(before), 'T');

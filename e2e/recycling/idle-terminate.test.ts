@@ -23,7 +23,7 @@ test('idleTimeoutAction Terminate: an idle worker exits (5186) and the next requ
     event!.msg,
     `A worker process with process id of '${before}' serving application pool 'Sleepy' was shutdown due to inactivity. Application Pool timeout configuration was set to 1 minutes. A new worker process will be started when needed.`,
   );
-  await waitFor('the idle worker to exit', () => !pidAlive(before), 5_000);
+  await waitFor('the idle worker to exit', () => !pidAlive(before), 15_000);
   const next = await pidOf(port);
   assert.notEqual(next, before);
 });

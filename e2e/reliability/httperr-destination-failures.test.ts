@@ -7,7 +7,7 @@ import { PoolhostInstance } from '../support/poolhost-instance.js';
 import { applicationHostConfig } from '../support/config-builder.js';
 import { freePort, httpRequest } from '../support/http.js';
 import { pidApp } from '../support/apps.js';
-import { sleep } from '../support/wait.js';
+import { sleep, waitFor } from '../support/wait.js';
 import { inParallel, rawExchange } from './support/raw-client.js';
 import { servicePid } from './support/orphans.js';
 
@@ -60,6 +60,9 @@ async function check(instance: PoolhostInstance, port: number, label: string): P
   assert.equal((await httpRequest({ port, path: '/' })).status, 200);
   const httpsys = servicePid(instance, 'httpsys');
   const result = await hammer(port);
+  // The report comes from a failed flush and reaches us through poolhost's output: waited for, not assumed
+  // to be there after a fixed pause. The pause that follows spans more flushes, which must not report again.
+  await waitFor('the failure to be reported', () => instance.logLines.some((line) => line.msg === FAILURE_MESSAGE), 15_000);
   await sleep(1_200);
   const reports = instance.logLines.filter((line) => line.msg === FAILURE_MESSAGE);
   console.log(`${label}: ${result.bad} bad requests answered 400, ${result.good} good ones 200, ${result.unanswered} unanswered; failure reported ${reports.length} time(s): ${JSON.stringify((reports[0] as { err?: { code?: string } } | undefined)?.err?.code)}`);

@@ -28,8 +28,9 @@ test('SIGKILL of was: its workers finish what they have and exit, poolhost resta
 
   // The old workers lose their IPC channel and exit by themselves; none outlives its was.
   await waitFor('the old workers to exit', () => !poolhost.workers().some((info) => oldWorkers.includes(info.pid)), 10_000);
-  await waitFor('a new was', () => (servicePid(poolhost, 'was') ?? oldWas) !== oldWas, 10_000);
-  await waitFor('new workers for both pools', () => poolhost.workers('A').length >= 1 && poolhost.workers('B').length === 1, 15_000);
+  // A new was, then its workers: Node process starts, seconds each on a loaded 2-core machine.
+  await waitFor('a new was', () => (servicePid(poolhost, 'was') ?? oldWas) !== oldWas, 30_000);
+  await waitFor('new workers for both pools', () => poolhost.workers('A').length >= 1 && poolhost.workers('B').length === 1, 30_000);
   const servedAfter = load.completed();
   await waitFor('load to flow again', () => load.completed() > servedAfter + 50, 10_000);
   const result = await load.stop();

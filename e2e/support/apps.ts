@@ -11,6 +11,24 @@ module.exports = (req, res) => {
 };
 `;
 
+/**
+ * pidApp, plus `?mark=NAME`: writes {{root}}/NAME as the request reaches the application (before its delay),
+ * so a test acts once a request is in flight in a worker rather than after a guessed pause.
+ */
+export const markingPidApp = `
+const { writeFileSync } = require('node:fs');
+const root = ${JSON.stringify('{{root}}')};
+module.exports = (req, res) => {
+  const query = new URL(req.url, 'http://x').searchParams;
+  const mark = query.get('mark');
+  if (mark) writeFileSync(root + '/' + mark, '');
+  setTimeout(() => {
+    res.setHeader('content-type', 'text/plain');
+    res.end(String(process.pid));
+  }, Number(query.get('delay') || 0));
+};
+`;
+
 /** Like pidApp, but `/boom` makes the worker exit with code 3 (a crash). */
 export const crashingApp = `
 module.exports = (req, res) => {

@@ -61,7 +61,10 @@ export function httpRequest(options: HttpRequestOptions): Promise<HttpResponse> 
         response.on('error', reject);
       },
     );
-    request.setTimeout(options.timeoutMs ?? 10_000, () => request.destroy(new Error(`request ${options.path ?? '/'} timed out`)));
+    // An idle timeout, not a bound on the answer: a pool's first request waits for its worker's start (a Node
+    // process: many seconds on a loaded 2-core machine, where 10 s was seen to fail). Tests that expect no
+    // answer say how long they wait.
+    request.setTimeout(options.timeoutMs ?? 30_000, () => request.destroy(new Error(`request ${options.path ?? '/'} timed out`)));
     request.on('error', reject);
     request.end(options.body);
   });

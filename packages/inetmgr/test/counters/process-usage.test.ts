@@ -56,10 +56,19 @@ test('CPU % is since the process started on the first reading, then since the pr
 });
 
 test('a real process: its resident memory and CPU read from /proc', { skip: process.platform !== 'linux' }, async () => {
-  const child = spawn(process.execPath, ['-e', 'const end = Date.now() + 300; while (Date.now() < end); setTimeout(() => {}, 10_000)'], { stdio: 'ignore' });
+  // It spins for 300 ms of its own CPU time and says so: read once it has (a 500 ms pause may see a child
+  // that a loaded machine has barely scheduled, with no CPU tick yet).
+  const child = spawn(process.execPath, ['-e', "const start = process.cpuUsage(); while (process.cpuUsage(start).user < 300_000); process.stdout.write('spun\\n'); setTimeout(() => {}, 10_000)"], { stdio: ['ignore', 'pipe', 'ignore'] });
   try {
     const reader = new ProcessUsageReader();
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await new Promise<void>((resolve, reject) => {
+      let said = '';
+      child.stdout!.on('data', (chunk: Buffer) => {
+        said += chunk.toString();
+        if (said.includes('spun')) resolve();
+      });
+      child.once('exit', (code) => reject(new Error(`the child exited with ${code}`)));
+    });
     const usage = reader.read([child.pid!]).get(child.pid!);
     assert.ok(usage, 'the child is read');
     assert.ok(usage.memoryBytes > 10 * 1024 * 1024, `a node process has more than 10 MB resident (${usage.memoryBytes})`);

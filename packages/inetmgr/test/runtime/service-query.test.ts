@@ -56,7 +56,10 @@ test('after close, no question is sent', async () => {
     await query.ask('w3svc', { type: 'ListSites' });
     query.close!();
     await assert.rejects(query.ask('w3svc', { type: 'ListSites' }), /stopping/);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // The service sees the close once its end has read it: waited for (a fixed 50 ms can be outrun on a
+    // loaded machine), with a deadline that fails the test if the connection is kept.
+    const deadline = Date.now() + 10_000;
+    while (!w3svc.channels[0]!.closed && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
     assert.equal(w3svc.channels[0]!.closed, true, 'the kept connection was closed');
   } finally {
     await w3svc.close();

@@ -71,7 +71,7 @@ test("an https endpoint's connections go from the listening handle to the TLS fr
     });
   const clients = [await connectTo('127.0.0.1', '127.0.0.1:0'), await connectTo('127.0.0.3', '127.0.0.3:0'), await connectTo('127.0.0.2', '127.0.0.2:0')];
   after(() => clients.forEach((client) => client.destroy()));
-  for (let tries = 0; tries < 400 && viaHandle.length + viaSocket.length < 3; tries++) await new Promise((resolve) => setTimeout(resolve, 10));
+  for (let tries = 0; tries < 1000 && viaHandle.length + viaSocket.length < 3; tries++) await new Promise((resolve) => setTimeout(resolve, 10));
   assert.deepEqual(viaHandle.map((entry) => entry.endpoint), ['127.0.0.1:0']);
   assert.deepEqual(viaSocket.sort(), ['127.0.0.2:0 secure=false proxy=false', '127.0.0.3:0 secure=true proxy=true']);
   const counted = () => endpoints.counters().find((entry) => entry.endpoint === '127.0.0.1:0');

@@ -43,7 +43,7 @@ async function rawPair(): Promise<{ session: ServerHttp2Session; socket: Socket;
 }
 
 async function settle(predicate: () => boolean): Promise<boolean> {
-  for (let i = 0; i < 200 && !predicate(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  for (let i = 0; i < 1000 && !predicate(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
   return predicate();
 }
 

@@ -234,6 +234,15 @@ ${applications}
   }
 }
 
+/** Polls until `condition` holds: a test synchronises on what the listener says, not on a guessed pause. */
+export async function until(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
 export interface SimpleResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { connectControlSocket, socketPath } from '@poolhost/protocol';
-import { Harness, rawRequest } from './harness.js';
+import { Harness, rawRequest, until } from './harness.js';
 
 const app = { 'server.js': `require('http').createServer((req, res) => res.end('ok')).listen(process.env.PORT);` };
 const harness = new Harness([
@@ -52,8 +52,9 @@ test('503 QueueFull: the queue already holds queueLength requests; only the chan
   });
   assert.equal((await query.request({ type: 'GetListenerCounters' })).type, 'ListenerCounters');
   // The first request waits in QueuePool's queue (no worker); keep its connection open.
-  const waiting = rawRequest(harness.port, 'GET /first HTTP/1.1\r\nHost: localhost\r\n\r\n', undefined, 1_500);
-  await new Promise((resolve) => setTimeout(resolve, 200));
+  const waiting = rawRequest(harness.port, 'GET /first HTTP/1.1\r\nHost: localhost\r\n\r\n', undefined, 5_000);
+  // The second is sent once the first waits in the queue (not after a guessed 200 ms), so it is the one refused.
+  await until('/first to wait in the queue', () => harness.httpSys.counters().requestQueues.find((queue) => queue.applicationPool === 'QueuePool')!.currentQueueSize === 1);
   const raw = (await rawRequest(harness.port, 'GET /second HTTP/1.1\r\nHost: localhost\r\n\r\n')).toString('latin1');
   checkHttpSysResponse(raw, 'HTTP/1.1 503 Service Unavailable', 326, expectedBody(503, 'Service Unavailable', 'Service Unavailable', 'The service is unavailable.'));
   await waiting;

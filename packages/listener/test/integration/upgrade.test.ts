@@ -2,7 +2,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
-import { Harness } from './harness.js';
+import { Harness, until } from './harness.js';
 
 const harness = new Harness([
   {
@@ -59,7 +59,8 @@ test('upgrade bytes flow both ways after the 101, and the worker can end the str
   socket.end();
   await closed;
   assert.ok(received.startsWith('HTTP/1.1 101 Switching Protocols\r\nUpgrade: shout\r\nConnection: Upgrade\r\n\r\n'));
-  await new Promise((resolve) => setTimeout(resolve, 50));
-  const queue = harness.httpSys.counters().requestQueues.find((candidate) => candidate.applicationPool === 'UpgradePool')!;
-  assert.equal(queue.requestsInFlight, 0);
+  // httpsys ends the upgraded stream once it has seen both sides close: waited for, not a 50 ms pause.
+  const queue = () => harness.httpSys.counters().requestQueues.find((candidate) => candidate.applicationPool === 'UpgradePool')!;
+  await until('the upgraded request to end', () => queue().requestsInFlight === 0);
+  assert.equal(queue().requestsInFlight, 0);
 });

@@ -3,7 +3,7 @@
 import { after, before, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
-import { Harness, request } from './harness.js';
+import { Harness, request, until } from './harness.js';
 import type { WorkerHealth } from '@poolhost/protocol';
 
 const harness = new Harness([
@@ -14,7 +14,7 @@ const harness = new Harness([
 module.exports = (req, res) => {
   if (req.url === '/throw') throw new Error('application bug');
   if (req.url === '/exit3') process.exit(3);
-  if (req.url === '/slow') return setTimeout(() => res.end('slow done'), 300);
+  if (req.url === '/slow') return setTimeout(() => res.end('slow done'), 3000);
   res.end('ok ' + process.pid);
 };
 `,
@@ -84,13 +84,18 @@ test('PingWorker, ListWorkerRequests, then StopWorker: acknowledged, in-flight r
   });
   assert.ok(eventLoopDelayMaxMs >= eventLoopDelayP99Ms && eventLoopDelayP99Ms >= 0);
   assert.ok(heapUsedBytes > 1_000_000, `${heapUsedBytes} bytes of heap`);
+  // /slow runs 3 s: listed once it has reached the worker (waited for, not a guessed 100 ms), while it runs.
   const slow = request(harness.port, '/slow');
-  await new Promise((resolve) => setTimeout(resolve, 100));
-  const list = (await controlRequest(worker, 2, { type: 'ListWorkerRequests' })) as { requests: Array<{ url: string; verb: string; stage: string }> };
+  let list = { requests: [] } as { requests: Array<{ url: string; verb: string; stage: string }> };
+  let sequence = 2;
+  await until('the slow request to be listed', async () => {
+    list = (await controlRequest(worker, sequence++, { type: 'ListWorkerRequests' })) as typeof list;
+    return list.requests.length > 0;
+  });
   assert.equal(list.requests.length, 1);
   assert.equal(list.requests[0]!.url, '/slow');
   assert.equal(list.requests[0]!.stage, 'ExecuteRequestHandler');
-  assert.deepEqual(await controlRequest(worker, 3, { type: 'StopWorker', reason: 'test', shutdownTimeLimit: 5_000 }), { type: 'Acknowledged' });
+  assert.deepEqual(await controlRequest(worker, sequence++, { type: 'StopWorker', reason: 'test', shutdownTimeLimit: 10_000 }), { type: 'Acknowledged' });
   const response = await slow;
   assert.equal(response.body.toString(), 'slow done');
   assert.equal(await exitOf(worker), 0);

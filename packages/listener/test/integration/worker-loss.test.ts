@@ -2,7 +2,7 @@
 // the idempotent in-flight one is retried there once, a POST that streamed its body fails with 502.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Harness, request } from './harness.js';
+import { Harness, request, until } from './harness.js';
 
 const harness = new Harness([
   {
@@ -29,10 +29,12 @@ test('queued and idempotent in-flight requests survive a SIGKILLed worker; a POS
   const first = await harness.startWorker('LossPool', { POOLHOST_WORKER_CAPACITY: '2' });
   const hangingGet = request(harness.port, '/hang-get');
   const hangingPost = request(harness.port, '/hang-post', { method: 'POST', body: 'x'.repeat(1000) });
-  await new Promise((resolve) => setTimeout(resolve, 200));
+  const lossPool = () => harness.httpSys.counters().requestQueues.find((queue) => queue.applicationPool === 'LossPool')!;
+  // Waited for, not slept on: on a loaded machine 200 ms may not see both dispatched (then /queued could take a place).
+  await until('both hanging requests in flight', () => lossPool().requestsInFlight === 2);
   const queued = request(harness.port, '/queued');
-  await new Promise((resolve) => setTimeout(resolve, 200));
-  const counters = harness.httpSys.counters().requestQueues.find((queue) => queue.applicationPool === 'LossPool')!;
+  await until('/queued to wait in the queue', () => lossPool().currentQueueSize === 1);
+  const counters = lossPool();
   assert.equal(counters.requestsInFlight, 2);
   assert.equal(counters.currentQueueSize, 1);
 
@@ -41,11 +43,7 @@ test('queued and idempotent in-flight requests survive a SIGKILLed worker; a POS
   await exited;
   const post = await hangingPost;
   assert.equal(post.status, 502);
-  await new Promise((resolve) => setTimeout(resolve, 100));
-  assert.ok(
-    harness.events.some((event) => event.type === 'WorkerDemanded' && event.reason === 'NoWorker'),
-    'httpsys asks for a replacement while requests wait',
-  );
+  await until('httpsys to ask for a replacement while requests wait', () => harness.events.some((event) => event.type === 'WorkerDemanded' && event.reason === 'NoWorker'));
 
   const second = await harness.startWorker('LossPool');
   const [get, waiting] = await Promise.all([hangingGet, queued]);

@@ -117,7 +117,7 @@ test('events flow both ways without replies', async () => {
     }),
     async (client) => {
       client.notify({ type: 'WorkerDemanded', applicationPool: 'DefaultAppPool', reason: 'NoWorker', queuedRequests: 1, attachedWorkers: 0 });
-      const deadline = Date.now() + 2_000;
+      const deadline = Date.now() + 10_000;
       while (seen.length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
       assert.deepEqual(seen, ['DefaultAppPool:NoWorker']);
     },

@@ -12,7 +12,7 @@ after(() => rmSync(root, { recursive: true, force: true }));
 const logger = createLogger({ service: 'was', destination: new Writable({ write: (_chunk, _encoding, done) => done() }) });
 
 async function until(what: string, condition: () => boolean): Promise<void> {
-  const deadline = Date.now() + 3_000;
+  const deadline = Date.now() + 10_000;
   while (!condition()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 10));
@@ -69,9 +69,11 @@ test('a web.config created, changed or deleted in any sub-folder is reported; fo
   const webConfigs: string[][] = [];
   const watcher = new ConfigWatcher({ file, webConfigFolders: () => [site], applicationHostChanged: async () => undefined, webConfigsChanged: async (files) => void webConfigs.push(files), logger, debounceMs: 50 });
   await watcher.start();
-  // The walk of the sub-folders is asynchronous.
-  await new Promise((resolve) => setTimeout(resolve, 200));
   try {
+    // The walk of the sub-folders is asynchronous (readdir on libuv's threads, slow on a loaded machine):
+    // waited for by the folders the watcher holds, not by a 200 ms pause.
+    const subfolders = (watcher as unknown as { subfolders: Set<string> }).subfolders;
+    await until('the sub-folders to be walked', () => subfolders.has(join(site, 'a', 'b')));
     const deep = join(site, 'a', 'b', 'web.config');
     writeFileSync(deep, '<configuration />');
     await until('the created sub-folder web.config', () => webConfigs.length === 1);

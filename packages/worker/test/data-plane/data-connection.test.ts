@@ -45,7 +45,7 @@ class FakeHttpSys {
     socket.on('data', (chunk: Buffer) => this.decoder.push(chunk));
   }
 
-  async waitFor(predicate: (frames: Frame[]) => boolean, timeoutMs = 3_000): Promise<void> {
+  async waitFor(predicate: (frames: Frame[]) => boolean, timeoutMs = 10_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!predicate(this.frames)) {
       if (Date.now() > deadline) throw new Error(`timed out; frames: ${this.frames.map((f) => f.type).join(',')}`);

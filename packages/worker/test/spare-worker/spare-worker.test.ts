@@ -45,7 +45,7 @@ async function setup() {
     rmSync(folder, { recursive: true, force: true });
   };
   const waitForExit = async () => {
-    for (let i = 0; i < 100 && exits.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    for (let i = 0; i < 1000 && exits.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
   };
   return { ipc, dataSocket, accepted, exits, lines, logger, close, waitForExit, exit: (code: number) => void exits.push(code) };
 }

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { watchFiles } from '../../../src/hosting/iisnode/watched-files.js';
+import { QUIET_MS, watchFiles } from '../../../src/hosting/iisnode/watched-files.js';
 
 test('watchedFiles: wildcards in the file name, sub-folders by name, one callback per burst of changes', async () => {
   const folder = mkdtempSync(join(tmpdir(), 'watched-'));
@@ -19,7 +19,11 @@ test('watchedFiles: wildcards in the file name, sub-folders by name, one callbac
     writeFileSync(join(folder, 'server.js'), '1');
     writeFileSync(join(folder, 'server.js'), '12');
     writeFileSync(join(folder, 'lib', 'config.json'), '{}');
-    await new Promise((resolve) => setTimeout(resolve, 800));
+    // Waited for (a loaded machine can take longer than QUIET_MS plus a margin to deliver the events), then
+    // two more quiet periods in which no second callback may come.
+    const deadline = Date.now() + 10_000;
+    while (bursts.length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    await new Promise((resolve) => setTimeout(resolve, 2 * QUIET_MS));
     assert.equal(bursts.length, 1);
     assert.ok(bursts[0]!.includes('server.js') && bursts[0]!.includes('lib/config.json'));
   } finally {
