@@ -57,6 +57,11 @@ export class ConfigWatcher {
 
   constructor(private readonly options: ConfigWatcherOptions) {}
 
+  /** Whether a folder below a virtual directory's root is watched (its asynchronous walk reached it). */
+  watchesSubfolder(folder: string): boolean {
+    return this.subfolders.has(folder);
+  }
+
   /** Records the current contents (the configuration already in force) and starts watching. */
   async start(): Promise<void> {
     await this.snapshot();

@@ -72,8 +72,7 @@ test('a web.config created, changed or deleted in any sub-folder is reported; fo
   try {
     // The walk of the sub-folders is asynchronous (readdir on libuv's threads, slow on a loaded machine):
     // waited for by the folders the watcher holds, not by a 200 ms pause.
-    const subfolders = (watcher as unknown as { subfolders: Set<string> }).subfolders;
-    await until('the sub-folders to be walked', () => subfolders.has(join(site, 'a', 'b')));
+    await until('the sub-folders to be walked', () => watcher.watchesSubfolder(join(site, 'a', 'b')));
     const deep = join(site, 'a', 'b', 'web.config');
     writeFileSync(deep, '<configuration />');
     await until('the created sub-folder web.config', () => webConfigs.length === 1);
