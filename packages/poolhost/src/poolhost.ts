@@ -200,18 +200,24 @@ export function createPoolhost(options: PoolhostOptions): Poolhost {
       channel.close();
     }
   };
-  // The drain's steps go to the event log, which was keeps; a was that does not answer costs the line, not the drain.
-  const recordDrain = async (record: Omit<RecordHostDrain, 'type'>): Promise<void> => {
-    try {
-      const channel = await connectControlSocket(socketPath(runDirectory, 'was'), { peer: 'was', handlers: {} }, 1_000);
+  // The drain's steps go to the event log, which was keeps. They are written one after the other (the
+  // journal keeps their order) and in the background: a was slow to answer on a loaded host delays the
+  // line, not the drain's reply; a was that does not answer at all costs the line (warned), not the drain.
+  let drainRecords: Promise<void> = Promise.resolve();
+  const recordDrain = (record: Omit<RecordHostDrain, 'type'>): Promise<void> => {
+    drainRecords = drainRecords.then(async () => {
       try {
-        await channel.request({ type: 'RecordHostDrain', ...record }, 2_000);
-      } finally {
-        channel.close();
+        const channel = await connectControlSocket(socketPath(runDirectory, 'was'), { peer: 'was', handlers: {} }, 5_000);
+        try {
+          await channel.request({ type: 'RecordHostDrain', ...record }, 10_000);
+        } finally {
+          channel.close();
+        }
+      } catch (error) {
+        logger.warn({ err: error }, `poolhost drain: the event log did not take the ${record.step} step: ${error instanceof Error ? error.message : String(error)}`);
       }
-    } catch (error) {
-      logger.warn({ err: error }, `poolhost drain: the event log did not take the ${record.step} step: ${error instanceof Error ? error.message : String(error)}`);
-    }
+    });
+    return drainRecords;
   };
   const drain = async (message: { delayMs?: number; timeLimitMs?: number; stop: boolean }): Promise<ListenerDrained> => {
     const defaults = options.drainDefaults?.() ?? defaultDrainSettings;
@@ -221,7 +227,7 @@ export function createPoolhost(options: PoolhostOptions): Poolhost {
     if (drainState === 'Serving') drainState = 'Draining';
     logger.info({ delayMs, timeLimitMs }, `poolhost drain: the health answers say drain; new connections are refused in ${delayMs} ms, then connections have ${timeLimitMs} ms to finish`);
     // In parallel with the drain itself (the balancers must hear of it at once), and before its end.
-    const draining = before === 'Serving' ? recordDrain({ step: 'Draining', delayMs, timeLimitMs }) : Promise.resolve();
+    if (before === 'Serving') void recordDrain({ step: 'Draining', delayMs, timeLimitMs });
     let result: ListenerDrained;
     try {
       result = await askHttpSys((channel) => channel.request({ type: 'DrainListener', delayMs, timeLimitMs }, delayMs + timeLimitMs + drainAnswerMarginMs));
@@ -239,10 +245,10 @@ export function createPoolhost(options: PoolhostOptions): Poolhost {
     const text = `host drained in ${result.elapsedMs} ms: ${result.connectionsAtClose} client connections were open when the listeners closed, ${result.connectionsCut} cut at the deadline`;
     if (result.connectionsCut > 0) logger.warn(result, text);
     else logger.info(result, text);
-    await draining;
-    await recordDrain({ step: 'Drained', elapsedMs: result.elapsedMs, connectionsAtClose: result.connectionsAtClose, connectionsCut: result.connectionsCut });
+    void recordDrain({ step: 'Drained', elapsedMs: result.elapsedMs, connectionsAtClose: result.connectionsAtClose, connectionsCut: result.connectionsCut });
     if (!message.stop) return result;
-    setImmediate(() => void stop('poolhost drain --stop'));
+    // Once the event log has the drain's lines (was stops with the rest).
+    void drainRecords.then(() => stop('poolhost drain --stop'));
     return { ...result, stopping: true };
   };
   const undrain = async (): Promise<void> => {
