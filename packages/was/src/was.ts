@@ -114,9 +114,10 @@ export function createWas(options: WasOptions): Was {
   };
 
   // Each pool's configuration (configuration isolation) as its next worker gets it: kept until the
-  // configuration changes, and computed ahead, one pool per event-loop turn, once pools have started and
-  // after each change — it parses applicationHost.config, which a demand start would otherwise pay before
-  // its spawn (docs/performance.md, "Demand start without a spare: the wall-clock path").
+  // configuration changes, and computed ahead for the started pools that have no worker yet (the next
+  // request demand-starts one), one pool per event-loop turn, once pools have started and after each
+  // change — it parses applicationHost.config, which a demand start would otherwise pay before its spawn
+  // (docs/performance.md, "Demand start without a spare: the wall-clock path").
   let poolTexts: { model: ApplicationHostConfig; text: string; byPool: Map<string, string> } | null = null;
   const poolConfiguration = (name: string): string | null => {
     if (configText === null) return null;
@@ -132,7 +133,7 @@ export function createWas(options: WasOptions): Was {
   let preparing: NodeJS.Immediate | null = null;
   const preparePoolConfigurations = (): void => {
     if (preparing || configText === null) return;
-    const names = config.applicationPools.map((pool) => pool.name);
+    const names = [...pools.values()].filter((pool) => pool.state === 'Started' && pool.activeWorkers.length === 0).map((pool) => pool.configuration.name);
     const next = (): void => {
       preparing = null;
       const name = names.shift();
