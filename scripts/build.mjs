@@ -36,6 +36,52 @@ const externalThirdParty = (packageDirectory) => ({
   },
 });
 
+/**
+ * Node built-ins that pino's modules load at the top only for what a worker never uses — transports
+ * (thread-stream: worker_threads, assert), pino's own destination (sonic-boom: assert, for one check when
+ * flushing; tools.js: worker_threads' isMainThread, when building that destination) — are required
+ * where they are used instead: ≈1.5 ms of every worker's start (`assert` ≈1.0, `worker_threads` ≈0.4;
+ * loggers write to process.stdout, @poolhost/common's logger.ts). Each rewrite must find its text, so a
+ * pino that changes them fails the build instead of loading them silently again. docs/performance.md,
+ * "Demand start without a spare: the wall-clock path".
+ */
+const loggerBuiltinsOnUse = {
+  name: 'logger-builtins-on-use',
+  setup(b) {
+    const rewrites = [
+      {
+        file: /[\\/]pino[\\/]lib[\\/]transport\.js$/,
+        edits: [
+          ["const ThreadStream = require('thread-stream')", "let ThreadStreamClass\nconst threadStream = () => (ThreadStreamClass ??= require('thread-stream'))"],
+          ['const stream = new ThreadStream({', 'const stream = new (threadStream())({'],
+        ],
+      },
+      {
+        file: /[\\/]pino[\\/]lib[\\/]tools\.js$/,
+        edits: [
+          ["const { isMainThread } = require('worker_threads')", ''],
+          ['if (!opts.sync && isMainThread) {', "if (!opts.sync && require('worker_threads').isMainThread) {"],
+        ],
+      },
+      {
+        file: /[\\/]sonic-boom[\\/]index\.js$/,
+        edits: [[/^const assert = require\('(node:)?assert'\)$/m, "const assert = (value, message) => require('node:assert')(value, message)"]],
+      },
+    ];
+    for (const { file, edits } of rewrites) {
+      b.onLoad({ filter: file }, (args) => {
+        let contents = readFileSync(args.path, 'utf8');
+        for (const [from, to] of edits) {
+          const found = typeof from === 'string' ? contents.includes(from) : from.test(contents);
+          if (!found) throw new Error(`${args.path}: expected ${from} (scripts/build.mjs, loggerBuiltinsOnUse)`);
+          contents = contents.replace(from, to);
+        }
+        return { contents, loader: 'js' };
+      });
+    }
+  },
+};
+
 const started = Date.now();
 const jobs = [];
 for (const name of readdirSync(packagesDir)) {
@@ -75,7 +121,7 @@ async function buildWorker(options, dist) {
     ...options,
     outfile: bundle,
     format: 'cjs',
-    plugins: [],
+    plugins: [loggerBuiltinsOnUse],
     // The loader calls this function with CommonJS' arguments and the bundle's URL for import.meta.url
     // (the worker resolves `compression` relative to it). Strict, as the ESM bundle was.
     define: { 'import.meta.url': '__poolhostImportMetaUrl' },

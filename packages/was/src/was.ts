@@ -113,6 +113,41 @@ export function createWas(options: WasOptions): Was {
     else if (count > 0) logger.warn(`spareWorkers="${count}" is ignored: this was cannot start spare worker processes`);
   };
 
+  // Each pool's configuration (configuration isolation) as its next worker gets it: kept until the
+  // configuration changes, and computed ahead for the started pools that have no worker yet (the next
+  // request demand-starts one), one pool per event-loop turn, once pools have started and after each
+  // change — it parses applicationHost.config, which a demand start would otherwise pay before its spawn
+  // (docs/performance.md, "Demand start without a spare: the wall-clock path").
+  let poolTexts: { model: ApplicationHostConfig; text: string; byPool: Map<string, string> } | null = null;
+  const poolConfiguration = (name: string): string | null => {
+    if (configText === null) return null;
+    if (poolTexts?.model !== config || poolTexts.text !== configText) poolTexts = { model: config, text: configText, byPool: new Map() };
+    const key = name.toLowerCase();
+    let text = poolTexts.byPool.get(key);
+    if (text === undefined) {
+      text = poolConfigurationText({ model: config, text: configText }, name);
+      poolTexts.byPool.set(key, text);
+    }
+    return text;
+  };
+  let preparing: NodeJS.Immediate | null = null;
+  const preparePoolConfigurations = (): void => {
+    if (preparing || configText === null) return;
+    const names = [...pools.values()].filter((pool) => pool.state === 'Started' && pool.activeWorkers.length === 0).map((pool) => pool.configuration.name);
+    const next = (): void => {
+      preparing = null;
+      const name = names.shift();
+      if (name === undefined || shuttingDown) return;
+      try {
+        poolConfiguration(name);
+      } catch (error) {
+        logger.debug({ err: error, pool: name }, `the configuration of application pool '${name}' could not be prepared ahead`);
+      }
+      preparing = setImmediate(next);
+    };
+    preparing = setImmediate(next);
+  };
+
   const pools = new Map<string, ApplicationPool>();
   const createPool = (poolConfig: ApplicationPoolConfig): ApplicationPool =>
     new ApplicationPool({
@@ -124,7 +159,7 @@ export function createWas(options: WasOptions): Was {
       memorySampler: options.memorySampler ?? procMemorySampler,
       nextWorkerId: () => String(nextWorkerId++),
       cgroups: options.cgroups ?? null,
-      poolConfiguration: (name) => (configText === null ? null : poolConfigurationText({ model: config, text: configText }, name)),
+      poolConfiguration,
       ...(options.cpuResetIntervalMs !== undefined ? { cpuResetIntervalMs: options.cpuResetIntervalMs } : {}),
       publishQueueState: (state) => {
         if (!shuttingDown) listenerAdapters.publishQueueState(state);
@@ -184,6 +219,7 @@ export function createWas(options: WasOptions): Was {
       keepSpares(next);
       options.listenerAdaptersRequired?.(listenerAdaptersToStart(next));
       if (diff.hasChanges) logger.info({ file: next.file }, `configuration change applied: ${describeDiff(diff)}`);
+      preparePoolConfigurations();
       return true;
     } catch (error) {
       config = previous;
@@ -239,6 +275,7 @@ export function createWas(options: WasOptions): Was {
         if (pool.configuration.autoStart) await pool.start('autoStart');
       }
       logger.info({ applicationPools: pools.size }, `the Windows Process Activation Service started with ${pools.size} application pools`);
+      preparePoolConfigurations();
       if (options.watchConfiguration) {
         watcher = new ConfigWatcher({
           file: source.watchedFile,
@@ -269,6 +306,7 @@ export function createWas(options: WasOptions): Was {
     async stop() {
       if (shuttingDown) return;
       shuttingDown = true;
+      if (preparing) clearImmediate(preparing);
       watcher?.close();
       logger.info('the Windows Process Activation Service is stopping; stopping every worker process');
       await Promise.all([...[...pools.values()].map((pool) => pool.shutdown()), ...retiring, ...(spareWorkers ? [spareWorkers.stop()] : [])]);

@@ -5,15 +5,11 @@
 // and environment above arrive then; see spare-worker/spare-worker.ts and docs/process-model.md).
 import { stat as statCallback } from 'node:fs';
 import { Socket } from 'node:net';
-import { promisify } from 'node:util';
 import { createLogger, runService, type Logger, type ServiceLifecycle } from '@poolhost/common';
 import { resolveRunDirectory } from '@poolhost/protocol';
 import { createWorkerProcess, type WorkerProcess } from './worker-process.js';
 import { WorkerExitCode } from './exit-codes.js';
 import { waitForAssignment, type SpareAssignment } from './spare-worker/spare-worker.js';
-
-// node:fs's callbacks, promisified: node:fs/promises (with readline) is not loaded by a worker's start (≈1.4 ms; docs/performance.md, "Demand start without a spare").
-const stat = promisify(statCallback);
 
 /** What a worker is started with, read from its arguments and environment (a spare's, once assigned). */
 function workerSettings() {
@@ -70,8 +66,9 @@ if (!spare && (!initial.applicationPool || !initial.configFile)) {
       // process (SIGABRT) when it cannot create those threads then. An application that forks up to its
       // pool's taskLimit (pids.max) would make that first call come later, mid-request, and kill the
       // worker; one asynchronous call now, before any application code runs, starts them while the pool
-      // has room (an application loaded with `require` makes none of its own).
-      await stat(process.execPath);
+      // has room (an application loaded with `require` makes none of its own). libuv creates the threads
+      // (and waits until each has started) inside that first call, so its result is not awaited.
+      statCallback(process.execPath, () => undefined);
       let assignment: SpareAssignment | null = null;
       if (spare) {
         if (initial.dataFd === undefined || !process.send) {

@@ -24,7 +24,13 @@ export function expandEnvironmentVariables(text: string, configDirectory: string
 function lookup(env: Environment, name: string): string | undefined {
   if (env[name] !== undefined) return env[name];
   const lower = name.toLowerCase();
-  for (const [key, value] of Object.entries(env)) if (key.toLowerCase() === lower && value !== undefined) return value;
+  // Names only: Object.entries(process.env) would read every variable's value (a native getter each) for
+  // the one that matches — %SystemDrive%, which is usually not set, costs a whole scan at every use.
+  for (const key of Object.keys(env)) {
+    if (key.toLowerCase() !== lower) continue;
+    const value = env[key];
+    if (value !== undefined) return value;
+  }
   return undefined;
 }
 

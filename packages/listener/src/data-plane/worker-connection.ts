@@ -137,7 +137,6 @@ export class WorkerConnection implements FrameHandler, QueueWorker<ListenerReque
     this.workerId = attach.workerId;
     this.capacity = Math.max(1, attach.capacity);
     this.applicationPool = attach.applicationPool;
-    this.logger = this.logger.child({ pool: attach.applicationPool, workerPid: attach.pid, workerId: attach.workerId });
     this.queue = this.host.queueFor(attach.applicationPool);
     this.writer.empty(FrameType.Attached, 0);
     this.host.workerAttached(this);
@@ -145,6 +144,8 @@ export class WorkerConnection implements FrameHandler, QueueWorker<ListenerReque
     // Not a standby while the queue decides: a worker that serves at once takes waiting requests inside attach.
     this.standby = false;
     this.standby = this.queue.attach(this, asked);
+    // After the queue has dispatched what waited (a demand start's first request): the child logger is not needed for that.
+    this.logger = this.logger.child({ pool: attach.applicationPool, workerPid: attach.pid, workerId: attach.workerId });
     if (this.standby) {
       this.logger.info({ capacity: this.capacity }, `worker ${attach.pid} attached to request queue ${attach.applicationPool} as its standby`);
     } else {

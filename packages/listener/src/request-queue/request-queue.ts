@@ -128,10 +128,18 @@ export class RequestQueue<R extends QueueableRequest> {
     this.arrivals++;
     if (!this.enabledState) return this.reject(this.disabled ?? 'AppOffline');
     const now = Date.now();
-    if (now - this.lastActive >= requestQueueActivityIntervalMs) {
-      this.lastActive = now;
-      this.events.queueActive(this);
-    }
+    const announce = now - this.lastActive >= requestQueueActivityIntervalMs;
+    if (announce) this.lastActive = now;
+    const refused = this.place(request, now);
+    // Announced once the request is placed: a demand start's WorkerDemanded goes out first, so w3svc and
+    // was handle it before this (was's demand thaws a suspended worker too; docs/performance.md, "Demand
+    // start without a spare: the wall-clock path").
+    if (announce) this.events.queueActive(this);
+    return refused;
+  }
+
+  /** Dispatched at once, queued (asking for a worker when none is attached), or refused: QueueFull. */
+  private place(request: R, now: number): string | null {
     if (this.queued === 0) {
       const worker = this.pickWorker(null);
       if (worker && worker.offer(request)) {

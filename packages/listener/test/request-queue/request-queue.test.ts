@@ -52,6 +52,23 @@ test('an accepted request announces queue activity at most once a second; a refu
   assert.equal(activity.length, 1, 'three requests within a second announce the queue once');
 });
 
+test('a request that waits for a worker asks for one before the queue announces activity; a QueueFull refusal still announces it', () => {
+  const heard: string[] = [];
+  const queue = new RequestQueue<FakeRequest>('Pool', {
+    workerDemanded: (_queue, reason) => heard.push(`demand ${reason}`),
+    requestExpired: () => undefined,
+    queueActive: () => heard.push('active'),
+  });
+  queue.declared = true;
+  assert.equal(queue.submit(new FakeRequest('a')), null);
+  assert.deepEqual(heard, ['demand NoWorker', 'active'], 'WorkerDemanded first: w3svc and was handle the demand start before the activity');
+  const full = new RequestQueue<FakeRequest>('Full', { workerDemanded: () => undefined, requestExpired: () => undefined, queueActive: () => heard.push('full active') });
+  full.declared = true;
+  full.settings.queueLength = 0;
+  assert.equal(full.submit(new FakeRequest('b')), 'QueueFull');
+  assert.deepEqual(heard.slice(2), ['full active']);
+});
+
 test('requests wait while no worker is attached, demand one once, and go to the first worker that attaches', () => {
   const { queue, demands } = queueWithEvents();
   queue.settings.queueLength = 2;

@@ -61,20 +61,33 @@ export function createChildProcessWorkerSpawner(options: ChildProcessWorkerSpawn
   };
 
   /**
-   * Runs w3wp with fd 3 = a fresh data connection to httpsys and fd 4 = one to the net.tcp activator, each
-   * when the worker attaches to that adapter; returns the subprocess and its pid.
+   * Opens the worker's data connections: fd 3 = one to httpsys and fd 4 = one to the net.tcp activator, each
+   * when the worker attaches to that adapter. Called before the worker's start is prepared, so the
+   * connections complete while was writes its folder and configuration (docs/performance.md, "Demand
+   * start without a spare: the wall-clock path").
    */
-  const start = async (args: string[], env: NodeJS.ProcessEnv, identity?: WorkerIdentity, protocols: readonly string[] = ['http']): Promise<{ subprocess: W3wpSubprocess; pid: number }> => {
+  const connectDataSockets = async (protocols: readonly string[]): Promise<Array<Socket | 'ignore'>> => {
     // was opens the data connections, so a worker never needs access to the run directory's listener sockets.
     const dataSockets: Array<Socket | 'ignore'> = [];
-    let subprocess: W3wpSubprocess;
     try {
       dataSockets.push(protocols.includes('http') ? await connectUnixSocket(socketPath(options.runDirectory, 'httpsys-data')) : 'ignore');
       if (protocols.includes('net.tcp')) dataSockets.push(await connectNetTcpActivator(socketPath(options.runDirectory, 'net-tcp-data')));
+    } catch (error) {
+      closeDataSockets(dataSockets);
+      throw error;
+    }
+    return dataSockets;
+  };
+
+  /** Runs w3wp with the data connections as fd 3 (and 4); returns the subprocess and its pid. */
+  const start = async (args: string[], env: NodeJS.ProcessEnv, connecting: Promise<Array<Socket | 'ignore'>>, identity?: WorkerIdentity): Promise<{ subprocess: W3wpSubprocess; pid: number }> => {
+    const dataSockets = await connecting;
+    let subprocess: W3wpSubprocess;
+    try {
       subprocess = runW3wp([...nodeFlags, w3wp], args, env, dataSockets, identity);
     } finally {
       // The child holds its own copies; closing ours (without shutdown) keeps the connections open for it.
-      for (const socket of dataSockets) if (socket !== 'ignore') socket.destroy();
+      closeDataSockets(dataSockets);
     }
     // A failed spawn (ENOENT, EACCES) has no pid and reports its error on the next tick; later errors (a
     // kill or an IPC write to a process that is gone) are logged, the exit event is what counts.
@@ -92,13 +105,15 @@ export function createChildProcessWorkerSpawner(options: ChildProcessWorkerSpawn
   return {
     async spawn(request: WorkerSpawnRequest): Promise<SpawnedWorker> {
       const pool = request.applicationPool;
-      const prepared = prepare(request);
-      const { subprocess, pid } = await start(
-        prepared.arguments,
-        { ...withoutConfigFile(baseEnv, prepared.isolated), ...prepared.environment },
-        prepared.identity,
-        request.listenerProtocols,
-      );
+      const connecting = connectDataSockets(request.listenerProtocols ?? ['http']);
+      let prepared: PoolWorkerStart;
+      try {
+        prepared = prepare(request);
+      } catch (error) {
+        connecting.then(closeDataSockets, () => undefined);
+        throw error;
+      }
+      const { subprocess, pid } = await start(prepared.arguments, { ...withoutConfigFile(baseEnv, prepared.isolated), ...prepared.environment }, connecting, prepared.identity);
       // Before Node has loaded w3wp: the worker joins its pool's cgroup.
       try {
         request.placeProcess?.(pid);
@@ -112,12 +127,16 @@ export function createChildProcessWorkerSpawner(options: ChildProcessWorkerSpawn
 
     async spawnSpare(spareId: string): Promise<SpareWorker> {
       // A spare has was's environment less applicationHost.config's path, as every isolated worker.
-      const { subprocess, pid } = await start([], {
-        ...withoutConfigFile(baseEnv, true),
-        POOLHOST_RUN_DIR: options.runDirectory,
-        POOLHOST_DATA_FD: String(workerDataFd),
-        POOLHOST_SPARE: '1',
-      });
+      const { subprocess, pid } = await start(
+        [],
+        {
+          ...withoutConfigFile(baseEnv, true),
+          POOLHOST_RUN_DIR: options.runDirectory,
+          POOLHOST_DATA_FD: String(workerDataFd),
+          POOLHOST_SPARE: '1',
+        },
+        connectDataSockets(['http']),
+      );
       const output: WorkerOutputContext = { applicationPool: '(spare)', pid, workerId: spareId, logger: workerLogger(options.logger, '(spare)', spareId, pid), write: options.write };
       let bootedResolve: () => void = () => undefined;
       let bootedReject: (error: Error) => void = () => undefined;
@@ -184,6 +203,11 @@ function runW3wp(entry: string[], args: string[], env: NodeJS.ProcessEnv, dataSo
 }
 
 type W3wpSubprocess = ChildProcess;
+
+/** was's copies of the data connections (a started worker holds its own). */
+function closeDataSockets(dataSockets: Array<Socket | 'ignore'>): void {
+  for (const socket of dataSockets) if (socket !== 'ignore') socket.destroy();
+}
 
 /** An isolated worker is not told where applicationHost.config is (was's own POOLHOST_CONFIG included). */
 function withoutConfigFile(env: NodeJS.ProcessEnv, isolated: boolean): NodeJS.ProcessEnv {

@@ -1,7 +1,6 @@
 // W3SVC_W3WP's request counters, kept by the worker itself: plain integers, one increment per
 // response at most (a status over 400 is the only branch), read by was with each PingWorker.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { getHeapStatistics } from 'node:v8';
 import type { WorkerRequestCounters } from '@poolhost/protocol';
 
 // Sampled by libuv every 20 ms (an unref'd timer); read and reset with each WorkerHealth.
@@ -14,7 +13,9 @@ export function readRuntimeCounters(): Pick<WorkerRequestCounters, 'eventLoopDel
     eventLoopDelayP99Ms: eventLoopDelay.count > 0 ? eventLoopDelay.percentile(99) / 1e6 : 0,
     eventLoopDelayMaxMs: eventLoopDelay.count > 0 ? eventLoopDelay.max / 1e6 : 0,
     // process.memoryUsage() would also read /proc/self/stat for the RSS nobody asked for; heapUsed is this.
-    heapUsedBytes: getHeapStatistics().used_heap_size,
+    // node:v8 is loaded on the first reading (a ping), not by the worker's start (≈0.4 ms; docs/performance.md,
+    // "Demand start without a spare: the wall-clock path").
+    heapUsedBytes: process.getBuiltinModule('node:v8').getHeapStatistics().used_heap_size,
   };
   eventLoopDelay.reset();
   return reading;

@@ -1,0 +1,139 @@
+// Wall-clock time of a demand start without a spare worker, A/B between built trees (docs/performance.md,
+// "Demand start without a spare: the wall-clock path"). The bench's `cold-start` scenario times the same
+// thing; this one rotates the trees round by round and prints the median of the per-round differences,
+// which moves less with the machine's load than two medians do.
+//
+//   tsx scripts/bench/demand-start-wall.ts [--rounds N] [--warm] [/path/to/tree …]
+//
+// Each tree must be built (`node scripts/build.mjs` in it); none given: this tree. A round runs, one after
+// another: the floor (spawn `node` with the hello app, poll every ms until it answers), then for every
+// tree a fresh `poolhost start` with one OnDemand pool and no spare, 300 ms of rest, one request timed
+// from the client. One uncounted round comes first (it writes each tree's w3wp code cache). `--warm`
+// first demand-starts a second pool of the same poolhost, so httpsys, w3svc and was have run the path
+// once (what their cold code costs). Every poolhost gets POOLHOST_WALL_TRACE=<file>: a tree patched to
+// append `<epoch ms> <pid> <label>` lines there (the marks behind the table in docs/performance.md; the
+// patch is not part of the code) gets its marks printed as medians in ms from the request.
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { scriptOf, writeApplications } from './applications.js';
+import { endTree, freePort, get, poolhostConfig, sleep, tcpAccepts, waitUntil } from './servers.js';
+
+const args = process.argv.slice(2);
+let rounds = 6;
+let warm = false;
+const trees: string[] = [];
+for (let i = 0; i < args.length; i++) {
+  if (args[i] === '--rounds') rounds = Number(args[++i]);
+  else if (args[i] === '--warm') warm = true;
+  else trees.push(args[i]!);
+}
+if (trees.length === 0) trees.push(join(import.meta.dirname, '..', '..'));
+
+const work = mkdtempSync(join(tmpdir(), 'demand-start-wall-'));
+const applications = writeApplications(join(work, 'apps'));
+const hello = scriptOf(applications, 'hello');
+const epochMs = (): number => performance.timeOrigin + performance.now();
+
+async function floorMs(): Promise<number> {
+  const port = await freePort();
+  const started = performance.now();
+  const child = spawn(process.execPath, [hello], { env: { ...process.env, PORT: String(port) }, stdio: 'ignore' });
+  try {
+    await waitUntil('node to answer', async () => (await get(port, '/')).status === 200, 20_000, 1);
+    return performance.now() - started;
+  } finally {
+    await endTree([child.pid!]);
+  }
+}
+
+interface Start {
+  totalMs: number;
+  /** First occurrence of each mark, ms from the request. */
+  marks: Map<string, number>;
+}
+
+async function demandStart(tree: string, folder: string): Promise<Start> {
+  const port = await freePort();
+  mkdirSync(folder, { recursive: true });
+  const trace = join(folder, 'trace');
+  const configFile = join(folder, 'applicationHost.config');
+  writeFileSync(
+    configFile,
+    poolhostConfig(port, {
+      pools: [{ name: 'Bench' }, { name: 'Other' }],
+      applications: [
+        { path: '/', pool: 'Bench', physicalPath: applications.hello },
+        { path: '/other', pool: 'Other', physicalPath: applications.hello },
+      ],
+    }),
+  );
+  const child = spawn(process.execPath, [join(tree, 'packages', 'poolhost', 'dist', 'poolhost.js'), 'start', '--config', configFile, '--run-dir', join(folder, 'run')], {
+    env: { ...process.env, POOLHOST_LOG_LEVEL: 'warn', POOLHOST_WALL_TRACE: trace },
+    cwd: folder,
+    stdio: 'ignore',
+  });
+  try {
+    await waitUntil('poolhost to accept', () => tcpAccepts(port), 60_000);
+    if (warm && (await get(port, '/other/', 30_000)).status !== 200) throw new Error('the warm-up pool did not answer');
+    await sleep(300);
+    writeFileSync(trace, ''); // the marks of the start-up, the accept probes and the warm-up dropped
+    const requested = epochMs();
+    const answer = await get(port, '/', 30_000);
+    const answered = epochMs();
+    if (answer.status !== 200) throw new Error(`status ${answer.status}`);
+    const marks = new Map<string, number>();
+    for (const line of readFileSync(trace, 'latin1').split('\n')) {
+      const [time, , ...label] = line.split(' ');
+      const name = label.join(' ');
+      if (name && !marks.has(name)) marks.set(name, Number(time) - requested);
+    }
+    return { totalMs: answered - requested, marks };
+  } finally {
+    await endTree([child.pid!], 20_000);
+  }
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+const floors: number[] = [];
+const starts = new Map<string, Start[]>(trees.map((tree) => [tree, []]));
+try {
+  for (const tree of trees) await demandStart(tree, join(work, `warm-up-${trees.indexOf(tree)}`));
+  for (let round = 0; round < rounds; round++) {
+    floors.push(await floorMs());
+    const line = [`round ${round + 1}: floor ${floors.at(-1)!.toFixed(1)}`];
+    // Rotated each round, so every tree runs in every position equally often.
+    for (let k = 0; k < trees.length; k++) {
+      const index = (k + round) % trees.length;
+      await sleep(200);
+      const start = await demandStart(trees[index]!, join(work, `${round}-${index}`));
+      starts.get(trees[index]!)!.push(start);
+      line.push(`tree ${index + 1} ${start.totalMs.toFixed(1)}`);
+    }
+    console.log(`${line.join(', ')} ms`);
+  }
+  const floor = median(floors);
+  console.log(`\nmedians of ${rounds} rounds${warm ? ' (services warmed by another pool first)' : ''}, ms (load average ${readFileSync('/proc/loadavg', 'latin1').split(' ').slice(0, 3).join(' ')})`);
+  console.log(`floor: ${floor.toFixed(1)} (${floors.map((value) => value.toFixed(1)).join(', ')})`);
+  trees.forEach((tree, index) => {
+    const list = starts.get(tree)!;
+    const total = median(list.map((start) => start.totalMs));
+    console.log(`tree ${index + 1} (${tree}): ${total.toFixed(1)} = ${(total / floor).toFixed(2)}× floor (${list.map((start) => start.totalMs.toFixed(1)).join(', ')})`);
+    const labels = [...new Set(list.flatMap((start) => [...start.marks.keys()]))];
+    const rows = labels.map((label) => ({ label, ms: median(list.flatMap((start) => (start.marks.has(label) ? [start.marks.get(label)!] : []))) }));
+    for (const row of rows.sort((a, b) => a.ms - b.ms)) console.log(`  ${row.ms.toFixed(1).padStart(7)}  ${row.label}`);
+  });
+  const first = starts.get(trees[0]!)!;
+  trees.slice(1).forEach((tree, index) => {
+    const paired = median(starts.get(tree)!.map((start, round) => start.totalMs - first[round]!.totalMs));
+    console.log(`tree ${index + 2} − tree 1, median of the rounds' differences: ${paired.toFixed(1)} ms`);
+  });
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
