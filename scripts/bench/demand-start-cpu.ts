@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { scriptOf, writeApplications } from './applications.js';
 import { processTree } from './process-stats.js';
+import { median } from './statistics.js';
 import { endTree, freePort, get, poolhostConfig, sleep, tcpAccepts, waitUntil } from './servers.js';
 
 interface Trial {
@@ -113,11 +114,6 @@ async function demandStartCpu(trial: Trial, folder: string): Promise<DemandStart
   }
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
 
 const floors: number[] = [];
 const results = new Map<string, DemandStart[]>(trials.map((trial) => [trial.label, []]));

@@ -18,6 +18,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { scriptOf, writeApplications } from './applications.js';
+import { median } from './statistics.js';
 import { endTree, freePort, get, poolhostConfig, sleep, tcpAccepts, waitUntil } from './servers.js';
 
 const args = process.argv.slice(2);
@@ -95,11 +96,6 @@ async function demandStart(tree: string, folder: string): Promise<Start> {
   }
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
 
 const floors: number[] = [];
 const starts = new Map<string, Start[]>(trees.map((tree) => [tree, []]));
