@@ -28,6 +28,7 @@ const trees: string[] = [];
 for (let i = 0; i < args.length; i++) {
   if (args[i] === '--rounds') rounds = Number(args[++i]);
   else if (args[i] === '--warm') warm = true;
+  else if (args[i]!.startsWith('-')) throw new Error(`unknown option ${args[i]}; usage: tsx scripts/bench/demand-start-wall.ts [--rounds N] [--warm] [/path/to/tree …]`);
   else trees.push(args[i]!);
 }
 if (trees.length === 0) trees.push(join(import.meta.dirname, '..', '..'));
