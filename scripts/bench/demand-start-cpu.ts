@@ -12,7 +12,7 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { scriptOf, writeApplications } from './applications.js';
 import { processTree } from './process-stats.js';
 import { median } from './statistics.js';
@@ -35,7 +35,7 @@ for (let i = 0; i < args.length; i++) {
     if (at < 1) throw new Error(`expected LABEL=/path/to/tree, got ${args[i]}`);
     const [tree, ...variables] = args[i]!.slice(at + 1).split(',');
     const env = Object.fromEntries(variables.map((variable) => [variable.slice(0, variable.indexOf('=')), variable.slice(variable.indexOf('=') + 1)]));
-    trials.push({ label: args[i]!.slice(0, at), tree: tree!, env });
+    trials.push({ label: args[i]!.slice(0, at), tree: resolve(tree!), env }); // each poolhost runs in its own folder
   }
 }
 if (trials.length === 0) trials.push({ label: 'this tree', tree: join(import.meta.dirname, '..', '..'), env: {} });

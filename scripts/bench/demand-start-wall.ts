@@ -16,7 +16,7 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { scriptOf, writeApplications } from './applications.js';
 import { median } from './statistics.js';
 import { endTree, freePort, get, poolhostConfig, sleep, tcpAccepts, waitUntil } from './servers.js';
@@ -29,7 +29,7 @@ for (let i = 0; i < args.length; i++) {
   if (args[i] === '--rounds') rounds = Number(args[++i]);
   else if (args[i] === '--warm') warm = true;
   else if (args[i]!.startsWith('-')) throw new Error(`unknown option ${args[i]}; usage: tsx scripts/bench/demand-start-wall.ts [--rounds N] [--warm] [/path/to/tree …]`);
-  else trees.push(args[i]!);
+  else trees.push(resolve(args[i]!)); // each poolhost runs in its own folder
 }
 if (trees.length === 0) trees.push(join(import.meta.dirname, '..', '..'));
 
