@@ -176,8 +176,9 @@ async function buildCodeCached(options, dist, bin, { plugins, loader, loaderDefi
   // ASCII (esbuild escapes non-ASCII in strings, and comments are gone; a legal comment at the end could
   // still hold some): the loader reads it as latin1, a copy, instead of decoding UTF-8.
   const ascii = !bundleBytes.some((byte) => byte > 0x7f);
+  // Caches of older bundles go, with any temporary file a process killed while saving one left behind.
   for (const file of readdirSync(dist)) {
-    if (file.startsWith(`${bin}.bundle.`) && file.endsWith('.v8cache') && !file.includes(hash)) unlinkSync(join(dist, file));
+    if (file.startsWith(`${bin}.bundle.`) && file.includes('.v8cache') && !file.includes(hash)) unlinkSync(join(dist, file));
   }
   // The loader is CommonJS too (dist/package.json says so for dist/<bin>.js): Node starts a CommonJS
   // main script without its ES module loader, ~4 ms sooner; the loader's import() still reaches it.
