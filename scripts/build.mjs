@@ -82,6 +82,14 @@ const loggerBuiltinsOnUse = {
   },
 };
 
+/**
+ * The services poolhost starts: each runs from its bundle compiled with V8's code cache, as w3wp does
+ * (below), so that the code of a service's start and of its part in a demand start comes from the
+ * cache instead of being compiled when it first runs (docs/performance.md, "The services' code cache").
+ * Their third-party packages stay as they were (externalThirdParty).
+ */
+const services = new Set(['httpsys', 'w3svc', 'was', 'inetmgr', 'nettcpactivator']);
+
 const started = Date.now();
 const jobs = [];
 for (const name of readdirSync(packagesDir)) {
@@ -104,7 +112,7 @@ for (const name of readdirSync(packagesDir)) {
       plugins: [externalThirdParty(join(packagesDir, name))],
       banner: { js: "import { createRequire as __poolhostCreateRequire } from 'node:module'; const require = __poolhostCreateRequire(import.meta.url);" },
     };
-    jobs.push(bin === 'w3wp' ? buildWorker(options, dist) : bin === 'poolhost' ? buildPoolhost(options, dist) : build(options));
+    jobs.push(bin === 'w3wp' ? buildWorker(options, dist) : bin === 'poolhost' ? buildPoolhost(options, dist) : services.has(bin) ? buildService(options, dist, bin) : build(options));
   }
 }
 
@@ -115,22 +123,51 @@ for (const name of readdirSync(packagesDir)) {
  * dist/w3wp.bundle.cjs, that dist/w3wp.js (src/startup/w3wp-loader.ts) compiles with V8's code cache,
  * named after the bundle's hash. See docs/performance.md (cold start).
  */
-async function buildWorker(options, dist) {
-  const bundle = join(dist, 'w3wp.bundle.cjs');
+function buildWorker(options, dist) {
+  return buildCodeCached(options, dist, 'w3wp', {
+    plugins: [loggerBuiltinsOnUse],
+    loader: join(packagesDir, 'worker', 'src', 'startup', 'w3wp-loader.ts'),
+    loaderDefine: (hash, encoding) => ({ W3WP_BUNDLE_HASH: JSON.stringify(hash), W3WP_BUNDLE_ENCODING: JSON.stringify(encoding) }),
+  });
+}
+
+async function buildService(options, dist, bin) {
+  const bundle = await buildCodeCached(options, dist, bin, {
+    plugins: options.plugins,
+    loader: join(packagesDir, 'common', 'src', 'code-cache', 'service-loader.ts'),
+    loaderDefine: (hash, encoding) => ({ SERVICE_BUNDLE_NAME: JSON.stringify(bin), SERVICE_BUNDLE_HASH: JSON.stringify(hash), SERVICE_BUNDLE_ENCODING: JSON.stringify(encoding) }),
+  });
+  // In Node 20 an import() inside a script compiled with cachedData has no loader behind it
+  // (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING once the cache is used, never under tsx): w3wp's loader lends
+  // its own import() to the code that needs one (worker/src/hosting/import-module.ts). A service has
+  // none; one that gains one must do the same, so the build refuses it rather than let it fail later.
+  if (/\bimport\s*\(/.test(readFileSync(bundle, 'latin1'))) {
+    throw new Error(`${bundle}: a dynamic import() in a service's code-cached bundle needs a lent import (see worker/src/hosting/import-module.ts; scripts/build.mjs, buildService)`);
+  }
+}
+
+/**
+ * Builds `<bin>` as a CommonJS function expression, dist/<bin>.bundle.cjs, and its loader, dist/<bin>.js,
+ * which compiles the bundle as a vm.Script with V8's code cache (@poolhost/common's code-cache/: the
+ * cache is named after the bundle's hash, and the build removes the caches of older bundles).
+ */
+async function buildCodeCached(options, dist, bin, { plugins, loader, loaderDefine }) {
+  const bundle = join(dist, `${bin}.bundle.cjs`);
   await build({
     ...options,
     outfile: bundle,
     format: 'cjs',
-    plugins: [loggerBuiltinsOnUse],
+    plugins,
     // The loader calls this function with CommonJS' arguments and the bundle's URL for import.meta.url
-    // (the worker resolves `compression` relative to it). Strict, as the ESM bundle was.
+    // (the worker resolves `compression` relative to it; protocol's executables.ts finds the repository
+    // from it). Strict, as the ESM bundle was.
     define: { 'import.meta.url': '__poolhostImportMetaUrl' },
     banner: { js: '(function (exports, require, module, __filename, __dirname, __poolhostImportMetaUrl) {"use strict";' },
     footer: { js: '})' },
     // Whitespace and comments out (names and syntax as written, so stack traces still name every
-    // function; dist/w3wp.bundle.cjs.map maps positions back to the TypeScript): 905 → 645 KB that every
-    // worker reads, and without the comments' em dashes the file is ASCII, which V8 keeps as a one-byte
-    // string (the source stays on the worker's heap: 1.8 MB as two-byte before). docs/performance.md,
+    // function; dist/<bin>.bundle.cjs.map maps positions back to the TypeScript): w3wp's 905 → 645 KB
+    // that every worker reads, and without the comments' em dashes the file is ASCII, which V8 keeps as
+    // a one-byte string (the source stays on the heap: 1.8 MB as two-byte before). docs/performance.md,
     // "Demand start without a spare".
     minifyWhitespace: true,
   });
@@ -139,19 +176,22 @@ async function buildWorker(options, dist) {
   // ASCII (esbuild escapes non-ASCII in strings, and comments are gone; a legal comment at the end could
   // still hold some): the loader reads it as latin1, a copy, instead of decoding UTF-8.
   const ascii = !bundleBytes.some((byte) => byte > 0x7f);
+  // Caches of older bundles go, with any temporary file a process killed while saving one left behind.
   for (const file of readdirSync(dist)) {
-    if (file.endsWith('.v8cache') && !file.includes(hash)) unlinkSync(join(dist, file));
+    if (file.startsWith(`${bin}.bundle.`) && file.includes('.v8cache') && !file.includes(hash)) unlinkSync(join(dist, file));
   }
-  // The loader is CommonJS too (dist/package.json says so for dist/w3wp.js): Node starts a CommonJS
+  // The loader is CommonJS too (dist/package.json says so for dist/<bin>.js): Node starts a CommonJS
   // main script without its ES module loader, ~4 ms sooner; the loader's import() still reaches it.
   writeFileSync(join(dist, 'package.json'), '{ "type": "commonjs" }\n');
   await build({
     ...options,
-    entryPoints: [join(packagesDir, 'worker', 'src', 'startup', 'w3wp-loader.ts')],
+    entryPoints: [loader],
     format: 'cjs',
-    define: { W3WP_BUNDLE_HASH: JSON.stringify(hash), W3WP_BUNDLE_ENCODING: JSON.stringify(ascii ? 'latin1' : 'utf8'), 'import.meta.url': '__poolhostLoaderUrl' },
+    plugins: [],
+    define: { ...loaderDefine(hash, ascii ? 'latin1' : 'utf8'), 'import.meta.url': '__poolhostLoaderUrl' },
     banner: { js: "'use strict'; const __poolhostLoaderUrl = require('node:url').pathToFileURL(__filename).href;" },
   });
+  return bundle;
 }
 
 /**

@@ -118,7 +118,8 @@ async function demandStartCpu(trial: Trial, folder: string): Promise<DemandStart
 const floors: number[] = [];
 const results = new Map<string, DemandStart[]>(trials.map((trial) => [trial.label, []]));
 try {
-  // One start per tree first, not counted: a fresh build has no V8 code cache for w3wp yet (the first worker writes it).
+  // One start per tree first, not counted: a fresh build has no V8 code cache for w3wp and the services yet (the first
+  // worker writes w3wp's; the services write theirs when that start's poolhost stops cleanly).
   for (const trial of trials) await demandStartCpu(trial, join(work, `warm-${trial.label}`));
   for (let round = 0; round < rounds; round++) {
     floors.push(await floorCpuMs());

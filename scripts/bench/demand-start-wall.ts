@@ -8,11 +8,13 @@
 // Each tree must be built (`node scripts/build.mjs` in it); none given: this tree. A round runs, one after
 // another: the floor (spawn `node` with the hello app, poll every ms until it answers), then for every
 // tree a fresh `poolhost start` with one OnDemand pool and no spare, 300 ms of rest, one request timed
-// from the client. One uncounted round comes first (it writes each tree's w3wp code cache). `--warm`
-// first demand-starts a second pool of the same poolhost, so httpsys, w3svc and was have run the path
-// once (what their cold code costs). Every poolhost gets POOLHOST_WALL_TRACE=<file>: a tree patched to
-// append `<epoch ms> <pid> <label>` lines there (the marks behind the table in docs/performance.md; the
-// patch is not part of the code) gets its marks printed as medians in ms from the request.
+// from the client. One uncounted round comes first (it writes each tree's V8 code caches: w3wp's, and the
+// services' at the clean stop that ends it). `--warm` first demand-starts a second pool of the same
+// poolhost, so httpsys, w3svc and was have run the path once (what their cold code costs). Every
+// poolhost gets POOLHOST_WALL_TRACE=<file>: a tree patched to append `<epoch ms> <pid> <label>` lines
+// there (the marks behind the tables in docs/performance.md; the patch is not part of the code) gets its
+// marks printed as medians in ms from the request, and, for each mark two trees share, the median of
+// the rounds' differences.
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -130,6 +132,12 @@ try {
   trees.slice(1).forEach((tree, index) => {
     const paired = median(starts.get(tree)!.map((start, round) => start.totalMs - first[round]!.totalMs));
     console.log(`tree ${index + 2} − tree 1, median of the rounds' differences: ${paired.toFixed(1)} ms`);
+    // The same for each mark both trees write (e.g. `w3wp process exists`: the services' part alone).
+    const rounds = starts.get(tree)!.map((start, round) => [first[round]!, start] as const);
+    for (const label of new Set(rounds.flatMap(([a, b]) => [...a.marks.keys()].filter((mark) => b.marks.has(mark))))) {
+      const differences = rounds.flatMap(([a, b]) => (a.marks.has(label) && b.marks.has(label) ? [b.marks.get(label)! - a.marks.get(label)!] : []));
+      console.log(`  ${label}: ${median(differences).toFixed(1)} ms (${differences.length} rounds)`);
+    }
   });
 } finally {
   rmSync(work, { recursive: true, force: true });

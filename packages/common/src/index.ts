@@ -8,3 +8,4 @@ export { protectFromOomKiller, serviceOomScoreAdj } from './service/oom-protecti
 export { W3cLogWriter, type LogRecord, type W3cLogSite } from './w3c-log/w3c-log-writer.js';
 export { IpcPipe } from './ipc-pipe/ipc-pipe.js';
 export { parseJsonText, locateJsonSyntaxFault, formatJsonSyntaxFault, type JsonSyntaxFault, type JsonTextResult } from './json-text.js';
+export { firstWorkDone } from './code-cache/first-work.js';

@@ -3,7 +3,7 @@
 // was for a pool's worker on the first connection, and relays each connection to an attached worker.
 import type { Server, Socket } from 'node:net';
 import { rmSync } from 'node:fs';
-import { IpcPipe, type Logger } from '@poolhost/common';
+import { IpcPipe, firstWorkDone, type Logger } from '@poolhost/common';
 import {
   listenControlSocket,
   maintainControlConnection,
@@ -49,6 +49,8 @@ export function createNetTcpActivator(options: NetTcpActivatorOptions): NetTcpAc
     const channel = wasLink?.current();
     if (channel && !channel.closed) channel.notify(message);
     else logger.warn({ pool: message.applicationPool }, `a worker is demanded for '${message.applicationPool}' but was is not connected`);
+    // The activator's part of a net.tcp demand start: its code cache is saved a moment later (@poolhost/common's code-cache/).
+    firstWorkDone();
   };
 
   const onConnection = (socket: Socket, route: TcpRoute): void => {

@@ -3,6 +3,7 @@
 // retried or failed, never lost silently.
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
+import { firstWorkDone } from '@poolhost/common';
 import {
   AttachFlags,
   FrameDecoder,
@@ -183,6 +184,9 @@ export class WorkerConnection implements FrameHandler, QueueWorker<ListenerReque
     if (!request.dispatch(this, streamId)) return true; // it ended on its way here: nothing to carry
     this.streams.set(streamId, request);
     this.inFlight++;
+    // httpsys' part of a demand start has run (a flag test after the first): the code cache is saved a
+    // moment later (@poolhost/common's code-cache/).
+    firstWorkDone();
     return true;
   }
 

@@ -1,7 +1,7 @@
 // The WWW service as HTTP listener adapter: turns the site configuration from was into URL groups
 // and request queues in httpsys (again on every configuration change), relays queue state changes
 // down and activation (WorkerDemanded, RequestQueueActive) up.
-import type { Logger } from '@poolhost/common';
+import { firstWorkDone, type Logger } from '@poolhost/common';
 import type {
   ApplySiteConfiguration,
   ApplyUrlGroups,
@@ -59,6 +59,8 @@ export class ListenerAdapter {
     if (!this.links.toWas(message)) {
       this.logger.warn({ pool: message.applicationPool }, `a worker is demanded for '${message.applicationPool}' but was is not connected`);
     }
+    // w3svc's part of a demand start: its code cache is saved a moment later (@poolhost/common's code-cache/).
+    firstWorkDone();
   }
 
   /** A queue is receiving requests again: was thaws a worker it suspended for inactivity. */

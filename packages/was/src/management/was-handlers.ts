@@ -1,5 +1,5 @@
 // was's one handler table: what w3svc (activation), appcmd and poolhost (management) may send.
-import type { Logger } from '@poolhost/common';
+import { firstWorkDone, type Logger } from '@poolhost/common';
 import { listenerAdapterNames, type ApplicationHostConfig } from '@poolhost/config';
 import type { ApplicationPoolCounters, ConfigurationFile, ConfigurationState, HandlerTable, RequestList, RequestQueueState, SpareWorkerCounters, WorkerProcessList, WorkerRequestList } from '@poolhost/protocol';
 import type { ApplicationPool } from '../application-pool/application-pool.js';
@@ -59,6 +59,9 @@ export function wasHandlers(context: WasHandlerContext): HandlerTable {
     },
     WorkerDemanded: (message) => {
       if (!context.shuttingDown()) known(message.applicationPool)?.demand(message);
+      // was's part of a demand start (the worker spawned, its start followed a moment later): the code
+      // cache is saved then (@poolhost/common's code-cache/).
+      firstWorkDone();
     },
     RequestQueueActive: (message) => {
       if (!context.shuttingDown()) known(message.applicationPool)?.queueActive();
