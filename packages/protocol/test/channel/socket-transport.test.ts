@@ -32,17 +32,22 @@ test('a message written before the other end has its transport waits in the sock
   const { near, far, close } = await socketPair();
   try {
     // was's side answers; the worker's side is not reading yet (its modules are still loading).
-    new ControlChannel(createSocketTransport(far), { peer: 'w3wp', handlers: { PingWorker: () => ({ type: 'Acknowledged' }) } });
+    new ControlChannel(createSocketTransport(far), { peer: 'w3wp', handlers: { ListWorkerRequests: () => ({ type: 'WorkerRequestList', requests: [] }) } });
     far.write(`${JSON.stringify({ message: { type: 'StopWorker', reason: 'early', shutdownTimeLimit: 1000 } })}\n`);
     await new Promise((resolve) => setTimeout(resolve, 50));
     const received: unknown[] = [];
     const worker = new ControlChannel(createSocketTransport(near), {
       peer: 'was',
-      handlers: { StopWorker: (message) => void received.push(message) },
+      handlers: {
+        StopWorker: (message) => {
+          received.push(message);
+          return { type: 'Acknowledged' };
+        },
+      },
     });
     for (let i = 0; i < 200 && received.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 5));
     assert.deepEqual(received, [{ type: 'StopWorker', reason: 'early', shutdownTimeLimit: 1000 }]);
-    assert.deepEqual(await worker.request({ type: 'PingWorker' }), { type: 'Acknowledged' });
+    assert.deepEqual(await worker.request({ type: 'ListWorkerRequests' }), { type: 'WorkerRequestList', requests: [] });
   } finally {
     await close();
   }
