@@ -31,23 +31,24 @@ async function socketPair(): Promise<{ near: Socket; far: Socket; close(): Promi
 test('a message written before the other end has its transport waits in the socket and is delivered once it has', async () => {
   const { near, far, close } = await socketPair();
   try {
-    // was's side answers; the worker's side is not reading yet (its modules are still loading).
-    new ControlChannel(createSocketTransport(far), { peer: 'w3wp', handlers: { ListWorkerRequests: () => ({ type: 'WorkerRequestList', requests: [] }) } });
-    far.write(`${JSON.stringify({ message: { type: 'StopWorker', reason: 'early', shutdownTimeLimit: 1000 } })}\n`);
+    // was writes to a worker whose transport does not read yet (its modules are still loading).
+    const was = new ControlChannel(createSocketTransport(far), { peer: 'w3wp', handlers: {} });
+    was.notify({ type: 'StopWorker', reason: 'early', shutdownTimeLimit: 1000 });
     await new Promise((resolve) => setTimeout(resolve, 50));
     const received: unknown[] = [];
-    const worker = new ControlChannel(createSocketTransport(near), {
+    new ControlChannel(createSocketTransport(near), {
       peer: 'was',
       handlers: {
         StopWorker: (message) => {
           received.push(message);
           return { type: 'Acknowledged' };
         },
+        ListWorkerRequests: () => ({ type: 'WorkerRequestList', requests: [] }),
       },
     });
     for (let i = 0; i < 200 && received.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 5));
     assert.deepEqual(received, [{ type: 'StopWorker', reason: 'early', shutdownTimeLimit: 1000 }]);
-    assert.deepEqual(await worker.request({ type: 'ListWorkerRequests' }), { type: 'WorkerRequestList', requests: [] });
+    assert.deepEqual(await was.request({ type: 'ListWorkerRequests' }), { type: 'WorkerRequestList', requests: [] });
   } finally {
     await close();
   }
