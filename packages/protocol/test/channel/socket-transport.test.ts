@@ -33,7 +33,7 @@ test('a message written before the other end has its transport waits in the sock
   try {
     // was writes to a worker whose transport does not read yet (its modules are still loading).
     const was = new ControlChannel(createSocketTransport(far), { peer: 'w3wp', handlers: {} });
-    was.notify({ type: 'StopWorker', reason: 'early', shutdownTimeLimit: 1000 });
+    const stopped = was.request({ type: 'StopWorker', reason: 'early', shutdownTimeLimit: 1000 });
     await new Promise((resolve) => setTimeout(resolve, 50));
     const received: unknown[] = [];
     new ControlChannel(createSocketTransport(near), {
@@ -48,6 +48,7 @@ test('a message written before the other end has its transport waits in the sock
     });
     for (let i = 0; i < 200 && received.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 5));
     assert.deepEqual(received, [{ type: 'StopWorker', reason: 'early', shutdownTimeLimit: 1000 }]);
+    assert.deepEqual(await stopped, { type: 'Acknowledged' });
     assert.deepEqual(await was.request({ type: 'ListWorkerRequests' }), { type: 'WorkerRequestList', requests: [] });
   } finally {
     await close();
