@@ -193,8 +193,10 @@ export function createChildProcessWorkerSpawner(options: ChildProcessWorkerSpawn
  * several milliseconds of each demand start (docs/performance.md, "Idle memory" and "Cold start").
  */
 function runW3wp(entry: string[], args: string[], env: NodeJS.ProcessEnv, dataSockets: Array<Socket | 'ignore'>, identity: WorkerIdentity | undefined): ChildProcess {
+  // `env` is the caller's own copy, made for this worker: no second copy of every variable.
+  env.POOLHOST_CONTROL_FD = String(controlFdAfter(dataSockets));
   return spawn(process.execPath, [...entry, ...args], {
-    env: { ...env, POOLHOST_CONTROL_FD: String(controlFdAfter(dataSockets)) },
+    env,
     // fd 3 (and 4) are the connected data sockets (passed natively, not piped). The control connection
     // comes after them: a 'pipe', which libuv makes a Unix socket pair, not Node's IPC channel ('ipc'),
     // whose set-up in the child costs each worker's boot ≈3 ms (docs/performance.md, "Demand start
