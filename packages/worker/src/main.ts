@@ -31,8 +31,8 @@ function workerSettings() {
 
 /**
  * was's control connection: one end of a Unix socket pair, inherited on POOLHOST_CONTROL_FD, carrying
- * newline-delimited JSON. Not Node's IPC channel (`stdio: 'ipc'`), whose set-up costs every worker's boot
- * ≈3 ms before its first line runs (docs/performance.md, "Demand start without a spare"), and which
+ * newline-delimited JSON. Not Node's IPC channel (`stdio: 'ipc'`), whose set-up runs in every worker's boot
+ * before its first line (docs/performance.md, "Demand start: what NODE_EXTRA_CA_CERTS hides"), and which
  * would hand the application `process.send`, a line to was it has no business writing on. Until a
  * transport reads it, what was sends waits in the socket.
  */

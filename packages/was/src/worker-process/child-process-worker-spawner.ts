@@ -199,8 +199,8 @@ function runW3wp(entry: string[], args: string[], env: NodeJS.ProcessEnv, dataSo
     env,
     // fd 3 (and 4) are the connected data sockets (passed natively, not piped). The control connection
     // comes after them: a 'pipe', which libuv makes a Unix socket pair, not Node's IPC channel ('ipc'),
-    // whose set-up in the child costs each worker's boot ≈3 ms (docs/performance.md, "Demand start
-    // without a spare").
+    // whose set-up runs in each worker's boot (docs/performance.md, "Demand start: what
+    // NODE_EXTRA_CA_CERTS hides").
     stdio: ['ignore', 'pipe', 'pipe', ...dataSockets, 'pipe'],
     // Own process group: a terminal's Ctrl-C reaches poolhost, which stops workers in order.
     detached: true,
