@@ -359,11 +359,19 @@ export async function moduleSet(context: BenchContext): Promise<void> {
 
 // --- start-up: cold start and crash replacement ------------------------------------------------
 
+/**
+ * Every `node` started with NODE_EXTRA_CA_CERTS set reads and parses that file while it boots, whether or
+ * not it ever opens a TLS connection: ≈40 ms of a ≈28 ms boot with this machine's bundle of 144 roots
+ * (docs/performance.md, "Demand start: what NODE_EXTRA_CA_CERTS hides"). The floor and each worker pay it
+ * alike, so it hides how much a demand start adds; the cold start is also timed without it, for both.
+ */
+const withoutExtraCaCerts: Record<string, string | undefined> = { NODE_EXTRA_CA_CERTS: undefined };
+
 /** The floor: spawn `node` with the hello app and poll until it answers HTTP. */
-async function spawnFloor(context: BenchContext): Promise<number> {
+async function spawnFloor(context: BenchContext, env: Record<string, string | undefined> = {}): Promise<number> {
   const port = await freePort();
   const started = performance.now();
-  const child = spawn(process.execPath, [scriptOf(context.applications, 'hello')], { env: { ...process.env, PORT: String(port) }, stdio: 'ignore' });
+  const child = spawn(process.execPath, [scriptOf(context.applications, 'hello')], { env: { ...process.env, ...env, PORT: String(port) }, stdio: 'ignore' });
   try {
     await waitUntil('node to answer', async () => (await get(port, '/')).status === 200, 10_000, 1);
     return performance.now() - started;
@@ -387,9 +395,9 @@ function spareBooted(runDirectory: string): boolean {
 }
 
 /** Starts poolhost, waits (for its spare, with spareWorkers), then times the first request of its OnDemand pool. */
-async function firstAnswerMs(context: BenchContext, folder: string, spareWorkers: number): Promise<number> {
+async function firstAnswerMs(context: BenchContext, folder: string, spareWorkers: number, env: Record<string, string | undefined> = {}): Promise<number> {
   const port = await freePort();
-  const server = new PoolhostServer('poolhost', port, folder, { ...singlePool(context.applications.hello), spareWorkers });
+  const server = new PoolhostServer('poolhost', port, folder, { ...singlePool(context.applications.hello), spareWorkers }, env);
   try {
     await server.start();
     if (spareWorkers > 0) await waitUntil('the spare worker to boot', () => spareBooted(server.runDirectory), 20_000, 10);
@@ -407,11 +415,18 @@ export async function coldStart(context: BenchContext): Promise<void> {
   const floors: number[] = [];
   const colds: number[] = [];
   const spares: number[] = [];
+  const cleanFloors: number[] = [];
+  const cleanColds: number[] = [];
+  const extraCaCerts = process.env.NODE_EXTRA_CA_CERTS !== undefined;
   const rounds = context.quick ? 1 : Math.max(5, context.rounds);
   for (let round = 0; round < rounds; round++) {
     floors.push(await spawnFloor(context));
     colds.push(await firstAnswerMs(context, join(context.work, 'cold-start', String(round)), 0));
     spares.push(await firstAnswerMs(context, join(context.work, 'cold-start', `${round}s`), 1));
+    if (extraCaCerts) {
+      cleanFloors.push(await spawnFloor(context, withoutExtraCaCerts));
+      cleanColds.push(await firstAnswerMs(context, join(context.work, 'cold-start', `${round}c`), 0, withoutExtraCaCerts));
+    }
   }
   const floor = median(floors);
   const cold = median(colds);
@@ -422,6 +437,13 @@ export async function coldStart(context: BenchContext): Promise<void> {
   context.report.add({ scenario, server: 'floor: spawn node until it answers', p50Ms: floor, note: `rounds: ${floors.map((v) => fixed(v)).join(', ')} ms` });
   context.report.target('cold start ≤ 1.3× spawn-to-answer floor', `${fixed(cold)} ms vs ${fixed(floor)} ms (${fixed(cold / floor, 2)}×)`, cold <= 1.3 * floor);
   context.report.target('cold start with a spare ≤ 1.0× spawn-to-answer floor', `${fixed(spare)} ms vs ${fixed(floor)} ms (${fixed(spare / floor, 2)}×)`, spare <= floor);
+  if (!extraCaCerts) return;
+  const cleanFloor = median(cleanFloors);
+  const cleanCold = median(cleanColds);
+  const without = 'without NODE_EXTRA_CA_CERTS';
+  context.report.add({ scenario, server: `poolhost, ${without}`, p50Ms: cleanCold, ratio: `${fixed(cleanCold / cleanFloor, 2)}× floor`, note: `rounds: ${cleanColds.map((v) => fixed(v)).join(', ')} ms` });
+  context.report.add({ scenario, server: `floor, ${without}`, p50Ms: cleanFloor, note: `rounds: ${cleanFloors.map((v) => fixed(v)).join(', ')} ms` });
+  context.report.target(`cold start ≤ 1.3× spawn-to-answer floor, both ${without}`, `${fixed(cleanCold)} ms vs ${fixed(cleanFloor)} ms (${fixed(cleanCold / cleanFloor, 2)}×)`, cleanCold <= 1.3 * cleanFloor);
 }
 
 function post(port: number, path: string): Promise<number> {

@@ -218,7 +218,8 @@ export class PoolhostServer implements BenchServer {
     readonly port: number,
     private readonly folder: string,
     setup: PoolhostSetup,
-    private readonly env: Record<string, string> = {},
+    /** Set on top of the bench's environment; a variable set to undefined is removed. */
+    private readonly env: Record<string, string | undefined> = {},
     /** More `poolhost start` arguments (e.g. `--metrics 127.0.0.1:PORT`). */
     private readonly args: string[] = [],
   ) {

@@ -1,12 +1,13 @@
 // w3wp: `node w3wp.js -ap "<pool>" [-h "<pool>.config"]` with APP_POOL_ID, APP_POOL_CONFIG (its pool's
 // own configuration; POOLHOST_CONFIG names applicationHost.config where there is none), POOLHOST_RUN_DIR,
-// POOLHOST_WORKER_ID and optionally POOLHOST_DATA_FD (see docs/data-plane.md for the contract).
+// POOLHOST_WORKER_ID, POOLHOST_CONTROL_FD (its control connection to was) and optionally POOLHOST_DATA_FD
+// (see docs/data-plane.md and docs/process-model.md for the contract).
 // With POOLHOST_SPARE=1 it is a spare: booted, bound to no pool, until was assigns it one (the arguments
 // and environment above arrive then; see spare-worker/spare-worker.ts and docs/process-model.md).
 import { stat as statCallback } from 'node:fs';
 import { Socket } from 'node:net';
 import { createLogger, runService, type Logger, type ServiceLifecycle } from '@poolhost/common';
-import { resolveRunDirectory } from '@poolhost/protocol';
+import { createSocketTransport, resolveRunDirectory } from '@poolhost/protocol';
 import { createWorkerProcess, type WorkerProcess } from './worker-process.js';
 import { WorkerExitCode } from './exit-codes.js';
 import { waitForAssignment, type SpareAssignment } from './spare-worker/spare-worker.js';
@@ -28,6 +29,15 @@ function workerSettings() {
   };
 }
 
+/**
+ * was's control connection: one end of a Unix socket pair, inherited on POOLHOST_CONTROL_FD, carrying
+ * newline-delimited JSON. Not Node's IPC channel (`stdio: 'ipc'`), whose set-up runs in every worker's boot
+ * before its first line (docs/performance.md, "Demand start: what NODE_EXTRA_CA_CERTS hides"), and which
+ * would hand the application `process.send`, a line to was it has no business writing on. Until a
+ * transport reads it, what was sends waits in the socket.
+ */
+const controlSocket = process.env.POOLHOST_CONTROL_FD ? new Socket({ fd: Number(process.env.POOLHOST_CONTROL_FD), readable: true, writable: true }) : null;
+
 const spare = process.env.POOLHOST_SPARE === '1';
 const initial = workerSettings();
 process.title = spare ? 'poolhost: w3wp (spare)' : `poolhost: w3wp ${initial.applicationPool}`;
@@ -48,13 +58,13 @@ process.on('uncaughtException', (error) => {
 if (!spare && (!initial.applicationPool || !initial.configFile)) {
   const message = 'w3wp needs -ap "<pool>" (or APP_POOL_ID) and -h "<pool>.config" (or APP_POOL_CONFIG, or POOLHOST_CONFIG)';
   logger.error(message);
-  process.send?.({ message: { type: 'WorkerStartupFailed', message } }, () => process.exit(WorkerExitCode.Failed));
-  if (!process.send) process.exit(WorkerExitCode.Failed);
+  if (controlSocket) controlSocket.end(`${JSON.stringify({ message: { type: 'WorkerStartupFailed', message } })}\n`, () => process.exit(WorkerExitCode.Failed));
+  else process.exit(WorkerExitCode.Failed);
 } else {
   // runService installs SIGTERM and SIGINT at once: without a handler the signal's default action would
   // kill a worker that has just reported ready but whose start has not resolved yet, without draining.
   // A worker still starting (or a spare still waiting) has taken no request and just exits (WorkerExitCode.Stopped).
-  // was's IPC channel is the worker's control channel: the worker stops itself when it closes.
+  // The worker stops itself when its control connection to was closes.
   void runService({
     name: 'w3wp',
     logger,
@@ -71,13 +81,13 @@ if (!spare && (!initial.applicationPool || !initial.configFile)) {
       statCallback(process.execPath, () => undefined);
       let assignment: SpareAssignment | null = null;
       if (spare) {
-        if (initial.dataFd === undefined || !process.send) {
-          const message = 'a spare w3wp needs POOLHOST_DATA_FD and an IPC channel to was';
+        if (initial.dataFd === undefined || !controlSocket) {
+          const message = 'a spare w3wp needs POOLHOST_DATA_FD and POOLHOST_CONTROL_FD';
           logger.error(message);
           throw new Error(message);
         }
         const dataSocket = new Socket({ fd: initial.dataFd, readable: true, writable: true });
-        assignment = await waitForAssignment({ ipc: process, dataSocket, logger, exit: started.exit });
+        assignment = await waitForAssignment({ control: createSocketTransport(controlSocket), dataSocket, logger, exit: started.exit });
       }
       const settings = assignment ? workerSettings() : initial;
       if (!settings.configFile) {
@@ -95,7 +105,7 @@ if (!spare && (!initial.applicationPool || !initial.configFile)) {
         ...(settings.netTcpFd !== undefined ? { netTcpFd: settings.netTcpFd } : {}),
         ...(assignment ? { channel: assignment.channel, dataSocket: assignment.dataSocket } : {}),
         capacity: settings.capacity,
-        ipc: process.send ? process : null,
+        control: controlSocket && !assignment ? createSocketTransport(controlSocket) : null,
         logger,
         exit: started.exit,
       });

@@ -6,11 +6,10 @@ import { applicationPoolProtocols, loadApplicationHostConfig } from '@poolhost/c
 import {
   ControlChannel,
   connectUnixSocket,
-  createIpcTransport,
   createWorkerRequestCounters,
   socketPath,
   type ExecutingRequest,
-  type IpcEndpoint,
+  type Transport,
   type WorkerRequestCounters,
 } from '@poolhost/protocol';
 import { DataConnection } from './data-plane/data-connection.js';
@@ -41,9 +40,9 @@ export interface WorkerProcessOptions {
   netTcpFd?: number;
   /** Requests taken at once (declared in ATTACH). */
   capacity: number;
-  /** The IPC channel to was (`process`), when there is one. */
-  ipc: IpcEndpoint | null;
-  /** A spare's channel to was, already open (its handlers are replaced by the worker's); else one is opened on `ipc`. */
+  /** The control connection to was (the socket on POOLHOST_CONTROL_FD), when there is one. */
+  control: Transport | null;
+  /** A spare's channel to was, already open (its handlers are replaced by the worker's); else one is opened on `control`. */
   channel?: ControlChannel;
   /** A spare's data socket, already open and watched; else `dataFd` or a new connection. */
   dataSocket?: Socket;
@@ -108,8 +107,8 @@ export class WorkerProcess {
     if (options.channel) {
       this.channel = options.channel;
       this.channel.handle(controlHandlers(this));
-    } else if (options.ipc) {
-      this.channel = new ControlChannel(createIpcTransport(options.ipc), {
+    } else if (options.control) {
+      this.channel = new ControlChannel(options.control, {
         peer: 'was',
         handlers: controlHandlers(this),
         onProtocolError: (error) => this.logger.warn({ err: error }, 'control protocol error'),

@@ -8,11 +8,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
 import { pino } from 'pino';
 import {
+  ControlChannel,
   connectControlSocket,
+  createSocketTransport,
   executablePath,
   socketPath,
   type ApplyUrlGroups,
-  type ControlChannel,
   type ControlMessage,
   type ListenerLimits,
   type RequestQueueSettings,
@@ -54,6 +55,7 @@ export class Harness {
   readonly children = new Set<ChildProcess>();
   private workersStarted = 0;
   readonly events: ControlMessage[] = [];
+  private readonly controls = new WeakMap<ChildProcess, ControlChannel>();
 
   constructor(readonly pools: PoolSpec[], readonly limitOverrides: Partial<ListenerLimits> = {}, readonly connectionTimeout = 120_000) {}
 
@@ -199,7 +201,7 @@ ${applications}
     );
   }
 
-  /** Spawns w3wp for a pool exactly as was does (IPC channel, env), resolving once it reports ready. */
+  /** Spawns w3wp for a pool as was does (control connection on fd 3, env), resolving once it reports ready. */
   startWorker(pool: string, extraEnv: Record<string, string> = {}, execArgv: string[] = []): Promise<ChildProcess> {
     const child = spawn(process.execPath, [...execArgv, executablePath('w3wp'), '-ap', pool], {
       env: {
@@ -209,19 +211,33 @@ ${applications}
         POOLHOST_RUN_DIR: this.runDirectory,
         POOLHOST_WORKER_ID: `${pool}-${++this.workersStarted}`,
         POOLHOST_LOG_LEVEL: process.env.POOLHOST_TEST_LOG ?? 'warn',
+        POOLHOST_CONTROL_FD: '3',
         ...extraEnv,
       },
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      stdio: ['ignore', 'inherit', 'inherit', 'pipe'],
     });
     this.children.add(child);
     child.once('exit', () => this.children.delete(child));
     return new Promise((resolve, reject) => {
-      child.on('message', (envelope: { message?: ControlMessage }) => {
-        if (envelope.message?.type === 'WorkerReady') resolve(child);
-        if (envelope.message?.type === 'WorkerStartupFailed') reject(new Error(envelope.message.message));
-      });
+      this.controls.set(
+        child,
+        new ControlChannel(createSocketTransport(child.stdio[3] as Socket), {
+          peer: `w3wp ${child.pid}`,
+          handlers: {
+            WorkerReady: () => resolve(child),
+            WorkerStartupFailed: (message) => reject(new Error(message.message)),
+          },
+        }),
+      );
       child.once('exit', (code) => reject(new Error(`w3wp exited with ${code} before it was ready`)));
     });
+  }
+
+  /** was's end of a started worker's control channel. */
+  controlOf(child: ChildProcess): ControlChannel {
+    const control = this.controls.get(child);
+    if (!control) throw new Error(`worker ${child.pid} was not started by this harness`);
+    return control;
   }
 
   async stop(): Promise<void> {

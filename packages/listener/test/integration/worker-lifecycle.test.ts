@@ -4,7 +4,6 @@ import { after, before, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { Harness, request, until } from './harness.js';
-import type { WorkerHealth } from '@poolhost/protocol';
 
 const harness = new Harness([
   {
@@ -48,22 +47,10 @@ function exitOf(child: ChildProcess): Promise<number | null> {
   });
 }
 
-function controlRequest(child: ChildProcess, seq: number, message: object): Promise<unknown> {
-  return new Promise((resolve) => {
-    const onMessage = (envelope: { re?: number; message?: unknown }): void => {
-      if (envelope.re !== seq) return;
-      child.off('message', onMessage);
-      resolve(envelope.message);
-    };
-    child.on('message', onMessage);
-    child.send({ seq, message });
-  });
-}
-
 test('PingWorker, ListWorkerRequests, then StopWorker: acknowledged, in-flight request finishes, exit 0', { timeout }, async (t) => {
   const worker = await workerFor(t);
   assert.equal((await request(harness.port, '/')).status, 200);
-  const health = (await controlRequest(worker, 1, { type: 'PingWorker' })) as WorkerHealth;
+  const health = await harness.controlOf(worker).request({ type: 'PingWorker' });
   const { eventLoopDelayP99Ms, eventLoopDelayMaxMs, heapUsedBytes, ...requestCounters } = health.counters;
   assert.deepEqual({ ...health, counters: requestCounters }, {
     type: 'WorkerHealth',
@@ -87,15 +74,14 @@ test('PingWorker, ListWorkerRequests, then StopWorker: acknowledged, in-flight r
   // /slow runs 3 s: listed once it has reached the worker (waited for, not a guessed 100 ms), while it runs.
   const slow = request(harness.port, '/slow');
   let list = { requests: [] } as { requests: Array<{ url: string; verb: string; stage: string }> };
-  let sequence = 2;
   await until('the slow request to be listed', async () => {
-    list = (await controlRequest(worker, sequence++, { type: 'ListWorkerRequests' })) as typeof list;
+    list = await harness.controlOf(worker).request({ type: 'ListWorkerRequests' });
     return list.requests.length > 0;
   });
   assert.equal(list.requests.length, 1);
   assert.equal(list.requests[0]!.url, '/slow');
   assert.equal(list.requests[0]!.stage, 'ExecuteRequestHandler');
-  assert.deepEqual(await controlRequest(worker, sequence++, { type: 'StopWorker', reason: 'test', shutdownTimeLimit: 10_000 }), { type: 'Acknowledged' });
+  assert.deepEqual(await harness.controlOf(worker).request({ type: 'StopWorker', reason: 'test', shutdownTimeLimit: 10_000 }), { type: 'Acknowledged' });
   const response = await slow;
   assert.equal(response.body.toString(), 'slow done');
   assert.equal(await exitOf(worker), 0);

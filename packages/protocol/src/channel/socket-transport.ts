@@ -9,7 +9,8 @@ export function createSocketTransport(socket: Socket): Transport {
   const envelopeListeners: Array<(envelope: Envelope) => void> = [];
   const closeListeners: Array<(error?: Error) => void> = [];
   let pending = '';
-  let closed = false;
+  // A socket already destroyed (its peer gone before this transport existed) has emitted its 'close'.
+  let closed = socket.destroyed;
   let closeError: Error | undefined;
 
   socket.setEncoding('utf8');

@@ -1,5 +1,6 @@
 // The real spawner: `node <w3wp bundle> -ap "<pool>"`, with the worker's end of a data-plane
-// connection to httpsys inherited as fd 3 and the Node IPC channel as its control channel. It also
+// connection to httpsys inherited as fd 3 and one end of a Unix socket pair, after the data connections,
+// as its control channel (POOLHOST_CONTROL_FD). It also
 // starts spare workers (`node <w3wp bundle>` with POOLHOST_SPARE=1, bound to no pool) and binds one to
 // a pool on assignment, with the same environment, identity and cgroup a cold start gets.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -79,8 +80,8 @@ export function createChildProcessWorkerSpawner(options: ChildProcessWorkerSpawn
     return dataSockets;
   };
 
-  /** Runs w3wp with the data connections as fd 3 (and 4); returns the subprocess and its pid. */
-  const start = async (args: string[], env: NodeJS.ProcessEnv, connecting: Promise<Array<Socket | 'ignore'>>, identity?: WorkerIdentity): Promise<{ subprocess: W3wpSubprocess; pid: number }> => {
+  /** Runs w3wp with the data connections as fd 3 (and 4) and the control connection after them; returns the subprocess, its pid and was's end of the control connection. */
+  const start = async (args: string[], env: NodeJS.ProcessEnv, connecting: Promise<Array<Socket | 'ignore'>>, identity?: WorkerIdentity): Promise<{ subprocess: W3wpSubprocess; pid: number; controlSocket: Socket }> => {
     const dataSockets = await connecting;
     let subprocess: W3wpSubprocess;
     try {
@@ -90,16 +91,17 @@ export function createChildProcessWorkerSpawner(options: ChildProcessWorkerSpawn
       closeDataSockets(dataSockets);
     }
     // A failed spawn (ENOENT, EACCES) has no pid and reports its error on the next tick; later errors (a
-    // kill or an IPC write to a process that is gone) are logged, the exit event is what counts.
+    // kill) are logged, the exit event is what counts.
     const spawnError = new Promise<Error>((resolve) => subprocess.once('error', resolve));
     subprocess.on('error', (error) => {
       if (subprocess.pid !== undefined) options.logger.warn({ err: error }, `worker ${subprocess.pid}: ${error.message}`);
     });
     const pid = subprocess.pid;
     if (pid === undefined) throw new Error(`could not start ${w3wp}: ${(await spawnError).message}`);
+    const controlSocket = subprocess.stdio[controlFdAfter(dataSockets)] as Socket;
     // Before Node has loaded w3wp: the worker is the OOM killer's first choice.
     setWorkerOomScore(pid, options.logger);
-    return { subprocess, pid };
+    return { subprocess, pid, controlSocket };
   };
 
   return {
@@ -113,7 +115,7 @@ export function createChildProcessWorkerSpawner(options: ChildProcessWorkerSpawn
         connecting.then(closeDataSockets, () => undefined);
         throw error;
       }
-      const { subprocess, pid } = await start(prepared.arguments, { ...withoutConfigFile(baseEnv, prepared.isolated), ...prepared.environment }, connecting, prepared.identity);
+      const { subprocess, pid, controlSocket } = await start(prepared.arguments, { ...withoutConfigFile(baseEnv, prepared.isolated), ...prepared.environment }, connecting, prepared.identity);
       // Before Node has loaded w3wp: the worker joins its pool's cgroup.
       try {
         request.placeProcess?.(pid);
@@ -122,12 +124,12 @@ export function createChildProcessWorkerSpawner(options: ChildProcessWorkerSpawn
         throw error;
       }
       const output: WorkerOutputContext = { applicationPool: pool.name, pid, workerId: request.workerId, logger: workerLogger(options.logger, pool.name, request.workerId, pid), write: options.write };
-      return supervise(subprocess, pid, output, request.handlers).worker;
+      return supervise(subprocess, pid, controlSocket, output, request.handlers).worker;
     },
 
     async spawnSpare(spareId: string): Promise<SpareWorker> {
       // A spare has was's environment less applicationHost.config's path, as every isolated worker.
-      const { subprocess, pid } = await start(
+      const { subprocess, pid, controlSocket } = await start(
         [],
         {
           ...withoutConfigFile(baseEnv, true),
@@ -145,7 +147,7 @@ export function createChildProcessWorkerSpawner(options: ChildProcessWorkerSpawn
         bootedReject = reject;
       });
       booted.catch(() => undefined);
-      const supervised = supervise(subprocess, pid, output, { SpareWorkerReady: () => bootedResolve() });
+      const supervised = supervise(subprocess, pid, controlSocket, output, { SpareWorkerReady: () => bootedResolve() });
       supervised.worker.onExit((exit) => bootedReject(new Error(`spare worker ${pid} exited before it booted (${exit.signal ?? `exit code ${exit.exitCode}`})`)));
       let assigned = false;
       return {
@@ -191,11 +193,15 @@ export function createChildProcessWorkerSpawner(options: ChildProcessWorkerSpawn
  * several milliseconds of each demand start (docs/performance.md, "Idle memory" and "Cold start").
  */
 function runW3wp(entry: string[], args: string[], env: NodeJS.ProcessEnv, dataSockets: Array<Socket | 'ignore'>, identity: WorkerIdentity | undefined): ChildProcess {
+  // `env` is the caller's own copy, made for this worker: no second copy of every variable.
+  env.POOLHOST_CONTROL_FD = String(controlFdAfter(dataSockets));
   return spawn(process.execPath, [...entry, ...args], {
     env,
-    // fd 3 (and 4) are the connected data sockets (passed natively, not piped); the IPC channel comes after them.
-    stdio: ['ignore', 'pipe', 'pipe', ...dataSockets, 'ipc'],
-    serialization: 'json',
+    // fd 3 (and 4) are the connected data sockets (passed natively, not piped). The control connection
+    // comes after them: a 'pipe', which libuv makes a Unix socket pair, not Node's IPC channel ('ipc'),
+    // whose set-up runs in each worker's boot (docs/performance.md, "Demand start: what
+    // NODE_EXTRA_CA_CERTS hides").
+    stdio: ['ignore', 'pipe', 'pipe', ...dataSockets, 'pipe'],
     // Own process group: a terminal's Ctrl-C reaches poolhost, which stops workers in order.
     detached: true,
     ...(identity ? { uid: identity.uid, gid: identity.gid } : {}),
@@ -203,6 +209,9 @@ function runW3wp(entry: string[], args: string[], env: NodeJS.ProcessEnv, dataSo
 }
 
 type W3wpSubprocess = ChildProcess;
+
+/** The worker's control connection is the descriptor after its data connections (fd 3, and 4 for net.tcp). */
+const controlFdAfter = (dataSockets: ReadonlyArray<Socket | 'ignore'>): number => 3 + dataSockets.length;
 
 /** was's copies of the data connections (a started worker holds its own). */
 function closeDataSockets(dataSockets: Array<Socket | 'ignore'>): void {

@@ -1,5 +1,5 @@
 // Samples a running worker between pings, for what pings are too coarse for: idle detection,
-// periodicRestart@requests (counters over IPC) and @memory/@privateMemory (/proc). A sample that
+// periodicRestart@requests (counters over the control channel) and @memory/@privateMemory (/proc). A sample that
 // fails is skipped: hangs are the ping monitor's business.
 import type { WorkerHealth } from '@poolhost/protocol';
 import type { Clock } from '@poolhost/common';

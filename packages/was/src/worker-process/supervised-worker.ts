@@ -1,7 +1,8 @@
 // A running w3wp as was holds it: its exit, its output forwarded to was's log, and its control channel.
+import type { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 import type { Logger } from '@poolhost/common';
-import { ControlChannel, createIpcTransport, type HandlerTable, type IpcEndpoint } from '@poolhost/protocol';
+import { ControlChannel, createSocketTransport, type HandlerTable } from '@poolhost/protocol';
 import { forwardWorkerOutput, type WorkerOutputContext } from './worker-output.js';
 import type { SpawnedWorker, WorkerExit } from './worker-spawner.js';
 
@@ -17,8 +18,8 @@ export function workerLogger(logger: Logger, applicationPool: string, workerId: 
   return logger.child({ pool: applicationPool, workerId, workerPid: pid });
 }
 
-/** Exit listeners, output forwarding and the control channel of a running w3wp. */
-export function supervise(subprocess: W3wpSubprocess, pid: number, output: WorkerOutputContext, handlers: HandlerTable): { worker: SpawnedWorker; control: ControlChannel } {
+/** Exit listeners, output forwarding and the control channel (over was's end of `controlSocket`) of a running w3wp. */
+export function supervise(subprocess: W3wpSubprocess, pid: number, controlSocket: Socket, output: WorkerOutputContext, handlers: HandlerTable): { worker: SpawnedWorker; control: ControlChannel } {
   const exitListeners: Array<(exit: WorkerExit) => void> = [];
   let exited: WorkerExit | null = null;
   subprocess.on('exit', (exitCode, signal) => {
@@ -27,7 +28,7 @@ export function supervise(subprocess: W3wpSubprocess, pid: number, output: Worke
   });
   forwardWorkerOutput(subprocess.stdout, 'stdout', output);
   forwardWorkerOutput(subprocess.stderr, 'stderr', output);
-  const control = new ControlChannel(createIpcTransport(subprocess as unknown as IpcEndpoint), {
+  const control = new ControlChannel(createSocketTransport(controlSocket), {
     peer: `w3wp ${pid}`,
     handlers,
     onProtocolError: (error) => output.logger.warn({ err: error }, `control message from worker ${pid} rejected: ${error.message}`),

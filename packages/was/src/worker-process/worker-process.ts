@@ -13,7 +13,7 @@ import { WorkerMonitors } from './worker-monitors.js';
 import { liveStates, workerProcessTransitions, type WorkerProcessEvent, type WorkerProcessStateName } from './worker-process-states.js';
 import type { SpawnedWorker, WorkerExit, WorkerSpawner } from './worker-spawner.js';
 
-/** How long a broken IPC channel may precede the exit event before it counts as a communication error. */
+/** How long a broken control channel may precede the exit event before it counts as a communication error. */
 const communicationGraceMs = 1_000;
 /** A worker that reported a startup failure gets this long to exit by itself after SIGTERM. */
 const startupFailureKillMs = 2_000;
@@ -343,7 +343,7 @@ export class WorkerProcess {
     this.process?.kill('SIGKILL');
   }
 
-  // The IPC channel broke. A dying process closes it just before its exit is reported, so wait a
+  // The control channel broke. A dying process closes it just before its exit is reported, so wait a
   // moment: an exit that follows is a crash (5009); a process still alive lost its channel (5011).
   private onControlClosed(): void {
     if (!liveStates.has(this.state)) return;

@@ -35,7 +35,7 @@ export interface WorkerExit {
 /** The control channel to one worker, as the lifecycle code needs it. */
 export interface WorkerControl {
   request<M extends ControlRequest>(message: M, timeoutMs?: number): Promise<ReplyTo<M>>;
-  /** The IPC channel broke (the worker exited, or the pipe failed). */
+  /** The control channel broke (the worker exited, or the socket failed). */
   onClose(listener: () => void): void;
   close(): void;
 }

@@ -1,4 +1,4 @@
-// w3wp's one handler table for its control channel with was (the Node IPC channel).
+// w3wp's one handler table for its control channel with was (newline-delimited JSON on POOLHOST_CONTROL_FD).
 import type { HandlerTable, WorkerHealth, WorkerRequestList } from '@poolhost/protocol';
 import type { WorkerProcess } from '../worker-process.js';
 

@@ -5,18 +5,13 @@
 // (main.ts goes on exactly as a cold start). A spare that loses was or httpsys before that just ends.
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
-import {
-  ControlChannel,
-  createIpcTransport,
-  type AssignSpareWorker,
-  type IpcEndpoint,
-  type SpareWorkerAssigned,
-} from '@poolhost/protocol';
+import { ControlChannel, type AssignSpareWorker, type SpareWorkerAssigned, type Transport } from '@poolhost/protocol';
 import { WorkerExitCode } from '../exit-codes.js';
 import { takeIdentity, type ProcessCredentials } from './take-identity.js';
 
 export interface SpareWorkerOptions {
-  ipc: IpcEndpoint;
+  /** The control connection to was (the socket on POOLHOST_CONTROL_FD). */
+  control: Transport;
   /** The connected socket to httpsys-data (from the inherited POOLHOST_DATA_FD). */
   dataSocket: Socket;
   logger: Logger;
@@ -74,7 +69,7 @@ export function waitForAssignment(options: SpareWorkerOptions): Promise<SpareAss
       resolve({ applicationPool: message.applicationPool, channel, dataSocket });
       return { type: 'SpareWorkerAssigned', ...taken };
     };
-    const channel: ControlChannel = new ControlChannel(createIpcTransport(options.ipc), {
+    const channel: ControlChannel = new ControlChannel(options.control, {
       peer: 'was',
       handlers: { AssignSpareWorker: (message) => assign(message, channel) },
       onProtocolError: (error) => logger.warn({ err: error }, 'control protocol error'),

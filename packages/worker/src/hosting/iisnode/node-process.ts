@@ -5,7 +5,10 @@
 // once its socket accepts a connection; iisnode's maxNamedPipeConnectionRetry ×
 // namedPipeConnectionRetryDelay is the time it has to get there (500.1001 after that, 500.1002 when it
 // exits first).
-import { spawn, type ChildProcess } from 'node:child_process';
+// node:child_process (with dgram, which it loads) is loaded when the first process is spawned: a worker
+// without an iisnode application never needs it (≈0.5 ms of each worker's start; docs/performance.md,
+// "Demand start without a spare").
+import type { ChildProcess } from 'node:child_process';
 import { Agent } from 'node:http';
 import { connect } from 'node:net';
 import { rmSync } from 'node:fs';
@@ -51,7 +54,7 @@ export class NodeProcess {
   constructor(readonly spec: NodeProcessSpec) {
     rmSync(spec.socketPath, { force: true });
     const capture = spec.logs !== null;
-    this.child = spawn(spec.executable, [...spec.executableArguments, spec.interceptor, spec.entryScript], {
+    this.child = process.getBuiltinModule('node:child_process').spawn(spec.executable, [...spec.executableArguments, spec.interceptor, spec.entryScript], {
       cwd: spec.folder,
       env: { ...spec.environment, PORT: spec.socketPath },
       stdio: ['ignore', capture ? 'pipe' : 'ignore', capture ? 'pipe' : 'ignore', 'ipc'],
