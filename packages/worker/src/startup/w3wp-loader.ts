@@ -1,10 +1,12 @@
 // dist/w3wp.js: the tiny entry that runs the w3wp bundle (dist/w3wp.bundle.cjs, built from src/main.ts)
 // through V8's code cache (@poolhost/common's code-cache/). A worker that compiled the bundle from
-// source saves the cache for the next worker once it has run a while, or when it exits — whichever
-// comes first (a worker started for one request may live less than the wait).
+// source saves the cache for the next worker once it has run a while, or when it exits cleanly —
+// whichever comes first (a worker started for one request may live less than the wait). The services'
+// policy (service-code-cache.ts) with one difference: a worker's whole life is its work, so its first
+// work is its start.
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runCachedBundle } from '@poolhost/common/code-cache';
+import { processEvents, runCachedBundle, saveServiceCodeCache } from '@poolhost/common/code-cache';
 import { IMPORT_MODULE, type ImportModule } from '../hosting/import-module.js';
 
 /** The bundle's content hash, written in by scripts/build.mjs. */
@@ -12,19 +14,7 @@ declare const W3WP_BUNDLE_HASH: string;
 /** 'latin1' when the build found the bundle ASCII (then latin1 reads the same string without decoding UTF-8), else 'utf8'. */
 declare const W3WP_BUNDLE_ENCODING: 'latin1' | 'utf8';
 
-/** Long enough for start-up and a first request to have compiled what a worker runs; the timer never holds the process. */
-const SAVE_AFTER_MS = 2_000;
-
 const lentImport: ImportModule = (url) => import(url);
 (globalThis as Record<symbol, ImportModule>)[IMPORT_MODULE] = lentImport;
 const bundle = runCachedBundle({ folder: dirname(fileURLToPath(import.meta.url)), name: 'w3wp', hash: W3WP_BUNDLE_HASH, encoding: W3WP_BUNDLE_ENCODING });
-if (bundle.state !== 'used') {
-  let saved = false;
-  const save = (): void => {
-    if (saved) return;
-    saved = true;
-    bundle.save('work');
-  };
-  setTimeout(save, SAVE_AFTER_MS).unref();
-  process.once('exit', save);
-}
+saveServiceCodeCache(bundle, { ...processEvents, onFirstWork: (listener) => listener() });
