@@ -58,8 +58,13 @@ process.on('uncaughtException', (error) => {
 if (!spare && (!initial.applicationPool || !initial.configFile)) {
   const message = 'w3wp needs -ap "<pool>" (or APP_POOL_ID) and -h "<pool>.config" (or APP_POOL_CONFIG, or POOLHOST_CONFIG)';
   logger.error(message);
-  if (controlSocket) controlSocket.end(`${JSON.stringify({ message: { type: 'WorkerStartupFailed', message } })}\n`, () => process.exit(WorkerExitCode.Failed));
-  else process.exit(WorkerExitCode.Failed);
+  if (controlSocket) {
+    createSocketTransport(controlSocket).send({ message: { type: 'WorkerStartupFailed', message } });
+    // Once the line has reached was's end.
+    controlSocket.end(() => process.exit(WorkerExitCode.Failed));
+  } else {
+    process.exit(WorkerExitCode.Failed);
+  }
 } else {
   // runService installs SIGTERM and SIGINT at once: without a handler the signal's default action would
   // kill a worker that has just reported ready but whose start has not resolved yet, without draining.
