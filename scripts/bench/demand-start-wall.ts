@@ -11,9 +11,9 @@
 // from the client. One uncounted round comes first (it writes each tree's V8 code caches: w3wp's, and the
 // services' at the clean stop that ends it). `--warm` first demand-starts a second pool of the same
 // poolhost, so httpsys, w3svc and was have run the path once (what their cold code costs). Every
-// poolhost gets POOLHOST_WALL_TRACE=<file>: a tree patched to append `<epoch ms> <pid> <label>` lines
-// there (the marks behind the tables in docs/performance.md; the patch is not part of the code) gets its
-// marks printed as medians in ms from the request, and, for each mark two trees share, the median of
+// poolhost gets POOLHOST_STARTUP_TRACE=<file>: its processes append `<epoch ms> <pid> <label>` lines there
+// at each step of the demand start (@poolhost/common's startup-trace/; a tree from before it writes none),
+// printed as medians in ms from the request, and, for each mark two trees share, the median of
 // the rounds' differences.
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -74,7 +74,7 @@ async function demandStart(tree: string, folder: string): Promise<Start> {
     }),
   );
   const child = spawn(process.execPath, [join(tree, 'packages', 'poolhost', 'dist', 'poolhost.js'), 'start', '--config', configFile, '--run-dir', join(folder, 'run')], {
-    env: { ...process.env, POOLHOST_LOG_LEVEL: 'warn', POOLHOST_WALL_TRACE: trace },
+    env: { ...process.env, POOLHOST_LOG_LEVEL: 'warn', POOLHOST_STARTUP_TRACE: trace },
     cwd: folder,
     stdio: 'ignore',
   });

@@ -1,4 +1,5 @@
 // The httpsys service: listening sockets, routing, request queues, the worker data plane, HTTPERR.
+import { startupMark } from '@poolhost/common/startup-trace';
 import type { Server, Socket } from 'node:net';
 import type { Logger } from 'pino';
 import {
@@ -317,6 +318,7 @@ export class HttpSys implements RequestQueueEvents<ListenerRequest>, WorkerConne
       attachedWorkers: queue.activeWorkers,
     } satisfies WorkerDemanded;
     this.logger.debug(message, `worker demanded for ${queue.name} (${reason})`);
+    startupMark('httpsys WorkerDemanded');
     for (const channel of this.activationChannels) channel.notify(message);
   }
 
@@ -366,6 +368,7 @@ export class HttpSys implements RequestQueueEvents<ListenerRequest>, WorkerConne
   }
 
   private onWorkerConnection(socket: Socket): void {
+    startupMark('httpsys data connection accepted');
     const worker = new WorkerConnection(socket, this, this.logger.child({ component: 'data-plane' }));
     socket.once('close', () => this.workers.delete(worker));
   }

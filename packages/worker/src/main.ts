@@ -4,6 +4,7 @@
 // (see docs/data-plane.md and docs/process-model.md for the contract).
 // With POOLHOST_SPARE=1 it is a spare: booted, bound to no pool, until was assigns it one (the arguments
 // and environment above arrive then; see spare-worker/spare-worker.ts and docs/process-model.md).
+import { startupMark } from '@poolhost/common/startup-trace';
 import { stat as statCallback } from 'node:fs';
 import { Socket } from 'node:net';
 import { createLogger, runService, type Logger, type ServiceLifecycle } from '@poolhost/common';
@@ -38,6 +39,7 @@ function workerSettings() {
  */
 const controlSocket = process.env.POOLHOST_CONTROL_FD ? new Socket({ fd: Number(process.env.POOLHOST_CONTROL_FD), readable: true, writable: true }) : null;
 
+startupMark('w3wp bundle evaluated');
 const spare = process.env.POOLHOST_SPARE === '1';
 const initial = workerSettings();
 process.title = spare ? 'poolhost: w3wp (spare)' : `poolhost: w3wp ${initial.applicationPool}`;

@@ -1,5 +1,6 @@
 // w3wp: loads the pool's applications, attaches to the pool's request queue in httpsys over the data
 // plane, answers was on the control channel, and drains on stop.
+import { startupMark } from '@poolhost/common/startup-trace';
 import { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { applicationPoolProtocols, loadApplicationHostConfig } from '@poolhost/config';
@@ -119,10 +120,12 @@ export class WorkerProcess {
       this.channel.onClose(() => void this.stop('was disconnected', this.shutdownTimeLimit));
     }
     try {
+      startupMark('w3wp start');
       const config = loadApplicationHostConfig(options.configFile, options.configDirectory !== undefined ? { configDirectory: options.configDirectory } : {});
       const pool = config.applicationPools.find((candidate) => candidate.name.toLowerCase() === options.applicationPool.toLowerCase());
       if (!pool) throw new Error(`application pool "${options.applicationPool}" is not declared in ${options.configFile}`);
       this.shutdownTimeLimit = pool.processModel.shutdownTimeLimit;
+      startupMark('w3wp configuration read');
       const applications = poolApplications(config, pool.name, this.logger);
       this.applications = await loadApplications(
         applications,
@@ -137,6 +140,7 @@ export class WorkerProcess {
         this.services,
         this.logger,
       );
+      startupMark('w3wp applications loaded');
       // Application Initialization: preloadEnabled applications answer their warm-up requests before
       // the worker attaches to its queue and reports ready (leaving 1 s of startupTimeLimit for that).
       await warmUp(warmUpPlans(applications, this.applications, this.logger), options.runDirectory, Math.max(1_000, pool.processModel.startupTimeLimit - 1_000), this.logger);
@@ -166,6 +170,7 @@ export class WorkerProcess {
           lost: () => this.onDataConnectionLost(),
           streamEnded: () => this.drainProgress?.(),
         }, this.logger);
+        startupMark('w3wp ATTACH');
         await this.connection.attach(pool.name, options.capacity, options.workerId);
       }
     } catch (error) {

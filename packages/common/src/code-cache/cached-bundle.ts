@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { startupMark } from '../startup-trace/startup-trace.js';
 import { compileWithCodeCache, saveCodeCache, type CodeCacheCoverage, type CodeCacheState } from './code-cache.js';
 
 /** The bundle's top level: called with CommonJS' arguments and the bundle's URL for import.meta.url. */
@@ -40,6 +41,7 @@ export function runCachedBundle(options: CachedBundleOptions): CachedBundle {
   const bundle = join(options.folder, `${options.name}.bundle.cjs`);
   const cacheFile = codeCacheFile(options);
   const { script, state, coverage } = compileWithCodeCache(readFileSync(bundle, options.encoding), bundle, cacheFile);
+  startupMark(`${options.name} bundle compiled`);
   const module = { exports: {} };
   (script.runInThisContext() as BundleFunction)(module.exports, createRequire(bundle), module, bundle, options.folder, pathToFileURL(bundle).href);
   return { state, coverage, save: (saved) => saveCodeCache(script, cacheFile, saved) };

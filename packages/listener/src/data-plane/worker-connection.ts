@@ -1,6 +1,7 @@
 // httpsys' end of one worker's data connection: ATTACH binds it to its pool's request queue; after that
 // it routes frames to the streams (requests) it carries. When the connection dies, its requests are
 // retried or failed, never lost silently.
+import { startupMark } from '@poolhost/common/startup-trace';
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { firstWorkDone } from '@poolhost/common';
@@ -127,6 +128,7 @@ export class WorkerConnection implements FrameHandler, QueueWorker<ListenerReque
 
   private onAttach(payload: Buffer, flags: number): void {
     if (this.queue) return this.protocolError('ATTACH sent twice');
+    startupMark('httpsys ATTACH received');
     const attach = decodeAttach(payload);
     if (!attach.applicationPool) {
       this.writer.rejected('ATTACH names no application pool');
@@ -145,6 +147,7 @@ export class WorkerConnection implements FrameHandler, QueueWorker<ListenerReque
     // Not a standby while the queue decides: a worker that serves at once takes waiting requests inside attach.
     this.standby = false;
     this.standby = this.queue.attach(this, asked);
+    startupMark('httpsys attached (queued requests dispatched)');
     // After the queue has dispatched what waited (a demand start's first request): the child logger is not needed for that.
     this.logger = this.logger.child({ pool: attach.applicationPool, workerPid: attach.pid, workerId: attach.workerId });
     if (this.standby) {

@@ -1,6 +1,7 @@
 // The WWW service as HTTP listener adapter: turns the site configuration from was into URL groups
 // and request queues in httpsys (again on every configuration change), relays queue state changes
 // down and activation (WorkerDemanded, RequestQueueActive) up.
+import { startupMark } from '@poolhost/common/startup-trace';
 import { firstWorkDone, type Logger } from '@poolhost/common';
 import type {
   ApplySiteConfiguration,
@@ -56,6 +57,7 @@ export class ListenerAdapter {
   }
 
   workerDemanded(message: WorkerDemanded): void {
+    startupMark('w3svc WorkerDemanded');
     if (!this.links.toWas(message)) {
       this.logger.warn({ pool: message.applicationPool }, `a worker is demanded for '${message.applicationPool}' but was is not connected`);
     }

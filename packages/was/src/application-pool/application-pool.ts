@@ -1,5 +1,6 @@
 // One application pool at runtime: its state machine, its workers (demand start, web garden,
 // AlwaysRunning), recycling, idle shutdown or suspension, live reconfiguration and rapid-fail protection.
+import { startupMark } from '@poolhost/common/startup-trace';
 import { StateMachine, type Logger } from '@poolhost/common';
 import type { ApplicationPool as ApplicationPoolConfig, ListenerProtocol, RecycleReason } from '@poolhost/config';
 import type { ApplicationPoolCounterSet, ApplicationPoolStatus, WorkerProcessCounterSet, RequestQueueState, WorkerDemanded, WorkerProcessInfo } from '@poolhost/protocol';
@@ -317,6 +318,7 @@ export class ApplicationPool {
   }
 
   private startWorker(why: string, standby = false): WorkerProcess {
+    startupMark('was startWorker');
     const worker = new WorkerProcess({
       workerId: this.options.nextWorkerId(),
       standby,

@@ -1,4 +1,5 @@
 // was's one handler table: what w3svc (activation), appcmd and poolhost (management) may send.
+import { startupMark } from '@poolhost/common/startup-trace';
 import { firstWorkDone, type Logger } from '@poolhost/common';
 import { listenerAdapterNames, type ApplicationHostConfig } from '@poolhost/config';
 import type { ApplicationPoolCounters, ConfigurationFile, ConfigurationState, HandlerTable, RequestList, RequestQueueState, SpareWorkerCounters, WorkerProcessList, WorkerRequestList } from '@poolhost/protocol';
@@ -58,6 +59,7 @@ export function wasHandlers(context: WasHandlerContext): HandlerTable {
       return buildSiteConfiguration(context.configuration(), context.queueStates(), message.protocol);
     },
     WorkerDemanded: (message) => {
+      startupMark('was WorkerDemanded');
       if (!context.shuttingDown()) known(message.applicationPool)?.demand(message);
       // was's part of a demand start (the worker spawned, its start followed a moment later): the code
       // cache is saved then (@poolhost/common's code-cache/).

@@ -3,6 +3,7 @@
 // as its control channel (POOLHOST_CONTROL_FD). It also
 // starts spare workers (`node <w3wp bundle>` with POOLHOST_SPARE=1, bound to no pool) and binds one to
 // a pool on assignment, with the same environment, identity and cgroup a cold start gets.
+import { startupMark } from '@poolhost/common/startup-trace';
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
 import type { Logger } from '@poolhost/common';
@@ -83,9 +84,11 @@ export function createChildProcessWorkerSpawner(options: ChildProcessWorkerSpawn
   /** Runs w3wp with the data connections as fd 3 (and 4) and the control connection after them; returns the subprocess, its pid and was's end of the control connection. */
   const start = async (args: string[], env: NodeJS.ProcessEnv, connecting: Promise<Array<Socket | 'ignore'>>, identity?: WorkerIdentity): Promise<{ subprocess: W3wpSubprocess; pid: number; controlSocket: Socket }> => {
     const dataSockets = await connecting;
+    startupMark('was data connections open');
     let subprocess: W3wpSubprocess;
     try {
       subprocess = runW3wp([...nodeFlags, w3wp], args, env, dataSockets, identity);
+      startupMark('was spawn returned');
     } finally {
       // The child holds its own copies; closing ours (without shutdown) keeps the connections open for it.
       closeDataSockets(dataSockets);
@@ -107,10 +110,12 @@ export function createChildProcessWorkerSpawner(options: ChildProcessWorkerSpawn
   return {
     async spawn(request: WorkerSpawnRequest): Promise<SpawnedWorker> {
       const pool = request.applicationPool;
+      startupMark('was spawn()');
       const connecting = connectDataSockets(request.listenerProtocols ?? ['http']);
       let prepared: PoolWorkerStart;
       try {
         prepared = prepare(request);
+        startupMark('was worker prepared');
       } catch (error) {
         connecting.then(closeDataSockets, () => undefined);
         throw error;

@@ -1,0 +1,1 @@
+export { startupMark } from './startup-trace.js';
