@@ -16,6 +16,8 @@ export interface SiteOptions {
   applications?: ApplicationSpec[];
   /** Raw XML after system.webServer (e.g. `<location path="Site/app">` tags). */
   locations?: string;
+  /** Attributes of poolhost's `httpSys` element (HTTP.SYS' registry parameters). */
+  httpSys?: Record<string, string>;
 }
 
 export interface RunningSite {
@@ -30,6 +32,7 @@ export async function startSite(options: SiteOptions, after: (fn: () => Promise<
   let config = applicationHostConfig({
     pools: options.pools ?? [{ name: 'Pool' }],
     sites: [{ name: 'Site', id: 1, bindings: [`127.0.0.1:${port}:`], applications: options.applications ?? [{ path: '/', pool: 'Pool', physicalPath: '{{root}}/www' }] }],
+    ...(options.httpSys ? { httpSys: options.httpSys } : {}),
   });
   if (options.traceFailedRequestsLogging) {
     const attributes = Object.entries({ directory: '{{root}}/logs/FailedReqLogFiles', ...options.traceFailedRequestsLogging })

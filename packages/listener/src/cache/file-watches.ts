@@ -2,7 +2,7 @@
 // inotify (fs.watch) while an entry uses it; any event — the file written, renamed, deleted, its
 // attributes changed — flushes the file's entries and ends the watch (the next request goes to a
 // worker, which reads the file as it is now and may offer it again). A file that cannot be watched
-// (gone already, no permission) is not cached.
+// (gone already, no permission, an inotify limit) is not cached: NO_CACHE_INVALIDATOR, with acquire()'s reason.
 import { watch, type FSWatcher } from 'node:fs';
 
 export class FileWatches {
@@ -10,22 +10,26 @@ export class FileWatches {
 
   constructor(private readonly changed: (file: string) => void) {}
 
-  /** Starts (or shares) the watch of `file`; false when it cannot be watched. */
-  acquire(file: string): boolean {
+  /**
+   * Starts (or shares) the watch of `file`: null, or why it cannot be watched — EMFILE is inotify's
+   * instance limit (fs.inotify.max_user_instances, per user: every process of the user that watches
+   * anything holds one), ENOSPC its watch limit (max_user_watches), ENOENT a file gone meanwhile.
+   */
+  acquire(file: string): string | null {
     const existing = this.watches.get(file);
     if (existing) {
       existing.users++;
-      return true;
+      return null;
     }
     let watcher: FSWatcher;
     try {
       watcher = watch(file, { persistent: false }, () => this.fire(file));
-    } catch {
-      return false;
+    } catch (error) {
+      return (error as Error).message;
     }
     watcher.on('error', () => this.fire(file));
     this.watches.set(file, { watcher, users: 1 });
-    return true;
+    return null;
   }
 
   /** An entry using `file` left the cache. */
