@@ -11,11 +11,12 @@ export class FileWatches {
   constructor(private readonly changed: (file: string) => void) {}
 
   /**
-   * Starts (or shares) the watch of `file`: null, or why it cannot be watched — EMFILE is inotify's
-   * instance limit (fs.inotify.max_user_instances, per user: every process of the user that watches
-   * anything holds one), ENOSPC its watch limit (max_user_watches), ENOENT a file gone meanwhile.
+   * Starts (or shares) the watch of `file`: null, or why it cannot be watched — a file gone meanwhile, no
+   * permission, or one of the host's limits (`limit`): EMFILE is inotify's instance limit
+   * (fs.inotify.max_user_instances, per user: every process of the user that watches anything holds one;
+   * httpsys takes its own with its first watch) or the open-file limit, ENOSPC its watch limit.
    */
-  acquire(file: string): string | null {
+  acquire(file: string): { reason: string; limit: boolean } | null {
     const existing = this.watches.get(file);
     if (existing) {
       existing.users++;
@@ -25,7 +26,14 @@ export class FileWatches {
     try {
       watcher = watch(file, { persistent: false }, () => this.fire(file));
     } catch (error) {
-      return (error as Error).message;
+      switch ((error as NodeJS.ErrnoException).code) {
+        case 'EMFILE':
+          return { reason: 'EMFILE: the inotify instance limit (fs.inotify.max_user_instances) or the open-file limit is reached', limit: true };
+        case 'ENOSPC':
+          return { reason: 'ENOSPC: the inotify watch limit (fs.inotify.max_user_watches) is reached', limit: true };
+        default:
+          return { reason: (error as Error).message, limit: false };
+      }
     }
     watcher.on('error', () => this.fire(file));
     this.watches.set(file, { watcher, users: 1 });

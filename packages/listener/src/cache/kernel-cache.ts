@@ -57,6 +57,8 @@ export class KernelCache implements CaptureStore {
   private ifModifiedSince: string | undefined;
   /** Offered responses not stored, by reason (poolhost_kernel_cache_refusals_total); a refusal is off the hit path. */
   private readonly refusals: Partial<Record<KernelCacheStoreVerdict, number>> = {};
+  /** Host limits (inotify) already warned about. */
+  private readonly limitsWarned = new Set<string>();
 
   constructor(private readonly logger: Logger) {
     this.watches = new FileWatches((file) => {
@@ -388,7 +390,14 @@ export class KernelCache implements CaptureStore {
     };
     if (entry.file !== '') {
       const unwatchable = this.watches.acquire(entry.file);
-      if (unwatchable !== null) return this.refuseCapture(request, policy.flags, 'NO_CACHE_INVALIDATOR', `${entry.file}: ${unwatchable}`);
+      if (unwatchable !== null) {
+        // A host limit keeps every file out of the cache until it is raised: said once, as a warning.
+        if (unwatchable.limit && !this.limitsWarned.has(unwatchable.reason)) {
+          this.limitsWarned.add(unwatchable.reason);
+          this.logger.warn({ file: entry.file }, `kernel cache: ${unwatchable.reason}; no file is cached until it is raised (sysctl) or what holds it ends, since nothing would flush it when it changes (FREB: NO_CACHE_INVALIDATOR)`);
+        }
+        return this.refuseCapture(request, policy.flags, 'NO_CACHE_INVALIDATOR', `${entry.file}: ${unwatchable.reason}`);
+      }
     }
     if (!this.store.store(entry)) {
       if (entry.file !== '') this.watches.release(entry.file);
