@@ -18,6 +18,8 @@ export interface SiteOptions {
   locations?: string;
   /** Attributes of poolhost's `httpSys` element (HTTP.SYS' registry parameters). */
   httpSys?: Record<string, string>;
+  /** poolhost's environment on top of the test's (POOLHOST_LOG_LEVEL …). */
+  env?: Record<string, string>;
 }
 
 export interface RunningSite {
@@ -42,7 +44,7 @@ export async function startSite(options: SiteOptions, after: (fn: () => Promise<
   }
   if (options.webServer) config = config.replace('</configuration>', `  <system.webServer>\n${options.webServer}\n  </system.webServer>\n</configuration>`);
   if (options.locations) config = config.replace('</configuration>', `${options.locations}\n</configuration>`);
-  const poolhost = await startPoolhost({ config, files: options.files, waitForPort: port }, after);
+  const poolhost = await startPoolhost({ config, files: options.files, waitForPort: port, ...(options.env ? { env: options.env } : {}) }, after);
   const env = { POOLHOST_RUN_DIR: poolhost.runDirectory, POOLHOST_CONFIG: poolhost.configFile };
   return {
     poolhost,

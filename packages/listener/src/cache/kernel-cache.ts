@@ -63,7 +63,7 @@ export class KernelCache implements CaptureStore {
   constructor(private readonly logger: Logger) {
     this.watches = new FileWatches((file) => {
       const flushed = this.store.flushFile(file);
-      this.logger.debug({ file, flushed }, 'kernel cache: file changed');
+      this.logger.debug({ file, flushed }, `kernel cache: ${file} changed, ${flushed} flushed`);
     });
     this.store = new ResponseCache({ maxBytes: AUTO_MAX_CACHE_BYTES, scavengerPeriodMs: 120_000 }, systemClock, (entry) => {
       if (entry.file !== '') this.watches.release(entry.file);
@@ -94,18 +94,23 @@ export class KernelCache implements CaptureStore {
     }
     for (const siteId of this.urlGroups.keys()) if (!next.has(siteId)) changed.add(siteId);
     this.urlGroups = next;
-    if (changed.size > 0 && this.store.size > 0) this.store.flushSites(changed);
+    if (changed.size > 0 && this.store.size > 0) this.flushed(this.store.flushSites(changed), `the configuration of site(s) ${[...changed].join(', ')} changed`);
     this.hitLog.apply(urlGroups);
   }
 
   /** A pool stopped, was disabled by rapid-fail or is recycling: its queue's entries go. */
   queueDisabled(queue: string): void {
-    if (this.store.size > 0) this.store.flushQueue(queue);
+    if (this.store.size > 0) this.flushed(this.store.flushQueue(queue), `request queue ${queue} disabled`);
   }
 
   /** A worker detached (recycle, idle shutdown) or died: what it stored goes with it. */
   workerGone(worker: object): void {
-    if (this.store.size > 0) this.store.flushOwner(worker);
+    if (this.store.size > 0) this.flushed(this.store.flushOwner(worker), 'their worker detached or died');
+  }
+
+  /** A debug line for each flush that took entries (a file change has its own). */
+  private flushed(count: number, cause: string): void {
+    if (count > 0) this.logger.debug({ flushed: count }, `kernel cache: ${count} entr${count === 1 ? 'y' : 'ies'} flushed: ${cause}`);
   }
 
   /** Called by httpsys' timer sweep: time to live and UriScavengerPeriod. */
