@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createDirectoryTree, DirectoryTreeError } from '../../src/index.js';
+import { createDirectoryTree, createDirectoryTreeAsync, DirectoryTreeError } from '../../src/index.js';
 
 function inTemporaryFolder(body: (folder: string) => void): void {
   const folder = mkdtempSync(join(tmpdir(), 'poolhost-directory-tree-'));
@@ -46,4 +46,24 @@ test('createDirectoryTree refuses, naming the level, a path through a file or a 
       return true;
     });
   });
+});
+
+test('createDirectoryTreeAsync does the same without blocking: creates, accepts, refuses naming the level', async () => {
+  const folder = mkdtempSync(join(tmpdir(), 'poolhost-directory-tree-'));
+  try {
+    await createDirectoryTreeAsync(join(folder, 'a', 'b'), 0o700);
+    assert.equal(statSync(join(folder, 'a', 'b')).mode & 0o777, 0o700);
+    await createDirectoryTreeAsync(join(folder, 'a', 'b'));
+    symlinkSync(join(folder, 'nowhere'), join(folder, 'dangling'));
+    await assert.rejects(createDirectoryTreeAsync(join(folder, 'dangling', 'logs')), /dangling symlink/);
+    // Under /proc Node's fs.promises.mkdir never settles (and spins a libuv thread); this one refuses.
+    await assert.rejects(createDirectoryTreeAsync(`/proc/poolhost-test-${process.pid}/logs`), (error: unknown) => {
+      assert.ok(error instanceof DirectoryTreeError);
+      assert.equal(error.code, 'ENOENT');
+      assert.equal(error.directory, `/proc/poolhost-test-${process.pid}`);
+      return true;
+    });
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
 });
