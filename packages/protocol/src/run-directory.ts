@@ -79,8 +79,15 @@ export function createAdministrationToken(runDirectory: string): string {
   return token;
 }
 
+/** The token `poolhost start --metrics` wrote; refused naming the file, why, and who writes it. */
 export function readAdministrationToken(runDirectory: string): string {
-  return readFileSync(administrationTokenPath(runDirectory), 'utf8').trim();
+  const path = administrationTokenPath(runDirectory);
+  try {
+    return readFileSync(path, 'utf8').trim();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new Error(`administration token ${path} cannot be read (${code}): \`poolhost start --metrics\` writes it in its run directory; start inetmgr that way, or give it the --run-dir of a poolhost started so`);
+  }
 }
 
 /**
