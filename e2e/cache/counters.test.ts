@@ -16,8 +16,10 @@ test('hits, misses, cached URIs and flushes in /metrics; hits counted as GET req
       config: applicationHostConfig({
         pools: [{ name: 'Cached' }],
         sites: [{ name: 'Counted', id: 3, bindings: [`127.0.0.1:${port}:`], applications: [{ path: '/', pool: 'Cached', physicalPath: '{{root}}/www' }] }],
+        // The worker offers up to 256 KB (maxResponseSize); httpsys refuses what passes UriMaxUriBytes.
+        httpSys: { uriMaxUriBytes: '4096' },
       }),
-      files: { 'www/a.txt': 'a', 'www/b.txt': 'b' },
+      files: { 'www/a.txt': 'a', 'www/b.txt': 'b', 'www/large.txt': 'x'.repeat(5000) },
       args: ['--metrics', `127.0.0.1:${metricsPort}`],
       waitForPort: port,
     },
@@ -37,6 +39,12 @@ test('hits, misses, cached URIs and flushes in /metrics; hits counted as GET req
   assert.equal(sampleValue(families, 'poolhost_request_queue_cache_hits_total', { app: 'Cached' }), 3);
   assert.equal(sampleValue(families, 'windows_iis_requests_total', { site: 'Counted', method: 'GET' }), 7);
   assert.ok(sampleValue(families, 'poolhost_kernel_cache_memory_bytes', {})! > 0);
+  assert.equal(sampleValue(families, 'poolhost_kernel_cache_refusals_total', { reason: 'RESPONSE_MORE_DATA' }), undefined, 'no refusal yet');
+  // large.txt: not frequently hit, then offered and refused, twice.
+  for (let i = 0; i < 3; i++) assert.equal((await httpRequest({ port, path: '/large.txt' })).status, 200);
+  families = await scrape();
+  assert.equal(sampleValue(families, 'poolhost_kernel_cache_refusals_total', { reason: 'RESPONSE_MORE_DATA' }), 2);
+  assert.equal(kernel('items'), 2);
 
   const flushed = await poolhost.cli('http', 'delete', 'cache');
   assert.equal(flushed.code, 0, flushed.stderr);

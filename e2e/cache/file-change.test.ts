@@ -8,18 +8,25 @@ import { startSite } from '../pipeline/pipeline-support.js';
 import { waitFor } from '../support/wait.js';
 import { cacheState } from './cache-support.js';
 
-test('an edited, renamed or deleted file is flushed from the cache: the next response is new or 404', async () => {
-  const site = await startSite({ files: { 'www/edited.txt': 'version 1', 'www/renamed.txt': 'renamed', 'www/deleted.txt': 'deleted' } }, after);
+test('an edited, renamed or deleted file is flushed from the cache: the next response is new or 404', async (t) => {
+  const diagnostic = (message: string): void => t.diagnostic(message);
+  const site = await startSite({ files: { 'www/edited.txt': 'version 1', 'www/renamed.txt': 'renamed', 'www/deleted.txt': 'deleted' }, env: { POOLHOST_LOG_LEVEL: 'debug' } }, after);
   const www = join(site.poolhost.root, 'www');
   const cached = async (path: string): Promise<boolean> =>
     (await cacheState(site.poolhost)).entries.some((entry) => entry.URL === `http://127.0.0.1:${site.port}${path}`);
-  // Frequently hit (the threshold, 2) and so cached. This test is about what flushes an entry; the
-  // threshold is not-cacheable.test.ts' and freb-cacheable.test.ts' (NOT_FREQUENTLY_HIT). A few more
-  // requests are allowed for an entry a loaded machine kept out once (one CI run in about eleven, cause
-  // not found), and the file must be cached in the end.
+  // Frequently hit (the threshold, 2) and so cached. One CI run in about eleven kept an entry out after
+  // the threshold's requests, cause not found: neither a store after the client's last byte (no case in
+  // 80 probes) nor a second routing table (one per start) showed here. httpsys now says why it refuses an
+  // offer (debug lines, an inotify limit as a warning): should it happen again, the test reports what
+  // httpsys said and allows up to three more requests, and the file must be cached in the end.
   const cache = async (path: string, text: string): Promise<void> => {
     for (let i = 0; i < 2; i++) assert.equal((await site.get(path)).text, text);
-    for (let i = 0; i < 3 && !(await cached(path)); i++) assert.equal((await site.get(path)).text, text);
+    const onTime = await waitFor(`${path} to be cached`, () => cached(path), 5_000).then(() => true, () => false);
+    if (!onTime) {
+      const said = site.poolhost.logLines.filter((line) => line.service === 'httpsys' && String(line.msg ?? '').startsWith('kernel cache'));
+      diagnostic(`${path} not cached after the threshold's requests; httpsys said: ${said.map((line) => line.msg).join(' | ') || 'nothing'}`);
+      for (let i = 0; i < 3 && !(await cached(path)); i++) assert.equal((await site.get(path)).text, text);
+    }
     assert.ok(await cached(path), `${path} is cached`);
     assert.equal((await site.get(path)).text, text);
   };

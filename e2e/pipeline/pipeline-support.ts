@@ -16,6 +16,10 @@ export interface SiteOptions {
   applications?: ApplicationSpec[];
   /** Raw XML after system.webServer (e.g. `<location path="Site/app">` tags). */
   locations?: string;
+  /** Attributes of poolhost's `httpSys` element (HTTP.SYS' registry parameters). */
+  httpSys?: Record<string, string>;
+  /** poolhost's environment on top of the test's (POOLHOST_LOG_LEVEL …). */
+  env?: Record<string, string>;
 }
 
 export interface RunningSite {
@@ -30,6 +34,7 @@ export async function startSite(options: SiteOptions, after: (fn: () => Promise<
   let config = applicationHostConfig({
     pools: options.pools ?? [{ name: 'Pool' }],
     sites: [{ name: 'Site', id: 1, bindings: [`127.0.0.1:${port}:`], applications: options.applications ?? [{ path: '/', pool: 'Pool', physicalPath: '{{root}}/www' }] }],
+    ...(options.httpSys ? { httpSys: options.httpSys } : {}),
   });
   if (options.traceFailedRequestsLogging) {
     const attributes = Object.entries({ directory: '{{root}}/logs/FailedReqLogFiles', ...options.traceFailedRequestsLogging })
@@ -39,7 +44,7 @@ export async function startSite(options: SiteOptions, after: (fn: () => Promise<
   }
   if (options.webServer) config = config.replace('</configuration>', `  <system.webServer>\n${options.webServer}\n  </system.webServer>\n</configuration>`);
   if (options.locations) config = config.replace('</configuration>', `${options.locations}\n</configuration>`);
-  const poolhost = await startPoolhost({ config, files: options.files, waitForPort: port }, after);
+  const poolhost = await startPoolhost({ config, files: options.files, waitForPort: port, ...(options.env ? { env: options.env } : {}) }, after);
   const env = { POOLHOST_RUN_DIR: poolhost.runDirectory, POOLHOST_CONFIG: poolhost.configFile };
   return {
     poolhost,

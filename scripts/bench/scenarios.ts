@@ -363,15 +363,63 @@ export async function moduleSet(context: BenchContext): Promise<void> {
  * Every `node` started with NODE_EXTRA_CA_CERTS set reads and parses that file while it boots, whether or
  * not it ever opens a TLS connection: ≈40 ms of a ≈28 ms boot with this machine's bundle of 144 roots
  * (docs/performance.md, "Demand start: what NODE_EXTRA_CA_CERTS hides"). The floor and each worker pay it
- * alike, so it hides how much a demand start adds; the cold start is also timed without it, for both.
+ * alike, so it hides how much a start-up adds: where it is set, the start-up scenarios are timed without
+ * it too, floor included, and report each row and target once per environment.
  */
-const withoutExtraCaCerts: Record<string, string | undefined> = { NODE_EXTRA_CA_CERTS: undefined };
+interface BootEnvironment {
+  /** Set on top of the bench's environment (undefined removes a variable). */
+  env: Record<string, string | undefined>;
+  /** Names a row of this environment: `poolhost` → `poolhost, without NODE_EXTRA_CA_CERTS`. */
+  server(name: string): string;
+  floorName: string;
+  /** Appended to a target's name. */
+  targetSuffix: string;
+  /** Appended to a round's work folder, so that no two environments share a run directory. */
+  folderSuffix: string;
+}
+
+const asTheBenchRuns: BootEnvironment = {
+  env: {},
+  server: (name) => name,
+  floorName: 'floor: spawn node until it answers',
+  targetSuffix: '',
+  folderSuffix: '',
+};
+
+const withoutExtraCaCerts: BootEnvironment = {
+  env: { NODE_EXTRA_CA_CERTS: undefined },
+  server: (name) => `${name}, without NODE_EXTRA_CA_CERTS`,
+  floorName: 'floor, without NODE_EXTRA_CA_CERTS',
+  targetSuffix: ', both without NODE_EXTRA_CA_CERTS',
+  folderSuffix: 'c',
+};
+
+/** The bench's own environment, then, where NODE_EXTRA_CA_CERTS is set, the same without it. */
+function bootEnvironments(): BootEnvironment[] {
+  return process.env.NODE_EXTRA_CA_CERTS === undefined ? [asTheBenchRuns] : [asTheBenchRuns, withoutExtraCaCerts];
+}
+
+const roundsNote = (times: number[]): string => `rounds: ${times.map((v) => fixed(v)).join(', ')} ms`;
+
+/** A start-up row against its floor; returns its median. */
+function addAgainstFloor(context: BenchContext, scenario: string, server: string, times: number[], floorMs: number): number {
+  const p50Ms = median(times);
+  context.report.add({ scenario, server, p50Ms, ratio: `${fixed(p50Ms / floorMs, 2)}× floor`, note: roundsNote(times) });
+  return p50Ms;
+}
+
+/** The floor's row; returns its median. */
+function addFloor(context: BenchContext, scenario: string, environment: BootEnvironment, floors: number[]): number {
+  const p50Ms = median(floors);
+  context.report.add({ scenario, server: environment.floorName, p50Ms, note: roundsNote(floors) });
+  return p50Ms;
+}
 
 /** The floor: spawn `node` with the hello app and poll until it answers HTTP. */
-async function spawnFloor(context: BenchContext, env: Record<string, string | undefined> = {}): Promise<number> {
+async function spawnFloor(context: BenchContext, environment: BootEnvironment): Promise<number> {
   const port = await freePort();
   const started = performance.now();
-  const child = spawn(process.execPath, [scriptOf(context.applications, 'hello')], { env: { ...process.env, ...env, PORT: String(port) }, stdio: 'ignore' });
+  const child = spawn(process.execPath, [scriptOf(context.applications, 'hello')], { env: { ...process.env, ...environment.env, PORT: String(port) }, stdio: 'ignore' });
   try {
     await waitUntil('node to answer', async () => (await get(port, '/')).status === 200, 10_000, 1);
     return performance.now() - started;
@@ -395,9 +443,9 @@ function spareBooted(runDirectory: string): boolean {
 }
 
 /** Starts poolhost, waits (for its spare, with spareWorkers), then times the first request of its OnDemand pool. */
-async function firstAnswerMs(context: BenchContext, folder: string, spareWorkers: number, env: Record<string, string | undefined> = {}): Promise<number> {
+async function firstAnswerMs(context: BenchContext, folder: string, spareWorkers: number, environment: BootEnvironment): Promise<number> {
   const port = await freePort();
-  const server = new PoolhostServer('poolhost', port, folder, { ...singlePool(context.applications.hello), spareWorkers }, env);
+  const server = new PoolhostServer('poolhost', port, folder, { ...singlePool(context.applications.hello), spareWorkers }, environment.env);
   try {
     await server.start();
     if (spareWorkers > 0) await waitUntil('the spare worker to boot', () => spareBooted(server.runDirectory), 20_000, 10);
@@ -412,38 +460,28 @@ async function firstAnswerMs(context: BenchContext, folder: string, spareWorkers
 
 export async function coldStart(context: BenchContext): Promise<void> {
   console.log('\ncold start');
-  const floors: number[] = [];
-  const colds: number[] = [];
+  const environments = bootEnvironments();
+  const floors = environments.map((): number[] => []);
+  const colds = environments.map((): number[] => []);
   const spares: number[] = [];
-  const cleanFloors: number[] = [];
-  const cleanColds: number[] = [];
-  const extraCaCerts = process.env.NODE_EXTRA_CA_CERTS !== undefined;
   const rounds = context.quick ? 1 : Math.max(5, context.rounds);
+  // Round by round, each environment in turn: a load that changes meanwhile weighs on both alike.
   for (let round = 0; round < rounds; round++) {
-    floors.push(await spawnFloor(context));
-    colds.push(await firstAnswerMs(context, join(context.work, 'cold-start', String(round)), 0));
-    spares.push(await firstAnswerMs(context, join(context.work, 'cold-start', `${round}s`), 1));
-    if (extraCaCerts) {
-      cleanFloors.push(await spawnFloor(context, withoutExtraCaCerts));
-      cleanColds.push(await firstAnswerMs(context, join(context.work, 'cold-start', `${round}c`), 0, withoutExtraCaCerts));
+    for (const [index, environment] of environments.entries()) {
+      floors[index]!.push(await spawnFloor(context, environment));
+      colds[index]!.push(await firstAnswerMs(context, join(context.work, 'cold-start', `${round}${environment.folderSuffix}`), 0, environment));
+      if (environment === asTheBenchRuns) spares.push(await firstAnswerMs(context, join(context.work, 'cold-start', `${round}s`), 1, environment));
     }
   }
-  const floor = median(floors);
-  const cold = median(colds);
-  const spare = median(spares);
   const scenario = 'cold start (first request, OnDemand pool)';
-  context.report.add({ scenario, server: 'poolhost', p50Ms: cold, ratio: `${fixed(cold / floor, 2)}× floor`, note: `rounds: ${colds.map((v) => fixed(v)).join(', ')} ms` });
-  context.report.add({ scenario, server: 'poolhost, spareWorkers 1', p50Ms: spare, ratio: `${fixed(spare / floor, 2)}× floor`, note: `rounds: ${spares.map((v) => fixed(v)).join(', ')} ms` });
-  context.report.add({ scenario, server: 'floor: spawn node until it answers', p50Ms: floor, note: `rounds: ${floors.map((v) => fixed(v)).join(', ')} ms` });
-  context.report.target('cold start ≤ 1.3× spawn-to-answer floor', `${fixed(cold)} ms vs ${fixed(floor)} ms (${fixed(cold / floor, 2)}×)`, cold <= 1.3 * floor);
-  context.report.target('cold start with a spare ≤ 1.0× spawn-to-answer floor', `${fixed(spare)} ms vs ${fixed(floor)} ms (${fixed(spare / floor, 2)}×)`, spare <= floor);
-  if (!extraCaCerts) return;
-  const cleanFloor = median(cleanFloors);
-  const cleanCold = median(cleanColds);
-  const without = 'without NODE_EXTRA_CA_CERTS';
-  context.report.add({ scenario, server: `poolhost, ${without}`, p50Ms: cleanCold, ratio: `${fixed(cleanCold / cleanFloor, 2)}× floor`, note: `rounds: ${cleanColds.map((v) => fixed(v)).join(', ')} ms` });
-  context.report.add({ scenario, server: `floor, ${without}`, p50Ms: cleanFloor, note: `rounds: ${cleanFloors.map((v) => fixed(v)).join(', ')} ms` });
-  context.report.target(`cold start ≤ 1.3× spawn-to-answer floor, both ${without}`, `${fixed(cleanCold)} ms vs ${fixed(cleanFloor)} ms (${fixed(cleanCold / cleanFloor, 2)}×)`, cleanCold <= 1.3 * cleanFloor);
+  for (const [index, environment] of environments.entries()) {
+    const floor = median(floors[index]!);
+    const cold = addAgainstFloor(context, scenario, environment.server('poolhost'), colds[index]!, floor);
+    const spare = environment === asTheBenchRuns ? addAgainstFloor(context, scenario, 'poolhost, spareWorkers 1', spares, floor) : undefined;
+    addFloor(context, scenario, environment, floors[index]!);
+    context.report.target(`cold start ≤ 1.3× spawn-to-answer floor${environment.targetSuffix}`, `${fixed(cold)} ms vs ${fixed(floor)} ms (${fixed(cold / floor, 2)}×)`, cold <= 1.3 * floor);
+    if (spare !== undefined) context.report.target('cold start with a spare ≤ 1.0× spawn-to-answer floor', `${fixed(spare)} ms vs ${fixed(floor)} ms (${fixed(spare / floor, 2)}×)`, spare <= floor);
+  }
 }
 
 function post(port: number, path: string): Promise<number> {
@@ -457,10 +495,11 @@ function post(port: number, path: string): Promise<number> {
   });
 }
 
-async function crashRounds(context: BenchContext, label: string, pool: Partial<PoolSpec>): Promise<number[]> {
+/** `folder`: short, as the run directory in it must leave room for its socket paths. */
+async function crashRounds(context: BenchContext, label: string, folder: string, pool: Partial<PoolSpec>, environment: BootEnvironment): Promise<number[]> {
   const port = await freePort();
   const setup = singlePool(context.applications.crash, { ...pool, children: '<failure rapidFailProtection="false" />' });
-  const server = new PoolhostServer(label, port, join(context.work, 'crash', label.replace(/\W+/g, '-')), setup);
+  const server = new PoolhostServer(label, port, join(context.work, 'crash', `${folder}${environment.folderSuffix}`), setup, environment.env);
   const times: number[] = [];
   try {
     await server.start();
@@ -483,19 +522,24 @@ async function crashRounds(context: BenchContext, label: string, pool: Partial<P
 
 export async function crashReplacement(context: BenchContext): Promise<void> {
   console.log('\ncrash to replacement serving');
-  const floors: number[] = [];
-  const rounds = context.quick ? 1 : 3;
-  for (let i = 0; i < rounds; i++) floors.push(await spawnFloor(context));
-  const plain = await crashRounds(context, 'poolhost', {});
-  const standby = await crashRounds(context, 'poolhost with standby worker', { attributes: { standbyWorker: 'true' } });
-  for (let i = 0; i < rounds; i++) floors.push(await spawnFloor(context));
-  const floor = median(floors);
   const scenario = 'crash → replacement serving';
-  context.report.add({ scenario, server: 'poolhost', p50Ms: median(plain), ratio: `${fixed(median(plain) / floor, 2)}× floor`, note: `rounds: ${plain.map((v) => fixed(v)).join(', ')} ms` });
-  context.report.add({ scenario, server: 'poolhost, standbyWorker', p50Ms: median(standby), ratio: `${fixed(median(standby) / floor, 2)}× floor`, note: `rounds: ${standby.map((v) => fixed(v)).join(', ')} ms` });
-  context.report.add({ scenario, server: 'floor: spawn node until it answers', p50Ms: floor });
-  const best = Math.min(median(plain), median(standby));
-  context.report.target('crash to replacement serving ≤ 1.5× floor', `${fixed(median(plain))} ms (standby: ${fixed(median(standby))} ms) vs ${fixed(floor)} ms`, best <= 1.5 * floor);
+  const rounds = context.quick ? 1 : 3;
+  for (const environment of bootEnvironments()) {
+    const floors: number[] = [];
+    for (let i = 0; i < rounds; i++) floors.push(await spawnFloor(context, environment));
+    const plain = await crashRounds(context, environment.server('poolhost'), 'plain', {}, environment);
+    const standby = await crashRounds(context, environment.server('poolhost with standby worker'), 'standby', { attributes: { standbyWorker: 'true' } }, environment);
+    for (let i = 0; i < rounds; i++) floors.push(await spawnFloor(context, environment));
+    const floor = median(floors);
+    const plainMs = addAgainstFloor(context, scenario, environment.server('poolhost'), plain, floor);
+    const standbyMs = addAgainstFloor(context, scenario, environment.server('poolhost, standbyWorker'), standby, floor);
+    addFloor(context, scenario, environment, floors);
+    context.report.target(
+      `crash to replacement serving ≤ 1.5× floor${environment.targetSuffix}`,
+      `${fixed(plainMs)} ms (standby: ${fixed(standbyMs)} ms) vs ${fixed(floor)} ms`,
+      Math.min(plainMs, standbyMs) <= 1.5 * floor,
+    );
+  }
 }
 
 // --- recycle under load -------------------------------------------------------------------------

@@ -9,3 +9,4 @@ export { W3cLogWriter, type LogRecord, type W3cLogSite } from './w3c-log/w3c-log
 export { IpcPipe } from './ipc-pipe/ipc-pipe.js';
 export { parseJsonText, locateJsonSyntaxFault, formatJsonSyntaxFault, type JsonSyntaxFault, type JsonTextResult } from './json-text.js';
 export { firstWorkDone } from './code-cache/first-work.js';
+export { createDirectoryTree, createDirectoryTreeAsync, DirectoryTreeError } from './file-system/directory-tree.js';

@@ -1,5 +1,6 @@
 // The run directory holds every socket and pid file of one poolhost instance (mode 0700, sockets 0600).
-import { mkdirSync, chmodSync, statSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, statSync, readFileSync, writeFileSync } from 'node:fs';
+import { createDirectoryTree, DirectoryTreeError } from '@poolhost/common';
 // node:crypto is loaded on first use (process.getBuiltinModule): a worker's start does not need it, and loading it costs ≈1.8 ms of CPU there (docs/performance.md, "Demand start without a spare").
 import { join, resolve } from 'node:path';
 
@@ -35,11 +36,21 @@ export function checkRunDirectoryLength(directory: string): void {
   }
 }
 
-/** Creates the run directory 0700 and refuses one owned by another user (someone could be listening there), or one too long for its sockets. */
+/**
+ * Creates the run directory 0700 and refuses one owned by another user (someone could be listening there), one
+ * too long for its sockets, or one that cannot be created, naming the path, why, and the fix. Not Node's
+ * recursive mkdir: under /proc it never returns (common's directory-tree.ts), and a service spun at 100 % CPU,
+ * deaf to SIGTERM.
+ */
 export function ensureRunDirectory(directory: string): void {
   checkRunDirectoryLength(directory);
-  mkdirSync(directory, { recursive: true, mode: 0o700 });
-  chmodSync(directory, 0o700);
+  try {
+    createDirectoryTree(directory, 0o700);
+    chmodSync(directory, 0o700);
+  } catch (error) {
+    const reason = error instanceof DirectoryTreeError ? error.message : `${(error as Error).message}`;
+    throw new Error(`run directory ${directory} cannot be created: ${reason}; choose another with --run-dir or POOLHOST_RUN_DIR`);
+  }
   const owner = statSync(directory).uid;
   const uid = typeof process.getuid === 'function' ? process.getuid() : owner;
   if (owner !== uid) {
@@ -68,8 +79,15 @@ export function createAdministrationToken(runDirectory: string): string {
   return token;
 }
 
+/** The token `poolhost start --metrics` wrote; refused naming the file, why, and who writes it. */
 export function readAdministrationToken(runDirectory: string): string {
-  return readFileSync(administrationTokenPath(runDirectory), 'utf8').trim();
+  const path = administrationTokenPath(runDirectory);
+  try {
+    return readFileSync(path, 'utf8').trim();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new Error(`administration token ${path} cannot be read (${code}): \`poolhost start --metrics\` writes it in its run directory; start inetmgr that way, or give it the --run-dir of a poolhost started so`);
+  }
 }
 
 /**

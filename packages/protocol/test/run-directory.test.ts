@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, statSync, chmodSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, chmodSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defaultRunDirectory, ensureRunDirectory, resolveRunDirectory, socketPath } from '../src/index.js';
+import { defaultRunDirectory, ensureRunDirectory, readAdministrationToken, resolveRunDirectory, socketPath } from '../src/index.js';
 
 test('the run directory comes from --run-dir, then POOLHOST_RUN_DIR, then XDG_RUNTIME_DIR, then /tmp', () => {
   assert.equal(resolveRunDirectory('/a/b', { POOLHOST_RUN_DIR: '/c' }), '/a/b');
@@ -34,6 +34,18 @@ test('a run directory too long for its Unix sockets is refused before anything i
     assert.throws(() => ensureRunDirectory(directory), /run directory .* is \d+ bytes long: its sockets .*httpsys-data\.sock.* would pass Linux's 107-byte limit .* at most 74 bytes with --run-dir or POOLHOST_RUN_DIR/);
     assert.throws(() => statSync(directory), /ENOENT/);
     ensureRunDirectory(join(parent, 'run')); // a short one is fine
+  } finally {
+    rmSync(parent, { recursive: true, force: true });
+  }
+});
+
+test('a run directory that cannot be created is refused naming it, why, and the fix (never a spin: Node loops under /proc)', () => {
+  const parent = mkdtempSync(join(tmpdir(), 'poolhost-run-'));
+  try {
+    assert.throws(() => ensureRunDirectory(`/proc/poolhost-test-${process.pid}/run`), /^Error: run directory \/proc\/poolhost-test-\d+\/run cannot be created: \/proc does not accept a new directory .*; choose another with --run-dir or POOLHOST_RUN_DIR$/);
+    writeFileSync(join(parent, 'file'), '');
+    assert.throws(() => ensureRunDirectory(join(parent, 'file', 'run')), /cannot be created: a part of .*\/file is not a directory \(ENOTDIR\)/);
+    assert.throws(() => readAdministrationToken(parent), /administration token .*administration\.token cannot be read \(ENOENT\): `poolhost start --metrics` writes it/);
   } finally {
     rmSync(parent, { recursive: true, force: true });
   }

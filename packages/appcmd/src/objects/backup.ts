@@ -1,6 +1,7 @@
 // BACKUP: copies of applicationHost.config in `backup/<name>/` next to it. Restore replaces the file
 // atomically (a running poolhost picks the restored configuration up like any other edit).
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, copyFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, copyFileSync } from 'node:fs';
+import { createDirectoryTree } from '@poolhost/common';
 import { basename, dirname, join } from 'node:path';
 import { writeFileAtomic } from '@poolhost/config';
 import { AppcmdError, Errors, Win32 } from '../errors.js';
@@ -64,7 +65,7 @@ const add: VerbDefinition = {
     if (existsSync(dirname(target))) {
       throw new AppcmdError('Cannot create a file when that file already exists.', Win32.alreadyExists, '800700b7');
     }
-    mkdirSync(dirname(target), { recursive: true });
+    createDirectoryTree(dirname(target));
     copyFileSync(context.configFile, target);
     context.write(`BACKUP object "${name}" added`);
   },

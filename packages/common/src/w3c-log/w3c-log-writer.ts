@@ -6,7 +6,8 @@
 // first time it writes to a file, as IIS does whenever logging restarts. A destination that cannot be
 // written is reported once a minute and its lines dropped; logging never fails a request.
 // Used by the worker's logging module and by httpsys for the requests its response cache answers.
-import { appendFile as appendFileCallback, appendFileSync, mkdir as mkdirCallback, mkdirSync } from 'node:fs';
+import { appendFile as appendFileCallback, appendFileSync } from 'node:fs';
+import { createDirectoryTree, createDirectoryTreeAsync } from '../file-system/directory-tree.js';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -88,7 +89,6 @@ function encode(value: string | undefined): string {
 
 // node:fs's callbacks, promisified: node:fs/promises (with readline) is not loaded by a worker's start (≈1.4 ms; docs/performance.md, "Demand start without a spare").
 const appendFile = promisify(appendFileCallback);
-const mkdir = promisify(mkdirCallback);
 
 const pad = (value: number): string => (value < 10 ? `0${value}` : String(value));
 // Each append opens and closes the file (≈100 µs of CPU): under load, fewer and larger appends.
@@ -284,7 +284,7 @@ export class W3cLogWriter {
         if ((error as NodeJS.ErrnoException).code !== 'ENOENT') return this.reportFailure(error);
         // The folder is made when the first lines arrive (and again if someone removed it), not before every append.
         try {
-          await mkdir(this.directory, { recursive: true });
+          await createDirectoryTreeAsync(this.directory);
           await appendFile(chunk.file, chunk.data);
         } catch (retryError) {
           this.reportFailure(retryError);
@@ -297,7 +297,7 @@ export class W3cLogWriter {
     const chunk = this.takeBuffer();
     if (!chunk) return;
     try {
-      mkdirSync(this.directory, { recursive: true });
+      createDirectoryTree(this.directory);
       appendFileSync(chunk.file, chunk.data);
     } catch (error) {
       this.reportFailure(error);

@@ -69,6 +69,13 @@ export const poolhostFamilies: readonly MetricFamily[] = [
     samples: (snapshot) => (snapshot.listener?.responseCache ? [{ labels: {}, value: snapshot.listener.responseCache.currentMemoryUsage }] : []),
   },
   {
+    name: 'poolhost_kernel_cache_refusals_total',
+    type: 'counter',
+    help: "Responses a worker offered to httpsys' kernel response cache that httpsys did not store, by reason (NO_CACHE_INVALIDATOR, FILE_CHANGED, RESPONSE_MORE_DATA, WORKER_DETACHED, ...)",
+    labelNames: ['reason'],
+    samples: (snapshot) => Object.entries(snapshot.listener?.responseCache?.storeRefusals ?? {}).map(([reason, value]) => ({ labels: { reason }, value: value ?? 0 })),
+  },
+  {
     name: 'poolhost_request_queue_expired_total',
     type: 'counter',
     help: "Requests dropped because they waited longer than their site's connectionTimeout (Timer_AppPool)",

@@ -15,6 +15,7 @@ import {
   KernelCacheFlags,
   KernelCachePolicyType,
   type ListenerLimits,
+  type KernelCacheStoreVerdict,
   type ResponseCacheCounters,
   type ResponseCacheEntryInfo,
   type UrlGroup,
@@ -54,11 +55,15 @@ export class KernelCache implements CaptureStore {
   /** The conditional headers of the request lookup() last found an entry for (read by isNotModified() right after). */
   private ifNoneMatch: string | undefined;
   private ifModifiedSince: string | undefined;
+  /** Offered responses not stored, by reason (poolhost_kernel_cache_refusals_total); a refusal is off the hit path. */
+  private readonly refusals: Partial<Record<KernelCacheStoreVerdict, number>> = {};
+  /** Host limits (inotify) already warned about. */
+  private readonly limitsWarned = new Set<string>();
 
   constructor(private readonly logger: Logger) {
     this.watches = new FileWatches((file) => {
       const flushed = this.store.flushFile(file);
-      this.logger.debug({ file, flushed }, 'kernel cache: file changed');
+      this.logger.debug({ file, flushed }, `kernel cache: ${file} changed, ${flushed} flushed`);
     });
     this.store = new ResponseCache({ maxBytes: AUTO_MAX_CACHE_BYTES, scavengerPeriodMs: 120_000 }, systemClock, (entry) => {
       if (entry.file !== '') this.watches.release(entry.file);
@@ -89,18 +94,23 @@ export class KernelCache implements CaptureStore {
     }
     for (const siteId of this.urlGroups.keys()) if (!next.has(siteId)) changed.add(siteId);
     this.urlGroups = next;
-    if (changed.size > 0 && this.store.size > 0) this.store.flushSites(changed);
+    if (changed.size > 0 && this.store.size > 0) this.flushed(this.store.flushSites(changed), `the configuration of site(s) ${[...changed].join(', ')} changed`);
     this.hitLog.apply(urlGroups);
   }
 
   /** A pool stopped, was disabled by rapid-fail or is recycling: its queue's entries go. */
   queueDisabled(queue: string): void {
-    if (this.store.size > 0) this.store.flushQueue(queue);
+    if (this.store.size > 0) this.flushed(this.store.flushQueue(queue), `request queue ${queue} disabled`);
   }
 
   /** A worker detached (recycle, idle shutdown) or died: what it stored goes with it. */
   workerGone(worker: object): void {
-    if (this.store.size > 0) this.store.flushOwner(worker);
+    if (this.store.size > 0) this.flushed(this.store.flushOwner(worker), 'their worker detached or died');
+  }
+
+  /** A debug line for each flush that took entries (a file change has its own). */
+  private flushed(count: number, cause: string): void {
+    if (count > 0) this.logger.debug({ flushed: count }, `kernel cache: ${count} entr${count === 1 ? 'y' : 'ies'} flushed: ${cause}`);
   }
 
   /** Called by httpsys' timer sweep: time to live and UriScavengerPeriod. */
@@ -119,7 +129,7 @@ export class KernelCache implements CaptureStore {
   }
 
   counters(): ResponseCacheCounters {
-    return this.store.counters();
+    return { ...this.store.counters(), storeRefusals: { ...this.refusals } };
   }
 
   close(): Promise<void> {
@@ -286,15 +296,20 @@ export class KernelCache implements CaptureStore {
    */
   capture(request: ListenerRequest, payload: Buffer, statusCode: number, headers: string[]): CacheCapture | null {
     const head = request.head;
-    if (!this.enabled || statusCode !== 200 || head.method !== 'GET' || head.url.includes('?')) return null;
+    if (!this.enabled) return this.refuseOffer(request, payload, 'HTTPSYS_CACHE_DISABLED');
+    if (statusCode !== 200) return this.refuseOffer(request, payload, 'HTTP_STATUS_NOT_OK');
+    if (head.method !== 'GET') return this.refuseOffer(request, payload, 'VERB_NOT_GET');
+    if (head.url.includes('?')) return this.refuseOffer(request, payload, 'STATIC_REQUEST_QUERYSTRING');
     let contentLength = -1;
     let host: string | undefined;
     for (let i = 0; i < headers.length; i += 2) {
       const name = headers[i]!;
       if (name.length === 14 && name.toLowerCase() === 'content-length') contentLength = Number(headers[i + 1]);
-      else if (name.length === 17 && name.toLowerCase() === 'transfer-encoding') return null;
+      else if (name.length === 17 && name.toLowerCase() === 'transfer-encoding') return this.refuseOffer(request, payload, 'RESPONSE_MORE_DATA', 'Transfer-Encoding');
     }
-    if (!(contentLength > 0 && contentLength <= this.maxUriBytes && Number.isInteger(contentLength))) return null;
+    if (!(contentLength > 0 && contentLength <= this.maxUriBytes && Number.isInteger(contentLength))) {
+      return this.refuseOffer(request, payload, 'RESPONSE_MORE_DATA', contentLength > this.maxUriBytes ? `Content-Length ${contentLength} over UriMaxUriBytes ${this.maxUriBytes}` : `Content-Length ${contentLength}`);
+    }
     const raw = head.rawHeaders;
     for (let i = 0; i < raw.length; i += 2) {
       if (raw[i]!.length === 4 && raw[i]!.toLowerCase() === 'host') {
@@ -305,21 +320,43 @@ export class KernelCache implements CaptureStore {
     const key = cacheKey(request.carrier, host, head.url);
     // Already cached (this request went to the worker because it was pipelined, or asked for compression):
     // the entry stands until something flushes it, so no copy is taken.
-    if (this.store.has(key)) return null;
+    if (this.store.has(key)) return this.refuseOffer(request, payload, 'ALREADY_CACHED');
     const policy = decodeKernelCachePolicy(payload);
     return new CacheCapture(this, request, key, policy, headers, Buffer.allocUnsafe(contentLength));
+  }
+
+  /** An offer refused before its copy is taken: its policy block is read only now, for its flags. */
+  private refuseOffer(request: ListenerRequest, payload: Buffer, reason: KernelCacheStoreVerdict, detail?: string): null {
+    this.refuseCapture(request, decodeKernelCachePolicy(payload).flags, reason, detail);
+    return null;
+  }
+
+  /**
+   * HTTP.SYS refuses silently; httpsys counts each refusal by reason, logs it at debug, and tells the
+   * worker when it asked (ReportStore: a traced request), for FREB's HTTPSYS_CACHEABLE event.
+   */
+  refuseCapture(request: ListenerRequest, flags: number, reason: KernelCacheStoreVerdict, detail?: string): void {
+    this.refusals[reason] = (this.refusals[reason] ?? 0) + 1;
+    if (this.logger.isLevelEnabled('debug')) {
+      this.logger.debug({ url: request.head.url, reason, detail }, `kernel cache: ${request.head.url} not stored: ${reason}${detail === undefined ? '' : ` (${detail})`}`);
+    }
+    if (flags & KernelCacheFlags.ReportStore) request.dispatchedTo?.writer.cacheStoreVerdict(request.streamId, reason);
   }
 
   storeCaptured(capture: CacheCapture): void {
     const { request, policy } = capture;
     const worker = request.dispatchedTo;
     // A worker that has detached (recycling) or a disabled queue: its entries were just flushed.
-    if (worker === null || worker.detached || !request.queue.enabled) return;
+    if (worker === null || worker.detached) return this.refuseCapture(request, policy.flags, 'WORKER_DETACHED');
+    if (!request.queue.enabled) return this.refuseCapture(request, policy.flags, 'QUEUE_DISABLED');
     let lastModifiedHeader: string | undefined;
     for (let i = 0; i < capture.headers.length; i += 2) {
       if (capture.headers[i]!.toLowerCase() === 'last-modified') lastModifiedHeader = capture.headers[i + 1];
     }
-    if (policy.file !== '' && !fileUnchanged(policy.file, policy.flags & KernelCacheFlags.StaticFile ? lastModifiedHeader : undefined)) return;
+    if (policy.file !== '') {
+      const changed = fileChange(policy.file, policy.flags & KernelCacheFlags.StaticFile ? lastModifiedHeader : undefined);
+      if (changed !== null) return this.refuseCapture(request, policy.flags, changed.reason, changed.detail);
+    }
     const site = request.site;
     const built = buildEntryBytes({
       statusLine: 'HTTP/1.1 200 OK\r\n',
@@ -356,8 +393,22 @@ export class KernelCache implements CaptureStore {
       identityOnly: (policy.flags & KernelCacheFlags.IdentityOnly) !== 0,
       bytes: built.response.length + built.notModified.length + 2 * capture.key.length + 2 * policy.file.length + ENTRY_OVERHEAD_BYTES,
     };
-    if (entry.file !== '' && !this.watches.acquire(entry.file)) return;
-    if (!this.store.store(entry) && entry.file !== '') this.watches.release(entry.file);
+    if (entry.file !== '') {
+      const unwatchable = this.watches.acquire(entry.file);
+      if (unwatchable !== null) {
+        // A host limit keeps every file out of the cache until it is raised: said once, as a warning.
+        if (unwatchable.limit && !this.limitsWarned.has(unwatchable.reason)) {
+          this.limitsWarned.add(unwatchable.reason);
+          this.logger.warn({ file: entry.file }, `kernel cache: ${unwatchable.reason}; no file is cached until it is raised (sysctl) or what holds it ends, since nothing would flush it when it changes (FREB: NO_CACHE_INVALIDATOR)`);
+        }
+        return this.refuseCapture(request, policy.flags, 'NO_CACHE_INVALIDATOR', `${entry.file}: ${unwatchable.reason}`);
+      }
+    }
+    if (!this.store.store(entry)) {
+      if (entry.file !== '') this.watches.release(entry.file);
+      return this.refuseCapture(request, policy.flags, 'CACHE_FULL', `${entry.bytes} bytes, the cache holds ${this.store.limits.maxBytes}`);
+    }
+    if (policy.flags & KernelCacheFlags.ReportStore) worker.writer.cacheStoreVerdict(request.streamId, 'OK');
   }
 }
 
@@ -391,14 +442,15 @@ const weak = (tag: string): string => (tag.startsWith('W/') ? tag.slice(2) : tag
 /**
  * The worker read the file before httpsys watches it: a change in between would be cached until the
  * next one. A static file is stored only when the file still has the Last-Modified the response
- * carries; any other response only when the file still exists.
+ * carries; any other response only when the file still exists. Null: unchanged.
  */
-function fileUnchanged(file: string, lastModified: string | undefined): boolean {
+function fileChange(file: string, lastModified: string | undefined): { reason: KernelCacheStoreVerdict; detail: string } | null {
+  let mtimeMs: number;
   try {
-    const stats = statSync(file);
-    if (lastModified === undefined) return true;
-    return Math.floor(stats.mtimeMs / 1000) === Math.floor(Date.parse(lastModified) / 1000);
-  } catch {
-    return false;
+    mtimeMs = statSync(file).mtimeMs;
+  } catch (error) {
+    return { reason: 'NO_CACHE_INVALIDATOR', detail: `${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}` };
   }
+  if (lastModified === undefined || Math.floor(mtimeMs / 1000) === Math.floor(Date.parse(lastModified) / 1000)) return null;
+  return { reason: 'FILE_CHANGED', detail: `${file} modified ${new Date(mtimeMs).toUTCString()}, the response says Last-Modified ${lastModified}` };
 }

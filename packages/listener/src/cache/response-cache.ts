@@ -220,7 +220,7 @@ export class ResponseCache {
     return shown;
   }
 
-  counters(): ResponseCacheCounters {
+  counters(): Omit<ResponseCacheCounters, 'storeRefusals'> {
     return {
       currentUrisCached: this.entries.size,
       totalUrisCached: this.totalUrisCached,

@@ -1,7 +1,8 @@
 // The HTTPERR log: `<errorLoggingDir>/httperr<N>.log`, rolled to N+1 at errorLogFileTruncateSize.
 // Lines are buffered and appended about once a second; a failing destination is reported once and
 // never takes httpsys down.
-import { mkdir, open, readdir, type FileHandle } from 'node:fs/promises';
+import { open, readdir, type FileHandle } from 'node:fs/promises';
+import { createDirectoryTreeAsync } from '@poolhost/common';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { formatHttpErrLine, httpErrFileHeader, type HttpErrRecord } from './httperr-line.js';
@@ -102,7 +103,7 @@ export class HttpErrLog {
   private async openFile(roll: boolean): Promise<void> {
     await this.closeFile();
     const directory = this.settings.directory;
-    await mkdir(directory, { recursive: true });
+    await createDirectoryTreeAsync(directory);
     if (this.sequence === 0 || this.fileDirectory !== directory) this.sequence = await lastSequence(directory);
     let sequence = Math.max(this.sequence + (roll ? 1 : 0), 1);
     let handle = await open(join(directory, `httperr${sequence}.log`), 'a');

@@ -11,6 +11,7 @@ import {
   StreamCredit,
   decodeResponseHead,
   decodeTrailers,
+  type KernelCacheStoreVerdict,
 } from '@poolhost/protocol';
 import type { SiteRoute } from '../routing/routing-table.js';
 import type { ApplicationEntry } from '../routing/application-matcher.js';
@@ -61,6 +62,7 @@ export interface RequestWorker {
     trailers(streamId: number, fields: readonly string[]): void;
     windowUpdate(streamId: number, credit: number): void;
     abort(streamId: number, reason: AbortReason): void;
+    cacheStoreVerdict(streamId: number, verdict: KernelCacheStoreVerdict): void;
   };
   /** The worker wrote its first bytes on an upgrade stream: the stream stops counting against capacity. */
   upgradeAnswered(request: ListenerRequest): void;
@@ -353,7 +355,10 @@ export class ListenerRequest {
     if (this.current !== RequestState.Responding) return;
     const fields = decodeTrailers(payload);
     if (fields.length > 0) this.responseTrailers = fields;
-    this.cacheCapture = null;
+    if (this.cacheCapture !== null) {
+      this.cacheCapture.refuse('RESPONSE_MORE_DATA', 'trailers');
+      this.cacheCapture = null;
+    }
   }
 
   /** RESPONSE_END from the worker. `-> Done`. */
@@ -362,11 +367,10 @@ export class ListenerRequest {
       this.headWritten = true;
       this.writer.writeHead(200, 'OK', ['Content-Length', '0'], false);
     }
+    const capture = this.cacheCapture;
+    this.cacheCapture = null; // end() refuses a capture still held: the response did not complete
     if (!this.end()) return;
-    if (this.cacheCapture !== null) {
-      this.cacheCapture.complete();
-      this.cacheCapture = null;
-    }
+    capture?.complete();
     this.writer.end(this.responseTrailers);
     this.outcomes.completed(this);
   }
@@ -556,6 +560,10 @@ export class ListenerRequest {
   /** `-> Done` and everything the request holds is let go; false when it had already ended. */
   private end(): boolean {
     if (!this.move(RequestEvent.End)) return false;
+    if (this.cacheCapture !== null) {
+      this.cacheCapture.refuse('RESPONSE_ABORTED');
+      this.cacheCapture = null;
+    }
     this.queuedBody = null;
     this.unblockQueuedBody();
     this.stopBodyRelay();

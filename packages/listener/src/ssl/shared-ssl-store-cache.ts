@@ -6,6 +6,7 @@
 // store cannot be read (the share away at boot), as was starts on applicationHost.shared-cache.config.
 // A copy is made in a new folder and renamed into place, so a reader sees the old copy or the new one.
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createDirectoryTree } from '@poolhost/common';
 import { createHash } from 'node:crypto';
 import { basename, join } from 'node:path';
 import { serializeSslStore, type SslCertBinding } from '@poolhost/config';
@@ -43,7 +44,7 @@ export class SharedSslStoreCache {
     if (signature === this.savedSignature) return false;
     const next = `${this.folder}.${process.pid}.new`;
     rmSync(next, { recursive: true, force: true });
-    mkdirSync(next, { recursive: true, mode: 0o700 });
+    createDirectoryTree(next, 0o700);
     try {
       const copy = (file: string, folder: string): string => {
         const name = `${createHash('sha256').update(file).digest('hex').slice(0, 12)}-${basename(file)}`;

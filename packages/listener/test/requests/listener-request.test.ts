@@ -92,6 +92,7 @@ class RecordingWorker implements RequestWorker {
     trailers: (streamId, fields) => this.frames.push(`trailers ${streamId} ${fields.join(',')}`),
     windowUpdate: (streamId, credit) => this.frames.push(`window ${streamId} ${credit}`),
     abort: (streamId, reason) => this.frames.push(`abort ${streamId} ${reason === AbortReason.ClientGone ? 'client-gone' : reason}`),
+    cacheStoreVerdict: (streamId, verdict) => this.frames.push(`cache-verdict ${streamId} ${verdict}`),
   };
   upgradeAnswered(): void {}
   endStream(request: ListenerRequest): void {

@@ -3,11 +3,12 @@
 // HTTP-01 challenge answered through the acme-challenge folder of the run directory, or of a farm's shared
 // folder (httpsys serves it on the site's http binding), TLS-ALPN-01 (httpsys presents the challenge
 // certificate on the https port) or DNS-01 (the administrator's DNS script), and the issued chain. Throws with the CA's reason when the order fails.
-import { existsSync, linkSync, mkdirSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
+import { existsSync, linkSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AutomaticCertificates } from '@poolhost/config';
 import { acmeChallengeDirectory, acmeTlsAlpnDirectory } from '@poolhost/protocol';
 import { dnsChallengeRecord, runDnsScript } from './dns-script.js';
+import { createDirectoryTree } from '@poolhost/common';
 
 export interface IssuedCertificate {
   /** PEM: the leaf then its chain. */
@@ -106,7 +107,7 @@ function challengeAnswers(acme: AcmeClientLibrary, settings: AutomaticCertificat
   const fileOf = (authorization: Authorization, token: string): string => join(folder, tlsAlpn ? `${authorization.identifier.value.toLowerCase()}.pem` : token);
   return {
     async create(authorization, token, keyAuthorization) {
-      mkdirSync(folder, { recursive: true, mode: 0o700 });
+      createDirectoryTree(folder, 0o700);
       let answer = keyAuthorization;
       if (tlsAlpn) {
         const key = await acme.crypto.createPrivateEcdsaKey('P-256');
@@ -136,7 +137,7 @@ async function trustDirectoryCas(acme: AcmeClientLibrary, caBundle: string): Pro
 async function accountKey(acme: AcmeClientLibrary, folder: string): Promise<Buffer> {
   const file = join(folder, ACCOUNT_KEY_FILE);
   if (existsSync(file)) return readFileSync(file);
-  mkdirSync(folder, { recursive: true, mode: 0o700 });
+  createDirectoryTree(folder, 0o700);
   chmodSync(folder, 0o700);
   const key = await acme.crypto.createPrivateEcdsaKey('P-256');
   // Written aside, then linked in: in a farm two hosts may make the account at once, and the first key in

@@ -9,10 +9,10 @@
 // It runs in poolhost (the SCM role), not in httpsys: it talks to a CA over the internet, holds the account
 // key and generates keys — none of which belongs on the request path — and an order survives an httpsys
 // restart. httpsys only answers the HTTP-01 challenges (from files) and swaps certificates (from the store).
-import { mkdirSync } from 'node:fs';
 import { connect } from 'node:net';
 import { httpBindingFor, loadApplicationHostConfig, type ApplicationHostConfig, type AutomaticCertificates as Settings } from '@poolhost/config';
 import type { Logger } from '@poolhost/common';
+import { createDirectoryTree } from '@poolhost/common';
 import { orderCertificate, type IssuedCertificate } from './acme-order.js';
 import { ACME_CERT_STORE_NAME, lookUpEntry, storeIssuedCertificate } from './certificate-files.js';
 import { orderLeaseFile, takeOrderLease } from './order-lease.js';
@@ -148,7 +148,7 @@ export class AutomaticCertificates {
     const now = (this.options.now ?? Date.now)();
     let result;
     try {
-      mkdirSync(settings.certificateStoreLocation, { recursive: true, mode: 0o700 });
+      createDirectoryTree(settings.certificateStoreLocation, 0o700);
       result = takeOrderLease(settings.certificateStoreLocation, host, port, now, this.options.leaseHolder);
     } catch (error) {
       this.options.logger.error({ sslBinding: `hostnameport=${name}`, reason: reasonOf(error) }, `the certificate of ${name} cannot be ordered: ${reasonOf(error)}`);

@@ -4,10 +4,11 @@
 // (certstorename ACME marks it as poolhost's to renew). httpsys notices the change within a second and
 // swaps the certificate for new handshakes (docs/https.md "Replacing a certificate").
 import { X509Certificate } from 'node:crypto';
-import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_APP_ID, readSslStore, sameSslCertKey, writeSslStore, type SslCertBinding, type SslCertKey } from '@poolhost/config';
 import type { IssuedCertificate } from './acme-order.js';
+import { createDirectoryTree } from '@poolhost/common';
 
 /** netsh's certstorename of the entries poolhost issues and renews. */
 export const ACME_CERT_STORE_NAME = 'ACME';
@@ -31,7 +32,7 @@ export function lookUpEntry(storeFile: string, host: string, port: number): Stor
 }
 
 export function storeIssuedCertificate(storeFile: string, folder: string, host: string, port: number, issued: IssuedCertificate): SslCertBinding {
-  mkdirSync(folder, { recursive: true, mode: 0o700 });
+  createDirectoryTree(folder, 0o700);
   chmodSync(folder, 0o700);
   // A wildcard's `*` is written `_`, as the Centralized Certificate Store names its files.
   const base = join(folder, `${host.replace('*', '_')}-${port}`);

@@ -37,6 +37,12 @@ export const FrameType = {
    * trailing HEADERS), worker -> httpsys before ResponseEnd (`res.addTrailers()`).
    */
   Trailers: 14,
+  /**
+   * httpsys -> worker, on a stream that is over: what became of a response offered to the kernel cache with
+   * KernelCacheFlags.ReportStore (a traced request): `OK` (stored) or the reason it was refused, UTF-8
+   * (kernel-cache-policy.ts' KernelCacheStoreVerdict). For FREB's HTTPSYS_CACHEABLE event.
+   */
+  CacheStoreVerdict: 15,
 } as const;
 export type FrameType = (typeof FrameType)[keyof typeof FrameType];
 

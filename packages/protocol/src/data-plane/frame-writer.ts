@@ -3,7 +3,7 @@ import './buffer-methods.js';
 // which Node turns into a single writev). Large body chunks are not copied: they go out as their own
 // buffers between slab segments.
 import { FRAME_HEADER_SIZE, FrameType, MAX_DATA_FRAME_PAYLOAD, ResponseFlags } from './frame-type.js';
-import { kernelCachePolicySize, writeKernelCachePolicy, type KernelCachePolicy } from './kernel-cache-policy.js';
+import { kernelCachePolicySize, writeKernelCachePolicy, type KernelCachePolicy, type KernelCacheStoreVerdict } from './kernel-cache-policy.js';
 
 export interface FrameSink {
   write(chunk: Buffer, callback?: (error?: Error | null) => void): boolean;
@@ -72,6 +72,12 @@ export class FrameWriter {
   abort(streamId: number, reason: number): void {
     const at = this.begin(FrameType.Abort, 0, streamId, 2);
     this.slab.writeUInt16LE(reason, at);
+  }
+
+  /** httpsys -> worker: what became of a response offered with KernelCacheFlags.ReportStore (ASCII). */
+  cacheStoreVerdict(streamId: number, verdict: KernelCacheStoreVerdict): void {
+    const at = this.begin(FrameType.CacheStoreVerdict, 0, streamId, verdict.length);
+    writeLatin1(this.slab, verdict, at);
   }
 
   windowUpdate(streamId: number, credit: number): void {

@@ -31,6 +31,8 @@ export {
   KernelCachePolicyType,
   KernelCacheFlags,
   decodeKernelCachePolicy,
+  decodeCacheStoreVerdict,
   type KernelCachePolicy,
+  type KernelCacheStoreVerdict,
 } from './kernel-cache-policy.js';
 export { StreamCredit } from './stream-credit.js';

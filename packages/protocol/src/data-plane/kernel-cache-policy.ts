@@ -23,7 +23,37 @@ export const KernelCacheFlags = {
   IdentityOnly: 2,
   /** The response is the file itself (static file handler): its Last-Modified is the file's mtime. */
   StaticFile: 4,
+  /** The request is traced (FREB): httpsys answers with a CacheStoreVerdict frame once it stored or refused the response. */
+  ReportStore: 8,
 } as const;
+
+/**
+ * What httpsys did with an offered response: `OK` (stored), or why not, in IIS's words
+ * (IISCacheEvents::HTTPSYS_CACHEABLE::enumReason, reference iis-2.md §2.3) where it has them and in
+ * poolhost's own where HTTP.SYS refuses silently.
+ */
+export type KernelCacheStoreVerdict =
+  | 'OK'
+  /** The kernel cache is off (the httpSys element's uriEnableCache="false"). */
+  | 'HTTPSYS_CACHE_DISABLED'
+  | 'HTTP_STATUS_NOT_OK'
+  | 'VERB_NOT_GET'
+  | 'STATIC_REQUEST_QUERYSTRING'
+  /** No Content-Length, chunked, empty, over UriMaxUriBytes, or a body longer or shorter than announced, or trailers. */
+  | 'RESPONSE_MORE_DATA'
+  /** The file cannot be watched (gone, or inotify refused the watch: its instance or watch limit), so nothing would flush the entry. */
+  | 'NO_CACHE_INVALIDATOR'
+  /** The file's modification time is no longer the response's Last-Modified: it changed after the worker read it. */
+  | 'FILE_CHANGED'
+  /** The URL has an entry already (a pipelined request, or one that asked for compression): it stands. */
+  | 'ALREADY_CACHED'
+  /** The worker detached (recycle) or its queue was disabled before the response ended: its entries were flushed. */
+  | 'WORKER_DETACHED'
+  | 'QUEUE_DISABLED'
+  /** The response was aborted (client gone, worker failed) before it was complete. */
+  | 'RESPONSE_ABORTED'
+  /** The entry is larger than the whole cache (maxCacheSize). */
+  | 'CACHE_FULL';
 
 export interface KernelCachePolicy {
   policy: KernelCachePolicyType;
@@ -64,4 +94,9 @@ export function decodeKernelCachePolicy(payload: Buffer): KernelCachePolicy {
     flags: payload[at + 5]!,
     file: payload.utf8Slice(at + 8, at + 8 + length),
   };
+}
+
+/** A CacheStoreVerdict frame's payload. */
+export function decodeCacheStoreVerdict(payload: Buffer): KernelCacheStoreVerdict {
+  return payload.latin1Slice(0, payload.length) as KernelCacheStoreVerdict;
 }

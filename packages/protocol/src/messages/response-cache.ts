@@ -1,5 +1,6 @@
 // The kernel response cache of httpsys, as `poolhost http show cachestate` and `poolhost http delete
 // cache` (netsh http's verbs) ask about it, and its HTTP Service counters.
+import type { KernelCacheStoreVerdict } from '../data-plane/kernel-cache-policy.js';
 
 /** One cached response, with `netsh http show cachestate`'s fields (reference iis-2.md §2.5). */
 export interface ResponseCacheEntryInfo {
@@ -55,6 +56,8 @@ export interface ResponseCacheCounters {
   /** Bytes held by the entries (heads, bodies and their keys). */
   currentMemoryUsage: number;
   maxMemoryUsage: number;
+  /** Responses a worker offered that httpsys did not store, by reason (HTTP.SYS refuses silently). */
+  storeRefusals: Partial<Record<KernelCacheStoreVerdict, number>>;
 }
 
 export interface ResponseCacheReplies {

@@ -4,10 +4,10 @@
 // Pools get `<subtree>/<pool>`. Without cgroups (no hierarchy, no permission) there is no subtree;
 // `unenforceable` names what cannot be enforced, logged once and shown by appcmd.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, join } from 'node:path';
-import { isProcessAlive, type Logger } from '@poolhost/common';
+import { createDirectoryTree, isProcessAlive, type Logger } from '@poolhost/common';
 import { cgroupControllers, detectCgroupLayout, type CgroupController, type CgroupLayout } from './cgroup-layout.js';
 import { readCgroupFile, writeCgroupFile } from './cgroup-files.js';
 import { PoolCgroup, inheritCpuset, removeWhenEmpty } from './pool-cgroup.js';
@@ -117,7 +117,7 @@ export class CgroupSubtree {
   private openV2(base: string, instance: string): void {
     if (this.layout.version !== 2) return;
     const wanted = [...this.layout.controllers].filter((controller) => controller !== 'cpuacct');
-    mkdirSync(join(base, instance), { recursive: true });
+    createDirectoryTree(join(base, instance));
     removeDeadInstances(base, instance);
     // Controllers reach a group only through every ancestor's cgroup.subtree_control.
     let enabled = wanted;
@@ -141,7 +141,7 @@ export class CgroupSubtree {
       // Nested under was's own group in that hierarchy, so a container's or a service's own limits still hold.
       const base = join(mount, own.get(controller) ?? '/', subtreeRoot);
       const directory = join(base, instance);
-      mkdirSync(directory, { recursive: true });
+      createDirectoryTree(directory);
       if (controller === 'cpuset') {
         inheritCpuset(base);
         inheritCpuset(directory);

@@ -2,11 +2,12 @@
 // v2 has one directory; v1 has one per hierarchy (cpu, cpuacct, cpuset, memory, pids), and each file
 // is read or written in the hierarchy of its controller. The pool's limits are written here; usage
 // (CPU time, memory, tasks, OOM kills) is read here for the CPU monitor, appcmd and exit reasons.
-import { mkdirSync, rmdirSync } from 'node:fs';
+import { rmdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CgroupController } from './cgroup-layout.js';
 import { readCgroupFile, readCgroupKey, readCgroupNumber, writeCgroupFile } from './cgroup-files.js';
 import { cpuSharesFor, type PoolLimits } from './pool-limits.js';
+import { createDirectoryTree } from '@poolhost/common';
 
 export interface CgroupUsage {
   /** CPU time of every process of the pool since the group was made, in microseconds. */
@@ -40,7 +41,7 @@ export class PoolCgroup {
 
   /** Makes the group's directories; v1 cpusets start empty and take their parent's CPUs and memory nodes. */
   create(): void {
-    for (const directory of this.uniqueDirectories()) mkdirSync(directory, { recursive: true });
+    for (const directory of this.uniqueDirectories()) createDirectoryTree(directory);
     if (this.version === 1) {
       const cpuset = this.directories.get('cpuset');
       if (cpuset) inheritCpuset(cpuset);

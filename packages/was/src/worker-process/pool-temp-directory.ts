@@ -3,9 +3,10 @@
 // identity. It lives beside the run directory, not in it, because the run directory is 0700 for the
 // user poolhost runs as and a pool running as another user could not reach into it; the two folders
 // above are 0711, so nobody can list them.
-import { chmodSync, chownSync, mkdirSync } from 'node:fs';
+import { chmodSync, chownSync } from 'node:fs';
 import { join } from 'node:path';
 import type { WorkerIdentity } from './worker-identity.js';
+import { createDirectoryTree } from '@poolhost/common';
 
 /** A pool name as a single, harmless path segment. */
 export function poolFolderName(applicationPool: string): string {
@@ -22,10 +23,10 @@ export function ensurePoolTempDirectory(runDirectory: string, applicationPool: s
   const pools = join(base, 'apppools');
   const directory = poolTempDirectory(runDirectory, applicationPool);
   for (const folder of [base, pools]) {
-    mkdirSync(folder, { recursive: true, mode: 0o711 });
+    createDirectoryTree(folder, 0o711);
     chmodSync(folder, 0o711);
   }
-  mkdirSync(directory, { recursive: true, mode: 0o700 });
+  createDirectoryTree(directory, 0o700);
   if (identity) chownSync(directory, identity.uid, identity.gid);
   chmodSync(directory, 0o700);
   return directory;

@@ -9,6 +9,7 @@ import {
   FrameType,
   FrameWriter,
   RequestFlags,
+  decodeCacheStoreVerdict,
   decodeRejected,
   decodeRequestHead,
   decodeTrailers,
@@ -17,6 +18,7 @@ import {
   type FrameHandler,
 } from '@poolhost/protocol';
 import { WorkerStream } from './worker-stream.js';
+import type { KernelCacheOffer } from '../modules/http-cache/kernel-cache-offer.js';
 import type { ApplicationTable } from '../hosting/application-table.js';
 
 const EMPTY = Buffer.alloc(0);
@@ -43,6 +45,8 @@ export class DataConnection implements FrameHandler {
   private detachWaiter: (() => void) | null = null;
   detached = false;
   private closing = false;
+  /** Offers of traced requests whose CacheStoreVerdict httpsys has still to send, by stream (null: none yet). */
+  private cacheStoreVerdicts: Map<number, KernelCacheOffer> | null = null;
 
   constructor(
     readonly socket: Socket,
@@ -68,6 +72,8 @@ export class DataConnection implements FrameHandler {
       this.attachWaiter = null;
       this.detachWaiter?.();
       this.detachWaiter = null;
+      if (this.cacheStoreVerdicts !== null) for (const offer of this.cacheStoreVerdicts.values()) offer.storeVerdict(null);
+      this.cacheStoreVerdicts = null;
       if (!this.closing) this.events.lost(error);
     });
   }
@@ -131,9 +137,16 @@ export class DataConnection implements FrameHandler {
     });
   }
 
+  /** A traced request's response goes to httpsys offered to its cache: httpsys will say what it did (FREB). */
+  awaitCacheStoreVerdict(streamId: number, offer: KernelCacheOffer): void {
+    (this.cacheStoreVerdicts ??= new Map()).set(streamId, offer);
+  }
+
   onFrame(type: number, flags: number, streamId: number, payload: Buffer): void {
     if (streamId !== 0) {
       if (type === FrameType.RequestHead) return this.openStream(streamId, flags, payload);
+      // Sent as the response ends, so the stream is over here by then.
+      if (type === FrameType.CacheStoreVerdict) return this.cacheStoreVerdict(streamId, payload);
       const stream = this.streams.get(streamId);
       if (!stream) return; // the stream already ended here
       switch (type) {
@@ -174,6 +187,13 @@ export class DataConnection implements FrameHandler {
       default:
         this.logger.warn(`unexpected ${frameTypeNames[type] ?? type} frame on the connection`);
     }
+  }
+
+  private cacheStoreVerdict(streamId: number, payload: Buffer): void {
+    const offer = this.cacheStoreVerdicts?.get(streamId);
+    if (offer === undefined) return;
+    this.cacheStoreVerdicts!.delete(streamId);
+    offer.storeVerdict(decodeCacheStoreVerdict(payload));
   }
 
   private openStream(streamId: number, flags: number, payload: Buffer): void {

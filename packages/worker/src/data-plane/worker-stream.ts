@@ -160,6 +160,7 @@ export class WorkerStream {
     }
     const offer = this.kernelCache;
     const kernelCache = offer !== null && offer.check(statusCode, headers) === null ? offer.policy : null;
+    if (kernelCache !== null && offer!.awaitsStoreVerdict) this.connection.awaitCacheStoreVerdict(this.id, offer!);
     this.connection.writer.responseHead(this.id, statusCode, reason, headers, this.closeConnection ? ResponseFlags.CloseConnection : 0, kernelCache);
   }
 

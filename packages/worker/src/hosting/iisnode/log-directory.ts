@@ -6,7 +6,8 @@
 // directory is within maxTotalLogFileSizeInKB and maxLogFiles. index.html lists the files, as
 // iisnode's does, so the logs can be read over HTTP at `<app>/iisnode/` (StaticFile serves them).
 // Writes are synchronous and small (what an app prints), as iisnode's interceptor writes them.
-import { appendFileSync, mkdirSync, readdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { createDirectoryTree } from '@poolhost/common';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 
@@ -74,7 +75,7 @@ export class LogDirectory {
   }
 
   ensureFolder(): void {
-    mkdirSync(this.folder, { recursive: true });
+    createDirectoryTree(this.folder);
   }
 
   /** index.html: the log files of the directory, newest first, linked. */

@@ -14,6 +14,8 @@ import type { TraceFileWriter } from './trace-file-writer.js';
 import { compileTraceRules, statusMatches } from './trace-rules.js';
 
 const WWW_SERVER = '{3A2A4E84-4C21-4981-AE10-3FDA0D9B0F83}';
+/** How long a trace waits for httpsys to say whether it stored an offered response (it says so as the response ends). */
+const HTTPSYS_VERDICT_WAIT_MS = 5_000;
 const xml = (text: string): string => text.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!);
 
 export function failedRequestTracingModule(rules: TraceFailedRequestsRule[], writer: TraceFileWriter, applicationPool: string): HttpModule | null {
@@ -42,7 +44,11 @@ export function failedRequestTracingModule(rules: TraceFailedRequestsRule[], wri
     const byStatus = statusMatches(trace.rule.statusCodes, status, context.subStatus);
     const byTime = trace.rule.timeTaken > 0 && timeTaken >= trace.rule.timeTaken;
     if (!byStatus && !byTime) return;
-    void writer.write(renderTrace(context, trace, byStatus ? 'STATUS_CODE' : 'TIME_TAKEN', timeTaken, applicationPool));
+    const write = (): void => void writer.write(renderTrace(context, trace, byStatus ? 'STATUS_CODE' : 'TIME_TAKEN', timeTaken, applicationPool));
+    // httpsys' word on a response offered to its cache (HTTPSYS_CACHEABLE) comes once the response is complete.
+    const settled = trace.settled(HTTPSYS_VERDICT_WAIT_MS);
+    if (settled === null) write();
+    else void settled.then(write);
   };
 
   return { name: 'FailedRequestsTracingModule', stages: { BeginRequest: beginRequest, EndRequest: endRequest } };

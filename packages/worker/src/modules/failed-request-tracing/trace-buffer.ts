@@ -19,11 +19,37 @@ export class TraceBuffer {
   readonly activityId = `{${process.getBuiltinModule('node:crypto').randomUUID().toUpperCase()}}`;
   readonly events: TraceEvent[] = [];
   private readonly moduleStarted: number[] = [];
+  /** Events still waiting for their data from another process (deferredEvent()). */
+  private pending: Promise<void>[] | null = null;
 
   constructor(readonly rule: CompiledTraceRule) {}
 
   event(opcode: string, data: Record<string, string | number | boolean>): void {
-    this.events.push({ opcode, time: now(), data: Object.entries(data).map(([name, value]) => [name, String(value)]) });
+    this.events.push({ opcode, time: now(), data: pairs(data) });
+  }
+
+  /**
+   * An event that takes its place and time now and its final data later — HTTPSYS_CACHEABLE for a response
+   * offered to httpsys' cache, which says whether it stored it once the response is complete. Until then it
+   * carries `provisional`. Returns the function that gives it its data.
+   */
+  deferredEvent(opcode: string, provisional: Record<string, string | number | boolean>): (data: Record<string, string | number | boolean>) => void {
+    const event: TraceEvent = { opcode, time: now(), data: pairs(provisional) };
+    this.events.push(event);
+    let settle!: () => void;
+    (this.pending ??= []).push(new Promise<void>((resolve) => (settle = resolve)));
+    return (data) => {
+      event.data = pairs(data);
+      settle();
+    };
+  }
+
+  /** Resolves once every deferred event has its data, or after `timeoutMs` (those late keep their provisional data); null when none waits. */
+  settled(timeoutMs: number): Promise<void> | null {
+    if (this.pending === null) return null;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
+    return Promise.race([Promise.all(this.pending).then(() => undefined), timeout]).finally(() => clearTimeout(timer));
   }
 
   moduleStart(module: string, stageIndex: number): void {
@@ -52,4 +78,8 @@ export class TraceBuffer {
       ErrorCode: context.error instanceof Error ? context.error.message : '0',
     });
   }
+}
+
+function pairs(data: Record<string, string | number | boolean>): Array<[string, string]> {
+  return Object.entries(data).map(([name, value]) => [name, String(value)]);
 }

@@ -1,15 +1,15 @@
 // Writes failed request traces as `<traceFailedRequestsLogging.directory>/W3SVC<siteId>/fr000001.xml`,
 // numbered after the highest file there (created exclusively, so the workers of a web garden never
 // overwrite each other), and deletes the oldest beyond maxLogFiles. Failures are logged, never thrown.
-import { link as linkCallback, mkdir as mkdirCallback, readdir as readdirCallback, unlink as unlinkCallback, writeFile as writeFileCallback } from 'node:fs';
+import { link as linkCallback, readdir as readdirCallback, unlink as unlinkCallback, writeFile as writeFileCallback } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Logger } from 'pino';
 import type { Site } from '@poolhost/config';
+import { createDirectoryTreeAsync } from '@poolhost/common';
 
 // node:fs's callbacks, promisified: node:fs/promises (with readline) is not loaded by a worker's start (≈1.4 ms; docs/performance.md, "Demand start without a spare").
 const link = promisify(linkCallback);
-const mkdir = promisify(mkdirCallback);
 const readdir = promisify(readdirCallback);
 const unlink = promisify(unlinkCallback);
 const writeFile = promisify(writeFileCallback);
@@ -42,7 +42,7 @@ export class TraceFileWriter {
 
   private async writeNow(xml: string): Promise<string | null> {
     try {
-      await mkdir(this.directory, { recursive: true });
+      await createDirectoryTreeAsync(this.directory);
       // Written whole under a private name first, then linked to its number (a link fails if the
       // number is taken, which claims it atomically): a reader never sees a half-written trace.
       const pending = join(this.directory, `.fr-${process.pid}-${++pendingTraces}.tmp`);

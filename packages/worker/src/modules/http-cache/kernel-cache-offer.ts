@@ -13,6 +13,7 @@ export type ResponseNotCacheableReason =
 /** Where FREB's HTTPSYS_CACHEABLE event goes (the request's TraceBuffer when a rule traces it). */
 export interface CacheableEventSink {
   event(opcode: string, data: Record<string, string | number | boolean>): void;
+  deferredEvent(opcode: string, provisional: Record<string, string | number | boolean>): (data: Record<string, string | number | boolean>) => void;
 }
 
 /** HTTP_CACHE_POLICY_TYPE, as the event's CachePolicy field names it. */
@@ -20,7 +21,11 @@ const POLICY_NAMES: Record<number, string> = { [KernelCachePolicyType.UserInvali
 
 /** FREB's HTTPSYS_CACHEABLE (reference iis-2.md §2.3): whether the response goes to the kernel cache and why not. */
 export function traceCacheable(trace: CacheableEventSink | null, reason: string, policy: KernelCachePolicyType | null): void {
-  trace?.event('HTTPSYS_CACHEABLE', { HttpsysCacheable: reason === 'OK', Reason: reason, CachePolicy: policy === null ? 'NO_CACHE' : POLICY_NAMES[policy]! });
+  trace?.event('HTTPSYS_CACHEABLE', cacheableData(reason, policy));
+}
+
+function cacheableData(reason: string, policy: KernelCachePolicyType | null): Record<string, string | boolean> {
+  return { HttpsysCacheable: reason === 'OK', Reason: reason, CachePolicy: policy === null ? 'NO_CACHE' : POLICY_NAMES[policy]! };
 }
 
 /** HTTP.SYS does not cache a response whose headers pass 1 KB (KB817445). */
@@ -28,6 +33,8 @@ const MAX_HEADER_BYTES = 1024;
 
 export class KernelCacheOffer {
   readonly policy: KernelCachePolicy;
+  /** The trace's HTTPSYS_CACHEABLE event of an offered response, until httpsys' verdict gives it its data. */
+  private verdictEvent: ((data: Record<string, string | number | boolean>) => void) | null = null;
 
   constructor(
     policy: KernelCachePolicyType,
@@ -45,14 +52,36 @@ export class KernelCacheOffer {
     /** The request's trace (FREB), told the verdict when the head is checked. */
     private readonly trace: CacheableEventSink | null = null,
   ) {
-    this.policy = { policy, secondsToLive, flags: (logHits ? KernelCacheFlags.LogHits : 0) | (staticFile ? KernelCacheFlags.StaticFile : 0), file };
+    // A traced request asks httpsys to say whether it stored the response (KernelCacheFlags.ReportStore).
+    const flags = (logHits ? KernelCacheFlags.LogHits : 0) | (staticFile ? KernelCacheFlags.StaticFile : 0) | (trace !== null ? KernelCacheFlags.ReportStore : 0);
+    this.policy = { policy, secondsToLive, flags, file };
   }
 
-  /** The reason the response cannot be cached, or null when it can; traced as HTTPSYS_CACHEABLE. */
+  /**
+   * The reason the response cannot be cached, or null when it can; traced as HTTPSYS_CACHEABLE. An offered
+   * response's event waits for httpsys' verdict (storeVerdict), which may still refuse it.
+   */
   check(statusCode: number, headers: readonly string[]): ResponseNotCacheableReason | null {
     const reason = this.verdict(statusCode, headers);
-    if (this.trace !== null) traceCacheable(this.trace, reason ?? 'OK', reason === null ? this.policy.policy : null);
+    if (this.trace !== null) {
+      if (reason !== null) traceCacheable(this.trace, reason, null);
+      else this.verdictEvent = this.trace.deferredEvent('HTTPSYS_CACHEABLE', cacheableData('OK', this.policy.policy));
+    }
     return reason;
+  }
+
+  /** Whether httpsys will say what it did with the offered response (a CacheStoreVerdict frame). */
+  get awaitsStoreVerdict(): boolean {
+    return this.verdictEvent !== null;
+  }
+
+  /** httpsys stored the response (`OK`) or refused it, and why (KernelCacheStoreVerdict); null: it will not say (connection lost). */
+  storeVerdict(verdict: string | null): void {
+    const event = this.verdictEvent;
+    if (event === null) return;
+    this.verdictEvent = null;
+    const reason = verdict ?? 'OK'; // unsaid: the worker's own verdict stands
+    event(cacheableData(reason, reason === 'OK' ? this.policy.policy : null));
   }
 
   private verdict(statusCode: number, headers: readonly string[]): ResponseNotCacheableReason | null {

@@ -32,14 +32,37 @@ test('a response a compressing client would get compressed is IdentityOnly; the 
   assert.equal(small.policy.flags & KernelCacheFlags.IdentityOnly, 0);
 });
 
-test("a traced request gets FREB's HTTPSYS_CACHEABLE with the verdict, its reason and the policy", () => {
-  const events: Array<[string, Record<string, string | number | boolean>]> = [];
-  const trace = { event: (opcode: string, data: Record<string, string | number | boolean>) => void events.push([opcode, data]) };
+test("a traced request gets FREB's HTTPSYS_CACHEABLE: a refusal at once; an offer asks httpsys (ReportStore), whose verdict fills the event", () => {
+  type Data = Record<string, string | number | boolean>;
+  const events: Array<[string, Data]> = [];
+  const trace = {
+    event: (opcode: string, data: Data) => void events.push([opcode, data]),
+    deferredEvent: (opcode: string, provisional: Data) => {
+      const event: [string, Data] = [opcode, provisional];
+      events.push(event);
+      return (data: Data) => void (event[1] = data);
+    },
+  };
   const traced = (): KernelCacheOffer => new KernelCacheOffer(KernelCachePolicyType.TimeToLive, 30, '', true, 262_144, Infinity, false, trace);
-  traced().check(200, ['Content-Length', '5']);
-  traced().check(500, ['Content-Length', '5']);
+  const stored = traced();
+  assert.equal(stored.check(200, ['Content-Length', '5']), null);
+  assert.equal(stored.policy.flags & KernelCacheFlags.ReportStore, KernelCacheFlags.ReportStore);
+  assert.equal(stored.awaitsStoreVerdict, true);
+  const refused = traced();
+  refused.check(200, ['Content-Length', '5']);
+  const unsaid = traced();
+  unsaid.check(200, ['Content-Length', '5']);
+  const notOffered = traced();
+  notOffered.check(500, ['Content-Length', '5']);
+  assert.equal(notOffered.awaitsStoreVerdict, false);
+  stored.storeVerdict('OK');
+  refused.storeVerdict('NO_CACHE_INVALIDATOR');
+  unsaid.storeVerdict(null); // the data connection closed first: the worker's verdict stands
   assert.deepEqual(events, [
+    ['HTTPSYS_CACHEABLE', { HttpsysCacheable: true, Reason: 'OK', CachePolicy: 'TIME_TO_LIVE' }],
+    ['HTTPSYS_CACHEABLE', { HttpsysCacheable: false, Reason: 'NO_CACHE_INVALIDATOR', CachePolicy: 'NO_CACHE' }],
     ['HTTPSYS_CACHEABLE', { HttpsysCacheable: true, Reason: 'OK', CachePolicy: 'TIME_TO_LIVE' }],
     ['HTTPSYS_CACHEABLE', { HttpsysCacheable: false, Reason: 'HTTP_STATUS_NOT_OK', CachePolicy: 'NO_CACHE' }],
   ]);
+  assert.equal(offer().policy.flags & KernelCacheFlags.ReportStore, 0, 'an untraced request asks nothing');
 });
