@@ -93,6 +93,7 @@ async function demandStart(tree: string, folder: string): Promise<Start> {
       const name = label.join(' ');
       if (name && !marks.has(name)) marks.set(name, Number(time) - requested);
     }
+    marks.set('the answer at the client', answered - requested);
     return { totalMs: answered - requested, marks };
   } finally {
     await endTree([child.pid!], 20_000);
@@ -137,6 +138,43 @@ try {
     for (const label of new Set(rounds.flatMap(([a, b]) => [...a.marks.keys()].filter((mark) => b.marks.has(mark))))) {
       const differences = rounds.flatMap(([a, b]) => (a.marks.has(label) && b.marks.has(label) ? [b.marks.get(label)! - a.marks.get(label)!] : []));
       console.log(`  ${label}: ${median(differences).toFixed(1)} ms (${differences.length} rounds)`);
+    }
+    // The parts of a demand start, paired: the services' (to the spawn), the exec, Node's boot and the
+    // loader's first requires, the w3wp's own start, and ATTACH → the answer.
+    const spans: Array<[string, string]> = [
+      ['the request', 'was spawn returned'],
+      ['was spawn returned', 'w3wp process start'],
+      ['w3wp process start', 'w3wp loader'],
+      ['w3wp loader', 'w3wp ATTACH'],
+      ['w3wp ATTACH', 'the answer at the client'],
+    ];
+    const at = (start: Start, label: string): number | undefined => (label === 'the request' ? 0 : start.marks.get(label));
+    console.log(`tree ${index + 2} − tree 1, parts (median of the rounds' differences; the part's median in tree 1 → tree ${index + 2}):`);
+    for (const [from, to] of spans) {
+      const pairs = rounds.flatMap(([a, b]) => {
+        const [a0, a1, b0, b1] = [at(a, from), at(a, to), at(b, from), at(b, to)];
+        return a0 === undefined || a1 === undefined || b0 === undefined || b1 === undefined ? [] : [[a1 - a0, b1 - b0] as const];
+      });
+      if (pairs.length === 0) continue;
+      console.log(`  ${from} → ${to}: ${median(pairs.map(([before, after]) => after - before)).toFixed(1)} ms (${median(pairs.map(([before]) => before)).toFixed(1)} → ${median(pairs.map(([, after]) => after)).toFixed(1)}, ${pairs.length} rounds)`);
+    }
+    // Each step's own duration (from the mark before it, both trees' common marks in tree 1's order), paired:
+    // what a change to one step did, without the noise of the steps before it.
+    const common = [...new Set(rounds.flatMap(([a, b]) => [...a.marks.keys()].filter((mark) => b.marks.has(mark))))];
+    const order = common.map((label) => ({ label, ms: median(first.flatMap((start) => (start.marks.has(label) ? [start.marks.get(label)!] : []))) })).sort((x, y) => x.ms - y.ms);
+    console.log(`tree ${index + 2} − tree 1, each step's own duration (median of the rounds' differences; the step's median in tree 1 → tree ${index + 2}):`);
+    for (let k = 1; k < order.length; k++) {
+      const from = order[k - 1]!.label;
+      const to = order[k]!.label;
+      const step = (start: Start): number | undefined => (start.marks.has(from) && start.marks.has(to) ? start.marks.get(to)! - start.marks.get(from)! : undefined);
+      const pairs = rounds.flatMap(([a, b]) => {
+        const before = step(a);
+        const after = step(b);
+        return before === undefined || after === undefined ? [] : [[before, after] as const];
+      });
+      if (pairs.length === 0) continue;
+      const change = median(pairs.map(([before, after]) => after - before));
+      console.log(`  ${from} → ${to}: ${change.toFixed(1)} ms (${median(pairs.map(([before]) => before)).toFixed(1)} → ${median(pairs.map(([, after]) => after)).toFixed(1)}, ${pairs.length} rounds)`);
     }
   });
 } finally {
