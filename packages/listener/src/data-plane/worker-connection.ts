@@ -147,6 +147,9 @@ export class WorkerConnection implements FrameHandler, QueueWorker<ListenerReque
     // Not a standby while the queue decides: a worker that serves at once takes waiting requests inside attach.
     this.standby = false;
     this.standby = this.queue.attach(this, asked);
+    // ATTACHED and what waited for a worker (a demand start's first request) go now, not at the end of the
+    // turn, after the logging below.
+    this.writer.flush();
     startupMark('httpsys attached (queued requests dispatched)');
     // After the queue has dispatched what waited (a demand start's first request): the child logger is not needed for that.
     this.logger = this.logger.child({ pool: attach.applicationPool, workerPid: attach.pid, workerId: attach.workerId });
