@@ -61,6 +61,8 @@ void runService({
     });
     await was.listen();
     await was.start();
+    // Once, now that was has started: a demand start's spawn is then not was's first (the spawner's warmSpawnPath).
+    void spawner.warmSpawnPath();
     return was;
   },
   stop: (was) => was.stop(),

@@ -139,7 +139,10 @@ export function createWas(options: WasOptions): Was {
       const name = names.shift();
       if (name === undefined || shuttingDown) return;
       try {
-        poolConfiguration(name);
+        const text = poolConfiguration(name);
+        const pool = pools.get(name.toLowerCase());
+        // Its folder and file too, while the pool still has no worker (a worker's start writes its own).
+        if (text !== null && pool?.state === 'Started' && pool.activeWorkers.length === 0) options.spawner.prepareAhead?.(pool.configuration, text);
       } catch (error) {
         logger.debug({ err: error, pool: name }, `the configuration of application pool '${name}' could not be prepared ahead`);
       }

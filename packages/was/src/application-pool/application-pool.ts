@@ -346,8 +346,10 @@ export class ApplicationPool {
     this.workers.add(worker);
     this.counters.workerCreated(this.activeWorkers.length);
     this.workerGeneration.set(worker, this.configGeneration);
-    this.logger.info({ workerId: worker.workerId }, `starting a worker process for application pool '${this.name}' (${why})`);
+    // The spawn happens inside launch()'s first, synchronous part (when no spare and no net.tcp connection is
+    // awaited): the line about it is written after it, off a demand start's path.
     void worker.launch();
+    this.logger.info({ workerId: worker.workerId }, `starting a worker process for application pool '${this.name}' (${why})`);
     return worker;
   }
 

@@ -5,7 +5,10 @@
 // a pool on assignment, with the same environment, identity and cgroup a cold start gets.
 import { startupMark } from '@poolhost/common/startup-trace';
 import { spawn, type ChildProcess } from 'node:child_process';
-import type { Socket } from 'node:net';
+import { lstatSync, type BigIntStats } from 'node:fs';
+import { createConnection, type Socket } from 'node:net';
+import { join } from 'node:path';
+import type { ApplicationPool } from '@poolhost/config';
 import type { Logger } from '@poolhost/common';
 import { connectUnixSocket, executablePath, socketPath } from '@poolhost/protocol';
 import { resolveWorkerIdentity, type WorkerIdentity } from './worker-identity.js';
@@ -40,20 +43,50 @@ interface PoolWorkerStart {
   environment: Record<string, string>;
 }
 
-export function createChildProcessWorkerSpawner(options: ChildProcessWorkerSpawnerOptions): WorkerSpawner & { spawnSpare(spareId: string): Promise<SpareWorker> } {
+export interface ChildProcessWorkerSpawner extends WorkerSpawner {
+  spawnSpare(spareId: string): Promise<SpareWorker>;
+  /**
+   * Runs Node's spawn path once, with no worker: `node --version` (Node's executable, which prints its
+   * version and exits before it starts V8), spawned as a worker is — the same stdio layout, a new process
+   * group, a copy of the environment. A process's first `child_process.spawn` costs ≈2 ms more than the
+   * next (Node's spawn code and libuv's child watcher set up for the first time), and in was the first
+   * one is a demand start's, on the request's path (docs/performance.md, "Demand start without a spare:
+   * the wall-clock path"). was calls it once, when it has started. Resolves when the process has exited
+   * (or could not start: logged at debug, nothing else depends on it).
+   */
+  warmSpawnPath(): Promise<void>;
+}
+
+export function createChildProcessWorkerSpawner(options: ChildProcessWorkerSpawnerOptions): ChildProcessWorkerSpawner {
   const baseEnv = options.env ?? process.env;
   const w3wp = executablePath('w3wp', baseEnv);
   // For profiling only, as POOLHOST_DEBUG_NODE_FLAGS_<SERVICE> is for the services (docs/performance.md,
   // "Profiling a service"): `POOLHOST_DEBUG_NODE_FLAGS_W3WP="--cpu-prof --cpu-prof-dir=/tmp/prof"`.
   const nodeFlags = (baseEnv.POOLHOST_DEBUG_NODE_FLAGS_W3WP ?? '').split(' ').filter((flag) => flag !== '');
 
+  /**
+   * Each pool's folder and configuration file written by prepareAhead, by pool name (lower case), until a
+   * start takes them. Only for pools whose workers run as was's own user (no SpecificUser identity).
+   */
+  const preparedAhead = new Map<string, PreparedAhead>();
+
+  /** The folder and file prepareAhead wrote for `pool`, if they hold `text` and nothing has changed them since (taken once). */
+  const takePreparedAhead = (pool: ApplicationPool, text: string): PreparedAhead | null => {
+    const key = pool.name.toLowerCase();
+    const prepared = preparedAhead.get(key);
+    if (prepared === undefined) return null;
+    preparedAhead.delete(key);
+    return prepared.text === text && unchanged(prepared.paths) ? prepared : null;
+  };
+
   /** Everything a worker of the pool needs prepared on disk (temp folder, the pool's configuration file), and its start. */
   const prepare = (request: WorkerSpawnRequest): PoolWorkerStart => {
     const pool = request.applicationPool;
     const identity = resolveWorkerIdentity(pool, options.logger);
-    const tempDirectory = ensurePoolTempDirectory(options.runDirectory, pool.name, identity);
+    const ahead = identity === undefined && request.poolConfiguration ? takePreparedAhead(pool, request.poolConfiguration) : null;
+    const tempDirectory = ahead?.tempDirectory ?? ensurePoolTempDirectory(options.runDirectory, pool.name, identity);
     // Configuration isolation: the worker reads its pool's file, never applicationHost.config.
-    const poolConfigFile = request.poolConfiguration ? writePoolConfiguration(tempDirectory, pool.name, request.poolConfiguration, identity) : null;
+    const poolConfigFile = ahead?.file ?? (request.poolConfiguration ? writePoolConfiguration(tempDirectory, pool.name, request.poolConfiguration, identity) : null);
     return {
       identity,
       isolated: poolConfigFile !== null,
@@ -64,34 +97,55 @@ export function createChildProcessWorkerSpawner(options: ChildProcessWorkerSpawn
 
   /**
    * Opens the worker's data connections: fd 3 = one to httpsys and fd 4 = one to the net.tcp activator, each
-   * when the worker attaches to that adapter. Called before the worker's start is prepared, so the
-   * connections complete while was writes its folder and configuration (docs/performance.md, "Demand
-   * start without a spare: the wall-clock path").
+   * when the worker attaches to that adapter. Called before the worker's start is prepared. A Unix socket's
+   * `connect` is done in the kernel when Node's call returns (libuv reports it on the next loop turn), so the
+   * connection to httpsys can be handed to the spawn at once: `usable` resolves with the sockets as soon as
+   * each can be (httpsys' at once; the activator's once connected — it may be starting, and is tried again),
+   * `connected` when every connection has been confirmed, or with the error that ends the worker's start
+   * (docs/performance.md, "Demand start without a spare: the wall-clock path").
    */
-  const connectDataSockets = async (protocols: readonly string[]): Promise<Array<Socket | 'ignore'>> => {
+  const openDataConnections = (protocols: readonly string[]): DataConnections => {
     // was opens the data connections, so a worker never needs access to the run directory's listener sockets.
-    const dataSockets: Array<Socket | 'ignore'> = [];
-    try {
-      dataSockets.push(protocols.includes('http') ? await connectUnixSocket(socketPath(options.runDirectory, 'httpsys-data')) : 'ignore');
-      if (protocols.includes('net.tcp')) dataSockets.push(await connectNetTcpActivator(socketPath(options.runDirectory, 'net-tcp-data')));
-    } catch (error) {
-      closeDataSockets(dataSockets);
-      throw error;
+    const sockets: Array<Socket | 'ignore'> = [];
+    const confirmations: Array<Promise<void>> = [];
+    if (protocols.includes('http')) {
+      const httpsys = connectingUnixSocket(socketPath(options.runDirectory, 'httpsys-data'));
+      sockets.push(httpsys.socket);
+      confirmations.push(httpsys.connected);
+    } else {
+      sockets.push('ignore');
     }
-    return dataSockets;
+    const netTcp = protocols.includes('net.tcp') ? connectNetTcpActivator(socketPath(options.runDirectory, 'net-tcp-data')) : null;
+    const usable = netTcp ? netTcp.then((socket) => [...sockets, socket]) : sockets;
+    const connected = Promise.all([...confirmations, ...(netTcp ? [netTcp.then(() => undefined)] : [])]).then(() => undefined);
+    const closeAll = (): void => {
+      closeDataSockets(sockets);
+      netTcp?.then((socket) => socket.destroy(), () => undefined);
+    };
+    // A failure is the start's error (thrown by start(), or by usable's await); the sockets are closed.
+    connected.catch(closeAll);
+    if (!Array.isArray(usable)) usable.catch(() => undefined);
+    return { usable, connected, close: closeAll };
   };
 
-  /** Runs w3wp with the data connections as fd 3 (and 4) and the control connection after them; returns the subprocess, its pid and was's end of the control connection. */
-  const start = async (args: string[], env: NodeJS.ProcessEnv, connecting: Promise<Array<Socket | 'ignore'>>, identity?: WorkerIdentity): Promise<{ subprocess: W3wpSubprocess; pid: number; controlSocket: Socket }> => {
-    const dataSockets = await connecting;
+  /**
+   * Runs w3wp with the data connections as fd 3 (and 4) and the control connection after them, sets its OOM
+   * score and places it (its pool's cgroup) right after the spawn, and returns the subprocess, its pid and
+   * was's end of the control connection once the data connections are confirmed (a connection that failed,
+   * or a placement that threw, ends the process at once and is the start's error).
+   */
+  const start = async (args: string[], env: NodeJS.ProcessEnv, connections: DataConnections, identity?: WorkerIdentity, placeProcess?: (pid: number) => void): Promise<{ subprocess: W3wpSubprocess; pid: number; controlSocket: Socket }> => {
+    // Without an await when the sockets are usable now: the spawn then happens inside the caller's call,
+    // ahead of what the caller does next (was's demand path logs, publishes, answers).
+    const dataSockets = Array.isArray(connections.usable) ? connections.usable : await connections.usable;
     startupMark('was data connections open');
     let subprocess: W3wpSubprocess;
     try {
       subprocess = runW3wp([...nodeFlags, w3wp], args, env, dataSockets, identity);
       startupMark('was spawn returned');
-    } finally {
-      // The child holds its own copies; closing ours (without shutdown) keeps the connections open for it.
-      closeDataSockets(dataSockets);
+    } catch (error) {
+      connections.close();
+      throw error;
     }
     // A failed spawn (ENOENT, EACCES) has no pid and reports its error on the next tick; later errors (a
     // kill) are logged, the exit event is what counts.
@@ -100,34 +154,67 @@ export function createChildProcessWorkerSpawner(options: ChildProcessWorkerSpawn
       if (subprocess.pid !== undefined) options.logger.warn({ err: error }, `worker ${subprocess.pid}: ${error.message}`);
     });
     const pid = subprocess.pid;
-    if (pid === undefined) throw new Error(`could not start ${w3wp}: ${(await spawnError).message}`);
-    const controlSocket = subprocess.stdio[controlFdAfter(dataSockets)] as Socket;
+    if (pid === undefined) {
+      connections.close();
+      throw new Error(`could not start ${w3wp}: ${(await spawnError).message}`);
+    }
     // Before Node has loaded w3wp: the worker is the OOM killer's first choice.
     setWorkerOomScore(pid, options.logger);
+    startupMark('was OOM score set');
+    try {
+      // Before Node has loaded w3wp: the worker joins its pool's cgroup.
+      placeProcess?.(pid);
+      startupMark('was worker placed (cgroup)');
+      await connections.connected;
+    } catch (error) {
+      subprocess.kill('SIGKILL');
+      throw error;
+    }
+    // The child holds its own copies; closing ours (without shutdown) keeps the connections open for it.
+    connections.close();
+    const controlSocket = subprocess.stdio[controlFdAfter(dataSockets)] as Socket;
     return { subprocess, pid, controlSocket };
   };
 
   return {
+    prepareAhead(pool: ApplicationPool, text: string): void {
+      // A SpecificUser pool's identity is looked up (and its folder chowned) at each start, as before.
+      if (pool.processModel.identityType === 'SpecificUser') return;
+      const tempDirectory = ensurePoolTempDirectory(options.runDirectory, pool.name, undefined);
+      const file = writePoolConfiguration(tempDirectory, pool.name, text, undefined);
+      const base = `${options.runDirectory}-temp`;
+      preparedAhead.set(pool.name.toLowerCase(), { text, tempDirectory, file, paths: fingerprints([base, join(base, 'apppools'), tempDirectory], file) });
+    },
+
+    warmSpawnPath: () =>
+      new Promise<void>((resolve) => {
+        const failed = (error: unknown): void => {
+          options.logger.debug({ err: error }, `the spawn path could not be run ahead: ${error instanceof Error ? error.message : String(error)}`);
+          resolve();
+        };
+        try {
+          const subprocess = spawn(process.execPath, ['--version'], { env: { ...baseEnv }, stdio: ['ignore', 'pipe', 'pipe', 'ignore', 'pipe'], detached: true });
+          subprocess.once('error', failed);
+          subprocess.once('close', () => resolve());
+          for (const stream of subprocess.stdio) (stream as Socket | null)?.resume();
+        } catch (error) {
+          failed(error);
+        }
+      }),
+
     async spawn(request: WorkerSpawnRequest): Promise<SpawnedWorker> {
       const pool = request.applicationPool;
       startupMark('was spawn()');
-      const connecting = connectDataSockets(request.listenerProtocols ?? ['http']);
+      const connections = openDataConnections(request.listenerProtocols ?? ['http']);
       let prepared: PoolWorkerStart;
       try {
         prepared = prepare(request);
         startupMark('was worker prepared');
       } catch (error) {
-        connecting.then(closeDataSockets, () => undefined);
+        connections.close();
         throw error;
       }
-      const { subprocess, pid, controlSocket } = await start(prepared.arguments, { ...withoutConfigFile(baseEnv, prepared.isolated), ...prepared.environment }, connecting, prepared.identity);
-      // Before Node has loaded w3wp: the worker joins its pool's cgroup.
-      try {
-        request.placeProcess?.(pid);
-      } catch (error) {
-        subprocess.kill('SIGKILL');
-        throw error;
-      }
+      const { subprocess, pid, controlSocket } = await start(prepared.arguments, { ...withoutConfigFile(baseEnv, prepared.isolated), ...prepared.environment }, connections, prepared.identity, request.placeProcess);
       const output: WorkerOutputContext = { applicationPool: pool.name, pid, workerId: request.workerId, logger: workerLogger(options.logger, pool.name, request.workerId, pid), write: options.write };
       return supervise(subprocess, pid, controlSocket, output, request.handlers).worker;
     },
@@ -142,7 +229,7 @@ export function createChildProcessWorkerSpawner(options: ChildProcessWorkerSpawn
           POOLHOST_DATA_FD: String(workerDataFd),
           POOLHOST_SPARE: '1',
         },
-        connectDataSockets(['http']),
+        openDataConnections(['http']),
       );
       const output: WorkerOutputContext = { applicationPool: '(spare)', pid, workerId: spareId, logger: workerLogger(options.logger, '(spare)', spareId, pid), write: options.write };
       let bootedResolve: () => void = () => undefined;
@@ -214,6 +301,76 @@ function runW3wp(entry: string[], args: string[], env: NodeJS.ProcessEnv, dataSo
 }
 
 type W3wpSubprocess = ChildProcess;
+
+/** A pool's folder and configuration file as prepareAhead wrote them. */
+interface PreparedAhead {
+  text: string;
+  tempDirectory: string;
+  file: string;
+  paths: Fingerprint[];
+}
+
+/**
+ * What a path was when it was written: for the folders, that they are the same folders with the same mode
+ * and owner (what ensurePoolTempDirectory makes sure of; files made in them change their times); for the
+ * file, also its size, link count and modification and change times, which any write, chmod or chown changes.
+ */
+interface Fingerprint {
+  path: string;
+  stats: BigIntStats;
+  file: boolean;
+}
+
+function fingerprints(directories: string[], file: string): Fingerprint[] {
+  return [...directories.map((path) => ({ path, stats: lstatSync(path, { bigint: true }), file: false })), { path: file, stats: lstatSync(file, { bigint: true }), file: true }];
+}
+
+function unchanged(paths: Fingerprint[]): boolean {
+  try {
+    return paths.every(({ path, stats: before, file }) => {
+      const now = lstatSync(path, { bigint: true });
+      const same = now.dev === before.dev && now.ino === before.ino && now.mode === before.mode && now.uid === before.uid && now.gid === before.gid;
+      return same && (!file || (now.size === before.size && now.nlink === before.nlink && now.mtimeNs === before.mtimeNs && now.ctimeNs === before.ctimeNs));
+    });
+  } catch {
+    return false;
+  }
+}
+
+/** A worker's data connections while they are made (openDataConnections). */
+interface DataConnections {
+  /** The sockets, now or once each can be handed to a spawn (the net.tcp activator's is awaited). */
+  usable: Array<Socket | 'ignore'> | Promise<Array<Socket | 'ignore'>>;
+  /** Every connection confirmed; rejects with the first failure. */
+  connected: Promise<void>;
+  /** Closes was's copies (a started worker holds its own). */
+  close(): void;
+}
+
+/**
+ * A connection to a Unix socket whose descriptor is usable now: Node's `connect` call has made it in the
+ * kernel (or failed) before it returns; `connected` is libuv's report of it on the next loop turn, or its
+ * error (ENOENT, ECONNREFUSED, EAGAIN with a full backlog), as connectUnixSocket's.
+ */
+function connectingUnixSocket(path: string, timeoutMs = 2_000): { socket: Socket; connected: Promise<void> } {
+  const socket = createConnection(path);
+  const connected = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`connecting to ${path} timed out after ${timeoutMs} ms`));
+    }, timeoutMs);
+    socket.once('connect', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    // Kept after the connect: an error on was's copy before it is closed settles nothing and crashes nothing.
+    socket.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+  });
+  return { socket, connected };
+}
 
 /** The worker's control connection is the descriptor after its data connections (fd 3, and 4 for net.tcp). */
 const controlFdAfter = (dataSockets: ReadonlyArray<Socket | 'ignore'>): number => 3 + dataSockets.length;

@@ -49,6 +49,13 @@ export interface SpawnedWorker {
 
 export interface WorkerSpawner {
   spawn(request: WorkerSpawnRequest): Promise<SpawnedWorker>;
+  /**
+   * Writes what the next worker of `applicationPool` needs on disk (its folder and `<pool>.config` with
+   * `poolConfiguration`) now, while was is idle, so that a demand start need not (docs/performance.md,
+   * "Demand start without a spare: the wall-clock path"). The start uses them if its configuration text is
+   * the same and nothing has changed them since; otherwise it writes them as without this.
+   */
+  prepareAhead?(applicationPool: ApplicationPool, poolConfiguration: string): void;
 }
 
 /**
