@@ -45,6 +45,7 @@ interface PoolWorkerStart {
 
 export interface ChildProcessWorkerSpawner extends WorkerSpawner {
   spawnSpare(spareId: string): Promise<SpareWorker>;
+  prepareAhead(applicationPool: ApplicationPool, poolConfiguration: string): void;
   /**
    * Runs Node's spawn path once, with no worker: `node --version` (Node's executable, which prints its
    * version and exits before it starts V8), spawned as a worker is — the same stdio layout, a new process
