@@ -17,7 +17,7 @@ import { DataConnection } from './data-plane/data-connection.js';
 import { NetTcpListenerChannel } from './net-tcp/net-tcp-listener-channel.js';
 import { warmUp } from './hosting/application-initialization.js';
 import { warmUpPlans } from './hosting/warm-up-plans.js';
-import { readRuntimeCounters } from './counters/worker-request-counters.js';
+import { monitorEventLoopDelaySoon, readRuntimeCounters } from './counters/worker-request-counters.js';
 import { fileCacheCounters } from './handlers/static-file-handler.js';
 import { poolApplications } from './configuration/pool-applications.js';
 import { iisnodeApplications, loadApplications } from './hosting/load-applications.js';
@@ -183,6 +183,7 @@ export class WorkerProcess {
       throw error;
     }
     this.logger.info({ applications: this.applications.all.length, capacity: options.capacity }, 'worker attached and ready');
+    monitorEventLoopDelaySoon();
     const channel = this.channel;
     if (channel) {
       channel.notify({ type: 'WorkerReady', pid: process.pid, capacity: options.capacity });

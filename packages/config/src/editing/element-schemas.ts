@@ -42,78 +42,98 @@ const WS = 'system.webServer';
 const required = (): AttributeSpec => string('', true);
 const describe = (attributes: ElementSchema, requiredNames: string[] = []): ElementDescription => ({ attributes, required: requiredNames });
 
-const ELEMENTS = new Map<string, ElementDescription>();
-const add = (paths: string[], description: ElementDescription): void => paths.forEach((path) => ELEMENTS.set(path.toLowerCase(), description));
-
-const POOL = `${AH}/applicationPools/add`;
-const POOL_DEFAULTS = `${AH}/applicationPools/applicationPoolDefaults`;
-add([POOL], describe({ name: required(), ...pools.APPLICATION_POOL_SCHEMA }, ['name']));
-add([POOL_DEFAULTS], describe(pools.APPLICATION_POOL_SCHEMA));
-add([`${AH}/applicationPools`], describe(pools.APPLICATION_POOLS_SCHEMA));
-for (const base of [POOL, POOL_DEFAULTS]) {
-  add([`${base}/processModel`], describe(pools.PROCESS_MODEL_SCHEMA));
-  add([`${base}/recycling`], describe(pools.RECYCLING_SCHEMA));
-  add([`${base}/recycling/periodicRestart`], describe(pools.PERIODIC_RESTART_SCHEMA));
-  add([`${base}/recycling/periodicRestart/schedule/add`], describe(pools.SCHEDULE_ENTRY_SCHEMA, ['value']));
-  add([`${base}/failure`], describe(pools.FAILURE_SCHEMA));
-  add([`${base}/cpu`], describe(pools.CPU_SCHEMA));
-  add([`${base}/environmentVariables/add`], describe({ name: required(), value: string('') }, ['name']));
+interface Tables {
+  elements: Map<string, ElementDescription>;
+  collections: Map<string, CollectionDescription>;
 }
 
-const SITE = `${AH}/sites/site`;
-const SITE_DEFAULTS = `${AH}/sites/siteDefaults`;
-add([SITE], describe({ name: required(), id: uint(0, 1, UINT_MAX), ...sites.SITE_SCHEMA }, ['name', 'id']));
-add([SITE_DEFAULTS], describe(sites.SITE_SCHEMA));
-add([`${SITE}/bindings/binding`], describe({ protocol: required(), bindingInformation: required(), ...sites.BINDING_SCHEMA }, ['protocol', 'bindingInformation']));
-for (const base of [SITE, SITE_DEFAULTS]) {
-  add([`${base}/limits`], describe(sites.SITE_LIMITS_SCHEMA));
-  add([`${base}/logFile`], describe(sites.LOG_FILE_SCHEMA));
-  add([`${base}/traceFailedRequestsLogging`], describe(sites.TRACE_FAILED_REQUESTS_LOGGING_SCHEMA));
+let tables: Tables | null = null;
+
+/**
+ * The tables, built on first use: only editors (appcmd) read them, and every process that loads
+ * @poolhost/config would otherwise build them at load — ≈1.4 ms of each worker's start (docs/performance.md,
+ * "Demand start without a spare: the wall-clock path").
+ */
+function elementTables(): Tables {
+  tables ??= buildTables();
+  return tables;
 }
-add([`${SITE}/application`], describe({ path: required(), ...sites.APPLICATION_SCHEMA }, ['path']));
-add([`${AH}/sites/applicationDefaults`, `${SITE}/applicationDefaults`], describe(sites.APPLICATION_SCHEMA));
-add([`${SITE}/application/virtualDirectory`], describe({ path: required(), ...sites.VIRTUAL_DIRECTORY_SCHEMA }, ['path', 'physicalPath']));
-add(
-  [`${AH}/sites/virtualDirectoryDefaults`, `${SITE}/virtualDirectoryDefaults`, `${SITE}/application/virtualDirectoryDefaults`],
-  describe(sites.VIRTUAL_DIRECTORY_SCHEMA),
-);
-add([`${AH}/webLimits`], describe(server.WEB_LIMITS_SCHEMA));
-add([`${AH}/httpSys`], describe(server.HTTP_SYS_SCHEMA));
-add([`${AH}/automaticCertificates`], describe(server.AUTOMATIC_CERTIFICATES_SCHEMA));
 
-add([`${WS}/handlers`], describe(webServer.HANDLERS_SCHEMA));
-add([`${WS}/handlers/add`], describe(webServer.HANDLER_SCHEMA, ['name', 'path', 'verb']));
-add([`${WS}/modules`], describe(webServer.MODULES_SCHEMA));
-add([`${WS}/modules/add`], describe(webServer.MODULE_SCHEMA, ['name']));
-add([`${WS}/defaultDocument`], describe(webServer.DEFAULT_DOCUMENT_SCHEMA));
-add([`${WS}/directoryBrowse`], describe(webServer.DIRECTORY_BROWSE_SCHEMA));
-add([`${WS}/httpErrors`], describe(webServer.HTTP_ERRORS_SCHEMA));
-add([`${WS}/httpErrors/error`], describe(webServer.HTTP_ERROR_SCHEMA, ['statusCode', 'path']));
-add([`${WS}/security/requestFiltering`], describe(webServer.REQUEST_FILTERING_SCHEMA));
-add([`${WS}/security/requestFiltering/fileExtensions`, `${WS}/security/requestFiltering/verbs`], describe(webServer.FILE_EXTENSIONS_SCHEMA));
-add([`${WS}/security/requestFiltering/hiddenSegments`], describe(webServer.HIDDEN_SEGMENTS_SCHEMA));
-add([`${WS}/security/requestFiltering/requestLimits`], describe(webServer.REQUEST_LIMITS_SCHEMA));
-add([`${WS}/staticContent`], describe(webServer.STATIC_CONTENT_SCHEMA));
-add([`${WS}/staticContent/clientCache`], describe(webServer.CLIENT_CACHE_SCHEMA));
-add([`${WS}/httpLogging`], describe(webServer.HTTP_LOGGING_SCHEMA));
-add([`${WS}/iisnode`], describe(webServer.IISNODE_SCHEMA));
-add([`${WS}/tracing/traceFailedRequests/add`], describe(webServer.TRACE_RULE_SCHEMA, ['path']));
-add([`${WS}/tracing/traceFailedRequests/add/traceAreas/add`], describe(webServer.TRACE_AREA_SCHEMA, ['provider']));
-add([`${WS}/tracing/traceFailedRequests/add/failureDefinitions`], describe(webServer.FAILURE_DEFINITIONS_SCHEMA));
+function buildTables(): Tables {
+  const elements = new Map<string, ElementDescription>();
+  const add = (paths: string[], description: ElementDescription): void => paths.forEach((path) => elements.set(path.toLowerCase(), description));
 
-const COLLECTION_ENTRIES: Array<[string, CollectionDescription]> = [
-  [`${AH}/applicationPools`, { addElement: 'add', keys: ['name'] }],
-  [`${POOL}/recycling/periodicRestart/schedule`, { addElement: 'add', keys: ['value'] }],
-  [`${POOL}/environmentVariables`, { addElement: 'add', keys: ['name'] }],
-  [`${POOL_DEFAULTS}/recycling/periodicRestart/schedule`, { addElement: 'add', keys: ['value'] }],
-  [`${POOL_DEFAULTS}/environmentVariables`, { addElement: 'add', keys: ['name'] }],
-  [`${AH}/sites`, { addElement: 'site', keys: ['name'] }],
-  [`${SITE}/bindings`, { addElement: 'binding', keys: ['protocol', 'bindingInformation'] }],
-  [SITE, { addElement: 'application', keys: ['path'] }],
-  [`${SITE}/application`, { addElement: 'virtualDirectory', keys: ['path'] }],
-  ...Object.entries(KNOWN_COLLECTIONS).map(([path, schema]): [string, CollectionDescription] => [`${WS}/${path}`, { addElement: schema.addElement, keys: schema.keys }]),
-];
-const COLLECTIONS = new Map<string, CollectionDescription>(COLLECTION_ENTRIES.map(([path, description]) => [path.toLowerCase(), description]));
+  const POOL = `${AH}/applicationPools/add`;
+  const POOL_DEFAULTS = `${AH}/applicationPools/applicationPoolDefaults`;
+  add([POOL], describe({ name: required(), ...pools.APPLICATION_POOL_SCHEMA }, ['name']));
+  add([POOL_DEFAULTS], describe(pools.APPLICATION_POOL_SCHEMA));
+  add([`${AH}/applicationPools`], describe(pools.APPLICATION_POOLS_SCHEMA));
+  for (const base of [POOL, POOL_DEFAULTS]) {
+    add([`${base}/processModel`], describe(pools.PROCESS_MODEL_SCHEMA));
+    add([`${base}/recycling`], describe(pools.RECYCLING_SCHEMA));
+    add([`${base}/recycling/periodicRestart`], describe(pools.PERIODIC_RESTART_SCHEMA));
+    add([`${base}/recycling/periodicRestart/schedule/add`], describe(pools.SCHEDULE_ENTRY_SCHEMA, ['value']));
+    add([`${base}/failure`], describe(pools.FAILURE_SCHEMA));
+    add([`${base}/cpu`], describe(pools.CPU_SCHEMA));
+    add([`${base}/environmentVariables/add`], describe({ name: required(), value: string('') }, ['name']));
+  }
+
+  const SITE = `${AH}/sites/site`;
+  const SITE_DEFAULTS = `${AH}/sites/siteDefaults`;
+  add([SITE], describe({ name: required(), id: uint(0, 1, UINT_MAX), ...sites.SITE_SCHEMA }, ['name', 'id']));
+  add([SITE_DEFAULTS], describe(sites.SITE_SCHEMA));
+  add([`${SITE}/bindings/binding`], describe({ protocol: required(), bindingInformation: required(), ...sites.BINDING_SCHEMA }, ['protocol', 'bindingInformation']));
+  for (const base of [SITE, SITE_DEFAULTS]) {
+    add([`${base}/limits`], describe(sites.SITE_LIMITS_SCHEMA));
+    add([`${base}/logFile`], describe(sites.LOG_FILE_SCHEMA));
+    add([`${base}/traceFailedRequestsLogging`], describe(sites.TRACE_FAILED_REQUESTS_LOGGING_SCHEMA));
+  }
+  add([`${SITE}/application`], describe({ path: required(), ...sites.APPLICATION_SCHEMA }, ['path']));
+  add([`${AH}/sites/applicationDefaults`, `${SITE}/applicationDefaults`], describe(sites.APPLICATION_SCHEMA));
+  add([`${SITE}/application/virtualDirectory`], describe({ path: required(), ...sites.VIRTUAL_DIRECTORY_SCHEMA }, ['path', 'physicalPath']));
+  add(
+    [`${AH}/sites/virtualDirectoryDefaults`, `${SITE}/virtualDirectoryDefaults`, `${SITE}/application/virtualDirectoryDefaults`],
+    describe(sites.VIRTUAL_DIRECTORY_SCHEMA),
+  );
+  add([`${AH}/webLimits`], describe(server.WEB_LIMITS_SCHEMA));
+  add([`${AH}/httpSys`], describe(server.HTTP_SYS_SCHEMA));
+  add([`${AH}/automaticCertificates`], describe(server.AUTOMATIC_CERTIFICATES_SCHEMA));
+
+  add([`${WS}/handlers`], describe(webServer.HANDLERS_SCHEMA));
+  add([`${WS}/handlers/add`], describe(webServer.HANDLER_SCHEMA, ['name', 'path', 'verb']));
+  add([`${WS}/modules`], describe(webServer.MODULES_SCHEMA));
+  add([`${WS}/modules/add`], describe(webServer.MODULE_SCHEMA, ['name']));
+  add([`${WS}/defaultDocument`], describe(webServer.DEFAULT_DOCUMENT_SCHEMA));
+  add([`${WS}/directoryBrowse`], describe(webServer.DIRECTORY_BROWSE_SCHEMA));
+  add([`${WS}/httpErrors`], describe(webServer.HTTP_ERRORS_SCHEMA));
+  add([`${WS}/httpErrors/error`], describe(webServer.HTTP_ERROR_SCHEMA, ['statusCode', 'path']));
+  add([`${WS}/security/requestFiltering`], describe(webServer.REQUEST_FILTERING_SCHEMA));
+  add([`${WS}/security/requestFiltering/fileExtensions`, `${WS}/security/requestFiltering/verbs`], describe(webServer.FILE_EXTENSIONS_SCHEMA));
+  add([`${WS}/security/requestFiltering/hiddenSegments`], describe(webServer.HIDDEN_SEGMENTS_SCHEMA));
+  add([`${WS}/security/requestFiltering/requestLimits`], describe(webServer.REQUEST_LIMITS_SCHEMA));
+  add([`${WS}/staticContent`], describe(webServer.STATIC_CONTENT_SCHEMA));
+  add([`${WS}/staticContent/clientCache`], describe(webServer.CLIENT_CACHE_SCHEMA));
+  add([`${WS}/httpLogging`], describe(webServer.HTTP_LOGGING_SCHEMA));
+  add([`${WS}/iisnode`], describe(webServer.IISNODE_SCHEMA));
+  add([`${WS}/tracing/traceFailedRequests/add`], describe(webServer.TRACE_RULE_SCHEMA, ['path']));
+  add([`${WS}/tracing/traceFailedRequests/add/traceAreas/add`], describe(webServer.TRACE_AREA_SCHEMA, ['provider']));
+  add([`${WS}/tracing/traceFailedRequests/add/failureDefinitions`], describe(webServer.FAILURE_DEFINITIONS_SCHEMA));
+
+  const collectionEntries: Array<[string, CollectionDescription]> = [
+    [`${AH}/applicationPools`, { addElement: 'add', keys: ['name'] }],
+    [`${POOL}/recycling/periodicRestart/schedule`, { addElement: 'add', keys: ['value'] }],
+    [`${POOL}/environmentVariables`, { addElement: 'add', keys: ['name'] }],
+    [`${POOL_DEFAULTS}/recycling/periodicRestart/schedule`, { addElement: 'add', keys: ['value'] }],
+    [`${POOL_DEFAULTS}/environmentVariables`, { addElement: 'add', keys: ['name'] }],
+    [`${AH}/sites`, { addElement: 'site', keys: ['name'] }],
+    [`${SITE}/bindings`, { addElement: 'binding', keys: ['protocol', 'bindingInformation'] }],
+    [SITE, { addElement: 'application', keys: ['path'] }],
+    [`${SITE}/application`, { addElement: 'virtualDirectory', keys: ['path'] }],
+    ...Object.entries(KNOWN_COLLECTIONS).map(([path, schema]): [string, CollectionDescription] => [`${WS}/${path}`, { addElement: schema.addElement, keys: schema.keys }]),
+  ];
+  const collections = new Map<string, CollectionDescription>(collectionEntries.map(([path, description]) => [path.toLowerCase(), description]));
+  return { elements, collections };
+}
 
 /** Drops a leading `location` step: `location/system.webServer/handlers` → `system.webServer/handlers`. */
 function normalise(path: string): string {
@@ -121,11 +141,11 @@ function normalise(path: string): string {
 }
 
 export function describeElement(path: string): ElementDescription | undefined {
-  return ELEMENTS.get(normalise(path));
+  return elementTables().elements.get(normalise(path));
 }
 
 export function describeCollection(path: string): CollectionDescription | undefined {
-  return COLLECTIONS.get(normalise(path));
+  return elementTables().collections.get(normalise(path));
 }
 
 /**
