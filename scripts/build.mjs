@@ -38,9 +38,10 @@ const externalThirdParty = (packageDirectory) => ({
 
 /**
  * Node built-ins that pino's modules load at the top only for what a worker never uses — transports
- * (thread-stream: worker_threads, assert), pino's own destination (sonic-boom: assert, for one check when
- * flushing; tools.js: worker_threads' isMainThread, when building that destination) — are required
- * where they are used instead: ≈1.5 ms of every worker's start (`assert` ≈1.0, `worker_threads` ≈0.4;
+ * (thread-stream: worker_threads, assert; transport.js: node:module, to resolve a transport's target),
+ * pino's own destination (sonic-boom: assert, for one check when flushing; tools.js: worker_threads'
+ * isMainThread, when building that destination) — are required where they are used instead: ≈1.7 ms of
+ * every worker's start (`assert` ≈1.0, `worker_threads` ≈0.4, `module` ≈0.25;
  * loggers write to process.stdout, @poolhost/common's logger.ts). Each rewrite must find its text, so a
  * pino that changes them fails the build instead of loading them silently again. docs/performance.md,
  * "Demand start without a spare: the wall-clock path".
@@ -53,6 +54,7 @@ const loggerBuiltinsOnUse = {
         file: /[\\/]pino[\\/]lib[\\/]transport\.js$/,
         edits: [
           ["const ThreadStream = require('thread-stream')", "let ThreadStreamClass\nconst threadStream = () => (ThreadStreamClass ??= require('thread-stream'))"],
+          ["const { createRequire } = require('module')", "const createRequire = (from) => require('module').createRequire(from)"],
           ['const stream = new ThreadStream({', 'const stream = new (threadStream())({'],
         ],
       },

@@ -2,7 +2,6 @@
 // through V8's code cache (./code-cache.ts): w3wp's loader (worker/src/startup/w3wp-loader.ts) and the
 // services' (./service-loader.ts) are this and their policy for saving the cache.
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { startupMark } from '../startup-trace/startup-trace.js';
@@ -20,6 +19,13 @@ export interface CachedBundleOptions {
   hash: string;
   /** 'latin1' when the build found the bundle ASCII (the same string, without decoding UTF-8), else 'utf8'. */
   encoding: 'latin1' | 'utf8';
+  /**
+   * The bundle's `require`: the loader's own. The loader (dist/<name>.js, CommonJS) sits beside the bundle,
+   * so its `require` resolves what one made for the bundle's path would; `createRequire` would load
+   * node:module (with the ES module loader's modules behind it) into every worker and service, ≈0.25 ms of
+   * each start (docs/performance.md, "Demand start without a spare: the wall-clock path").
+   */
+  require: NodeJS.Require;
 }
 
 export interface CachedBundle {
@@ -43,6 +49,6 @@ export function runCachedBundle(options: CachedBundleOptions): CachedBundle {
   const { script, state, coverage } = compileWithCodeCache(readFileSync(bundle, options.encoding), bundle, cacheFile);
   startupMark(`${options.name} bundle compiled`);
   const module = { exports: {} };
-  (script.runInThisContext() as BundleFunction)(module.exports, createRequire(bundle), module, bundle, options.folder, pathToFileURL(bundle).href);
+  (script.runInThisContext() as BundleFunction)(module.exports, options.require, module, bundle, options.folder, pathToFileURL(bundle).href);
   return { state, coverage, save: (saved) => saveCodeCache(script, cacheFile, saved) };
 }

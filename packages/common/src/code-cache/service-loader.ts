@@ -13,4 +13,4 @@ declare const SERVICE_BUNDLE_HASH: string;
 /** 'latin1' when the build found the bundle ASCII, else 'utf8'. */
 declare const SERVICE_BUNDLE_ENCODING: 'latin1' | 'utf8';
 
-saveServiceCodeCache(runCachedBundle({ folder: __dirname, name: SERVICE_BUNDLE_NAME, hash: SERVICE_BUNDLE_HASH, encoding: SERVICE_BUNDLE_ENCODING }));
+saveServiceCodeCache(runCachedBundle({ folder: __dirname, name: SERVICE_BUNDLE_NAME, hash: SERVICE_BUNDLE_HASH, encoding: SERVICE_BUNDLE_ENCODING, require }));

@@ -4,13 +4,25 @@
 // cache is used), so the loader, itself an ES module, lends its own import(). Without the loader
 // (tests under tsx) import() works as is.
 import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, extname, join } from 'node:path';
+import { dirname, extname, isAbsolute, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 export const IMPORT_MODULE = Symbol.for('poolhost.w3wp.importModule');
 
 export type ImportModule = (url: string) => Promise<Record<string, unknown>>;
+
+/**
+ * The loader lends its `require` too (dist/w3wp.js is CommonJS): requiring an absolute path with it loads
+ * what `createRequire(file)(file)` would, without loading node:module — and the ES module loader's modules
+ * it brings — into every worker's start (≈0.25 ms; docs/performance.md, "Demand start without a spare:
+ * the wall-clock path"). Without the loader (tests under tsx) a require is made for the file.
+ */
+export const REQUIRE_MODULE = Symbol.for('poolhost.w3wp.requireModule');
+
+function requireFor(file: string): NodeJS.Require {
+  const lent = (globalThis as Record<symbol, NodeJS.Require | undefined>)[REQUIRE_MODULE];
+  return lent && isAbsolute(file) ? lent : process.getBuiltinModule('node:module').createRequire(file);
+}
 
 export function importModule(url: string): Promise<Record<string, unknown>> {
   const lent = (globalThis as Record<symbol, ImportModule | undefined>)[IMPORT_MODULE];
@@ -27,7 +39,7 @@ export function importModule(url: string): Promise<Record<string, unknown>> {
  */
 export async function loadEntryScript(file: string): Promise<Record<string, unknown>> {
   if (!isCommonJs(file)) return importModule(pathToFileURL(file).href);
-  const exports: unknown = createRequire(file)(file);
+  const exports: unknown = requireFor(file)(file);
   const named = (typeof exports === 'object' || typeof exports === 'function') && exports !== null ? { ...(exports as Record<string, unknown>) } : {};
   return { ...named, default: exports };
 }

@@ -5,7 +5,6 @@
 // listen for real otherwise.
 import { Server as HttpServer } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
-import { createRequire } from 'node:module';
 import { Server as NetServer } from 'node:net';
 
 type Listen = NetServer['listen'];
@@ -21,9 +20,8 @@ const placeholderAddress = { address: '127.0.0.1', family: 'IPv4', port: 0 };
 
 // node:https (with tls and crypto: ~4 ms of worker start-up) is loaded only when a server that is not
 // an http.Server listens; an application that made an https.Server has loaded it already.
-const load = createRequire(import.meta.url);
 let httpsServer: typeof HttpsServer | null = null;
-const isHttpsServer = (server: NetServer): boolean => server instanceof (httpsServer ??= (load('node:https') as typeof import('node:https')).Server);
+const isHttpsServer = (server: NetServer): boolean => server instanceof (httpsServer ??= process.getBuiltinModule('node:https').Server);
 
 /**
  * Where the next captured server goes (the application being loaded); null lets servers listen for real.

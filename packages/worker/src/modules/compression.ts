@@ -6,14 +6,16 @@
 // dynamicTypes) and bodies under the threshold: httpCompression@minFileSizeForComp (IIS's 2700 bytes)
 // for static files, 1 KiB for dynamic responses. Requests without Accept-Encoding cost one check.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createRequire } from 'node:module';
 import type { RawElement } from '@poolhost/config';
 import type { HttpContext } from '../pipeline/http-context.js';
 import type { HttpModule } from '../pipeline/http-module.js';
 
 const noop = (): void => undefined;
-// Loaded on the first request that asks for an encoding: it costs ~30 ms of worker start-up otherwise.
-const load = createRequire(import.meta.url);
+// Loaded on the first request that asks for an encoding: it costs ~30 ms of worker start-up otherwise. The
+// require that loads it is made then too: node:module is not loaded by a worker's start (docs/performance.md,
+// "Demand start without a spare: the wall-clock path").
+let required: NodeJS.Require | null = null;
+const load = (id: string): unknown => (required ??= process.getBuiltinModule('node:module').createRequire(import.meta.url))(id);
 type Middleware = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
 
 export function compressionModule(kind: 'static' | 'dynamic', urlCompression: RawElement | undefined, httpCompression: RawElement | undefined): HttpModule | null {

@@ -8,7 +8,7 @@ import { startupMark } from '@poolhost/common/startup-trace';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { processEvents, runCachedBundle, saveServiceCodeCache } from '@poolhost/common/code-cache';
-import { IMPORT_MODULE, type ImportModule } from '../hosting/import-module.js';
+import { IMPORT_MODULE, REQUIRE_MODULE, type ImportModule } from '../hosting/import-module.js';
 
 /** The bundle's content hash, written in by scripts/build.mjs. */
 declare const W3WP_BUNDLE_HASH: string;
@@ -19,5 +19,6 @@ startupMark('w3wp process start', 0);
 startupMark('w3wp loader');
 const lentImport: ImportModule = (url) => import(url);
 (globalThis as Record<symbol, ImportModule>)[IMPORT_MODULE] = lentImport;
-const bundle = runCachedBundle({ folder: dirname(fileURLToPath(import.meta.url)), name: 'w3wp', hash: W3WP_BUNDLE_HASH, encoding: W3WP_BUNDLE_ENCODING });
+(globalThis as Record<symbol, NodeJS.Require>)[REQUIRE_MODULE] = require;
+const bundle = runCachedBundle({ folder: dirname(fileURLToPath(import.meta.url)), name: 'w3wp', hash: W3WP_BUNDLE_HASH, encoding: W3WP_BUNDLE_ENCODING, require });
 saveServiceCodeCache(bundle, { ...processEvents, onFirstWork: (listener) => listener() });
