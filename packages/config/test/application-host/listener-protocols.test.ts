@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ConfigError } from '../../src/validation/config-error.js';
 import { parseApplicationHostConfig } from '../../src/application-host/load-application-host-config.js';
-import { applicationPoolProtocols, listenerAdaptersToStart } from '../../src/application-host/listener-protocols.js';
+import { applicationPoolProtocols, enabledProtocolsProblem, listenerAdaptersToStart } from '../../src/application-host/listener-protocols.js';
 
 const FILE = '/etc/poolhost/applicationHost.config';
 const load = (text: string) => parseApplicationHostConfig(text, FILE, { env: {} });
@@ -87,4 +87,15 @@ test('enabledProtocols must be a list of protocol names', () => {
 test('two net.tcp bindings on one port at overlapping addresses are refused', () => {
   const text = config({ bindings: '<binding protocol="net.tcp" bindingInformation="808:*" />\n<binding protocol="net.tcp" bindingInformation="808:127.0.0.1" />', applications: app('/', 'A', 'net.tcp') });
   assert.equal(issue(text).code, 'POOLHOST_CONFIG_PORT_SHARED_ACROSS_PROTOCOLS');
+});
+
+test('an enabledProtocols entry is a protocol name in either case: a letter, then letters, digits, ".", "+" or "-"', () => {
+  assert.equal(enabledProtocolsProblem('http,net.tcp'), null);
+  assert.equal(enabledProtocolsProblem('HTTP, Net.Tcp ,x-proto+v2'), null);
+  assert.equal(enabledProtocolsProblem('http,,net.tcp'), 'it has an empty entry');
+  assert.equal(enabledProtocolsProblem('2http'), '"2http" is not a protocol name');
+  assert.equal(enabledProtocolsProblem('ht_tp'), '"ht_tp" is not a protocol name');
+  // Outside ASCII nothing folds into [A-Za-z] (the long s and the Kelvin sign are not s and k).
+  assert.equal(enabledProtocolsProblem('\u017Fmtp'), '"\u017Fmtp" is not a protocol name');
+  assert.equal(enabledProtocolsProblem('\u212Aerberos'), '"\u212Aerberos" is not a protocol name');
 });

@@ -77,5 +77,7 @@ export function poolApplications(config: ApplicationHostConfig, applicationPool:
 }
 
 export function isIisnodeHandler(modules: string): boolean {
-  return /(^|,)\s*iisnode\s*(,|$)/i.test(modules);
+  // A list walked rather than /(^|,)\s*iisnode\s*(,|$)/i: the same answer (trim() strips what \s matches),
+  // without a case-insensitive regular expression to compile in every worker's start.
+  return modules.split(',').some((module) => module.trim().toLowerCase() === 'iisnode');
 }
