@@ -12,7 +12,7 @@
 // written alike). Printed: the startup marks (POOLHOST_STARTUP_TRACE) in ms from the spawn, the worker's
 // main-thread and all-thread CPU at ATTACH (/proc/<pid>/schedstat), medians and the median of the
 // per-round differences against the first tree. `--callgrind K` also counts instructions: K starts per
-// tree under `valgrind --tool=callgrind` (deterministic to ≈0.5 %; a start takes seconds there).
+// tree under `valgrind --tool=callgrind`, dumped at ATTACH (callgrind_control); a start takes seconds there.
 // Set the environment you want measured (`env -u NODE_EXTRA_CA_CERTS …`).
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -102,7 +102,7 @@ async function start(tree: string, options: { keepMs?: number; callgrind?: boole
   const w3wp = [join(tree, 'packages', 'worker', 'dist', 'w3wp.js'), '-ap', 'Bench', '-h', poolConfig];
   const callgrindOut = join(work, 'callgrind.out');
   const [command, commandArgs] = options.callgrind
-    ? ['valgrind', ['--tool=callgrind', '--smc-check=all-non-file', `--callgrind-out-file=${callgrindOut}`, process.execPath, ...w3wp]]
+    ? ['valgrind', ['--tool=callgrind', '--smc-check=all-non-file', '--separate-threads=yes', '--collect-atstart=no', '--toggle-collect=node::NodeMainInstance::Run*', `--callgrind-out-file=${callgrindOut}`, process.execPath, ...w3wp]]
     : [process.execPath, w3wp];
   const spawned = epochMs();
   const child = spawn(command, commandArgs, { env: { ...environment, POOLHOST_STARTUP_TRACE: trace }, stdio: ['ignore', 'ignore', 'pipe', data, 'pipe'] });
@@ -129,9 +129,17 @@ async function start(tree: string, options: { keepMs?: number; callgrind?: boole
     marks.set('~CPU, main thread', mainThread);
     marks.set('~CPU, all threads', allThreads);
   }
+  let instructions: number | undefined;
+  if (options.callgrind) {
+    // The main thread's counts up to ATTACH: callgrind dumps them on request (callgrind_control reaches it through vgdb).
+    await new Promise<void>((dumped, failed) => spawn('callgrind_control', ['--dump', String(child.pid)], { stdio: 'ignore' }).once('exit', (code) => (code === 0 ? dumped() : failed(new Error(`callgrind_control exited with ${code}`)))));
+    // The main thread's (-01): V8's and libuv's helper threads do a varying share of the work from run to run.
+    const dump = readdirSync(work).find((file) => file.startsWith('callgrind.out.') && file.endsWith('-01'));
+    instructions = Number(/^(?:summary|totals): (\d+)/m.exec(readFileSync(join(work, dump!), 'latin1'))?.[1]);
+    for (const file of readdirSync(work)) if (file.startsWith('callgrind.out')) rmSync(join(work, file));
+  }
   if (options.keepMs) await new Promise((wait) => setTimeout(wait, options.keepMs));
-  // callgrind writes its counts when the process exits: SIGTERM (the worker's stop, the same in every tree).
-  child.kill(options.callgrind ? 'SIGTERM' : 'SIGKILL');
+  child.kill('SIGKILL');
   await new Promise((exited) => child.once('exit', exited));
   httpsys.close();
   for (const line of readFileSync(trace, 'latin1').split('\n')) {
@@ -141,7 +149,6 @@ async function start(tree: string, options: { keepMs?: number; callgrind?: boole
   }
   marks.set('~ATTACH received', attachedAt);
   if (marks.has('w3wp loader') && marks.has('w3wp ATTACH')) marks.set('~loader → ATTACH', marks.get('w3wp ATTACH')! - marks.get('w3wp loader')!);
-  const instructions = options.callgrind ? Number(/I\s+refs:\s+([\d,]+)/.exec(stderr)?.[1]?.replaceAll(',', '')) : undefined;
   return { marks, ...(instructions !== undefined ? { instructions } : {}) };
 }
 
@@ -169,7 +176,7 @@ try {
     for (let run = 0; run < callgrind; run++) {
       const counts = [];
       for (const tree of trees) counts.push(((await start(tree, { callgrind: true })).instructions! / 1e6).toFixed(1));
-      console.log(`instructions (callgrind, M), run ${run + 1}: ${counts.map((count, index) => `tree ${index + 1} ${count}`).join(', ')}`);
+      console.log(`instructions to ATTACH (callgrind, M), run ${run + 1}: ${counts.map((count, index) => `tree ${index + 1} ${count}`).join(', ')}`);
     }
   }
 } finally {

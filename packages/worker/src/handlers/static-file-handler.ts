@@ -16,7 +16,7 @@ import type { WebServerConfig } from '@poolhost/config';
 import type { HttpContext } from '../pipeline/http-context.js';
 import type { HandlerMapping, RequestHandler } from '../pipeline/handler-mapping.js';
 import { directoryListingPage } from './directory-listing.js';
-import { compileMimeMap } from './mime-map.js';
+import { compileMimeMap, type MimeLookup } from './mime-map.js';
 import { FileCache } from './file-cache.js';
 
 export interface StaticFileOptions {
@@ -75,7 +75,10 @@ function movedPage(location: string): string {
 }
 
 export function staticFileHandler(config: WebServerConfig, options: StaticFileOptions): RequestHandler {
-  const mimeType = compileMimeMap(config.staticContent);
+  // The table (≈380 entries with the IIS baseline's) is made on the first file served: an application whose
+  // requests all go to Node never builds it, and a worker's start does not wait for it.
+  let mimeTable: MimeLookup | null = null;
+  const mimeType: MimeLookup = (fileName) => (mimeTable ??= compileMimeMap(config.staticContent))(fileName);
   const defaultDocuments = options.defaultDocumentModule && config.defaultDocument.enabled ? config.defaultDocument.files : [];
   const browse = options.directoryListingModule && config.directoryBrowse.enabled ? config.directoryBrowse : null;
   const hidden = new Set(config.requestFiltering.hiddenSegments.segments.map((segment) => segment.toLowerCase()));
