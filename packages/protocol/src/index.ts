@@ -22,6 +22,7 @@ export {
   listenUnixSocket,
   listenControlSocket,
   connectUnixSocket,
+  connectingUnixSocket,
   connectControlSocket,
   maintainControlConnection,
 } from './channel/control-socket.js';

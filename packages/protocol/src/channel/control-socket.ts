@@ -32,22 +32,36 @@ export function listenControlSocket(
 }
 
 export function connectUnixSocket(path: string, timeoutMs = 2_000): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = createConnection(path);
+  const { socket, connected } = connectingUnixSocket(path, timeoutMs, 'unhandled');
+  return connected.then(() => socket);
+}
+
+/**
+ * A connection to a Unix socket whose descriptor is usable now: Node's `connect` call has made it in the
+ * kernel (or failed) before it returns; `connected` is libuv's report of it on the next loop turn, or its
+ * error (ENOENT, ECONNREFUSED, EAGAIN with a full backlog, the timeout). After the connect, a later error
+ * is the socket's owner's to handle (`unhandled`), or settles nothing and crashes nothing (`quiet`: for a
+ * copy about to be handed to a child and closed).
+ */
+export function connectingUnixSocket(path: string, timeoutMs = 2_000, afterConnect: 'unhandled' | 'quiet' = 'unhandled'): { socket: Socket; connected: Promise<void> } {
+  const socket = createConnection(path);
+  const connected = new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {
       socket.destroy();
       reject(new Error(`connecting to ${path} timed out after ${timeoutMs} ms`));
     }, timeoutMs);
-    socket.once('connect', () => {
-      clearTimeout(timer);
-      socket.off('error', reject);
-      resolve(socket);
-    });
-    socket.once('error', (error) => {
+    const onError = (error: Error): void => {
       clearTimeout(timer);
       reject(error);
+    };
+    socket.once('connect', () => {
+      clearTimeout(timer);
+      if (afterConnect === 'unhandled') socket.off('error', onError);
+      resolve();
     });
+    socket.on('error', onError);
   });
+  return { socket, connected };
 }
 
 export async function connectControlSocket(path: string, options: ControlChannelOptions, timeoutMs?: number): Promise<ControlChannel> {

@@ -6,11 +6,11 @@
 import { startupMark } from '@poolhost/common/startup-trace';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { lstatSync, type BigIntStats } from 'node:fs';
-import { createConnection, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { join } from 'node:path';
 import type { ApplicationPool } from '@poolhost/config';
 import type { Logger } from '@poolhost/common';
-import { connectUnixSocket, executablePath, socketPath } from '@poolhost/protocol';
+import { connectUnixSocket, connectingUnixSocket, executablePath, socketPath } from '@poolhost/protocol';
 import { resolveWorkerIdentity, type WorkerIdentity } from './worker-identity.js';
 import type { WorkerOutputContext } from './worker-output.js';
 import { poolEnvironment, workerDataFd } from './pool-environment.js';
@@ -110,7 +110,7 @@ export function createChildProcessWorkerSpawner(options: ChildProcessWorkerSpawn
     const sockets: Array<Socket | 'ignore'> = [];
     const confirmations: Array<Promise<void>> = [];
     if (protocols.includes('http')) {
-      const httpsys = connectingUnixSocket(socketPath(options.runDirectory, 'httpsys-data'));
+      const httpsys = connectingUnixSocket(socketPath(options.runDirectory, 'httpsys-data'), 2_000, 'quiet');
       sockets.push(httpsys.socket);
       confirmations.push(httpsys.connected);
     } else {
@@ -346,31 +346,6 @@ interface DataConnections {
   connected: Promise<void>;
   /** Closes was's copies (a started worker holds its own). */
   close(): void;
-}
-
-/**
- * A connection to a Unix socket whose descriptor is usable now: Node's `connect` call has made it in the
- * kernel (or failed) before it returns; `connected` is libuv's report of it on the next loop turn, or its
- * error (ENOENT, ECONNREFUSED, EAGAIN with a full backlog), as connectUnixSocket's.
- */
-function connectingUnixSocket(path: string, timeoutMs = 2_000): { socket: Socket; connected: Promise<void> } {
-  const socket = createConnection(path);
-  const connected = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      socket.destroy();
-      reject(new Error(`connecting to ${path} timed out after ${timeoutMs} ms`));
-    }, timeoutMs);
-    socket.once('connect', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    // Kept after the connect: an error on was's copy before it is closed settles nothing and crashes nothing.
-    socket.on('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-  });
-  return { socket, connected };
 }
 
 /** The worker's control connection is the descriptor after its data connections (fd 3, and 4 for net.tcp). */
