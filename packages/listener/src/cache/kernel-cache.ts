@@ -11,6 +11,7 @@ import { statSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { systemClock } from '@poolhost/common';
 import {
+  decodeKernelCacheFlags,
   decodeKernelCachePolicy,
   KernelCacheFlags,
   KernelCachePolicyType,
@@ -325,9 +326,9 @@ export class KernelCache implements CaptureStore {
     return new CacheCapture(this, request, key, policy, headers, Buffer.allocUnsafe(contentLength));
   }
 
-  /** An offer refused before its copy is taken: its policy block is read only now, for its flags. */
+  /** An offer refused before its copy is taken: only its policy block's flags are read (no allocation). */
   private refuseOffer(request: ListenerRequest, payload: Buffer, reason: KernelCacheStoreVerdict, detail?: string): null {
-    this.refuseCapture(request, decodeKernelCachePolicy(payload).flags, reason, detail);
+    this.refuseCapture(request, decodeKernelCacheFlags(payload), reason, detail);
     return null;
   }
 

@@ -31,6 +31,7 @@ export {
   KernelCachePolicyType,
   KernelCacheFlags,
   decodeKernelCachePolicy,
+  decodeKernelCacheFlags,
   decodeCacheStoreVerdict,
   type KernelCachePolicy,
   type KernelCacheStoreVerdict,

@@ -78,8 +78,8 @@ export function writeKernelCachePolicy(slab: Buffer, at: number, policy: KernelC
   return at + 8 + length;
 }
 
-/** The block of a RESPONSE_HEAD payload flagged KernelCacheable (skips status, reason and header pairs). */
-export function decodeKernelCachePolicy(payload: Buffer): KernelCachePolicy {
+/** Where the block of a RESPONSE_HEAD payload flagged KernelCacheable starts (after status, reason and header pairs). */
+function kernelCachePolicyOffset(payload: Buffer): number {
   let at = 4 + payload.readUInt16LE(2);
   const pairs = payload.readUInt16LE(at);
   at += 2;
@@ -87,6 +87,12 @@ export function decodeKernelCachePolicy(payload: Buffer): KernelCachePolicy {
     at += 2 + payload.readUInt16LE(at);
     at += 4 + payload.readUInt32LE(at);
   }
+  return at;
+}
+
+/** The block of a RESPONSE_HEAD payload flagged KernelCacheable. */
+export function decodeKernelCachePolicy(payload: Buffer): KernelCachePolicy {
+  const at = kernelCachePolicyOffset(payload);
   const length = payload.readUInt16LE(at + 6);
   return {
     policy: payload[at] as KernelCachePolicyType,
@@ -94,6 +100,11 @@ export function decodeKernelCachePolicy(payload: Buffer): KernelCachePolicy {
     flags: payload[at + 5]!,
     file: payload.utf8Slice(at + 8, at + 8 + length),
   };
+}
+
+/** The block's KernelCacheFlags alone, allocating nothing (an offer httpsys refuses before it copies anything). */
+export function decodeKernelCacheFlags(payload: Buffer): number {
+  return payload[kernelCachePolicyOffset(payload) + 5]!;
 }
 
 /** A CacheStoreVerdict frame's payload. */
