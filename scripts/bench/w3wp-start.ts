@@ -20,6 +20,7 @@ import { connect, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { writeApplications } from './applications.js';
+import { poolhostConfig } from './servers.js';
 import { median } from './statistics.js';
 
 const args = process.argv.slice(2);
@@ -42,26 +43,7 @@ mkdirSync(temp);
 const applications = writeApplications(join(work, 'apps'));
 // The pool's isolated configuration, as was writes it for a one-application OnDemand pool.
 const poolConfig = join(work, 'Bench.config');
-writeFileSync(
-  poolConfig,
-  `<?xml version="1.0" encoding="UTF-8"?>
-<configuration>
-  <system.applicationHost>
-    <applicationPools>
-      <add name="Bench"></add>
-    </applicationPools>
-    <sites>
-      <site name="Bench" id="1">
-        <application path="/" applicationPool="Bench"><virtualDirectory path="/" physicalPath="${applications.hello}" /></application>
-        <bindings><binding protocol="http" bindingInformation="*:8080:" /></bindings>
-      </site>
-    </sites>
-  </system.applicationHost>
-  <system.webServer>
-  </system.webServer>
-</configuration>
-`,
-);
+writeFileSync(poolConfig, poolhostConfig(8080, { pools: [{ name: 'Bench' }], applications: [{ path: '/', pool: 'Bench', physicalPath: applications.hello }] }));
 const { POOLHOST_CONFIG: _ignored, ...inherited } = process.env;
 const trace = join(runDirectory, 'trace');
 const environment = {
