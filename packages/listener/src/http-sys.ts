@@ -367,6 +367,10 @@ export class HttpSys implements RequestQueueEvents<ListenerRequest>, WorkerConne
     this.state.kernelCache.workerGone(worker);
   }
 
+  lateCacheOffer(worker: WorkerConnection, streamId: number, payload: Buffer): void {
+    this.state.kernelCache.refuseLateOffer(worker, streamId, payload);
+  }
+
   private onWorkerConnection(socket: Socket): void {
     startupMark('httpsys data connection accepted');
     const worker = new WorkerConnection(socket, this, this.logger.child({ component: 'data-plane' }));

@@ -26,7 +26,7 @@ import type { ClientConnection, RequestHead } from '../connections/client-connec
 import type { Http2ClientSession } from '../http2/http2-client-session.js';
 import type { SiteRoute } from '../routing/routing-table.js';
 import type { RequestQueue } from '../request-queue/request-queue.js';
-import type { ListenerRequest } from '../requests/listener-request.js';
+import type { ListenerRequest, RequestWorker } from '../requests/listener-request.js';
 import { hostName } from '../routing/host-header.js';
 import { UNLIMITED_BANDWIDTH } from '../limits/site-bandwidth.js';
 import { httpDate } from '../error-responses/http-date.js';
@@ -342,6 +342,19 @@ export class KernelCache implements CaptureStore {
       this.logger.debug({ url: request.head.url, reason, detail }, `kernel cache: ${request.head.url} not stored: ${reason}${detail === undefined ? '' : ` (${detail})`}`);
     }
     if (flags & KernelCacheFlags.ReportStore) request.dispatchedTo?.writer.cacheStoreVerdict(request.streamId, reason);
+  }
+
+  /**
+   * A RESPONSE_HEAD flagged KernelCacheable on a stream httpsys has already ended (the client went away, or
+   * a timer cut the request, while the worker was answering): nothing of it reaches the client or the cache.
+   * Counted as REQUEST_ENDED, and told to a worker that asked (ReportStore), which would otherwise wait for
+   * a verdict that never comes.
+   */
+  refuseLateOffer(worker: Pick<RequestWorker, 'writer'>, streamId: number, payload: Buffer): void {
+    const reason: KernelCacheStoreVerdict = 'REQUEST_ENDED';
+    this.refusals[reason] = (this.refusals[reason] ?? 0) + 1;
+    if (this.logger.isLevelEnabled('debug')) this.logger.debug({ streamId, reason }, `kernel cache: the response of ended stream ${streamId} not stored: ${reason}`);
+    if (decodeKernelCacheFlags(payload) & KernelCacheFlags.ReportStore) worker.writer.cacheStoreVerdict(streamId, reason);
   }
 
   storeCaptured(capture: CacheCapture): void {

@@ -10,6 +10,7 @@ import {
   FrameDecoder,
   FrameType,
   FrameWriter,
+  ResponseFlags,
   decodeAttach,
   decodeWindowUpdate,
   frameTypeNames,
@@ -28,6 +29,11 @@ export interface WorkerConnectionHost {
   readonly outputBatch: OutputBatch;
   /** The worker stopped taking requests (recycle, idle shutdown): the kernel cache drops what it stored. */
   workerDetached(worker: WorkerConnection): void;
+  /**
+   * A RESPONSE_HEAD offered to the kernel cache (KernelCacheable) on a stream that has already ended here:
+   * the kernel cache refuses it (REQUEST_ENDED), and says so to a worker that asked for the verdict.
+   */
+  lateCacheOffer(worker: WorkerConnection, streamId: number, payload: Buffer): void;
 }
 
 export class WorkerConnection implements FrameHandler, QueueWorker<ListenerRequest>, RequestWorker {
@@ -88,7 +94,12 @@ export class WorkerConnection implements FrameHandler, QueueWorker<ListenerReque
   onFrame(type: number, flags: number, streamId: number, payload: Buffer): void {
     if (streamId !== 0) {
       const request = this.streams.get(streamId);
-      if (!request) return; // a frame for a stream that has already ended on this side
+      if (!request) {
+        // A frame for a stream that has already ended on this side goes nowhere; a traced response's head
+        // still gets its CacheStoreVerdict, which its worker waits for (kernel-cache.md).
+        if (type === FrameType.ResponseHead && flags & ResponseFlags.KernelCacheable) this.host.lateCacheOffer(this, streamId, payload);
+        return;
+      }
       switch (type) {
         case FrameType.ResponseBody:
         case FrameType.UpgradeData:

@@ -23,7 +23,10 @@ export const KernelCacheFlags = {
   IdentityOnly: 2,
   /** The response is the file itself (static file handler): its Last-Modified is the file's mtime. */
   StaticFile: 4,
-  /** The request is traced (FREB): httpsys answers with a CacheStoreVerdict frame once it stored or refused the response. */
+  /**
+   * The request is traced (FREB): httpsys answers with exactly one CacheStoreVerdict frame once it stored or
+   * refused the response — also when the request had ended before the head arrived (REQUEST_ENDED).
+   */
   ReportStore: 8,
 } as const;
 
@@ -52,6 +55,11 @@ export type KernelCacheStoreVerdict =
   | 'QUEUE_DISABLED'
   /** The response was aborted (client gone, worker failed) before it was complete. */
   | 'RESPONSE_ABORTED'
+  /**
+   * httpsys had ended the request (client gone, a timer cut it) before the response head reached it: the
+   * head and what follows go nowhere. Answered so that a worker waiting for the verdict stops waiting.
+   */
+  | 'REQUEST_ENDED'
   /** The entry is larger than the whole cache (maxCacheSize). */
   | 'CACHE_FULL';
 

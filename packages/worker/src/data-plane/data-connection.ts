@@ -137,6 +137,14 @@ export class DataConnection implements FrameHandler {
     });
   }
 
+  /**
+   * Offers still waiting for their CacheStoreVerdict. httpsys answers every offer that asked (ReportStore),
+   * also one whose request it had ended before the head arrived (REQUEST_ENDED): none stays past its answer.
+   */
+  get awaitedCacheStoreVerdicts(): number {
+    return this.cacheStoreVerdicts?.size ?? 0;
+  }
+
   /** A traced request's response goes to httpsys offered to its cache: httpsys will say what it did (FREB). */
   awaitCacheStoreVerdict(streamId: number, offer: KernelCacheOffer): void {
     (this.cacheStoreVerdicts ??= new Map()).set(streamId, offer);

@@ -12,12 +12,15 @@ import {
   FrameType,
   FrameWriter,
   INITIAL_STREAM_WINDOW,
+  KernelCachePolicyType,
   RequestFlags,
   decodeAttach,
   decodeResponseHead,
   decodeTrailers,
 } from '@poolhost/protocol';
 import { DataConnection } from '../../src/data-plane/data-connection.js';
+import { workerStreamOf } from '../../src/data-plane/worker-stream.js';
+import { KernelCacheOffer } from '../../src/modules/http-cache/kernel-cache-offer.js';
 import { ApplicationTable } from '../../src/hosting/application-table.js';
 import type { HostedApplication } from '../../src/hosting/hosted-application.js';
 
@@ -292,4 +295,32 @@ test('a response without trailers sends no TRAILERS frame', async () => {
   fake.sendRequest(22, 'GET', '/plain');
   await fake.waitFor(() => framesOf(22).some((frame) => frame.type === FrameType.ResponseEnd));
   assert.ok(!framesOf(22).some((frame) => frame.type === FrameType.Trailers));
+});
+
+test("a traced offer whose request httpsys had already ended: its REQUEST_ENDED verdict fills HTTPSYS_CACHEABLE and nothing stays held", async () => {
+  type Data = Record<string, string | number | boolean>;
+  const events: Array<[string, Data]> = [];
+  const trace = {
+    event: (opcode: string, data: Data) => void events.push([opcode, data]),
+    deferredEvent: (opcode: string, provisional: Data) => {
+      const event: [string, Data] = [opcode, provisional];
+      events.push(event);
+      return (data: Data) => void (event[1] = data);
+    },
+  };
+  handler = (req, res) => {
+    workerStreamOf(req)!.kernelCache = new KernelCacheOffer(KernelCachePolicyType.TimeToLive, 30, '', false, 262_144, Infinity, false, trace);
+    res.setHeader('Content-Length', '5');
+    res.end('hello');
+  };
+  fake.sendRequest(30, 'GET', '/traced.txt');
+  await fake.waitFor(() => framesOf(30).some((frame) => frame.type === FrameType.ResponseEnd));
+  assert.equal(connection.awaitedCacheStoreVerdicts, 1, 'the offer waits for httpsys');
+  // httpsys had ended the request (client gone) before the head reached it: its ABORT crossed the
+  // response, and the head it could not use is answered REQUEST_ENDED.
+  fake.writer.abort(30, 1);
+  fake.writer.cacheStoreVerdict(30, 'REQUEST_ENDED');
+  fake.writer.flush();
+  await fake.waitFor(() => connection.awaitedCacheStoreVerdicts === 0);
+  assert.deepEqual(events, [['HTTPSYS_CACHEABLE', { HttpsysCacheable: false, Reason: 'REQUEST_ENDED', CachePolicy: 'NO_CACHE' }]]);
 });
