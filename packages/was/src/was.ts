@@ -12,6 +12,7 @@ import {
   formatIssue,
   listenerAdaptersToStart,
   parseApplicationHostConfig,
+  redirectionConfigPath,
   type ApplicationHostConfig,
   type ApplicationPool as ApplicationPoolConfig,
   type ServedConfiguration,
@@ -21,6 +22,7 @@ import { ApplicationPool } from './application-pool/application-pool.js';
 import { systemClock, type Clock } from '@poolhost/common';
 import { ConfigWatcher } from './configuration/config-watcher.js';
 import { ConfigurationSource } from './configuration/configuration-source.js';
+import { redirectionChange } from './configuration/redirection-change.js';
 import { applyConfiguration, describeDiff } from './configuration/reconfiguration.js';
 import { reportIgnoredApplications } from './configuration/ignored-applications.js';
 import { reportNotHonouredSettings } from './configuration/not-honoured-settings.js';
@@ -101,6 +103,15 @@ export function createWas(options: WasOptions): Was {
   let shuttingDown = false;
   let server: Server | null = null;
   let watcher: ConfigWatcher | null = null;
+  /** Watches redirection.config beside the local applicationHost.config: its edits apply live, as IIS's do. */
+  let redirectionWatcher: ConfigWatcher | null = null;
+  /** Configuration changes (applicationHost.config, redirection.config) are handled one after the other. */
+  let changing: Promise<unknown> = Promise.resolve();
+  const inTurn = <T>(work: () => Promise<T>): Promise<T> => {
+    const run = changing.then(work, work);
+    changing = run.catch(() => undefined);
+    return run;
+  };
   const clients = new Set<ControlChannel>();
   const retiring = new Set<Promise<void>>();
   let nextWorkerId = 1;
@@ -250,6 +261,63 @@ export function createWas(options: WasOptions): Was {
     return applied;
   };
 
+  const refuseConfiguration = (problem: string, error?: ConfigError): void => {
+    logger.error(
+      {
+        ...(error ? { configError: { file: error.file, line: error.line, column: error.column, code: error.code }, issues: error.issues.map(formatIssue) } : {}),
+      },
+      `The configuration file '${redirectionConfigPath(source.current.localFile)}' could not be applied; the running configuration stays in force (last known good): ${problem}`,
+    );
+  };
+
+  // redirection.config changed (created, edited, deleted): the file it names is served from now on, if
+  // both load; else the edit is refused and the running configuration stays (redirection-change.ts).
+  const redirectionChanged = async (): Promise<boolean> => {
+    if (shuttingDown) return false;
+    const change = redirectionChange({ localFile: source.current.localFile, current: source.currentRedirection, configDirectory });
+    switch (change.kind) {
+      case 'unchanged':
+        return true;
+      case 'refused':
+        refuseConfiguration(change.problem, change.error);
+        return false;
+      case 'polling':
+        source.redirected(change.redirection, null);
+        if (watcher) await watchApplicationHost(configText ?? undefined);
+        return true;
+      case 'redirect': {
+        if (!(await reconfigure(change.config, change.text))) return false;
+        source.redirected(change.redirection, change.text);
+        logger.info(
+          { file: change.file, generation: source.current.generation, source: source.current.source },
+          `redirection.config changed: serving ${change.file}${change.redirection ? ' (shared configuration)' : ''}, generation ${source.current.generation}`,
+        );
+        if (watcher) await watchApplicationHost(change.text);
+        return true;
+      }
+    }
+  };
+
+  /** (Re)starts the watcher of the applicationHost.config served now; `initialText`: the text in force. */
+  const watchApplicationHost = async (initialText?: string): Promise<void> => {
+    watcher?.close();
+    const current: ConfigWatcher = new ConfigWatcher({
+      file: source.watchedFile,
+      ...(initialText !== undefined ? { initialText } : {}),
+      ...(source.pollingPeriodMs !== undefined ? { pollIntervalMs: source.pollingPeriodMs, pollOnly: source.pollOnly } : {}),
+      // A change queued before a redirect is dropped once this watcher is replaced.
+      applicationHostUnreadable: (error) => inTurn(async () => void (watcher === current && source.unusable(describeSharedConfigurationProblem(source.watchedFile, error)))),
+      webConfigFolders: () => [...new Set(config.sites.flatMap((site) => site.applications.flatMap((application) => application.virtualDirectories.map((vdir) => vdir.physicalPath))))],
+      applicationHostChanged: (text) => inTurn(async () => void (watcher === current && (await applicationHostChanged(text)))),
+      webConfigsChanged,
+      logger: logger.child({ component: 'config-watcher' }),
+    });
+    watcher = current;
+    await current.start();
+    const polling = source.pollingPeriodMs !== undefined ? ` (polled every ${source.pollingPeriodMs / 1000} s${source.pollOnly ? ', not watched: enableUncPolling' : ''})` : '';
+    logger.info({ file: source.watchedFile, generation: source.current.generation, source: source.current.source }, `watching ${source.watchedFile}${polling} and the web.config files of its virtual directories`);
+  };
+
   const webConfigsChanged = async (files: string[]): Promise<void> => {
     if (shuttingDown) return;
     for (const [name, causes] of applicationPoolsToRecycle(config, files, logger)) {
@@ -280,18 +348,18 @@ export function createWas(options: WasOptions): Was {
       logger.info({ applicationPools: pools.size }, `the Windows Process Activation Service started with ${pools.size} application pools`);
       preparePoolConfigurations();
       if (options.watchConfiguration) {
-        watcher = new ConfigWatcher({
-          file: source.watchedFile,
-          ...(source.pollingPeriodMs !== undefined ? { pollIntervalMs: source.pollingPeriodMs, pollOnly: source.pollOnly } : {}),
-          applicationHostUnreadable: async (error) => source.unusable(describeSharedConfigurationProblem(source.watchedFile, error)),
-          webConfigFolders: () => [...new Set(config.sites.flatMap((site) => site.applications.flatMap((application) => application.virtualDirectories.map((vdir) => vdir.physicalPath))))],
-          applicationHostChanged: async (text) => void (await applicationHostChanged(text)),
-          webConfigsChanged,
+        await watchApplicationHost(source.current.source === 'cached' ? undefined : (configText ?? undefined));
+        // redirection.config is local (beside the local applicationHost.config): notifications suffice.
+        redirectionWatcher = new ConfigWatcher({
+          file: redirectionConfigPath(source.current.localFile),
+          webConfigFolders: () => [],
+          applicationHostChanged: () => inTurn(redirectionChanged).then(() => undefined),
+          // Deleted: the local file is served again; unreadable otherwise: refused (redirection-change.ts).
+          applicationHostUnreadable: () => inTurn(redirectionChanged).then(() => undefined),
+          webConfigsChanged: async () => undefined,
           logger: logger.child({ component: 'config-watcher' }),
         });
-        await watcher.start();
-        const polling = source.pollingPeriodMs !== undefined ? ` (polled every ${source.pollingPeriodMs / 1000} s${source.pollOnly ? ', not watched: enableUncPolling' : ''})` : '';
-        logger.info({ file: source.watchedFile, generation: source.current.generation, source: source.current.source }, `watching ${source.watchedFile}${polling} and the web.config files of its virtual directories`);
+        await redirectionWatcher.start();
       }
     },
     async listen() {
@@ -311,6 +379,7 @@ export function createWas(options: WasOptions): Was {
       shuttingDown = true;
       if (preparing) clearImmediate(preparing);
       watcher?.close();
+      redirectionWatcher?.close();
       logger.info('the Windows Process Activation Service is stopping; stopping every worker process');
       await Promise.all([...[...pools.values()].map((pool) => pool.shutdown()), ...retiring, ...(spareWorkers ? [spareWorkers.stop()] : [])]);
       options.cgroups?.close();

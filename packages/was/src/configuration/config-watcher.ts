@@ -13,6 +13,7 @@ import { watch, type Dirent, type FSWatcher } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { dirname, join, sep } from 'node:path';
 import type { Logger } from '@poolhost/common';
+import { decodeConfigBytes } from '@poolhost/config';
 
 export interface ConfigWatcherOptions {
   /** applicationHost.config (absolute). */
@@ -27,6 +28,11 @@ export interface ConfigWatcherOptions {
   applicationHostUnreadable?(error: NodeJS.ErrnoException): Promise<void>;
   /** Also read applicationHost.config every this many milliseconds (shared configuration). */
   pollIntervalMs?: number;
+  /**
+   * The applicationHost.config text already in force (read by the caller): compared with what the watcher
+   * reads from then on, so a change made between the caller's read and start() is not missed.
+   */
+  initialText?: string;
   /** Poll applicationHost.config without watching its folder (enableUncPolling="true"). */
   pollOnly?: boolean;
   logger: Logger;
@@ -66,6 +72,8 @@ export class ConfigWatcher {
   async start(): Promise<void> {
     await this.snapshot();
     this.arm();
+    // The file may have changed since the caller read it: one comparison now.
+    if (this.options.initialText !== undefined) this.scheduleCheck(0);
     if (this.options.pollIntervalMs !== undefined) {
       this.poll = setInterval(() => this.scheduleCheck(0), this.options.pollIntervalMs);
       this.poll.unref();
@@ -91,7 +99,15 @@ export class ConfigWatcher {
   }
 
   private async snapshot(): Promise<void> {
-    for (const file of this.files()) if (!this.seen.has(file)) this.seen.set(file, await readText(file));
+    const file = this.options.file;
+    if (!this.seen.has(file)) {
+      if (this.options.initialText !== undefined) this.seen.set(file, this.options.initialText);
+      else {
+        const read = await readApplicationHost(file);
+        this.seen.set(file, 'text' in read ? read.text : null);
+      }
+    }
+    for (const other of this.files()) if (!this.seen.has(other)) this.seen.set(other, await readText(other));
   }
 
   /** The virtual directories' folders (without a trailing slash). */
@@ -263,7 +279,8 @@ export class ConfigWatcher {
 
 async function readApplicationHost(file: string): Promise<{ text: string } | { error: NodeJS.ErrnoException }> {
   try {
-    return { text: await readFile(file, 'utf8') };
+    // Decoded as the configuration loader does (a UTF-16 file too), so it compares with `initialText`.
+    return { text: decodeConfigBytes(await readFile(file)).text };
   } catch (error) {
     return { error: error as NodeJS.ErrnoException };
   }

@@ -2,7 +2,8 @@
 // answers and the metrics. With a shared configuration (redirection.config) it also keeps the local
 // cached copy of the last shared file that applied, and tells the event log when the shared file
 // becomes unusable (unreachable, missing, or broken: the host keeps its running configuration) and
-// when it is in force again. Each transition is written once, not at every poll.
+// when it is in force again. Each transition is written once, not at every poll. An edit of
+// redirection.config that applies (was.ts) moves it to the file the edit names (redirected()).
 import type { Logger } from '@poolhost/common';
 import { configurationGeneration, sharedConfigurationCachePath, writeSharedConfigurationCache, type ConfigurationRedirection, type ServedConfiguration } from '@poolhost/config';
 import type { ConfigurationState } from '@poolhost/protocol';
@@ -16,7 +17,7 @@ export interface ConfigurationSourceOptions {
 }
 
 export class ConfigurationSource {
-  private readonly redirection: ConfigurationRedirection | null;
+  private redirection: ConfigurationRedirection | null;
   private state: ConfigurationState;
 
   constructor(private readonly options: ConfigurationSourceOptions) {
@@ -69,6 +70,28 @@ export class ConfigurationSource {
     if (!this.redirection) return;
     this.keepCopy(text);
     if (recovered) this.options.eventLog.write(5303, [this.redirection.sharedFile, generation]);
+  }
+
+  /** The redirection in force (null: the local file is served). */
+  get currentRedirection(): ConfigurationRedirection | null {
+    return this.redirection;
+  }
+
+  /**
+   * redirection.config changed and its edit applied: `redirection` is in force (null: the local file), and,
+   * when the file it names changed, the configuration read from `text` (null: only polling settings changed).
+   */
+  redirected(redirection: ConfigurationRedirection | null, text: string | null): void {
+    this.redirection = redirection;
+    if (text === null) return;
+    this.state = {
+      generation: configurationGeneration(text),
+      source: redirection ? 'shared' : 'local',
+      localFile: this.state.localFile,
+      ...(redirection ? { sharedFile: redirection.sharedFile } : {}),
+      appliedAt: new Date(this.options.now()).toISOString(),
+    };
+    this.keepCopy(text);
   }
 
   /**
