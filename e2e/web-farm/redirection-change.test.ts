@@ -1,14 +1,15 @@
 // redirection.config edited while poolhost runs (IIS re-reads it when it changes): pointed at another
-// shared folder, the host serves that folder's applicationHost.config; a broken edit (an unknown
+// shared folder, the host serves that folder's applicationHost.config and httpsys takes the farm's files
+// (here: ACME answers) from it; a broken edit (an unknown
 // attribute, a folder without applicationHost.config) is logged with file:line:column and the running
 // configuration keeps serving; deleted, the host serves its local applicationHost.config again.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ConfigurationState } from '@poolhost/protocol';
+import { acmeChallengeDirectory, type ConfigurationState } from '@poolhost/protocol';
 import { startPoolhost, type LogLine } from '../support/poolhost-instance.js';
 import { applicationHostConfig } from '../support/config-builder.js';
 import { freePort, httpRequest } from '../support/http.js';
@@ -61,9 +62,19 @@ test('redirection.config edited live: another shared folder is served, a broken 
   assert.ok(await serves(portA), 'Alpha served from shared folder A');
   assert.ok(await runs(generationOf(textA), 'shared')());
 
-  // Pointed at folder B: B's applicationHost.config is served (Alpha's site removed, Beta's added).
+  // Pointed at folder B: B's applicationHost.config is served (Alpha's site removed, Beta's added), and
+  // httpsys answers ACME challenges from B's folder (the farm's, as for the SSL store and ticket secret).
+  const token = 'farmTokenB0123456789abcdef';
+  mkdirSync(acmeChallengeDirectory(sharedB), { recursive: true });
+  writeFileSync(join(acmeChallengeDirectory(sharedB), token), 'key-authorization-b');
   saveRedirection(redirectionTo(sharedB));
   await waitFor('Beta served from shared folder B', () => serves(portB), 30_000, 100);
+  await waitFor(
+    "httpsys answering from B's ACME folder",
+    async () => (await httpRequest({ port: portB, path: `/.well-known/acme-challenge/${token}`, timeoutMs: 5_000 }).catch(() => null))?.text === 'key-authorization-b',
+    15_000,
+    100,
+  );
   await waitFor('generation B in force', runs(generationOf(textB), 'shared'), 15_000, 100);
   assert.equal((await configuration()).file, join(sharedB, 'applicationHost.config'), 'appcmd is sent to B');
   assert.equal((await configuration()).state?.sharedFile, join(sharedB, 'applicationHost.config'));
@@ -76,9 +87,11 @@ test('redirection.config edited live: another shared folder is served, a broken 
   await waitFor('the edit of B in force', runs(generationOf(textB2), 'shared'), 15_000, 100);
 
   // A broken edit: an unknown attribute. Logged with redirection.config:line:column; B keeps serving.
-  const errors = (): LogLine[] => poolhost.logLines.filter((line) => /redirection\.config' could not be applied/.test(String(line.msg)));
+  const errors = (service = 'was'): LogLine[] => poolhost.logLines.filter((line) => line.service === service && /redirection\.config' could not be applied/.test(String(line.msg)));
   saveRedirection(redirectionTo(sharedA, ' polingPeriod="00:00:05"'));
-  await waitFor('the broken redirection.config to be reported', () => errors().length === 1, 15_000, 50);
+  // By both readers of redirection.config: was (for applicationHost.config) and httpsys (for the farm's files).
+  await waitFor('the broken redirection.config to be reported', () => errors().length === 1 && errors('httpsys').length === 1, 15_000, 50);
+  assert.match(String(errors('httpsys')[0]!.msg), new RegExp(`redirection\\.config:2:\\d+: Unrecognized attribute 'polingPeriod'`));
   const broken = errors()[0]!;
   const position = broken.configError as { file: string; line: number; column: number };
   assert.equal(position.file, redirectionFile);
@@ -88,8 +101,12 @@ test('redirection.config edited live: another shared folder is served, a broken 
   assert.match(String(broken.msg), new RegExp(`redirection\\.config:2:${column}: Unrecognized attribute 'polingPeriod'`));
   // A folder without applicationHost.config: refused too, naming it.
   saveRedirection(redirectionTo(empty));
-  await waitFor('the empty shared folder to be refused', () => errors().length === 2, 15_000, 50);
-  assert.match(String(errors()[1]!.msg), new RegExp(`names ${join(empty, 'applicationHost.config')}, which is not used: .*no such file`));
+  await waitFor('the empty shared folder to be refused', () => errors().length === 2 && errors('httpsys').length === 2, 15_000, 50);
+  for (const service of ['was', 'httpsys']) {
+    assert.match(String(errors(service)[1]!.msg), new RegExp(`names ${join(empty, 'applicationHost.config')}, which is not used: .*no such file`));
+  }
+  // httpsys keeps B's files.
+  assert.equal((await httpRequest({ port: portB, path: `/.well-known/acme-challenge/${token}` })).text, 'key-authorization-b');
   assert.ok(await serves(portB), 'Beta still served');
   assert.ok(await runs(generationOf(textB2), 'shared')(), 'B still in force');
   assert.equal(await serves(portA), false);

@@ -2,6 +2,7 @@
 import { startupMark } from '@poolhost/common/startup-trace';
 import type { Server, Socket } from 'node:net';
 import type { Logger } from 'pino';
+import { sslStorePath } from '@poolhost/config';
 import {
   ControlChannel,
   ensureRunDirectory,
@@ -44,6 +45,7 @@ import { TicketKeys } from './ssl/ticket-keys.js';
 import { SharedTicketKeys } from './ssl/shared-ticket-keys.js';
 import { dirname, resolve } from 'node:path';
 import { SharedSslStoreCache } from './ssl/shared-ssl-store-cache.js';
+import { RedirectionWatch, sameSharedConfiguration, sharedConfigurationOf, type SharedConfiguration } from './shared-configuration/redirection-watch.js';
 import { AcmeChallengeAnswers } from './ssl/acme-challenge-answers.js';
 import { AcmeTlsAlpnAnswers } from './ssl/acme-tls-alpn-answers.js';
 import { Http2Front } from './http2/http2-front.js';
@@ -61,7 +63,13 @@ export interface HttpSysOptions {
    * redirection.config is enabled: the farm's TLS session ticket secret is read from its shared folder
    * (shared-ticket-keys.ts), the local copies go to `cacheFolder` (redirection.config's folder).
    */
-  sharedConfiguration?: { path: string; cacheFolder: string; pollingPeriodMs: number } | null;
+  sharedConfiguration?: SharedConfiguration | null;
+  /**
+   * The local applicationHost.config (POOLHOST_CONFIG) whose redirection.config httpsys follows while it
+   * runs (redirection-watch.ts); `sslStoreFollows`: the SSL store is the one redirection.config implies
+   * (not named by --ssl-store or POOLHOST_SSL_STORE). Absent: sharedConfiguration stays as started.
+   */
+  followRedirection?: { localConfigFile: string; sslStoreFollows: boolean };
 }
 
 const SWEEP_INTERVAL_MS = 250;
@@ -95,6 +103,9 @@ export class HttpSys implements RequestQueueEvents<ListenerRequest>, WorkerConne
   private readonly startedAt = new Date().toISOString();
   /** `poolhost drain`: its state goes out with the counters, for the health answers. */
   readonly drain: ListenerDrain;
+  /** The shared configuration in force (redirection.config), null: none. */
+  private sharedConfiguration: SharedConfiguration | null = null;
+  private redirectionWatch: RedirectionWatch | null = null;
 
   constructor(private readonly options: HttpSysOptions) {
     this.logger = options.logger;
@@ -187,23 +198,9 @@ export class HttpSys implements RequestQueueEvents<ListenerRequest>, WorkerConne
   async start(): Promise<void> {
     ensureRunDirectory(this.options.runDirectory);
     // Before the store is first loaded, so every certificate's context gets the keys.
-    const shared = this.options.sharedConfiguration;
-    if (shared && this.options.sslStoreFile && resolve(dirname(this.options.sslStoreFile)) === resolve(shared.path)) {
-      this.ssl.useSharedStore(new SharedSslStoreCache(shared.cacheFolder), shared.pollingPeriodMs);
-    }
-    this.ssl.useTicketKeys(
-      shared
-        ? new SharedTicketKeys({
-            sharedFolder: shared.path,
-            cacheFolder: shared.cacheFolder,
-            pollingPeriodMs: shared.pollingPeriodMs,
-            runDirectory: this.options.runDirectory,
-            logger: this.logger.child({ component: 'ssl' }),
-          })
-        : new TicketKeys(this.options.runDirectory),
-    );
-    this.state.acmeChallenges = new AcmeChallengeAnswers(this.options.runDirectory, shared?.path ?? null);
-    this.tlsFront.answerAcmeTlsAlpn(new AcmeTlsAlpnAnswers(this.options.runDirectory, shared?.path ?? null));
+    const follow = this.options.followRedirection;
+    if (follow) this.redirectionWatch = new RedirectionWatch(follow.localConfigFile, this.logger.child({ component: 'shared-configuration' }));
+    this.useSharedConfiguration(this.options.sharedConfiguration ?? null, this.options.sslStoreFile ?? null, false);
     this.dataServer = await listenUnixSocket(socketPath(this.options.runDirectory, 'httpsys-data'), (socket) => this.onWorkerConnection(socket));
     this.controlServer = await listenControlSocket(
       socketPath(this.options.runDirectory, 'httpsys'),
@@ -220,9 +217,62 @@ export class HttpSys implements RequestQueueEvents<ListenerRequest>, WorkerConne
     this.sweepTimer = setInterval(() => this.sweep(), SWEEP_INTERVAL_MS);
     this.sweepTimer.unref();
     this.ssl.refresh();
-    this.sslRefreshTimer = setInterval(() => this.ssl.refresh(), SSL_REFRESH_INTERVAL_MS);
+    this.sslRefreshTimer = setInterval(() => {
+      this.followRedirection();
+      this.ssl.refresh();
+    }, SSL_REFRESH_INTERVAL_MS);
     this.sslRefreshTimer.unref();
     this.logger.info({ runDirectory: this.options.runDirectory }, 'httpsys started');
+  }
+
+  /**
+   * What the shared folder of redirection.config gives httpsys: the SSL store (when it is the folder's), the
+   * TLS session ticket secret and the ACME answers. `live`: redirection.config changed while httpsys runs.
+   */
+  private useSharedConfiguration(shared: SharedConfiguration | null, sslStoreFile: string | null, live: boolean): void {
+    this.sharedConfiguration = shared;
+    const sharedStore =
+      shared && sslStoreFile && resolve(dirname(sslStoreFile)) === resolve(shared.path) ? { cache: new SharedSslStoreCache(shared.cacheFolder), pollingPeriodMs: shared.pollingPeriodMs } : null;
+    const keys = shared
+      ? new SharedTicketKeys({
+          sharedFolder: shared.path,
+          cacheFolder: shared.cacheFolder,
+          pollingPeriodMs: shared.pollingPeriodMs,
+          runDirectory: this.options.runDirectory,
+          logger: this.logger.child({ component: 'ssl' }),
+        })
+      : new TicketKeys(this.options.runDirectory);
+    if (live) {
+      this.ssl.moveStore(sslStoreFile, sharedStore);
+      this.ssl.replaceTicketKeys(keys);
+    } else {
+      if (sharedStore) this.ssl.useSharedStore(sharedStore.cache, sharedStore.pollingPeriodMs);
+      this.ssl.useTicketKeys(keys);
+    }
+    this.state.acmeChallenges = new AcmeChallengeAnswers(this.options.runDirectory, shared?.path ?? null);
+    this.tlsFront.answerAcmeTlsAlpn(new AcmeTlsAlpnAnswers(this.options.runDirectory, shared?.path ?? null));
+  }
+
+  /** redirection.config changed (checked with the SSL store, every second): its edit applies, or was refused and logged. */
+  private followRedirection(): void {
+    const change = this.redirectionWatch?.poll();
+    if (change === undefined) return;
+    const shared = sharedConfigurationOf(change.redirection);
+    if (sameSharedConfiguration(shared, this.sharedConfiguration)) return;
+    const follow = this.options.followRedirection!;
+    const sslStoreFile = follow.sslStoreFollows ? sslStorePath(follow.localConfigFile, {}, change.redirection) : (this.options.sslStoreFile ?? null);
+    this.useSharedConfiguration(shared, sslStoreFile, true);
+    this.logger.info(
+      { sharedFolder: shared?.path ?? null, sslStore: sslStoreFile },
+      shared
+        ? `redirection.config changed: the SSL store${sslStoreFile ? ` (${sslStoreFile})` : ''}, TLS session ticket secret and ACME answers now come from the shared folder ${shared.path}`
+        : 'redirection.config changed: no shared configuration; the SSL store, TLS session ticket keys and ACME answers are this host\'s own',
+    );
+  }
+
+  /** The shared configuration in force (redirection.config enabled), else null. */
+  get sharedFolder(): string | null {
+    return this.sharedConfiguration?.path ?? null;
   }
 
   async stop(): Promise<void> {

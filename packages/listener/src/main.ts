@@ -15,7 +15,7 @@ const logger = createLogger({ service: 'httpsys' });
 
 // Shared configuration (redirection.config beside POOLHOST_CONFIG): the SSL store and the TLS session
 // ticket secret live in the shared folder. A broken redirection.config is was's to report (poolhost
-// start refuses it); httpsys then keeps to this host's own files.
+// start refuses it); httpsys then keeps to this host's own files. Edits while httpsys runs apply live.
 let redirection: ConfigurationRedirection | null = null;
 if (process.env.POOLHOST_CONFIG) {
   try {
@@ -44,6 +44,10 @@ void runService({
       listenSockets: listenSocketsFromPoolhost(process, logger),
       ...(sslStoreFile ? { sslStoreFile } : {}),
       sharedConfiguration: redirection ? { path: redirection.path, cacheFolder: dirname(redirection.file), pollingPeriodMs: redirection.pollingPeriodMs } : null,
+      // redirection.config is re-read when it changes, as IIS does (redirection-watch.ts).
+      ...(process.env.POOLHOST_CONFIG
+        ? { followRedirection: { localConfigFile: process.env.POOLHOST_CONFIG, sslStoreFollows: typeof values['ssl-store'] !== 'string' && !process.env.POOLHOST_SSL_STORE } }
+        : {}),
     }),
   stop: (httpSys) => httpSys.stop(),
 }).then((code) => process.exit(code));

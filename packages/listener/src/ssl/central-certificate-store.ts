@@ -26,10 +26,12 @@ export class CentralCertificateStore {
     private readonly binding: SslCertBinding,
     private readonly logger: Logger,
     private readonly env: NodeJS.ProcessEnv,
-    private readonly ticketKeys: SessionTicketKeys | null = null,
+    private ticketKeys: SessionTicketKeys | null = null,
   ) {}
 
-  applyTicketKeys(): void {
+  /** The keys in force (rotated), or `keys` from now on (redirection.config changed), applied to every loaded certificate. */
+  applyTicketKeys(keys: SessionTicketKeys | null = this.ticketKeys): void {
+    this.ticketKeys = keys;
     for (const entry of this.files.values()) if (entry.certificate) this.ticketKeys?.applyToCertificate(entry.certificate);
   }
 

@@ -52,7 +52,7 @@ export class SslConfiguration {
   private entries: StoreEntryState[] = [];
 
   constructor(
-    private readonly storeFile: string | null,
+    private storeFile: string | null,
     private readonly logger: Logger,
     private readonly env: NodeJS.ProcessEnv = process.env,
   ) {}
@@ -68,6 +68,26 @@ export class SslConfiguration {
   /** Session ticket keys for every certificate loaded from now on (httpsys sets them before the first refresh). */
   useTicketKeys(keys: SessionTicketKeys): void {
     this.ticketKeys = keys;
+  }
+
+  /**
+   * redirection.config changed while httpsys runs: the store is read from `file` from now on (`shared`: the
+   * farm's store, with its local copy), at the next refresh. The bindings loaded before serve until then,
+   * and stay when a shared store cannot be read (last known good).
+   */
+  moveStore(file: string | null, shared: { cache: SharedSslStoreCache; pollingPeriodMs: number } | null): void {
+    if (file === this.storeFile && (shared === null) === (this.shared === null)) return;
+    this.storeFile = file;
+    this.shared = null;
+    if (shared) this.useSharedStore(shared.cache, shared.pollingPeriodMs);
+    this.storeSignature = '\0';
+  }
+
+  /** Other session ticket keys (redirection.config changed: the farm's, or this host's own), applied to every loaded context now. */
+  replaceTicketKeys(keys: SessionTicketKeys): void {
+    this.ticketKeys = keys;
+    for (const entry of this.entries) if (entry.certificate) keys.applyToCertificate(entry.certificate);
+    for (const store of this.centralStores.values()) store.applyTicketKeys(keys);
   }
 
   /** True once the store has at least one entry (httpsys only then needs to look). */

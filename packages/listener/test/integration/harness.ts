@@ -20,7 +20,7 @@ import {
   type RequestQueueState,
   type UrlGroup,
 } from '@poolhost/protocol';
-import { createHttpSys, type HttpSys } from '../../src/index.js';
+import { createHttpSys, type HttpSys, type HttpSysOptions } from '../../src/index.js';
 
 export async function freePort(): Promise<number> {
   const server = createServer();
@@ -57,14 +57,20 @@ export class Harness {
   readonly events: ControlMessage[] = [];
   private readonly controls = new WeakMap<ChildProcess, ControlChannel>();
 
-  constructor(readonly pools: PoolSpec[], readonly limitOverrides: Partial<ListenerLimits> = {}, readonly connectionTimeout = 120_000) {}
+  constructor(
+    readonly pools: PoolSpec[],
+    readonly limitOverrides: Partial<ListenerLimits> = {},
+    readonly connectionTimeout = 120_000,
+    /** More options for httpsys (shared configuration, redirection.config followed). */
+    readonly httpSysOptions: Partial<HttpSysOptions> = {},
+  ) {}
 
   async start(): Promise<void> {
     this.port = await freePort();
     this.hostOnlyPort = await freePort();
     this.writeConfig();
     const logger = pino({ level: process.env.POOLHOST_TEST_LOG ?? 'silent' });
-    this.httpSys = await createHttpSys({ runDirectory: this.runDirectory, logger });
+    this.httpSys = await createHttpSys({ runDirectory: this.runDirectory, logger, ...this.httpSysOptions });
     this.control = await connectControlSocket(socketPath(this.runDirectory, 'httpsys'), {
       peer: 'httpsys',
       handlers: {

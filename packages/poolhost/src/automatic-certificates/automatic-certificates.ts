@@ -10,7 +10,8 @@
 // key and generates keys — none of which belongs on the request path — and an order survives an httpsys
 // restart. httpsys only answers the HTTP-01 challenges (from files) and swaps certificates (from the store).
 import { connect } from 'node:net';
-import { httpBindingFor, loadApplicationHostConfig, type ApplicationHostConfig, type AutomaticCertificates as Settings } from '@poolhost/config';
+import { dirname, resolve } from 'node:path';
+import { httpBindingFor, loadApplicationHostConfig, loadServedConfiguration, readConfigurationRedirection, sslStorePath, type ApplicationHostConfig, type AutomaticCertificates as Settings } from '@poolhost/config';
 import type { Logger } from '@poolhost/common';
 import { createDirectoryTree } from '@poolhost/common';
 import { orderCertificate, type IssuedCertificate } from './acme-order.js';
@@ -18,8 +19,15 @@ import { ACME_CERT_STORE_NAME, lookUpEntry, storeIssuedCertificate } from './cer
 import { orderLeaseFile, takeOrderLease } from './order-lease.js';
 
 export interface AutomaticCertificatesOptions {
+  /** applicationHost.config; with `followRedirection`, the local one, beside redirection.config. */
   configFile: string;
   storeFile: string;
+  /**
+   * redirection.config beside `configFile` is followed at every check, as was follows it: the served
+   * applicationHost.config, the SSL store and the shared folder are the ones it names now. An edit that
+   * was refuses (it does not load, or names a file that cannot be used) keeps what was read before.
+   */
+  followRedirection?: boolean;
   runDirectory: string;
   /**
    * The shared configuration folder of a web farm (redirection.config), else null: challenge answers go
@@ -59,7 +67,14 @@ export class AutomaticCertificates {
   private running: Promise<void> | null = null;
   private stopped = false;
 
-  constructor(private readonly options: AutomaticCertificatesOptions) {}
+  /** The SSL store and the farm's shared folder in force (redirection.config may move them: followRedirection). */
+  private storeFile: string;
+  private sharedFolder: string | null;
+
+  constructor(private readonly options: AutomaticCertificatesOptions) {
+    this.storeFile = options.storeFile;
+    this.sharedFolder = options.sharedFolder ?? null;
+  }
 
   start(): void {
     this.schedule(0);
@@ -93,7 +108,7 @@ export class AutomaticCertificates {
       const name = `${host}:${port}`;
       const failure = this.failures.get(name);
       if (failure && failure.nextAttemptAt > now()) continue;
-      const { entry, validTo } = lookUpEntry(this.options.storeFile, host, port);
+      const { entry, validTo } = lookUpEntry(this.storeFile, host, port);
       if (entry && entry.certStoreName !== ACME_CERT_STORE_NAME) {
         if (!this.notManaged.has(name)) {
           this.notManaged.add(name);
@@ -117,7 +132,7 @@ export class AutomaticCertificates {
       }
       try {
         // Another host may have stored a new certificate just before its lease ended.
-        const current = lookUpEntry(this.options.storeFile, host, port);
+        const current = lookUpEntry(this.storeFile, host, port);
         if (current.entry && current.validTo && current.validTo.getTime() - settings.renewBefore > now()) {
           this.reportValid(name, current.validTo, settings.renewBefore);
           continue;
@@ -176,9 +191,9 @@ export class AutomaticCertificates {
       `${renewal ? 'renewing' : 'ordering'} the certificate of ${name} from ${settings.directoryUrl}, validated by ${settings.challengeType}`,
     );
     try {
-      const issued = await (this.options.order ?? orderCertificate)(settings, host, this.options.sharedFolder ?? this.options.runDirectory);
-      const entry = storeIssuedCertificate(this.options.storeFile, settings.certificateStoreLocation, host, port, issued);
-      const { validTo } = lookUpEntry(this.options.storeFile, host, port);
+      const issued = await (this.options.order ?? orderCertificate)(settings, host, this.sharedFolder ?? this.options.runDirectory);
+      const entry = storeIssuedCertificate(this.storeFile, settings.certificateStoreLocation, host, port, issued);
+      const { validTo } = lookUpEntry(this.storeFile, host, port);
       this.failures.delete(name);
       logger.info(
         { sslBinding: `hostnameport=${name}`, certFile: entry.certFile, validTo: validTo?.toISOString() },
@@ -197,13 +212,33 @@ export class AutomaticCertificates {
 
   private readConfig(): ApplicationHostConfig | null {
     try {
-      const config = loadApplicationHostConfig(this.options.configFile);
+      const config = this.options.followRedirection ? this.readServed() : loadApplicationHostConfig(this.options.configFile);
       this.settings = { config };
       return config;
     } catch (error) {
       if (this.settings) this.options.logger.error({ reason: reasonOf(error) }, `automatic certificates keep the configuration read before: ${reasonOf(error)}`);
       return this.settings?.config ?? null;
     }
+  }
+
+  /** The configuration redirection.config names now, with its SSL store and shared folder; throws when was would refuse it. */
+  private readServed(): ApplicationHostConfig {
+    // Read as the served file itself (%SystemDrive% and relative paths are its folder's: a farm's certificates
+    // go to the shared folder), as before redirection.config was followed.
+    const redirection = readConfigurationRedirection(this.options.configFile);
+    const served = loadServedConfiguration(this.options.configFile, { configDirectory: redirection?.path ?? dirname(resolve(this.options.configFile)) });
+    const sharedFolder = served.redirection?.path ?? null;
+    // Another folder whose file cannot be used: was keeps the running configuration, so do the certificates.
+    if (sharedFolder !== this.sharedFolder && served.source === 'cached') {
+      throw new Error(`redirection.config names ${served.redirection!.sharedFile}, which is not used: ${served.problem}`);
+    }
+    const storeFile = sslStorePath(this.options.configFile, process.env, served.redirection);
+    if (sharedFolder !== this.sharedFolder || storeFile !== this.storeFile) {
+      this.storeFile = storeFile;
+      this.sharedFolder = sharedFolder;
+      this.options.logger.info({ sslStore: storeFile, sharedFolder }, `automatic certificates follow redirection.config: SSL store ${storeFile}, challenge answers in ${sharedFolder ?? this.options.runDirectory}`);
+    }
+    return served.config;
   }
 }
 

@@ -106,7 +106,9 @@ export async function runStartCommand(options: StartCommandOptions): Promise<num
         ...(config.automaticCertificates
           ? {
               automaticCertificates: new AutomaticCertificates({
-                configFile: config.file,
+                // The local file: redirection.config beside it is followed at every check, as was follows it.
+                configFile: options.configFile,
+                followRedirection: true,
                 // Beside the local file, where httpsys reads the SSL store (POOLHOST_CONFIG).
                 storeFile: sslStorePath(options.configFile),
                 runDirectory: options.runDirectory,

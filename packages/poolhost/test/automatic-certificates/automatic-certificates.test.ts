@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readSslStore, writeSslStore, DEFAULT_APP_ID } from '@poolhost/config';
@@ -154,4 +154,53 @@ test('a web farm orders once: while one host orders, the others leave the name t
   await host2.check();
   assert.deepEqual(ordered, ['host1'], 'host 2 finds the new certificate and orders nothing');
   await Promise.all(managers.map((manager) => manager.stop()));
+});
+
+test('redirection.config followed at every check: the configuration, SSL store and challenge folder of the shared folder it names now; a refused edit keeps them', async () => {
+  const { folder, configFile: sharedText } = setUp();
+  const local = join(folder, 'local');
+  const shares = [join(folder, 'share-a'), join(folder, 'share-b')] as const;
+  for (const share of [local, ...shares]) mkdirSync(share, { recursive: true });
+  for (const share of shares) writeFileSync(join(share, 'applicationHost.config'), readFileSync(sharedText));
+  // The local file has no ACME binding: only the shared one's are ordered.
+  const localFile = join(local, 'applicationHost.config');
+  writeFileSync(localFile, '<configuration><system.applicationHost><applicationPools /><sites /></system.applicationHost></configuration>');
+  const redirectTo = (share: string, extra = '') => writeFileSync(join(local, 'redirection.config'), `<configuration><configurationRedirection enabled="true" path="${share}"${extra} /></configuration>`);
+  redirectTo(shares[0]);
+  const challengeRoots: string[] = [];
+  const lines: string[] = [];
+  const manager = new AutomaticCertificates({
+    configFile: localFile,
+    followRedirection: true,
+    storeFile: join(shares[0], 'sslcert.json'),
+    sharedFolder: shares[0],
+    runDirectory: join(folder, 'run'),
+    logger: quietLogger(lines),
+    isListening: async () => true,
+    order: async (_settings, host, challengeRoot) => {
+      if (host !== 'www.contoso.test') throw new Error('not this one');
+      challengeRoots.push(challengeRoot);
+      return selfSigned(folder, host, 90);
+    },
+  });
+  await manager.check();
+  assert.deepEqual(challengeRoots, [shares[0]]);
+  assert.equal(readSslStore(join(shares[0], 'sslcert.json')).bindings.length, 1);
+
+  redirectTo(shares[1]);
+  await manager.check();
+  assert.deepEqual(challengeRoots, [shares[0], shares[1]], "B's store has no certificate: ordered, answers in B");
+  assert.equal(readSslStore(join(shares[1], 'sslcert.json')).bindings.length, 1);
+  assert.ok(lines.some((line) => line === `automatic certificates follow redirection.config: SSL store ${join(shares[1], 'sslcert.json')}, challenge answers in ${shares[1]}`));
+
+  // Refused as was refuses them: redirection.config broken, or naming a folder whose file cannot be used.
+  const kept = () => lines.filter((line) => line.startsWith('automatic certificates keep the configuration read before: '));
+  redirectTo(shares[0], ' polingPeriod="00:00:05"');
+  await manager.check();
+  assert.match(kept()[0] ?? '', /redirection\.config:1:\d+: Unrecognized attribute 'polingPeriod'/);
+  redirectTo(join(folder, 'nowhere'));
+  await manager.check();
+  assert.match(kept()[1] ?? '', /nowhere\/applicationHost\.config cannot be read: no such file/);
+  assert.equal(challengeRoots.length, 2, 'nothing ordered meanwhile');
+  await manager.stop();
 });
