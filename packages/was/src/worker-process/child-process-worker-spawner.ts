@@ -5,7 +5,7 @@
 // a pool on assignment, with the same environment, identity and cgroup a cold start gets.
 import { startupMark } from '@poolhost/common/startup-trace';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { lstatSync, type BigIntStats } from 'node:fs';
+import { lstatSync, readFileSync, type BigIntStats } from 'node:fs';
 import type { Socket } from 'node:net';
 import { join } from 'node:path';
 import type { ApplicationPool } from '@poolhost/config';
@@ -77,7 +77,7 @@ export function createChildProcessWorkerSpawner(options: ChildProcessWorkerSpawn
     const prepared = preparedAhead.get(key);
     if (prepared === undefined) return null;
     preparedAhead.delete(key);
-    return prepared.text === text && unchanged(prepared.paths) ? prepared : null;
+    return preparedAheadUsable(prepared, text) ? prepared : null;
   };
 
   /** Everything a worker of the pool needs prepared on disk (temp folder, the pool's configuration file), and its start. */
@@ -184,7 +184,7 @@ export function createChildProcessWorkerSpawner(options: ChildProcessWorkerSpawn
       const tempDirectory = ensurePoolTempDirectory(options.runDirectory, pool.name, undefined);
       const file = writePoolConfiguration(tempDirectory, pool.name, text, undefined);
       const base = `${options.runDirectory}-temp`;
-      preparedAhead.set(pool.name.toLowerCase(), { text, tempDirectory, file, paths: fingerprints([base, join(base, 'apppools'), tempDirectory], file) });
+      preparedAhead.set(pool.name.toLowerCase(), { text, bytes: Buffer.from(text), tempDirectory, file, paths: fingerprints([base, join(base, 'apppools'), tempDirectory], file) });
     },
 
     warmSpawnPath: () =>
@@ -303,9 +303,22 @@ function runW3wp(entry: string[], args: string[], env: NodeJS.ProcessEnv, dataSo
 
 type W3wpSubprocess = ChildProcess;
 
+/**
+ * Whether what prepareAhead wrote can serve a start whose pool configuration is `text`: the same text, the
+ * same folders and file (lstat), and the file's bytes. The bytes too, because a same-size edit within the
+ * filesystem's timestamp granularity (a coarse clock tick, on kernels and filesystems without fine-grained
+ * timestamps) leaves size, mtime and ctime as they were. Reading the small file back costs ≈9 µs of CPU
+ * (docs/performance.md), against milliseconds for the spawn it serves.
+ */
+export function preparedAheadUsable(prepared: PreparedAhead, text: string): boolean {
+  return prepared.text === text && unchanged(prepared.paths) && sameBytes(prepared.file, prepared.bytes);
+}
+
 /** A pool's folder and configuration file as prepareAhead wrote them. */
-interface PreparedAhead {
+export interface PreparedAhead {
   text: string;
+  /** What writePoolConfiguration wrote (the text as UTF-8), compared with the file when a start takes it. */
+  bytes: Buffer;
   tempDirectory: string;
   file: string;
   paths: Fingerprint[];
@@ -316,13 +329,13 @@ interface PreparedAhead {
  * and owner (what ensurePoolTempDirectory makes sure of; files made in them change their times); for the
  * file, also its size, link count and modification and change times, which any write, chmod or chown changes.
  */
-interface Fingerprint {
+export interface Fingerprint {
   path: string;
   stats: BigIntStats;
   file: boolean;
 }
 
-function fingerprints(directories: string[], file: string): Fingerprint[] {
+export function fingerprints(directories: string[], file: string): Fingerprint[] {
   return [...directories.map((path) => ({ path, stats: lstatSync(path, { bigint: true }), file: false })), { path: file, stats: lstatSync(file, { bigint: true }), file: true }];
 }
 
@@ -333,6 +346,15 @@ function unchanged(paths: Fingerprint[]): boolean {
       const same = now.dev === before.dev && now.ino === before.ino && now.mode === before.mode && now.uid === before.uid && now.gid === before.gid;
       return same && (!file || (now.size === before.size && now.nlink === before.nlink && now.mtimeNs === before.mtimeNs && now.ctimeNs === before.ctimeNs));
     });
+  } catch {
+    return false;
+  }
+}
+
+/** Whether `file` still holds exactly `bytes`. */
+function sameBytes(file: string, bytes: Buffer): boolean {
+  try {
+    return readFileSync(file).equals(bytes);
   } catch {
     return false;
   }

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { createLogger } from '@poolhost/common';
 import { socketPath } from '@poolhost/protocol';
-import { createChildProcessWorkerSpawner } from '../../src/worker-process/child-process-worker-spawner.js';
+import { createChildProcessWorkerSpawner, fingerprints, preparedAheadUsable } from '../../src/worker-process/child-process-worker-spawner.js';
 import { configWithPools } from '../support/config-fixture.js';
 
 const silent = createLogger({ service: 'was', destination: new Writable({ write: (_chunk, _encoding, done) => done() }) });
@@ -147,6 +147,25 @@ test('a start writes its file again when the text differs from what was prepared
     rmSync(join(`${runDirectory}-temp`), { recursive: true });
     await startWith(spawner, runDirectory, '<configuration>gone</configuration>');
     assert.equal(readFileSync(file, 'utf8'), '<configuration>gone</configuration>');
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+});
+
+test('a prepared-ahead file edited to the same size within the timestamp granularity is not used: its bytes are compared', () => {
+  const folder = mkdtempSync(join(tmpdir(), 'was-prepared-'));
+  try {
+    const file = join(folder, 'Pool.config');
+    writeFileSync(file, '<configuration>same</configuration>');
+    // An edit within one tick of a coarse filesystem clock: size, mtime and ctime stay what prepareAhead saw.
+    // (This kernel stamps finely, so the fingerprint is taken after the edit to stand for that.)
+    writeFileSync(file, '<configuration>SAME</configuration>');
+    const prepared = { text: '<configuration>same</configuration>', bytes: Buffer.from('<configuration>same</configuration>'), tempDirectory: folder, file, paths: fingerprints([folder], file) };
+    assert.equal(preparedAheadUsable(prepared, '<configuration>same</configuration>'), false);
+    writeFileSync(file, '<configuration>same</configuration>');
+    const restored = { ...prepared, paths: fingerprints([folder], file) };
+    assert.equal(preparedAheadUsable(restored, '<configuration>same</configuration>'), true);
+    assert.equal(preparedAheadUsable(restored, '<configuration>other</configuration>'), false);
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }
