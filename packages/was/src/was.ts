@@ -283,7 +283,7 @@ export function createWas(options: WasOptions): Was {
         return false;
       case 'polling':
         source.redirected(change.redirection, null);
-        if (watcher) await watchApplicationHost(configText ?? undefined);
+        if (watcher) await watchApplicationHost();
         return true;
       case 'redirect': {
         if (!(await reconfigure(change.config, change.text))) return false;
@@ -292,7 +292,8 @@ export function createWas(options: WasOptions): Was {
           { file: change.file, generation: source.current.generation, source: source.current.source },
           `redirection.config changed: serving ${change.file}${change.redirection ? ' (shared configuration)' : ''}, generation ${source.current.generation}`,
         );
-        if (watcher) await watchApplicationHost(change.text);
+        // The text in force is what the new watcher compares with, when it reads it the same way (UTF-8).
+        if (watcher) await watchApplicationHost(change.utf8 ? change.text : undefined);
         return true;
       }
     }
@@ -348,7 +349,7 @@ export function createWas(options: WasOptions): Was {
       logger.info({ applicationPools: pools.size }, `the Windows Process Activation Service started with ${pools.size} application pools`);
       preparePoolConfigurations();
       if (options.watchConfiguration) {
-        await watchApplicationHost(source.current.source === 'cached' ? undefined : (configText ?? undefined));
+        await watchApplicationHost();
         // redirection.config is local (beside the local applicationHost.config): notifications suffice.
         redirectionWatcher = new ConfigWatcher({
           file: redirectionConfigPath(source.current.localFile),

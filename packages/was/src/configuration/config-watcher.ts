@@ -13,7 +13,6 @@ import { watch, type Dirent, type FSWatcher } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { dirname, join, sep } from 'node:path';
 import type { Logger } from '@poolhost/common';
-import { decodeConfigBytes } from '@poolhost/config';
 
 export interface ConfigWatcherOptions {
   /** applicationHost.config (absolute). */
@@ -29,8 +28,9 @@ export interface ConfigWatcherOptions {
   /** Also read applicationHost.config every this many milliseconds (shared configuration). */
   pollIntervalMs?: number;
   /**
-   * The applicationHost.config text already in force (read by the caller): compared with what the watcher
-   * reads from then on, so a change made between the caller's read and start() is not missed.
+   * The applicationHost.config text already in force (read by the caller), as the watcher reads it (UTF-8):
+   * compared with what the watcher reads from then on, so a change made between the caller's read and
+   * start() is not missed.
    */
   initialText?: string;
   /** Poll applicationHost.config without watching its folder (enableUncPolling="true"). */
@@ -99,15 +99,8 @@ export class ConfigWatcher {
   }
 
   private async snapshot(): Promise<void> {
-    const file = this.options.file;
-    if (!this.seen.has(file)) {
-      if (this.options.initialText !== undefined) this.seen.set(file, this.options.initialText);
-      else {
-        const read = await readApplicationHost(file);
-        this.seen.set(file, 'text' in read ? read.text : null);
-      }
-    }
-    for (const other of this.files()) if (!this.seen.has(other)) this.seen.set(other, await readText(other));
+    if (this.options.initialText !== undefined && !this.seen.has(this.options.file)) this.seen.set(this.options.file, this.options.initialText);
+    for (const file of this.files()) if (!this.seen.has(file)) this.seen.set(file, await readText(file));
   }
 
   /** The virtual directories' folders (without a trailing slash). */
@@ -279,8 +272,7 @@ export class ConfigWatcher {
 
 async function readApplicationHost(file: string): Promise<{ text: string } | { error: NodeJS.ErrnoException }> {
   try {
-    // Decoded as the configuration loader does (a UTF-16 file too), so it compares with `initialText`.
-    return { text: decodeConfigBytes(await readFile(file)).text };
+    return { text: await readFile(file, 'utf8') };
   } catch (error) {
     return { error: error as NodeJS.ErrnoException };
   }

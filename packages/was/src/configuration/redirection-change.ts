@@ -21,7 +21,7 @@ export type RedirectionChange =
   /** The same file, read with other polling settings (pollingPeriod, enableUncPolling). */
   | { kind: 'polling'; redirection: ConfigurationRedirection }
   /** Another file is served: the shared one of `redirection`, or the local one (null: not redirected). */
-  | { kind: 'redirect'; redirection: ConfigurationRedirection | null; file: string; text: string; config: ApplicationHostConfig }
+  | { kind: 'redirect'; redirection: ConfigurationRedirection | null; file: string; text: string; config: ApplicationHostConfig; utf8: boolean }
   /** The edit cannot apply: the running configuration stays. `error`: the file that does not load (file:line:column). */
   | { kind: 'refused'; problem: string; error?: ConfigError };
 
@@ -54,15 +54,18 @@ export function redirectionChange(input: RedirectionChangeInput): RedirectionCha
     return samePolling ? { kind: 'unchanged' } : { kind: 'polling', redirection };
   }
   let text: string;
+  let utf8: boolean;
   try {
-    text = decodeConfigBytes(readFileSync(target)).text;
+    const decoded = decodeConfigBytes(readFileSync(target));
+    text = decoded.text;
+    utf8 = decoded.encoding === 'utf8';
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === undefined) throw error;
     return { kind: 'refused', problem: `${file} names ${target}, which is not used: ${describeSharedConfigurationProblem(target, error)}` };
   }
   try {
     const config = parseApplicationHostConfig(text, target, { configDirectory: input.configDirectory, ...(input.env ? { env: input.env } : {}) });
-    return { kind: 'redirect', redirection, file: target, text, config };
+    return { kind: 'redirect', redirection, file: target, text, config, utf8 };
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     return { kind: 'refused', problem: `${file} names ${target}, which does not load: ${formatIssue(error.issues[0]!)}`, error };
