@@ -58,12 +58,17 @@ test('appcmd recycle apppool while the demand-started worker is loading: 5079, t
   await waitFor('a new worker to answer', async () => (answeredBy = await pidOf(port)) !== starting, 30_000);
   await waitFor('the recycled worker to exit', () => !pidAlive(starting), 30_000);
 
-  const journal = await askWas(poolhost.runDirectory, { type: 'GetEventJournal', applicationPool: 'Slow' });
+  // was records the exit when it has reaped the process, a moment after it is gone from /proc.
+  const journal = await (async () => {
+    let last = await askWas(poolhost.runDirectory, { type: 'GetEventJournal', applicationPool: 'Slow' });
+    await waitFor('was to record the recycled worker\'s exit', async () => (last = await askWas(poolhost.runDirectory, { type: 'GetEventJournal', applicationPool: 'Slow' })).workerHistory.length > 0, 10_000);
+    return last;
+  })();
   assert.deepEqual(
     journal.workerHistory.map((entry) => [entry.pid, entry.reason]),
     [[starting, 'recycle (OnDemand)']],
   );
   assert.deepEqual(journal.events.map((entry) => entry.eventId), [5079], 'no failure: only the administrator\'s request is logged');
-  const { workers: after2 } = await askWas(poolhost.runDirectory, { type: 'ListWorkerProcesses', applicationPool: 'Slow' });
-  assert.deepEqual(after2.map((worker) => [worker.pid, worker.state]), [[answeredBy, 'Running']]);
+  const { workers: remaining } = await askWas(poolhost.runDirectory, { type: 'ListWorkerProcesses', applicationPool: 'Slow' });
+  assert.deepEqual(remaining.map((worker) => [worker.pid, worker.state]), [[answeredBy, 'Running']]);
 });
