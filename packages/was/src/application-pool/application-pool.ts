@@ -57,9 +57,12 @@ export class ApplicationPool {
   private readonly rapidFail: RapidFailProtection;
   private readonly workers = new Set<WorkerProcess>();
   private readonly rotation: WorkerRotation;
-  /** Bumped by every configuration change that needs new workers; a worker started before it is recycled when ready. */
-  private configGeneration = 0;
-  private readonly workerGeneration = new Map<WorkerProcess, number>();
+  /**
+   * Workers a recycle found still Starting, with the trigger: each is rotated (overlapped or not, as the
+   * pool says) once it reports WorkerReady; one that fails to start needs no recycle. The trigger's event
+   * was written when the recycle was asked for.
+   */
+  private readonly recycleWhenReady = new Map<WorkerProcess, RecycleReason>();
   private disabledReason: string | undefined;
   private stoppedWaiters: Array<() => void> = [];
   private alwaysRunningTimer: TimerHandle | null = null;
@@ -241,18 +244,31 @@ export class ApplicationPool {
     this.resumeSuspended('request queue active');
   }
 
-  /** Recycles the given worker, or every worker; the event is written (if logEventOnRecycle has the flag) only when something is recycled. */
+  /**
+   * Recycles the given worker, or every worker, and returns how many: the running ones are rotated now;
+   * the ones still starting (a demand start, an earlier recycle's replacement) are marked and rotated once
+   * they report WorkerReady — they may already have loaded what the recycle is meant to replace. The
+   * event is written (if logEventOnRecycle has the flag) only when something is recycled.
+   */
   recycle(trigger: RecycleReason, only?: WorkerProcess, options: { logEvent?: boolean } = {}): number {
     if (this.state !== 'Started') return 0;
-    const targets = (only ? [only] : [...this.workers]).filter(
-      (worker) => (worker.state === 'Running' || worker.state === 'Suspended') && !worker.standby && !this.rotation.isRotating(worker),
-    );
-    if (targets.length === 0) return 0;
+    const candidates = only ? [only] : [...this.workers];
+    const targets = candidates.filter((worker) => (worker.state === 'Running' || worker.state === 'Suspended') && !worker.standby && !this.rotation.isRotating(worker));
+    const starting = candidates.filter((worker) => worker.state === 'Starting' && !worker.standby && !this.recycleWhenReady.has(worker));
+    if (targets.length === 0 && starting.length === 0) return 0;
     if (options.logEvent ?? true) this.logRecycle(trigger, only ? only.pid : 0);
     this.counters.recycled(trigger);
+    for (const worker of starting) {
+      this.recycleWhenReady.set(worker, trigger);
+      this.logger.info({ trigger, workerId: worker.workerId, workerPid: worker.pid }, `worker process ${worker.pid || worker.workerId} of application pool '${this.name}' is still starting: it is recycled once it is ready (${trigger})`);
+    }
+    if (targets.length > 0) this.rotate(targets, trigger);
+    return targets.length + starting.length;
+  }
+
+  private rotate(targets: WorkerProcess[], trigger: RecycleReason): void {
     this.logger.info({ trigger, workers: targets.map((worker) => worker.pid) }, `recycling ${targets.length} worker process(es) of application pool '${this.name}' (${trigger})`);
     this.rotation.rotate(targets, trigger, !this.config.recycling.disallowOverlappingRotation, this.replacementsAllowed(targets));
-    return targets.length;
   }
 
   /**
@@ -300,9 +316,8 @@ export class ApplicationPool {
   }
 
   private replaceWorkersForConfiguration(): void {
-    this.configGeneration++;
-    // 5080 whenever workers run old settings, even when all of them are still starting or already
-    // being replaced (they are recycled once ready, without an event of their own).
+    // 5080 whenever workers run old settings, even when all of them are already being replaced or marked
+    // (a worker still starting is recycled once ready, without an event of its own).
     if (this.state === 'Started' && this.activeWorkers.length > 0) this.logRecycle('ConfigChange', 0);
     this.recycle('ConfigChange', undefined, { logEvent: false });
   }
@@ -345,7 +360,6 @@ export class ApplicationPool {
     });
     this.workers.add(worker);
     this.counters.workerCreated(this.activeWorkers.length);
-    this.workerGeneration.set(worker, this.configGeneration);
     // The spawn happens inside launch()'s first, synchronous part (when no spare and no net.tcp connection is
     // awaited): the line about it is written after it, off a demand start's path.
     void worker.launch();
@@ -354,11 +368,14 @@ export class ApplicationPool {
   }
 
   private onWorkerReady(worker: WorkerProcess): void {
+    // A replacement that is ready first lets the worker it replaces go.
     this.rotation.workerReady(worker);
     this.options.publishListenerChannelAvailable?.(this.name);
+    // A recycle asked for while it was starting (its event and counter were written then).
+    const trigger = this.recycleWhenReady.get(worker);
+    this.recycleWhenReady.delete(worker);
+    if (trigger !== undefined && this.state === 'Started' && worker.state === 'Running' && !this.rotation.isRotating(worker)) this.rotate([worker], trigger);
     if (!worker.standby) this.ensureStandby();
-    // Started before the latest configuration change: it runs old settings, so it is replaced too.
-    if ((this.workerGeneration.get(worker) ?? 0) < this.configGeneration) this.recycle('ConfigChange', worker, { logEvent: false });
   }
 
   /**
@@ -410,7 +427,7 @@ export class ApplicationPool {
     this.workers.delete(worker);
     this.unhealthyRecycles.get(worker)?.cancel();
     this.unhealthyRecycles.delete(worker);
-    this.workerGeneration.delete(worker);
+    this.recycleWhenReady.delete(worker);
     this.counters.workerExited(reason, worker.killedAtShutdownTimeLimit, this.options.clock.now());
     const heldDemand = this.rotation.workerExited(worker);
     const standby = this.standbyWorker;

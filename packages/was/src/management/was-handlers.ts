@@ -38,9 +38,11 @@ export function wasHandlers(context: WasHandlerContext): HandlerTable {
     if (!pool) throw wasErrors.applicationPoolNotFound(name);
     return pool;
   };
-  const findWorker = (pid: number) => {
+  /** A Running worker by pid; with `starting`, also one still Starting (a recycle is then applied once it is ready). */
+  const findWorker = (pid: number, starting = false) => {
     for (const pool of pools.values()) {
-      const worker = pool.liveWorkers().find((candidate) => candidate.pid === pid);
+      const workers = starting ? [...pool.liveWorkers(), ...pool.activeWorkers.filter((candidate) => candidate.state === 'Starting')] : pool.liveWorkers();
+      const worker = workers.find((candidate) => candidate.pid === pid);
       if (worker) return { pool, worker };
     }
     throw wasErrors.workerProcessNotFound(pid);
@@ -107,7 +109,8 @@ export function wasHandlers(context: WasHandlerContext): HandlerTable {
       await pool.stop({ kind: 'adminStop' }, 'stopped by an administrator');
       return { type: 'Acknowledged', detail: `"${pool.name}" successfully stopped.` };
     },
-    // 5079 is written for the request itself; a started pool with no worker has nothing else to do.
+    // 5079 is written for the request itself; a started pool with no worker has nothing else to do. A
+    // worker still starting (a demand start, an earlier recycle's replacement) is recycled once it is ready.
     RecycleApplicationPool: async (message) => {
       const pool = find(message.name);
       if (pool.state !== 'Started') throw wasErrors.notStarted();
@@ -119,9 +122,9 @@ export function wasHandlers(context: WasHandlerContext): HandlerTable {
       return { type: 'Acknowledged', detail: `"${pool.name}" successfully recycled` };
     },
     RecycleWorkerProcess: (message) => {
-      const { pool, worker } = findWorker(message.pid);
+      const { pool, worker } = findWorker(message.pid, true);
       if (pool.recycle('OnDemand', worker) === 0) throw wasErrors.notStarted();
-      logger.info({ pool: pool.name, workerPid: worker.pid }, `worker process ${worker.pid} of application pool '${pool.name}' recycled on request`);
+      logger.info({ pool: pool.name, workerPid: worker.pid }, `worker process ${worker.pid} of application pool '${pool.name}' recycled on request${worker.state === 'Starting' ? ' (once it is ready: it is still starting)' : ''}`);
       return { type: 'Acknowledged', detail: `worker process ${worker.pid} of "${pool.name}" is being recycled` };
     },
     // Like ending w3wp.exe in Task Manager: no drain; the exit is a crash (5009) and counts for rapid-fail protection.

@@ -7,7 +7,6 @@ import { startupMark } from '@poolhost/common/startup-trace';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { lstatSync, readFileSync, type BigIntStats } from 'node:fs';
 import type { Socket } from 'node:net';
-import { join } from 'node:path';
 import type { ApplicationPool } from '@poolhost/config';
 import type { Logger } from '@poolhost/common';
 import { connectUnixSocket, connectingUnixSocket, executablePath, socketPath } from '@poolhost/protocol';
@@ -85,7 +84,7 @@ export function createChildProcessWorkerSpawner(options: ChildProcessWorkerSpawn
     const pool = request.applicationPool;
     const identity = resolveWorkerIdentity(pool, options.logger);
     const ahead = identity === undefined && request.poolConfiguration ? takePreparedAhead(pool, request.poolConfiguration) : null;
-    const tempDirectory = ahead?.tempDirectory ?? ensurePoolTempDirectory(options.runDirectory, pool.name, identity);
+    const tempDirectory = ahead?.tempDirectory ?? ensurePoolTempDirectory(options.runDirectory, pool.name, identity).directory;
     // Configuration isolation: the worker reads its pool's file, never applicationHost.config.
     const poolConfigFile = ahead?.file ?? (request.poolConfiguration ? writePoolConfiguration(tempDirectory, pool.name, request.poolConfiguration, identity) : null);
     return {
@@ -181,10 +180,9 @@ export function createChildProcessWorkerSpawner(options: ChildProcessWorkerSpawn
     prepareAhead(pool: ApplicationPool, text: string): void {
       // A SpecificUser pool's identity is looked up (and its folder chowned) at each start, as before.
       if (pool.processModel.identityType === 'SpecificUser') return;
-      const tempDirectory = ensurePoolTempDirectory(options.runDirectory, pool.name, undefined);
+      const { directory: tempDirectory, ensured } = ensurePoolTempDirectory(options.runDirectory, pool.name, undefined);
       const file = writePoolConfiguration(tempDirectory, pool.name, text, undefined);
-      const base = `${options.runDirectory}-temp`;
-      preparedAhead.set(pool.name.toLowerCase(), { text, bytes: Buffer.from(text), tempDirectory, file, paths: fingerprints([base, join(base, 'apppools'), tempDirectory], file) });
+      preparedAhead.set(pool.name.toLowerCase(), { text, bytes: Buffer.from(text), tempDirectory, file, paths: fingerprints(ensured, file) });
     },
 
     warmSpawnPath: () =>
@@ -335,7 +333,7 @@ export interface Fingerprint {
   file: boolean;
 }
 
-export function fingerprints(directories: string[], file: string): Fingerprint[] {
+export function fingerprints(directories: readonly string[], file: string): Fingerprint[] {
   return [...directories.map((path) => ({ path, stats: lstatSync(path, { bigint: true }), file: false })), { path: file, stats: lstatSync(file, { bigint: true }), file: true }];
 }
 

@@ -18,7 +18,13 @@ export function poolTempDirectory(runDirectory: string, applicationPool: string)
   return join(`${runDirectory}-temp`, 'apppools', poolFolderName(applicationPool));
 }
 
-export function ensurePoolTempDirectory(runDirectory: string, applicationPool: string, identity: WorkerIdentity | undefined): string {
+/** The pool's temp folder, and every folder ensurePoolTempDirectory made sure of on the way (its parents first, then it). */
+export interface PoolTempDirectory {
+  directory: string;
+  ensured: readonly string[];
+}
+
+export function ensurePoolTempDirectory(runDirectory: string, applicationPool: string, identity: WorkerIdentity | undefined): PoolTempDirectory {
   const base = `${runDirectory}-temp`;
   const pools = join(base, 'apppools');
   const directory = poolTempDirectory(runDirectory, applicationPool);
@@ -29,5 +35,5 @@ export function ensurePoolTempDirectory(runDirectory: string, applicationPool: s
   createDirectoryTree(directory, 0o700);
   if (identity) chownSync(directory, identity.uid, identity.gid);
   chmodSync(directory, 0o700);
-  return directory;
+  return { directory, ensured: [base, pools, directory] };
 }

@@ -1,6 +1,7 @@
-// Everything that watches a running worker, started when it becomes Running and stopped when it is
-// suspended or stopping: pings (hang detection, 5010), samples (idle, request and memory limits) and
-// the periodicRestart timers.
+// Everything that watches a worker: pings (hang detection, 5010) and samples (idle, request and memory
+// limits), started when it becomes Running and paused while it is suspended; and the periodicRestart
+// timers (time, schedule), armed when it is launched — a scheduled time that passes while the worker is
+// still starting recycles it once it is ready. All stop when it is stopping.
 import type { ApplicationPool } from '@poolhost/config';
 import type { WorkerHealth } from '@poolhost/protocol';
 import type { Clock } from '@poolhost/common';
@@ -52,12 +53,16 @@ export class WorkerMonitors {
     this.sampling = this.createSampling();
   }
 
-  /** Running: pings, samples and periodic restart timers. */
+  /** Launched: the periodicRestart timers (time from the worker's start, the schedule's next local time). */
+  startRecycleTimers(): void {
+    this.periodicRestart.start();
+  }
+
+  /** Running: pings and samples. */
   start(): void {
     this.idleTracker.touch(this.options.clock.now());
     this.ping?.start();
     this.sampling?.start();
-    this.periodicRestart.start();
   }
 
   /** Suspended: a frozen process answers nothing, so pings and samples pause; recycle timers keep running. */

@@ -110,8 +110,9 @@ export class WorkerProcess {
       idle: () => {
         if (this.state === 'Running') options.events.idle(this);
       },
+      // A worker still starting is recycled once it is ready (the pool keeps the trigger).
       recycleDue: (trigger, detail) => {
-        if (this.state === 'Running' || this.state === 'Suspended') options.events.recycleRequested(this, trigger, detail);
+        if (liveStates.has(this.state)) options.events.recycleRequested(this, trigger, detail);
       },
     });
   }
@@ -169,6 +170,7 @@ export class WorkerProcess {
   async launch(): Promise<void> {
     const { processModel } = this.options.applicationPool;
     this.startupTimer = this.options.clock.setTimeout(() => this.onStartupTimeLimit(), processModel.startupTimeLimit);
+    this.monitors.startRecycleTimers();
     let spawned: SpawnedWorker;
     try {
       spawned = await this.options.spawner.spawn({
@@ -278,8 +280,9 @@ export class WorkerProcess {
         this.logger.error({ workerPid: this.pid }, `worker process ${this.pid} of application pool '${this.applicationPoolName}' failed to start: ${message.message}`);
         this.terminate({ kind: 'startupFailed', message: message.message }, 'SIGTERM');
       },
+      // Also while Starting (iisnode's control pipe can ask while the application loads): applied once ready.
       WorkerRecycleRequested: (message) => {
-        if (this.state === 'Running') this.options.events.recycleRequested(this, message.reason, message.detail ?? 'requested by the worker process', message.applicationFailedToLoad === true);
+        if (this.state === 'Running' || this.state === 'Starting') this.options.events.recycleRequested(this, message.reason, message.detail ?? 'requested by the worker process', message.applicationFailedToLoad === true);
       },
     };
   }

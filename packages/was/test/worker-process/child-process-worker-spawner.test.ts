@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -142,6 +142,12 @@ test('a start writes its file again when the text differs from what was prepared
     writeFileSync(file, '<configuration>edited</configuration>');
     await startWith(spawner, runDirectory, '<configuration>same</configuration>');
     assert.equal(readFileSync(file, 'utf8'), '<configuration>same</configuration>');
+
+    // A parent folder changed since (its mode here): the start makes sure of the folders again.
+    spawner.prepareAhead(request().applicationPool, '<configuration>parent</configuration>');
+    chmodSync(join(`${runDirectory}-temp`, 'apppools'), 0o755);
+    await startWith(spawner, runDirectory, '<configuration>parent</configuration>');
+    assert.equal(statSync(join(`${runDirectory}-temp`, 'apppools')).mode & 0o777, 0o711);
 
     spawner.prepareAhead(request().applicationPool, '<configuration>gone</configuration>');
     rmSync(join(`${runDirectory}-temp`), { recursive: true });

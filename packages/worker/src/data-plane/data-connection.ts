@@ -47,6 +47,8 @@ export class DataConnection implements FrameHandler {
   private closing = false;
   /** Offers of traced requests whose CacheStoreVerdict httpsys has still to send, by stream (null: none yet). */
   private cacheStoreVerdicts: Map<number, KernelCacheOffer> | null = null;
+  /** Set by ATTACHED: the read that brought it is flushed when its frames have been handled (see the 'data' listener). */
+  private flushAtReadEnd = false;
 
   constructor(
     readonly socket: Socket,
@@ -63,6 +65,15 @@ export class DataConnection implements FrameHandler {
       } catch (error) {
         this.logger.error({ err: error }, 'httpsys broke the data-plane framing');
         socket.destroy(error as Error);
+      }
+      // httpsys sends ATTACHED and the requests that waited for a worker (a demand start's first request)
+      // in one write. ATTACHED resolves attach(), and the rest of the worker's start runs as promise
+      // continuations after this read, before the event-loop turn's flush: the responses the application
+      // gave synchronously go now, ahead of them (docs/performance.md, "Demand start without a spare: the
+      // wall-clock path"). Once per connection; every later read is flushed once per turn as before.
+      if (this.flushAtReadEnd) {
+        this.flushAtReadEnd = false;
+        this.writer.flush();
       }
     });
     socket.on('error', (error) => this.logger.debug({ err: error }, 'data connection error'));
@@ -181,6 +192,7 @@ export class DataConnection implements FrameHandler {
     }
     switch (type) {
       case FrameType.Attached:
+        this.flushAtReadEnd = true;
         this.attachWaiter?.resolve();
         this.attachWaiter = null;
         return;

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import {
+  FRAME_HEADER_SIZE,
   FrameDecoder,
   FrameType,
   FrameWriter,
@@ -323,4 +324,36 @@ test("a traced offer whose request httpsys had already ended: its REQUEST_ENDED 
   fake.writer.flush();
   await fake.waitFor(() => connection.awaitedCacheStoreVerdicts === 0);
   assert.deepEqual(events, [['HTTPSYS_CACHEABLE', { HttpsysCacheable: false, Reason: 'REQUEST_ENDED', CachePolicy: 'NO_CACHE' }]]);
+});
+
+test('a demand start\'s first answer (its request came in the read that brought ATTACHED) is sent before the rest of the start resumes', async () => {
+  // httpsys sends ATTACHED and the request that waited for a worker in one write; the application answers
+  // it synchronously. attach()'s continuation (WorkerReady to was, in w3wp) runs after that read: by then
+  // the answer must already be on the socket, not waiting for the turn's setImmediate flush.
+  const firstPath = join(directory, 'first.sock');
+  const httpsys = new FakeHttpSys();
+  const firstServer = createServer((socket) => {
+    httpsys.accept(socket);
+    void httpsys.waitFor((frames) => frames.some((frame) => frame.type === FrameType.Attach)).then(() => {
+      httpsys.writer.empty(FrameType.Attached, 0);
+      httpsys.sendRequest(1, 'GET', '/first');
+    });
+  });
+  await new Promise<void>((resolve) => firstServer.listen(firstPath, resolve));
+  const applications = new ApplicationTable();
+  applications.add({ siteId: 1, siteName: 'Default Web Site', path: '/', kind: 'iisnode', handle: (_req, res) => res.end('first'), acceptsUpgrade: () => false, upgrade: () => undefined });
+  const socket = connect(firstPath);
+  await new Promise((resolve) => socket.once('connect', resolve));
+  const first = new DataConnection(socket, applications, { lost: () => undefined, streamEnded: () => undefined }, pino({ level: 'silent' }));
+  try {
+    await first.attach('FirstPool', 1, 'w-first');
+    const writtenWhenResumed = socket.bytesWritten;
+    await httpsys.waitFor((frames) => frames.some((frame) => frame.streamId === 1 && frame.type === FrameType.ResponseEnd));
+    // Without the flush at the read's end, ATTACH alone would have been written by then.
+    const attachFrame = FRAME_HEADER_SIZE + httpsys.frames.find((frame) => frame.type === FrameType.Attach)!.payload.length;
+    assert.ok(writtenWhenResumed > attachFrame, `the answer was on the socket when attach() resumed (${writtenWhenResumed} bytes written; ATTACH is ${attachFrame})`);
+  } finally {
+    socket.destroy();
+    await new Promise((resolve) => firstServer.close(resolve));
+  }
 });
