@@ -71,6 +71,18 @@ class BaselineBuilder {
     return element;
   }
 
+  /**
+   * An element whose children are made when first read, with the lines they would have had: the next
+   * `count` lines are kept for them. Its `children` is an enumerable property like any other element's
+   * (spread, JSON and deep equality see the same tree).
+   */
+  lazyChildren(element: RawElement, count: number, make: (firstLine: number) => RawElement[]): void {
+    const firstLine = this.line + 1;
+    this.line += count;
+    let children: RawElement[] | undefined;
+    Object.defineProperty(element, 'children', { enumerable: true, configurable: true, get: () => (children ??= make(firstLine)) });
+  }
+
   /** A collection element whose entries are `<add>` elements with these attributes. */
   collection(name: string, attributes: Record<string, string>, entries: ReadonlyArray<Record<string, string>>, parent?: RawElement): RawElement {
     const element = parent ? this.child(parent, name, attributes) : this.element(name, attributes);
@@ -102,7 +114,17 @@ function buildBaselineSections(): Record<string, RawElement> {
   builder.collection('fileExtensions', { allowUnlisted: 'true', applyToWebDAV: 'true' }, FILE_EXTENSIONS_DENIED.map((fileExtension) => ({ fileExtension, allowed: 'false' })), requestFiltering);
   builder.collection('hiddenSegments', { applyToWebDAV: 'true' }, HIDDEN_SEGMENTS.map((segment) => ({ segment })), requestFiltering);
   const staticContent = builder.element('staticContent');
-  for (const [fileExtension, mimeType] of SHIPPED_MIME_MAPS) builder.child(staticContent, 'mimeMap', { fileExtension, mimeType });
+  // The ≈376 mimeMaps are most of the baseline's elements, and only the static file handler reads them (on
+  // its first file): a worker serving Node alone never makes them (the section's typed form does not need
+  // them: typed-sections.ts, mimeMaps and clientCache).
+  builder.lazyChildren(staticContent, SHIPPED_MIME_MAPS.length, (firstLine) =>
+    SHIPPED_MIME_MAPS.map(([fileExtension, mimeType], index) => ({
+      name: 'mimeMap',
+      attributes: { fileExtension, mimeType },
+      children: [],
+      position: { file: BASELINE_FILE, line: firstLine + index, column: 1 },
+    })),
+  );
   const urlCompression = builder.element('urlCompression', { doStaticCompression: 'true', doDynamicCompression: 'true' });
   return {
     'system.webServer/modules': modules,

@@ -87,3 +87,19 @@ test('a hello world shares the baseline sections nothing else sets, and gets the
   assert.equal(config.sections['httpErrors']!.attributes.errorMode, 'Detailed');
   assert.equal(config.staticContent.mimeMaps.length, baseline['system.webServer/staticContent']!.children.length);
 });
+
+test("the baseline's staticContent makes its mimeMaps when first read, on the lines they had, and has nothing else", () => {
+  const baseline = baselineSections();
+  const staticContent = baseline['system.webServer/staticContent']!;
+  assert.equal(typeof Object.getOwnPropertyDescriptor(staticContent, 'children')?.get, 'function');
+  assert.equal(Object.getOwnPropertyDescriptor(staticContent, 'children')?.enumerable, true);
+  const children = staticContent.children;
+  assert.equal(staticContent.children, children);
+  // typed-sections.ts reads its clientCache as the defaults without looking: there is none.
+  assert.deepEqual([...new Set(children.map((child) => child.name))], ['mimeMap']);
+  assert.ok(children.length >= 376);
+  // One line each, in order, after the section's own and before the next section's.
+  children.forEach((child, index) => assert.equal(child.position.line, staticContent.position.line + 1 + index));
+  assert.equal(baseline['system.webServer/urlCompression']!.position.line, staticContent.position.line + children.length + 1);
+  assert.deepEqual({ ...staticContent, children: [...children] }, JSON.parse(JSON.stringify(staticContent)));
+});
