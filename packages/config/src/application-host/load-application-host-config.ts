@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { ApplicationHostConfig } from '../model.js';
-import type { Environment } from '../paths/map-physical-path.js';
+import { EnvironmentNames, type Environment } from '../paths/map-physical-path.js';
 import { ConfigError } from '../validation/config-error.js';
 import { Diagnostics } from '../validation/diagnostics.js';
 import { ConfigErrors } from '../validation/error-registry.js';
@@ -67,7 +67,8 @@ export function parseOrThrow(text: string, file: string, encoding: XmlDocument['
 /** Builds the model from an already parsed document (the same tree ConfigDocument edits). */
 export function buildApplicationHostConfig(document: XmlDocument, options: LoadOptions = {}): ApplicationHostConfig {
   const diagnostics = new Diagnostics(document);
-  const context: ReadContext = { document, diagnostics, configDirectory: options.configDirectory ?? dirname(document.file), env: options.env ?? process.env };
+  const env = options.env ?? process.env;
+  const context: ReadContext = { document, diagnostics, configDirectory: options.configDirectory ?? dirname(document.file), env, environmentNames: new EnvironmentNames(env) };
   if (document.root.name !== 'configuration') {
     diagnostics.report(ConfigErrors.rootNotConfiguration, { name: document.root.name }, document.root.start);
     throw new ConfigError(diagnostics.issues);

@@ -1,6 +1,6 @@
 // What every reader of applicationHost.config needs: the document, where problems go, and the path mapping.
 
-import { mapPhysicalPath, type Environment } from '../paths/map-physical-path.js';
+import { mapPhysicalPath, type Environment, type EnvironmentNames } from '../paths/map-physical-path.js';
 import type { Diagnostics } from '../validation/diagnostics.js';
 import type { XmlDocument } from '../xml/xml-document.js';
 import type { XmlElement } from '../xml/xml-node.js';
@@ -12,6 +12,8 @@ export interface ReadContext {
   diagnostics: Diagnostics;
   configDirectory: string;
   env: Environment;
+  /** `env`, its names listed once for this reading (mapPath). */
+  environmentNames: EnvironmentNames;
 }
 
 export function positionOf(context: ReadContext, element: XmlElement): SourcePosition {
@@ -19,7 +21,7 @@ export function positionOf(context: ReadContext, element: XmlElement): SourcePos
 }
 
 export function mapPath(context: ReadContext, raw: string): string {
-  return mapPhysicalPath(raw, context.configDirectory, context.env);
+  return mapPhysicalPath(raw, context.configDirectory, context.environmentNames);
 }
 
 /** `firstChildElement` that tolerates a missing parent (absent elements mean "all defaults"). */

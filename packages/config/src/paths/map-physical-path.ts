@@ -12,30 +12,49 @@ import { isAbsolute, resolve } from 'node:path';
 
 export type Environment = Record<string, string | undefined>;
 
-export function expandEnvironmentVariables(text: string, configDirectory: string, env: Environment = process.env): string {
+/**
+ * An environment whose names are listed (lower-cased) once, at the first name not found as written, for
+ * one reading of a file: %SystemDrive%, usually not set, is looked up for each site's log folders and
+ * httpsys' error log, and each miss would otherwise list every variable again. Values are read as asked.
+ */
+export class EnvironmentNames {
+  private byLowerCase: Map<string, string[]> | undefined;
+
+  constructor(readonly env: Environment) {}
+
+  lookup(name: string): string | undefined {
+    const env = this.env;
+    if (env[name] !== undefined) return env[name];
+    if (!this.byLowerCase) {
+      // Names only: Object.entries(process.env) would read every variable's value (a native getter each).
+      this.byLowerCase = new Map();
+      for (const key of Object.keys(env)) {
+        const lower = key.toLowerCase();
+        const keys = this.byLowerCase.get(lower);
+        if (keys) keys.push(key);
+        else this.byLowerCase.set(lower, [key]);
+      }
+    }
+    for (const key of this.byLowerCase.get(name.toLowerCase()) ?? []) {
+      const value = env[key];
+      if (value !== undefined) return value;
+    }
+    return undefined;
+  }
+}
+
+export function expandEnvironmentVariables(text: string, configDirectory: string, env: Environment | EnvironmentNames = process.env): string {
+  const names = env instanceof EnvironmentNames ? env : new EnvironmentNames(env);
   return text.replace(/%([^%\\/]+)%/g, (whole, name: string) => {
-    const value = lookup(env, name);
+    const value = names.lookup(name);
     if (value !== undefined) return value;
     if (name.toLowerCase() === 'systemdrive') return configDirectory;
     return whole;
   });
 }
 
-function lookup(env: Environment, name: string): string | undefined {
-  if (env[name] !== undefined) return env[name];
-  const lower = name.toLowerCase();
-  // Names only: Object.entries(process.env) would read every variable's value (a native getter each) for
-  // the one that matches — %SystemDrive%, which is usually not set, costs a whole scan at every use.
-  for (const key of Object.keys(env)) {
-    if (key.toLowerCase() !== lower) continue;
-    const value = env[key];
-    if (value !== undefined) return value;
-  }
-  return undefined;
-}
-
 /** Maps a physicalPath / directory attribute to an absolute Linux path. '' stays ''. */
-export function mapPhysicalPath(raw: string, configDirectory: string, env: Environment = process.env): string {
+export function mapPhysicalPath(raw: string, configDirectory: string, env: Environment | EnvironmentNames = process.env): string {
   if (raw.trim() === '') return '';
   let path = expandEnvironmentVariables(raw.trim(), configDirectory, env);
   path = path.replace(/^[A-Za-z]:(?=[\\/]|$)/, configDirectory);

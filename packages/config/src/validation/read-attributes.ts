@@ -48,7 +48,9 @@ function readOne(spec: AttributeSpec, attribute: XmlAttribute | undefined, diagn
  */
 export function readAttributes<T>(schema: ElementSchema, sources: Array<XmlElement | undefined>, diagnostics: Diagnostics): T {
   const out: Record<string, unknown> = {};
-  for (const [name, spec] of Object.entries(schema)) {
+  // for…in, not Object.entries: no [name, spec] pair per attribute (typed-sections.ts' read does the same).
+  for (const name in schema) {
+    const spec = schema[name]!;
     let value: unknown = Array.isArray(spec.default) ? [...spec.default] : spec.default;
     for (const source of sources) {
       if (!source) continue;

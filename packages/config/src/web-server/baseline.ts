@@ -71,6 +71,18 @@ class BaselineBuilder {
     return element;
   }
 
+  /**
+   * An element whose children are made when first read, with the lines they would have had: the next
+   * `count` lines are kept for them. Its `children` is an enumerable property like any other element's
+   * (spread, JSON and deep equality see the same tree).
+   */
+  lazyChildren(element: RawElement, count: number, make: (firstLine: number) => RawElement[]): void {
+    const firstLine = this.line + 1;
+    this.line += count;
+    let children: RawElement[] | undefined;
+    Object.defineProperty(element, 'children', { enumerable: true, configurable: true, get: () => (children ??= make(firstLine)) });
+  }
+
   /** A collection element whose entries are `<add>` elements with these attributes. */
   collection(name: string, attributes: Record<string, string>, entries: ReadonlyArray<Record<string, string>>, parent?: RawElement): RawElement {
     const element = parent ? this.child(parent, name, attributes) : this.element(name, attributes);
@@ -102,7 +114,17 @@ function buildBaselineSections(): Record<string, RawElement> {
   builder.collection('fileExtensions', { allowUnlisted: 'true', applyToWebDAV: 'true' }, FILE_EXTENSIONS_DENIED.map((fileExtension) => ({ fileExtension, allowed: 'false' })), requestFiltering);
   builder.collection('hiddenSegments', { applyToWebDAV: 'true' }, HIDDEN_SEGMENTS.map((segment) => ({ segment })), requestFiltering);
   const staticContent = builder.element('staticContent');
-  for (const [fileExtension, mimeType] of SHIPPED_MIME_MAPS) builder.child(staticContent, 'mimeMap', { fileExtension, mimeType });
+  // The ≈376 mimeMaps are most of the baseline's elements, and only the static file handler reads them (on
+  // its first file): a worker serving Node alone never makes them (the section's typed form does not need
+  // them: typed-sections.ts, mimeMaps and clientCache).
+  builder.lazyChildren(staticContent, SHIPPED_MIME_MAPS.length, (firstLine) =>
+    SHIPPED_MIME_MAPS.map(([fileExtension, mimeType], index) => ({
+      name: 'mimeMap',
+      attributes: { fileExtension, mimeType },
+      children: [],
+      position: { file: BASELINE_FILE, line: firstLine + index, column: 1 },
+    })),
+  );
   const urlCompression = builder.element('urlCompression', { doStaticCompression: 'true', doDynamicCompression: 'true' });
   return {
     'system.webServer/modules': modules,
@@ -121,11 +143,28 @@ function buildBaselineSections(): Record<string, RawElement> {
 }
 
 let built: Record<string, RawElement> | null = null;
+/** The elements of `built`: each is already what merging it alone gives (see isBaselineSection). */
+const builtSections = new WeakSet<RawElement>();
 
 /** The baseline sections, keyed like a file's sections (`system.webServer/handlers`); built once. */
 export function baselineSections(): Record<string, RawElement> {
-  built ??= buildBaselineSections();
+  if (!built) {
+    built = buildBaselineSections();
+    for (const element of Object.values(built)) builtSections.add(element);
+  }
   return built;
+}
+
+/**
+ * Whether `element` is one of the baseline's sections as built (not a copy narrowed by baselineBeneath).
+ * Such a section has no directive but its add elements, no key twice and nothing to merge below it, so
+ * merging it alone gives the same tree (baseline.test.ts checks it, section by section): the merge takes
+ * it as it is instead of copying it — for a hello world, every section it has comes from here alone
+ * (the ≈376 mimeMaps, keyed and copied, were most of what a worker's start allocated for its configuration).
+ * RawElements are never modified once made, so sharing it is safe.
+ */
+export function isBaselineSection(element: RawElement): boolean {
+  return builtSections.has(element);
 }
 
 /**

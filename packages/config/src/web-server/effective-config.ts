@@ -16,7 +16,7 @@ import { DuplicateCollectionEntry, LockViolation, mergeElement } from './merge-s
 import { readFileIfPresent, readWebConfig, type ReadFile } from './read-web-config.js';
 import { resolveUrl } from './resolve-url.js';
 import { builtInSectionDefinition } from './section-definitions.js';
-import { BASELINE_UNLOCKED_SECTIONS, baselineBeneath, baselineSections } from './baseline.js';
+import { BASELINE_UNLOCKED_SECTIONS, baselineBeneath, baselineSections, isBaselineSection } from './baseline.js';
 import { buildWebServerConfig, InvalidSectionValue } from './typed-sections.js';
 
 export interface EffectiveConfigOptions {
@@ -168,8 +168,14 @@ function mergeSources(sources: Array<Record<string, RawElement>>, unlocked: numb
     for (const [path, element] of Object.entries(sections)) {
       if (!path.startsWith(PREFIX)) continue;
       const relative = path.slice(PREFIX.length);
+      const inherited = merged[relative];
+      // A baseline section nothing above has set is already its own merge: taken as it is (isBaselineSection).
+      if (inherited === undefined && isBaselineSection(element)) {
+        merged[relative] = element;
+        continue;
+      }
       try {
-        merged[relative] = mergeElement(merged[relative], element, relative, index >= unlocked);
+        merged[relative] = mergeElement(inherited, element, relative, index >= unlocked);
       } catch (error) {
         if (error instanceof DuplicateCollectionEntry) throw new ConfigurationFaultError(duplicateEntryFault(error.message, path, error.element));
         if (error instanceof LockViolation) throw new ConfigurationFaultError(lockViolationFault(path, error.element, error.detail));

@@ -1,9 +1,9 @@
-// Reads a config file into the one XML tree (with offsets), after fast-xml-parser has checked that it
-// is well-formed. The text keeps every byte of the file, so an unedited document saves identically.
+// Reads a config file into the one XML tree (with offsets), checked well-formed as fast-xml-parser's
+// validator checks it. The text keeps every byte of the file, so an unedited document saves identically.
 
 import { XMLValidator } from 'fast-xml-parser';
 import { LineIndex } from './line-index.js';
-import { scanXml, XmlScanError } from './scan-xml.js';
+import { scanXml, XmlScanError, type ScanResult } from './scan-xml.js';
 import type { XmlElement, XmlNode } from './xml-node.js';
 
 export type TextEncoding = 'utf8' | 'latin1' | 'utf16le';
@@ -48,13 +48,25 @@ export function parseXmlDocument(text: string, file: string, encoding: TextEncod
     const code = forbidden[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
     throw new XmlSyntaxError(file, at.line, at.column, `character U+${code} is not allowed in XML`);
   }
-  const verdict = XMLValidator.validate(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
-  if (verdict !== true) {
-    // The validator reports no column for some errors (an empty file): the start of the line then.
-    throw new XmlSyntaxError(file, verdict.err.line || 1, verdict.err.col || 1, verdict.err.msg);
+  // One strict scan first: when it ends, the validator would have passed the text (scan-xml.ts), and the
+  // tree is the one the plain scan makes — the file is read once, not twice (a worker's start reads its
+  // pool's file here: docs/performance.md, "w3wp's configuration on its start path"). Otherwise, as
+  // always: the validator judges and words any error, then the plain scan.
+  let scanned: ScanResult | undefined;
+  try {
+    scanned = scanXml(text, 0, text.length, undefined, true);
+  } catch (error) {
+    if (!(error instanceof XmlScanError)) throw error;
+  }
+  if (!scanned) {
+    const verdict = XMLValidator.validate(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+    if (verdict !== true) {
+      // The validator reports no column for some errors (an empty file): the start of the line then.
+      throw new XmlSyntaxError(file, verdict.err.line || 1, verdict.err.col || 1, verdict.err.msg);
+    }
   }
   try {
-    const { nodes, root } = scanXml(text);
+    const { nodes, root } = scanned ?? scanXml(text);
     if (!root) throw new XmlScanError('the file has no root element', 0);
     return { file, text, encoding, nodes, root, lines };
   } catch (error) {

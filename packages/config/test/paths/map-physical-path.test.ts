@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { expandEnvironmentVariables, mapPhysicalPath } from '../../src/paths/map-physical-path.js';
+import { EnvironmentNames, expandEnvironmentVariables, mapPhysicalPath, type Environment } from '../../src/paths/map-physical-path.js';
 
 const configDir = '/etc/poolhost';
 
@@ -27,4 +27,22 @@ test('relative paths resolve against the config folder; absolute Linux paths sta
   assert.equal(mapPhysicalPath('inetpub\\site', configDir, {}), '/etc/poolhost/inetpub/site');
   assert.equal(mapPhysicalPath('/var/www', configDir, {}), '/var/www');
   assert.equal(mapPhysicalPath('', configDir, {}), '');
+});
+
+test('one reading lists the environment names once, however many %VAR% it expands, and matches them as before', () => {
+  let listed = 0;
+  const env = new Proxy<Environment>({ windir: 'C:\\Windows', Path: '/bin' }, {
+    ownKeys(target) {
+      listed++;
+      return Reflect.ownKeys(target);
+    },
+  });
+  const names = new EnvironmentNames(env);
+  assert.equal(mapPhysicalPath('%SystemDrive%\\inetpub\\logs', '/etc/poolhost', names), '/etc/poolhost/inetpub/logs');
+  assert.equal(mapPhysicalPath('%SYSTEMDRIVE%\\inetpub\\temp', '/etc/poolhost', names), '/etc/poolhost/inetpub/temp');
+  assert.equal(expandEnvironmentVariables('%WINDIR%;%path%;%Nope%', '/etc/poolhost', names), 'C:\\Windows;/bin;%Nope%');
+  assert.equal(listed, 1);
+  // Without one, each expansion lists them for itself, as before.
+  assert.equal(expandEnvironmentVariables('%WINDIR%', '/etc/poolhost', env), 'C:\\Windows');
+  assert.equal(listed, 2);
 });

@@ -1,0 +1,142 @@
+// The strict scan (scan-xml.ts) stands in for fast-xml-parser's validator when it ends: whatever it
+// proves, the validator would have passed, and the document read is the one the validator and then the
+// plain scan would have given — same tree, same error (file:line:column and wording) for every text.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { XMLValidator } from 'fast-xml-parser';
+import { parseXmlDocument, XmlSyntaxError } from '../../src/xml/xml-document.js';
+import { LineIndex } from '../../src/xml/line-index.js';
+import { scanXml, XmlNotProven, XmlScanError } from '../../src/xml/scan-xml.js';
+
+const repository = join(import.meta.dirname, '..', '..', '..', '..');
+const fixtures = join(import.meta.dirname, '..', 'fixtures', 'iis-configs');
+
+/** parseXmlDocument as it was before the strict scan: the validator, then the plain scan. */
+function parsedTheOldWay(text: string): unknown {
+  try {
+    const forbidden = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]/.exec(text);
+    if (forbidden) return { forbidden: forbidden.index };
+    const verdict = XMLValidator.validate(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+    if (verdict !== true) return { error: [verdict.err.line || 1, verdict.err.col || 1, verdict.err.msg] };
+    const { nodes, root } = scanXml(text);
+    if (!root) throw new XmlScanError('the file has no root element', 0);
+    return { nodes: tree(nodes) };
+  } catch (error) {
+    if (!(error instanceof XmlScanError)) throw error;
+    const at = new LineIndex(text).position(error.offset);
+    return { error: [at.line, at.column, error.message] };
+  }
+}
+
+function parsedNow(text: string): unknown {
+  try {
+    return { nodes: tree(parseXmlDocument(text, '/f').nodes) };
+  } catch (error) {
+    if (!(error instanceof XmlSyntaxError)) throw error;
+    if (error.detail.startsWith('character U+')) return { forbidden: /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]/.exec(text)!.index };
+    return { error: [error.line, error.column, error.detail] };
+  }
+}
+
+const tree = (nodes: unknown): unknown => JSON.parse(JSON.stringify(nodes, (key, value: unknown) => (key === 'parent' ? undefined : value)));
+
+function provenByStrictScan(text: string): boolean {
+  try {
+    scanXml(text, 0, text.length, undefined, true);
+    return true;
+  } catch (error) {
+    if (error instanceof XmlScanError) return false;
+    throw error;
+  }
+}
+
+/** mulberry32: the same mutations on every run. */
+function random(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const TOKENS = [
+  '<', '>', '/', '=', '"', "'", '&', ';', '&amp;', '&#12;', '&#x1F;', '&#;', '&bad', '&abcdefghijklmnopqrstu;', ' ', '\t', '\n', '\r\n', '!', '?', '-',
+  '<!--', '-->', '<?xml ', '<?xml version="1.0"?>', '<?pi x?>', '?>', '<![CDATA[', ']]>', '<!DOCTYPE x>', '<!x>', 'a', 'é', ':', '.', '1', '\f', '\u00a0', '\ufeff',
+  ' x="1"', "y='2'", ' x="1"', '</a>', '<a>', '<b/>', '<é/>', '</ a>', '</a >', '<a x="1"x="2"/>', 'text',
+];
+
+const KNOWN_GOOD = [
+  '<?xml version="1.0" encoding="utf-8"?>\n<!-- c -->\n<configuration a=\'1\'>\n  <x b="&lt;2&gt;" c = "3"/>\n  <![CDATA[<not>]]>\n  t &amp; &#65; &#x41;\n  <?pi data?>\n</configuration>\n',
+  '\ufeff<?xml version="1.0"?><configuration><location path="a/b"><system.webServer><handlers><add name="x" path="*.js" verb="*" modules="iisnode" /></handlers></system.webServer></location></configuration>',
+];
+
+function corpus(): string[] {
+  const texts = [readFileSync(join(repository, 'applicationHost.config'), 'utf8'), ...KNOWN_GOOD];
+  for (const name of readdirSync(fixtures)) if (name.endsWith('.config')) texts.push(readFileSync(join(fixtures, name), 'utf8'));
+  return texts;
+}
+
+test('the files and texts poolhost knows are proven by the strict scan alone, and read as before', () => {
+  for (const text of corpus()) {
+    assert.equal(XMLValidator.validate(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text), true);
+    assert.equal(provenByStrictScan(text), true, text.slice(0, 80));
+    assert.deepEqual(parsedNow(text), parsedTheOldWay(text));
+  }
+});
+
+test('what the validator refuses, the strict scan never proves; every text reads as it did (mutated files, 6000 cases)', () => {
+  const next = random(17);
+  const texts = corpus();
+  let proven = 0;
+  let refusedByValidator = 0;
+  let notProvenButValid = 0;
+  for (let round = 0; round < 6000; round++) {
+    let text = texts[round % texts.length]!;
+    // Small files get more of the mutations that matter: each case is one to three edits.
+    for (let edits = 1 + Math.floor(next() * 3); edits > 0; edits--) {
+      const at = Math.floor(next() * (text.length + 1));
+      const kind = next();
+      if (kind < 0.6) text = text.slice(0, at) + TOKENS[Math.floor(next() * TOKENS.length)]! + text.slice(at);
+      else if (kind < 0.85) text = text.slice(0, at) + text.slice(at + 1 + Math.floor(next() * 4));
+      else text = text.slice(0, at) + text.slice(at, at + 12) + text.slice(at);
+    }
+    const valid = XMLValidator.validate(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text) === true;
+    const strict = provenByStrictScan(text);
+    if (strict) assert.equal(valid, true, `proven by the strict scan but refused by the validator: ${JSON.stringify(text)}`);
+    assert.deepEqual(parsedNow(text), parsedTheOldWay(text), JSON.stringify(text));
+    if (strict) proven++;
+    if (!valid) refusedByValidator++;
+    if (valid && !strict) notProvenButValid++;
+  }
+  // The mutations reach all three cases, so the assertions above are exercised.
+  assert.ok(proven > 300, `proven ${proven}`);
+  assert.ok(refusedByValidator > 1000, `refused ${refusedByValidator}`);
+  assert.ok(notProvenButValid > 50, `not proven but valid ${notProvenButValid}`);
+});
+
+test('a strict scan stops, without refusing, at each thing the validator refuses that the plain scan accepts', () => {
+  const cases = [
+    '<a b="1"c="2"/>', // no white space before an attribute
+    '<a b="1" b="2"/>', // an attribute twice
+    '<a é="1"/>', // a name the strict scan does not prove (the validator accepts this one)
+    '<a><b>x &bad c</b></a>', // an & that is not a reference
+    'x<a/>', // text before the root
+    '<a/>x', // text after it
+    '<a/><?xml version="1.0"?>', // an XML declaration not first
+    '<!DOCTYPE a><a/>',
+    '<a></ a>',
+    '<![CDATA[x]]><a/>',
+    '<!-- no root element -->',
+    '',
+  ];
+  for (const text of cases) {
+    assert.throws(() => scanXml(text, 0, text.length, undefined, true), XmlNotProven, text);
+    assert.doesNotThrow(() => scanXml(text), text);
+    assert.deepEqual(parsedNow(text), parsedTheOldWay(text), text);
+  }
+  // The validator's own words where it refuses (no root: "Start tag expected", not the scanner's).
+  assert.deepEqual(parsedNow('<!-- no root element -->'), { error: [1, 1, 'Start tag expected.'] });
+});
