@@ -36,6 +36,16 @@ const externalThirdParty = (packageDirectory) => ({
   },
 });
 
+/** Applies a plugin's edits to one file; each must find its text, or the build fails. */
+function rewrite(path, contents, edits) {
+  for (const [from, to] of edits) {
+    const found = typeof from === 'string' ? contents.includes(from) : from.test(contents);
+    if (!found) throw new Error(`${path}: expected ${from} (scripts/build.mjs)`);
+    contents = contents.replace(from, to);
+  }
+  return contents;
+}
+
 /**
  * Node built-ins that pino's modules load at the top only for what a worker never uses — transports
  * (thread-stream: worker_threads, assert; transport.js: node:module, to resolve a transport's target),
@@ -63,6 +73,16 @@ const loggerBuiltinsOnUse = {
         edits: [
           ["const { isMainThread } = require('worker_threads')", ''],
           ['if (!opts.sync && isMainThread) {', "if (!opts.sync && require('worker_threads').isMainThread) {"],
+          // loggerModulesOnUse's (transports, sonic-boom, on-exit-leak-free), here since a file has one onLoad
+          ["const transport = require('./transport')", "const transport = (...args) => require('./transport')(...args)"],
+          // Until pino builds its own destination no stream can be a SonicBoom.
+          ["const SonicBoom = require('sonic-boom')", "let SonicBoomClass\nconst SonicBoom = () => (SonicBoomClass ??= require('sonic-boom'))"],
+          ["const onExit = require('on-exit-leak-free')", "let onExitModule\nconst onExit = () => (onExitModule ??= require('on-exit-leak-free'))"],
+          ['const stream = new SonicBoom(opts)', 'const stream = new (SonicBoom())(opts)'],
+          ['onExit.register(stream, autoEnd)', 'onExit().register(stream, autoEnd)'],
+          ['onExit.unregister(stream)', 'onExit().unregister(stream)'],
+          ['opts instanceof SonicBoom ||', '(SonicBoomClass !== undefined && opts instanceof SonicBoomClass) ||'],
+          ['opts.transport instanceof SonicBoom ||', '(SonicBoomClass !== undefined && opts.transport instanceof SonicBoomClass) ||'],
         ],
       },
       {
@@ -71,15 +91,40 @@ const loggerBuiltinsOnUse = {
       },
     ];
     for (const { file, edits } of rewrites) {
-      b.onLoad({ filter: file }, (args) => {
-        let contents = readFileSync(args.path, 'utf8');
-        for (const [from, to] of edits) {
-          const found = typeof from === 'string' ? contents.includes(from) : from.test(contents);
-          if (!found) throw new Error(`${args.path}: expected ${from} (scripts/build.mjs, loggerBuiltinsOnUse)`);
-          contents = contents.replace(from, to);
-        }
-        return { contents, loader: 'js' };
-      });
+      b.onLoad({ filter: file }, (args) => ({ contents: rewrite(args.path, readFileSync(args.path, 'utf8'), edits), loader: 'js' }));
+    }
+  },
+};
+
+/**
+ * Modules of pino that a worker's logger never runs but pino loads at its top are required on their
+ * first use instead: transports (pino.transport; tools.js' `transport`, for the `transport` option),
+ * multistream, redaction's @pinojs/redact (only with the `redact` option), and — in tools.js, rewritten
+ * by loggerBuiltinsOnUse since a file has one onLoad — sonic-boom (with atomic-sleep's SharedArrayBuffer)
+ * and on-exit-leak-free, which serve pino's own destination only (loggers write to process.stdout). A
+ * CommonJS module esbuild inlines is a wrapper that V8 compiles, with a SharedFunctionInfo in the code
+ * cache for each function inside, only once it is called: the worker's code cache 469.7 → 464.7 KB,
+ * ≈0.5 % fewer instructions to ATTACH. Each rewrite must find its text. docs/performance.md, "What the
+ * worker bundle holds".
+ */
+const loggerModulesOnUse = {
+  name: 'logger-modules-on-use',
+  setup(b) {
+    const rewrites = [
+      {
+        file: /[\\/]pino[\\/]pino\.js$/,
+        edits: [
+          ["module.exports.transport = require('./lib/transport')", "Object.defineProperty(module.exports, 'transport', { enumerable: true, configurable: true, writable: true, value: (...args) => require('./lib/transport')(...args) })"],
+          ["module.exports.multistream = require('./lib/multistream')", "Object.defineProperty(module.exports, 'multistream', { enumerable: true, configurable: true, writable: true, value: (...args) => require('./lib/multistream')(...args) })"],
+        ],
+      },
+      {
+        file: /[\\/]pino[\\/]lib[\\/]redaction\.js$/,
+        edits: [["const Redact = require('@pinojs/redact')", "const Redact = (...args) => require('@pinojs/redact')(...args)"]],
+      },
+    ];
+    for (const { file, edits } of rewrites) {
+      b.onLoad({ filter: file }, (args) => ({ contents: rewrite(args.path, readFileSync(args.path, 'utf8'), edits), loader: 'js' }));
     }
   },
 };
@@ -127,7 +172,7 @@ for (const name of readdirSync(packagesDir)) {
  */
 function buildWorker(options, dist) {
   return buildCodeCached(options, dist, 'w3wp', {
-    plugins: [loggerBuiltinsOnUse],
+    plugins: [loggerBuiltinsOnUse, loggerModulesOnUse],
     loader: join(packagesDir, 'worker', 'src', 'startup', 'w3wp-loader.ts'),
     loaderDefine: (hash, encoding) => ({ W3WP_BUNDLE_HASH: JSON.stringify(hash), W3WP_BUNDLE_ENCODING: JSON.stringify(encoding) }),
   });
@@ -172,7 +217,8 @@ async function buildCodeCached(options, dist, bin, { plugins, loader, loaderDefi
     // a one-byte string (the source stays on the heap: 1.8 MB as two-byte before). docs/performance.md,
     // "Demand start without a spare".
     minifyWhitespace: true,
-  });
+    metafile: !!process.env.POOLHOST_BUILD_METAFILE,
+  }).then((result) => { if (result.metafile) writeFileSync(join(dist, `${bin}.meta.json`), JSON.stringify(result.metafile)); });
   const bundleBytes = readFileSync(bundle);
   const hash = createHash('sha256').update(bundleBytes).digest('hex').slice(0, 16);
   // ASCII (esbuild escapes non-ASCII in strings, and comments are gone; a legal comment at the end could
