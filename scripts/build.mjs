@@ -103,8 +103,8 @@ const loggerBuiltinsOnUse = {
  * by loggerBuiltinsOnUse since a file has one onLoad — sonic-boom (with atomic-sleep's SharedArrayBuffer)
  * and on-exit-leak-free, which serve pino's own destination only (loggers write to process.stdout). A
  * CommonJS module esbuild inlines is a wrapper that V8 compiles, with a SharedFunctionInfo in the code
- * cache for each function inside, only once it is called: the worker's code cache 469.7 → 464.7 KB,
- * ≈0.5 % fewer instructions to ATTACH. Each rewrite must find its text. docs/performance.md, "What the
+ * cache for each function inside, only once it is called: the worker's code cache 469.7 → 463.4 KB,
+ * ≈0.5–0.8 % fewer instructions to ATTACH. Each rewrite must find its text. docs/performance.md, "What the
  * worker bundle holds".
  */
 const loggerModulesOnUse = {
