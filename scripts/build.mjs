@@ -4,6 +4,7 @@ import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, existsSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -83,6 +84,7 @@ const loggerBuiltinsOnUse = {
           ['onExit.unregister(stream)', 'onExit().unregister(stream)'],
           ['opts instanceof SonicBoom ||', '(SonicBoomClass !== undefined && opts instanceof SonicBoomClass) ||'],
           ['opts.transport instanceof SonicBoom ||', '(SonicBoomClass !== undefined && opts.transport instanceof SonicBoomClass) ||'],
+          ["const { mapHttpRequest, mapHttpResponse } = require('pino-std-serializers')", "const mapHttpRequest = (request) => require('pino-std-serializers').mapHttpRequest(request)\nconst mapHttpResponse = (response) => require('pino-std-serializers').mapHttpResponse(response)"],
         ],
       },
       {
@@ -99,14 +101,20 @@ const loggerBuiltinsOnUse = {
 /**
  * Modules of pino that a worker's logger never runs but pino loads at its top are required on their
  * first use instead: transports (pino.transport; tools.js' `transport`, for the `transport` option),
- * multistream, redaction's @pinojs/redact (only with the `redact` option), and — in tools.js, rewritten
- * by loggerBuiltinsOnUse since a file has one onLoad — sonic-boom (with atomic-sleep's SharedArrayBuffer)
- * and on-exit-leak-free, which serve pino's own destination only (loggers write to process.stdout). A
- * CommonJS module esbuild inlines is a wrapper that V8 compiles, with a SharedFunctionInfo in the code
- * cache for each function inside, only once it is called: the worker's code cache 469.7 → 463.4 KB,
- * ≈0.5–0.8 % fewer instructions to ATTACH. Each rewrite must find its text. docs/performance.md, "What the
+ * multistream, redaction's @pinojs/redact (only with the `redact` option), pino-std-serializers (the
+ * default `err` serializer, pino.stdSerializers and tools.js' request/response mapping call it when they
+ * run), and — in tools.js, rewritten by loggerBuiltinsOnUse since a file has one onLoad — sonic-boom (with
+ * atomic-sleep's SharedArrayBuffer) and on-exit-leak-free, which serve pino's own destination only (loggers
+ * write to process.stdout). A CommonJS module esbuild inlines is a wrapper that V8 compiles, with a
+ * SharedFunctionInfo in the code cache for each function inside, only once it is called: the worker's
+ * code cache 469.7 → 458.7 KB, ≈1 M (0.7 %) fewer instructions to ATTACH. Each rewrite must find its text. docs/performance.md, "What the
  * worker bundle holds".
  */
+// pino.stdSerializers' names, read from the pino-std-serializers that pino resolves.
+const stdSerializerNames = (() => {
+  const pinoRequire = createRequire(createRequire(join(packagesDir, 'common', 'package.json')).resolve('pino'));
+  return Object.keys(pinoRequire('pino-std-serializers'));
+})();
 const loggerModulesOnUse = {
   name: 'logger-modules-on-use',
   setup(b) {
@@ -116,6 +124,10 @@ const loggerModulesOnUse = {
         edits: [
           ["module.exports.transport = require('./lib/transport')", "Object.defineProperty(module.exports, 'transport', { enumerable: true, configurable: true, writable: true, value: (...args) => require('./lib/transport')(...args) })"],
           ["module.exports.multistream = require('./lib/multistream')", "Object.defineProperty(module.exports, 'multistream', { enumerable: true, configurable: true, writable: true, value: (...args) => require('./lib/multistream')(...args) })"],
+          // pino-std-serializers: `err` is the default serializer, the others pino.stdSerializers'.
+          ["const stdSerializers = require('pino-std-serializers')", "const stdSerializers = () => require('pino-std-serializers')"],
+          ['const defaultErrorSerializer = stdSerializers.err', 'const defaultErrorSerializer = function err (error) { return stdSerializers().err(error) }'],
+          ['const serializers = Object.assign(Object.create(null), stdSerializers)', () => `const serializers = Object.create(null)\nfor (const key of ${JSON.stringify(stdSerializerNames)}) Object.defineProperty(serializers, key, { enumerable: true, configurable: true, get: () => stdSerializers()[key] })`],
         ],
       },
       {
