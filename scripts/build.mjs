@@ -107,8 +107,8 @@ const loggerBuiltinsOnUse = {
  * atomic-sleep's SharedArrayBuffer) and on-exit-leak-free, which serve pino's own destination only (loggers
  * write to process.stdout). A CommonJS module esbuild inlines is a wrapper that V8 compiles, with a
  * SharedFunctionInfo in the code cache for each function inside, only once it is called: the worker's
- * code cache 469.7 → 458.7 KB, ≈1 M (0.7 %) fewer instructions to ATTACH. Each rewrite must find its text. docs/performance.md, "What the
- * worker bundle holds".
+ * code cache 469.7 → 458.7 KB, ≈1 % fewer instructions to ATTACH. Each rewrite must find its text.
+ * docs/performance.md, "What the worker bundle holds".
  */
 // pino.stdSerializers' names, read from the pino-std-serializers that pino resolves.
 const stdSerializerNames = (() => {
