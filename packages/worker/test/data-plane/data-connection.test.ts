@@ -24,6 +24,7 @@ import { workerStreamOf } from '../../src/data-plane/worker-stream.js';
 import { KernelCacheOffer } from '../../src/modules/http-cache/kernel-cache-offer.js';
 import { ApplicationTable } from '../../src/hosting/application-table.js';
 import type { HostedApplication } from '../../src/hosting/hosted-application.js';
+import { recordingCacheableSink } from '../modules/http-cache/recording-cacheable-sink.js';
 
 interface Frame {
   type: number;
@@ -299,16 +300,7 @@ test('a response without trailers sends no TRAILERS frame', async () => {
 });
 
 test("a traced offer whose request httpsys had already ended: its REQUEST_ENDED verdict fills HTTPSYS_CACHEABLE and nothing stays held", async () => {
-  type Data = Record<string, string | number | boolean>;
-  const events: Array<[string, Data]> = [];
-  const trace = {
-    event: (opcode: string, data: Data) => void events.push([opcode, data]),
-    deferredEvent: (opcode: string, provisional: Data) => {
-      const event: [string, Data] = [opcode, provisional];
-      events.push(event);
-      return (data: Data) => void (event[1] = data);
-    },
-  };
+  const { trace, events } = recordingCacheableSink();
   handler = (req, res) => {
     workerStreamOf(req)!.kernelCache = new KernelCacheOffer(KernelCachePolicyType.TimeToLive, 30, '', false, 262_144, Infinity, false, trace);
     res.setHeader('Content-Length', '5');

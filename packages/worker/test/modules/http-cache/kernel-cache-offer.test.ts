@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { KernelCacheFlags, KernelCachePolicyType } from '@poolhost/protocol';
 import { KernelCacheOffer } from '../../../src/modules/http-cache/kernel-cache-offer.js';
+import { recordingCacheableSink } from './recording-cacheable-sink.js';
 
 const offer = (compressedFrom = Infinity): KernelCacheOffer => new KernelCacheOffer(KernelCachePolicyType.UserInvalidates, 0, '/srv/a.txt', true, 262_144, compressedFrom, true);
 
@@ -33,16 +34,7 @@ test('a response a compressing client would get compressed is IdentityOnly; the 
 });
 
 test("a traced request gets FREB's HTTPSYS_CACHEABLE: a refusal at once; an offer asks httpsys (ReportStore), whose verdict fills the event", () => {
-  type Data = Record<string, string | number | boolean>;
-  const events: Array<[string, Data]> = [];
-  const trace = {
-    event: (opcode: string, data: Data) => void events.push([opcode, data]),
-    deferredEvent: (opcode: string, provisional: Data) => {
-      const event: [string, Data] = [opcode, provisional];
-      events.push(event);
-      return (data: Data) => void (event[1] = data);
-    },
-  };
+  const { trace, events } = recordingCacheableSink();
   const traced = (): KernelCacheOffer => new KernelCacheOffer(KernelCachePolicyType.TimeToLive, 30, '', true, 262_144, Infinity, false, trace);
   const stored = traced();
   assert.equal(stored.check(200, ['Content-Length', '5']), null);
