@@ -11,6 +11,17 @@ import { createHarness, demand, runningWorker, type Harness } from '../support/w
 
 const history = (harness: Harness) => harness.was.eventLog.journal().workerHistory.map((entry) => `${entry.pid} ${entry.reason}`);
 
+/** `starting` reports WorkerReady; only then does its replacement start, and once that is ready the journal has the one recycle. */
+async function assertReplacedOnceReady(harness: Harness, starting: Harness['spawner']['last'], reason: string): Promise<void> {
+  assert.equal(harness.spawner.workers.length, 1, 'no replacement while the worker is starting');
+  starting.ready();
+  await settle();
+  assert.equal(harness.spawner.workers.length, 2, 'once ready, its replacement starts');
+  harness.spawner.last.ready();
+  await settle();
+  assert.deepEqual(history(harness), [`${starting.pid} recycle (${reason})`]);
+}
+
 test('appcmd recycle apppool while the demand-started worker is starting: 5079, and the worker is replaced (overlapped) once ready', async () => {
   const harness = await createHarness([{ name: 'AppA' }]);
   await harness.call(demand('AppA'));
@@ -111,12 +122,7 @@ test('a worker that asks for a recycle before it is ready (iisnode\'s control pi
   starting.send({ type: 'WorkerRecycleRequested', reason: 'IsapiUnhealthy', detail: 'the application wrote "recycle" to IISNODE_CONTROL_PIPE' });
   await settle();
   assert.deepEqual(harness.eventIds(), [5078]);
-  starting.ready();
-  await settle();
-  assert.equal(harness.spawner.workers.length, 2);
-  harness.spawner.last.ready();
-  await settle();
-  assert.deepEqual(history(harness), [`${starting.pid} recycle (IsapiUnhealthy)`]);
+  await assertReplacedOnceReady(harness, starting, 'IsapiUnhealthy');
 });
 
 test('a scheduled recycle time that passes while the worker is starting recycles it once ready (5076)', async () => {
@@ -132,13 +138,7 @@ test('a scheduled recycle time that passes while the worker is starting recycles
   const starting = harness.spawner.last;
   await harness.clock.advance(at.getTime() - harness.clock.now() + 1_000);
   assert.deepEqual(harness.eventIds(), [5076], 'the scheduled time came while the worker was starting');
-  assert.equal(harness.spawner.workers.length, 1);
-  starting.ready();
-  await settle();
-  assert.equal(harness.spawner.workers.length, 2);
-  harness.spawner.last.ready();
-  await settle();
-  assert.deepEqual(history(harness), [`${starting.pid} recycle (Schedule)`]);
+  await assertReplacedOnceReady(harness, starting, 'Schedule');
 });
 
 const root = mkdtempSync(join(tmpdir(), 'was-recycle-starting-'));
@@ -151,10 +151,5 @@ test('a web.config changed while the worker is starting (it may have read the ol
   writeFileSync(join(root, 'web.config'), '<configuration><system.webServer><defaultDocument enabled="false" /></system.webServer></configuration>');
   await harness.was.webConfigsChanged([join(root, 'web.config')]);
   assert.deepEqual(harness.eventIds(), [5080]);
-  starting.ready();
-  await settle();
-  assert.equal(harness.spawner.workers.length, 2);
-  harness.spawner.last.ready();
-  await settle();
-  assert.deepEqual(history(harness), [`${starting.pid} recycle (ConfigChange)`]);
+  await assertReplacedOnceReady(harness, starting, 'ConfigChange');
 });
