@@ -1,8 +1,8 @@
 // redirection.config edited while poolhost runs (IIS re-reads it when it changes): pointed at another
 // shared folder, the host serves that folder's applicationHost.config and httpsys takes the farm's files
 // (here: ACME answers) from it; a broken edit (an unknown
-// attribute, a folder without applicationHost.config) is logged with file:line:column and the running
-// configuration keeps serving; deleted, the host serves its local applicationHost.config again.
+// attribute, a folder without applicationHost.config, one whose applicationHost.config does not load) is
+// logged with file:line:column by was and httpsys alike, and the running configuration keeps serving; deleted, the host serves its local applicationHost.config again.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -33,8 +33,9 @@ test('redirection.config edited live: another shared folder is served, a broken 
   const sharedA = mkdtempSync(join(tmpdir(), 'poolhost-shared-a-'));
   const sharedB = mkdtempSync(join(tmpdir(), 'poolhost-shared-b-'));
   const empty = mkdtempSync(join(tmpdir(), 'poolhost-shared-empty-'));
+  const unloadable = mkdtempSync(join(tmpdir(), 'poolhost-shared-unloadable-'));
   after(() => {
-    for (const folder of [sharedA, sharedB, empty]) rmSync(folder, { recursive: true, force: true });
+    for (const folder of [sharedA, sharedB, empty, unloadable]) rmSync(folder, { recursive: true, force: true });
   });
   const textA = siteConfig('Alpha', portA);
   const textB = siteConfig('Beta', portB);
@@ -104,6 +105,25 @@ test('redirection.config edited live: another shared folder is served, a broken 
   await waitFor('the empty shared folder to be refused', () => errors().length === 2 && errors('httpsys').length === 2, 15_000, 50);
   for (const service of ['was', 'httpsys']) {
     assert.match(String(errors(service)[1]!.msg), new RegExp(`names ${join(empty, 'applicationHost.config')}, which is not used: .*no such file`));
+  }
+  // A folder whose applicationHost.config is there but does not load: refused by both, at its line:column,
+  // and httpsys does not move its farm files there either (it has ACME answers of its own).
+  const unloadableText = siteConfig('Gamma', portA).replace('<add name="GammaPool"', '<add name="GammaPool" queueLength="lots"');
+  writeFileSync(join(unloadable, 'applicationHost.config'), unloadableText);
+  mkdirSync(acmeChallengeDirectory(unloadable), { recursive: true });
+  writeFileSync(join(acmeChallengeDirectory(unloadable), token), 'key-authorization-unloadable');
+  saveRedirection(redirectionTo(unloadable));
+  await waitFor('the unloadable shared folder to be refused', () => errors().length === 3 && errors('httpsys').length === 3, 15_000, 50);
+  const badLine = unloadableText.split('\n').findIndex((line) => line.includes('queueLength="lots"'));
+  for (const service of ['was', 'httpsys']) {
+    const refusal = errors(service)[2]!;
+    assert.match(String(refusal.msg), new RegExp(`names ${join(unloadable, 'applicationHost.config')}, which does not load: .*queueLength`), service);
+    const where = refusal.configError as { file: string; line: number; column: number };
+    assert.deepEqual(
+      [where.file, where.line, where.column],
+      [join(unloadable, 'applicationHost.config'), badLine + 1, unloadableText.split('\n')[badLine]!.indexOf('queueLength') + 1],
+      service,
+    );
   }
   // httpsys keeps B's files.
   assert.equal((await httpRequest({ port: portB, path: `/.well-known/acme-challenge/${token}` })).text, 'key-authorization-b');

@@ -83,6 +83,7 @@ export {
   type ConfigurationRedirection,
 } from './redirection/redirection-config.js';
 export { configurationGeneration } from './redirection/configuration-generation.js';
+export { redirectionChange, type RedirectionChange, type RedirectionChangeInput } from './redirection/redirection-change.js';
 export { decodeConfigBytes } from './xml/xml-document.js';
 export { sharedConfigurationCachePath, readSharedConfigurationCache, writeSharedConfigurationCache } from './redirection/shared-configuration-cache.js';
 export {

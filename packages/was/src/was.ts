@@ -12,6 +12,7 @@ import {
   formatIssue,
   listenerAdaptersToStart,
   parseApplicationHostConfig,
+  redirectionChange,
   redirectionConfigPath,
   type ApplicationHostConfig,
   type ApplicationPool as ApplicationPoolConfig,
@@ -22,7 +23,6 @@ import { ApplicationPool } from './application-pool/application-pool.js';
 import { systemClock, type Clock } from '@poolhost/common';
 import { ConfigWatcher } from './configuration/config-watcher.js';
 import { ConfigurationSource } from './configuration/configuration-source.js';
-import { redirectionChange } from './configuration/redirection-change.js';
 import { applyConfiguration, describeDiff } from './configuration/reconfiguration.js';
 import { reportIgnoredApplications } from './configuration/ignored-applications.js';
 import { reportNotHonouredSettings } from './configuration/not-honoured-settings.js';

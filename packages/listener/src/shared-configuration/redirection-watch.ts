@@ -2,12 +2,13 @@
 // shared folder holds the farm's SSL store, TLS session ticket secret and ACME answers. Checked every
 // second with the SSL store (its text compared: the file is a few hundred bytes, and a same-size edit
 // within the filesystem's timestamp granularity must not go unnoticed). An edit applies only when
-// redirection.config loads and the folder it names holds an applicationHost.config (was refuses it
-// otherwise too); a refused edit is logged with file:line:column and httpsys keeps what it uses.
+// redirection.config loads and the applicationHost.config it names loads — was's own test
+// (redirectionChange, @poolhost/config), so httpsys never moves to a folder whose configuration was
+// refuses; a refused edit is logged with file:line:column and httpsys keeps what it uses.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Logger } from 'pino';
-import { ConfigError, formatIssue, readConfigurationRedirection, redirectionConfigPath, type ConfigurationRedirection } from '@poolhost/config';
+import { readConfigurationRedirection, redirectionChange, redirectionConfigPath, type ConfigurationRedirection } from '@poolhost/config';
 
 /** What httpsys takes from an enabled redirection.config. */
 export interface SharedConfiguration {
@@ -30,6 +31,8 @@ export function sameSharedConfiguration(a: SharedConfiguration | null, b: Shared
 export class RedirectionWatch {
   readonly file: string;
   private text: string | null;
+  /** The redirection in force (null: none): what redirection.config said when it last applied. */
+  private current: ConfigurationRedirection | null;
 
   constructor(
     /** The local applicationHost.config (POOLHOST_CONFIG), beside redirection.config. */
@@ -39,33 +42,38 @@ export class RedirectionWatch {
   ) {
     this.file = redirectionConfigPath(localConfigFile);
     this.text = this.read();
+    this.current = this.inForce();
   }
 
   /**
    * Undefined: unchanged, or changed and refused (logged). Otherwise the redirection in force from now on
-   * (null: not redirected, redirection.config gone or disabled) and the redirection it names.
+   * (null: not redirected, redirection.config gone or disabled).
    */
   poll(): { redirection: ConfigurationRedirection | null } | undefined {
     const text = this.read();
     if (text === this.text) return undefined;
     this.text = text;
-    let redirection: ConfigurationRedirection | null;
-    try {
-      redirection = readConfigurationRedirection(this.localConfigFile, this.env);
-    } catch (error) {
-      if (error instanceof ConfigError) {
-        this.refuse(formatIssue(error.issues[0]!), { file: error.file, line: error.line, column: error.column, code: error.code });
+    const change = redirectionChange({ localFile: this.localConfigFile, current: this.current, configDirectory: dirname(this.localConfigFile), env: this.env });
+    switch (change.kind) {
+      case 'unchanged':
         return undefined;
-      }
-      if ((error as NodeJS.ErrnoException).code === undefined) throw error;
-      this.refuse(`${this.file} cannot be read: ${(error as Error).message}`);
-      return undefined;
+      case 'refused':
+        this.refuse(change.problem, change.error ? { file: change.error.file, line: change.error.line, column: change.error.column, code: change.error.code } : undefined);
+        return undefined;
+      case 'polling':
+      case 'redirect':
+        this.current = change.redirection;
+        return { redirection: change.redirection };
     }
-    if (redirection && !existsSync(redirection.sharedFile)) {
-      this.refuse(`${this.file} names ${redirection.sharedFile}, which is not used: no such file (the shared folder is gone, renamed or not mounted)`);
-      return undefined;
+  }
+
+  /** redirection.config as httpsys started with it (main.ts read it the same way): unreadable or broken is none. */
+  private inForce(): ConfigurationRedirection | null {
+    try {
+      return readConfigurationRedirection(this.localConfigFile, this.env);
+    } catch {
+      return null;
     }
-    return { redirection };
   }
 
   private refuse(problem: string, configError?: { file: string; line: number; column: number; code: string }): void {

@@ -1,7 +1,7 @@
 // httpsys follows redirection.config while it runs: an edit naming another shared folder moves the SSL
 // store, the TLS session ticket secret and the ACME answers there; a refused edit (redirection.config
-// broken, or naming a folder without applicationHost.config) is logged with file:line:column and
-// changes nothing; deleted, httpsys keeps to its own files.
+// broken, or naming a folder whose applicationHost.config is missing or does not load) is logged with
+// file:line:column and changes nothing; deleted, httpsys keeps to its own files.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
@@ -18,8 +18,13 @@ const local = join(root, 'local');
 const sharedA = join(root, 'shared-a');
 const sharedB = join(root, 'shared-b');
 const empty = join(root, 'empty');
-for (const folder of [local, sharedA, sharedB, empty]) mkdirSync(folder);
-for (const folder of [local, sharedA, sharedB]) writeFileSync(join(folder, 'applicationHost.config'), '<configuration />\n');
+const broken = join(root, 'broken');
+for (const folder of [local, sharedA, sharedB, empty, broken]) mkdirSync(folder);
+const applicationHost = (attribute = '') =>
+  `<configuration>\n  <system.applicationHost>\n    <applicationPools>\n      <add name="FarmPool"${attribute} />\n    </applicationPools>\n    <sites />\n  </system.applicationHost>\n</configuration>\n`;
+for (const folder of [local, sharedA, sharedB]) writeFileSync(join(folder, 'applicationHost.config'), applicationHost());
+// Present, but was would refuse it: httpsys must not move its SSL store there either.
+writeFileSync(join(broken, 'applicationHost.config'), applicationHost(' queueLength="lots"'));
 const localConfigFile = join(local, 'applicationHost.config');
 const redirectionFile = join(local, 'redirection.config');
 const redirectionTo = (folder: string, extra = '') => `<configuration>\n  <configurationRedirection enabled="true" path="${folder}" pollingPeriod="00:00:01"${extra} />\n</configuration>\n`;
@@ -51,8 +56,24 @@ test('RedirectionWatch: a change is read once; refused edits are logged with fil
 
   saveRedirection(redirectionTo(empty));
   assert.equal(watch.poll(), undefined);
-  assert.match(String(lines.at(-1)!.msg), new RegExp(`names ${join(empty, 'applicationHost.config')}, which is not used: no such file`));
-  assert.equal(lines.length, 2);
+  assert.match(String(lines.at(-1)!.msg), new RegExp(`names ${join(empty, 'applicationHost.config')}, which is not used: .*no such file`));
+
+  saveRedirection(redirectionTo(broken));
+  assert.equal(watch.poll(), undefined);
+  const brokenFile = join(broken, 'applicationHost.config');
+  assert.deepEqual(lines.at(-1)!.configError, {
+    file: brokenFile,
+    line: 4,
+    column: applicationHost(' queueLength="lots"').split('\n')[3]!.indexOf('queueLength') + 1,
+    code: (lines.at(-1)!.configError as { code: string }).code,
+  });
+  assert.match(String(lines.at(-1)!.msg), new RegExp(`names ${brokenFile}, which does not load: .*queueLength`));
+  assert.equal(lines.length, 3);
+
+  // Back to the folder in force: nothing to move, nothing logged.
+  saveRedirection(redirectionTo(sharedB));
+  assert.equal(watch.poll(), undefined);
+  assert.equal(lines.length, 3);
 
   unlinkSync(redirectionFile);
   assert.deepEqual(watch.poll(), { redirection: null });

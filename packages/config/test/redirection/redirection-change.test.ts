@@ -1,11 +1,11 @@
-// What an edit of redirection.config asks for, checked whole before was applies anything.
+// What an edit of redirection.config asks for, checked whole before was or httpsys applies anything.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readConfigurationRedirection } from '@poolhost/config';
-import { redirectionChange } from '../../src/configuration/redirection-change.js';
+import { readConfigurationRedirection } from '../../src/index.js';
+import { redirectionChange } from '../../src/redirection/redirection-change.js';
 
 const root = mkdtempSync(join(tmpdir(), 'was-redirection-'));
 after(() => rmSync(root, { recursive: true, force: true }));

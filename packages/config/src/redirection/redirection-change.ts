@@ -1,19 +1,16 @@
-// An edit of redirection.config while was runs (IIS re-reads it when it changes): what it asks for, checked
-// whole before anything changes. The edit applies only when redirection.config loads AND the
+// An edit of redirection.config while poolhost runs (IIS re-reads it when it changes): what it asks for,
+// checked whole before anything changes. The edit applies only when redirection.config loads AND the
 // applicationHost.config it now names can be read and loads; otherwise it is refused with file:line:column
-// and the running configuration stays in force (was.ts applies what this returns).
+// and the running configuration stays in force. was (which serves that file) and httpsys (which follows its
+// shared folder for the SSL store, ticket secret and ACME answers) both decide with this, so neither moves
+// without the other.
 import { readFileSync } from 'node:fs';
-import {
-  ConfigError,
-  decodeConfigBytes,
-  describeSharedConfigurationProblem,
-  formatIssue,
-  parseApplicationHostConfig,
-  readConfigurationRedirection,
-  redirectionConfigPath,
-  type ApplicationHostConfig,
-  type ConfigurationRedirection,
-} from '@poolhost/config';
+import type { ApplicationHostConfig } from '../model.js';
+import { parseApplicationHostConfig } from '../application-host/load-application-host-config.js';
+import { ConfigError, formatIssue } from '../validation/config-error.js';
+import { decodeConfigBytes } from '../xml/xml-document.js';
+import { readConfigurationRedirection, redirectionConfigPath, type ConfigurationRedirection } from './redirection-config.js';
+import { describeSharedConfigurationProblem } from './served-configuration.js';
 
 export type RedirectionChange =
   /** It still names the same file with the same polling: nothing to do. */
