@@ -109,6 +109,27 @@ const pools: ApplicationPoolCounters = {
       heapUsedBytes: 9_000_000,
       fileCache: { hits: 5, misses: 2, flushes: 1, currentFiles: 1, totalFiles: 2, flushedFiles: 1, currentBytes: 4096, maximumBytes: 8192 },
     },
+    {
+      // Just started: its event loop is not sampled yet and was has not asked it for its heap.
+      pid: 4343,
+      applicationPool: 'DefaultAppPool',
+      state: 'Running',
+      startedAt: '2026-01-01T00:00:50.000Z',
+      activeRequests: 0,
+      totalRequestsServed: 0,
+      errors401: 0,
+      errors403: 0,
+      errors404: 0,
+      errors500: 0,
+      websocketActiveRequests: 0,
+      websocketConnectionAttempts: 0,
+      websocketConnectionsAccepted: 0,
+      websocketConnectionsRejected: 0,
+      eventLoopDelayP99Ms: null,
+      eventLoopDelayMaxMs: null,
+      heapUsedBytes: null,
+      fileCache: { hits: 0, misses: 0, flushes: 0, currentFiles: 0, totalFiles: 0, flushedFiles: 0, currentBytes: 0, maximumBytes: 0 },
+    },
   ],
   spareWorkers: { configured: 2, waiting: 1, totalAssigned: 5 },
 };
@@ -233,6 +254,9 @@ test('/metrics prints the windows_exporter iis family from the services counters
   ]) {
     assert.ok(text.split('\n').includes(line), `missing: ${line}`);
   }
+  // Not measured yet is no sample, never a delay or a heap of 0.
+  assert.equal(text.includes('requests_in_flight{app="DefaultAppPool",pid="4343"} 0'), true);
+  assert.doesNotMatch(text, /poolhost_worker_(event_loop_delay_p99_seconds|event_loop_delay_max_seconds|heap_used_bytes)\{[^}]*pid="4343"/);
   const sinceFailure = /^windows_iis_time_since_last_worker_process_failure\{app="DefaultAppPool"\} (\d+)$/m.exec(text);
   assert.ok(sinceFailure && Number(sinceFailure[1]) >= 29 && Number(sinceFailure[1]) <= 120);
 });
@@ -275,8 +299,7 @@ test('the status API answers in the IIS Administration API shapes', async () => 
   assert.equal((await call('GET', '/api/webserver/application-pools/NoSuchPool')).status, 404);
 
   const workers = JSON.parse((await call('GET', '/api/webserver/worker-processes?application_pool.id=DefaultAppPool')).text);
-  assert.equal(workers.worker_processes.length, 1);
-  assert.equal(workers.worker_processes[0].process_id, '4242');
+  assert.deepEqual(workers.worker_processes.map((worker: { process_id: string }) => worker.process_id), ['4242', '4343']);
   assert.equal(workers.worker_processes[0].name, 'w3wp');
   assert.deepEqual(workers.worker_processes[0].application_pool, { name: 'DefaultAppPool', id: 'DefaultAppPool', status: 'started' });
   assert.equal(workers.worker_processes[0]._links.request_monitor.href, '/api/webserver/http-request-monitor/requests?wp.id=4242');

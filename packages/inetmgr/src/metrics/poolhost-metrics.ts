@@ -16,11 +16,13 @@ function byReason(label: string, entries: Array<{ app: string; counts: Record<st
 
 type WorkerSet = NonNullable<CounterSnapshot['applicationPools']>['workers'][number];
 
-const workerSamples = (snapshot: CounterSnapshot, value: (worker: WorkerSet) => number | undefined): Sample[] =>
+/** One sample per worker that has a value: a worker not measured yet (undefined or null) has no sample, not a 0. */
+const workerSamples = (snapshot: CounterSnapshot, value: (worker: WorkerSet) => number | null | undefined): Sample[] =>
   (snapshot.applicationPools?.workers ?? []).flatMap((worker) => {
     const sample = value(worker);
-    return sample === undefined ? [] : [{ labels: { app: worker.applicationPool, pid: String(worker.pid) }, value: sample }];
+    return sample === undefined || sample === null ? [] : [{ labels: { app: worker.applicationPool, pid: String(worker.pid) }, value: sample }];
   });
+const secondsFromMs = (ms: number | null): number | null => (ms === null ? null : ms / 1000);
 
 export const poolhostFamilies: readonly MetricFamily[] = [
   {
@@ -122,14 +124,14 @@ export const poolhostFamilies: readonly MetricFamily[] = [
     type: 'gauge',
     help: "99th percentile of a worker process's event-loop delay since the previous reading (by was's ping or a scrape)",
     labelNames: ['app', 'pid'],
-    samples: (snapshot) => workerSamples(snapshot, (worker) => worker.eventLoopDelayP99Ms / 1000),
+    samples: (snapshot) => workerSamples(snapshot, (worker) => secondsFromMs(worker.eventLoopDelayP99Ms)),
   },
   {
     name: 'poolhost_worker_event_loop_delay_max_seconds',
     type: 'gauge',
     help: 'Longest event-loop delay of a worker process since the previous reading',
     labelNames: ['app', 'pid'],
-    samples: (snapshot) => workerSamples(snapshot, (worker) => worker.eventLoopDelayMaxMs / 1000),
+    samples: (snapshot) => workerSamples(snapshot, (worker) => secondsFromMs(worker.eventLoopDelayMaxMs)),
   },
   {
     name: 'poolhost_worker_heap_used_bytes',

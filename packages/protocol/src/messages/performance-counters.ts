@@ -202,11 +202,15 @@ export interface WorkerRequestCounters {
   websocketConnectionAttempts: number;
   websocketConnectionsAccepted: number;
   websocketConnectionsRejected: number;
-  /** The worker's event loop: p99 and max delay (ms) since the previous reading (Node's monitorEventLoopDelay). */
-  eventLoopDelayP99Ms: number;
-  eventLoopDelayMaxMs: number;
-  /** V8 heap in use, bytes. */
-  heapUsedBytes: number;
+  /**
+   * The worker's event loop: p99 and max delay (ms) since the previous reading (Node's monitorEventLoopDelay).
+   * null: not sampled since then — the worker's first second (sampling starts after it is ready), or a
+   * worker not asked yet. Exported as no sample, never as a delay of 0.
+   */
+  eventLoopDelayP99Ms: number | null;
+  eventLoopDelayMaxMs: number | null;
+  /** V8 heap in use, bytes; null: the worker has not been asked yet. */
+  heapUsedBytes: number | null;
   /** The static file handler's user-mode file cache (File Cache Hits, Misses, Flushes, …). */
   fileCache: FileCacheCounters;
 }
@@ -243,9 +247,9 @@ export function createWorkerRequestCounters(): WorkerRequestCounters {
     websocketConnectionAttempts: 0,
     websocketConnectionsAccepted: 0,
     websocketConnectionsRejected: 0,
-    eventLoopDelayP99Ms: 0,
-    eventLoopDelayMaxMs: 0,
-    heapUsedBytes: 0,
+    eventLoopDelayP99Ms: null,
+    eventLoopDelayMaxMs: null,
+    heapUsedBytes: null,
     fileCache: createFileCacheCounters(),
   };
 }

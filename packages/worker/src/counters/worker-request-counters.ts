@@ -28,8 +28,9 @@ export function startEventLoopDelayMonitor(): void {
 export function readRuntimeCounters(): Pick<WorkerRequestCounters, 'eventLoopDelayP99Ms' | 'eventLoopDelayMaxMs' | 'heapUsedBytes'> {
   const delay = eventLoopDelay;
   const reading = {
-    eventLoopDelayP99Ms: delay && delay.count > 0 ? delay.percentile(99) / 1e6 : 0,
-    eventLoopDelayMaxMs: delay && delay.count > 0 ? delay.max / 1e6 : 0,
+    // Not sampled yet (the worker's first second) or no sample since the last reading: unknown, not 0.
+    eventLoopDelayP99Ms: delay && delay.count > 0 ? delay.percentile(99) / 1e6 : null,
+    eventLoopDelayMaxMs: delay && delay.count > 0 ? delay.max / 1e6 : null,
     // process.memoryUsage() would also read /proc/self/stat for the RSS nobody asked for; heapUsed is this.
     // node:v8 is loaded on the first reading (a ping), not by the worker's start (≈0.4 ms; docs/performance.md,
     // "Demand start without a spare: the wall-clock path").
