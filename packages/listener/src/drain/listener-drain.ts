@@ -4,13 +4,15 @@
 // connection closes at its next response boundary (HTTP/1.1 `Connection: close`, HTTP/2 GOAWAY);
 // Draining -> Drained when none is left, or at the deadline, which cuts the rest. Undrain listens again.
 // Checked from httpsys' sweep (every 250 ms), so a drain costs no timer and nothing on the request path.
+// The listeners count as closed only once closeListeners() resolves (poolhost has closed its copies too):
+// until then a connect may still complete, so the drain neither says so nor counts connections before.
 import type { Logger } from 'pino';
 import { StateMachine } from '@poolhost/common';
 import type { ListenerDrained, ListenerDrainState } from '@poolhost/protocol';
 
 /** What the drain does to httpsys (HttpSys implements it). */
 export interface DrainableListener {
-  /** Stops listening on every endpoint; poolhost closes the sockets it holds, so connects are refused. */
+  /** Stops listening on every endpoint; resolves once poolhost has closed the sockets it holds too, so connects are refused. */
   closeListeners(): Promise<unknown>;
   /** Listens on the bindings' endpoints again. */
   reopenListeners(): Promise<unknown>;
@@ -24,6 +26,9 @@ export interface DrainableListener {
 
 type DrainEvent = 'drain' | 'drained' | 'resume';
 
+/** The listening sockets, as this drain left them: `Closing` until closeListeners() resolves. */
+type ListenersState = 'Open' | 'Closing' | 'Closed';
+
 const transitions = [
   { from: 'Serving', event: 'drain', to: 'Draining' },
   { from: 'Draining', event: 'drained', to: 'Drained' },
@@ -36,13 +41,21 @@ export class ListenerDrain {
   private closeListenersAt = 0;
   private deadline = 0;
   private timeLimitMs = 0;
-  private listenersClosed = false;
+  private listeners: ListenersState = 'Open';
+  /** The close in progress; a close that resolves after a resume (or a newer drain's close) is stale. */
+  private closing: Promise<unknown> | null = null;
+  /** closeListeners/reopenListeners run one after the other, in the order decided: a resume during a close reopens after it. */
+  private listenerCalls: Promise<unknown> = Promise.resolve();
   private connectionsAtClose = 0;
   private finished: Promise<ListenerDrained> | null = null;
   private settle: ((result: ListenerDrained) => void) | null = null;
   private last: ListenerDrained | null = null;
 
-  constructor(private readonly listener: DrainableListener, private readonly logger: Logger) {
+  constructor(
+    private readonly listener: DrainableListener,
+    private readonly logger: Logger,
+    private readonly clock: () => number = Date.now,
+  ) {
     this.machine = new StateMachine<ListenerDrainState, DrainEvent>('listener', 'Serving', transitions, logger);
   }
 
@@ -51,13 +64,12 @@ export class ListenerDrain {
   }
 
   /** Starts a drain (a second request while one runs waits for the same end). */
-  drain(delayMs: number, timeLimitMs: number, now = Date.now()): Promise<ListenerDrained> {
+  drain(delayMs: number, timeLimitMs: number, now = this.clock()): Promise<ListenerDrained> {
     if (this.machine.state === 'Drained' && this.last) return Promise.resolve(this.last);
     if (this.finished) return this.finished;
     this.startedAt = now;
     this.closeListenersAt = now + delayMs;
     this.timeLimitMs = timeLimitMs;
-    this.listenersClosed = false;
     this.connectionsAtClose = 0;
     this.finished = new Promise((resolve) => (this.settle = resolve));
     this.machine.fire('drain', `poolhost drain: new connections refused in ${delayMs} ms, connections closed within ${timeLimitMs} ms after that`);
@@ -66,27 +78,26 @@ export class ListenerDrain {
   }
 
   /** Undrain: listen again; a drain still running ends as `Serving`. */
-  async resume(now = Date.now()): Promise<void> {
+  async resume(now = this.clock()): Promise<void> {
     if (this.machine.state === 'Serving') return;
-    const reopen = this.listenersClosed;
-    this.listenersClosed = false;
+    const reopen = this.listeners !== 'Open';
+    this.listeners = 'Open';
+    this.closing = null;
     this.machine.fire('resume', 'poolhost undrain');
     this.finish('Serving', 0, now);
     this.last = null;
-    if (reopen) await this.listener.reopenListeners();
+    if (reopen) await this.inOrder(() => this.listener.reopenListeners());
   }
 
-  /** From httpsys' sweep: the delay, then the connections, then the deadline. */
+  /** From httpsys' sweep: the delay, then the listeners' close, then the connections, then the deadline. */
   sweep(now: number): void {
     if (this.machine.state !== 'Draining') return;
-    if (!this.listenersClosed) {
+    if (this.listeners === 'Open') {
       if (now < this.closeListenersAt) return;
-      this.listenersClosed = true;
-      this.deadline = now + this.timeLimitMs;
-      this.connectionsAtClose = this.listener.openConnections();
-      void this.listener.closeListeners();
-      this.logger.info({ connections: this.connectionsAtClose }, `drain: listeners closed; ${this.connectionsAtClose} client connections close at their next response boundary`);
+      this.closeListeners();
+      return;
     }
+    if (this.listeners === 'Closing') return;
     this.listener.closeConnectionsAtResponseBoundary();
     if (this.listener.openConnections() === 0) {
       this.machine.fire('drained', 'no client connection left');
@@ -97,6 +108,32 @@ export class ListenerDrain {
       this.machine.fire('drained', `deadline passed, ${cut} connections cut`);
       this.finish('Drained', cut, now);
     }
+  }
+
+  /** Draining, the delay over: the listeners close; the connections' step starts once they are closed. */
+  private closeListeners(): void {
+    this.listeners = 'Closing';
+    const closing = this.inOrder(() => this.listener.closeListeners());
+    this.closing = closing;
+    const closed = (failure?: unknown): void => {
+      if (this.closing !== closing) return; // resumed meanwhile: the resume reopens after this close
+      this.closing = null;
+      this.listeners = 'Closed';
+      const now = this.clock();
+      this.deadline = now + this.timeLimitMs;
+      this.connectionsAtClose = this.listener.openConnections();
+      const connections = `${this.connectionsAtClose} client connections close at their next response boundary`;
+      if (failure === undefined) this.logger.info({ connections: this.connectionsAtClose }, `drain: listeners closed; ${connections}`);
+      else this.logger.error({ err: failure, connections: this.connectionsAtClose }, `drain: closing the listeners failed (${(failure as Error).message}); ${connections}`);
+      this.sweep(now);
+    };
+    closing.then(() => closed(), (error: unknown) => closed(error ?? new Error('no reason given')));
+  }
+
+  private inOrder(call: () => Promise<unknown>): Promise<unknown> {
+    const done = this.listenerCalls.then(call);
+    this.listenerCalls = done.catch(() => undefined);
+    return done;
   }
 
   private finish(state: ListenerDrainState, connectionsCut: number, now: number): void {

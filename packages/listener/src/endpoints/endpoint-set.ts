@@ -67,7 +67,10 @@ export class EndpointSet {
     return this.enqueue(this.paused ? [] : wanted);
   }
 
-  /** A drained host listens nowhere, whatever the configuration changes meanwhile. */
+  /**
+   * A drained host listens nowhere, whatever the configuration changes meanwhile. Resolves once no copy of
+   * a listening socket is left open, here or in poolhost: from then on a connect is refused.
+   */
   pause(): Promise<EndpointFailure[]> {
     this.paused = true;
     return this.enqueue([]);
@@ -100,6 +103,7 @@ export class EndpointSet {
         continue;
       }
       this.open.delete(key);
+      // Closes the listening descriptor now (libuv's uv_close); the callback would wait for the connections.
       endpoint.server.close();
       this.logger.info({ endpoint: key }, `stopped listening on ${key}`);
     }
@@ -163,7 +167,9 @@ export class EndpointSet {
         }
       }),
     );
-    this.source?.applied([...this.open.keys()]);
+    // poolhost closes its copies of the others before it answers: until then the kernel still completes
+    // handshakes into them, so a reconciliation (and pause()) ends only after that.
+    await this.source?.applied([...this.open.keys()]);
     return failures;
   }
 

@@ -14,7 +14,9 @@ function refusingSource(log: string[]): ListenSocketSource {
         log.push(`acquire ${endpoint.ip}:${endpoint.port}`);
         setImmediate(() => reject(Object.assign(new Error('bind EADDRINUSE'), { code: 'EADDRINUSE' })));
       }),
-    applied: (endpoints) => log.push(`applied [${endpoints.join(', ')}]`),
+    applied: async (endpoints) => {
+      log.push(`applied [${endpoints.join(', ')}]`);
+    },
   };
 }
 
@@ -42,6 +44,47 @@ test('paused (a drained host), it listens nowhere, whatever the configuration as
   assert.deepEqual(log, ['applied []', 'applied []', 'applied []'], 'no socket asked for while paused');
   await endpoints.resume();
   assert.deepEqual(log.slice(3), ['acquire 127.0.0.1:81', 'applied []']);
+});
+
+/** A refusing source whose poolhost answers CloseUnusedListenSockets only when the test says so. */
+function answeringSource(log: string[]) {
+  const unanswered: Array<() => void> = [];
+  let asked: (() => void) | null = null;
+  const source: ListenSocketSource = {
+    ...refusingSource(log),
+    applied: (endpoints) => {
+      log.push(`applied [${endpoints.join(', ')}]`);
+      asked?.();
+      return new Promise((resolve) => unanswered.push(resolve));
+    },
+  };
+  /** Answers the oldest request, once there is one. */
+  const answer = async (): Promise<void> => {
+    if (unanswered.length === 0) await new Promise<void>((resolve) => (asked = resolve));
+    asked = null;
+    unanswered.shift()!();
+  };
+  return { source, answer };
+}
+
+test('pause() resolves only once poolhost answers that its copies are closed; the next reconciliation waits for that answer', async () => {
+  const log: string[] = [];
+  const { source, answer } = answeringSource(log);
+  const endpoints = new EndpointSet(() => undefined, pino({ level: 'silent' }), source);
+  const applied = endpoints.apply([{ ip: '127.0.0.1', port: 80 }]);
+  await answer();
+  await applied;
+  let paused = false;
+  const pausing = endpoints.pause().then(() => (paused = true));
+  const resumed = endpoints.resume();
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(log, ['acquire 127.0.0.1:80', 'applied []', 'applied []'], 'resume() asks for no socket before the pause is answered');
+  assert.equal(paused, false, 'until poolhost answers, the kernel may complete handshakes into its copy');
+  await answer();
+  await pausing;
+  await answer();
+  await resumed;
+  assert.deepEqual(log.slice(3), ['acquire 127.0.0.1:80', 'applied []']);
 });
 
 test("an https endpoint's connections go from the listening handle to the TLS front, with no net.Socket; http and PROXY-protocol endpoints' to 'connection'; each is counted", async () => {

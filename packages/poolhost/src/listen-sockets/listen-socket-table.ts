@@ -3,7 +3,7 @@
 // and never accepted on here. httpsys dying closes only its copy; the socket keeps listening and the
 // kernel queues new connections until the next httpsys listens on the same socket again.
 import type { Logger } from '@poolhost/common';
-import { listenEndpointKey, type HandlerTable, type ListenSocket } from '@poolhost/protocol';
+import { listenEndpointKey, type Acknowledged, type HandlerTable, type ListenSocket } from '@poolhost/protocol';
 import type { PassedDescriptor } from './systemd-listen-fds.js';
 import {
   adoptTcpListenHandle,
@@ -98,7 +98,12 @@ export class ListenSocketTable {
         const socket = this.open(message.ip, message.port);
         return { type: 'ListenSocket', endpoint: socket.endpoint, openedBy: socket.openedBy, handle: socket.handle } satisfies ListenSocket;
       },
-      ListenEndpointsApplied: (message) => this.applied(message.endpoints),
+      // Answered once the sockets are closed (closing a handle closes its descriptor at once): httpsys waits
+      // for this before it calls its listeners closed (a drain), so no connect completes after that.
+      CloseUnusedListenSockets: (message) => {
+        this.applied(message.endpoints);
+        return { type: 'Acknowledged' } satisfies Acknowledged;
+      },
     };
   }
 

@@ -83,12 +83,13 @@ test('a port in use is refused with its code, for httpsys to report', async () =
   await assert.rejects(async () => call({ type: 'OpenListenSocket', ip: '127.0.0.1', port: 8080 }), { code: 'EADDRINUSE' });
 });
 
-test('ListenEndpointsApplied closes the sockets of endpoints httpsys no longer listens on, and only those', async () => {
+test('CloseUnusedListenSockets closes the sockets of endpoints httpsys no longer listens on, and only those, before it answers', async () => {
   const { handles, table, call, lines } = setup();
   table.open('127.0.0.1', 8080);
   table.open('127.0.0.1', 8081);
-  await call({ type: 'ListenEndpointsApplied', endpoints: ['127.0.0.1:8080'] });
-  assert.deepEqual(handles.bound.map((handle) => handle.closed), [false, true]);
+  const answer = call({ type: 'CloseUnusedListenSockets', endpoints: ['127.0.0.1:8080'] });
+  assert.deepEqual(handles.bound.map((handle) => handle.closed), [false, true], 'closed by the time the handler returns its answer');
+  assert.deepEqual(await answer, { type: 'Acknowledged' });
   assert.deepEqual(table.endpoints().map((socket) => socket.endpoint), ['127.0.0.1:8080']);
   assert.ok(lines.includes('closed 127.0.0.1:8081: no binding uses it'));
   // Bound again when a binding brings the port back.
@@ -108,8 +109,8 @@ test('systemd sockets are keyed by their address and handed out instead of bindi
   assert.equal(reply.openedBy, 'systemd');
   assert.equal(reply.handle, handles.passed.get(3));
   assert.equal(handles.bound.length, 0);
-  await call({ type: 'ListenEndpointsApplied', endpoints: ['*:80'] });
-  await call({ type: 'ListenEndpointsApplied', endpoints: ['*:80'] });
+  await call({ type: 'CloseUnusedListenSockets', endpoints: ['*:80'] });
+  await call({ type: 'CloseUnusedListenSockets', endpoints: ['*:80'] });
   assert.equal(handles.passed.get(4)!.closed, false);
   assert.equal(lines.filter((line) => line.startsWith('the socket systemd passed for 127.0.0.1:8080 (local) matches no binding')).length, 1);
   table.closeAll();

@@ -28,19 +28,24 @@ export interface ListenSocket {
 }
 
 /**
- * httpsys -> poolhost, event, after each reconciliation of its endpoints: it listens on exactly these.
- * poolhost closes every socket it opened for another endpoint (a binding removed by configuration).
+ * httpsys -> poolhost, request, after each reconciliation of its endpoints: httpsys listens on exactly
+ * `endpoints`; poolhost closes every socket it opened for another endpoint (a binding removed by
+ * configuration, or every endpoint of a drained host) and answers with Acknowledged only once they are
+ * closed: from then on the kernel refuses connections to them (until the answer it still completes
+ * handshakes into poolhost's copy). A closed channel counts as answered: poolhost is gone, and its copies
+ * closed with it.
  */
-export interface ListenEndpointsApplied {
-  type: 'ListenEndpointsApplied';
+export interface CloseUnusedListenSockets {
+  type: 'CloseUnusedListenSockets';
   endpoints: string[];
 }
 
-export type ListenSocketMessage = OpenListenSocket | ListenSocket | ListenEndpointsApplied;
+export type ListenSocketMessage = OpenListenSocket | ListenSocket | CloseUnusedListenSockets;
 
 /** Each listen-socket request and its reply. */
 export interface ListenSocketReplies {
   OpenListenSocket: ListenSocket;
+  CloseUnusedListenSockets: import('./management.js').Acknowledged;
 }
 
 /** `*:80`, `127.0.0.1:80`, `[::1]:80`: one spelling for httpsys, poolhost and their logs. */
