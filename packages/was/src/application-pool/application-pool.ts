@@ -122,7 +122,8 @@ export class ApplicationPool {
   /**
    * standbyWorker="true" (poolhost extension): once the pool has a worker, one more is started, loaded and
    * attached to the queue as a standby. httpsys dispatches to it only when a worker crashes, so the crash
-   * costs no process start; was then promotes it here and starts the next standby.
+   * costs no process start; was then promotes it here and starts the next standby. Every recycle of the
+   * pool replaces it too (recycle()), so it never serves what the recycle replaced.
    */
   private ensureStandby(): void {
     // While a recycle's new workers are held (non-overlapped) or starting (overlapped), the standby waits:
@@ -159,9 +160,9 @@ export class ApplicationPool {
   }
 
   /** The workers that can answer control requests (ListWorkerRequests); a suspended one cannot. */
-  /** Resolves when every stopping worker has stopped taking requests (bounded by `timeoutMs`). */
+  /** Resolves when every stopping worker has stopped taking requests (bounded by `timeoutMs`); a standby never took any. */
   async stoppingWorkersDetached(timeoutMs: number): Promise<void> {
-    const stopping = [...this.workers].filter((worker) => worker.state === 'Stopping');
+    const stopping = [...this.workers].filter((worker) => worker.state === 'Stopping' && !worker.standby);
     if (stopping.length === 0) return;
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([

@@ -209,3 +209,17 @@ test('standbyWorker: a changed web.config replaces the standby too (one 5080)', 
   assert.deepEqual(harness.eventIds(), [5080]);
   assert.equal(await recycles(harness), 1);
 });
+
+test('standbyWorker: a pool recycle when only the standby is left (its worker idled out) stops it; the next ready worker brings a new one', async () => {
+  const { harness, active, standby } = await withStandby('standbyWorker="true"', '<processModel idleTimeout="00:01:00" pingingEnabled="false" />');
+  await harness.clock.advance(2 * 60_000);
+  assert.equal(active.hasExited, true, 'the worker idled out');
+  assert.equal(standby.hasExited, false, 'the standby is exempt from idle timeout');
+  await harness.call({ type: 'RecycleApplicationPool', name: 'Hot' });
+  assert.equal(standby.hasExited, true);
+  assert.equal(harness.spawner.workers.length, 2, 'no standby without a worker to stand by for');
+  assert.equal(await recycles(harness), 1);
+  await runningWorker(harness, 'Hot');
+  assert.equal(harness.spawner.workers.length, 4);
+  assert.equal(harness.spawner.last.request.standby, true);
+});
