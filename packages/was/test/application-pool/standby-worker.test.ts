@@ -223,3 +223,17 @@ test('standbyWorker: a pool recycle when only the standby is left (its worker id
   assert.equal(harness.spawner.workers.length, 4);
   assert.equal(harness.spawner.last.request.standby, true);
 });
+
+test('standbyWorker: a replaced standby still draining when the new worker is ready holds the next one back until it has exited (never two)', async () => {
+  const { harness, standby } = await withStandby();
+  standby.exitsOnStop = false;
+  await harness.call({ type: 'RecycleApplicationPool', name: 'Hot' });
+  assert.equal(stopped(standby), true);
+  harness.spawner.last.ready();
+  await settle();
+  assert.equal(harness.spawner.workers.length, 3, 'no second standby while the old one is still there');
+  standby.exit(0, null);
+  await settle();
+  assert.equal(harness.spawner.workers.length, 4);
+  assert.deepEqual(standbys(harness), [harness.spawner.last]);
+});
