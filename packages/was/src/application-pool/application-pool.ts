@@ -338,8 +338,8 @@ export class ApplicationPool {
 
   private replaceWorkersForConfiguration(): void {
     // 5080 whenever workers run old settings, even when all of them are already being replaced or marked
-    // (a worker still starting is recycled once ready, without an event of its own).
-    if (this.state === 'Started' && this.activeWorkers.length > 0) this.logRecycle('ConfigChange', 0);
+    // (a worker still starting is recycled once ready, without an event of its own), or only a standby.
+    if (this.state === 'Started' && (this.activeWorkers.length > 0 || this.standbyWorker)) this.logRecycle('ConfigChange', 0);
     this.recycle('ConfigChange', undefined, { logEvent: false });
   }
 

@@ -237,3 +237,14 @@ test('standbyWorker: a replaced standby still draining when the new worker is re
   assert.equal(harness.spawner.workers.length, 4);
   assert.deepEqual(standbys(harness), [harness.spawner.last]);
 });
+
+test('standbyWorker: a pool setting change when only the standby is left stops it, with its 5080', async () => {
+  const { harness, active, standby } = await withStandby('standbyWorker="true"', '<processModel idleTimeout="00:01:00" pingingEnabled="false" />');
+  await harness.clock.advance(2 * 60_000);
+  assert.equal(active.hasExited, true);
+  await harness.was.reconfigure(configWithPools([{ name: 'Hot', attributes: 'standbyWorker="true"', children: '<processModel idleTimeout="00:02:00" pingingEnabled="false" />' }]));
+  await settle();
+  assert.equal(standby.hasExited, true);
+  assert.deepEqual(harness.eventIds().filter((id) => id !== 5186), [5080]);
+  assert.equal(await recycles(harness), 1);
+});
