@@ -122,11 +122,17 @@ export class ApplicationPool {
   /**
    * standbyWorker="true" (poolhost extension): once the pool has a worker, one more is started, loaded and
    * attached to the queue as a standby. httpsys dispatches to it only when a worker crashes, so the crash
-   * costs no process start; was then promotes it here and starts the next standby.
+   * costs no process start; was then promotes it here and starts the next standby. Every recycle of the
+   * pool replaces it too (recycle()), so it never serves what the recycle replaced.
    */
   private ensureStandby(): void {
-    if (!this.config.standbyWorker || this.state !== 'Started' || this.rotation.holdsNewWorkers) return;
-    if (this.activeWorkers.length === 0 || this.standbyWorker) return;
+    // While a recycle's new workers are held (non-overlapped) or starting (overlapped), the standby waits:
+    // it is started once they are ready, with what they loaded.
+    if (!this.config.standbyWorker || this.state !== 'Started' || this.rotation.holdsNewWorkers || this.rotation.replacesWorkers) return;
+    // It stands by for a worker that is ready (a worker still starting may yet fail, or be held).
+    if (!this.activeWorkers.some((worker) => worker.attached)) return;
+    // One standby at a time, a stopping one included: httpsys would promote the older of two after a crash.
+    for (const worker of this.workers) if (worker.standby) return;
     this.startWorker('standby worker', true);
   }
 
@@ -154,9 +160,9 @@ export class ApplicationPool {
   }
 
   /** The workers that can answer control requests (ListWorkerRequests); a suspended one cannot. */
-  /** Resolves when every stopping worker has stopped taking requests (bounded by `timeoutMs`). */
+  /** Resolves when every stopping worker has stopped taking requests (bounded by `timeoutMs`); a standby never took any. */
   async stoppingWorkersDetached(timeoutMs: number): Promise<void> {
-    const stopping = [...this.workers].filter((worker) => worker.state === 'Stopping');
+    const stopping = [...this.workers].filter((worker) => worker.state === 'Stopping' && !worker.standby);
     if (stopping.length === 0) return;
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
@@ -248,22 +254,37 @@ export class ApplicationPool {
    * Recycles the given worker, or every worker, and returns how many: the running ones are rotated now;
    * the ones still starting (a demand start, an earlier recycle's replacement) are marked and rotated once
    * they report WorkerReady — they may already have loaded what the recycle is meant to replace. The
-   * event is written (if logEventOnRecycle has the flag) only when something is recycled.
+   * pool's standby loaded the same configuration and code: it is stopped with any recycle of the pool or
+   * of one of its serving workers, or alone when it is the one named, and the next standby is started
+   * once the recycle's new workers are ready (ensureStandby). The event is written (if logEventOnRecycle
+   * has the flag) and the recycle counted once, only when something is recycled.
    */
   recycle(trigger: RecycleReason, only?: WorkerProcess, options: { logEvent?: boolean } = {}): number {
     if (this.state !== 'Started') return 0;
     const candidates = only ? [only] : [...this.workers];
     const targets = candidates.filter((worker) => (worker.state === 'Running' || worker.state === 'Suspended') && !worker.standby && !this.rotation.isRotating(worker));
     const starting = candidates.filter((worker) => worker.state === 'Starting' && !worker.standby && !this.recycleWhenReady.has(worker));
-    if (targets.length === 0 && starting.length === 0) return 0;
+    const standby = this.standbyWorker;
+    const standbyRecycled = standby !== undefined && (only === undefined || only === standby || targets.length + starting.length > 0);
+    if (targets.length === 0 && starting.length === 0 && !standbyRecycled) return 0;
     if (options.logEvent ?? true) this.logRecycle(trigger, only ? only.pid : 0);
     this.counters.recycled(trigger);
     for (const worker of starting) {
       this.recycleWhenReady.set(worker, trigger);
       this.logger.info({ trigger, workerId: worker.workerId, workerPid: worker.pid }, `worker process ${worker.pid || worker.workerId} of application pool '${this.name}' is still starting: it is recycled once it is ready (${trigger})`);
     }
+    if (standbyRecycled) this.stopStandby(standby, trigger);
     if (targets.length > 0) this.rotate(targets, trigger);
-    return targets.length + starting.length;
+    return targets.length + starting.length + (standbyRecycled ? 1 : 0);
+  }
+
+  /**
+   * The standby takes no requests: a recycle simply stops it (StopWorker; it detaches and exits), also
+   * while it is still starting. Its exit, or the recycle's new workers becoming ready, starts the next.
+   */
+  private stopStandby(standby: WorkerProcess, trigger: RecycleReason): void {
+    this.logger.info({ trigger, workerId: standby.workerId, workerPid: standby.pid }, `standby worker process ${standby.pid || standby.workerId} of application pool '${this.name}' is replaced (${trigger})`);
+    void standby.stop({ kind: 'recycle', trigger });
   }
 
   private rotate(targets: WorkerProcess[], trigger: RecycleReason): void {
@@ -317,8 +338,8 @@ export class ApplicationPool {
 
   private replaceWorkersForConfiguration(): void {
     // 5080 whenever workers run old settings, even when all of them are already being replaced or marked
-    // (a worker still starting is recycled once ready, without an event of its own).
-    if (this.state === 'Started' && this.activeWorkers.length > 0) this.logRecycle('ConfigChange', 0);
+    // (a worker still starting is recycled once ready, without an event of its own), or only a standby.
+    if (this.state === 'Started' && (this.activeWorkers.length > 0 || this.standbyWorker)) this.logRecycle('ConfigChange', 0);
     this.recycle('ConfigChange', undefined, { logEvent: false });
   }
 
@@ -440,7 +461,8 @@ export class ApplicationPool {
     if (isFailure(reason) && this.state === 'Started' && this.rapidFail.recordFailure()) {
       this.disable();
     }
-    if ((isFailure(reason) && !worker.attached) || reason.kind === 'spawnFailed') {
+    const failedBeforeReady = (isFailure(reason) && !worker.attached) || reason.kind === 'spawnFailed';
+    if (failedBeforeReady) {
       this.demandHeldUntil = this.options.clock.now() + failedWorkerRestartDelayMs;
     }
     if (this.state === 'Stopping' && this.workers.size === 0) {
@@ -453,7 +475,9 @@ export class ApplicationPool {
     if (this.state !== 'Started') return;
     this.options.publishListenerChannelAvailable?.(this.name);
     if (heldDemand && this.activeWorkers.length === 0) this.startWorker('demand held during a non-overlapped recycle');
-    this.ensureStandby();
+    // A worker that failed before it was ready (a broken configuration, a failed spawn) starts no standby:
+    // the next worker that is ready does, so a broken start is not retried in a loop by standbys.
+    if (!failedBeforeReady) this.ensureStandby();
     if (this.config.startMode === 'AlwaysRunning') {
       const delay = isFailure(reason) || reason.kind === 'spawnFailed' ? failedWorkerRestartDelayMs : 0;
       this.scheduleAlwaysRunning(delay);

@@ -33,6 +33,11 @@ export class WorkerRotation {
     return this.stoppingFirst.size > 0;
   }
 
+  /** Overlapped: replacements are starting (the workers they replace still serve). */
+  get replacesWorkers(): boolean {
+    return this.replacements.size > 0;
+  }
+
   /** A demand arrived while new workers wait; one is started when the old ones have exited. */
   holdDemand(): void {
     this.demandHeld = true;

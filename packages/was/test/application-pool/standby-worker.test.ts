@@ -1,7 +1,12 @@
-import { test } from 'node:test';
+import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHarness, demand } from '../support/was-harness.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { settle } from '@poolhost/common/testing';
+import type { ApplicationPoolCounters } from '@poolhost/protocol';
+import { configWithPools } from '../support/config-fixture.js';
+import { createHarness, demand, runningWorker, type Harness } from '../support/was-harness.js';
 
 test('standbyWorker: a standby is started once the pool has a worker, and takes over when that worker crashes', async () => {
   const { spawner, call } = await createHarness([{ name: 'Hot', attributes: 'standbyWorker="true"' }]);
@@ -47,4 +52,199 @@ test('standbyWorker: a worker that fails before it is ready does not promote the
   await call(demand('Hot', 'AllWorkersBusy'));
   assert.equal(spawner.workers.length, 4, 'the standby stays a standby: another worker is started for the garden');
   assert.equal(spawner.last.request.standby ?? false, false);
+});
+
+// The standby loaded the pool's configuration and code when it started: every recycle of the pool
+// replaces it too, or it would be promoted after the next crash with what the recycle replaced.
+
+/** A started pool with its active worker and its standby, both ready. */
+async function withStandby(attributes = 'standbyWorker="true"', children = '') {
+  const harness = await createHarness([{ name: 'Hot', attributes, children }]);
+  const active = await runningWorker(harness, 'Hot');
+  const standby = harness.spawner.last;
+  assert.equal(standby.request.standby, true);
+  standby.ready();
+  await settle();
+  return { harness, active, standby };
+}
+
+const stopped = (worker: Harness['spawner']['last']) => worker.received.some((message) => message.type === 'StopWorker');
+const standbys = (harness: Harness) => harness.spawner.alive('Hot').filter((worker) => worker.request.standby === true);
+const history = (harness: Harness) => harness.was.eventLog.journal().workerHistory.map((entry) => `${entry.pid} ${entry.reason}`);
+const recycles = async (harness: Harness) => ((await harness.call({ type: 'GetApplicationPoolCounters' })) as ApplicationPoolCounters).applicationPools[0]!.totalApplicationPoolRecycles;
+
+test('standbyWorker: a pool setting change replaces the standby too; the next one starts with the new settings once the new worker is ready', async () => {
+  const { harness, active, standby } = await withStandby();
+  await harness.was.reconfigure(configWithPools([{ name: 'Hot', attributes: 'standbyWorker="true"', children: '<processModel idleTimeout="00:30:00" />' }]));
+  await settle();
+  assert.equal(stopped(standby), true, 'the standby takes no requests: it is stopped at once');
+  assert.equal(standby.hasExited, true);
+  const replacement = harness.spawner.last;
+  assert.equal(replacement.request.standby ?? false, false, 'the active worker is replaced (overlapped)');
+  assert.equal(harness.spawner.workers.length, 3, 'no standby while the replacement starts');
+  replacement.ready();
+  await settle();
+  assert.equal(active.hasExited, true);
+  assert.equal(harness.spawner.workers.length, 4);
+  const next = harness.spawner.last;
+  assert.equal(next.request.standby, true, 'the next standby starts once the replacement is ready');
+  assert.equal(next.request.applicationPool.processModel.idleTimeout, 30 * 60_000, 'with the new settings');
+  assert.deepEqual(standbys(harness), [next], 'one standby');
+  assert.deepEqual(harness.eventIds(), [5080], 'one event for the pool');
+  assert.equal(await recycles(harness), 1, 'one recycle counted');
+  assert.deepEqual(history(harness).sort(), [`${active.pid} recycle (ConfigChange)`, `${standby.pid} recycle (ConfigChange)`].sort());
+});
+
+test('standbyWorker: appcmd recycle apppool replaces the standby with the active worker (one 5079, one recycle counted)', async () => {
+  const { harness, active, standby } = await withStandby();
+  await harness.call({ type: 'RecycleApplicationPool', name: 'Hot' });
+  assert.equal(standby.hasExited, true);
+  harness.spawner.last.ready();
+  await settle();
+  assert.equal(active.hasExited, true);
+  const next = harness.spawner.last;
+  assert.equal(next.request.standby, true);
+  next.ready();
+  await settle();
+  assert.equal(harness.spawner.alive('Hot').length, 2, 'the replacement and the new standby');
+  assert.deepEqual(standbys(harness), [next]);
+  assert.deepEqual(harness.eventIds(), [5079]);
+  assert.equal(await recycles(harness), 1);
+});
+
+test('standbyWorker: RecycleWorkerProcess naming the standby replaces it alone', async () => {
+  const { harness, active, standby } = await withStandby();
+  const reply = await harness.call({ type: 'RecycleWorkerProcess', pid: standby.pid } as never);
+  assert.deepEqual(reply, { type: 'Acknowledged', detail: `worker process ${standby.pid} of "Hot" is being recycled` });
+  assert.equal(standby.hasExited, true);
+  assert.equal(stopped(active), false, 'the active worker serves on');
+  assert.equal(harness.spawner.workers.length, 3);
+  assert.equal(harness.spawner.last.request.standby, true, 'the next standby starts at once: no worker is being replaced');
+  assert.deepEqual(history(harness), [`${standby.pid} recycle (OnDemand)`]);
+  assert.equal(await recycles(harness), 1);
+});
+
+test('standbyWorker: a standby still starting when the pool recycles is stopped, not kept with the old configuration', async () => {
+  const harness = await createHarness([{ name: 'Hot', attributes: 'standbyWorker="true"' }]);
+  const active = await runningWorker(harness, 'Hot');
+  const starting = harness.spawner.last;
+  assert.equal(starting.request.standby, true);
+  await harness.call({ type: 'RecycleApplicationPool', name: 'Hot' });
+  assert.equal(stopped(starting), true);
+  assert.equal(starting.hasExited, true);
+  const replacement = harness.spawner.last;
+  assert.equal(replacement.request.standby ?? false, false);
+  replacement.ready();
+  await settle();
+  assert.equal(active.hasExited, true);
+  assert.equal(harness.spawner.last.request.standby, true);
+  assert.equal(harness.spawner.workers.length, 4);
+  assert.deepEqual(harness.eventIds(), [5079]);
+});
+
+test('standbyWorker, disallowOverlappingRotation: the standby stops with the active worker; one new standby once the new worker is ready', async () => {
+  const { harness, active, standby } = await withStandby('standbyWorker="true"', '<recycling disallowOverlappingRotation="true" />');
+  active.exitsOnStop = false;
+  await harness.call({ type: 'RecycleApplicationPool', name: 'Hot' });
+  assert.equal(stopped(active), true, 'stopped first');
+  assert.equal(standby.hasExited, true);
+  assert.equal(harness.spawner.workers.length, 2, 'no standby, no new worker while the old one drains');
+  await harness.call(demand('Hot'));
+  active.exit(0, null);
+  await settle();
+  assert.equal(harness.spawner.workers.length, 3, 'the held demand starts the new worker');
+  const next = harness.spawner.last;
+  assert.equal(next.request.standby ?? false, false);
+  next.ready();
+  await settle();
+  assert.equal(harness.spawner.workers.length, 4);
+  assert.deepEqual(standbys(harness), [harness.spawner.last]);
+});
+
+test('standbyWorker: a standby that asks for its own recycle (its memory limit) is replaced alone, with its own event', async () => {
+  const { harness, active, standby } = await withStandby();
+  standby.send({ type: 'WorkerRecycleRequested', reason: 'PrivateMemory', detail: 'private bytes over the limit' });
+  await settle();
+  assert.equal(standby.hasExited, true);
+  assert.equal(stopped(active), false);
+  assert.equal(harness.spawner.last.request.standby, true);
+  assert.deepEqual(harness.eventIds(), [5117]);
+  assert.deepEqual(history(harness), [`${standby.pid} recycle (PrivateMemory)`]);
+});
+
+test('standbyWorker: a standby that fails to start is not restarted in a loop; the next worker that is ready brings one', async () => {
+  const harness = await createHarness([{ name: 'Hot', attributes: 'standbyWorker="true"', children: '<processModel maxProcesses="2" />' }]);
+  await runningWorker(harness, 'Hot');
+  const standby = harness.spawner.last;
+  standby.send({ type: 'WorkerStartupFailed', message: 'the configuration could not be read' });
+  await settle();
+  await harness.clock.advance(5_000);
+  assert.equal(standby.hasExited, true);
+  assert.equal(harness.spawner.workers.length, 2, 'no standby restarted on its failure');
+  await harness.call(demand('Hot', 'AllWorkersBusy'));
+  harness.spawner.last.ready();
+  await settle();
+  assert.equal(harness.spawner.workers.length, 4);
+  assert.equal(harness.spawner.last.request.standby, true);
+});
+
+const root = mkdtempSync(join(tmpdir(), 'was-standby-'));
+after(() => rmSync(root, { recursive: true, force: true }));
+
+test('standbyWorker: a changed web.config replaces the standby too (one 5080)', async () => {
+  const harness = await createHarness([{ name: 'Hot', attributes: 'standbyWorker="true"' }], { physicalPath: root });
+  const active = await runningWorker(harness, 'Hot');
+  const standby = harness.spawner.last;
+  standby.ready();
+  await settle();
+  writeFileSync(join(root, 'web.config'), '<configuration><system.webServer><defaultDocument enabled="false" /></system.webServer></configuration>');
+  await harness.was.webConfigsChanged([join(root, 'web.config')]);
+  await settle();
+  assert.equal(standby.hasExited, true);
+  harness.spawner.last.ready();
+  await settle();
+  assert.equal(active.hasExited, true);
+  assert.equal(harness.spawner.last.request.standby, true);
+  assert.deepEqual(standbys(harness), [harness.spawner.last]);
+  assert.deepEqual(harness.eventIds(), [5080]);
+  assert.equal(await recycles(harness), 1);
+});
+
+test('standbyWorker: a pool recycle when only the standby is left (its worker idled out) stops it; the next ready worker brings a new one', async () => {
+  const { harness, active, standby } = await withStandby('standbyWorker="true"', '<processModel idleTimeout="00:01:00" pingingEnabled="false" />');
+  await harness.clock.advance(2 * 60_000);
+  assert.equal(active.hasExited, true, 'the worker idled out');
+  assert.equal(standby.hasExited, false, 'the standby is exempt from idle timeout');
+  await harness.call({ type: 'RecycleApplicationPool', name: 'Hot' });
+  assert.equal(standby.hasExited, true);
+  assert.equal(harness.spawner.workers.length, 2, 'no standby without a worker to stand by for');
+  assert.equal(await recycles(harness), 1);
+  await runningWorker(harness, 'Hot');
+  assert.equal(harness.spawner.workers.length, 4);
+  assert.equal(harness.spawner.last.request.standby, true);
+});
+
+test('standbyWorker: a replaced standby still draining when the new worker is ready holds the next one back until it has exited (never two)', async () => {
+  const { harness, standby } = await withStandby();
+  standby.exitsOnStop = false;
+  await harness.call({ type: 'RecycleApplicationPool', name: 'Hot' });
+  assert.equal(stopped(standby), true);
+  harness.spawner.last.ready();
+  await settle();
+  assert.equal(harness.spawner.workers.length, 3, 'no second standby while the old one is still there');
+  standby.exit(0, null);
+  await settle();
+  assert.equal(harness.spawner.workers.length, 4);
+  assert.deepEqual(standbys(harness), [harness.spawner.last]);
+});
+
+test('standbyWorker: a pool setting change when only the standby is left stops it, with its 5080', async () => {
+  const { harness, active, standby } = await withStandby('standbyWorker="true"', '<processModel idleTimeout="00:01:00" pingingEnabled="false" />');
+  await harness.clock.advance(2 * 60_000);
+  assert.equal(active.hasExited, true);
+  await harness.was.reconfigure(configWithPools([{ name: 'Hot', attributes: 'standbyWorker="true"', children: '<processModel idleTimeout="00:02:00" pingingEnabled="false" />' }]));
+  await settle();
+  assert.equal(standby.hasExited, true);
+  assert.deepEqual(harness.eventIds().filter((id) => id !== 5186), [5080]);
+  assert.equal(await recycles(harness), 1);
 });
