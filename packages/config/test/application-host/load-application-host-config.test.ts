@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { parseApplicationHostConfig } from '../../src/application-host/load-application-host-config.js';
-import { loadApplicationHostConfig } from '../../src/index.js';
+import { ConfigError, loadApplicationHostConfig } from '../../src/index.js';
 import { applicationHost, writeTree } from '../helpers/fixtures.js';
 
 const FILE = '/srv/iis/applicationHost.config';
@@ -246,4 +246,46 @@ test('<applicationPools spareWorkers> (poolhost extension) is 0 unless written, 
   const withSpares = (value: string) => applicationHost({}).replace('<applicationPools>', `<applicationPools spareWorkers="${value}">`);
   assert.equal(load(withSpares('2')).spareWorkers, 2);
   assert.throws(() => load(withSpares('17')), (error: Error) => /spareWorkers/.test(error.message) && /applicationHost\.config:5:/.test(error.message));
+});
+
+test('a huge comment (8 MB on one line, or 100,000 lines) is read past: the file is accepted, or refused at the position of its problem', () => {
+  const oneLine = `<!-- ${'padding '.repeat(1024 * 1024)} -->`;
+  const manyLines = `<!--\n${'padding padding padding padding padding padding padding padding padding\n'.repeat(100_000)}-->`;
+  /** 1-based line and column of the first `needle` in `text`, counted independently of the code under test. */
+  const at = (text: string, needle: string): { line: number; column: number } => {
+    const offset = text.indexOf(needle);
+    assert.ok(offset >= 0, needle);
+    const before = text.slice(0, offset).split('\n');
+    return { line: before.length, column: before.at(-1)!.length + 1 };
+  };
+  const refusal = (text: string): { line: number; column: number; message: string } => {
+    try {
+      load(text);
+    } catch (error) {
+      assert.ok(error instanceof ConfigError, String(error));
+      return { line: error.line, column: error.column, message: error.issues[0]!.message };
+    }
+    assert.fail('accepted');
+  };
+  for (const comment of [oneLine, manyLines]) {
+    const good = applicationHost({ pools: `${comment}\n            <add name="A" />` });
+    assert.deepEqual(load(good).applicationPools.map((pool) => pool.name), ['A']);
+
+    const badAttribute = applicationHost({ pools: `${comment}\n            <add name="A" queueLength="lots" />` });
+    assert.deepEqual(refusal(badAttribute), { ...at(badAttribute, 'queueLength="lots"'), message: 'queueLength="lots" is not a whole number' });
+    const sameLine = applicationHost({ pools: `${comment}<add name="A" queueLength="lots" />` });
+    assert.deepEqual(refusal(sameLine), { ...at(sameLine, 'queueLength="lots"'), message: 'queueLength="lots" is not a whole number' });
+
+    // Not well-formed after the comment: fast-xml-parser's validator words the error, as for any file.
+    const mismatched = applicationHost({ pools: `${comment}\n            <add name="A" />` }).replace('</applicationPools>', '</applicationPoolz>');
+    const opened = at(mismatched, '<applicationPools>');
+    assert.deepEqual(refusal(mismatched), {
+      ...at(mismatched, '</applicationPoolz>'),
+      message: `the file is not well-formed XML: Expected closing tag 'applicationPools' (opened in line ${opened.line}, col ${opened.column}) instead of closing tag 'applicationPoolz'.`,
+    });
+    const unterminated = applicationHost({ pools: `${comment}<add name="A />` });
+    assert.deepEqual(refusal(unterminated), { ...at(unterminated, ' name="A />'), message: "the file is not well-formed XML: Attributes for 'add' have open quote." });
+    const control = applicationHost({ pools: `${comment}\n            <add name="A" />\x01` });
+    assert.deepEqual(refusal(control), { ...at(control, '\x01'), message: 'the file is not well-formed XML: character U+0001 is not allowed in XML' });
+  }
 });
