@@ -22,6 +22,12 @@ export class LineIndex {
     return { line: low + 1, column: offset - this.lineStarts[low]! + 1 };
   }
 
+  /** The offset of a 1-based line and column (the line's start when there is no such line). */
+  offset(line: number, column: number): number {
+    while (this.lineStarts.length < line && this.searchedTo !== Infinity) this.findLineStarts(this.searchedTo);
+    return (this.lineStarts[Math.min(line, this.lineStarts.length) - 1] ?? 0) + column - 1;
+  }
+
   /** Records line starts up to the first line feed at or after `offset` (or the end of the text). */
   private findLineStarts(offset: number): void {
     while (this.searchedTo <= offset) {

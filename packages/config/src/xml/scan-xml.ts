@@ -58,8 +58,15 @@ export interface ScanResult {
   root: XmlElement | undefined;
 }
 
-/** Scans `text` from `from` to `to`; nodes found at the top level get `parent` as their parent. */
-export function scanXml(text: string, from = 0, to = text.length, parent?: XmlElement, strict = false): ScanResult {
+/** A comment body at least this long is one the validator need not read again (xml-document.ts, validateXml). */
+export const LONG_COMMENT_BODY = 4096;
+
+/**
+ * Scans `text` from `from` to `to`; nodes found at the top level get `parent` as their parent.
+ * `longComments` collects [body start, body end) of each comment with a body of LONG_COMMENT_BODY or more
+ * that the scan reads to its end, also when it stops later.
+ */
+export function scanXml(text: string, from = 0, to = text.length, parent?: XmlElement, strict = false, longComments?: number[]): ScanResult {
   const nodes: XmlNode[] = [];
   const stack: XmlElement[] = [];
   let root: XmlElement | undefined;
@@ -96,6 +103,7 @@ export function scanXml(text: string, from = 0, to = text.length, parent?: XmlEl
     }
     if (text.startsWith('<!--', i)) {
       const end = expect('-->', i + 4);
+      if (longComments && end - 3 - (i + 4) >= LONG_COMMENT_BODY) longComments.push(i + 4, end - 3);
       other('comment', i, end);
       i = end;
     } else if (text.startsWith('<![CDATA[', i)) {

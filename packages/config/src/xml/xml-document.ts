@@ -55,17 +55,15 @@ export function parseXmlDocument(text: string, file: string, encoding: TextEncod
   // pool's file here: docs/performance.md, "w3wp's configuration on its start path"). Otherwise, as
   // always: the validator judges and words any error, then the plain scan.
   let scanned: ScanResult | undefined;
+  const longComments: number[] = [];
   try {
-    scanned = scanXml(text, 0, text.length, undefined, true);
+    scanned = scanXml(text, 0, text.length, undefined, true, longComments);
   } catch (error) {
     if (!(error instanceof XmlScanError)) throw error;
   }
   if (!scanned) {
-    const verdict = XMLValidator.validate(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
-    if (verdict !== true) {
-      // The validator reports no column for some errors (an empty file): the start of the line then.
-      throw new XmlSyntaxError(file, verdict.err.line || 1, verdict.err.col || 1, verdict.err.msg);
-    }
+    const verdict = validateXml(text, longComments);
+    if (verdict !== true) throw new XmlSyntaxError(file, verdict.line, verdict.column, verdict.message);
   }
   try {
     const { nodes, root } = scanned ?? scanXml(text);
@@ -78,4 +76,58 @@ export function parseXmlDocument(text: string, file: string, encoding: TextEncod
     }
     throw error;
   }
+}
+
+/**
+ * fast-xml-parser's validator on `text` (after a byte order mark, as it reads it), with its error's line,
+ * column and words. It reads a comment one character at a time (in was's lite mode, a 100 MB comment:
+ * 10 s); the bodies of the long comments the strict scan read before it stopped are left out of the text
+ * it gets, and its positions are carried back to the file's. The validator skips a comment's body to the
+ * first `-->` wherever the scan found one (the scan checks, as it goes, all the validator refuses:
+ * scan-xml.ts), so it judges the shorter text as it would the file; strict-scan.test.ts compares both.
+ */
+function validateXml(text: string, longComments: number[]): true | { line: number; column: number; message: string } {
+  const bom = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  const validated = bom ? text.slice(1) : text;
+  let shortened = validated;
+  /** Offsets in `shortened` where a body was left out, and how many characters were left out before each. */
+  const cuts: number[] = [];
+  const cutLengths: number[] = [];
+  if (longComments.length > 0) {
+    const pieces: string[] = [];
+    let from = 0;
+    let left = 0;
+    for (let k = 0; k < longComments.length; k += 2) {
+      const start = longComments[k]! - bom;
+      const end = longComments[k + 1]! - bom;
+      pieces.push(validated.slice(from, start));
+      left += end - start;
+      cuts.push(start - (left - (end - start)));
+      cutLengths.push(left);
+      from = end;
+    }
+    pieces.push(validated.slice(from));
+    shortened = pieces.join('');
+  }
+  const verdict = XMLValidator.validate(shortened);
+  if (verdict === true) return true;
+  const { line, col, msg } = verdict.err;
+  // The validator reports no column for some errors (an empty file): the start of the line then.
+  if (!col || cuts.length === 0) return { line: line || 1, column: col || 1, message: msg };
+  const shortenedLines = new LineIndex(shortened);
+  const validatedLines = new LineIndex(validated);
+  const inFile = (atLine: number, atColumn: number): { line: number; column: number } => {
+    let offset = shortenedLines.offset(atLine, atColumn);
+    let cut = cuts.length - 1;
+    while (cut >= 0 && cuts[cut]! > offset) cut--;
+    if (cut >= 0) offset += cutLengths[cut]!;
+    return validatedLines.position(offset);
+  };
+  const at = inFile(line, col);
+  // The one message with a position in it (names are XML names: no parentheses, no quotes).
+  const message = msg.replace(/^(Expected closing tag '[^']*' \(opened in line )(\d+), col (\d+)\)/, (_whole, head: string, openLine: string, openColumn: string) => {
+    const opened = inFile(Number(openLine), Number(openColumn));
+    return `${head}${opened.line}, col ${opened.column})`;
+  });
+  return { line: at.line, column: at.column, message };
 }
