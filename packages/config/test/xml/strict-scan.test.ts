@@ -131,9 +131,10 @@ test('what the validator refuses, the strict scan never proves; every text reads
   assert.ok(notProvenButValid > 50, `not proven but valid ${notProvenButValid}`);
 });
 
-test('the bodies of long comments are left out of what the validator reads, and its positions carried back: every text reads as before (3000 cases)', () => {
+test('the bodies of long comments are left out of what the validator reads, and its positions carried back: every text reads as before (2000 cases)', () => {
   const next = random(29);
-  const texts = corpus();
+  // A third of the mutation rounds above (the large fixtures' share kept small the same way).
+  const rounds = mutationRounds(corpus()).filter((_text, index) => index % 3 === 0);
   const FILLER = ['padding ', '"', "'", '<', '>', '/>', '\n', '\r\n', '&', '&amp;', '-', '->', '--', ']]>', '?>', '<a>', '</a>', '<!--', 'é', '\ufeff', ' x="1"'];
   const longComment = (): string => {
     let body = '';
@@ -141,8 +142,7 @@ test('the bodies of long comments are left out of what the validator reads, and 
     return `<!--${body}-->`;
   };
   let refusedAfterAComment = 0;
-  for (let round = 0; round < 3000; round++) {
-    let text = texts[round % texts.length]!;
+  for (let text of rounds) {
     // One or two long comments anywhere (in content, between attributes, in a value, before the root …),
     // then zero to two of the edits the test above makes.
     let lastCommentEnd = 0;
@@ -165,7 +165,7 @@ test('the bodies of long comments are left out of what the validator reads, and 
     if (error && new LineIndex(text).position(lastCommentEnd).line <= error[0]) refusedAfterAComment++;
   }
   // Refusals at or after the comments' line, where a position is carried back, are many.
-  assert.ok(refusedAfterAComment > 150, `refused after a comment ${refusedAfterAComment}`);
+  assert.ok(refusedAfterAComment > 100, `refused after a comment ${refusedAfterAComment}`);
 });
 
 test('a strict scan stops, without refusing, at each thing the validator refuses that the plain scan accepts', () => {
