@@ -3,9 +3,11 @@
 // thing; this one rotates the trees round by round and prints the median of the per-round differences,
 // which moves less with the machine's load than two medians do.
 //
-//   tsx scripts/bench/demand-start-wall.ts [--rounds N] [--warm] [/path/to/tree …]
+//   tsx scripts/bench/demand-start-wall.ts [--rounds N] [--warm] [/path/to/tree | LABEL=/path/to/tree[,VAR=value…] …]
 //
-// Each tree must be built (`node scripts/build.mjs` in it); none given: this tree. A round runs, one after
+// Each tree must be built (`node scripts/build.mjs` in it); none given: this tree. `LABEL=/tree,VAR=value,…`
+// sets variables for that tree's poolhost only, so one tree can run twice in a round: e.g. the skeleton
+// worker (skeleton-worker.cjs) against the real one. A round runs, one after
 // another: the floor (spawn `node` with the hello app, poll every ms until it answers), then for every
 // tree a fresh `poolhost start` with one OnDemand pool and no spare, 300 ms of rest, one request timed
 // from the client. One uncounted round comes first (it writes each tree's V8 code caches: w3wp's, and the
@@ -26,14 +28,26 @@ import { endTree, freePort, get, poolhostConfig, sleep, tcpAccepts, waitUntil } 
 const args = process.argv.slice(2);
 let rounds = 6;
 let warm = false;
-const trees: string[] = [];
+interface Trial {
+  /** The argument as given: how the results name this trial. */
+  name: string;
+  tree: string;
+  /** Variables set for this trial's poolhost only. */
+  env: Record<string, string>;
+}
+const trees: Trial[] = [];
 for (let i = 0; i < args.length; i++) {
   if (args[i] === '--rounds') rounds = Number(args[++i]);
   else if (args[i] === '--warm') warm = true;
-  else if (args[i]!.startsWith('-')) throw new Error(`unknown option ${args[i]}; usage: tsx scripts/bench/demand-start-wall.ts [--rounds N] [--warm] [/path/to/tree …]`);
-  else trees.push(resolve(args[i]!)); // each poolhost runs in its own folder
+  else if (args[i]!.startsWith('-')) throw new Error(`unknown option ${args[i]}; usage: tsx scripts/bench/demand-start-wall.ts [--rounds N] [--warm] [/path/to/tree | LABEL=/path/to/tree[,VAR=value…] …]`);
+  else {
+    const at = args[i]!.indexOf('=');
+    const [tree, ...variables] = (at > 0 && !args[i]!.slice(0, at).includes('/') ? args[i]!.slice(at + 1) : args[i]!).split(',');
+    const env = Object.fromEntries(variables.map((variable) => [variable.slice(0, variable.indexOf('=')), variable.slice(variable.indexOf('=') + 1)]));
+    trees.push({ name: args[i]!, tree: resolve(tree!), env }); // each poolhost runs in its own folder
+  }
 }
-if (trees.length === 0) trees.push(join(import.meta.dirname, '..', '..'));
+if (trees.length === 0) trees.push({ name: 'this tree', tree: join(import.meta.dirname, '..', '..'), env: {} });
 
 const work = mkdtempSync(join(tmpdir(), 'demand-start-wall-'));
 const applications = writeApplications(join(work, 'apps'));
@@ -58,7 +72,7 @@ interface Start {
   marks: Map<string, number>;
 }
 
-async function demandStart(tree: string, folder: string): Promise<Start> {
+async function demandStart({ tree, env }: Trial, folder: string): Promise<Start> {
   const port = await freePort();
   mkdirSync(folder, { recursive: true });
   const trace = join(folder, 'trace');
@@ -74,7 +88,8 @@ async function demandStart(tree: string, folder: string): Promise<Start> {
     }),
   );
   const child = spawn(process.execPath, [join(tree, 'packages', 'poolhost', 'dist', 'poolhost.js'), 'start', '--config', configFile, '--run-dir', join(folder, 'run')], {
-    env: { ...process.env, POOLHOST_LOG_LEVEL: 'warn', POOLHOST_STARTUP_TRACE: trace },
+    // POOLHOST_SKELETON_APP: the application skeleton-worker.cjs hosts, when a trial runs it (w3wp reads no such variable).
+    env: { ...process.env, POOLHOST_LOG_LEVEL: 'warn', POOLHOST_STARTUP_TRACE: trace, POOLHOST_SKELETON_APP: hello, ...env },
     cwd: folder,
     stdio: 'ignore',
   });
@@ -102,7 +117,7 @@ async function demandStart(tree: string, folder: string): Promise<Start> {
 
 
 const floors: number[] = [];
-const starts = new Map<string, Start[]>(trees.map((tree) => [tree, []]));
+const starts = new Map<Trial, Start[]>(trees.map((tree) => [tree, []]));
 try {
   for (const tree of trees) await demandStart(tree, join(work, `warm-up-${trees.indexOf(tree)}`));
   for (let round = 0; round < rounds; round++) {
@@ -124,7 +139,11 @@ try {
   trees.forEach((tree, index) => {
     const list = starts.get(tree)!;
     const total = median(list.map((start) => start.totalMs));
-    console.log(`tree ${index + 1} (${tree}): ${total.toFixed(1)} = ${(total / floor).toFixed(2)}× floor (${list.map((start) => start.totalMs.toFixed(1)).join(', ')})`);
+    console.log(`tree ${index + 1} (${tree.name}): ${total.toFixed(1)} = ${(total / floor).toFixed(2)}× floor (${list.map((start) => start.totalMs.toFixed(1)).join(', ')})`);
+    // Against the floor of its own round: what the machine's load moves alike in both cancels out.
+    const overFloor = list.map((start, round) => start.totalMs - floors[round]!);
+    const ratios = list.map((start, round) => start.totalMs / floors[round]!);
+    console.log(`  − floor, median of the rounds' differences: ${median(overFloor).toFixed(1)} ms; median of the rounds' ratios: ${median(ratios).toFixed(2)}×`);
     const labels = [...new Set(list.flatMap((start) => [...start.marks.keys()]))];
     const rows = labels.map((label) => ({ label, ms: median(list.flatMap((start) => (start.marks.has(label) ? [start.marks.get(label)!] : []))) }));
     for (const row of rows.sort((a, b) => a.ms - b.ms)) console.log(`  ${row.ms.toFixed(1).padStart(7)}  ${row.label}`);
