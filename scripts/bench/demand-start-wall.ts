@@ -3,11 +3,13 @@
 // thing; this one rotates the trees round by round and prints the median of the per-round differences,
 // which moves less with the machine's load than two medians do.
 //
-//   tsx scripts/bench/demand-start-wall.ts [--rounds N] [--warm] [/path/to/tree | LABEL=/path/to/tree[,VAR=value…] …]
+//   tsx scripts/bench/demand-start-wall.ts [--rounds N] [--warm] [--floor-marks] [/path/to/tree | LABEL=/path/to/tree[,VAR=value…] …]
 //
 // Each tree must be built (`node scripts/build.mjs` in it); none given: this tree. `LABEL=/tree,VAR=value,…`
 // sets variables for that tree's poolhost only, so one tree can run twice in a round: e.g. the skeleton
-// worker (skeleton-worker.cjs) against the real one. A round runs, one after
+// worker (skeleton-worker.cjs) against the real one. `--floor-marks` runs the floor's app with a preload
+// (floor-marks.cjs) that marks its process start, first line, listening and request, and prints the
+// floor's parts (the preload costs it ≈0.5 ms: read the floor's total from a run without it). A round runs, one after
 // another: the floor (spawn `node` with the hello app, poll every ms until it answers), then for every
 // tree a fresh `poolhost start` with one OnDemand pool and no spare, 300 ms of rest, one request timed
 // from the client. One uncounted round comes first (it writes each tree's V8 code caches: w3wp's, and the
@@ -28,6 +30,7 @@ import { endTree, freePort, get, poolhostConfig, sleep, tcpAccepts, waitUntil } 
 const args = process.argv.slice(2);
 let rounds = 6;
 let warm = false;
+let floorMarks = false;
 interface Trial {
   /** The argument as given: how the results name this trial. */
   name: string;
@@ -39,7 +42,8 @@ const trees: Trial[] = [];
 for (let i = 0; i < args.length; i++) {
   if (args[i] === '--rounds') rounds = Number(args[++i]);
   else if (args[i] === '--warm') warm = true;
-  else if (args[i]!.startsWith('-')) throw new Error(`unknown option ${args[i]}; usage: tsx scripts/bench/demand-start-wall.ts [--rounds N] [--warm] [/path/to/tree | LABEL=/path/to/tree[,VAR=value…] …]`);
+  else if (args[i] === '--floor-marks') floorMarks = true;
+  else if (args[i]!.startsWith('-')) throw new Error(`unknown option ${args[i]}; usage: tsx scripts/bench/demand-start-wall.ts [--rounds N] [--warm] [--floor-marks] [/path/to/tree | LABEL=/path/to/tree[,VAR=value…] …]`);
   else {
     const at = args[i]!.indexOf('=');
     const [tree, ...variables] = (at > 0 && !args[i]!.slice(0, at).includes('/') ? args[i]!.slice(at + 1) : args[i]!).split(',');
@@ -54,13 +58,34 @@ const applications = writeApplications(join(work, 'apps'));
 const hello = scriptOf(applications, 'hello');
 const epochMs = (): number => performance.timeOrigin + performance.now();
 
+/** The floor's own marks (--floor-marks), ms from its spawn, per round. */
+const floorMarkRounds: Array<Map<string, number>> = [];
+
 async function floorMs(): Promise<number> {
   const port = await freePort();
+  const trace = join(work, 'floor-trace');
+  if (floorMarks) writeFileSync(trace, '');
+  const startedEpoch = epochMs();
   const started = performance.now();
-  const child = spawn(process.execPath, [hello], { env: { ...process.env, PORT: String(port) }, stdio: 'ignore' });
+  const child = spawn(process.execPath, [...(floorMarks ? ['--require', join(import.meta.dirname, 'floor-marks.cjs')] : []), hello], {
+    env: { ...process.env, PORT: String(port), ...(floorMarks ? { POOLHOST_STARTUP_TRACE: trace } : {}) },
+    stdio: 'ignore',
+  });
+  const spawnReturned = epochMs() - startedEpoch;
   try {
     await waitUntil('node to answer', async () => (await get(port, '/')).status === 200, 20_000, 1);
-    return performance.now() - started;
+    const total = performance.now() - started;
+    if (floorMarks) {
+      const marks = new Map<string, number>([['floor spawn returned', spawnReturned]]);
+      for (const line of readFileSync(trace, 'latin1').split('\n')) {
+        const [time, , ...label] = line.split(' ');
+        const name = label.join(' ');
+        if (name && !marks.has(name)) marks.set(name, Number(time) - startedEpoch);
+      }
+      marks.set('floor answer at the client', total);
+      floorMarkRounds.push(marks);
+    }
+    return total;
   } finally {
     await endTree([child.pid!]);
   }
@@ -136,6 +161,24 @@ try {
   const floor = median(floors);
   console.log(`\nmedians of ${rounds} rounds${warm ? ' (services warmed by another pool first)' : ''}, ms (load average ${readFileSync('/proc/loadavg', 'latin1').split(' ').slice(0, 3).join(' ')})`);
   console.log(`floor: ${floor.toFixed(1)} (${floors.map((value) => value.toFixed(1)).join(', ')})`);
+  if (floorMarks) {
+    // The floor's parts, to set against a demand start's (spawn returned, process start, first line, then
+    // listening where a worker writes ATTACH, and the answer).
+    const labels = [...new Set(floorMarkRounds.flatMap((marks) => [...marks.keys()]))];
+    const rows = labels.map((label) => ({ label, ms: median(floorMarkRounds.flatMap((marks) => (marks.has(label) ? [marks.get(label)!] : []))) }));
+    for (const row of rows.sort((a, b) => a.ms - b.ms)) console.log(`  ${row.ms.toFixed(1).padStart(7)}  ${row.label}`);
+    const spans: Array<[string, string]> = [
+      ['floor spawn returned', 'floor process start'],
+      ['floor process start', 'floor first line'],
+      ['floor first line', 'floor listening'],
+      ['floor listening', 'floor request'],
+      ['floor request', 'floor answer at the client'],
+    ];
+    for (const [from, to] of spans) {
+      const parts = floorMarkRounds.flatMap((marks) => (marks.has(from) && marks.has(to) ? [marks.get(to)! - marks.get(from)!] : []));
+      if (parts.length > 0) console.log(`  ${from} → ${to}: ${median(parts).toFixed(1)} ms (${parts.length} rounds)`);
+    }
+  }
   trees.forEach((tree, index) => {
     const list = starts.get(tree)!;
     const total = median(list.map((start) => start.totalMs));
