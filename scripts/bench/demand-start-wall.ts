@@ -187,6 +187,29 @@ try {
     const overFloor = list.map((start, round) => start.totalMs - floors[round]!);
     const ratios = list.map((start, round) => start.totalMs / floors[round]!);
     console.log(`  − floor, median of the rounds' differences: ${median(overFloor).toFixed(1)} ms; median of the rounds' ratios: ${median(ratios).toFixed(2)}×`);
+    if (floorMarks) {
+      // Each part against the floor's counterpart in the same round: the spawn (the floor's is timed from
+      // its spawn() call, a demand start's from the request), the exec, Node's boot to the first line, the
+      // first line to ATTACH (the floor: to listening), and on to the answer (the floor: its client's poll
+      // finding it listening, and the request).
+      const pairs: Array<[string, string, string, string]> = [
+        ['the request', 'was spawn returned', 'the request', 'floor spawn returned'],
+        ['was spawn returned', 'w3wp process start', 'floor spawn returned', 'floor process start'],
+        ['w3wp process start', 'w3wp loader', 'floor process start', 'floor first line'],
+        ['w3wp loader', 'w3wp ATTACH', 'floor first line', 'floor listening'],
+        ['w3wp ATTACH', 'the answer at the client', 'floor listening', 'floor answer at the client'],
+      ];
+      const at = (marks: Map<string, number>, label: string): number | undefined => (label === 'the request' ? 0 : marks.get(label));
+      console.log('  − floor, by part (median of the rounds\' differences; the floor\'s part → this one\'s, medians):');
+      for (const [from, to, floorFrom, floorTo] of pairs) {
+        const parts = list.flatMap((start, round) => {
+          const floorRound = floorMarkRounds[round];
+          const [a0, a1, b0, b1] = [at(start.marks, from), at(start.marks, to), floorRound && at(floorRound, floorFrom), floorRound && at(floorRound, floorTo)];
+          return a0 === undefined || a1 === undefined || b0 === undefined || b1 === undefined ? [] : [[b1 - b0, a1 - a0] as const];
+        });
+        if (parts.length > 0) console.log(`    ${from} → ${to}: ${median(parts.map(([floorPart, part]) => part - floorPart)).toFixed(1)} ms (${median(parts.map(([floorPart]) => floorPart)).toFixed(1)} → ${median(parts.map(([, part]) => part)).toFixed(1)}, ${parts.length} rounds)`);
+      }
+    }
     const labels = [...new Set(list.flatMap((start) => [...start.marks.keys()]))];
     const rows = labels.map((label) => ({ label, ms: median(list.flatMap((start) => (start.marks.has(label) ? [start.marks.get(label)!] : []))) }));
     for (const row of rows.sort((a, b) => a.ms - b.ms)) console.log(`  ${row.ms.toFixed(1).padStart(7)}  ${row.label}`);
