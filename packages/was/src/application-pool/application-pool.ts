@@ -15,6 +15,7 @@ import { applicationPoolTransitions, type ApplicationPoolEvent, type Application
 import { recycleEventIds, recycleEventValues } from './recycle-events.js';
 import { requiresRestart } from './restart-attributes.js';
 import { WorkerRotation } from './worker-rotation.js';
+import type { WorkerRole } from './worker-role.js';
 import { ApplicationPoolCounters } from './application-pool-counters.js';
 import type { CgroupSubtree } from '../isolation/cgroup-subtree.js';
 import { PoolIsolation } from '../isolation/pool-isolation.js';
@@ -55,7 +56,8 @@ export class ApplicationPool {
   private readonly machine: StateMachine<ApplicationPoolStateName, ApplicationPoolEvent>;
   private readonly logger: Logger;
   private readonly rapidFail: RapidFailProtection;
-  private readonly workers = new Set<WorkerProcess>();
+  /** Every worker of the pool, live or stopping, with its role: only assignRole() and the worker's start and exit write it. */
+  private readonly workers = new Map<WorkerProcess, WorkerRole>();
   private readonly rotation: WorkerRotation;
   /**
    * Workers a recycle found still Starting, with the trigger: each is rotated (overlapped or not, as the
@@ -91,7 +93,9 @@ export class ApplicationPool {
       killWorkers: () => this.killWorkersOverCpuLimit(),
     });
     this.rotation = new WorkerRotation({
-      startWorker: (why) => this.startWorker(why),
+      startWorker: (why, role) => this.startWorker(why, role),
+      roleOf: (worker) => this.workers.get(worker),
+      assignRole: (worker, role) => this.assignRole(worker, role),
       failedToOverlap: (old) => this.options.eventLog.write(5093, [this.name, old.pid], { applicationPool: this.name, pid: old.pid, reason: 'replacement failed to start' }),
     });
   }
@@ -111,12 +115,23 @@ export class ApplicationPool {
 
   /** Live workers that take requests (the standby does not, until promoted). */
   get activeWorkers(): WorkerProcess[] {
-    return [...this.workers].filter((worker) => worker.active && !worker.standby);
+    const active: WorkerProcess[] = [];
+    for (const [worker, role] of this.workers) if (worker.active && role !== 'standby') active.push(worker);
+    return active;
   }
 
   private get standbyWorker(): WorkerProcess | undefined {
-    for (const worker of this.workers) if (worker.active && worker.standby) return worker;
+    for (const [worker, role] of this.workers) if (worker.active && role === 'standby') return worker;
     return undefined;
+  }
+
+  /** The worker's role in this pool (undefined once it has exited). */
+  roleOf(worker: WorkerProcess): WorkerRole | undefined {
+    return this.workers.get(worker);
+  }
+
+  private assignRole(worker: WorkerProcess, role: WorkerRole): void {
+    if (this.workers.has(worker)) this.workers.set(worker, role);
   }
 
   /**
@@ -132,8 +147,8 @@ export class ApplicationPool {
     // It stands by for a worker that is ready (a worker still starting may yet fail, or be held).
     if (!this.activeWorkers.some((worker) => worker.attached)) return;
     // One standby at a time, a stopping one included: httpsys would promote the older of two after a crash.
-    for (const worker of this.workers) if (worker.standby) return;
-    this.startWorker('standby worker', true);
+    for (const role of this.workers.values()) if (role === 'standby') return;
+    this.startWorker('standby worker', 'standby');
   }
 
   status(): ApplicationPoolStatus {
@@ -151,18 +166,20 @@ export class ApplicationPool {
   }
 
   workerCounterSets(): WorkerProcessCounterSet[] {
-    return [...this.workers].filter((worker) => worker.pid !== 0).map((worker) => worker.counterSet());
+    return [...this.workers.keys()].filter((worker) => worker.pid !== 0).map((worker) => worker.counterSet());
   }
 
   workerProcesses(): WorkerProcessInfo[] {
     const cgroup = this.isolation.cgroupPath;
-    return [...this.workers].filter((worker) => worker.pid !== 0).map((worker) => ({ ...worker.info(), ...(cgroup ? { cgroup } : {}) }));
+    const listed: WorkerProcessInfo[] = [];
+    for (const [worker, role] of this.workers) if (worker.pid !== 0) listed.push({ ...worker.info(), role, ...(cgroup ? { cgroup } : {}) });
+    return listed;
   }
 
   /** The workers that can answer control requests (ListWorkerRequests); a suspended one cannot. */
   /** Resolves when every stopping worker has stopped taking requests (bounded by `timeoutMs`); a standby never took any. */
   async stoppingWorkersDetached(timeoutMs: number): Promise<void> {
-    const stopping = [...this.workers].filter((worker) => worker.state === 'Stopping' && !worker.standby);
+    const stopping = [...this.workers].filter(([worker, role]) => worker.state === 'Stopping' && role !== 'standby').map(([worker]) => worker);
     if (stopping.length === 0) return;
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
@@ -173,7 +190,7 @@ export class ApplicationPool {
   }
 
   liveWorkers(): WorkerProcess[] {
-    return [...this.workers].filter((worker) => worker.state === 'Running');
+    return [...this.workers.keys()].filter((worker) => worker.state === 'Running');
   }
 
   queueState(): RequestQueueState {
@@ -261,9 +278,10 @@ export class ApplicationPool {
    */
   recycle(trigger: RecycleReason, only?: WorkerProcess, options: { logEvent?: boolean } = {}): number {
     if (this.state !== 'Started') return 0;
-    const candidates = only ? [only] : [...this.workers];
-    const targets = candidates.filter((worker) => (worker.state === 'Running' || worker.state === 'Suspended') && !worker.standby && !this.rotation.isRotating(worker));
-    const starting = candidates.filter((worker) => worker.state === 'Starting' && !worker.standby && !this.recycleWhenReady.has(worker));
+    const candidates = only ? [only] : [...this.workers.keys()];
+    const serving = (worker: WorkerProcess) => this.workers.has(worker) && this.workers.get(worker) !== 'standby';
+    const targets = candidates.filter((worker) => (worker.state === 'Running' || worker.state === 'Suspended') && serving(worker) && !this.rotation.isRotating(worker));
+    const starting = candidates.filter((worker) => worker.state === 'Starting' && serving(worker) && !this.recycleWhenReady.has(worker));
     const standby = this.standbyWorker;
     const standbyRecycled = standby !== undefined && (only === undefined || only === standby || targets.length + starting.length > 0);
     if (targets.length === 0 && starting.length === 0 && !standbyRecycled) return 0;
@@ -299,7 +317,7 @@ export class ApplicationPool {
    */
   private replacementsAllowed(targets: WorkerProcess[]): number {
     let starting = 0;
-    for (const worker of this.workers) if (worker.state === 'Starting' && !worker.standby && !targets.includes(worker)) starting++;
+    for (const [worker, role] of this.workers) if (worker.state === 'Starting' && role !== 'standby' && !targets.includes(worker)) starting++;
     return Math.max(0, this.maxProcesses - starting);
   }
 
@@ -353,8 +371,9 @@ export class ApplicationPool {
     });
   }
 
-  private startWorker(why: string, standby = false): WorkerProcess {
+  private startWorker(why: string, role: WorkerRole = 'active'): WorkerProcess {
     startupMark('was startWorker');
+    const standby = role === 'standby';
     const worker = new WorkerProcess({
       workerId: this.options.nextWorkerId(),
       standby,
@@ -379,7 +398,7 @@ export class ApplicationPool {
         idle: (idle) => this.onWorkerIdle(idle),
       },
     });
-    this.workers.add(worker);
+    this.workers.set(worker, role);
     this.counters.workerCreated(this.activeWorkers.length);
     // The spawn happens inside launch()'s first, synchronous part (when no spare and no net.tcp connection is
     // awaited): the line about it is written after it, off a demand start's path.
@@ -396,7 +415,7 @@ export class ApplicationPool {
     const trigger = this.recycleWhenReady.get(worker);
     this.recycleWhenReady.delete(worker);
     if (trigger !== undefined && this.state === 'Started' && worker.state === 'Running' && !this.rotation.isRotating(worker)) this.rotate([worker], trigger);
-    if (!worker.standby) this.ensureStandby();
+    if (this.workers.get(worker) !== 'standby') this.ensureStandby();
   }
 
   /**
@@ -422,7 +441,7 @@ export class ApplicationPool {
 
   // idleTimeout reached: Terminate stops the worker (5186); Suspend freezes it until the next request.
   private onWorkerIdle(worker: WorkerProcess): void {
-    if (worker.standby) return;
+    if (this.workers.get(worker) === 'standby') return;
     const { idleTimeout, idleTimeoutAction, logEventOnProcessModel } = worker.configuration.processModel;
     const minutes = Math.round(idleTimeout / 60_000);
     if (idleTimeoutAction === 'Suspend') {
@@ -437,7 +456,7 @@ export class ApplicationPool {
   }
 
   private resumeSuspended(why: string): void {
-    for (const worker of this.workers) {
+    for (const worker of this.workers.keys()) {
       if (worker.state !== 'Suspended') continue;
       this.logger.info({ workerPid: worker.pid }, `worker process ${worker.pid} of application pool '${this.name}' resumed (${why})`);
       worker.resume(why);
@@ -445,6 +464,7 @@ export class ApplicationPool {
   }
 
   private onWorkerExited(worker: WorkerProcess, reason: WorkerExitReason): void {
+    const role = this.workers.get(worker);
     this.workers.delete(worker);
     this.unhealthyRecycles.get(worker)?.cancel();
     this.unhealthyRecycles.delete(worker);
@@ -452,10 +472,10 @@ export class ApplicationPool {
     this.counters.workerExited(reason, worker.killedAtShutdownTimeLimit, this.options.clock.now());
     const heldDemand = this.rotation.workerExited(worker);
     const standby = this.standbyWorker;
-    if (!worker.standby && worker.attached && isFailure(reason) && standby && this.state === 'Started') {
+    if (role !== 'standby' && worker.attached && isFailure(reason) && standby && this.state === 'Started') {
       // httpsys has already handed the crashed worker's queue to the standby: it saw the connection of an
       // attached worker drop without DETACH (a worker that never attached promotes nothing there either).
-      standby.standby = false;
+      this.workers.set(standby, 'active');
       this.logger.info({ workerPid: standby.pid }, `standby worker process ${standby.pid} of application pool '${this.name}' took over from crashed worker ${worker.pid}`);
     }
     if (isFailure(reason) && this.state === 'Started' && this.rapidFail.recordFailure()) {
@@ -500,7 +520,7 @@ export class ApplicationPool {
     this.heldDemandTimer?.cancel();
     this.heldDemandTimer = null;
     this.rotation.clear();
-    for (const worker of this.workers) void worker.stop(reason);
+    for (const worker of this.workers.keys()) void worker.stop(reason);
     if (this.workers.size === 0 && this.state === 'Stopping') {
       this.machine.fire('stopped', this.disabledReason ?? 'no worker processes were running');
       this.counters.startedAt = null;
@@ -515,10 +535,10 @@ export class ApplicationPool {
    */
   private killWorkersOverCpuLimit(): void {
     if (this.state !== 'Started') return;
-    const pids = [...this.workers].map((worker) => worker.pid).filter((pid) => pid !== 0);
+    const pids = [...this.workers.keys()].map((worker) => worker.pid).filter((pid) => pid !== 0);
     this.logger.warn({ workers: pids }, `application pool '${this.name}' exceeded its CPU limit: worker process(es) ${pids.join(', ')} killed (KillW3wp)`);
     this.rotation.clear();
-    for (const worker of [...this.workers]) worker.terminate({ kind: 'cpuLimit' });
+    for (const worker of [...this.workers.keys()]) worker.terminate({ kind: 'cpuLimit' });
   }
 
   private scheduleAlwaysRunning(delayMs: number): void {
