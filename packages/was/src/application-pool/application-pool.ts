@@ -16,6 +16,7 @@ import { recycleEventIds, recycleEventValues } from './recycle-events.js';
 import { requiresRestart } from './restart-attributes.js';
 import { WorkerRotation } from './worker-rotation.js';
 import type { WorkerRole } from './worker-role.js';
+import { workerExitActions, type WorkerExitAction, type WorkerExitFacts } from './worker-exit-policy.js';
 import { ApplicationPoolCounters } from './application-pool-counters.js';
 import type { CgroupSubtree } from '../isolation/cgroup-subtree.js';
 import { PoolIsolation } from '../isolation/pool-isolation.js';
@@ -464,27 +465,13 @@ export class ApplicationPool {
   }
 
   private onWorkerExited(worker: WorkerProcess, reason: WorkerExitReason): void {
-    const role = this.workers.get(worker);
+    const role = this.workers.get(worker) ?? 'active';
     this.workers.delete(worker);
     this.unhealthyRecycles.get(worker)?.cancel();
     this.unhealthyRecycles.delete(worker);
     this.recycleWhenReady.delete(worker);
     this.counters.workerExited(reason, worker.killedAtShutdownTimeLimit, this.options.clock.now());
-    const heldDemand = this.rotation.workerExited(worker);
-    const standby = this.standbyWorker;
-    if (role !== 'standby' && worker.attached && isFailure(reason) && standby && this.state === 'Started') {
-      // httpsys has already handed the crashed worker's queue to the standby: it saw the connection of an
-      // attached worker drop without DETACH (a worker that never attached promotes nothing there either).
-      this.workers.set(standby, 'active');
-      this.logger.info({ workerPid: standby.pid }, `standby worker process ${standby.pid} of application pool '${this.name}' took over from crashed worker ${worker.pid}`);
-    }
-    if (isFailure(reason) && this.state === 'Started' && this.rapidFail.recordFailure()) {
-      this.disable();
-    }
-    const failedBeforeReady = (isFailure(reason) && !worker.attached) || reason.kind === 'spawnFailed';
-    if (failedBeforeReady) {
-      this.demandHeldUntil = this.options.clock.now() + failedWorkerRestartDelayMs;
-    }
+    const heldDemandReleased = this.rotation.workerExited(worker);
     if (this.state === 'Stopping' && this.workers.size === 0) {
       this.machine.fire('stopped', this.disabledReason ?? 'all worker processes have exited');
       this.counters.startedAt = null;
@@ -492,16 +479,50 @@ export class ApplicationPool {
       for (const waiter of this.stoppedWaiters.splice(0)) waiter();
       return;
     }
-    if (this.state !== 'Started') return;
-    this.options.publishListenerChannelAvailable?.(this.name);
-    if (heldDemand && this.activeWorkers.length === 0) this.startWorker('demand held during a non-overlapped recycle');
-    // A worker that failed before it was ready (a broken configuration, a failed spawn) starts no standby:
-    // the next worker that is ready does, so a broken start is not retried in a loop by standbys.
-    if (!failedBeforeReady) this.ensureStandby();
-    if (this.config.startMode === 'AlwaysRunning') {
-      const delay = isFailure(reason) || reason.kind === 'spawnFailed' ? failedWorkerRestartDelayMs : 0;
-      this.scheduleAlwaysRunning(delay);
+    const exit: WorkerExitFacts = { role, reason, attached: worker.attached, heldDemandReleased, alwaysRunning: this.config.startMode === 'AlwaysRunning' };
+    // The exit policy (worker-exit-policy.ts): a pool no longer started (stopping, or disabled by the
+    // failure just counted) does nothing more.
+    for (const action of workerExitActions(exit)) {
+      if (this.state !== 'Started') return;
+      this.applyExitAction(action, worker, exit);
     }
+  }
+
+  private applyExitAction(action: WorkerExitAction, worker: WorkerProcess, exit: WorkerExitFacts): void {
+    switch (action) {
+      case 'promoteStandby': {
+        // httpsys hands the crashed worker's queue to the standby the moment its data connection drops
+        // without DETACH, and says so (StandbyPromoted). If that has not reached was yet, the exit promotes
+        // the standby here, as httpsys did (standbyPromoted() then finds it active already).
+        const standby = this.standbyWorker;
+        if (standby) this.promote(standby, worker.pid, 'its exit');
+        return;
+      }
+      case 'countFailure':
+        if (this.rapidFail.recordFailure()) this.disable();
+        return;
+      case 'delayDemand':
+        this.demandHeldUntil = this.options.clock.now() + failedWorkerRestartDelayMs;
+        return;
+      case 'announceListenerChannel':
+        this.options.publishListenerChannelAvailable?.(this.name);
+        return;
+      case 'releaseHeldDemand':
+        if (this.activeWorkers.length === 0) this.startWorker('demand held during a non-overlapped recycle');
+        return;
+      case 'startStandby':
+        this.ensureStandby();
+        return;
+      case 'restartAlwaysRunning':
+        this.scheduleAlwaysRunning(isFailure(exit.reason) || exit.reason.kind === 'spawnFailed' ? failedWorkerRestartDelayMs : 0);
+        return;
+    }
+  }
+
+  /** The standby takes requests from now on: it counts as the pool's worker, and the next standby may start. */
+  private promote(standby: WorkerProcess, crashedPid: number, how: string): void {
+    this.workers.set(standby, 'active');
+    this.logger.info({ workerPid: standby.pid, crashedPid }, `standby worker process ${standby.pid} of application pool '${this.name}' took over from crashed worker ${crashedPid} (${how})`);
   }
 
   // Rapid-fail protection tripped: Started -> Stopping (5002), queue answers 503 until an administrator starts the pool.
