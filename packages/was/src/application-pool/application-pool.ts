@@ -3,7 +3,7 @@
 import { startupMark } from '@poolhost/common/startup-trace';
 import { StateMachine, type Logger } from '@poolhost/common';
 import type { ApplicationPool as ApplicationPoolConfig, ListenerProtocol, RecycleReason } from '@poolhost/config';
-import type { ApplicationPoolCounterSet, ApplicationPoolStatus, WorkerProcessCounterSet, RequestQueueState, WorkerDemanded, WorkerProcessInfo } from '@poolhost/protocol';
+import type { ApplicationPoolCounterSet, ApplicationPoolStatus, WorkerProcessCounterSet, RequestQueueState, StandbyPromoted, WorkerDemanded, WorkerProcessInfo } from '@poolhost/protocol';
 import type { Clock, TimerHandle } from '@poolhost/common';
 import type { EventLog } from '../event-log/event-log.js';
 import { RapidFailProtection } from '../rapid-fail/rapid-fail-protection.js';
@@ -76,6 +76,8 @@ export class ApplicationPool {
   private heldDemandTimer: TimerHandle | null = null;
   /** Unhealthy workers waiting for their replacement to be started (unhealthyReplacementDelay). */
   private readonly unhealthyRecycles = new Map<WorkerProcess, TimerHandle>();
+  /** Crashed workers whose place httpsys has handed to the standby (StandbyPromoted) before their exit reached was. */
+  private readonly tookOverByStandby = new Set<WorkerProcess>();
   /** The pool's cgroup, its limits and CPU monitor. */
   private readonly isolation: PoolIsolation;
 
@@ -261,6 +263,30 @@ export class ApplicationPool {
     if (message.reason === 'NoWorker' ? active === 0 : active < this.maxProcesses) {
       this.startWorker(`demand: ${message.reason}, ${message.queuedRequests} queued`);
     }
+  }
+
+  /**
+   * httpsys handed a crashed worker's queue to the standby (StandbyPromoted): httpsys decides, since it
+   * dispatches, and the pool follows — the standby is its active worker from now on, and the next standby
+   * starts. The crashed worker's exit may have reached was first: its exit policy promoted the standby
+   * then, by the same rule httpsys applies (an attached worker lost without DETACH), and this finds it
+   * active already. So the pool is right whichever comes first, and without the event (w3svc down).
+   */
+  standbyPromoted(message: StandbyPromoted): void {
+    if (this.state !== 'Started') return;
+    let promoted: WorkerProcess | undefined;
+    let crashed: WorkerProcess | undefined;
+    for (const worker of this.workers.keys()) {
+      if (worker.workerId === message.workerId) promoted = worker;
+      if (worker.workerId === message.crashedWorkerId) crashed = worker;
+    }
+    if (!promoted || this.workers.get(promoted) !== 'standby') {
+      this.logger.debug({ workerPid: message.pid, crashedPid: message.crashedPid }, `StandbyPromoted for worker ${message.pid} of application pool '${this.name}': already promoted on worker ${message.crashedPid}'s exit`);
+      return;
+    }
+    if (crashed) this.tookOverByStandby.add(crashed);
+    this.promote(promoted, message.crashedPid, 'StandbyPromoted from httpsys');
+    this.ensureStandby();
   }
 
   /** A request reached the pool's queue (RequestQueueActive): a suspended worker must run to answer it. */
@@ -470,6 +496,7 @@ export class ApplicationPool {
     this.unhealthyRecycles.get(worker)?.cancel();
     this.unhealthyRecycles.delete(worker);
     this.recycleWhenReady.delete(worker);
+    const standbyTookOver = this.tookOverByStandby.delete(worker);
     this.counters.workerExited(reason, worker.killedAtShutdownTimeLimit, this.options.clock.now());
     const heldDemandReleased = this.rotation.workerExited(worker);
     if (this.state === 'Stopping' && this.workers.size === 0) {
@@ -479,7 +506,7 @@ export class ApplicationPool {
       for (const waiter of this.stoppedWaiters.splice(0)) waiter();
       return;
     }
-    const exit: WorkerExitFacts = { role, reason, attached: worker.attached, heldDemandReleased, alwaysRunning: this.config.startMode === 'AlwaysRunning' };
+    const exit: WorkerExitFacts = { role, reason, attached: worker.attached, standbyTookOver, heldDemandReleased, alwaysRunning: this.config.startMode === 'AlwaysRunning' };
     // The exit policy (worker-exit-policy.ts): a pool no longer started (stopping, or disabled by the
     // failure just counted) does nothing more.
     for (const action of workerExitActions(exit)) {
@@ -491,9 +518,9 @@ export class ApplicationPool {
   private applyExitAction(action: WorkerExitAction, worker: WorkerProcess, exit: WorkerExitFacts): void {
     switch (action) {
       case 'promoteStandby': {
-        // httpsys hands the crashed worker's queue to the standby the moment its data connection drops
-        // without DETACH, and says so (StandbyPromoted). If that has not reached was yet, the exit promotes
-        // the standby here, as httpsys did (standbyPromoted() then finds it active already).
+        // httpsys handed the crashed worker's queue to the standby the moment its data connection dropped
+        // without DETACH, and says so (StandbyPromoted); that has not reached was yet (or never will): the
+        // exit promotes the standby here, as httpsys did, and standbyPromoted() finds it active already.
         const standby = this.standbyWorker;
         if (standby) this.promote(standby, worker.pid, 'its exit');
         return;

@@ -7,7 +7,7 @@ import { isFailure } from '../worker-process/worker-exit-reason.js';
 import type { WorkerRole } from './worker-role.js';
 
 export type WorkerExitAction =
-  /** The standby takes over from a crashed worker (unless httpsys's StandbyPromoted already said so). */
+  /** The standby takes over from a crashed worker: httpsys's StandbyPromoted has not reached was yet. */
   | 'promoteStandby'
   /** Rapid-fail protection counts the failure; it may disable the pool (5002). */
   | 'countFailure'
@@ -28,6 +28,8 @@ export interface WorkerExitFacts {
   reason: WorkerExitReason;
   /** It had sent WorkerReady: httpsys had it attached to the queue. */
   attached: boolean;
+  /** httpsys already said the standby took its place (StandbyPromoted came before its exit). */
+  standbyTookOver: boolean;
   /** It was the last worker a non-overlapped recycle waited for, and a demand was held meanwhile. */
   heldDemandReleased: boolean;
   alwaysRunning: boolean;
@@ -48,7 +50,8 @@ export const failedBeforeReady = (exit: WorkerExitFacts): boolean => (failed(exi
 export const workerExitPolicy: readonly WorkerExitRule[] = [
   // httpsys promotes the standby when an attached worker's data connection drops without DETACH: a
   // dispatching worker that failed. A worker that never attached promotes nothing there either.
-  { action: 'promoteStandby', when: (exit) => exit.role !== 'standby' && exit.attached && failed(exit) },
+  // was follows httpsys's StandbyPromoted; this rule is for an exit that reaches was before it.
+  { action: 'promoteStandby', when: (exit) => exit.role !== 'standby' && exit.attached && failed(exit) && !exit.standbyTookOver },
   { action: 'countFailure', when: failed },
   { action: 'delayDemand', when: failedBeforeReady },
   { action: 'announceListenerChannel', when: () => true },

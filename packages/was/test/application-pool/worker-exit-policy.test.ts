@@ -3,10 +3,14 @@ import assert from 'node:assert/strict';
 import { workerExitActions, type WorkerExitFacts } from '../../src/application-pool/worker-exit-policy.js';
 
 const crash = { kind: 'crash', exitCode: 1, signal: null } as const;
-const facts = (overrides: Partial<WorkerExitFacts>): WorkerExitFacts => ({ role: 'active', reason: { kind: 'idleTimeout' }, attached: true, heldDemandReleased: false, alwaysRunning: false, ...overrides });
+const facts = (overrides: Partial<WorkerExitFacts>): WorkerExitFacts => ({ role: 'active', reason: { kind: 'idleTimeout' }, attached: true, standbyTookOver: false, heldDemandReleased: false, alwaysRunning: false, ...overrides });
 
 test('an attached active worker that crashes: the standby takes over, the failure counts, then the next standby', () => {
   assert.deepEqual(workerExitActions(facts({ reason: crash })), ['promoteStandby', 'countFailure', 'announceListenerChannel', 'startStandby']);
+});
+
+test('a crash whose place httpsys already handed to the standby (StandbyPromoted first) promotes nothing more', () => {
+  assert.deepEqual(workerExitActions(facts({ reason: crash, standbyTookOver: true })), ['countFailure', 'announceListenerChannel', 'startStandby']);
 });
 
 test('a planned exit (idle timeout, recycle) counts nothing and promotes nothing', () => {
