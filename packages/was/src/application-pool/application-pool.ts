@@ -57,7 +57,7 @@ export class ApplicationPool {
   private readonly machine: StateMachine<ApplicationPoolStateName, ApplicationPoolEvent>;
   private readonly logger: Logger;
   private readonly rapidFail: RapidFailProtection;
-  /** Every worker of the pool, live or stopping, with its role: only assignRole() and the worker's start and exit write it. */
+  /** Every worker of the pool, live or stopping, with its role: startWorker(), assignRole() and the worker's exit write it. */
   private readonly workers = new Map<WorkerProcess, WorkerRole>();
   private readonly rotation: WorkerRotation;
   /**
@@ -128,11 +128,6 @@ export class ApplicationPool {
     return undefined;
   }
 
-  /** The worker's role in this pool (undefined once it has exited). */
-  roleOf(worker: WorkerProcess): WorkerRole | undefined {
-    return this.workers.get(worker);
-  }
-
   private assignRole(worker: WorkerProcess, role: WorkerRole): void {
     if (this.workers.has(worker)) this.workers.set(worker, role);
   }
@@ -140,7 +135,8 @@ export class ApplicationPool {
   /**
    * standbyWorker="true" (poolhost extension): once the pool has a worker, one more is started, loaded and
    * attached to the queue as a standby. httpsys dispatches to it only when a worker crashes, so the crash
-   * costs no process start; was then promotes it here and starts the next standby. Every recycle of the
+   * costs no process start; httpsys says so (StandbyPromoted), the pool makes it active (standbyPromoted(),
+   * or the exit policy when the crashed worker's exit comes first) and starts the next standby. Every recycle of the
    * pool replaces it too (recycle()), so it never serves what the recycle replaced.
    */
   private ensureStandby(): void {
@@ -548,7 +544,7 @@ export class ApplicationPool {
 
   /** The standby takes requests from now on: it counts as the pool's worker, and the next standby may start. */
   private promote(standby: WorkerProcess, crashedPid: number, how: string): void {
-    this.workers.set(standby, 'active');
+    this.assignRole(standby, 'active');
     this.logger.info({ workerPid: standby.pid, crashedPid }, `standby worker process ${standby.pid} of application pool '${this.name}' took over from crashed worker ${crashedPid} (${how})`);
   }
 
