@@ -49,6 +49,7 @@ test('appcmd drives a running poolhost like IIS', async () => {
   assert.match(detail, new RegExp(`^WP\\n {2}WP.NAME: ${pid}\\n {2}APPPOOL.NAME: DefaultAppPool\\n`));
   assert.match(detail, /\n {2}requestsServed: [1-9]\d*\n/);
   assert.match(detail, /\n {2}memory: \d+ KB\n/);
+  assert.match(detail, /\n {2}state: Running\n {2}role: active\n/, 'poolhost adds the role after the state');
 
   // A slow request in SlowPool, then the documented pipe recycles the pool that owns it.
   // Long enough to still be in flight after four appcmd runs on a loaded machine; the recycle below lets it finish.

@@ -10,6 +10,7 @@ import { freePort, httpRequest, type HttpResponse } from '../support/http.js';
 import { askWas } from '../support/runtime-client.js';
 import { waitFor } from '../support/wait.js';
 import { configText, pidAlive, saveConfig } from './recycling-support.js';
+import { appcmd } from '../appcmd/appcmd-process.js';
 
 /** Answers "<GREETING> <pid>"; web.config's customHeaders add their headers. */
 const greetingApp = `
@@ -28,18 +29,18 @@ const poolConfig = (port: number, greeting: string) =>
     [{ name: 'Site', id: 1, bindings: [`127.0.0.1:${port}:`], applications: [{ path: '/', pool: 'Hot', physicalPath: '{{root}}/app' }] }],
   );
 
-async function runningWorkers(poolhost: PoolhostInstance): Promise<number[]> {
+async function runningWorkers(poolhost: PoolhostInstance): Promise<Array<{ pid: number; role?: string }>> {
   const list = await askWas(poolhost.runDirectory, { type: 'ListWorkerProcesses', applicationPool: 'Hot' });
-  return list.workers.filter((worker) => worker.state === 'Running').map((worker) => worker.pid);
+  return list.workers.filter((worker) => worker.state === 'Running');
 }
 
 /**
  * Waits until the pool is served as `serves` accepts, by a worker none of `before`, with one other worker
- * ready beside it (its standby) and nothing else; returns both pids.
+ * ready beside it (its standby) and nothing else, was listing them as active and standby; returns both pids.
  */
 async function servingAndStandby(poolhost: PoolhostInstance, port: number, before: number[], serves: (response: HttpResponse) => boolean): Promise<{ serving: number; standby: number }> {
   let serving = 0;
-  let running: number[] = [];
+  let running: Array<{ pid: number; role?: string }> = [];
   await waitFor(
     'the recycled pool to serve, with a standby ready beside its worker',
     async () => {
@@ -47,12 +48,13 @@ async function servingAndStandby(poolhost: PoolhostInstance, port: number, befor
       if (response.status !== 200 || !serves(response)) return false;
       serving = Number(response.text.split(' ')[1]);
       running = await runningWorkers(poolhost);
-      return !before.includes(serving) && running.length === 2 && running.includes(serving) && !before.some(pidAlive);
+      const roles = running.map((worker) => (worker.pid === serving ? `${worker.role}` : `other ${worker.role}`)).sort();
+      return !before.includes(serving) && running.length === 2 && roles.join() === 'active,other standby' && !before.some(pidAlive);
     },
     60_000,
     100,
   );
-  return { serving, standby: running.find((pid) => pid !== serving)! };
+  return { serving, standby: running.find((worker) => worker.pid !== serving)!.pid };
 }
 
 /** SIGKILLs the serving worker; the next answer comes from the standby (httpsys promotes it at once). */
@@ -68,6 +70,10 @@ test('standbyWorker: after a pool change or a web.config change, the standby pro
 
   // The first worker and its standby, both started with GREETING=old.
   const first = await servingAndStandby(poolhost, port, [], (response) => response.text.startsWith('old '));
+  // appcmd list wp /text:* names each one's role in the pool (poolhost extension).
+  const env = { POOLHOST_RUN_DIR: poolhost.runDirectory, POOLHOST_CONFIG: poolhost.configFile };
+  assert.match((await appcmd(['list', 'wp', String(first.serving), '/text:*'], { env })).stdout, /\n {2}role: active\n/);
+  assert.match((await appcmd(['list', 'wp', String(first.standby), '/text:*'], { env })).stdout, /\n {2}role: standby\n/);
 
   // A pool setting changes: 5080, the worker and the standby are replaced.
   saveConfig(poolhost, poolConfig(port, 'new'));

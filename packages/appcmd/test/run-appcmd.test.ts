@@ -54,7 +54,7 @@ function fakeRuntime(up: boolean): RuntimeClient & { sent: ControlMessage[] } {
       case 'ListSites':
         return { type: 'SiteList', sites: [{ id: 1, name: 'Default Web Site', state: 'Started', applicationPools: ['DefaultAppPool'] }] };
       case 'ListWorkerProcesses':
-        return { type: 'WorkerProcessList', workers: [{ pid: process.pid, applicationPool: 'DefaultAppPool', state: 'Running', startedAt: new Date(Date.now() - 65_000).toISOString(), requestsServed: 12, requestsInFlight: 1, cgroup: '/sys/fs/cgroup/memory/poolhost/0123456789ab-42/DefaultAppPool' }] };
+        return { type: 'WorkerProcessList', workers: [{ pid: process.pid, applicationPool: 'DefaultAppPool', state: 'Running', startedAt: new Date(Date.now() - 65_000).toISOString(), requestsServed: 12, requestsInFlight: 1, role: 'standby', cgroup: '/sys/fs/cgroup/memory/poolhost/0123456789ab-42/DefaultAppPool' }] };
       case 'ListRequests':
         return {
           type: 'RequestList',
@@ -133,7 +133,7 @@ test('runtime verbs without a server fail at once with hresult 800710d8', async 
   }
 });
 
-test('list wp, with /text:* adding CPU, memory, requests served and uptime', async () => {
+test('list wp, with /text:* adding CPU, memory, requests served, uptime and the role', async () => {
   const { run } = setup();
   assert.equal((await run(['list', 'wps', '/apppool.name:DefaultAppPool'])).out, `WP "${process.pid}" (applicationPool:DefaultAppPool)\n`);
   assert.equal((await run(['list', 'wps', '/apppool.name:Classic'])).out, '');
@@ -141,6 +141,7 @@ test('list wp, with /text:* adding CPU, memory, requests served and uptime', asy
   assert.equal(detail[0], 'WP');
   assert.equal(detail[1], `  WP.NAME: ${process.pid}`);
   assert.ok(detail.includes('  requestsServed: 12'));
+  assert.ok(detail.includes('  role: standby'), 'the poolhost role follows the state');
   assert.ok(detail.some((line) => /^ {2}cpu: \d+\.\d%$/.test(line)));
   assert.ok(detail.some((line) => /^ {2}memory: \d+ KB$/.test(line)));
   assert.ok(detail.some((line) => /^ {2}uptime: 00:01:0[5-9]$/.test(line)));

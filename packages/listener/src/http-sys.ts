@@ -14,6 +14,7 @@ import {
   type RequestQueueState,
   type WorkerDemanded,
   type RequestQueueActive,
+  type StandbyPromoted,
   type ListenerCounters,
   type RequestQueueCounterSet,
   type UrlGroupCounterSet,
@@ -88,7 +89,7 @@ export class HttpSys implements RequestQueueEvents<ListenerRequest>, WorkerConne
   private readonly endpoints: EndpointSet;
   private readonly workers = new Set<WorkerConnection>();
   private readonly controlChannels = new Set<ControlChannel>();
-  /** The channels that program the URL groups (w3svc's): only they hear WorkerDemanded and RequestQueueActive. */
+  /** The channels that program the URL groups (w3svc's): only they hear WorkerDemanded, RequestQueueActive and StandbyPromoted. */
   private readonly activationChannels = new Set<ControlChannel>();
   private controlServer: Server | null = null;
   private dataServer: Server | null = null;
@@ -411,6 +412,19 @@ export class HttpSys implements RequestQueueEvents<ListenerRequest>, WorkerConne
     this.state.kernelCache.workerGone(worker);
     const queue = worker.queue;
     if (queue && !queue.declared && queue.attachedWorkers === 0 && queue.queuedRequests === 0) this.state.queues.delete(queue.name);
+  }
+
+  /** httpsys decided the promotion (it dispatches); was follows it through w3svc. */
+  standbyPromoted(promoted: WorkerConnection, lost: WorkerConnection): void {
+    const message = {
+      type: 'StandbyPromoted',
+      applicationPool: promoted.applicationPool,
+      pid: promoted.pid,
+      workerId: promoted.workerId,
+      crashedPid: lost.pid,
+      crashedWorkerId: lost.workerId,
+    } satisfies StandbyPromoted;
+    for (const channel of this.activationChannels) channel.notify(message);
   }
 
   workerDetached(worker: WorkerConnection): void {

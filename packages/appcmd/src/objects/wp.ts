@@ -1,5 +1,6 @@
 // WP: running worker processes, from was (reference §10). `/text:*` adds what IIS Manager's
-// "Worker Processes" page shows on Windows: CPU, memory, requests served and uptime.
+// "Worker Processes" page shows on Windows: CPU, memory, requests served and uptime; and, beyond IIS,
+// the worker's role in its pool (a standbyWorker pool's standby, a recycle's replacement or retiring worker).
 import pidusage from 'pidusage';
 import type { WorkerProcessInfo } from '@poolhost/protocol';
 import type { AppcmdRecord } from '../output/record.js';
@@ -32,6 +33,8 @@ export function workerExtraProperties(worker: WorkerProcessInfo, usage: Usage | 
   const uptime = Number.isFinite(started) ? formatTimeSpan(Math.max(0, Math.floor((now - started) / 1000)) * 1000) : '';
   return [
     ['state', worker.state],
+    // poolhost beyond IIS: active, standby (standbyWorker="true"), replacement or retiring (an overlapped recycle).
+    ['role', worker.role ?? 'active'],
     ['cpu', usage ? `${usage.cpu.toFixed(1)}%` : ''],
     ['memory', usage ? `${Math.round(usage.memory / 1024)} KB` : ''],
     ['requestsServed', String(worker.requestsServed)],
@@ -69,6 +72,6 @@ export const wpObject: ObjectTypeDefinition = {
   aliases: ['wp', 'wps'],
   description: 'Administration of worker processes',
   verbs: {
-    list: listVerb(workerRecords, ['<identifier>  process id', '/apppool.name:<name>  workers of one application pool', '/text:*  adds CPU, memory, requests served and uptime']),
+    list: listVerb(workerRecords, ['<identifier>  process id', '/apppool.name:<name>  workers of one application pool', '/text:*  adds CPU, memory, requests served, uptime and the role in the pool']),
   },
 };

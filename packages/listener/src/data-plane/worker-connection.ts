@@ -25,6 +25,8 @@ export interface WorkerConnectionHost {
   queueFor(applicationPool: string): RequestQueue<ListenerRequest>;
   workerAttached(worker: WorkerConnection): void;
   workerGone(worker: WorkerConnection, clean: boolean): void;
+  /** The queue handed `lost`'s place to the pool's standby `promoted`: was is told (StandbyPromoted). */
+  standbyPromoted(promoted: WorkerConnection, lost: WorkerConnection): void;
   /** Client output produced while a packet of frames is decoded leaves once it is decoded. */
   readonly outputBatch: OutputBatch;
   /** The worker stopped taking requests (recycle, idle shutdown): the kernel cache drops what it stored. */
@@ -172,10 +174,11 @@ export class WorkerConnection implements FrameHandler, QueueWorker<ListenerReque
     }
   }
 
-  /** The queue promoted this standby: it takes requests from now on (was promotes it on its side too). */
+  /** The queue promoted this standby: it takes requests from now on, and was is told so (StandbyPromoted). */
   private promoted(lost: WorkerConnection): void {
     this.standby = false;
     this.logger.info(`standby worker ${this.pid} takes over from worker ${lost.pid} in request queue ${this.applicationPool}`);
+    this.host.standbyPromoted(this, lost);
   }
 
   private onDetach(): void {

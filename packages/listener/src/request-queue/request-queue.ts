@@ -233,7 +233,7 @@ export class RequestQueue<R extends QueueableRequest> {
 
   /**
    * A worker's data connection closed. A worker lost without DETACH (a crash) is replaced at once by the
-   * pool's standby, if it has one (was promotes it on its side too); the standby promoted is returned.
+   * pool's standby, if it has one; the standby promoted is returned (its connection tells was: StandbyPromoted).
    */
   workerGone(worker: QueueWorker<R>, crashed: boolean): QueueWorker<R> | null {
     const standbyIndex = this.standbys.indexOf(worker);

@@ -77,6 +77,9 @@ export class Harness {
         WorkerDemanded: (message) => {
           this.events.push(message);
         },
+        StandbyPromoted: (message) => {
+          this.events.push(message);
+        },
       },
     });
     await this.apply();

@@ -40,6 +40,11 @@ test('the standby serves nothing while the worker lives, and takes over the mome
   assert.equal((await request(harness.port, '/')).body.toString(), String(standby.pid));
   assert.equal(counters().attachedWorkers, 1);
   assert.ok(!harness.events.some((event) => event.type === 'WorkerDemanded' && event.reason === 'NoWorker'), 'no demand start was needed');
+  const promoted = harness.events.filter((event) => event.type === 'StandbyPromoted');
+  assert.deepEqual(promoted, [
+    { type: 'StandbyPromoted', applicationPool: 'StandbyPool', pid: standby.pid, workerId: promoted[0]?.workerId, crashedPid: active.pid, crashedWorkerId: promoted[0]?.crashedWorkerId },
+  ], 'was is told which standby took over from which worker');
+  assert.notEqual(promoted[0]!.workerId, promoted[0]!.crashedWorkerId);
 });
 
 test('a standby that attaches after the worker it stood by for was lost serves at once (was has already promoted it)', async () => {

@@ -22,11 +22,12 @@ export function formatServerStatus(status: ServerStatus): string {
     status.workers.length === 0
       ? 'no worker processes'
       : formatTable(
-          ['WORKER PID', 'APPLICATION POOL', 'STATE', 'REQUESTS', 'IN FLIGHT', 'STARTED'],
+          ['WORKER PID', 'APPLICATION POOL', 'STATE', 'ROLE', 'REQUESTS', 'IN FLIGHT', 'STARTED'],
           status.workers.map((worker) => [
             String(worker.pid),
             worker.applicationPool,
             worker.state,
+            worker.role ?? 'active',
             String(worker.requestsServed),
             String(worker.requestsInFlight),
             worker.startedAt,

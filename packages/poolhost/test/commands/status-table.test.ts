@@ -13,7 +13,10 @@ test('status prints services and workers as aligned tables', () => {
       { name: 'httpsys', pid: 11, state: 'Running', restarts: 0 },
       { name: 'was', pid: null, state: 'Starting', restarts: 2 },
     ],
-    workers: [{ pid: 4242, applicationPool: 'DefaultAppPool', state: 'Running', startedAt: '2024-01-01T00:00:00.000Z', requestsServed: 7, requestsInFlight: 1 }],
+    workers: [
+      { pid: 4242, applicationPool: 'DefaultAppPool', state: 'Running', startedAt: '2024-01-01T00:00:00.000Z', requestsServed: 7, requestsInFlight: 1, role: 'active' },
+      { pid: 4243, applicationPool: 'DefaultAppPool', state: 'Running', startedAt: '2024-01-01T00:00:01.000Z', requestsServed: 0, requestsInFlight: 0, role: 'standby' },
+    ],
   });
   assert.equal(
     text,
@@ -26,8 +29,9 @@ test('status prints services and workers as aligned tables', () => {
       'httpsys  11   Running   0',
       'was      -    Starting  2',
       '',
-      'WORKER PID  APPLICATION POOL  STATE    REQUESTS  IN FLIGHT  STARTED',
-      '4242        DefaultAppPool    Running  7         1          2024-01-01T00:00:00.000Z',
+      'WORKER PID  APPLICATION POOL  STATE    ROLE     REQUESTS  IN FLIGHT  STARTED',
+      '4242        DefaultAppPool    Running  active   7         1          2024-01-01T00:00:00.000Z',
+      '4243        DefaultAppPool    Running  standby  0         0          2024-01-01T00:00:01.000Z',
       '',
     ].join('\n'),
   );

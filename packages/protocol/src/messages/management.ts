@@ -2,6 +2,13 @@
 import type { ApplicationPoolState, SiteState } from './config-plane.js';
 
 export type WorkerProcessState = 'Starting' | 'Running' | 'Stopping' | 'Unknown';
+/**
+ * The worker's role in its application pool (poolhost extension; IIS has one kind of worker): `active`
+ * takes requests, `standby` waits to be promoted after a crash (standbyWorker="true"), `replacement` is the
+ * new half of an overlapped recycle still starting, `retiring` was picked by a recycle and leaves once its
+ * replacement is ready (or at once, non-overlapped).
+ */
+export type WorkerProcessRole = 'active' | 'standby' | 'replacement' | 'retiring';
 
 export interface WorkerProcessInfo {
   pid: number;
@@ -10,6 +17,8 @@ export interface WorkerProcessInfo {
   startedAt: string;
   requestsServed: number;
   requestsInFlight: number;
+  /** Its role in the pool (absent from an older was: active). */
+  role?: WorkerProcessRole;
   /** The pool's cgroup the worker runs in ('' or absent without one). */
   cgroup?: string;
 }

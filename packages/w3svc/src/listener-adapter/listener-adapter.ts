@@ -1,6 +1,6 @@
 // The WWW service as HTTP listener adapter: turns the site configuration from was into URL groups
 // and request queues in httpsys (again on every configuration change), relays queue state changes
-// down and activation (WorkerDemanded, RequestQueueActive) up.
+// down and activation (WorkerDemanded, RequestQueueActive) and the standby's promotion (StandbyPromoted) up.
 import { startupMark } from '@poolhost/common/startup-trace';
 import { firstWorkDone, type Logger } from '@poolhost/common';
 import type {
@@ -11,6 +11,7 @@ import type {
   RequestQueueState,
   SetRequestQueueState,
   SiteList,
+  StandbyPromoted,
   WorkerDemanded,
 } from '@poolhost/protocol';
 import { SiteTable } from '../sites/site-table.js';
@@ -20,7 +21,7 @@ export interface ListenerAdapterLinks {
   /** Sends to httpsys; false when httpsys is not connected (it gets everything again on connect). */
   toHttpSys(message: ApplyUrlGroups | SetRequestQueueState): boolean;
   /** Sends to was; false when was is not connected. */
-  toWas(message: WorkerDemanded | RequestQueueActive): boolean;
+  toWas(message: WorkerDemanded | RequestQueueActive | StandbyPromoted): boolean;
 }
 
 export class ListenerAdapter {
@@ -72,6 +73,13 @@ export class ListenerAdapter {
     }
   }
 
+  /** httpsys handed a crashed worker's queue to the pool's standby: was makes it the pool's active worker. */
+  standbyPromoted(message: StandbyPromoted): void {
+    if (!this.links.toWas(message)) {
+      this.logger.warn({ pool: message.applicationPool, workerPid: message.pid }, `standby worker ${message.pid} of '${message.applicationPool}' was promoted but was is not connected`);
+    }
+  }
+
   /** Called on every (re)connect of httpsys and on every change: httpsys always gets the whole table. */
   programHttpSys(): void {
     if (!this.configuration) return;
@@ -97,6 +105,7 @@ export class ListenerAdapter {
     return {
       WorkerDemanded: (message) => this.workerDemanded(message),
       RequestQueueActive: (message) => this.requestQueueActive(message),
+      StandbyPromoted: (message) => this.standbyPromoted(message),
     };
   }
 

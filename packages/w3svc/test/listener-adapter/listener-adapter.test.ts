@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { createLogger } from '@poolhost/common';
-import type { ApplySiteConfiguration, ApplyUrlGroups, ControlMessage, MessageOfType, RequestQueueActive, SetRequestQueueState, WorkerDemanded } from '@poolhost/protocol';
+import type { ApplySiteConfiguration, ApplyUrlGroups, ControlMessage, MessageOfType, RequestQueueActive, StandbyPromoted, SetRequestQueueState, WorkerDemanded } from '@poolhost/protocol';
 import { ListenerAdapter } from '../../src/listener-adapter/listener-adapter.js';
 
 const configuration: ApplySiteConfiguration = {
@@ -65,7 +65,7 @@ const configuration: ApplySiteConfiguration = {
 
 function setup(connected = { httpsys: true, was: true }) {
   const toHttpSys: Array<ApplyUrlGroups | SetRequestQueueState> = [];
-  const toWas: Array<WorkerDemanded | RequestQueueActive> = [];
+  const toWas: Array<WorkerDemanded | RequestQueueActive | StandbyPromoted> = [];
   const logger = createLogger({ service: 'w3svc', destination: new Writable({ write: (_chunk, _encoding, done) => done() }) });
   const adapter = new ListenerAdapter(
     {
@@ -150,6 +150,13 @@ test('RequestQueueActive from httpsys is relayed to was', () => {
   const { adapter, toWas, call } = setup();
   call(adapter.httpSysHandlers(), { type: 'RequestQueueActive', applicationPool: 'AppA' });
   assert.deepEqual(toWas, [{ type: 'RequestQueueActive', applicationPool: 'AppA' }]);
+});
+
+test('StandbyPromoted from httpsys is relayed to was', () => {
+  const { adapter, toWas, call } = setup();
+  const promoted = { type: 'StandbyPromoted', applicationPool: 'AppA', pid: 20, workerId: 'w2', crashedPid: 10, crashedWorkerId: 'w1' } satisfies StandbyPromoted;
+  call(adapter.httpSysHandlers(), promoted);
+  assert.deepEqual(toWas, [promoted]);
 });
 
 test('a new site configuration from was (live reconfiguration) reprograms httpsys with the whole table', () => {

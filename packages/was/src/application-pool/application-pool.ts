@@ -3,7 +3,7 @@
 import { startupMark } from '@poolhost/common/startup-trace';
 import { StateMachine, type Logger } from '@poolhost/common';
 import type { ApplicationPool as ApplicationPoolConfig, ListenerProtocol, RecycleReason } from '@poolhost/config';
-import type { ApplicationPoolCounterSet, ApplicationPoolStatus, WorkerProcessCounterSet, RequestQueueState, WorkerDemanded, WorkerProcessInfo } from '@poolhost/protocol';
+import type { ApplicationPoolCounterSet, ApplicationPoolStatus, WorkerProcessCounterSet, RequestQueueState, StandbyPromoted, WorkerDemanded, WorkerProcessInfo } from '@poolhost/protocol';
 import type { Clock, TimerHandle } from '@poolhost/common';
 import type { EventLog } from '../event-log/event-log.js';
 import { RapidFailProtection } from '../rapid-fail/rapid-fail-protection.js';
@@ -15,6 +15,8 @@ import { applicationPoolTransitions, type ApplicationPoolEvent, type Application
 import { recycleEventIds, recycleEventValues } from './recycle-events.js';
 import { requiresRestart } from './restart-attributes.js';
 import { WorkerRotation } from './worker-rotation.js';
+import type { WorkerRole } from './worker-role.js';
+import { workerExitActions, type WorkerExitAction, type WorkerExitFacts } from './worker-exit-policy.js';
 import { ApplicationPoolCounters } from './application-pool-counters.js';
 import type { CgroupSubtree } from '../isolation/cgroup-subtree.js';
 import { PoolIsolation } from '../isolation/pool-isolation.js';
@@ -55,7 +57,8 @@ export class ApplicationPool {
   private readonly machine: StateMachine<ApplicationPoolStateName, ApplicationPoolEvent>;
   private readonly logger: Logger;
   private readonly rapidFail: RapidFailProtection;
-  private readonly workers = new Set<WorkerProcess>();
+  /** Every worker of the pool, live or stopping, with its role: startWorker(), assignRole() and the worker's exit write it. */
+  private readonly workers = new Map<WorkerProcess, WorkerRole>();
   private readonly rotation: WorkerRotation;
   /**
    * Workers a recycle found still Starting, with the trigger: each is rotated (overlapped or not, as the
@@ -73,6 +76,8 @@ export class ApplicationPool {
   private heldDemandTimer: TimerHandle | null = null;
   /** Unhealthy workers waiting for their replacement to be started (unhealthyReplacementDelay). */
   private readonly unhealthyRecycles = new Map<WorkerProcess, TimerHandle>();
+  /** Crashed workers whose place httpsys has handed to the standby (StandbyPromoted) before their exit reached was. */
+  private readonly tookOverByStandby = new Set<WorkerProcess>();
   /** The pool's cgroup, its limits and CPU monitor. */
   private readonly isolation: PoolIsolation;
 
@@ -91,7 +96,9 @@ export class ApplicationPool {
       killWorkers: () => this.killWorkersOverCpuLimit(),
     });
     this.rotation = new WorkerRotation({
-      startWorker: (why) => this.startWorker(why),
+      startWorker: (why, role) => this.startWorker(why, role),
+      roleOf: (worker) => this.workers.get(worker),
+      assignRole: (worker, role) => this.assignRole(worker, role),
       failedToOverlap: (old) => this.options.eventLog.write(5093, [this.name, old.pid], { applicationPool: this.name, pid: old.pid, reason: 'replacement failed to start' }),
     });
   }
@@ -111,18 +118,25 @@ export class ApplicationPool {
 
   /** Live workers that take requests (the standby does not, until promoted). */
   get activeWorkers(): WorkerProcess[] {
-    return [...this.workers].filter((worker) => worker.active && !worker.standby);
+    const active: WorkerProcess[] = [];
+    for (const [worker, role] of this.workers) if (worker.active && role !== 'standby') active.push(worker);
+    return active;
   }
 
   private get standbyWorker(): WorkerProcess | undefined {
-    for (const worker of this.workers) if (worker.active && worker.standby) return worker;
+    for (const [worker, role] of this.workers) if (worker.active && role === 'standby') return worker;
     return undefined;
+  }
+
+  private assignRole(worker: WorkerProcess, role: WorkerRole): void {
+    if (this.workers.has(worker)) this.workers.set(worker, role);
   }
 
   /**
    * standbyWorker="true" (poolhost extension): once the pool has a worker, one more is started, loaded and
    * attached to the queue as a standby. httpsys dispatches to it only when a worker crashes, so the crash
-   * costs no process start; was then promotes it here and starts the next standby. Every recycle of the
+   * costs no process start; httpsys says so (StandbyPromoted), the pool makes it active (standbyPromoted(),
+   * or the exit policy when the crashed worker's exit comes first) and starts the next standby. Every recycle of the
    * pool replaces it too (recycle()), so it never serves what the recycle replaced.
    */
   private ensureStandby(): void {
@@ -132,8 +146,8 @@ export class ApplicationPool {
     // It stands by for a worker that is ready (a worker still starting may yet fail, or be held).
     if (!this.activeWorkers.some((worker) => worker.attached)) return;
     // One standby at a time, a stopping one included: httpsys would promote the older of two after a crash.
-    for (const worker of this.workers) if (worker.standby) return;
-    this.startWorker('standby worker', true);
+    for (const role of this.workers.values()) if (role === 'standby') return;
+    this.startWorker('standby worker', 'standby');
   }
 
   status(): ApplicationPoolStatus {
@@ -151,18 +165,20 @@ export class ApplicationPool {
   }
 
   workerCounterSets(): WorkerProcessCounterSet[] {
-    return [...this.workers].filter((worker) => worker.pid !== 0).map((worker) => worker.counterSet());
+    return [...this.workers.keys()].filter((worker) => worker.pid !== 0).map((worker) => worker.counterSet());
   }
 
   workerProcesses(): WorkerProcessInfo[] {
     const cgroup = this.isolation.cgroupPath;
-    return [...this.workers].filter((worker) => worker.pid !== 0).map((worker) => ({ ...worker.info(), ...(cgroup ? { cgroup } : {}) }));
+    const listed: WorkerProcessInfo[] = [];
+    for (const [worker, role] of this.workers) if (worker.pid !== 0) listed.push({ ...worker.info(), role, ...(cgroup ? { cgroup } : {}) });
+    return listed;
   }
 
   /** The workers that can answer control requests (ListWorkerRequests); a suspended one cannot. */
   /** Resolves when every stopping worker has stopped taking requests (bounded by `timeoutMs`); a standby never took any. */
   async stoppingWorkersDetached(timeoutMs: number): Promise<void> {
-    const stopping = [...this.workers].filter((worker) => worker.state === 'Stopping' && !worker.standby);
+    const stopping = [...this.workers].filter(([worker, role]) => worker.state === 'Stopping' && role !== 'standby').map(([worker]) => worker);
     if (stopping.length === 0) return;
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
@@ -173,7 +189,7 @@ export class ApplicationPool {
   }
 
   liveWorkers(): WorkerProcess[] {
-    return [...this.workers].filter((worker) => worker.state === 'Running');
+    return [...this.workers.keys()].filter((worker) => worker.state === 'Running');
   }
 
   queueState(): RequestQueueState {
@@ -245,6 +261,30 @@ export class ApplicationPool {
     }
   }
 
+  /**
+   * httpsys handed a crashed worker's queue to the standby (StandbyPromoted): httpsys decides, since it
+   * dispatches, and the pool follows — the standby is its active worker from now on, and the next standby
+   * starts. The crashed worker's exit may have reached was first: its exit policy promoted the standby
+   * then, by the same rule httpsys applies (an attached worker lost without DETACH), and this finds it
+   * active already. So the pool is right whichever comes first, and without the event (w3svc down).
+   */
+  standbyPromoted(message: StandbyPromoted): void {
+    if (this.state !== 'Started') return;
+    let promoted: WorkerProcess | undefined;
+    let crashed: WorkerProcess | undefined;
+    for (const worker of this.workers.keys()) {
+      if (worker.workerId === message.workerId) promoted = worker;
+      if (worker.workerId === message.crashedWorkerId) crashed = worker;
+    }
+    if (!promoted || this.workers.get(promoted) !== 'standby') {
+      this.logger.debug({ workerPid: message.pid, crashedPid: message.crashedPid }, `StandbyPromoted for worker ${message.pid} of application pool '${this.name}': already promoted on worker ${message.crashedPid}'s exit`);
+      return;
+    }
+    if (crashed) this.tookOverByStandby.add(crashed);
+    this.promote(promoted, message.crashedPid, 'StandbyPromoted from httpsys');
+    this.ensureStandby();
+  }
+
   /** A request reached the pool's queue (RequestQueueActive): a suspended worker must run to answer it. */
   queueActive(): void {
     this.resumeSuspended('request queue active');
@@ -261,9 +301,10 @@ export class ApplicationPool {
    */
   recycle(trigger: RecycleReason, only?: WorkerProcess, options: { logEvent?: boolean } = {}): number {
     if (this.state !== 'Started') return 0;
-    const candidates = only ? [only] : [...this.workers];
-    const targets = candidates.filter((worker) => (worker.state === 'Running' || worker.state === 'Suspended') && !worker.standby && !this.rotation.isRotating(worker));
-    const starting = candidates.filter((worker) => worker.state === 'Starting' && !worker.standby && !this.recycleWhenReady.has(worker));
+    const candidates = only ? [only] : [...this.workers.keys()];
+    const serving = (worker: WorkerProcess) => this.workers.has(worker) && this.workers.get(worker) !== 'standby';
+    const targets = candidates.filter((worker) => (worker.state === 'Running' || worker.state === 'Suspended') && serving(worker) && !this.rotation.isRotating(worker));
+    const starting = candidates.filter((worker) => worker.state === 'Starting' && serving(worker) && !this.recycleWhenReady.has(worker));
     const standby = this.standbyWorker;
     const standbyRecycled = standby !== undefined && (only === undefined || only === standby || targets.length + starting.length > 0);
     if (targets.length === 0 && starting.length === 0 && !standbyRecycled) return 0;
@@ -299,7 +340,7 @@ export class ApplicationPool {
    */
   private replacementsAllowed(targets: WorkerProcess[]): number {
     let starting = 0;
-    for (const worker of this.workers) if (worker.state === 'Starting' && !worker.standby && !targets.includes(worker)) starting++;
+    for (const [worker, role] of this.workers) if (worker.state === 'Starting' && role !== 'standby' && !targets.includes(worker)) starting++;
     return Math.max(0, this.maxProcesses - starting);
   }
 
@@ -353,8 +394,9 @@ export class ApplicationPool {
     });
   }
 
-  private startWorker(why: string, standby = false): WorkerProcess {
+  private startWorker(why: string, role: WorkerRole = 'active'): WorkerProcess {
     startupMark('was startWorker');
+    const standby = role === 'standby';
     const worker = new WorkerProcess({
       workerId: this.options.nextWorkerId(),
       standby,
@@ -379,7 +421,7 @@ export class ApplicationPool {
         idle: (idle) => this.onWorkerIdle(idle),
       },
     });
-    this.workers.add(worker);
+    this.workers.set(worker, role);
     this.counters.workerCreated(this.activeWorkers.length);
     // The spawn happens inside launch()'s first, synchronous part (when no spare and no net.tcp connection is
     // awaited): the line about it is written after it, off a demand start's path.
@@ -396,7 +438,7 @@ export class ApplicationPool {
     const trigger = this.recycleWhenReady.get(worker);
     this.recycleWhenReady.delete(worker);
     if (trigger !== undefined && this.state === 'Started' && worker.state === 'Running' && !this.rotation.isRotating(worker)) this.rotate([worker], trigger);
-    if (!worker.standby) this.ensureStandby();
+    if (this.workers.get(worker) !== 'standby') this.ensureStandby();
   }
 
   /**
@@ -422,7 +464,7 @@ export class ApplicationPool {
 
   // idleTimeout reached: Terminate stops the worker (5186); Suspend freezes it until the next request.
   private onWorkerIdle(worker: WorkerProcess): void {
-    if (worker.standby) return;
+    if (this.workers.get(worker) === 'standby') return;
     const { idleTimeout, idleTimeoutAction, logEventOnProcessModel } = worker.configuration.processModel;
     const minutes = Math.round(idleTimeout / 60_000);
     if (idleTimeoutAction === 'Suspend') {
@@ -437,7 +479,7 @@ export class ApplicationPool {
   }
 
   private resumeSuspended(why: string): void {
-    for (const worker of this.workers) {
+    for (const worker of this.workers.keys()) {
       if (worker.state !== 'Suspended') continue;
       this.logger.info({ workerPid: worker.pid }, `worker process ${worker.pid} of application pool '${this.name}' resumed (${why})`);
       worker.resume(why);
@@ -445,26 +487,14 @@ export class ApplicationPool {
   }
 
   private onWorkerExited(worker: WorkerProcess, reason: WorkerExitReason): void {
+    const role = this.workers.get(worker) ?? 'active';
     this.workers.delete(worker);
     this.unhealthyRecycles.get(worker)?.cancel();
     this.unhealthyRecycles.delete(worker);
     this.recycleWhenReady.delete(worker);
+    const standbyTookOver = this.tookOverByStandby.delete(worker);
     this.counters.workerExited(reason, worker.killedAtShutdownTimeLimit, this.options.clock.now());
-    const heldDemand = this.rotation.workerExited(worker);
-    const standby = this.standbyWorker;
-    if (!worker.standby && worker.attached && isFailure(reason) && standby && this.state === 'Started') {
-      // httpsys has already handed the crashed worker's queue to the standby: it saw the connection of an
-      // attached worker drop without DETACH (a worker that never attached promotes nothing there either).
-      standby.standby = false;
-      this.logger.info({ workerPid: standby.pid }, `standby worker process ${standby.pid} of application pool '${this.name}' took over from crashed worker ${worker.pid}`);
-    }
-    if (isFailure(reason) && this.state === 'Started' && this.rapidFail.recordFailure()) {
-      this.disable();
-    }
-    const failedBeforeReady = (isFailure(reason) && !worker.attached) || reason.kind === 'spawnFailed';
-    if (failedBeforeReady) {
-      this.demandHeldUntil = this.options.clock.now() + failedWorkerRestartDelayMs;
-    }
+    const heldDemandReleased = this.rotation.workerExited(worker);
     if (this.state === 'Stopping' && this.workers.size === 0) {
       this.machine.fire('stopped', this.disabledReason ?? 'all worker processes have exited');
       this.counters.startedAt = null;
@@ -472,16 +502,50 @@ export class ApplicationPool {
       for (const waiter of this.stoppedWaiters.splice(0)) waiter();
       return;
     }
-    if (this.state !== 'Started') return;
-    this.options.publishListenerChannelAvailable?.(this.name);
-    if (heldDemand && this.activeWorkers.length === 0) this.startWorker('demand held during a non-overlapped recycle');
-    // A worker that failed before it was ready (a broken configuration, a failed spawn) starts no standby:
-    // the next worker that is ready does, so a broken start is not retried in a loop by standbys.
-    if (!failedBeforeReady) this.ensureStandby();
-    if (this.config.startMode === 'AlwaysRunning') {
-      const delay = isFailure(reason) || reason.kind === 'spawnFailed' ? failedWorkerRestartDelayMs : 0;
-      this.scheduleAlwaysRunning(delay);
+    const exit: WorkerExitFacts = { role, reason, attached: worker.attached, standbyTookOver, heldDemandReleased, alwaysRunning: this.config.startMode === 'AlwaysRunning' };
+    // The exit policy (worker-exit-policy.ts): a pool no longer started (stopping, or disabled by the
+    // failure just counted) does nothing more.
+    for (const action of workerExitActions(exit)) {
+      if (this.state !== 'Started') return;
+      this.applyExitAction(action, worker, exit);
     }
+  }
+
+  private applyExitAction(action: WorkerExitAction, worker: WorkerProcess, exit: WorkerExitFacts): void {
+    switch (action) {
+      case 'promoteStandby': {
+        // httpsys handed the crashed worker's queue to the standby the moment its data connection dropped
+        // without DETACH, and says so (StandbyPromoted); that has not reached was yet (or never will): the
+        // exit promotes the standby here, as httpsys did, and standbyPromoted() finds it active already.
+        const standby = this.standbyWorker;
+        if (standby) this.promote(standby, worker.pid, 'its exit');
+        return;
+      }
+      case 'countFailure':
+        if (this.rapidFail.recordFailure()) this.disable();
+        return;
+      case 'delayDemand':
+        this.demandHeldUntil = this.options.clock.now() + failedWorkerRestartDelayMs;
+        return;
+      case 'announceListenerChannel':
+        this.options.publishListenerChannelAvailable?.(this.name);
+        return;
+      case 'releaseHeldDemand':
+        if (this.activeWorkers.length === 0) this.startWorker('demand held during a non-overlapped recycle');
+        return;
+      case 'startStandby':
+        this.ensureStandby();
+        return;
+      case 'restartAlwaysRunning':
+        this.scheduleAlwaysRunning(isFailure(exit.reason) || exit.reason.kind === 'spawnFailed' ? failedWorkerRestartDelayMs : 0);
+        return;
+    }
+  }
+
+  /** The standby takes requests from now on: it counts as the pool's worker, and the next standby may start. */
+  private promote(standby: WorkerProcess, crashedPid: number, how: string): void {
+    this.assignRole(standby, 'active');
+    this.logger.info({ workerPid: standby.pid, crashedPid }, `standby worker process ${standby.pid} of application pool '${this.name}' took over from crashed worker ${crashedPid} (${how})`);
   }
 
   // Rapid-fail protection tripped: Started -> Stopping (5002), queue answers 503 until an administrator starts the pool.
@@ -500,7 +564,7 @@ export class ApplicationPool {
     this.heldDemandTimer?.cancel();
     this.heldDemandTimer = null;
     this.rotation.clear();
-    for (const worker of this.workers) void worker.stop(reason);
+    for (const worker of this.workers.keys()) void worker.stop(reason);
     if (this.workers.size === 0 && this.state === 'Stopping') {
       this.machine.fire('stopped', this.disabledReason ?? 'no worker processes were running');
       this.counters.startedAt = null;
@@ -515,10 +579,10 @@ export class ApplicationPool {
    */
   private killWorkersOverCpuLimit(): void {
     if (this.state !== 'Started') return;
-    const pids = [...this.workers].map((worker) => worker.pid).filter((pid) => pid !== 0);
+    const pids = [...this.workers.keys()].map((worker) => worker.pid).filter((pid) => pid !== 0);
     this.logger.warn({ workers: pids }, `application pool '${this.name}' exceeded its CPU limit: worker process(es) ${pids.join(', ')} killed (KillW3wp)`);
     this.rotation.clear();
-    for (const worker of [...this.workers]) worker.terminate({ kind: 'cpuLimit' });
+    for (const worker of [...this.workers.keys()]) worker.terminate({ kind: 'cpuLimit' });
   }
 
   private scheduleAlwaysRunning(delayMs: number): void {

@@ -5,11 +5,16 @@
 // ready leaves the old worker serving (5093): it is never stopped on a timer alone.
 // disallowOverlappingRotation: the old workers stop first while requests wait in the queue; the
 // new worker starts once they have exited (on the demand held meanwhile, or AlwaysRunning).
+// The rotation owns the sequencing (which replacement stands for which old worker, which old workers
+// must exit before new ones start); the roles it changes are the pool's (worker-role.ts).
 import type { RecycleReason } from '@poolhost/config';
 import type { WorkerProcess } from '../worker-process/worker-process.js';
+import type { WorkerRole } from './worker-role.js';
 
 export interface WorkerRotationHost {
-  startWorker(why: string): WorkerProcess;
+  startWorker(why: string, role: WorkerRole): WorkerProcess;
+  roleOf(worker: WorkerProcess): WorkerRole | undefined;
+  assignRole(worker: WorkerProcess, role: WorkerRole): void;
   /** 5093: the replacement for `old` did not become ready. */
   failedToOverlap(old: WorkerProcess): void;
 }
@@ -17,7 +22,7 @@ export interface WorkerRotationHost {
 export class WorkerRotation {
   /** Replacement -> the worker it replaces and why. */
   private readonly replacements = new Map<WorkerProcess, { old: WorkerProcess; trigger: RecycleReason }>();
-  /** Old workers stopping before their replacement may start (disallowOverlappingRotation). */
+  /** Old workers stopping before new workers may start (disallowOverlappingRotation). */
   private readonly stoppingFirst = new Set<WorkerProcess>();
   private demandHeld = false;
 
@@ -25,7 +30,7 @@ export class WorkerRotation {
 
   /** A worker that is already being replaced or stopped by a rotation is not rotated again. */
   isRotating(worker: WorkerProcess): boolean {
-    return worker.replacedBy !== null || this.stoppingFirst.has(worker);
+    return this.host.roleOf(worker) === 'retiring';
   }
 
   /** While old workers of a non-overlapped rotation drain, new ones wait. */
@@ -49,6 +54,7 @@ export class WorkerRotation {
    */
   rotate(targets: WorkerProcess[], trigger: RecycleReason, overlapped: boolean, maxReplacements: number): void {
     targets.forEach((old, index) => {
+      this.host.assignRole(old, 'retiring');
       if (!overlapped) {
         this.stoppingFirst.add(old);
         void old.stop({ kind: 'recycle', trigger });
@@ -58,20 +64,17 @@ export class WorkerRotation {
         void old.stop({ kind: 'recycle', trigger });
         return;
       }
-      const replacement = this.host.startWorker(`recycle (${trigger}) of worker ${old.pid}`);
-      old.replacedBy = replacement;
-      replacement.replacing = old;
+      const replacement = this.host.startWorker(`recycle (${trigger}) of worker ${old.pid}`, 'replacement');
       this.replacements.set(replacement, { old, trigger });
     });
   }
 
-  /** The replacement is attached and ready: the old worker stops taking requests and drains. */
+  /** The replacement is attached and ready: it serves, and the old worker stops taking requests and drains. */
   workerReady(worker: WorkerProcess): void {
     const pair = this.replacements.get(worker);
     if (!pair) return;
     this.replacements.delete(worker);
-    worker.replacing = null;
-    pair.old.replacedBy = null;
+    this.host.assignRole(worker, 'active');
     void pair.old.stop({ kind: 'recycle', trigger: pair.trigger });
   }
 
@@ -80,14 +83,17 @@ export class WorkerRotation {
     const pair = this.replacements.get(worker);
     if (pair) {
       this.replacements.delete(worker);
-      pair.old.replacedBy = null;
       // The old worker keeps serving; it is recycled again on its next trigger.
-      if (pair.old.active) this.host.failedToOverlap(pair.old);
+      if (pair.old.active) {
+        this.host.assignRole(pair.old, 'active');
+        this.host.failedToOverlap(pair.old);
+      }
     }
-    if (worker.replacedBy) {
-      this.replacements.delete(worker.replacedBy);
-      worker.replacedBy.replacing = null;
-      worker.replacedBy = null;
+    // The old worker left before its replacement was ready: the replacement serves once it is.
+    for (const [replacement, replaced] of this.replacements) {
+      if (replaced.old !== worker) continue;
+      this.replacements.delete(replacement);
+      this.host.assignRole(replacement, 'active');
     }
     if (this.stoppingFirst.delete(worker) && this.stoppingFirst.size === 0 && this.demandHeld) {
       this.demandHeld = false;

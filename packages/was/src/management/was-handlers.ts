@@ -70,6 +70,9 @@ export function wasHandlers(context: WasHandlerContext): HandlerTable {
     RequestQueueActive: (message) => {
       if (!context.shuttingDown()) known(message.applicationPool)?.queueActive();
     },
+    StandbyPromoted: (message) => {
+      if (!context.shuttingDown()) known(message.applicationPool)?.standbyPromoted(message);
+    },
     GetConfigurationFile: () => {
       const configuration = context.configurationState?.();
       return { type: 'ConfigurationFile', file: context.configuration().file, ...(configuration ? { configuration } : {}) } satisfies ConfigurationFile;

@@ -64,14 +64,13 @@ export class WorkerProcess {
   requestCounters: WorkerRequestCounters | null = null;
   /** Still alive at shutdownTimeLimit and killed (5013): Total Worker Process Shutdown Failures. */
   killedAtShutdownTimeLimit = false;
-  /** The pool's standby: loaded and attached, takes requests only once promoted after a crash. */
-  standby: boolean;
+  /**
+   * Started as the pool's standby: spawned with POOLHOST_STANDBY=1, so it attaches as one. Its role
+   * afterwards (promoted or not) is the pool's to know (application-pool/worker-role.ts).
+   */
+  readonly startedAsStandby: boolean;
   /** Sent WorkerReady: it was attached to its queue in httpsys (whose loss there hands the queue to a standby). */
   attached = false;
-  /** Set while this worker is the new half of an overlapped recycle. */
-  replacing: WorkerProcess | null = null;
-  /** Set while a replacement for this worker is starting. */
-  replacedBy: WorkerProcess | null = null;
   private readonly machine: StateMachine<WorkerProcessStateName, WorkerProcessEvent>;
   private readonly logger: Logger;
   private readonly monitors: WorkerMonitors;
@@ -86,7 +85,7 @@ export class WorkerProcess {
 
   constructor(private readonly options: WorkerProcessOptions) {
     this.workerId = options.workerId;
-    this.standby = options.standby ?? false;
+    this.startedAsStandby = options.standby ?? false;
     this.applicationPoolName = options.applicationPool.name;
     const startedAt = options.clock.now();
     this.startedAt = new Date(startedAt).toISOString();
@@ -176,7 +175,7 @@ export class WorkerProcess {
       spawned = await this.options.spawner.spawn({
         applicationPool: this.options.applicationPool,
         workerId: this.workerId,
-        standby: this.standby,
+        standby: this.startedAsStandby,
         handlers: this.handlers(),
         ...(this.options.placeProcess ? { placeProcess: this.options.placeProcess } : {}),
         ...(this.options.poolConfiguration ? { poolConfiguration: this.options.poolConfiguration() } : {}),

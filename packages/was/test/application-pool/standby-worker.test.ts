@@ -248,3 +248,70 @@ test('standbyWorker: a pool setting change when only the standby is left stops i
   assert.deepEqual(harness.eventIds().filter((id) => id !== 5186), [5080]);
   assert.equal(await recycles(harness), 1);
 });
+
+/** Each listed worker's pid and role, in start order. */
+async function roles(harness: Harness): Promise<Array<[number, string | undefined]>> {
+  const reply = (await harness.call({ type: 'ListWorkerProcesses', applicationPool: 'Hot' })) as { workers: Array<{ pid: number; role?: string }> };
+  return reply.workers.map((worker) => [worker.pid, worker.role]);
+}
+
+test('ListWorkerProcesses gives each worker its role: active, standby; after a crash the standby is active', async () => {
+  const { harness, active, standby } = await withStandby();
+  assert.deepEqual(await roles(harness), [[active.pid, 'active'], [standby.pid, 'standby']]);
+  active.exit(1, null);
+  await settle();
+  const next = harness.spawner.last;
+  assert.deepEqual(await roles(harness), [[standby.pid, 'active'], [next.pid, 'standby']]);
+});
+
+test('an overlapped recycle lists the old worker as retiring and the new one as replacement until it is ready', async () => {
+  const harness = await createHarness([{ name: 'Hot' }]);
+  const old = await runningWorker(harness, 'Hot');
+  await harness.call({ type: 'RecycleApplicationPool', name: 'Hot' });
+  const replacement = harness.spawner.last;
+  assert.notEqual(replacement, old);
+  assert.deepEqual(await roles(harness), [[old.pid, 'retiring'], [replacement.pid, 'replacement']]);
+  replacement.ready();
+  await settle();
+  // The old worker got StopWorker (the fake exits on it at once).
+  assert.deepEqual(await roles(harness), [[replacement.pid, 'active']]);
+});
+
+// StandbyPromoted: httpsys decides the promotion (it dispatches) and tells was through w3svc; was follows.
+const promotedMessage = (standby: { pid: number; request: { workerId: string } }, crashed: { pid: number; request: { workerId: string } }) =>
+  ({ type: 'StandbyPromoted', applicationPool: 'Hot', pid: standby.pid, workerId: standby.request.workerId, crashedPid: crashed.pid, crashedWorkerId: crashed.request.workerId }) as const;
+
+test('StandbyPromoted before the crashed worker exit: was promotes on the event, starts the next standby, and the exit promotes nothing more', async () => {
+  const { harness, active, standby } = await withStandby();
+  await harness.call(promotedMessage(standby, active));
+  await settle();
+  const next = harness.spawner.last;
+  assert.notEqual(next, standby);
+  assert.equal(next.request.standby, true, 'the next standby starts on the event');
+  assert.deepEqual(await roles(harness), [[active.pid, 'active'], [standby.pid, 'active'], [next.pid, 'standby']]);
+  active.exit(1, null);
+  await settle();
+  assert.deepEqual(await roles(harness), [[standby.pid, 'active'], [next.pid, 'standby']], 'the new standby stays a standby');
+  assert.equal(harness.spawner.workers.length, 3, 'no further worker');
+  await harness.call(demand('Hot'));
+  assert.equal(harness.spawner.workers.length, 3, 'the promoted standby serves: no demand start');
+});
+
+test('StandbyPromoted after the crashed worker exit finds the standby promoted already (the exit is the fallback)', async () => {
+  const { harness, active, standby } = await withStandby();
+  active.exit(1, null);
+  await settle();
+  const next = harness.spawner.last;
+  await harness.call(promotedMessage(standby, active));
+  await settle();
+  assert.deepEqual(await roles(harness), [[standby.pid, 'active'], [next.pid, 'standby']]);
+  assert.equal(harness.spawner.workers.length, 3);
+});
+
+test('StandbyPromoted naming a worker that is not the standby changes nothing', async () => {
+  const { harness, active, standby } = await withStandby();
+  await harness.call(promotedMessage(active, standby));
+  await settle();
+  assert.deepEqual(await roles(harness), [[active.pid, 'active'], [standby.pid, 'standby']]);
+  assert.equal(harness.spawner.workers.length, 2);
+});
