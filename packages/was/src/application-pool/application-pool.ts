@@ -517,8 +517,10 @@ export class ApplicationPool {
         // httpsys handed the crashed worker's queue to the standby the moment its data connection dropped
         // without DETACH, and says so (StandbyPromoted); that has not reached was yet (or never will): the
         // exit promotes the standby here, as httpsys did, and standbyPromoted() finds it active already.
+        // Only a standby that has attached: httpsys keeps the others out of its standby list, so one still
+        // starting stays a standby there, and here too (the pool then has no serving worker: a demand starts one).
         const standby = this.standbyWorker;
-        if (standby) this.promote(standby, worker.pid, 'its exit');
+        if (standby?.attached) this.promote(standby, worker.pid, 'its exit');
         return;
       }
       case 'countFailure':

@@ -264,6 +264,19 @@ test('ListWorkerProcesses gives each worker its role: active, standby; after a c
   assert.deepEqual(await roles(harness), [[standby.pid, 'active'], [next.pid, 'standby']]);
 });
 
+test('a crash while the standby is still starting promotes nothing: httpsys had no standby to hand the queue to, and a demand starts a worker', async () => {
+  const harness = await createHarness([{ name: 'Hot', attributes: 'standbyWorker="true"' }]);
+  const active = await runningWorker(harness, 'Hot');
+  const standby = harness.spawner.last;
+  assert.equal(standby.request.standby, true);
+  active.exit(1, null);
+  await settle();
+  assert.deepEqual(await roles(harness), [[standby.pid, 'standby']], 'still the standby once it attaches');
+  await harness.call(demand('Hot'));
+  assert.equal(harness.spawner.last.request.standby ?? false, false, 'the demand starts a serving worker');
+  assert.notEqual(harness.spawner.last, standby);
+});
+
 test('an overlapped recycle lists the old worker as retiring and the new one as replacement until it is ready', async () => {
   const harness = await createHarness([{ name: 'Hot' }]);
   const old = await runningWorker(harness, 'Hot');
