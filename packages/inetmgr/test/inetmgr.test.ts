@@ -4,7 +4,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { pino } from 'pino';
-import type { ApplicationPoolCounters, ControlMessage, ListenerCounters, UrlGroupCounterSet, WebServiceCounterSet } from '@poolhost/protocol';
+import { createWorkerRequestCounters, type ApplicationPoolCounters, type ControlMessage, type ListenerCounters, type UrlGroupCounterSet, type WebServiceCounterSet } from '@poolhost/protocol';
 import { createInetmgr } from '../src/index.js';
 
 const site: WebServiceCounterSet = {
@@ -110,25 +110,15 @@ const pools: ApplicationPoolCounters = {
       fileCache: { hits: 5, misses: 2, flushes: 1, currentFiles: 1, totalFiles: 2, flushedFiles: 1, currentBytes: 4096, maximumBytes: 8192 },
     },
     {
-      // Just started: its event loop is not sampled yet and was has not asked it for its heap.
+      // Just started: its event loop is not sampled yet and was has not asked it for its heap (null), as a
+      // worker's counters are before anything is counted.
       pid: 4343,
       applicationPool: 'DefaultAppPool',
       state: 'Running',
       startedAt: '2026-01-01T00:00:50.000Z',
       activeRequests: 0,
       totalRequestsServed: 0,
-      errors401: 0,
-      errors403: 0,
-      errors404: 0,
-      errors500: 0,
-      websocketActiveRequests: 0,
-      websocketConnectionAttempts: 0,
-      websocketConnectionsAccepted: 0,
-      websocketConnectionsRejected: 0,
-      eventLoopDelayP99Ms: null,
-      eventLoopDelayMaxMs: null,
-      heapUsedBytes: null,
-      fileCache: { hits: 0, misses: 0, flushes: 0, currentFiles: 0, totalFiles: 0, flushedFiles: 0, currentBytes: 0, maximumBytes: 0 },
+      ...createWorkerRequestCounters(),
     },
   ],
   spareWorkers: { configured: 2, waiting: 1, totalAssigned: 5 },
