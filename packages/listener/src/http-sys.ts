@@ -2,7 +2,7 @@
 import { startupMark } from '@poolhost/common/startup-trace';
 import type { Server, Socket } from 'node:net';
 import type { Logger } from 'pino';
-import { sslStorePath } from '@poolhost/config';
+import { sslStorePath, type ConfigurationRedirection } from '@poolhost/config';
 import {
   ControlChannel,
   ensureRunDirectory,
@@ -70,7 +70,7 @@ export interface HttpSysOptions {
    * runs (redirection-watch.ts); `sslStoreFollows`: the SSL store is the one redirection.config implies
    * (not named by --ssl-store or POOLHOST_SSL_STORE). Absent: sharedConfiguration stays as started.
    */
-  followRedirection?: { localConfigFile: string; sslStoreFollows: boolean };
+  followRedirection?: { localConfigFile: string; sslStoreFollows: boolean; inForce: ConfigurationRedirection | null };
 }
 
 const SWEEP_INTERVAL_MS = 250;
@@ -200,7 +200,7 @@ export class HttpSys implements RequestQueueEvents<ListenerRequest>, WorkerConne
     ensureRunDirectory(this.options.runDirectory);
     // Before the store is first loaded, so every certificate's context gets the keys.
     const follow = this.options.followRedirection;
-    if (follow) this.redirectionWatch = new RedirectionWatch(follow.localConfigFile, this.logger.child({ component: 'shared-configuration' }));
+    if (follow) this.redirectionWatch = new RedirectionWatch(follow.localConfigFile, follow.inForce, this.logger.child({ component: 'shared-configuration' }));
     this.useSharedConfiguration(this.options.sharedConfiguration ?? null, this.options.sslStoreFile ?? null, false);
     this.dataServer = await listenUnixSocket(socketPath(this.options.runDirectory, 'httpsys-data'), (socket) => this.onWorkerConnection(socket));
     this.controlServer = await listenControlSocket(

@@ -46,7 +46,7 @@ void runService({
       sharedConfiguration: redirection ? { path: redirection.path, cacheFolder: dirname(redirection.file), pollingPeriodMs: redirection.pollingPeriodMs } : null,
       // redirection.config is re-read when it changes, as IIS does (redirection-watch.ts).
       ...(process.env.POOLHOST_CONFIG
-        ? { followRedirection: { localConfigFile: process.env.POOLHOST_CONFIG, sslStoreFollows: typeof values['ssl-store'] !== 'string' && !process.env.POOLHOST_SSL_STORE } }
+        ? { followRedirection: { localConfigFile: process.env.POOLHOST_CONFIG, sslStoreFollows: typeof values['ssl-store'] !== 'string' && !process.env.POOLHOST_SSL_STORE, inForce: redirection } }
         : {}),
     }),
   stop: (httpSys) => httpSys.stop(),

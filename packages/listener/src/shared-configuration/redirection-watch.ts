@@ -8,7 +8,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Logger } from 'pino';
-import { readConfigurationRedirection, redirectionChange, redirectionConfigPath, type ConfigurationRedirection } from '@poolhost/config';
+import { redirectionChange, redirectionConfigPath, type ConfigurationRedirection } from '@poolhost/config';
 
 /** What httpsys takes from an enabled redirection.config. */
 export interface SharedConfiguration {
@@ -37,12 +37,14 @@ export class RedirectionWatch {
   constructor(
     /** The local applicationHost.config (POOLHOST_CONFIG), beside redirection.config. */
     private readonly localConfigFile: string,
+    /** The redirection httpsys started with (main.ts read it: null when there is none, or it did not load). */
+    inForce: ConfigurationRedirection | null,
     private readonly logger: Logger,
     private readonly env: NodeJS.ProcessEnv = process.env,
   ) {
     this.file = redirectionConfigPath(localConfigFile);
     this.text = this.read();
-    this.current = this.inForce();
+    this.current = inForce;
   }
 
   /**
@@ -64,15 +66,6 @@ export class RedirectionWatch {
       case 'redirect':
         this.current = change.redirection;
         return { redirection: change.redirection };
-    }
-  }
-
-  /** redirection.config as httpsys started with it (main.ts read it the same way): unreadable or broken is none. */
-  private inForce(): ConfigurationRedirection | null {
-    try {
-      return readConfigurationRedirection(this.localConfigFile, this.env);
-    } catch {
-      return null;
     }
   }
 

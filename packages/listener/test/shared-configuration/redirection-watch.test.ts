@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
+import { readConfigurationRedirection, type ConfigurationRedirection } from '@poolhost/config';
 import { acmeChallengeDirectory } from '@poolhost/protocol';
 import { RedirectionWatch } from '../../src/shared-configuration/redirection-watch.js';
 import { Harness, request, until } from '../integration/harness.js';
@@ -39,7 +40,7 @@ test('RedirectionWatch: a change is read once; refused edits are logged with fil
   const lines: Array<Record<string, unknown>> = [];
   const logger = pino({ level: 'info' }, new Writable({ write: (chunk: Buffer, _encoding, done) => void (lines.push(JSON.parse(chunk.toString())), done()) }));
   saveRedirection(redirectionTo(sharedA));
-  const watch = new RedirectionWatch(localConfigFile, logger);
+  const watch = new RedirectionWatch(localConfigFile, readConfigurationRedirection(localConfigFile), logger);
   assert.equal(watch.poll(), undefined, 'unchanged since it was read');
 
   // Same length, another folder: the text is compared, not the size or the time.
@@ -80,14 +81,17 @@ test('RedirectionWatch: a change is read once; refused edits are logged with fil
 });
 
 const httpSysLines: Array<Record<string, unknown>> = [];
+/** What main.ts passes: the redirection it read as httpsys started (set below, once redirection.config is written). */
+const follow: { localConfigFile: string; sslStoreFollows: boolean; inForce: ConfigurationRedirection | null } = { localConfigFile, sslStoreFollows: true, inForce: null };
 const harness = new Harness([{ name: 'FarmPool', files: {} }], {}, 120_000, {
   logger: pino({ level: 'info' }, new Writable({ write: (chunk: Buffer, _encoding, done) => void (httpSysLines.push(JSON.parse(chunk.toString())), done()) })),
   sharedConfiguration: { path: sharedA, cacheFolder: local, pollingPeriodMs: 1_000 },
-  followRedirection: { localConfigFile, sslStoreFollows: true },
+  followRedirection: follow,
 });
 
 test('httpsys answers ACME challenges from the shared folder redirection.config names now', async () => {
   saveRedirection(redirectionTo(sharedA));
+  follow.inForce = readConfigurationRedirection(localConfigFile);
   await harness.start();
   after(() => harness.stop());
   const token = 'tokenTOKENtoken0123456789';

@@ -63,7 +63,7 @@ export class ListenSocketTable {
   }
 
   /** httpsys listens on exactly `endpoints`: the sockets poolhost opened for any other are closed. */
-  applied(endpoints: readonly string[]): void {
+  closeUnused(endpoints: readonly string[]): void {
     const inUse = new Set(endpoints);
     for (const [endpoint, socket] of this.held) {
       if (inUse.has(endpoint)) {
@@ -101,7 +101,7 @@ export class ListenSocketTable {
       // Answered once the sockets are closed (closing a handle closes its descriptor at once): httpsys waits
       // for this before it calls its listeners closed (a drain), so no connect completes after that.
       CloseUnusedListenSockets: (message) => {
-        this.applied(message.endpoints);
+        this.closeUnused(message.endpoints);
         return { type: 'Acknowledged' } satisfies Acknowledged;
       },
     };
