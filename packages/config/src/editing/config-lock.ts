@@ -48,10 +48,15 @@ function isStale(lockFile: string, owner: { pid: number; host: string }): boolea
   }
 }
 
-/** Takes the lock of `file`, waiting up to `timeoutMs` for another editor to finish. */
+/**
+ * Takes the lock of `file`, waiting while other editors hold it. It gives up only when one owner has
+ * held the lock for `timeoutMs`: a queue of editors that keeps passing the lock on is progress, however
+ * long it is (sixteen appcmd processes on a loaded machine take longer than one edit's limit).
+ */
 export function lockConfigFile(file: string, timeoutMs = 10_000): ConfigLock {
   const lockFile = `${file}.lock`;
-  const deadline = Date.now() + timeoutMs;
+  let deadline = Date.now() + timeoutMs;
+  let heldBy: { pid: number; host: string } | null = null;
   for (let attempt = 0; ; attempt++) {
     try {
       const fd = openSync(lockFile, 'wx', 0o600);
@@ -83,6 +88,11 @@ export function lockConfigFile(file: string, timeoutMs = 10_000): ConfigLock {
         // someone else took it over first
       }
       continue;
+    }
+    if (owner !== null && !sameOwner(owner, heldBy)) {
+      // Another editor took the lock since we last looked: the one before it finished.
+      heldBy = owner;
+      deadline = Date.now() + timeoutMs;
     }
     if (Date.now() >= deadline) throw new ConfigLockTimeoutError(file, owner?.pid ?? null, owner?.host);
     sleep(Math.min(5 + attempt * 5, 50));

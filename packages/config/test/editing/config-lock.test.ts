@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -42,4 +43,40 @@ test("another host's lock older than any edit is stale and taken over; a dead pi
   writeFileSync(lockFile, String(deadPid));
   lockConfigFile(file, 1_000).release();
   assert.equal(existsSync(lockFile), false);
+});
+
+test('a waiter gives up only on one owner holding the lock too long, not on a queue that keeps passing it on', async (t) => {
+  const { file, lockFile } = sharedFolder(t);
+  // Another process hands the lock from editor to editor (each from another host, so none is stale)
+  // for three times the waiter's limit, then lets it go. Each owner is written whole, by a rename.
+  const queue = spawn(
+    process.execPath,
+    [
+      '-e',
+      `const fs = require('node:fs');
+       const [lockFile, hold, owners] = [process.argv[1], Number(process.argv[2]), Number(process.argv[3])];
+       const pass = (index) => { fs.writeFileSync(lockFile + '.next', index + '@web0' + index + '.farm'); fs.renameSync(lockFile + '.next', lockFile); };
+       pass(1);
+       process.stdout.write('held\\n');
+       let index = 1;
+       const timer = setInterval(() => {
+         if (++index > owners) { clearInterval(timer); fs.unlinkSync(lockFile); return; }
+         pass(index);
+       }, hold);`,
+      lockFile,
+      '100',
+      '30',
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const exited = once(queue, 'exit');
+  await once(queue.stdout!, 'data');
+  const started = Date.now();
+  const lock = lockConfigFile(file, 1_000);
+  const waited = Date.now() - started;
+  assert.equal(readFileSync(lockFile, 'latin1'), `${process.pid}@${hostname()}`);
+  lock.release();
+  await exited;
+  // Thirty owners of 100 ms each: the waiter waited past its 1 s limit without giving up.
+  assert.ok(waited >= 1_000, `waited ${waited} ms`);
 });
