@@ -48,7 +48,7 @@ test("another host's lock older than any edit is stale and taken over; a dead pi
 test('a waiter gives up only on one owner holding the lock too long, not on a queue that keeps passing it on', async (t) => {
   const { file, lockFile } = sharedFolder(t);
   // Another process hands the lock from editor to editor (each from another host, so none is stale)
-  // for three times the waiter's limit, then lets it go. Each owner is written whole, by a rename.
+  // for 5 s, over twice the waiter's limit, then lets it go. Each owner is written whole, by a rename.
   const queue = spawn(
     process.execPath,
     [
@@ -65,18 +65,19 @@ test('a waiter gives up only on one owner holding the lock too long, not on a qu
        }, hold);`,
       lockFile,
       '100',
-      '30',
+      '50',
     ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const exited = once(queue, 'exit');
   await once(queue.stdout!, 'data');
   const started = Date.now();
-  const lock = lockConfigFile(file, 1_000);
+  const lock = lockConfigFile(file, 2_000);
   const waited = Date.now() - started;
   assert.equal(readFileSync(lockFile, 'latin1'), `${process.pid}@${hostname()}`);
   lock.release();
   await exited;
-  // Thirty owners of 100 ms each: the waiter waited past its 1 s limit without giving up.
-  assert.ok(waited >= 1_000, `waited ${waited} ms`);
+  // Fifty owners of 100 ms each: the waiter waited past its 2 s limit without giving up (a stall of 2 s
+  // in the queue's process would end its wait, as it should).
+  assert.ok(waited >= 2_000, `waited ${waited} ms`);
 });
