@@ -80,6 +80,7 @@ export class WorkerProcess {
   private shutdownTimer: TimerHandle | null = null;
   private communicationTimer: TimerHandle | null = null;
   private stopRequested = false;
+  private stopAcknowledged = false;
   private readonly exitWaiters: Array<(reason: WorkerExitReason) => void> = [];
   private finalReason: WorkerExitReason | null = null;
 
@@ -298,6 +299,15 @@ export class WorkerProcess {
 
   private onStartupTimeLimit(): void {
     this.startupTimer = null;
+    if (this.state === 'Stopping' && this.stopRequested && !this.stopAcknowledged) {
+      // Stopped while it was still starting (its pool disabled or stopped, a recycle), and at the startup
+      // time limit neither ready nor answering the stop: it hangs in its start. It is killed now, as the
+      // limit kills any worker that does not start, rather than after shutdownTimeLimit. The stop's
+      // reason stays the exit's reason.
+      this.logger.warn({ workerPid: this.pid }, `worker process ${this.pid} of application pool '${this.applicationPoolName}' was stopped while starting and did not answer within startupTimeLimit; killed`);
+      this.process?.kill('SIGKILL');
+      return;
+    }
     if (this.state !== 'Starting') return;
     writeWorkerEvent(this.options.eventLog, 5012, this, 'startup time limit exceeded');
     this.terminate({ kind: 'startupTimeout' });
@@ -321,7 +331,9 @@ export class WorkerProcess {
     const reason = describeExitReason(this.plannedReason);
     this.shutdownTimer = this.options.clock.setTimeout(() => this.onShutdownTimeLimit(), shutdownTimeLimit);
     this.stopAcknowledgement = this.process.control.request({ type: 'StopWorker', reason, shutdownTimeLimit }, shutdownTimeLimit).then(
-      () => undefined,
+      () => {
+        this.stopAcknowledged = true;
+      },
       (error: unknown) => {
         this.logger.debug({ err: error, workerPid: this.pid }, 'StopWorker was not acknowledged');
       },

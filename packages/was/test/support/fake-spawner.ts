@@ -9,6 +9,8 @@ export class FakeWorker implements SpawnedWorker {
   answersPings = true;
   /** Exits with code 0 after StopWorker; false simulates a worker that never finishes draining. */
   exitsOnStop = true;
+  /** Acknowledges StopWorker; false simulates a worker whose JavaScript is blocked (it never reads it). */
+  answersStop = true;
   requestsServed = 0;
   requestsInFlight = 0;
   errors404 = 0;
@@ -50,6 +52,11 @@ export class FakeWorker implements SpawnedWorker {
         } as R);
       }
       if (message.type === 'StopWorker') {
+        if (!this.answersStop) {
+          return new Promise<R>((_, reject) => {
+            this.clock.setTimeout(() => reject(new ChannelTimeoutError(`w3wp ${this.pid}`, message.type, timeoutMs)), timeoutMs);
+          });
+        }
         if (this.exitsOnStop) setImmediate(() => this.exit(0, null));
         return Promise.resolve({ type: 'Acknowledged' } as R);
       }

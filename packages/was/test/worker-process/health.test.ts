@@ -47,6 +47,40 @@ test('a worker that never becomes ready is killed at startupTimeLimit (5012)', a
   assert.equal(workerHistory[0]!.reason, 'startup time limit exceeded');
 });
 
+test('a worker stopped while starting that answers nothing is killed at startupTimeLimit, not at shutdownTimeLimit', async () => {
+  const { spawner, call, clock, was } = await createHarness([{ name: 'AppA', children: fast }]);
+  await call(demand('AppA'));
+  const worker = spawner.last;
+  // Its start blocks its JavaScript (an application's top level that never returns): it reads nothing.
+  worker.answersStop = false;
+  worker.exitsOnStop = false;
+  const stopping = call({ type: 'StopApplicationPool', name: 'AppA' });
+  await clock.advance(1_000);
+  assert.ok(worker.received.some((message) => message.type === 'StopWorker'));
+  await clock.advance(1_999);
+  assert.deepEqual(worker.signals, []);
+  await clock.advance(1);
+  assert.deepEqual(worker.signals, ['SIGKILL']);
+  await stopping;
+  assert.equal(was.applicationPool('AppA')?.state, 'Stopped');
+  const { events, workerHistory } = was.eventLog.journal();
+  assert.deepEqual(events.map((event) => event.eventId), []);
+  assert.equal(workerHistory[0]!.reason, 'application pool stopped by an administrator');
+});
+
+test('a worker stopped while starting that acknowledges the stop gets shutdownTimeLimit to finish', async () => {
+  const { spawner, call, clock } = await createHarness([{ name: 'AppA', children: fast }]);
+  await call(demand('AppA'));
+  const worker = spawner.last;
+  worker.exitsOnStop = false;
+  const stopping = call({ type: 'StopApplicationPool', name: 'AppA' });
+  await clock.advance(3_000);
+  assert.deepEqual(worker.signals, []);
+  await clock.advance(1_000);
+  assert.deepEqual(worker.signals, ['SIGKILL']);
+  await stopping;
+});
+
 test('a stopping worker that does not exit is killed at shutdownTimeLimit (5013), not a failure', async () => {
   const { spawner, call, clock, was } = await createHarness([{ name: 'AppA', children: fast + '<failure rapidFailProtectionMaxCrashes="1" />' }]);
   await call(demand('AppA'));
